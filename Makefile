@@ -1,0 +1,50 @@
+# powerwatch. `make run` starts the desktop app, `make test` runs every test.
+# Both install the Debian packages they need when missing (as root).
+export PATH := /usr/local/go/bin:$(PATH)
+GO      ?= go
+BIN     ?= powerwatch
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all deps build run serve test vet fuzz bench clean
+
+all: build
+
+deps:
+	@packaging/deps.sh build
+
+build: deps
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+
+run: build
+	./$(BIN)
+
+serve: build
+	./$(BIN) serve
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+# The ci tag lets app's Fyne code test without a display; the real binary is
+# built too, so a cgo/GL break shows here and not on an officer's desk.
+test: deps vet build
+	CGO_ENABLED=0 $(GO) test -count=1 ./store/... ./listener/... ./alarms/... ./ui/...
+	$(GO) test -count=1 -tags ci ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+# A short smoke run of every fuzz target; the long runs are documented in README.
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -f $(BIN)

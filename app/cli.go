@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// env is what a subcommand gets from the process: its streams and a context
+// that ends on SIGINT/SIGTERM.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// A command is one subcommand path of the CLI, e.g. "hj212 decode".
+type command struct {
+	path    string // words after "powerwatch"
+	summary string // one line, English / 中文
+	run     func(e *env, args []string) error
+}
+
+// commands lists every subcommand. Each file cmd_*.go adds its own lines here.
+func commands() []command {
+	return []command{
+		{"version", "print the version / 版本", runVersion},
+	}
+}
+
+// usageError is a mistake in the command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// dispatch finds the longest command path that prefixes args and runs it.
+// It returns the process exit status.
+func dispatch(e *env, args []string) int {
+	cmds := commands()
+	sort.Slice(cmds, func(i, j int) bool { return len(cmds[i].path) > len(cmds[j].path) })
+	for _, c := range cmds {
+		words := strings.Fields(c.path)
+		if len(args) < len(words) || strings.Join(args[:len(words)], " ") != c.path {
+			continue
+		}
+		err := c.run(e, args[len(words):])
+		return exitStatus(e.stderr, c.path, err)
+	}
+	if len(args) > 0 && args[0] != "help" && args[0] != "--help" && args[0] != "-h" {
+		fmt.Fprintf(e.stderr, "powerwatch: unknown command %q\n\n", strings.Join(args, " "))
+		printUsage(e.stderr, cmds)
+		return 2
+	}
+	printUsage(e.stdout, cmds)
+	return 0
+}
+
+func exitStatus(w io.Writer, path string, err error) int {
+	var ue usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(w, "powerwatch %s: %v\n(run 'powerwatch %s --help')\n", path, err, path)
+		return 2
+	default:
+		fmt.Fprintf(w, "powerwatch %s: %v\n", path, err)
+		return 1
+	}
+}
+
+func printUsage(w io.Writer, cmds []command) {
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].path < cmds[j].path })
+	fmt.Fprintln(w, "usage: powerwatch [command] [flags]   (no command: the desktop app / 无参数启动桌面程序)")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-20s %s\n", c.path, c.summary)
+	}
+}
+
+// newFlags returns a flag set for a command whose errors are returned, not printed and exited on.
+func newFlags(e *env, path, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet("powerwatch "+path, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: powerwatch %s %s\n", path, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args with flags allowed before, between and after the
+// positional arguments, which it returns. "--" ends flag parsing.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// dataFlags are the flags of every command that touches the data.
+type dataFlags struct {
+	db     string
+	config string
+}
+
+func addDataFlags(fs *flag.FlagSet) *dataFlags {
+	d := &dataFlags{}
+	fs.StringVar(&d.db, "db", "", "SQLite database file (default: powerwatch.db in the user data folder)")
+	fs.StringVar(&d.config, "config", "", "config file, JSON (default: powerwatch.json next to the database)")
+	return d
+}
+
+// dataDir is the user's data folder: %AppData%\powerwatch on Windows,
+// $XDG_DATA_HOME/powerwatch or ~/.local/share/powerwatch elsewhere.
+func dataDir() string {
+	if d := os.Getenv("POWERWATCH_HOME"); d != "" {
+		return d
+	}
+	if d := os.Getenv("AppData"); d != "" {
+		return d + string(os.PathSeparator) + "powerwatch"
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return d + "/powerwatch"
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "."
+	}
+	return home + "/.local/share/powerwatch"
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a build needs, only those that are missing, so a
+# repeated run costs a second. Usage: packaging/deps.sh [build|screenshot|windows]...
+set -euo pipefail
+
+want=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
+for extra in "$@"; do
+	case "$extra" in
+	build) ;;
+	screenshot) want+=(xvfb x11-apps imagemagick xauth) ;;
+	windows) want+=(gcc-mingw-w64-x86-64 nsis osslsigncode) ;;
+	*) echo "deps.sh: unknown set $extra" >&2; exit 2 ;;
+	esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+	command -v sudo >/dev/null || { echo "deps.sh: missing ${missing[*]}; run as root or install them" >&2; exit 1; }
+else
+	SUDO=
+fi
+echo "deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,163 @@
+package store
+
+import "time"
+
+// AlarmType is the stable id of a rule that raises alarms.
+type AlarmType string
+
+// Violation alarm types (违法类).
+const (
+	TreatmentOff    AlarmType = "treatment_off"    // 治污设施未同步运行
+	ShutdownIgnored AlarmType = "shutdown_ignored" // 停产未落实
+	CutIgnored      AlarmType = "cut_ignored"      // 限产未落实
+)
+
+// Data-quality and device alarm types (数据质量/设备类).
+const (
+	Offline         AlarmType = "offline"
+	LowTransmission AlarmType = "low_transmission"
+	BadValues       AlarmType = "bad_values"
+	CounterReset    AlarmType = "counter_reset"
+	PowerMismatch   AlarmType = "power_mismatch"
+	ClockDrift      AlarmType = "clock_drift"
+	SubmeterExcess  AlarmType = "submeter_excess"
+)
+
+// IsViolation reports whether t is one of the violation types that officers review
+// for enforcement, as opposed to data-quality and device alarms.
+func (t AlarmType) IsViolation() bool {
+	return t == TreatmentOff || t == ShutdownIgnored || t == CutIgnored
+}
+
+// Grade is an alarm's severity, graded by duration.
+type Grade string
+
+// Grades.
+const (
+	Minor  Grade = "minor"  // 一般
+	Major  Grade = "major"  // 较重
+	Severe Grade = "severe" // 严重
+)
+
+// AlarmStatus is where an alarm is in its life.
+type AlarmStatus string
+
+// Alarm statuses.
+const (
+	Open      AlarmStatus = "open"
+	Ended     AlarmStatus = "ended"
+	Withdrawn AlarmStatus = "withdrawn" // later data disproved it; kept, never deleted
+)
+
+// An Alarm is one episode of a rule's condition holding.
+type Alarm struct {
+	ID           int64
+	Type         AlarmType
+	Grade        Grade
+	Status       AlarmStatus
+	EnterpriseID int64
+	ProductionID int64 // production facility, 0 when not applicable
+	TreatmentID  int64 // treatment facility, 0 when not applicable
+	PointID      int64 // for data-quality alarms
+	TerminalID   int64 // for device alarms
+	OrderID      int64 // for shutdown_ignored / cut_ignored
+	FilingID     int64 // a filing that overlaps it ("covered by filing #n"); 0 when none
+	Start        time.Time
+	End          time.Time // zero while open
+	RuleVersion  int
+	Thresholds   string // the thresholds and parameters used, as JSON, for the evidence
+	Detail       string // a sentence for people
+	Disposition  Disposition
+	UpdatedAt    time.Time
+}
+
+// Duration is End − Start, or now − Start while the alarm is open.
+func (a Alarm) Duration(now time.Time) time.Duration {
+	if a.End.IsZero() {
+		return now.Sub(a.Start)
+	}
+	return a.End.Sub(a.Start)
+}
+
+// Disposition is a reviewer's verdict on an alarm.
+type Disposition string
+
+// Dispositions, the fixed list reviewers choose from.
+const (
+	Undecided        Disposition = ""
+	Confirmed        Disposition = "confirmed"       // 确认违法
+	DeviceFault      Disposition = "device_fault"    // 设备故障
+	CircuitFault     Disposition = "circuit_fault"   // 电路故障/外部停电
+	Filed            Disposition = "filed"           // 已报备
+	Commissioning    Disposition = "commissioning"   // 调试/检修
+	FalseThreshold   Disposition = "false_threshold" // 误报—阈值不当
+	OtherDisposition Disposition = "other"           // 其他
+)
+
+// A Review is one reviewer's decision on an alarm.
+type Review struct {
+	ID          int64
+	AlarmID     int64
+	Disposition Disposition
+	Note        string
+	Reviewer    string
+	At          time.Time
+}
+
+// AlarmFilter selects alarms; zero fields match everything.
+type AlarmFilter struct {
+	From, To     time.Time // alarms overlapping [From, To)
+	Types        []AlarmType
+	Grades       []Grade
+	Statuses     []AlarmStatus
+	EnterpriseID int64
+	Enterprise   string // name, substring match
+	Limit        int
+	Offset       int
+}
+
+// An AuditEntry records one change an operator made. The log is append-only.
+type AuditEntry struct {
+	ID       int64
+	At       time.Time
+	Who      string
+	Action   string // create, update, delete, review, import …
+	Entity   string // enterprise, facility, alarm …
+	EntityID int64
+	Before   string // JSON, empty for create
+	After    string // JSON, empty for delete
+}
+
+// A TerminalEvent is something that happened to a terminal's connection.
+type TerminalEvent struct {
+	ID     int64
+	MN     string
+	Kind   string // connect, disconnect, drift, interval, command, gap_request …
+	At     time.Time
+	Detail string
+}
+
+// A QuarantinedPacket groups the packets of an unregistered MN or of a wrong
+// password, so that an officer can register the terminal with one action.
+type QuarantinedPacket struct {
+	MN         string
+	Reason     string // unregistered, bad_password, bad_key
+	RemoteAddr string
+	FirstSeen  time.Time
+	LastSeen   time.Time
+	Count      int64
+	Sample     []byte // the last frame
+}
+
+// An OutboxItem is something queued for the city platform.
+type OutboxItem struct {
+	ID        int64
+	Target    string // upstream name (host:port or URL)
+	Kind      string // hj212 or json
+	Key       string // ordering key: MN for frames, entity for JSON
+	Payload   []byte
+	CreatedAt time.Time
+	SentAt    time.Time // zero until delivered
+	Attempts  int
+	LastError string
+}
