@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // OrderKind is 停产 (shutdown) or 限产 (production cut).
 type OrderKind string
@@ -33,6 +36,15 @@ type Order struct {
 	Start        time.Time
 	End          time.Time
 	Note         string
+}
+
+// Covers reports whether the order applies to facility id of its enterprise at
+// time t: within [Start, End) and for the whole enterprise or listing id.
+func (o Order) Covers(id int64, t time.Time) bool {
+	if t.Before(o.Start) || !t.Before(o.End) {
+		return false
+	}
+	return len(o.FacilityIDs) == 0 || slices.Contains(o.FacilityIDs, id)
 }
 
 // FilingKind is the reason an enterprise filed (报备) in advance.

@@ -142,5 +142,6 @@ type Threshold struct {
 	Run           float64       // 运行阈值: at or above it the facility runs
 	MinPersist    time.Duration // a state counts only after holding this long
 	EffectiveFrom time.Time
+	Derived       bool // computed from rated power by DefaultThreshold, not set by a person
 	Note          string
 }

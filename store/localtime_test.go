@@ -1,0 +1,48 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"powerwatch/store"
+)
+
+func TestParseLocalTime(t *testing.T) {
+	day := time.Date(2026, 11, 28, 0, 0, 0, 0, store.Beijing)
+	eight := time.Date(2026, 11, 28, 8, 0, 0, 0, store.Beijing)
+	tests := []struct {
+		in       string
+		want     time.Time
+		wantEnd  time.Time
+		wantFail bool
+	}{
+		{in: "2026-11-28", want: day, wantEnd: day.AddDate(0, 0, 1)},
+		{in: " 2026/11/28 ", want: day, wantEnd: day.AddDate(0, 0, 1)},
+		{in: "2026-11-28T08:00", want: eight, wantEnd: eight},
+		{in: "2026-11-28 08:00", want: eight, wantEnd: eight},
+		{in: "2026-11-28 08:00:00", want: eight, wantEnd: eight},
+		{in: "2026-11-28T00:00:00Z", want: eight, wantEnd: eight},
+		{in: "28.11.2026", wantFail: true},
+		{in: "2026-13-01", wantFail: true},
+		{in: "", wantFail: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := store.ParseLocalTime(tt.in)
+			end, errEnd := store.ParseLocalEnd(tt.in)
+			if tt.wantFail {
+				if err == nil || !errors.Is(err, store.ErrInvalid) || errEnd == nil {
+					t.Fatalf("ParseLocalTime(%q) = %v, %v; want ErrInvalid", tt.in, got, err)
+				}
+				return
+			}
+			if err != nil || !got.Equal(tt.want) {
+				t.Errorf("ParseLocalTime(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+			if errEnd != nil || !end.Equal(tt.wantEnd) {
+				t.Errorf("ParseLocalEnd(%q) = %v, %v; want %v", tt.in, end, errEnd, tt.wantEnd)
+			}
+		})
+	}
+}
