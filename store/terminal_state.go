@@ -1,0 +1,41 @@
+package store
+
+import "time"
+
+// TerminalState is what the listener knows about a terminal's connection,
+// kept across restarts so that offline detection and the gap detector still
+// know when the terminal was last heard.
+type TerminalState struct {
+	MN          string
+	Online      bool
+	LastSeen    time.Time // receive time of the last packet
+	LastData    time.Time // newest DataTime of an upload
+	RemoteAddr  string
+	Protocol    string        // 2005, 2017, 2025 as last seen
+	Drift       time.Duration // DataTime of a real-time upload − receive time
+	Interval    time.Duration // observed spacing of real-time uploads
+	ConnectedAt time.Time
+	// OutageFrom is the last DataTime before the terminal went offline; zero
+	// when there is no outage whose gaps are still to be asked for.
+	OutageFrom time.Time
+}
+
+// Terminal event kinds.
+const (
+	EventConnect    = "connect"
+	EventDisconnect = "disconnect"
+	EventOnline     = "online"
+	EventOffline    = "offline"
+	EventDrift      = "drift"
+	EventInterval   = "interval"
+	EventCommand    = "command"
+	EventGapRequest = "gap_request"
+)
+
+// TerminalEventFilter selects terminal events; zero fields match everything.
+type TerminalEventFilter struct {
+	MN       string
+	Kinds    []string
+	From, To time.Time // [From, To)
+	Limit    int
+}
