@@ -70,6 +70,7 @@ type Aggregate struct {
 	MaxP       float64
 	Received   int // distinct slots received
 	Expected   int // slots expected at the configured interval
+	Resets     int // times the energy counter went backwards (meter reset or replaced)
 }
 
 // A CurvePoint is one column of a downsampled curve: the min and max over the

@@ -1,0 +1,53 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Options change how OpenWith opens the database.
+type Options struct {
+	// Synchronous is "normal" (the default) or "full". With WAL, NORMAL makes a
+	// commit durable against a crash of the process but the last commits before
+	// a power loss or OS crash can be lost; FULL syncs the WAL on every commit,
+	// so what Ingest acknowledged survives power loss too, at a cost per commit.
+	Synchronous string
+	// ReadOnly opens the file for reading only (exports on a copy, diagnostics):
+	// every write fails with store.ErrReadOnly and no migration is applied.
+	ReadOnly bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
+	dsn := dsnOptions
+	switch strings.ToLower(o.Synchronous) {
+	case "", "normal":
+	case "full":
+		dsn = strings.Replace(dsn, "synchronous(normal)", "synchronous(full)", 1)
+	default:
+		return nil, fmt.Errorf("open %s: synchronous must be normal or full, not %q", path, o.Synchronous)
+	}
+	if o.ReadOnly {
+		dsn += "&_pragma=query_only(1)"
+	}
+	sqldb, err := sql.Open("sqlite", path+"?"+dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{db: sqldb, path: path, Now: time.Now}
+	if err := db.quickCheck(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
+	}
+	if o.ReadOnly {
+		return db, nil
+	}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return db, nil
+}

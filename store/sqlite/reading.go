@@ -1,0 +1,407 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"time"
+
+	"powerwatch/store"
+)
+
+// DefaultRawRetention is how long raw packets are kept unless configured
+// otherwise; packets pinned as evidence (KeepRaw) are kept for good.
+const DefaultRawRetention = 3 * 365 * 24 * time.Hour
+
+const dayMS = 24 * 60 * 60 * 1000
+
+// dayStart returns the start of t's Beijing day in UTC Unix milliseconds.
+func dayStart(t time.Time) int64 { return store.Day.Start(t).UnixMilli() }
+
+// dayOfMS is dayStart for a millisecond time.
+func dayOfMS(v int64) int64 { return dayStart(time.UnixMilli(v)) }
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Ingest writes a batch of the listener's group commit — raw packets, point
+// samples, aggregate updates and outbox rows — in one transaction, and reports
+// per packet whether it was new. When it returns nil the batch is committed:
+// durable against a crash of the process (WAL, synchronous=NORMAL), and against
+// power loss too when the database was opened with Options.Synchronous "full".
+// A batch is all-or-nothing: on error nothing of it was stored. A full disk or
+// read-only file returns an error wrapping store.ErrReadOnly.
+func (db *DB) Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, error) {
+	if err := validateBatch(b); err != nil {
+		return store.IngestResult{}, err
+	}
+	var res store.IngestResult
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res = store.IngestResult{Duplicate: make([]bool, len(b.Packets))}
+		w, err := newWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := w.packets(b.Packets, &res); err != nil {
+			return fmt.Errorf("store packets: %w", err)
+		}
+		fresh, err := w.samples(b.Samples, &res)
+		if err != nil {
+			return fmt.Errorf("store samples: %w", err)
+		}
+		if err := w.aggregate(fresh); err != nil {
+			return fmt.Errorf("update aggregates: %w", err)
+		}
+		res.OutboxIDs, err = enqueue(ctx, tx, b.Outbox, db.Now())
+		return err
+	})
+	if err != nil {
+		return store.IngestResult{}, fmt.Errorf("ingest %d packets, %d samples: %w", len(b.Packets), len(b.Samples), err)
+	}
+	return res, nil
+}
+
+func validateBatch(b *store.Batch) error {
+	for i, p := range b.Packets {
+		if p.MN == "" || p.ReceivedAt.IsZero() {
+			return fmt.Errorf("ingest packet %d: %w: MN and received time are required", i, store.ErrInvalid)
+		}
+	}
+	for i, s := range b.Samples {
+		if s.PointID <= 0 || s.At.IsZero() {
+			return fmt.Errorf("ingest sample %d: %w: point id and time are required", i, store.ErrInvalid)
+		}
+	}
+	for i, o := range b.Outbox {
+		if o.Target == "" || o.Kind == "" {
+			return fmt.Errorf("ingest outbox item %d: %w: target and kind are required", i, store.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// writer holds what one ingest transaction reuses.
+type writer struct {
+	ctx       context.Context
+	tx        *sql.Tx
+	compacted int64 // days before this are in the packed tier
+	insRaw    *sql.Stmt
+	insSample *sql.Stmt
+}
+
+func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
+	w := &writer{ctx: ctx, tx: tx}
+	var err error
+	if w.compacted, err = compactedBefore(ctx, tx); err != nil {
+		return nil, err
+	}
+	if w.insRaw, err = tx.PrepareContext(ctx, `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`); err != nil {
+		return nil, err
+	}
+	if w.insSample, err = tx.PrepareContext(ctx, `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`); err != nil {
+		w.insRaw.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	w.insRaw.Close()
+	w.insSample.Close()
+}
+
+// packets stores new packets: live days in raw_packets, days already packed
+// merged into their blob.
+func (w *writer) packets(ps []store.RawPacket, res *store.IngestResult) error {
+	late := map[rawDayKey][]int{}
+	for i, p := range ps {
+		r := newRawRecord(p)
+		if dayOfMS(r.dt) < w.compacted {
+			k := rawDayKey{p.MN, dayOfMS(r.dt)}
+			late[k] = append(late[k], i)
+			continue
+		}
+		dup, err := w.insertRaw(r)
+		if err != nil {
+			return fmt.Errorf("packet %d of %s: %w", i, p.MN, err)
+		}
+		res.Duplicate[i] = dup
+	}
+	for k, idx := range late {
+		if err := w.mergeRawDay(k, ps, idx, res); err != nil {
+			return err
+		}
+	}
+	for i := range ps {
+		if !res.Duplicate[i] {
+			res.NewPackets++
+		}
+	}
+	return w.updateSeen(ps, res.Duplicate)
+}
+
+type rawDayKey struct {
+	mn  string
+	day int64
+}
+
+func (w *writer) insertRaw(r rawRecord) (dup bool, err error) {
+	p := r.p
+	out, err := w.insRaw.ExecContext(w.ctx, p.MN, p.ST, p.CN, r.dt, r.hasDT, p.QN, ms(p.ReceivedAt), p.CRCOK, p.Frame)
+	if err != nil {
+		return false, err
+	}
+	n, err := out.RowsAffected()
+	return n == 0, err
+}
+
+// mergeRawDay adds late packets to a packed terminal-day, skipping those it
+// (or the hot table, during a compaction) already holds.
+func (w *writer) mergeRawDay(k rawDayKey, ps []store.RawPacket, idx []int, res *store.IngestResult) error {
+	recs, err := loadRawDay(w.ctx, w.tx, k.mn, k.day)
+	if err != nil {
+		return err
+	}
+	have := make(map[rawKey]bool, len(recs))
+	for _, r := range recs {
+		have[r.key()] = true
+	}
+	added := 0
+	for _, i := range idx {
+		r := newRawRecord(ps[i])
+		var one int
+		err := w.tx.QueryRowContext(w.ctx, `SELECT 1 FROM raw_packets WHERE mn = ? AND st = ? AND cn = ? AND dt = ?`,
+			r.p.MN, r.p.ST, r.p.CN, r.dt).Scan(&one)
+		if have[r.key()] || err == nil {
+			res.Duplicate[i] = true
+			continue
+		}
+		if err != sql.ErrNoRows {
+			return err
+		}
+		have[r.key()] = true
+		recs = append(recs, r)
+		added++
+	}
+	if added == 0 {
+		return nil
+	}
+	return storeRawDay(w.ctx, w.tx, k.mn, k.day, recs)
+}
+
+func loadRawDay(ctx context.Context, q querier, mn string, day int64) ([]rawRecord, error) {
+	var blob []byte
+	err := q.QueryRowContext(ctx, `SELECT blob FROM raw_days WHERE mn = ? AND day = ?`, mn, day).Scan(&blob)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeRawDay(mn, blob)
+}
+
+func storeRawDay(ctx context.Context, q querier, mn string, day int64, recs []rawRecord) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO raw_days(mn, day, n, blob) VALUES (?, ?, ?, ?)
+		ON CONFLICT (mn, day) DO UPDATE SET n = excluded.n, blob = excluded.blob`, mn, day, len(recs), encodeRawDay(recs))
+	return err
+}
+
+// updateSeen records the newest packet per terminal.
+func (w *writer) updateSeen(ps []store.RawPacket, dup []bool) error {
+	type seen struct {
+		recv, dt time.Time
+		n        int
+	}
+	by := map[string]*seen{}
+	for i, p := range ps {
+		s := by[p.MN]
+		if s == nil {
+			s = &seen{}
+			by[p.MN] = s
+		}
+		if p.ReceivedAt.After(s.recv) {
+			s.recv = p.ReceivedAt
+		}
+		if p.DataTime.After(s.dt) {
+			s.dt = p.DataTime
+		}
+		if !dup[i] {
+			s.n++
+		}
+	}
+	for mn, s := range by {
+		_, err := w.tx.ExecContext(w.ctx, `INSERT INTO raw_seen(mn, received_at, datatime, packets) VALUES (?, ?, ?, ?)
+			ON CONFLICT (mn) DO UPDATE SET received_at = max(received_at, excluded.received_at),
+				datatime = max(datatime, excluded.datatime), packets = packets + excluded.packets`,
+			mn, ms(s.recv), ms(s.dt), s.n)
+		if err != nil {
+			return fmt.Errorf("last seen of %s: %w", mn, err)
+		}
+	}
+	return nil
+}
+
+// LastSeen returns, per terminal that ever sent a packet, when the newest arrived.
+func (db *DB) LastSeen(ctx context.Context) ([]store.Seen, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT mn, received_at, datatime, packets FROM raw_seen ORDER BY mn`)
+	if err != nil {
+		return nil, fmt.Errorf("last seen: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []store.Seen
+	for rows.Next() {
+		var s store.Seen
+		var recv, dt int64
+		if err := rows.Scan(&s.MN, &recv, &dt, &s.Packets); err != nil {
+			return nil, fmt.Errorf("last seen: %w", err)
+		}
+		s.ReceivedAt, s.DataTime = fromMS(recv), fromMS(dt)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// RawPackets returns the packets of terminal mn whose DataTime (receive time
+// when it has none) is in [from, to), from both tiers, oldest first.
+func (db *DB) RawPackets(ctx context.Context, mn string, from, to time.Time) ([]store.RawPacket, error) {
+	var recs []rawRecord
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		recs, err = readRaw(ctx, tx, mn, ms(from), ms(to))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("raw packets of %s: %w", mn, err)
+	}
+	out := make([]store.RawPacket, len(recs))
+	for i, r := range recs {
+		out[i] = r.p
+	}
+	return out, nil
+}
+
+func readRaw(ctx context.Context, q querier, mn string, from, to int64) ([]rawRecord, error) {
+	out, err := readRawDays(ctx, q, mn, from, to)
+	if err != nil {
+		return nil, err
+	}
+	hot, err := readRawHot(ctx, q, mn, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, hot...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].dt < out[j].dt })
+	return out, nil
+}
+
+// readRawDays returns the packed packets of mn in [from, to) ms.
+func readRawDays(ctx context.Context, q querier, mn string, from, to int64) ([]rawRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM raw_days WHERE mn = ? AND day >= ? AND day < ? ORDER BY day`,
+		mn, dayOfMS(from), to)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []rawRecord
+	for rows.Next() {
+		var day int64
+		var blob []byte
+		if err := rows.Scan(&day, &blob); err != nil {
+			return nil, err
+		}
+		recs, err := decodeRawDay(mn, blob)
+		if err != nil {
+			return nil, fmt.Errorf("day %s: %w", fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+		}
+		for _, r := range recs {
+			if r.dt >= from && r.dt < to {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// readRawHot returns the live-tier packets of mn in [from, to) ms, oldest first.
+func readRawHot(ctx context.Context, q querier, mn string, from, to int64) ([]rawRecord, error) {
+	hot, err := q.QueryContext(ctx, `SELECT st, cn, dt, has_dt, qn, received_at, crc_ok, frame FROM raw_packets
+		WHERE mn = ? AND dt >= ? AND dt < ? ORDER BY dt`, mn, from, to)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer hot.Close()
+	var out []rawRecord
+	for hot.Next() {
+		r := rawRecord{p: store.RawPacket{MN: mn}}
+		var recv int64
+		if err := hot.Scan(&r.p.ST, &r.p.CN, &r.dt, &r.hasDT, &r.p.QN, &recv, &r.p.CRCOK, &r.p.Frame); err != nil {
+			return nil, err
+		}
+		r.p.ReceivedAt = fromMS(recv)
+		if r.hasDT {
+			r.p.DataTime = fromMS(r.dt)
+		}
+		out = append(out, r)
+	}
+	return out, hot.Err()
+}
+
+// readTx runs fn in a read transaction, so that a compaction committing in
+// between cannot make a reader see a day twice or not at all.
+func (db *DB) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return classify(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// KeepRaw pins the raw packets of terminal mn in [from, to) as evidence: the
+// retention purge never removes them.
+func (db *DB) KeepRaw(ctx context.Context, mn string, from, to time.Time) error {
+	if mn == "" || !to.After(from) {
+		return fmt.Errorf("keep raw packets of %q: %w: need an MN and from < to", mn, store.ErrInvalid)
+	}
+	_, err := db.db.ExecContext(ctx, `INSERT INTO raw_keep(mn, from_at, to_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		mn, ms(from), ms(to))
+	if err != nil {
+		return fmt.Errorf("keep raw packets of %s: %w", mn, classify(err))
+	}
+	return nil
+}
+
+// PurgeRaw deletes raw packets older than before (whole Beijing days, both
+// tiers) except those pinned by KeepRaw, and returns how many day blobs and
+// live packets it removed. The scheduler calls it with now − retention.
+func (db *DB) PurgeRaw(ctx context.Context, before time.Time) (days, packets int64, err error) {
+	cut := dayStart(before)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM raw_days WHERE day < ? AND NOT EXISTS (SELECT 1 FROM raw_keep k
+			WHERE k.mn = raw_days.mn AND k.from_at < raw_days.day + ? AND k.to_at > raw_days.day)`, cut, dayMS)
+		if err != nil {
+			return err
+		}
+		days, _ = r.RowsAffected()
+		r, err = tx.ExecContext(ctx, `DELETE FROM raw_packets WHERE dt < ? AND NOT EXISTS (SELECT 1 FROM raw_keep k
+			WHERE k.mn = raw_packets.mn AND k.from_at <= raw_packets.dt AND k.to_at > raw_packets.dt)`, cut)
+		if err != nil {
+			return err
+		}
+		packets, _ = r.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("purge raw packets before %s: %w", before.Format(time.DateOnly), err)
+	}
+	return days, packets, nil
+}

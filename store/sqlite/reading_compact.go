@@ -1,0 +1,172 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// compactedKey is the settings row holding the packing watermark: days before
+// it are in raw_days and series_days, and late data for them is merged there.
+const compactedKey = "readings.compacted_before"
+
+func compactedBefore(ctx context.Context, q querier) (int64, error) {
+	var v string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, compactedKey).Scan(&v)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read compaction watermark: %w", err)
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// CompactResult counts what a compaction packed.
+type CompactResult struct {
+	SeriesDays int // point-days written
+	RawDays    int // terminal-days written
+	Samples    int // hot samples moved
+	Packets    int // hot packets moved
+}
+
+// Compact packs the hot samples and raw packets of every Beijing day before
+// before's day into one blob per point-day and terminal-day, and moves the
+// watermark so that later arrivals for those days are merged into the blobs.
+// Readers see each sample exactly once throughout: every point or terminal is
+// moved in its own transaction. The scheduler calls it nightly with
+// now − 1 day, so that today's and yesterday's data stay in the hot tier.
+func (db *DB) Compact(ctx context.Context, before time.Time) (CompactResult, error) {
+	var res CompactResult
+	cut := dayStart(before)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		cur, err := compactedBefore(ctx, tx)
+		if err != nil || cut <= cur {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+			compactedKey, strconv.FormatInt(cut, 10), db.Now().UnixMilli())
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("compact before %s: %w", before.Format(time.DateOnly), err)
+	}
+	if err := db.compactSeries(ctx, cut, &res); err != nil {
+		return res, fmt.Errorf("compact series before %s: %w", before.Format(time.DateOnly), err)
+	}
+	if err := db.compactRaw(ctx, cut, &res); err != nil {
+		return res, fmt.Errorf("compact raw packets before %s: %w", before.Format(time.DateOnly), err)
+	}
+	return res, nil
+}
+
+func (db *DB) distinct(ctx context.Context, query string, cut int64) ([]any, error) {
+	rows, err := db.db.QueryContext(ctx, query, cut)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var v any
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) compactSeries(ctx context.Context, cut int64, res *CompactResult) error {
+	points, err := db.distinct(ctx, `SELECT DISTINCT point_id FROM samples WHERE at < ?`, cut)
+	if err != nil {
+		return err
+	}
+	for _, p := range points {
+		point := p.(int64)
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			hot, err := readHot(ctx, tx, point, 0, cut)
+			if err != nil {
+				return err
+			}
+			for i := 0; i < len(hot); {
+				day := dayStart(hot[i].At)
+				j := i
+				for j < len(hot) && dayStart(hot[j].At) == day {
+					j++
+				}
+				old, err := loadSeriesDay(ctx, tx, point, day)
+				if err != nil {
+					return err
+				}
+				merged, _ := mergeSamples(old, hot[i:j])
+				if err := storeSeriesDay(ctx, tx, point, day, merged); err != nil {
+					return err
+				}
+				res.SeriesDays++
+				i = j
+			}
+			res.Samples += len(hot)
+			_, err = tx.ExecContext(ctx, `DELETE FROM samples WHERE point_id = ? AND at < ?`, point, cut)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("point %d: %w", point, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) compactRaw(ctx context.Context, cut int64, res *CompactResult) error {
+	mns, err := db.distinct(ctx, `SELECT DISTINCT mn FROM raw_packets WHERE dt < ?`, cut)
+	if err != nil {
+		return err
+	}
+	for _, v := range mns {
+		mn := fmt.Sprint(v)
+		if b, ok := v.([]byte); ok {
+			mn = string(b)
+		}
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			hot, err := readRawHot(ctx, tx, mn, 0, cut)
+			if err != nil {
+				return err
+			}
+			for i := 0; i < len(hot); {
+				day := dayOfMS(hot[i].dt)
+				j := i
+				for j < len(hot) && dayOfMS(hot[j].dt) == day {
+					j++
+				}
+				old, err := loadRawDay(ctx, tx, mn, day)
+				if err != nil {
+					return err
+				}
+				have := map[rawKey]bool{}
+				for _, r := range old {
+					have[r.key()] = true
+				}
+				for _, r := range hot[i:j] {
+					if !have[r.key()] {
+						old = append(old, r)
+					}
+				}
+				if err := storeRawDay(ctx, tx, mn, day, old); err != nil {
+					return err
+				}
+				res.RawDays++
+				i = j
+			}
+			res.Packets += len(hot)
+			_, err = tx.ExecContext(ctx, `DELETE FROM raw_packets WHERE mn = ? AND dt < ?`, mn, cut)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("terminal %s: %w", mn, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,308 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"powerwatch/store"
+)
+
+// nullable turns the store's NaN for "not sent" into SQL NULL.
+func nullable(v float64) any {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return v
+}
+
+func fromNull(v sql.NullFloat64) float64 {
+	if !v.Valid {
+		return math.NaN()
+	}
+	return v.Float64
+}
+
+// samples stores the samples whose slot (point, second) is not stored yet and
+// returns them, sorted by point and time, for the aggregates.
+func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sample, error) {
+	var fresh []store.Sample
+	late := map[seriesDayKey][]store.Sample{}
+	for _, s := range ss {
+		s.At = s.At.Truncate(time.Second).UTC()
+		if day := dayStart(s.At); day < w.compacted {
+			k := seriesDayKey{s.PointID, day}
+			late[k] = append(late[k], s)
+			continue
+		}
+		r, err := w.insSample.ExecContext(w.ctx, s.PointID, s.At.UnixMilli(),
+			nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
+		if err != nil {
+			return nil, fmt.Errorf("point %d at %s: %w", s.PointID, s.At.Format(time.RFC3339), err)
+		}
+		if n, _ := r.RowsAffected(); n == 0 {
+			res.DupSamples++
+			continue
+		}
+		fresh = append(fresh, s)
+	}
+	for k, add := range late {
+		added, err := w.mergeSeriesDay(k, add)
+		if err != nil {
+			return nil, fmt.Errorf("point %d, day %s: %w", k.point, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
+		}
+		res.DupSamples += len(add) - len(added)
+		fresh = append(fresh, added...)
+	}
+	res.NewSamples = len(fresh)
+	sortSamples(fresh)
+	return fresh, nil
+}
+
+func sortSamples(ss []store.Sample) {
+	sort.Slice(ss, func(i, j int) bool {
+		if ss[i].PointID != ss[j].PointID {
+			return ss[i].PointID < ss[j].PointID
+		}
+		return ss[i].At.Before(ss[j].At)
+	})
+}
+
+type seriesDayKey struct {
+	point int64
+	day   int64
+}
+
+// mergeSeriesDay adds late samples to a packed point-day and returns those
+// that were new there (and not in the hot table, which a running compaction
+// may not have emptied yet).
+func (w *writer) mergeSeriesDay(k seriesDayKey, add []store.Sample) ([]store.Sample, error) {
+	old, err := loadSeriesDay(w.ctx, w.tx, k.point, k.day)
+	if err != nil {
+		return nil, err
+	}
+	hot, err := readHot(w.ctx, w.tx, k.point, k.day, k.day+dayMS)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	for _, s := range append(old, hot...) {
+		seen[s.At.Unix()] = true
+	}
+	var added []store.Sample
+	for _, s := range add {
+		if !seen[s.At.Unix()] {
+			seen[s.At.Unix()] = true
+			added = append(added, s)
+		}
+	}
+	if len(added) == 0 {
+		return nil, nil
+	}
+	merged, _ := mergeSamples(old, added)
+	return added, storeSeriesDay(w.ctx, w.tx, k.point, k.day, merged)
+}
+
+func loadSeriesDay(ctx context.Context, q querier, point, day int64) ([]store.Sample, error) {
+	var blob []byte
+	err := q.QueryRowContext(ctx, `SELECT blob FROM series_days WHERE point_id = ? AND day = ?`, point, day).Scan(&blob)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeSeriesDay(nil, point, time.UnixMilli(day), blob)
+}
+
+func storeSeriesDay(ctx context.Context, q querier, point, day int64, ss []store.Sample) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO series_days(point_id, day, n, blob) VALUES (?, ?, ?, ?)
+		ON CONFLICT (point_id, day) DO UPDATE SET n = excluded.n, blob = excluded.blob`,
+		point, day, len(ss), encodeSeriesDay(time.UnixMilli(day), ss))
+	return err
+}
+
+// readHot returns the hot-tier samples of point in [from, to) ms, oldest first.
+func readHot(ctx context.Context, q querier, point, from, to int64) ([]store.Sample, error) {
+	rows, err := q.QueryContext(ctx, `SELECT at, p, i, u, e, pf, flags FROM samples
+		WHERE point_id = ? AND at >= ? AND at < ? ORDER BY at`, point, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Sample
+	for rows.Next() {
+		var at int64
+		var p, i, u, e, pf sql.NullFloat64
+		s := store.Sample{PointID: point}
+		if err := rows.Scan(&at, &p, &i, &u, &e, &pf, &s.Flags); err != nil {
+			return nil, err
+		}
+		s.At = fromMS(at)
+		s.P, s.I, s.U, s.E, s.PF = fromNull(p), fromNull(i), fromNull(u), fromNull(e), fromNull(pf)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// readSeries returns the samples of point in [from, to) ms from both tiers,
+// oldest first.
+func readSeries(ctx context.Context, q querier, point, from, to int64) ([]store.Sample, error) {
+	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM series_days WHERE point_id = ? AND day >= ? AND day < ? ORDER BY day`,
+		point, dayOfMS(from), to)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Sample
+	for rows.Next() {
+		var day int64
+		var blob []byte
+		if err := rows.Scan(&day, &blob); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		n := len(out)
+		if out, err = decodeSeriesDay(out, point, time.UnixMilli(day), blob); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+		}
+		out = clip(out, n, from, to)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	hot, err := readHot(ctx, q, point, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if len(hot) == 0 {
+		return out, nil
+	}
+	sorted := len(out) == 0 || out[len(out)-1].At.Before(hot[0].At)
+	out = append(out, hot...)
+	if !sorted {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	}
+	return out, nil
+}
+
+// clip removes from out[n:] the samples outside [from, to) ms.
+func clip(out []store.Sample, n int, from, to int64) []store.Sample {
+	j := n
+	for _, s := range out[n:] {
+		if t := s.At.UnixMilli(); t >= from && t < to {
+			out[j] = s
+			j++
+		}
+	}
+	return out[:j]
+}
+
+// Samples returns the series of a point in [from, to), oldest first: the raw
+// slots the alarm engine evaluates. A quantity not sent is NaN.
+func (db *DB) Samples(ctx context.Context, pointID int64, from, to time.Time) ([]store.Sample, error) {
+	var out []store.Sample
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = readSeries(ctx, tx, pointID, ms(from), ms(to))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("samples of point %d: %w", pointID, classify(err))
+	}
+	return out, nil
+}
+
+// LatestSamples returns the newest sample of every point that has one.
+func (db *DB) LatestSamples(ctx context.Context) ([]store.Sample, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT point_id, at, p, i, u, e, pf, flags FROM latest_samples ORDER BY point_id`)
+	if err != nil {
+		return nil, fmt.Errorf("latest samples: %w", classify(err))
+	}
+	defer rows.Close()
+	var out []store.Sample
+	for rows.Next() {
+		var at int64
+		var p, i, u, e, pf sql.NullFloat64
+		var s store.Sample
+		if err := rows.Scan(&s.PointID, &at, &p, &i, &u, &e, &pf, &s.Flags); err != nil {
+			return nil, fmt.Errorf("latest samples: %w", err)
+		}
+		s.At = fromMS(at)
+		s.P, s.I, s.U, s.E, s.PF = fromNull(p), fromNull(i), fromNull(u), fromNull(e), fromNull(pf)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// latestOf returns the stored latest sample of point, ok false when none.
+func latestOf(ctx context.Context, q querier, point int64) (store.Sample, bool, error) {
+	var at int64
+	var p, i, u, e, pf sql.NullFloat64
+	s := store.Sample{PointID: point}
+	err := q.QueryRowContext(ctx, `SELECT at, p, i, u, e, pf, flags FROM latest_samples WHERE point_id = ?`, point).
+		Scan(&at, &p, &i, &u, &e, &pf, &s.Flags)
+	if err == sql.ErrNoRows {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, err
+	}
+	s.At = fromMS(at)
+	s.P, s.I, s.U, s.E, s.PF = fromNull(p), fromNull(i), fromNull(u), fromNull(e), fromNull(pf)
+	return s, true, nil
+}
+
+func setLatest(ctx context.Context, q querier, s store.Sample) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO latest_samples(point_id, at, p, i, u, e, pf, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (point_id) DO UPDATE SET at = excluded.at, p = excluded.p, i = excluded.i, u = excluded.u,
+			e = excluded.e, pf = excluded.pf, flags = excluded.flags WHERE excluded.at > latest_samples.at`,
+		s.PointID, s.At.UnixMilli(), nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
+	return err
+}
+
+// sampleBefore returns the newest sample of point strictly before t ms, from
+// either tier; ok is false when there is none.
+func sampleBefore(ctx context.Context, q querier, point, t int64) (store.Sample, bool, error) {
+	var best store.Sample
+	found := false
+	hot, err := q.QueryContext(ctx, `SELECT at FROM samples WHERE point_id = ? AND at < ? ORDER BY at DESC LIMIT 1`, point, t)
+	if err != nil {
+		return best, false, err
+	}
+	var hotAt int64 = -1
+	if hot.Next() {
+		if err := hot.Scan(&hotAt); err != nil {
+			hot.Close()
+			return best, false, err
+		}
+	}
+	hot.Close()
+	if hotAt >= 0 {
+		ss, err := readHot(ctx, q, point, hotAt, hotAt+1)
+		if err != nil || len(ss) == 0 {
+			return best, false, err
+		}
+		best, found = ss[0], true
+	}
+	var day int64
+	err = q.QueryRowContext(ctx, `SELECT day FROM series_days WHERE point_id = ? AND day < ? ORDER BY day DESC LIMIT 1`, point, t).Scan(&day)
+	if err == sql.ErrNoRows {
+		return best, found, nil
+	}
+	if err != nil {
+		return best, false, err
+	}
+	ss, err := readSeries(ctx, q, point, day, t)
+	if err != nil {
+		return best, false, err
+	}
+	if n := len(ss); n > 0 && (!found || ss[n-1].At.After(best.At)) {
+		return ss[n-1], true, nil
+	}
+	return best, found, nil
+}
