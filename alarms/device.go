@@ -1,0 +1,183 @@
+package alarms
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"powerwatch/store"
+)
+
+// offline: no sample from any point of a terminal for OfflineAfter. The gap
+// counts from the first slot without data after data was seen (or after the
+// terminal's LastSeen when the input has none of its data).
+func (ev *evaluator) offline(tid int64) {
+	present := make([]bool, ev.g.n)
+	seen := -1
+	for _, pid := range ev.x.termPoints[tid] {
+		for _, s := range ev.in.Series[pid] {
+			if i := ev.g.index(s.At); i >= 0 && i < ev.g.n {
+				present[i] = true
+				if seen < 0 || i < seen {
+					seen = i
+				}
+			}
+		}
+	}
+	if seen < 0 {
+		t := ev.x.terminal[tid]
+		if t == nil || t.LastSeen.IsZero() || !t.LastSeen.Before(ev.in.To) {
+			return
+		}
+		seen = max(ev.g.index(t.LastSeen), -1)
+	}
+	cond := make([]uint8, ev.g.n)
+	for i := seen + 1; i < ev.g.n; i++ {
+		if i >= 0 && !present[i] {
+			cond[i] = cTrue
+		}
+	}
+	for _, ep := range findEpisodes(cond, 0) {
+		a := store.Alarm{Type: store.Offline, TerminalID: tid,
+			Detail: fmt.Sprintf("终端 %s 离线 / terminal %s sent no data", ev.terminalName(tid), ev.terminalName(tid))}
+		ev.emit(a, ep, ev.rs.OfflineAfter, "", &evidence{Values: map[string]float64{"offline_after_min": ev.rs.OfflineAfter.Minutes()}})
+	}
+}
+
+func (ev *evaluator) terminalName(id int64) string {
+	if t := ev.x.terminal[id]; t != nil && t.MN != "" {
+		return t.MN
+	}
+	return fmt.Sprintf("#%d", id)
+}
+
+// clockDrift: the terminal's clock differs from the receiver's by more than
+// ClockTolerance.
+func (ev *evaluator) clockDrift(tid int64) {
+	var cond []uint8
+	worst := time.Duration(0)
+	for _, c := range ev.in.Clock {
+		i := ev.g.index(c.At)
+		if c.TerminalID != tid || i < 0 || i >= ev.g.n {
+			continue
+		}
+		if cond == nil {
+			cond = make([]uint8, ev.g.n)
+			for k := range cond {
+				cond[k] = cUnknown
+			}
+		}
+		d := c.Offset.Abs()
+		if d > ev.rs.ClockTolerance {
+			cond[i] = cTrue
+			worst = max(worst, d)
+		} else if cond[i] != cTrue {
+			cond[i] = cFalse
+		}
+	}
+	for _, ep := range findEpisodes(cond, ev.gapSlots()) {
+		a := store.Alarm{Type: store.ClockDrift, TerminalID: tid,
+			Detail: fmt.Sprintf("终端 %s 时钟偏差超过 %s / terminal clock off by more than %s", ev.terminalName(tid), ev.rs.ClockTolerance, ev.rs.ClockTolerance)}
+		ev.emit(a, ep, 0, "", &evidence{Values: map[string]float64{"tolerance_s": ev.rs.ClockTolerance.Seconds(), "worst_s": worst.Seconds()}})
+	}
+}
+
+// submeterExcess: per hour, the sub-meters' consumption exceeds the
+// total-supply point's by more than the tolerance. Hours in which the total
+// point misses a slot are unknown; missing sub-meter slots count as zero.
+func (ev *evaluator) submeterExcess() {
+	var total, subs []int64
+	for _, fid := range ev.x.byEnterprise[ev.ent] {
+		if ev.x.facility[fid].Kind == store.Total {
+			total = append(total, ev.x.pointsOf[fid]...)
+		} else {
+			subs = append(subs, ev.x.pointsOf[fid]...)
+		}
+	}
+	if len(total) == 0 || len(subs) == 0 {
+		return
+	}
+	cond := make([]uint8, ev.g.n)
+	for i := 0; i < ev.g.n; {
+		hour := floorDiv(ev.g.base+int64(i)*ev.g.slot, 3600000)
+		j := i
+		tot, sub, complete := 0.0, 0.0, true
+		for ; j < ev.g.n && floorDiv(ev.g.base+int64(j)*ev.g.slot, 3600000) == hour; j++ {
+			for _, pid := range total {
+				v := ev.point(pid).p[j]
+				if math.IsNaN(v) {
+					complete = false
+				}
+				tot += v * ev.g.hours()
+			}
+			for _, pid := range subs {
+				if v := ev.point(pid).p[j]; !math.IsNaN(v) {
+					sub += v * ev.g.hours()
+				}
+			}
+		}
+		c := cFalse
+		switch {
+		case !complete || j-i < int(time.Hour/ev.rs.Slot):
+			c = cUnknown
+		case sub > tot*(1+ev.rs.SubmeterTolerance) && sub-tot > ev.rs.SubmeterMinKWh:
+			c = cTrue
+		}
+		for k := i; k < j; k++ {
+			cond[k] = c
+		}
+		i = j
+	}
+	for _, ep := range findEpisodes(cond, 0) {
+		a := store.Alarm{Type: store.SubmeterExcess, ProductionID: ev.x.points[total[0]].FacilityID,
+			Detail: "分表用电之和超过总表 / sum of sub-meters above the total-supply point"}
+		ev.emit(a, ep, 0, "", &evidence{Values: map[string]float64{"tolerance": ev.rs.SubmeterTolerance, "min_kwh": ev.rs.SubmeterMinKWh}})
+	}
+}
+
+// transmission raises low_transmission for each complete Beijing calendar
+// month inside [From, To) in which the point delivered fewer than
+// TransmissionMin of the slots expected at its terminal's interval. Graded by
+// the shortfall: below the minimum minor, below 75 % major, below 50 % severe.
+func (ev *evaluator) transmission(fid, pid int64, ss []store.Sample) {
+	if !ev.in.wants(store.LowTransmission) {
+		return
+	}
+	step := ev.rs.Slot
+	if t := ev.x.terminal[ev.x.points[pid].TerminalID]; t != nil && t.MinInterval > 0 {
+		step = t.MinInterval
+	}
+	f := ev.in.From.In(store.Beijing)
+	m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, store.Beijing)
+	if m.Before(ev.in.From) {
+		m = m.AddDate(0, 1, 0)
+	}
+	for ; !m.AddDate(0, 1, 0).After(ev.in.To); m = m.AddDate(0, 1, 0) {
+		end := m.AddDate(0, 1, 0)
+		got := map[int64]bool{}
+		for _, s := range ss {
+			if !s.At.Before(m) && s.At.Before(end) {
+				got[s.At.UnixMilli()/step.Milliseconds()] = true
+			}
+		}
+		want := float64(end.Sub(m) / step)
+		rate := float64(len(got)) / want
+		if rate >= ev.rs.TransmissionMin {
+			continue
+		}
+		g := store.Minor
+		switch {
+		case rate < 0.5:
+			g = store.Severe
+		case rate < 0.75:
+			g = store.Major
+		}
+		b := []byte(fmt.Sprintf(`{"rule_version":%d,"rule":"low_transmission","rate":%.4f,"min":%.2f,"received":%d,"expected":%.0f}`,
+			ev.rs.Version, rate, ev.rs.TransmissionMin, len(got), want))
+		a := ev.pointAlarm(store.LowTransmission, fid, pid, fmt.Sprintf("%s 月传输率 %.1f %% < %.0f %% / monthly transmission rate below minimum",
+			m.Format("2006-01"), rate*100, ev.rs.TransmissionMin*100))
+		a.EnterpriseID, a.Start, a.End, a.Status, a.Grade = ev.ent, m.UTC(), end.UTC(), store.Ended, g
+		a.RuleVersion, a.Thresholds = ev.rs.Version, string(b)
+		ev.out = append(ev.out, a)
+	}
+}

@@ -1,0 +1,237 @@
+package alarms
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"powerwatch/store"
+)
+
+// Evaluate returns the alarms that start in [in.From, in.To) under rs, judged
+// from in's series and facts. It is pure and deterministic: the same input
+// gives the same alarms, in order of start, type and subjects. Alarms have no
+// ID; the store reconciles them with what it holds (see Input.Scope).
+func Evaluate(rs store.RuleSet, in Input) []store.Alarm {
+	x := newIndex(in.Facts)
+	ents := in.Enterprises
+	if len(ents) == 0 {
+		ents = x.enterprises
+	}
+	var out []store.Alarm
+	for _, e := range ents {
+		out = append(out, evaluateEnterprise(rs, x, &in, e)...)
+	}
+	sortAlarms(out)
+	return out
+}
+
+func evaluateEnterprise(rs store.RuleSet, x *index, in *Input, ent int64) []store.Alarm {
+	ev := newEvaluator(rs, x, in, ent)
+	if ev == nil {
+		return nil
+	}
+	ev.treatmentOff()
+	ev.shutdownIgnored()
+	ev.cutIgnored()
+	ev.quality()
+	ev.annotateFilings()
+	return ev.out
+}
+
+// evaluator judges one enterprise on one grid.
+type evaluator struct {
+	rs     store.RuleSet
+	x      *index
+	in     *Input
+	ent    int64
+	g      grid
+	pts    map[int64]*pointGrid
+	states map[int64][]State
+	out    []store.Alarm
+}
+
+func newEvaluator(rs store.RuleSet, x *index, in *Input, ent int64) *evaluator {
+	if !in.To.After(in.From) || rs.Slot <= 0 {
+		return nil
+	}
+	// The grid starts at the earliest sample given, so a lead-in before From is
+	// judged and an episode running at From keeps its true start.
+	from := in.From
+	for _, fid := range x.byEnterprise[ent] {
+		for _, pid := range x.pointsOf[fid] {
+			for _, s := range in.Series[pid] {
+				if s.At.Before(from) {
+					from = s.At
+				}
+			}
+		}
+	}
+	g := newGrid(from, in.To, rs.Slot)
+	ev := &evaluator{rs: rs, x: x, in: in, ent: ent, g: g, pts: map[int64]*pointGrid{}, states: map[int64][]State{}}
+	return ev
+}
+
+func (ev *evaluator) point(id int64) *pointGrid {
+	pg, ok := ev.pts[id]
+	if !ok {
+		pg = newPointGrid(ev.g, ev.in.Series[id])
+		ev.pts[id] = pg
+	}
+	return pg
+}
+
+func (ev *evaluator) gapSlots() int { return int(ev.rs.GapBridge / ev.rs.Slot) }
+
+// stateOf returns facility fid's state per slot, judged against the threshold
+// in force in each slot, with its minimum persistence applied.
+func (ev *evaluator) stateOf(fid int64) []State {
+	if st, ok := ev.states[fid]; ok {
+		return st
+	}
+	st := make([]State, ev.g.n)
+	ev.states[fid] = st
+	ts, _ := ev.x.thresholdsOf(fid)
+	pids := ev.x.pointsOf[fid]
+	if len(ts) == 0 || len(pids) == 0 {
+		return st
+	}
+	pgs := make([]*pointGrid, len(pids))
+	for k, pid := range pids {
+		pgs[k] = ev.point(pid)
+	}
+	ti := 0
+	for i := range st {
+		at := ev.g.base + int64(i)*ev.g.slot
+		for ti+1 < len(ts) && ts[ti+1].EffectiveFrom.UnixMilli() <= at {
+			ti++
+		}
+		t := ts[ti]
+		if t.EffectiveFrom.UnixMilli() > at {
+			continue // no threshold in force yet
+		}
+		sum, missing, off := 0.0, 0, 0
+		for _, pg := range pgs {
+			v := pg.p[i]
+			if t.Basis == store.ByCurrent {
+				v = pg.cur[i]
+			}
+			switch {
+			case pg.off[i]:
+				off++
+			case math.IsNaN(v):
+				missing++
+			default:
+				sum += v
+			}
+		}
+		st[i] = classify(t, sum, missing, off, len(pgs))
+	}
+	smooth(st, func(i int) int {
+		t, ok := store.ThresholdAt(ts, ev.g.at(i))
+		if !ok {
+			return 0
+		}
+		return int(t.MinPersist / ev.rs.Slot)
+	})
+	return st
+}
+
+// emit turns an episode into an alarm when it lasted at least min and starts
+// inside the evaluated period.
+func (ev *evaluator) emit(a store.Alarm, ep episode, min time.Duration, level store.Level, evid *evidence) {
+	start, end := ev.g.at(ep.first), ev.g.at(ep.last+1)
+	d := end.Sub(start)
+	if d < min || start.Before(ev.in.From) || !start.Before(ev.in.To) || !ev.in.wants(a.Type) {
+		return
+	}
+	a.EnterpriseID = ev.ent
+	a.Start = start
+	a.Status = store.Ended
+	a.End = end
+	if ep.open {
+		a.Status, a.End = store.Open, time.Time{}
+	}
+	a.Grade = GradeFor(ev.rs, a.Type, d, level)
+	a.RuleVersion = ev.rs.Version
+	if evid != nil {
+		evid.RuleVersion = ev.rs.Version
+		evid.Rule = string(a.Type)
+		evid.MinMinutes = min.Minutes()
+		b, _ := json.Marshal(evid) // plain structs: cannot fail
+		a.Thresholds = string(b)
+	}
+	ev.out = append(ev.out, a)
+}
+
+// annotateFilings marks every alarm that a 报备 filing of its enterprise
+// overlaps. Nothing is lowered or hidden: the reviewer decides.
+func (ev *evaluator) annotateFilings() {
+	for i := range ev.out {
+		a := &ev.out[i]
+		if fl, ok := coveringFiling(ev.x.filings[ev.ent], *a, ev.in.To); ok {
+			a.FilingID = fl.ID
+			a.Detail += fmt.Sprintf(" · covered by filing #%d / 已报备 #%d", fl.ID, fl.ID)
+		}
+	}
+}
+
+func coveringFiling(fs []store.Filing, a store.Alarm, now time.Time) (store.Filing, bool) {
+	end := a.End
+	if end.IsZero() {
+		end = now
+	}
+	for _, f := range fs {
+		if !f.Start.Before(end) || !f.End.After(a.Start) {
+			continue
+		}
+		if len(f.FacilityIDs) == 0 || hasID(f.FacilityIDs, a.ProductionID) || hasID(f.FacilityIDs, a.TreatmentID) {
+			return f, true
+		}
+	}
+	return store.Filing{}, false
+}
+
+func hasID(ids []int64, id int64) bool {
+	if id == 0 {
+		return false
+	}
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+func sortAlarms(as []store.Alarm) {
+	sort.SliceStable(as, func(i, j int) bool {
+		a, b := as[i], as[j]
+		if !a.Start.Equal(b.Start) {
+			return a.Start.Before(b.Start)
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		if a.EnterpriseID != b.EnterpriseID {
+			return a.EnterpriseID < b.EnterpriseID
+		}
+		if a.ProductionID != b.ProductionID {
+			return a.ProductionID < b.ProductionID
+		}
+		if a.TreatmentID != b.TreatmentID {
+			return a.TreatmentID < b.TreatmentID
+		}
+		return a.PointID < b.PointID
+	})
+}
+
+// facilityName is the facility's name, or #id when it is not in the facts.
+func (ev *evaluator) facilityName(id int64) string {
+	if f := ev.x.facility[id]; f != nil {
+		return f.Name
+	}
+	return fmt.Sprintf("#%d", id)
+}

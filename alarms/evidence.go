@@ -1,0 +1,77 @@
+package alarms
+
+import (
+	"time"
+
+	"powerwatch/store"
+)
+
+// evidence is what an alarm's Thresholds JSON holds: the rule version, the
+// parameters and the thresholds in force when it started, so that an old alarm
+// is explained with the values of its time.
+type evidence struct {
+	RuleVersion int                `json:"rule_version"`
+	Rule        string             `json:"rule"`
+	MinMinutes  float64            `json:"min_minutes"`
+	Facilities  []facilityEvidence `json:"facilities,omitempty"`
+	Order       *orderEvidence     `json:"order,omitempty"`
+	Baseline    *baselineEvidence  `json:"baseline,omitempty"`
+	Values      map[string]float64 `json:"values,omitempty"`
+}
+
+type facilityEvidence struct {
+	ID            int64   `json:"id"`
+	Name          string  `json:"name"`
+	Role          string  `json:"role"` // production, treatment, standby, supply
+	Basis         string  `json:"basis,omitempty"`
+	Stop          float64 `json:"stop"`
+	Run           float64 `json:"run"`
+	MinPersistMin float64 `json:"min_persist_min,omitempty"`
+	EffectiveFrom string  `json:"effective_from,omitempty"`
+	Derived       bool    `json:"derived,omitempty"` // from rated power (store.DefaultThreshold)
+	Group         string  `json:"group,omitempty"`
+	Need          int     `json:"need,omitempty"`
+	State         string  `json:"state_at_start,omitempty"`
+}
+
+type orderEvidence struct {
+	ID         int64   `json:"id"`
+	Kind       string  `json:"kind"`
+	Level      string  `json:"level,omitempty"`
+	Start      string  `json:"start"`
+	End        string  `json:"end"`
+	CutPercent float64 `json:"cut_percent,omitempty"`
+}
+
+type baselineEvidence struct {
+	Method       string  `json:"method"`
+	KWh          float64 `json:"kwh"`
+	Note         string  `json:"note,omitempty"`
+	AllowanceKWh float64 `json:"allowance_kwh"`
+	MarginPct    float64 `json:"margin_pct"`
+}
+
+// facilityEv describes facility id with the threshold in force at slot i.
+func (ev *evaluator) facilityEv(id int64, role string, i int) facilityEvidence {
+	fe := facilityEvidence{ID: id, Name: ev.facilityName(id), Role: role}
+	ts, derived := ev.x.thresholdsOf(id)
+	if t, ok := store.ThresholdAt(ts, ev.g.at(i)); ok {
+		fe.Basis, fe.Stop, fe.Run = string(t.Basis), t.Stop, t.Run
+		fe.MinPersistMin = t.MinPersist.Minutes()
+		fe.Derived = derived
+		if !t.EffectiveFrom.IsZero() {
+			fe.EffectiveFrom = beijingTime(t.EffectiveFrom)
+		}
+	}
+	if st := ev.stateOf(id); i >= 0 && i < len(st) {
+		fe.State = st[i].String()
+	}
+	return fe
+}
+
+func orderEv(o store.Order) *orderEvidence {
+	return &orderEvidence{ID: o.ID, Kind: string(o.Kind), Level: string(o.Level),
+		Start: beijingTime(o.Start), End: beijingTime(o.End), CutPercent: o.CutPercent}
+}
+
+func beijingTime(t time.Time) string { return t.In(store.Beijing).Format(time.RFC3339) }
