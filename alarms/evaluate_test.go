@@ -42,8 +42,8 @@ func TestTreatmentOff(t *testing.T) {
 		},
 		{
 			name: "standby running covers the production", slot: 5 * one,
-			kinds: map[int64]store.FacilityKind{treatA: store.Treatment, treatB: store.Treatment},
-			links: []store.Link{{ProductionID: prodA, TreatmentID: treatA, Role: store.Active}, {ProductionID: prodA, TreatmentID: treatB, Role: store.Standby}},
+			kinds:  map[int64]store.FacilityKind{treatA: store.Treatment, treatB: store.Treatment},
+			links:  []store.Link{{ProductionID: prodA, TreatmentID: treatA, Role: store.Active}, {ProductionID: prodA, TreatmentID: treatB, Role: store.Standby}},
 			series: map[int64][]string{prodA: {"08:00 50"}, treatA: {"08:00 0"}, treatB: {"08:00 15", "09:00 0", "09:30 15"}},
 			want:   []string{"treatment_off 1/2 11-28 09:00–11-28 09:30 minor"},
 		},
