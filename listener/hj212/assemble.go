@@ -116,14 +116,15 @@ func merge(parts []*Packet) *Packet {
 		Flag: first.Flag &^ FlagD, Header: first.Header &^ (HasPNUM | HasPNO), dataTime: first.dataTime}
 	seenTime := false
 	for _, p := range parts {
-		for _, f := range p.CP {
+		for i := range p.NumFields() {
+			f := p.Field(i)
 			if f.Key == "DataTime" {
 				if seenTime {
 					continue
 				}
 				seenTime = true
 			}
-			m.CP = append(m.CP, f)
+			m.fields = append(m.fields, f)
 		}
 		m.Warnings = append(m.Warnings, p.Warnings...)
 		m.Nonconforming = m.Nonconforming || p.Nonconforming

@@ -38,7 +38,7 @@ func TestAssembler(t *testing.T) {
 		if dt, ok := whole.DataTime(); !ok || dt.Minute() != 50 {
 			t.Errorf("merged DataTime = %v, %v", dt, ok)
 		}
-		if n := len(whole.CP); n != 5 {
+		if n := whole.NumFields(); n != 5 {
 			t.Errorf("merged CP has %d fields, want 5 (one DataTime)", n)
 		}
 		if a.Pending() != 0 {
@@ -61,14 +61,14 @@ func TestAssemblerBounds(t *testing.T) {
 	a.Add(part("20260115100000"), now)
 	a.Add(part("20260115100500"), now.Add(30*time.Second))
 	_, ev := a.Add(part("20260115101000"), now.Add(40*time.Second))
-	if len(ev) != 1 || ev[0].CP[0].Value != "20260115100000" {
+	if len(ev) != 1 || ev[0].Field(0).Value != "20260115100000" {
 		t.Fatalf("evicted = %v, want the oldest upload's part", ev)
 	}
 	if a.Pending() != 2 {
 		t.Fatalf("Pending() = %d, want 2", a.Pending())
 	}
 	exp := a.Expire(now.Add(90 * time.Second))
-	if len(exp) != 1 || exp[0].CP[0].Value != "20260115100500" || a.Pending() != 1 {
+	if len(exp) != 1 || exp[0].Field(0).Value != "20260115100500" || a.Pending() != 1 {
 		t.Fatalf("Expire returned %d parts, Pending %d; want the 10:05 part and 1 left", len(exp), a.Pending())
 	}
 }

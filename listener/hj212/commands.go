@@ -153,7 +153,7 @@ func QnRtnFor(err error) QnRtn {
 // reply builds a 90xx answer to req: same QN, PW and MN, ST=91, and Flag
 // with req's version bits and A=0 (HJ212-2017 §6.5, Appendix C examples).
 func reply(req *Packet, cn string, cp ...Field) *Packet {
-	p := &Packet{QN: req.QN, ST: STInteraction, CN: cn, PW: req.PW, MN: req.MN, CP: cp}
+	p := &Packet{QN: req.QN, ST: STInteraction, CN: cn, PW: req.PW, MN: req.MN, fields: cp}
 	p.Header = HasQN&req.Header | HasST | HasCN | HasPW&req.Header | HasMN
 	if req.Has(HasFlag) {
 		p.Flag = req.Flag &^ (FlagA | FlagD)
@@ -203,7 +203,7 @@ func (t Terminal) packet(qn, cn string, answer bool, cp []Field) *Packet {
 		st = defaultTerminalST
 	}
 	return &Packet{QN: qn, ST: st, CN: cn, PW: t.PW, MN: t.MN, Flag: FlagFor(t.Version, answer, false),
-		Header: HasQN | HasST | HasCN | HasPW | HasMN | HasFlag, CP: cp}
+		Header: HasQN | HasST | HasCN | HasPW | HasMN | HasFlag, fields: cp}
 }
 
 func withPolID(cp []Field, polID string) []Field {
@@ -240,7 +240,7 @@ func (t Terminal) TimeCalibration(qn, polID string) *Packet {
 }
 
 func (p *Packet) with(f ...Field) *Packet {
-	p.CP = append(p.CP, f...)
+	p.fields = append(p.fields, f...)
 	return p
 }
 

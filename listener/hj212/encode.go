@@ -29,7 +29,7 @@ func (p *Packet) AppendFrame(b []byte) ([]byte, error) {
 
 // Encode returns p as a frame; see AppendFrame.
 func (p *Packet) Encode() ([]byte, error) {
-	return p.AppendFrame(make([]byte, 0, 128+16*len(p.CP)))
+	return p.AppendFrame(make([]byte, 0, 128+len(p.raw)+24*p.NumFields()))
 }
 
 // Wrap frames an already formatted data segment: "##", length, seg, CRC, CR LF.
@@ -72,7 +72,8 @@ func (p *Packet) appendSegment(b []byte) ([]byte, error) {
 		b = append(b, ';')
 	}
 	b = append(b, "CP=&&"...)
-	for i, f := range p.CP {
+	for i := range p.NumFields() {
+		f := p.Field(i)
 		if err := checkCPField(f); err != nil {
 			return b, err
 		}

@@ -34,6 +34,9 @@ func TestRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(p, q, ignorePrivate, cmpopts.IgnoreFields(hj212.Packet{}, "Warnings")); diff != "" {
 				t.Errorf("re-parse mismatch (-first +second):\n%s", diff)
 			}
+			if diff := cmp.Diff(p.Fields(), q.Fields()); diff != "" {
+				t.Errorf("re-parse CP mismatch (-first +second):\n%s", diff)
+			}
 		})
 	}
 }
@@ -45,11 +48,11 @@ func TestEncodeRejects(t *testing.T) {
 	}{
 		{"; in MN", hj212.Packet{ST: "44", CN: "2011", MN: "A;B"}},
 		{"&& in PW", hj212.Packet{ST: "44", CN: "2011", MN: "A", PW: "a&&b"}},
-		{"; in CP value", hj212.Packet{ST: "44", CN: "2011", MN: "A", CP: []hj212.Field{{Key: "k", Value: "1;2"}}}},
-		{", in CP value", hj212.Packet{ST: "44", CN: "2011", MN: "A", CP: []hj212.Field{{Key: "k", Value: "1,2"}}}},
-		{"= in CP key", hj212.Packet{ST: "44", CN: "2011", MN: "A", CP: []hj212.Field{{Key: "k=", Value: "1"}}}},
-		{"empty CP key", hj212.Packet{ST: "44", CN: "2011", MN: "A", CP: []hj212.Field{{Key: "", Value: "1"}}}},
-		{"segment over 9999", hj212.Packet{ST: "44", CN: "2011", MN: "A", CP: []hj212.Field{{Key: "k", Value: strings.Repeat("9", 10000)}}}},
+		{"; in CP value", *(&hj212.Packet{ST: "44", CN: "2011", MN: "A"}).SetFields([]hj212.Field{{Key: "k", Value: "1;2"}})},
+		{", in CP value", *(&hj212.Packet{ST: "44", CN: "2011", MN: "A"}).SetFields([]hj212.Field{{Key: "k", Value: "1,2"}})},
+		{"= in CP key", *(&hj212.Packet{ST: "44", CN: "2011", MN: "A"}).SetFields([]hj212.Field{{Key: "k=", Value: "1"}})},
+		{"empty CP key", *(&hj212.Packet{ST: "44", CN: "2011", MN: "A"}).SetFields([]hj212.Field{{Key: "", Value: "1"}})},
+		{"segment over 9999", *(&hj212.Packet{ST: "44", CN: "2011", MN: "A"}).SetFields([]hj212.Field{{Key: "k", Value: strings.Repeat("9", 10000)}})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,15 +111,18 @@ const (
 	HasPNO
 )
 
-// A Packet is one HJ 212 data segment. Parse fills every field; strings are
-// substrings of one private copy of the frame. To build a packet for
-// sending, set the fields (and Header bits for empty-but-present fields).
+// A Packet is one HJ 212 data segment. Parse fills it; its strings all
+// point into one private copy of the frame, and CP values stay raw text until
+// asked for (lazy CP: Field, Value, Float never allocate). To build a packet
+// for sending, set the header fields (and Header bits for empty-but-present
+// ones) and the CP with SetFields or Add.
+//
+// A Packet is safe for concurrent reads.
 type Packet struct {
 	QN, ST, CN, PW, MN string
 	Flag               Flag
 	PNUM, PNO          int       // 0 when absent
 	Header             HeaderSet // which header fields were present
-	CP                 []Field   // the data area in frame order; repeated keys are kept
 
 	// Warnings lists what was accepted but does not conform (LF-only
 	// terminator, segment over 1024 bytes, MN not 24 hex digits…).
@@ -131,7 +134,66 @@ type Packet struct {
 	raw      string    // whole frame as received, terminator included
 	seg      [2]int32  // data segment bounds within raw
 	cp       [2]int32  // CP content bounds (between "CP=&&" and "&&") within raw
+	spans    []span    // parsed CP pairs, as offsets into raw (no pointers: cheap for the GC)
+	fields   []Field   // CP pairs of a built packet
 	dataTime time.Time // parsed DataTime, zero when absent
+}
+
+// A span locates one parsed CP pair in raw: key raw[k:e], value raw[e+1:v]
+// (empty when v <= e, i.e. there was no "=").
+type span struct {
+	k, e, v uint16
+	grouped bool
+}
+
+// NumFields is the number of CP pairs, repeated keys included.
+func (p *Packet) NumFields() int {
+	if p.spans != nil {
+		return len(p.spans)
+	}
+	return len(p.fields)
+}
+
+// Field returns CP pair i (0 ≤ i < NumFields) in frame order, without allocating.
+func (p *Packet) Field(i int) Field {
+	if p.spans == nil {
+		return p.fields[i]
+	}
+	s := p.spans[i]
+	f := Field{Key: p.raw[s.k:s.e], Grouped: s.grouped}
+	if s.v > s.e {
+		f.Value = p.raw[s.e+1 : s.v]
+	}
+	return f
+}
+
+// Fields returns the CP pairs in frame order; repeated keys are kept. For a
+// parsed packet it allocates a new slice; for a built one it returns the
+// packet's own, which the caller must not modify.
+func (p *Packet) Fields() []Field {
+	if p.spans == nil {
+		return p.fields
+	}
+	out := make([]Field, len(p.spans))
+	for i := range p.spans {
+		out[i] = p.Field(i)
+	}
+	return out
+}
+
+// SetFields replaces the CP pairs.
+func (p *Packet) SetFields(fs []Field) *Packet {
+	p.spans, p.fields = nil, fs
+	return p
+}
+
+// Add appends the CP pair key=value, separated from the previous one by ";".
+func (p *Packet) Add(key, value string) *Packet {
+	if p.spans != nil {
+		p.fields, p.spans = p.Fields(), nil
+	}
+	p.fields = append(p.fields, Field{Key: key, Value: value})
+	return p
 }
 
 // Version is the protocol edition from the Flag bits (2005 when Flag is absent).
@@ -152,9 +214,9 @@ func (p *Packet) CPText() string { return p.raw[p.cp[0]:p.cp[1]] }
 
 // Get returns the value of CP key k; when k repeats, the last one wins.
 func (p *Packet) Get(k string) (string, bool) {
-	for i := len(p.CP) - 1; i >= 0; i-- {
-		if p.CP[i].Key == k {
-			return p.CP[i].Value, true
+	for i := p.NumFields() - 1; i >= 0; i-- {
+		if f := p.Field(i); f.Key == k {
+			return f.Value, true
 		}
 	}
 	return "", false
@@ -164,10 +226,11 @@ func (p *Packet) Get(k string) (string, bool) {
 // It does not allocate.
 func (p *Packet) Value(code, suffix string) (string, bool) {
 	n := len(code) + 1 + len(suffix)
-	for i := len(p.CP) - 1; i >= 0; i-- {
-		k := p.CP[i].Key
+	for i := p.NumFields() - 1; i >= 0; i-- {
+		f := p.Field(i)
+		k := f.Key
 		if len(k) == n && k[len(code)] == '-' && k[:len(code)] == code && k[len(code)+1:] == suffix {
-			return p.CP[i].Value, true
+			return f.Value, true
 		}
 	}
 	return "", false

@@ -28,6 +28,9 @@ func TestParseFrames(t *testing.T) {
 			if diff := cmp.Diff(want, got, ignorePrivate, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Parse(%s) mismatch (-want +got):\n%s", fr.Name, diff)
 			}
+			if diff := cmp.Diff(fr.CP, p.Fields(), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Parse(%s).Fields() mismatch (-want +got):\n%s", fr.Name, diff)
+			}
 			if p.Version() != fr.Version {
 				t.Errorf("Parse(%s).Version() = %v, want %v", fr.Name, p.Version(), fr.Version)
 			}
@@ -96,7 +99,7 @@ func TestPacketAccessors(t *testing.T) {
 	if _, ok := p.Value("d2010", "5-Rtd"); ok {
 		t.Errorf(`Value("d2010","5-Rtd") matched across the dash`)
 	}
-	if f := p.CP[1]; f.Code() != "d20105" || f.Suffix() != "Rtd" {
+	if f := p.Field(1); f.Code() != "d20105" || f.Suffix() != "Rtd" {
 		t.Errorf("CP[1] Code, Suffix = %q, %q; want d20105, Rtd", f.Code(), f.Suffix())
 	}
 	if p.Segment() != strings.TrimSuffix(hj212test.ByName("Realtime2025").Raw[6:], "AE41\r\n") {
@@ -113,8 +116,8 @@ func TestRepeatedKeyLastWins(t *testing.T) {
 	if v, _ := p.Value("e01001", "Rtd"); v != "2" {
 		t.Errorf("Value(e01001, Rtd) = %q, want the last one, 2", v)
 	}
-	if len(p.CP) != 3 {
-		t.Errorf("len(CP) = %d, want both copies kept (3)", len(p.CP))
+	if p.NumFields() != 3 {
+		t.Errorf("NumFields() = %d, want both copies kept (3)", p.NumFields())
 	}
 }
 
@@ -151,8 +154,8 @@ func TestOverlongSegment(t *testing.T) {
 	if !p.Nonconforming || len(p.Segment()) <= hj212.MaxSegment {
 		t.Errorf("segment of %d bytes: Nonconforming = %v, want true", len(p.Segment()), p.Nonconforming)
 	}
-	if len(p.CP) != 71 {
-		t.Errorf("len(CP) = %d, want 71: nothing dropped", len(p.CP))
+	if p.NumFields() != 71 {
+		t.Errorf("NumFields() = %d, want 71: nothing dropped", p.NumFields())
 	}
 }
 
