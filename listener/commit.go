@@ -1,0 +1,60 @@
+package listener
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// commitLoop is the single writer of group commit: it takes every upload that
+// is waiting (up to Timing.MaxBatch) into one Record call, so that while one
+// transaction commits the next batch fills. No timer is needed: under load
+// batches grow by themselves, and a lone upload is committed at once.
+func (s *Server) commitLoop(ctx context.Context) {
+	defer close(s.committed)
+	ctx = context.WithoutCancel(ctx) // a batch already read is committed even during shutdown
+	batch := make([]*Upload, 0, s.tim.MaxBatch)
+	for u := range s.uploads {
+		batch = append(batch[:0], u)
+	fill:
+		for len(batch) < s.tim.MaxBatch {
+			select {
+			case u, ok := <-s.uploads:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, u)
+			default:
+				break fill
+			}
+		}
+		s.commit(ctx, batch)
+		clear(batch) // drop references for the garbage collector
+	}
+}
+
+// commit records one batch and then releases its uploads, acknowledging them
+// when the batch is durable. A panicking Recorder fails the batch.
+func (s *Server) commit(ctx context.Context, batch []*Upload) {
+	var err error
+	defer func() {
+		if v := recover(); v != nil {
+			s.stats.panics.Add(1)
+			s.log.Error("panic recording batch", "panic", v, "stack", string(debug.Stack()))
+			err = errors.New("recorder panicked")
+		}
+		if err != nil {
+			s.stats.recordErrors.Add(1)
+		} else {
+			s.stats.batches.Add(1)
+		}
+		for _, u := range batch {
+			u.finish(err)
+		}
+	}()
+	if err = s.Recorder.Record(ctx, batch); err != nil {
+		err = fmt.Errorf("record %d uploads: %w", len(batch), err)
+		s.log.Error("batch not stored; terminals will re-send", "err", err)
+	}
+}

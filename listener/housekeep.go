@@ -1,0 +1,130 @@
+package listener
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"powerwatch/listener/hj212"
+	"powerwatch/store"
+)
+
+// housekeep runs the periodic work until stop ends: command timeouts and
+// retries, the offline sweep, the gap detector and journal flushes. work is
+// the context of the work it starts (gap queries); it ends with the service.
+func (s *Server) housekeep(work, stop context.Context) {
+	tick := time.NewTicker(s.tim.Tick)
+	defer tick.Stop()
+	lastFlush := s.Now()
+	for {
+		select {
+		case <-stop.Done():
+			return
+		case <-tick.C:
+		}
+		now := s.Now()
+		s.cmds.tick(now)
+		for _, job := range s.state.sweep(now) {
+			s.checkGap(work, job)
+		}
+		if now.Sub(lastFlush) >= s.tim.FlushEvery {
+			lastFlush = now
+			s.flush(work)
+		}
+	}
+}
+
+// flush writes terminal states, events, quarantine and command changes to
+// the Journal. What fails to be written is logged; state is written again on
+// its next change, events and quarantine counts of a failed flush are lost.
+func (s *Server) flush(ctx context.Context) {
+	if err := s.Flush(ctx); err != nil {
+		s.log.Error("write listener journal", "err", err)
+	}
+}
+
+// maxGapPulls bounds the history pulls one outage produces; more gaps than
+// this are asked for as one pull over their whole span.
+const maxGapPulls = 8
+
+// checkGap is the gap detector: once per outage, after the terminal had
+// GapDelay to re-send its cache, it asks for the slots still missing.
+func (s *Server) checkGap(ctx context.Context, job gapJob) {
+	from := job.from.Add(job.step)
+	to := job.to.Add(-job.step).Truncate(time.Second)
+	if !to.After(from) {
+		return
+	}
+	ranges := [][2]time.Time{{from, to}}
+	if s.Gaps != nil {
+		slots, err := s.Gaps.MissingSlots(ctx, job.mn, from, to, job.step)
+		if err != nil {
+			s.log.Error("gap detector", "mn", job.mn, "err", err)
+			return
+		}
+		ranges = slotRanges(slots, job.step)
+	}
+	if len(ranges) == 0 {
+		s.state.record(job.mn, store.EventGapRequest, s.Now(), "no slot missing between %s and %s", n14(from), n14(to))
+		return
+	}
+	if len(ranges) > maxGapPulls {
+		ranges = [][2]time.Time{{ranges[0][0], ranges[len(ranges)-1][1]}}
+	}
+	for _, r := range ranges {
+		c, err := HistoryPull(job.mn, job.cn, r[0], r[1].Add(time.Second))
+		if err != nil {
+			s.log.Error("gap detector", "mn", job.mn, "err", err)
+			return
+		}
+		c.Origin = "gap"
+		if job.cn == "2011" {
+			c.ST = "44"
+		}
+		c, err = s.EnqueueCommand(ctx, c)
+		if err != nil {
+			s.log.Error("gap detector", "mn", job.mn, "err", err)
+			return
+		}
+		s.state.record(job.mn, store.EventGapRequest, s.Now(), "asked for %s–%s (CN %s, command #%d)", n14(r[0]), n14(r[1]), job.cn, c.ID)
+	}
+}
+
+// slotRanges joins consecutive slots (step apart) into [first, last] ranges.
+func slotRanges(slots []time.Time, step time.Duration) [][2]time.Time {
+	var out [][2]time.Time
+	for _, t := range slots {
+		if n := len(out); n > 0 && t.Sub(out[n-1][1]) <= step {
+			out[n-1][1] = t
+			continue
+		}
+		out = append(out, [2]time.Time{t, t})
+	}
+	return out
+}
+
+func n14(t time.Time) string { return hj212.FormatN14(t) }
+
+// record adds an event for mn.
+func (t *tracker) record(mn, kind string, at time.Time, format string, a ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.event(mn, kind, at, format, a...)
+}
+
+// Flush writes what the listener holds in memory (terminal states, events,
+// quarantine, command changes) to the Journal now.
+func (s *Server) Flush(ctx context.Context) error {
+	s.init()
+	states, events := s.state.take()
+	if err := errors.Join(
+		s.Journal.SaveTerminalStates(ctx, states),
+		s.Journal.AddTerminalEvents(ctx, events),
+		s.Journal.AddQuarantined(ctx, s.quar.take()),
+		s.flushCommands(ctx),
+	); err != nil {
+		return fmt.Errorf("flush listener journal: %w", err)
+	}
+	return nil
+}

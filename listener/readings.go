@@ -1,0 +1,86 @@
+package listener
+
+import (
+	"strconv"
+
+	"powerwatch/listener/hj212"
+	"powerwatch/store"
+)
+
+// Suffixes tried, in order, for a quantity (HJ212-2017 Table 4): the
+// real-time value, else the period's average, maximum or minimum. An energy
+// counter takes the period's maximum before its average: a counter's largest
+// value in the period is its reading at the period's end.
+var (
+	analogSuffixes  = []string{"Rtd", "Avg", "Max", "Min"}
+	counterSuffixes = []string{"Rtd", "Max", "Avg"}
+)
+
+// Readings maps the CP values of an upload to one sample per point whose
+// factor codes it carries: power, current, voltage, energy counter and power
+// factor, at the packet's DataTime. Quantities not sent stay store.Missing;
+// a point none of whose codes is in the packet gets no sample; a packet
+// without DataTime gives none. Codes no point maps, and state codes, stay only
+// in the raw packet. A value's code-Flag sets FlagPowerOff (P) or FlagFault
+// (anything but N). It is pure.
+func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
+	at, ok := p.DataTime()
+	if !ok {
+		return nil
+	}
+	var out []store.Sample
+	for _, pt := range points {
+		s := store.NewSample(pt.ID, at)
+		n := 0
+		for _, q := range [...]struct {
+			code     string
+			dst      *float64
+			suffixes []string
+		}{
+			{pt.PowerCode, &s.P, analogSuffixes},
+			{pt.CurrentCode, &s.I, analogSuffixes},
+			{pt.VoltageCode, &s.U, analogSuffixes},
+			{pt.EnergyCode, &s.E, counterSuffixes},
+			{pt.PFCode, &s.PF, analogSuffixes},
+		} {
+			if q.code == "" {
+				continue
+			}
+			v, ok := value(p, q.code, q.suffixes)
+			if !ok {
+				continue
+			}
+			*q.dst = v
+			n++
+			s.Flags |= flagBits(p, q.code)
+		}
+		if n > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func value(p *hj212.Packet, code string, suffixes []string) (float64, bool) {
+	for _, suf := range suffixes {
+		if s, ok := p.Value(code, suf); ok {
+			v, err := strconv.ParseFloat(s, 64)
+			return v, err == nil
+		}
+	}
+	return 0, false
+}
+
+// flagBits maps a code's data flag (HJ212-2017 Table 8, extensible) to
+// sample flags: N or none is normal, P a loss of supply, anything else a
+// value the terminal itself does not vouch for.
+func flagBits(p *hj212.Packet, code string) uint8 {
+	f, ok := p.Value(code, "Flag")
+	switch {
+	case !ok || f == "" || f == "N":
+		return 0
+	case f == "P":
+		return store.FlagPowerOff
+	}
+	return store.FlagFault
+}

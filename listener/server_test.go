@@ -1,0 +1,115 @@
+package listener_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"powerwatch/listener"
+	"powerwatch/listener/hj212"
+)
+
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, hj212.Beijing())
+
+// TestServeAcknowledgesUploads runs Serve on 127.0.0.1 and checks the
+// standard's answers: 9014 per upload with A=1 (duplicates included), none
+// without A, none for an unregistered MN or a wrong password, 9013 to a
+// notification, and the connection kept after garbage and an unknown CN.
+func TestServeAcknowledgesUploads(t *testing.T) {
+	rec := &memRecorder{}
+	s := &listener.Server{Recorder: rec, Directory: newFakeDir(testMN)}
+	c := dial(t, startServer(t, s))
+
+	c.write(realtime(t, testMN, "20260302100000001", t0))
+	if p := c.read(); p.CN != "9014" || p.QN != "20260302100000001" || p.ST != "91" || p.Flag != 4 {
+		t.Fatalf("reply = CN %s QN %s ST %s Flag %d, want 9014 echoing the QN, ST 91, Flag 4", p.CN, p.QN, p.ST, p.Flag)
+	}
+	// The same upload again (a re-send with a new QN) is acknowledged too.
+	c.write(realtime(t, testMN, "20260302100000002", t0))
+	if p := c.read(); p.CN != "9014" || p.QN != "20260302100000002" {
+		t.Fatalf("reply to duplicate = %s %s", p.CN, p.QN)
+	}
+	c.write([]byte("garbage ## not a frame\r\n##0010abc\r\n"))
+	c.write(frame(t, testMN, testPW, "20260302100000003", "2011", 4, t0.Add(time.Minute))) // A=0: no answer
+	c.write(frame(t, "FFFFFFFFFFFFFFFFFFFFFFFF", testPW, "20260302100000004", "2011", 5, t0))
+	c.write(frame(t, testMN, "wrong", "20260302100000005", "2011", 5, t0))
+	c.write(frame(t, testMN, testPW, "20260302100000006", "9021", 5, t0)) // vendor login: unknown CN
+	c.write(frame(t, testMN, testPW, "20260302100000007", "2012", 5, t0)) // notification
+	if p := c.read(); p.CN != "9013" || p.QN != "20260302100000007" {
+		t.Fatalf("reply = %s %s, want 9013 to the notification (and nothing before it)", p.CN, p.QN)
+	}
+	c.write(realtime(t, testMN, "20260302100000008", t0.Add(2*time.Minute)))
+	if p := c.read(); p.CN != "9014" || p.QN != "20260302100000008" {
+		t.Fatalf("reply = %s %s, want 9014 after garbage and rejected packets", p.CN, p.QN)
+	}
+
+	if n := rec.count(); n != 4 {
+		t.Errorf("recorded %d uploads, want 4 (two of t0, one without A, one at t0+2m)", n)
+	}
+	st := s.Stats()
+	if st.Duplicates != 1 || st.Acked != 3 || st.Quarantined != 2 || st.UnknownCN != 1 || st.BadFrames == 0 {
+		t.Errorf("Stats = %+v", st)
+	}
+	q, err := s.Quarantine(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 2 {
+		t.Fatalf("Quarantine = %+v, want the unregistered MN and the wrong password", q)
+	}
+	reasons := map[string]string{}
+	for _, e := range q {
+		reasons[e.MN] = e.Reason
+		if e.Count != 1 || len(e.Sample) == 0 || e.RemoteAddr == "" {
+			t.Errorf("quarantine entry %+v lacks count, sample or address", e)
+		}
+	}
+	if reasons["FFFFFFFFFFFFFFFFFFFFFFFF"] != listener.ReasonUnregistered || reasons[testMN] != listener.ReasonBadPassword {
+		t.Errorf("quarantine reasons = %v", reasons)
+	}
+}
+
+// TestNoAckWhenRecordFails ensures that an upload whose batch failed is not
+// acknowledged, so the terminal sends it again.
+func TestNoAckWhenRecordFails(t *testing.T) {
+	rec := &memRecorder{fail: errors.New("disk full")}
+	s := &listener.Server{Recorder: rec, Directory: newFakeDir(testMN)}
+	c := dial(t, startServer(t, s))
+	c.write(realtime(t, testMN, "20260302100000001", t0))
+	c.expectSilence(300 * time.Millisecond)
+	if st := s.Stats(); st.RecordErrs != 1 || st.Acked != 0 {
+		t.Errorf("Stats = %+v, want one failed batch and no ack", st)
+	}
+}
+
+// TestSubpacketsAckedTogether ensures the parts of a split upload are stored
+// as one packet and each part gets its own 9014 once it is stored.
+func TestSubpacketsAckedTogether(t *testing.T) {
+	rec := &memRecorder{}
+	s := &listener.Server{Recorder: rec, Directory: newFakeDir(testMN)}
+	c := dial(t, startServer(t, s))
+	part := func(qn string, pno int, f hj212.Field) []byte {
+		p := hj212.Packet{QN: qn, ST: "44", CN: "2011", PW: testPW, MN: testMN, Flag: 7, PNUM: 2, PNO: pno,
+			Header: hj212.HasQN | hj212.HasST | hj212.HasCN | hj212.HasPW | hj212.HasMN | hj212.HasFlag | hj212.HasPNUM | hj212.HasPNO}
+		b, err := p.SetFields([]hj212.Field{{Key: "DataTime", Value: hj212.FormatN14(t0)}, f}).Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	c.write(part("20260302100000001", 1, hj212.Field{Key: "d20401-Rtd", Value: "1.5"}))
+	c.expectSilence(200 * time.Millisecond)
+	c.write(part("20260302100000002", 2, hj212.Field{Key: "d20301-Rtd", Value: "2.5"}))
+	for _, qn := range []string{"20260302100000001", "20260302100000002"} {
+		if p := c.read(); p.CN != "9014" || p.QN != qn {
+			t.Fatalf("reply = %s %s, want 9014 %s", p.CN, p.QN, qn)
+		}
+	}
+	if n := rec.count(); n != 1 {
+		t.Fatalf("recorded %d uploads, want 1 merged", n)
+	}
+	got := listener.Readings(rec.uploads[0].Packet, rec.uploads[0].Terminal.Points)
+	if len(got) != 1 || got[0].P != 1.5 || got[0].I != 2.5 {
+		t.Errorf("Readings of merged packet = %+v", got)
+	}
+}
