@@ -164,4 +164,3 @@ func (c *client) expectSilence(d time.Duration) {
 	}
 	c.rd = hj212.NewReader(c.c, 0) // the Reader's error is sticky; nothing was buffered
 }
-

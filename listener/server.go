@@ -44,7 +44,9 @@ type Directory interface {
 type DirectoryFunc func(ctx context.Context, mn string) (*Registration, error)
 
 // Lookup calls f.
-func (f DirectoryFunc) Lookup(ctx context.Context, mn string) (*Registration, error) { return f(ctx, mn) }
+func (f DirectoryFunc) Lookup(ctx context.Context, mn string) (*Registration, error) {
+	return f(ctx, mn)
+}
 
 // A Journal keeps the listener's own records: terminal state and events, the
 // quarantine and the command log. *sqlite.DB implements it.
@@ -69,8 +71,8 @@ type GapFinder interface {
 
 // An Upload is one data packet of a registered terminal on its way to the store.
 type Upload struct {
-	Conn       ConnInfo
-	Terminal   *Registration
+	Conn     ConnInfo
+	Terminal *Registration
 	// Packet is the upload; for a split message, the merged one (its Raw is
 	// empty: it was never sent as one frame).
 	Packet     *hj212.Packet
@@ -97,7 +99,7 @@ type Server struct {
 	Gaps      GapFinder // nil: the gap detector asks for the whole outage
 	Limits    Limits
 	Timing    Timing
-	Logger    *slog.Logger      // nil: discard
+	Logger    *slog.Logger     // nil: discard
 	Now       func() time.Time // nil: time.Now
 
 	initOnce sync.Once
