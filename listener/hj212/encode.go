@@ -72,6 +72,9 @@ func (p *Packet) appendSegment(b []byte) ([]byte, error) {
 		b = append(b, ';')
 	}
 	b = append(b, "CP=&&"...)
+	if p.cpRaw != "" {
+		return append(append(b, p.cpRaw...), "&&"...), nil
+	}
 	for i := range p.NumFields() {
 		f := p.Field(i)
 		if err := checkCPField(f); err != nil {

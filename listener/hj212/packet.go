@@ -136,6 +136,7 @@ type Packet struct {
 	cp       [2]int32  // CP content bounds (between "CP=&&" and "&&") within raw
 	spans    []span    // parsed CP pairs, as offsets into raw (no pointers: cheap for the GC)
 	fields   []Field   // CP pairs of a built packet
+	cpRaw    string    // CP content written as is (ciphertext), instead of fields
 	dataTime time.Time // parsed DataTime, zero when absent
 }
 
