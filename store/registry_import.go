@@ -22,9 +22,9 @@ type RegistryRow struct {
 	RatedKW     float64     // 0: keep the stored value
 	TreatedBy   []TreatedBy // the complete list for a production or integrated facility
 	Outlet      string      // "": keep the stored value
-	MN          string
-	Password    string    // "": keep the stored value
-	Installed   time.Time // zero: keep the stored value
+	MN          string      // "": a facility without a monitoring point yet
+	Password    string      // "": keep the stored value
+	Installed   time.Time   // zero: keep the stored value
 	PowerCode   string
 	CurrentCode string
 	VoltageCode string

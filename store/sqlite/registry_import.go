@@ -93,6 +93,9 @@ func (im *registryImport) row(r *store.RegistryRow) error {
 	if err := im.threshold(r, facID); err != nil {
 		return err
 	}
+	if r.MN == "" { // a facility without a monitoring point yet
+		return nil
+	}
 	termID, err := im.terminal(r, entID)
 	if err != nil {
 		return err

@@ -1,0 +1,239 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"powerwatch/store"
+)
+
+// registryColumns is the registry template, in export order.
+var registryColumns = []column{
+	{"district", "区", []string{"区县", "所属区", "行政区"}},
+	{"enterprise", "企业名称", []string{"企业", "单位名称"}},
+	{"uscc", "统一社会信用代码", []string{"信用代码", "社会信用代码"}},
+	{"industry", "行业", []string{"所属行业", "行业类别"}},
+	{"facility", "设施名称", []string{"设施", "监测对象"}},
+	{"kind", "设施类型", []string{"类型"}},
+	{"rated_kw", "额定功率kW", []string{"额定功率", "rated"}},
+	{"treated_by", "关联治理设施", []string{"治理设施", "对应治理设施"}},
+	{"mn", "MN", []string{"数采仪MN", "设备MN", "MN号"}},
+	{"pw", "密码", []string{"password", "PW"}},
+	{"power_code", "功率因子", []string{"有功功率因子", "功率编码"}},
+	{"current_code", "电流因子", []string{"电流编码"}},
+	{"voltage_code", "电压因子", []string{"电压编码"}},
+	{"energy_code", "电量因子", []string{"电能因子", "电量编码"}},
+	{"stop_kw", "停产限值kW", []string{"停机阈值", "停机阈值kW", "停产阈值kW", "stop"}},
+	{"run_kw", "运行限值kW", []string{"运行阈值", "运行阈值kW", "run"}},
+	{"outlet", "排口", []string{"排污口", "排放口"}},
+	{"installed", "安装日期", []string{"安装时间"}},
+}
+
+// kindNames maps the template's words (and the English kinds) to facility kinds.
+var kindNames = map[string]store.FacilityKind{
+	"生产": store.Production, "生产设施": store.Production, "产污设施": store.Production,
+	"治理": store.Treatment, "治理设施": store.Treatment, "治污设施": store.Treatment,
+	"产治一体": store.Integrated, "总用电": store.Total, "企业总电": store.Total,
+	"间接": store.Indirect, "间接用电": store.Indirect,
+}
+
+// kindWord is the word written on export.
+var kindWord = map[store.FacilityKind]string{
+	store.Production: "生产", store.Treatment: "治理", store.Integrated: "产治一体",
+	store.Total: "总用电", store.Indirect: "间接用电",
+}
+
+func parseKind(s string) (store.FacilityKind, bool) {
+	if k, ok := kindNames[s]; ok {
+		return k, true
+	}
+	k := store.FacilityKind(strings.ToLower(s))
+	_, ok := kindWord[k]
+	return k, ok
+}
+
+var (
+	hexMN    = regexp.MustCompile(`^[0-9A-F]{24}$`)
+	usccForm = regexp.MustCompile(`^[0-9A-Z]{18}$`)
+	codeForm = regexp.MustCompile(`^[^\s;,=&|]+$`)
+)
+
+// ImportRegistry reads a registry file (.xlsx or .csv, chosen by name), checks
+// every row against the file itself and the stored registry, and applies it
+// as who in one transaction. A file with any bad row writes nothing and
+// returns RowErrors listing all of them.
+func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool) (store.ImportSummary, error) {
+	t, err := readTable(r, name)
+	if err != nil {
+		return store.ImportSummary{}, err
+	}
+	reg, err := st.LoadRegistry(ctx)
+	if err != nil {
+		return store.ImportSummary{}, fmt.Errorf("import registry: %w", err)
+	}
+	rows, err := parseRegistry(t, reg)
+	if err != nil {
+		return store.ImportSummary{}, err
+	}
+	return st.ImportRegistry(ctx, who, rows, dryRun)
+}
+
+// parseRegistry turns a table into checked rows, or returns RowErrors.
+func parseRegistry(t *table, reg *store.Registry) ([]store.RegistryRow, error) {
+	ix, herrs := mapHeader(t.header, registryColumns, []string{"enterprise", "facility", "kind", "mn"})
+	if herrs != nil {
+		return nil, herrs
+	}
+	c := newCheck(reg)
+	for i, rec := range t.rows {
+		if blank(rec) {
+			continue
+		}
+		if r, ok := c.cells(t.lines[i], ix, rec); ok {
+			c.rows = append(c.rows, r)
+		}
+	}
+	c.crossCheck()
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if len(c.rows) == 0 {
+		return nil, RowErrors{{Row: 2, Msg: "文件没有数据行 (the file has no data rows)"}}
+	}
+	return c.rows, nil
+}
+
+func blank(rec []string) bool {
+	for _, s := range rec {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cells checks one row on its own. ok is false when any cell is bad.
+func (c *check) cells(line int, ix columnIndex, rec []string) (r store.RegistryRow, ok bool) {
+	n := len(c.errs)
+	get := func(key string) string { return ix.get(rec, key) }
+	r = store.RegistryRow{Row: line, District: get("district"), Enterprise: get("enterprise"), USCC: strings.ToUpper(get("uscc")),
+		Industry: get("industry"), Facility: get("facility"), Outlet: get("outlet"), MN: strings.ToUpper(get("mn")),
+		Password: get("pw"), PowerCode: get("power_code"), CurrentCode: get("current_code"),
+		VoltageCode: get("voltage_code"), EnergyCode: get("energy_code")}
+	for _, key := range []string{"enterprise", "facility", "kind"} {
+		if get(key) == "" {
+			c.add(line, key, "不能为空 (required)")
+		}
+	}
+	if r.USCC != "" && !usccForm.MatchString(r.USCC) {
+		c.add(line, "uscc", "%q 应为 18 位数字或大写字母 (must be 18 digits or capital letters)", r.USCC)
+	}
+	if s := get("kind"); s != "" {
+		var known bool
+		if r.Kind, known = parseKind(s); !known {
+			c.add(line, "kind", "未知类型 %q，应为 生产 / 治理 / 产治一体 / 总用电 / 间接用电 (unknown kind)", s)
+		}
+	}
+	c.number(line, "rated_kw", get("rated_kw"), &r.RatedKW)
+	c.treatedBy(line, get("treated_by"), &r)
+	c.threshold(line, get("stop_kw"), get("run_kw"), &r)
+	c.terminal(line, &r)
+	if s := get("installed"); s != "" {
+		t, err := parseTime(s, false)
+		if err != nil {
+			c.add(line, "installed", "%q 不是日期，应如 2026-03-01 (not a date)", s)
+		}
+		r.Installed = t
+	}
+	return r, len(c.errs) == n
+}
+
+func (c *check) number(line int, key, s string, v *float64) bool {
+	x, given, err := parseNumber(s)
+	switch {
+	case err != nil:
+		c.add(line, key, "%v", err)
+	case x < 0:
+		c.add(line, key, "%q 不能为负 (must not be negative)", s)
+	default:
+		*v = x
+	}
+	return given && err == nil
+}
+
+func (c *check) treatedBy(line int, s string, r *store.RegistryRow) {
+	if s == "" {
+		return
+	}
+	seen := map[string]bool{}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '｜' }) {
+		name := strings.TrimSpace(part)
+		tb := store.TreatedBy{Facility: name}
+		for _, mark := range []string{"(备)", "（备）"} {
+			if strings.HasSuffix(name, mark) {
+				tb = store.TreatedBy{Facility: strings.TrimSpace(strings.TrimSuffix(name, mark)), Standby: true}
+			}
+		}
+		switch {
+		case tb.Facility == "":
+			c.add(line, "treated_by", "%q 含空的设施名 (empty facility name between |)", s)
+		case seen[tb.Facility]:
+			c.add(line, "treated_by", "%q 重复 (listed twice)", tb.Facility)
+		case tb.Facility == r.Facility:
+			c.add(line, "treated_by", "设施不能关联自己 (a facility cannot treat itself)")
+		}
+		seen[tb.Facility] = true
+		r.TreatedBy = append(r.TreatedBy, tb)
+	}
+}
+
+func (c *check) threshold(line int, stop, run string, r *store.RegistryRow) {
+	var th store.Threshold
+	okStop := c.number(line, "stop_kw", stop, &th.Stop)
+	okRun := c.number(line, "run_kw", run, &th.Run)
+	switch {
+	case stop == "" && run == "":
+		return
+	case stop == "":
+		c.add(line, "stop_kw", "填写了运行限值时也要填写停产限值 (give both thresholds or neither)")
+	case run == "":
+		c.add(line, "run_kw", "填写了停产限值时也要填写运行限值 (give both thresholds or neither)")
+	case okStop && okRun && th.Stop > th.Run:
+		c.add(line, "stop_kw", "停产限值 %g 大于运行限值 %g (stop threshold above run threshold)", th.Stop, th.Run)
+	case okStop && okRun:
+		th.Basis = store.ByPower
+		th.Note = "导入 (imported)"
+		r.Threshold = &th
+	}
+}
+
+func (c *check) terminal(line int, r *store.RegistryRow) {
+	codes := []struct{ key, code string }{{"power_code", r.PowerCode}, {"current_code", r.CurrentCode},
+		{"voltage_code", r.VoltageCode}, {"energy_code", r.EnergyCode}}
+	anyCode := false
+	seen := map[string]string{}
+	for _, x := range codes {
+		if x.code == "" {
+			continue
+		}
+		anyCode = true
+		if !codeForm.MatchString(x.code) {
+			c.add(line, x.key, "%q 含空格或 ; , = & | (factor code with a separator in it)", x.code)
+		}
+		if other, dup := seen[x.code]; dup {
+			c.add(line, x.key, "因子 %s 与本行 %s 相同 (same code twice in the row)", x.code, labelOf(registryColumns, other))
+		}
+		seen[x.code] = x.key
+	}
+	switch {
+	case r.MN == "" && anyCode:
+		c.add(line, "mn", "填写了因子但缺少 MN (codes given without an MN)")
+	case r.MN != "" && !hexMN.MatchString(r.MN):
+		c.add(line, "mn", "%q 不是 24 位十六进制字符 (MN must be 24 hex characters, has %d)", r.MN, len([]rune(r.MN)))
+	case r.MN != "" && r.PowerCode == "" && r.CurrentCode == "":
+		c.add(line, "power_code", "功率因子和电流因子至少填写一个 (power_code or current_code required)")
+	}
+}

@@ -1,0 +1,221 @@
+package registry
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"powerwatch/store"
+)
+
+// A table is a sheet as read from a file: its header and data rows, each with
+// the row number a person sees in Excel (the header is row 1).
+type table struct {
+	header []string
+	rows   [][]string
+	lines  []int
+}
+
+// ErrFormat means the file is neither .xlsx nor .csv, or cannot be read as one.
+var ErrFormat = errors.New("unsupported file")
+
+// isXLSX tells the format by the file name: .xlsx, else .csv.
+func isXLSX(name string) (bool, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		return true, nil
+	case ".csv":
+		return false, nil
+	}
+	return false, fmt.Errorf("%w %q: want .xlsx or .csv (仅支持 .xlsx 或 .csv)", ErrFormat, name)
+}
+
+// readTable reads the first sheet of an .xlsx file or a .csv file, chosen by name.
+func readTable(r io.Reader, name string) (*table, error) {
+	xlsx, err := isXLSX(name)
+	if err != nil {
+		return nil, err
+	}
+	var t *table
+	if xlsx {
+		t, err = readXLSX(r)
+	} else {
+		t, err = readCSV(r)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return t, nil
+}
+
+func readXLSX(r io.Reader) (*table, error) {
+	f, err := excelize.OpenReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not an .xlsx workbook: %w", ErrFormat, err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("%w: workbook has no sheet", ErrFormat)
+	}
+	// Raw values: numbers and dates as stored, not as the cell format shows
+	// them, so 2026-03-01 formatted "3月1日" still reads as a date.
+	all, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
+	}
+	t := &table{}
+	for i, row := range all {
+		if i == 0 {
+			t.header = row
+			continue
+		}
+		t.rows = append(t.rows, row)
+		t.lines = append(t.lines, i+1)
+	}
+	return t, nil
+}
+
+// readCSV reads UTF-8 (with or without BOM) or, as Excel saves "CSV" on a
+// Chinese Windows, GB18030.
+func readCSV(r io.Reader) (*table, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(b) {
+		if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
+			return nil, fmt.Errorf("%w: neither UTF-8 nor GB18030 text", ErrFormat)
+		}
+	}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.FieldsPerRecord = -1
+	t := &table{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if t.header == nil {
+			t.header = rec
+			continue
+		}
+		t.rows = append(t.rows, rec)
+		t.lines = append(t.lines, line)
+	}
+	return t, nil
+}
+
+// writeTable writes header and rows as .xlsx (one sheet named sheet, header
+// frozen) or .csv (UTF-8 with BOM, so that Excel shows the Chinese), by name.
+func writeTable(w io.Writer, name, sheet string, header []string, rows [][]any) error {
+	xlsx, err := isXLSX(name)
+	if err != nil {
+		return err
+	}
+	if !xlsx {
+		return writeCSV(w, header, rows)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
+		return err
+	}
+	for i, row := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
+			return fmt.Errorf("write row %d: %w", i+2, err)
+		}
+	}
+	last, _ := excelize.ColumnNumberToName(len(header))
+	if err := f.SetColWidth(sheet, "A", last, 16); err != nil {
+		return err
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+func writeCSV(w io.Writer, header []string, rows [][]any) error {
+	if _, err := io.WriteString(w, "\xef\xbb\xbf"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(header)
+	for _, row := range rows {
+		rec := make([]string, len(row))
+		for i, v := range row {
+			rec[i] = cellText(v)
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func cellText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// parseNumber reads a decimal number; "" is 0 with ok false.
+func parseNumber(s string) (v float64, ok bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false, nil
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	if err != nil || v != v {
+		return 0, false, fmt.Errorf("%q 不是数字 (not a number)", s)
+	}
+	return v, true, nil
+}
+
+// parseTime reads a time as store.ParseLocalTime does, or an Excel date
+// serial (a raw date cell); end selects store.ParseLocalEnd for dates alone.
+func parseTime(s string, end bool) (time.Time, error) {
+	if serial, err := strconv.ParseFloat(s, 64); err == nil && serial > 1 && serial < 2958466 {
+		t, err := excelize.ExcelDateToTime(serial, false)
+		if err != nil {
+			return time.Time{}, err
+		}
+		t = t.Round(time.Second)
+		// The serial is a wall clock without zone: read it in Beijing time.
+		local := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, store.Beijing)
+		if end && local.Hour() == 0 && local.Minute() == 0 && local.Second() == 0 {
+			local = local.AddDate(0, 0, 1)
+		}
+		return local, nil
+	}
+	if end {
+		return store.ParseLocalEnd(s)
+	}
+	return store.ParseLocalTime(s)
+}
