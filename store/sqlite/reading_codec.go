@@ -101,10 +101,11 @@ func decodeRawDay(mn string, blob []byte) ([]rawRecord, error) {
 	}
 	r := &byteReader{b: body}
 	n := int(r.uvarint())
-	if n > len(body) {
+	if n < 0 || n > len(body) {
 		r.fail()
+		n = 0
 	}
-	recs := make([]rawRecord, 0, max(n, 0))
+	recs := make([]rawRecord, 0, n)
 	var dt int64
 	var st, cn string
 	for i := 0; i < n && r.err == nil; i++ {

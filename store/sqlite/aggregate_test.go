@@ -1,0 +1,124 @@
+package sqlite_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"powerwatch/store"
+)
+
+func TestAggregates(t *testing.T) {
+	tests := []struct {
+		name       string
+		energies   []float64 // counter per 5-minute slot from 08:00; NaN = no counter
+		power      float64
+		wantEnergy float64
+		wantResets int
+	}{
+		{"counter difference", []float64{100, 101, 103, 106}, 20, 6, 0},
+		// The meter was replaced after 101: that interval falls back to ∫P (20 kW × 5 min).
+		{"counter reset", []float64{100, 101, 2, 5}, 20, 1 + 20.0/12 + 3, 1},
+		{"no counter: integral of P", []float64{math.NaN(), math.NaN(), math.NaN()}, 12, 3 * 12.0 / 12, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := mustReadings(t, 1)
+			var b store.Batch
+			for i, e := range tt.energies {
+				b.Samples = append(b.Samples, sample(f.points[0], day0.Add(8*time.Hour+time.Duration(i)*5*time.Minute), tt.power, e))
+			}
+			mustIngest(t, f.db, &b)
+			days, err := f.db.DailyAggregates(t.Context(), f.points[0], day0, day0.AddDate(0, 0, 1))
+			if err != nil || len(days) != 1 {
+				t.Fatalf("DailyAggregates = %+v, %v", days, err)
+			}
+			d := days[0]
+			if math.Abs(d.Energy-tt.wantEnergy) > 1e-9 || d.Resets != tt.wantResets {
+				t.Errorf("energy %v resets %d, want %v and %d", d.Energy, d.Resets, tt.wantEnergy, tt.wantResets)
+			}
+			if d.Received != len(tt.energies) || d.Expected != 288 {
+				t.Errorf("received %d / expected %d, want %d / 288", d.Received, d.Expected, len(tt.energies))
+			}
+		})
+	}
+}
+
+// TestAggregatesBackfillEqualsInOrder ensures that data arriving out of order
+// (late backfill, in pieces) gives the same aggregates as data in order.
+func TestAggregatesBackfillEqualsInOrder(t *testing.T) {
+	mk := func(i int) store.Sample {
+		at := day0.Add(time.Duration(i) * 5 * time.Minute)
+		p := 10.0
+		if i%12 < 6 {
+			p = 60 // above the derived running threshold (20 % of 100 kW) half of each hour
+		}
+		return sample(0, at, p, 500+float64(i*i%7)+float64(i))
+	}
+	inOrder, backfilled := mustReadings(t, 1), mustReadings(t, 1)
+	var all store.Batch
+	for i := range 288 * 2 {
+		s := mk(i)
+		s.PointID = inOrder.points[0]
+		all.Samples = append(all.Samples, s)
+	}
+	mustIngest(t, inOrder.db, &all)
+
+	// Live data with a gap 10:00–14:00 on day 0, filled the next morning, one slot a batch, backwards.
+	var live store.Batch
+	for i := range 288 * 2 {
+		if i >= 24 && i < 72 {
+			continue
+		}
+		s := mk(i)
+		s.PointID = backfilled.points[0]
+		live.Samples = append(live.Samples, s)
+	}
+	mustIngest(t, backfilled.db, &live)
+	for i := 71; i >= 24; i-- {
+		s := mk(i)
+		s.PointID = backfilled.points[0]
+		mustIngest(t, backfilled.db, &store.Batch{Samples: []store.Sample{s}})
+	}
+	for _, tbl := range []string{"hour", "day"} {
+		get := func(f *readingsFixture) []store.Aggregate {
+			from, to := day0, day0.AddDate(0, 0, 2)
+			var as []store.Aggregate
+			var err error
+			if tbl == "hour" {
+				as, err = f.db.HourlyAggregates(t.Context(), f.points[0], from, to)
+			} else {
+				as, err = f.db.DailyAggregates(t.Context(), f.points[0], from, to)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return as
+		}
+		want, got := get(inOrder), get(backfilled)
+		if len(want) != len(got) {
+			t.Fatalf("%s rows: %d after backfill, want %d", tbl, len(got), len(want))
+		}
+		for i := range want {
+			w, g := want[i], got[i]
+			if math.Abs(w.Energy-g.Energy) > 1e-9 || w.RunMinutes != g.RunMinutes || w.Received != g.Received || w.MaxP != g.MaxP || w.AvgP != g.AvgP {
+				t.Errorf("%s %s after backfill = %+v, want %+v", tbl, w.Start.In(store.Beijing), g, w)
+			}
+		}
+	}
+	days, _ := inOrder.db.DailyAggregates(t.Context(), inOrder.points[0], day0, day0.AddDate(0, 0, 1))
+	if days[0].RunMinutes != 12*60 {
+		t.Errorf("running minutes of day 0 = %v, want 720 (half of each hour at 60 kW)", days[0].RunMinutes)
+	}
+	// The nightly catch-up must agree with what ingest maintained.
+	if err := backfilled.db.RecomputeAggregates(t.Context(), day0, day0.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	re, _ := backfilled.db.DailyAggregates(t.Context(), backfilled.points[0], day0, day0.AddDate(0, 0, 2))
+	want, _ := inOrder.db.DailyAggregates(t.Context(), inOrder.points[0], day0, day0.AddDate(0, 0, 2))
+	for i := range want {
+		if math.Abs(re[i].Energy-want[i].Energy) > 1e-9 || re[i].Received != want[i].Received {
+			t.Errorf("day %d after RecomputeAggregates = %+v, want %+v", i, re[i], want[i])
+		}
+	}
+}

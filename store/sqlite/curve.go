@@ -1,0 +1,113 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"powerwatch/store"
+)
+
+// Curve returns the active power of a point over [from, to) downsampled to
+// width columns of equal time. Each column keeps the min and max of its
+// samples, so a spike of one slot stays visible at any zoom; columns without
+// data are left out, so gaps show as gaps.
+func (db *DB) Curve(ctx context.Context, pointID int64, from, to time.Time, width int) ([]store.CurvePoint, error) {
+	ss, err := db.Samples(ctx, pointID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("curve: %w", err)
+	}
+	return downsample(ss, from, to, width), nil
+}
+
+// FacilityCurve is Curve for a facility: the sum, slot by slot, of the active
+// power of its points (a facility fed by several circuits).
+func (db *DB) FacilityCurve(ctx context.Context, facilityID int64, from, to time.Time, width int) ([]store.CurvePoint, error) {
+	var sum []store.Sample
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		points, err := facilityPoints(ctx, tx, facilityID)
+		if err != nil {
+			return err
+		}
+		bySlot := map[int64]float64{}
+		for _, p := range points {
+			ss, err := readSeries(ctx, tx, p, ms(from), ms(to))
+			if err != nil {
+				return err
+			}
+			for _, s := range ss {
+				if !math.IsNaN(s.P) {
+					bySlot[s.At.Unix()] += s.P
+				}
+			}
+		}
+		sum = make([]store.Sample, 0, len(bySlot))
+		for sec, p := range bySlot {
+			s := store.NewSample(facilityID, time.Unix(sec, 0).UTC())
+			s.P = p
+			sum = append(sum, s)
+		}
+		sort.Slice(sum, func(i, j int) bool { return sum[i].At.Before(sum[j].At) })
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("curve of facility %d: %w", facilityID, classify(err))
+	}
+	return downsample(sum, from, to, width), nil
+}
+
+func facilityPoints(ctx context.Context, q querier, facility int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM points WHERE facility_id = ? ORDER BY id`, facility)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// downsample folds ss (sorted) into width columns over [from, to).
+func downsample(ss []store.Sample, from, to time.Time, width int) []store.CurvePoint {
+	span := to.Sub(from)
+	if width <= 0 || span < time.Millisecond {
+		return nil
+	}
+	var out []store.CurvePoint
+	col := -1
+	var sum float64
+	for _, s := range ss {
+		if math.IsNaN(s.P) {
+			continue
+		}
+		c := int(s.At.Sub(from).Milliseconds() * int64(width) / span.Milliseconds())
+		if c < 0 || c >= width {
+			continue
+		}
+		if c != col {
+			if col >= 0 {
+				out[len(out)-1].Mean = sum / float64(out[len(out)-1].N)
+			}
+			col, sum = c, 0
+			at := from.Add(time.Duration(span.Milliseconds()*int64(c)/int64(width)) * time.Millisecond)
+			out = append(out, store.CurvePoint{At: at, Min: s.P, Max: s.P})
+		}
+		cp := &out[len(out)-1]
+		cp.Min, cp.Max = min(cp.Min, s.P), max(cp.Max, s.P)
+		cp.N++
+		sum += s.P
+	}
+	if col >= 0 {
+		out[len(out)-1].Mean = sum / float64(out[len(out)-1].N)
+	}
+	return out
+}

@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"time"
+
+	"powerwatch/store"
+)
+
+// TransmissionRate returns, per point and per Beijing day and month of
+// [from, to), the distinct slots received ÷ the slots expected at the point's
+// configured interval (see loadPointCfg). pointID 0 means every registered
+// point. Slots before the terminal's install date and after now are not
+// expected. With excludeFilings, the slots inside 报备 windows that cover the
+// point's facility count neither as expected nor as received. Rows are sorted
+// by point and time; a month row sums the day rows in the range.
+func (db *DB) TransmissionRate(ctx context.Context, pointID int64, from, to time.Time, excludeFilings bool) (days, months []store.Rate, err error) {
+	from, to = store.Day.Start(from), store.Day.Start(to.Add(-time.Millisecond)).AddDate(0, 0, 1)
+	err = db.readTx(ctx, func(tx *sql.Tx) error {
+		points, err := ratePoints(ctx, tx, pointID)
+		if err != nil {
+			return err
+		}
+		for _, rp := range points {
+			d, err := db.pointRates(ctx, tx, rp, from, to, excludeFilings)
+			if err != nil {
+				return fmt.Errorf("point %d: %w", rp.id, err)
+			}
+			days = append(days, d...)
+			months = append(months, monthRates(d)...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("transmission rate %s – %s: %w", from.Format(time.DateOnly), to.Format(time.DateOnly), classify(err))
+	}
+	return days, months, nil
+}
+
+// PointsBelow returns the points whose transmission rate in the Beijing month
+// of month, with 报备 windows excluded, is below limit (the guideline's 0.90):
+// the monthly maintenance list. Points that expected nothing are left out.
+func (db *DB) PointsBelow(ctx context.Context, month time.Time, limit float64) ([]store.Rate, error) {
+	start := store.Month.Start(month)
+	_, months, err := db.TransmissionRate(ctx, 0, start, store.Month.Add(start, 1), true)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Rate
+	for _, r := range months {
+		if r.Expected > 0 && r.Rate < limit {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+type ratePoint struct {
+	id, facility, enterprise int64
+	installed                int64
+}
+
+func ratePoints(ctx context.Context, q querier, point int64) ([]ratePoint, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.facility_id, f.enterprise_id, t.installed_at
+		FROM points p JOIN facilities f ON f.id = p.facility_id JOIN terminals t ON t.id = p.terminal_id
+		WHERE ? = 0 OR p.id = ? ORDER BY p.id`, point, point)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ratePoint
+	for rows.Next() {
+		var r ratePoint
+		if err := rows.Scan(&r.id, &r.facility, &r.enterprise, &r.installed); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if point != 0 && len(out) == 0 {
+		return nil, fmt.Errorf("point %d: %w", point, store.ErrNotFound)
+	}
+	return out, nil
+}
+
+// slotsIn counts the slot starts (multiples of iv) in [a, b) ms.
+func slotsIn(a, b, iv int64) int {
+	if b <= a {
+		return 0
+	}
+	ceil := func(x int64) int64 { return (x + iv - 1) / iv }
+	return int(ceil(b) - ceil(a))
+}
+
+func (db *DB) pointRates(ctx context.Context, q querier, rp ratePoint, from, to time.Time, excludeFilings bool) ([]store.Rate, error) {
+	cfg, err := loadPointCfg(ctx, q, rp.id)
+	if err != nil {
+		return nil, err
+	}
+	received := map[int64]int{}
+	rows, err := q.QueryContext(ctx, `SELECT start, received FROM agg_day WHERE point_id = ? AND start >= ? AND start < ?`,
+		rp.id, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var start int64
+		var n int
+		if err := rows.Scan(&start, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		received[start] = n
+	}
+	rows.Close()
+	var windows [][2]int64
+	if excludeFilings {
+		if windows, err = filedWindows(ctx, q, rp, from, to); err != nil {
+			return nil, err
+		}
+	}
+	lo, now := max(from.UnixMilli(), rp.installed), db.Now().UnixMilli()
+	var out []store.Rate
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		a, b := max(d.UnixMilli(), lo), min(d.AddDate(0, 0, 1).UnixMilli(), now)
+		r := store.Rate{PointID: rp.id, Start: d, Period: store.Day, Expected: slotsIn(a, b, cfg.interval),
+			Received: received[d.UnixMilli()]}
+		for _, w := range windows {
+			wa, wb := max(a, w[0]), min(b, w[1])
+			if wb <= wa {
+				continue
+			}
+			r.Expected -= slotsIn(wa, wb, cfg.interval)
+			got, err := distinctSlots(ctx, q, rp.id, wa, wb, cfg.interval)
+			if err != nil {
+				return nil, err
+			}
+			r.Received -= got
+		}
+		r.Expected, r.Received = max(r.Expected, 0), max(r.Received, 0)
+		out = append(out, finishRate(r))
+	}
+	return out, nil
+}
+
+func finishRate(r store.Rate) store.Rate {
+	r.Rate = math.NaN()
+	if r.Expected > 0 {
+		r.Rate = math.Min(1, float64(r.Received)/float64(r.Expected))
+	}
+	return r
+}
+
+// filedWindows returns the 报备 windows covering the point's facility,
+// merged so that overlapping filings are not subtracted twice.
+func filedWindows(ctx context.Context, q querier, rp ratePoint, from, to time.Time) ([][2]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT start_at, end_at FROM filings fl WHERE enterprise_id = ? AND end_at > ? AND start_at < ?
+		AND (NOT EXISTS (SELECT 1 FROM filing_facilities ff WHERE ff.filing_id = fl.id)
+			OR EXISTS (SELECT 1 FROM filing_facilities ff WHERE ff.filing_id = fl.id AND ff.facility_id = ?))
+		ORDER BY start_at`, rp.enterprise, from.UnixMilli(), to.UnixMilli(), rp.facility)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]int64
+	for rows.Next() {
+		var w [2]int64
+		if err := rows.Scan(&w[0], &w[1]); err != nil {
+			return nil, err
+		}
+		if n := len(out); n > 0 && w[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], w[1])
+			continue
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+func distinctSlots(ctx context.Context, q querier, point, a, b, iv int64) (int, error) {
+	ss, err := readSeries(ctx, q, point, a, b)
+	if err != nil {
+		return 0, err
+	}
+	n, last := 0, int64(-1)
+	for _, s := range ss {
+		if slot := s.At.UnixMilli() / iv; slot != last {
+			n, last = n+1, slot
+		}
+	}
+	return n, nil
+}
+
+func monthRates(days []store.Rate) []store.Rate {
+	var out []store.Rate
+	for _, d := range days {
+		m := store.Month.Start(d.Start)
+		if n := len(out); n == 0 || !out[n-1].Start.Equal(m) {
+			out = append(out, store.Rate{PointID: d.PointID, Start: m, Period: store.Month})
+		}
+		out[len(out)-1].Received += d.Received
+		out[len(out)-1].Expected += d.Expected
+	}
+	for i := range out {
+		out[i] = finishRate(out[i])
+	}
+	return out
+}
