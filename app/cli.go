@@ -31,6 +31,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version / 版本", runVersion},
+		{"hj212 decode", "decode HJ 212 frames from stdin, one JSON object per line / 解码", runHJ212Decode},
+		{"hj212 encode", "build one HJ 212 frame from flags / 编码", runHJ212Encode},
 	}
 }
 

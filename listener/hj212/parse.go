@@ -57,7 +57,7 @@ func checkFrame(frame []byte) (n int, lfOnly bool, err error) {
 	}
 	// HJ212-2017 Table 2: the length counts exactly the data segment, so when
 	// the frame ends in a line break elsewhere, the length field is what is wrong.
-	if tl := termLen(frame); tl > 0 {
+	if tl := termLen(frame); tl > 0 && !crcAt(frame, n) {
 		if actual := len(frame) - tl - 4 - 6; actual != n {
 			return 0, false, syntaxErr(KindLength, 2, "", "length field says %d bytes, data segment has %d", n, max(actual, 0))
 		}
@@ -66,6 +66,16 @@ func checkFrame(frame []byte) (n int, lfOnly bool, err error) {
 		return 0, false, syntaxErr(KindLength, 2, "", "length field says %d bytes, frame ends after %d", n, max(len(frame)-10, 0))
 	}
 	return 0, false, syntaxErr(KindTerminator, end, "", "frame ends with %q after the CRC, want CR LF", head(term, 8))
+}
+
+// crcAt reports whether the 4 bytes after a segment of n bytes are its CRC,
+// which confirms the length field when the terminator is not where it says.
+func crcAt(frame []byte, n int) bool {
+	if len(frame) < 6+n+4 {
+		return false
+	}
+	want, ok := parseCRC(frame[6+n : 6+n+4])
+	return ok && Checksum(frame[6:6+n]) == want
 }
 
 func termLen(b []byte) int {

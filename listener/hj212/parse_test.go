@@ -180,6 +180,7 @@ func TestParseErrors(t *testing.T) {
 		{"no terminator", strings.TrimSuffix(good, "\r\n"), hj212.KindTerminator, hj212.ErrTerminator, ""},
 		{"CR only", strings.TrimSuffix(good, "\n"), hj212.KindTerminator, hj212.ErrTerminator, ""},
 		{"junk after CRC", strings.TrimSuffix(good, "\r\n") + "xy", hj212.KindTerminator, hj212.ErrTerminator, ""},
+		{"junk between CRC and CR LF", strings.TrimSuffix(good, "\r\n") + "xy\r\n", hj212.KindTerminator, hj212.ErrTerminator, ""},
 		{"no CP", seg("QN=20260115103000123;ST=44;CN=2011;MN=3A1B2C3D4E5F60718293A4B5;Flag=4"), hj212.KindSegment, hj212.ErrSegment, "CP"},
 		{"CP not closed", seg("ST=44;CN=2011;MN=3A1B2C3D4E5F60718293A4B5;Flag=4;CP=&&DataTime=20260115103000"), hj212.KindSegment, hj212.ErrSegment, "CP"},
 		{"CP= not after ;", seg("ST=44;CN=2011;MN=3A1B2C3D4E5F60718293A4B5;XCP=&&&&"), hj212.KindSegment, hj212.ErrSegment, "CP"},

@@ -84,6 +84,8 @@ func misframed(data []byte, seg, end int, atEOF bool, limit int) (int, int, *Syn
 	nl := bytes.IndexByte(look, '\n')
 	next := bytes.Index(look, []byte("##"))
 	switch {
+	case nl >= 0 && (next < 0 || nl < next) && crcAt(data, seg):
+		return nl + 3, 0, syntaxErr(KindTerminator, end, "", "%d bytes between the CRC and the line break", nl+2-end)
 	case nl >= 0 && (next < 0 || nl < next):
 		actual := nl + 2 - 6 - 4
 		if nl > 0 && look[nl-1] == '\r' {

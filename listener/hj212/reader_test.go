@@ -51,6 +51,7 @@ func TestReader(t *testing.T) {
 		{"false ## with digits swallowing a frame", "##0030" + a, []string{"err:terminator", "err:framing", qa}},
 		{"LF-only terminator", strings.TrimSuffix(a, "\r\n") + "\n" + b, []string{qa, qb}},
 		{"bad CRC is reported, next frame read", badCRC + b, []string{"err:crc", qb}},
+		{"junk between CRC and CR LF", strings.TrimSuffix(a, "\r\n") + "zz\r\n" + b, []string{"err:terminator", qb}},
 		{"wrong length field, line skipped", strings.Replace(a, "##0101", "##0099", 1) + b, []string{"err:length", qb}},
 		{"over the frame limit", "##9000" + strings.Repeat("x", 100) + b, []string{"err:length", "err:framing", qb}},
 		{"truncated at EOF", b + a[:60], []string{qb, "err:length", "err:framing"}},

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"powerwatch/listener/hj212"
+)
+
+// maxDecodeLine bounds one input line of `hj212 decode`; a 4-digit length
+// field allows frames of 10 011 bytes.
+const maxDecodeLine = 64 << 10
+
+// runHJ212Decode reads one frame per line and writes one JSON object per line,
+// in order. Bad lines are reported in their own object; the exit status stays 0.
+func runHJ212Decode(e *env, args []string) error {
+	fs := newFlags(e, "hj212 decode", "< frames.txt")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q: frames are read from standard input", pos[0])
+	}
+	in := bufio.NewReaderSize(e.stdin, maxDecodeLine)
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	var buf []byte
+	for {
+		if err := e.ctx.Err(); err != nil {
+			return err
+		}
+		line, tooLong, err := readLine(in)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read standard input: %w", err)
+		}
+		buf = decodeLine(buf[:0], line, tooLong)
+		if _, err := out.Write(buf); err != nil {
+			return fmt.Errorf("write standard output: %w", err)
+		}
+	}
+}
+
+// readLine returns the next line without its LF or CR LF. A line longer than
+// the reader's buffer is consumed to its end and reported as tooLong.
+func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
+	line, err = r.ReadSlice('\n')
+	for err == bufio.ErrBufferFull {
+		tooLong = true
+		_, err = r.ReadSlice('\n')
+	}
+	if err == io.EOF && (len(line) > 0 || tooLong) {
+		err = nil // a last line without LF
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	return bytes.TrimSuffix(line, []byte("\r")), tooLong, nil
+}
+
+// decodeLine appends the JSON object for one input line, with its LF.
+func decodeLine(b, line []byte, tooLong bool) []byte {
+	if tooLong {
+		return appendFailure(b, fmt.Sprintf("length: line longer than %d bytes", maxDecodeLine))
+	}
+	frame := append(bytes.Clone(line), '\r', '\n') // the terminator is optional on input
+	p, err := hj212.Parse(frame)
+	var se *hj212.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return appendFailure(b, se.Message())
+	case err != nil:
+		return appendFailure(b, "framing: "+err.Error())
+	}
+	return appendPacketJSON(b, p)
+}
+
+func appendFailure(b []byte, msg string) []byte {
+	b = append(b, `{"ok":false,"error":`...)
+	return append(appendJSONString(b, msg), "}\n"...)
+}
+
+// appendPacketJSON writes the decode contract: header fields (null when
+// absent), CP as an object in frame order where a repeated key keeps its
+// first position and its last value, and the warnings.
+func appendPacketJSON(b []byte, p *hj212.Packet) []byte {
+	b = append(b, `{"ok":true,"version":`...)
+	b = appendJSONString(b, p.Version().String())
+	hdr := []struct {
+		name string
+		val  string
+		has  bool
+	}{
+		{"qn", p.QN, p.Has(hj212.HasQN)}, {"st", p.ST, p.Has(hj212.HasST)}, {"cn", p.CN, p.Has(hj212.HasCN)},
+		{"pw", p.PW, p.Has(hj212.HasPW)}, {"mn", p.MN, p.Has(hj212.HasMN)},
+		{"flag", strconv.Itoa(int(p.Flag)), p.Has(hj212.HasFlag)},
+		{"pnum", strconv.Itoa(p.PNUM), p.Has(hj212.HasPNUM)}, {"pno", strconv.Itoa(p.PNO), p.Has(hj212.HasPNO)},
+	}
+	for _, h := range hdr {
+		b = append(append(append(b, ",\""...), h.name...), "\":"...)
+		if h.has {
+			b = appendJSONString(b, h.val)
+		} else {
+			b = append(b, "null"...)
+		}
+	}
+	b = append(b, `,"cp":{`...)
+	seen := map[string]bool{}
+	for i := range p.NumFields() {
+		k := p.Field(i).Key
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		v, _ := p.Get(k) // the last one wins
+		if len(seen) > 1 {
+			b = append(b, ',')
+		}
+		b = append(appendJSONString(b, k), ':')
+		b = appendJSONString(b, v)
+	}
+	b = append(b, `},"warnings":[`...)
+	for i, w := range p.Warnings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, w)
+	}
+	return append(b, "]}\n"...)
+}
+
+// appendJSONString quotes s as a JSON string. Invalid UTF-8 becomes U+FFFD so
+// the output is always valid JSON; "<", ">" and "&" stay as they are.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, `\u00`...)
+			b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xF])
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, s[i:i+n]...)
+			}
+			i += n
+			continue
+		}
+		i++
+	}
+	return append(b, '"')
+}
+
+// runHJ212Encode prints one frame built from the flags, with CR LF.
+func runHJ212Encode(e *env, args []string) error {
+	fs := newFlags(e, "hj212 encode", "--st 44 --cn 2011 --mn MN --pw PW [--flag 5] [--qn QN] --cp 'DataTime=…;code-Rtd=…'")
+	st := fs.String("st", "", "system code ST, e.g. 44 (用电监控)")
+	cn := fs.String("cn", "", "command number CN, e.g. 2011")
+	mn := fs.String("mn", "", "device number MN (24 hex digits)")
+	pw := fs.String("pw", "", "access password PW")
+	flag := fs.Int("flag", 5, "Flag: 4/5 for 2017, 8/9 for 2025 (+1: answer required, +2: split)")
+	qn := fs.String("qn", "", "request number QN (default: now, YYYYMMDDhhmmsszzz in +08:00)")
+	cp := fs.String("cp", "", "CP content: key=value pairs separated by ';' (or ',' within one factor)")
+	pnum := fs.Int("pnum", 0, "PNUM, total parts (with Flag bit D)")
+	pno := fs.Int("pno", 0, "PNO, this part's number (with Flag bit D)")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	for name, v := range map[string]string{"--st": *st, "--cn": *cn, "--mn": *mn} {
+		if v == "" {
+			return usagef("%s is required", name)
+		}
+	}
+	if *flag < 0 || *flag > 255 {
+		return usagef("--flag %d: want 0–255", *flag)
+	}
+	fields, err := hj212.ParseCP(*cp)
+	if err != nil {
+		return usagef("--cp: %v", err)
+	}
+	if *qn == "" {
+		*qn = hj212.NewQN(time.Now())
+	}
+	p := &hj212.Packet{QN: *qn, ST: *st, CN: *cn, PW: *pw, MN: *mn, Flag: hj212.Flag(*flag), PNUM: *pnum, PNO: *pno,
+		Header: hj212.HasQN | hj212.HasST | hj212.HasCN | hj212.HasPW | hj212.HasMN | hj212.HasFlag}
+	if *pnum != 0 || *pno != 0 {
+		p.Header |= hj212.HasPNUM | hj212.HasPNO
+	}
+	p.SetFields(fields)
+	frame, err := p.Encode()
+	if err != nil {
+		return usagef("%v", err)
+	}
+	// Refuse to print a frame our own decoder would reject (bad CN, DataTime…).
+	if _, err := hj212.Parse(frame); err != nil {
+		var se *hj212.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("encode: the frame would not decode: %s", se.Message())
+		}
+		return fmt.Errorf("encode: %w", err)
+	}
+	_, err = e.stdout.Write(frame)
+	return err
+}
