@@ -31,8 +31,10 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version / 版本", runVersion},
-		{"hj212 decode", "decode HJ 212 frames from stdin, one JSON object per line / 解码", runHJ212Decode},
-		{"hj212 encode", "build one HJ 212 frame from flags / 编码", runHJ212Encode},
+		{"import registry", "import the registry from .xlsx/.csv / 导入企业名录", runImportRegistry},
+		{"import orders", "import control orders from .xlsx/.csv / 导入管控指令", runImportOrders},
+		{"import filings", "import 报备 filings from .xlsx/.csv / 导入报备", runImportFilings},
+		{"export registry", "export the registry as .xlsx/.csv / 导出企业名录", runExportRegistry},
 	}
 }
 

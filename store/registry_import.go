@@ -95,7 +95,7 @@ func (s ImportSummary) String() string {
 		if c.n == (ImportCounts{}) {
 			continue
 		}
-		fmt.Fprintf(&b, "%-20s 新增 created %d, 更新 updated %d, 未变 unchanged %d", c.name, c.n.Created, c.n.Updated, c.n.Unchanged)
+		fmt.Fprintf(&b, "%s: 新增 created %d, 更新 updated %d, 未变 unchanged %d", c.name, c.n.Created, c.n.Updated, c.n.Unchanged)
 		if c.n.Deleted > 0 {
 			fmt.Fprintf(&b, ", 删除 deleted %d", c.n.Deleted)
 		}
