@@ -31,6 +31,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version / 版本", runVersion},
+		{"serve", "the service without a window: HJ 212 listener and ingest / 无窗口运行服务", runServe},
 		{"import registry", "import the registry from .xlsx/.csv / 导入企业名录", runImportRegistry},
 		{"import orders", "import control orders from .xlsx/.csv / 导入管控指令", runImportOrders},
 		{"import filings", "import 报备 filings from .xlsx/.csv / 导入报备", runImportFilings},

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"powerwatch/listener"
+	"powerwatch/store"
+	"powerwatch/store/sqlite"
+)
+
+// ingest is the listener's Recorder: one group-commit batch of uploads
+// becomes one store.Batch (raw packets, point samples, outbox rows) written in
+// one transaction. The listener acknowledges the uploads when Record returns nil.
+type ingest struct {
+	db interface {
+		Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, error)
+	}
+	uplink []string // HJ 212 upstream targets: each upload is queued for each
+	// after, when set, sees every committed batch (the alarm engine hooks in here).
+	after func(ctx context.Context, batch []*listener.Upload, res store.IngestResult)
+}
+
+// lateBy is how long after its slot a value may arrive and still count as
+// live (the Beijing guideline: within 5 minutes).
+const lateBy = 5 * time.Minute
+
+// Record stores batch and marks the duplicates.
+func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
+	b := &store.Batch{Packets: make([]store.RawPacket, 0, len(batch))}
+	for _, u := range batch {
+		p := u.Packet
+		frame := []byte(p.Raw())
+		if len(frame) == 0 { // a reassembled split upload was never one frame
+			var err error
+			if frame, err = p.Encode(); err != nil {
+				return fmt.Errorf("encode merged upload of %s: %w", p.MN, err)
+			}
+		}
+		frame = trimEOL(frame)
+		dt, _ := p.DataTime()
+		b.Packets = append(b.Packets, store.RawPacket{MN: p.MN, ST: p.ST, CN: p.CN, QN: p.QN, DataTime: dt,
+			ReceivedAt: u.ReceivedAt, CRCOK: true, Frame: frame})
+		samples := listener.Readings(p, u.Terminal.Points)
+		if late(u, dt) {
+			for i := range samples {
+				samples[i].Flags |= store.FlagBackfill
+			}
+		}
+		b.Samples = append(b.Samples, samples...)
+		for _, t := range in.uplink {
+			b.Outbox = append(b.Outbox, store.OutboxItem{Target: t, Kind: "hj212", Key: p.MN, Payload: frame, CreatedAt: u.ReceivedAt})
+		}
+	}
+	res, err := in.db.Ingest(ctx, b)
+	if err != nil {
+		return err
+	}
+	for i, u := range batch {
+		u.Duplicate = res.Duplicate[i]
+	}
+	if in.after != nil {
+		in.after(ctx, batch, res)
+	}
+	return nil
+}
+
+// late reports whether an upload arrived after its slot's deadline: DataTime
+// plus one interval (minute and hour data are stamped with the period start)
+// plus the 5 minutes the guideline allows.
+func late(u *listener.Upload, dt time.Time) bool {
+	if dt.IsZero() {
+		return false
+	}
+	iv := u.Terminal.Terminal.RtdInterval
+	if u.Packet.CN != "2011" || iv == 0 {
+		iv = max(u.Terminal.Terminal.MinInterval, 5*time.Minute)
+	}
+	return u.ReceivedAt.Sub(dt) > iv+lateBy
+}
+
+func trimEOL(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// directory is the listener's Directory over the registry tables.
+type directory struct{ db *sqlite.DB }
+
+// Lookup returns the terminal mn and its points; store.ErrNotFound when unregistered.
+func (r directory) Lookup(ctx context.Context, mn string) (*listener.Registration, error) {
+	t, err := r.db.TerminalByMN(ctx, mn)
+	if err != nil {
+		return nil, err
+	}
+	pts, err := r.db.PointsByTerminal(ctx, t.ID)
+	if err != nil {
+		return nil, fmt.Errorf("points of %s: %w", mn, err)
+	}
+	return &listener.Registration{Terminal: t, Points: pts}, nil
+}
+
+// gaps is the listener's GapFinder over the raw packets.
+type gaps struct{ db *sqlite.DB }
+
+// MissingSlots returns the slots of [from, to) for which mn sent no packet.
+func (g gaps) MissingSlots(ctx context.Context, mn string, from, to time.Time, step time.Duration) ([]time.Time, error) {
+	ps, err := g.db.RawPackets(ctx, mn, from, to)
+	if err != nil {
+		return nil, err
+	}
+	have := map[int64]bool{}
+	for _, p := range ps {
+		have[p.DataTime.Truncate(step).UnixMilli()] = true
+	}
+	var out []time.Time
+	for t := from.Truncate(step); t.Before(to); t = t.Add(step) {
+		if !t.Before(from) && !have[t.UnixMilli()] {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/afero"
+
+	"powerwatch/listener"
+	"powerwatch/store/sqlite"
+)
+
+// Main is the program: its configuration and the parts it wires together. It
+// is a type, not code in main, so the end-to-end tests run the same wiring as
+// `serve` and the desktop app.
+type Main struct {
+	Config Config
+	FS     afero.Fs
+	Logger *slog.Logger
+
+	DB       *sqlite.DB
+	Listener *listener.Server
+
+	ln      net.Listener
+	cancel  context.CancelFunc
+	served  chan struct{} // closed when Listener.Serve has returned
+	closers []func() error
+}
+
+// NewMain returns a Main with the default configuration, the real file
+// system and a logger that discards.
+func NewMain() *Main {
+	return &Main{Config: DefaultConfig(), FS: afero.NewOsFs(), Logger: slog.New(slog.DiscardHandler)}
+}
+
+// Run opens the database, binds the HJ 212 listener and starts serving. It
+// returns once everything runs; a busy port or a damaged database is an
+// error here, not a log line. Parts started later (alarm engine, scheduler,
+// uplink) add themselves in start order and are stopped by Close in reverse.
+func (m *Main) Run(ctx context.Context) (err error) {
+	ctx, m.cancel = context.WithCancel(ctx)
+	if err := os.MkdirAll(filepath.Dir(m.Config.DB), 0o755); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	if m.DB, err = sqlite.OpenWith(ctx, m.Config.DB, sqlite.Options{Synchronous: m.Config.Sync}); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	m.onClose(m.DB.Close)
+	m.Listener = &listener.Server{
+		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.HJ212},
+		Directory: directory{m.DB},
+		Journal:   m.DB,
+		Gaps:      gaps{m.DB},
+		Limits:    m.Config.ListenerLimits(),
+		Timing:    m.Config.ListenerTiming(),
+		Logger:    m.Logger.With("component", "listener"),
+	}
+	if err := m.Listener.Restore(ctx); err != nil {
+		return err
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Listen); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Listen, err)
+	}
+	m.served = make(chan struct{})
+	go func() {
+		defer close(m.served)
+		if err := m.Listener.Serve(ctx, m.ln); err != nil {
+			m.Logger.Error("listener stopped", "err", err)
+		}
+	}()
+	m.onClose(func() error { <-m.served; return nil })
+	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "db", m.Config.DB)
+	return nil
+}
+
+// onClose registers fn to run at Close, before what was registered earlier.
+func (m *Main) onClose(fn func() error) { m.closers = append(m.closers, fn) }
+
+// Addr is the listener's address (with the real port when Config.Listen used port 0).
+func (m *Main) Addr() net.Addr {
+	if m.ln == nil {
+		return nil
+	}
+	return m.ln.Addr()
+}
+
+// Close stops serving (the listener drains: uploads already read are
+// committed and acknowledged), then closes everything in reverse start order.
+// It may be called after a failed Run.
+func (m *Main) Close() error {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
