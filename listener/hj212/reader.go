@@ -17,6 +17,14 @@ import (
 // Resynchronisation (hj212.md §1): on any failure move past that "##" and
 // look for the next one, because "##" also occurs inside garbage.
 func scan(data []byte, atEOF bool, limit int) (adv, n int, err *SyntaxError) {
+	return scanFrame(data, atEOF, limit, false)
+}
+
+// errSkipped stands for every error when scanFrame runs quiet: SplitFunc
+// drops errors, and formatting them would cost allocations.
+var errSkipped = &SyntaxError{Kind: KindFraming, Detail: "skipped", Err: ErrFraming}
+
+func scanFrame(data []byte, atEOF bool, limit int, quiet bool) (adv, n int, err *SyntaxError) {
 	i := bytes.Index(data, []byte("##"))
 	if i != 0 {
 		if i < 0 {
@@ -29,22 +37,34 @@ func scan(data []byte, atEOF bool, limit int) (adv, n int, err *SyntaxError) {
 	}
 	if len(data) < 6 {
 		if atEOF {
+			if quiet {
+				return len(data), 0, errSkipped
+			}
 			return len(data), 0, syntaxErr(KindFraming, 0, "", "stream ends inside a frame header")
 		}
 		return 0, 0, nil
 	}
 	seg, ok := parseLength(data)
 	if !ok {
+		if quiet {
+			return 2, 0, errSkipped
+		}
 		return 2, 0, syntaxErr(KindLength, 2, "", "length field %q is not 4 digits", data[2:6])
 	}
 	end := 6 + seg + 4 // end of the CRC
 	if end+2 > limit {
+		if quiet {
+			return 2, 0, errSkipped
+		}
 		e := syntaxErr(KindLength, 2, "", "length field says %d bytes, over the limit of %d per frame", seg, limit)
 		e.Err = ErrTooLarge
 		return 2, 0, e
 	}
 	if len(data) < end+1 || (data[end] == '\r' && len(data) < end+2) {
 		if atEOF {
+			if quiet {
+				return 2, 0, errSkipped
+			}
 			return 2, 0, syntaxErr(KindLength, 2, "", "stream ends inside a frame whose length field says %d bytes", seg)
 		}
 		return 0, 0, nil
@@ -55,13 +75,19 @@ func scan(data []byte, atEOF bool, limit int) (adv, n int, err *SyntaxError) {
 	case data[end] == '\r' && data[end+1] == '\n':
 		n = end + 2
 	default:
-		return misframed(data, seg, end, atEOF, limit)
+		return misframed(data, seg, end, atEOF, limit, quiet)
 	}
 	want, ok := parseCRC(data[6+seg : end])
 	if !ok {
+		if quiet {
+			return skipBad(data, n), 0, errSkipped
+		}
 		return skipBad(data, n), 0, syntaxErr(KindCRC, 6+seg, "", "CRC field %q is not 4 hex digits", data[6+seg:end])
 	}
 	if got := Checksum(data[6 : 6+seg]); got != want {
+		if quiet {
+			return skipBad(data, n), 0, errSkipped
+		}
 		return skipBad(data, n), 0, syntaxErr(KindCRC, 6+seg, "", "frame says %04X, data segment gives %04X", want, got)
 	}
 	return n, n, nil
@@ -79,21 +105,30 @@ func skipBad(data []byte, n int) int {
 // misframed classifies a frame without CR LF where its length field says. If a
 // line break ends it before any other "##", the length field is wrong and the
 // whole line is skipped; otherwise only the "##" is.
-func misframed(data []byte, seg, end int, atEOF bool, limit int) (int, int, *SyntaxError) {
+func misframed(data []byte, seg, end int, atEOF bool, limit int, quiet bool) (int, int, *SyntaxError) {
 	look := data[2:min(len(data), limit)]
 	nl := bytes.IndexByte(look, '\n')
 	next := bytes.Index(look, []byte("##"))
 	switch {
 	case nl >= 0 && (next < 0 || nl < next) && crcAt(data, seg):
+		if quiet {
+			return nl + 3, 0, errSkipped
+		}
 		return nl + 3, 0, syntaxErr(KindTerminator, end, "", "%d bytes between the CRC and the line break", nl+2-end)
 	case nl >= 0 && (next < 0 || nl < next):
 		actual := nl + 2 - 6 - 4
 		if nl > 0 && look[nl-1] == '\r' {
 			actual--
 		}
+		if quiet {
+			return nl + 3, 0, errSkipped
+		}
 		return nl + 3, 0, syntaxErr(KindLength, 2, "", "length field says %d bytes, data segment has %d", seg, max(actual, 0))
 	case nl < 0 && next < 0 && !atEOF && len(data) < limit:
 		return 0, 0, nil // the line may still end within the limit
+	}
+	if quiet {
+		return 2, 0, errSkipped
 	}
 	return 2, 0, syntaxErr(KindTerminator, end, "", "no CR LF after the CRC (found %q)", head(data[end:], 2))
 }
@@ -226,7 +261,7 @@ func SplitFunc(max int) bufio.SplitFunc {
 	return func(data []byte, atEOF bool) (int, []byte, error) {
 		skipped := 0
 		for skipped < len(data) {
-			adv, n, _ := scan(data[skipped:], atEOF, max)
+			adv, n, _ := scanFrame(data[skipped:], atEOF, max, true)
 			if n > 0 {
 				return skipped + adv, data[skipped : skipped+n], nil
 			}
