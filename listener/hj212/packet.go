@@ -237,6 +237,10 @@ func (p *Packet) Value(code, suffix string) (string, bool) {
 	return "", false
 }
 
+// DataFlag returns the data flag of factor code (code-Flag: N, F, M, S, D,
+// C, T, B… HJ212-2017 Table 8; kept raw because the table is extensible).
+func (p *Packet) DataFlag(code string) (string, bool) { return p.Value(code, "Flag") }
+
 // Float returns code-suffix as a number; false when absent or not a number.
 func (p *Packet) Float(code, suffix string) (float64, bool) {
 	s, ok := p.Value(code, suffix)

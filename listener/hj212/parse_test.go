@@ -93,6 +93,9 @@ func TestPacketAccessors(t *testing.T) {
 	if v, ok := p.Value("d20605", "Flag"); !ok || v != "N" {
 		t.Errorf(`Value("d20605","Flag") = %q, %v; want "N", true`, v, ok)
 	}
+	if fl, ok := p.DataFlag("d30406"); !ok || fl != "N" {
+		t.Errorf(`DataFlag("d30406") = %q, %v; want "N", true`, fl, ok)
+	}
 	if _, ok := p.Float("d20405", "Avg"); ok {
 		t.Errorf(`Float("d20405","Avg") found a value that is not there`)
 	}

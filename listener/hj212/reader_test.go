@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -152,6 +153,37 @@ func TestSplitFuncEveryCut(t *testing.T) {
 		}
 		if n != 2 || sc.Err() != nil {
 			t.Fatalf("cut at %d: %d frames, err %v; want 2", cut, n, sc.Err())
+		}
+	}
+}
+
+func TestReadPacketLFOnlyWarns(t *testing.T) {
+	a := strings.TrimSuffix(hj212test.ByName("Std1062").Raw, "\r\n") + "\n"
+	p, err := hj212.NewReader(strings.NewReader(a), 0).ReadPacket()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(p.Warnings, "|"), "LF only") {
+		t.Errorf("Warnings = %q, want the LF-only terminator reported", p.Warnings)
+	}
+}
+
+func TestLoadCaptured(t *testing.T) {
+	path := t.TempDir() + "/captured.hj212"
+	body := "# captured 2026-01-15\n" + hj212test.ByName("Std1062").Raw + "\n" + strings.TrimSuffix(hj212test.ByName("InfoUTF8").Raw, "\r\n") + "\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	frames, err := hj212test.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frames) != 2 || frames[1].Raw != hj212test.ByName("InfoUTF8").Raw {
+		t.Fatalf("Load = %d frames %q, want 2 with CR LF restored", len(frames), frames)
+	}
+	for _, fr := range frames {
+		if _, err := hj212.Parse([]byte(fr.Raw)); err != nil {
+			t.Errorf("%s: %v", fr.Name, err)
 		}
 	}
 }
