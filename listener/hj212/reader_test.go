@@ -179,7 +179,7 @@ func TestLoadCaptured(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(frames) != 2 || frames[1].Raw != hj212test.ByName("InfoUTF8").Raw {
-		t.Fatalf("Load = %d frames %q, want 2 with CR LF restored", len(frames), frames)
+		t.Fatalf("Load = %d frames %+v, want 2 with CR LF restored", len(frames), frames)
 	}
 	for _, fr := range frames {
 		if _, err := hj212.Parse([]byte(fr.Raw)); err != nil {
