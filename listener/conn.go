@@ -116,7 +116,7 @@ func (c *conn) readEnded(err error) {
 	switch {
 	case c.rd.stopped.Load(), errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
 	case errors.As(err, &ne) && ne.Timeout():
-		if c.rd.inFrame {
+		if c.rd.timedOutInFrame {
 			c.s.stats.closedFrameTimeout.Add(1)
 		} else {
 			c.s.stats.closedIdle.Add(1)
@@ -211,6 +211,9 @@ type deadlineReader struct {
 	idle, frame time.Duration
 	inFrame     bool
 	stopped     atomic.Bool
+	// timedOutInFrame records which deadline expired: the Reader reports the
+	// truncated frame first, which resets inFrame.
+	timedOutInFrame bool
 }
 
 var errStopped = errors.New("server stopping")
@@ -225,6 +228,9 @@ func (d *deadlineReader) Read(b []byte) (int, error) {
 		return 0, errStopped
 	}
 	n, err := d.nc.Read(b)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		d.timedOutInFrame = d.inFrame
+	}
 	if n > 0 && !d.inFrame {
 		d.inFrame = true
 		d.nc.SetReadDeadline(time.Now().Add(d.frame))

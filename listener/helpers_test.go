@@ -120,9 +120,10 @@ func startServer(t testing.TB, s *listener.Server) string {
 
 // client is a test terminal.
 type client struct {
-	t  testing.TB
-	c  net.Conn
-	rd *hj212.Reader
+	t       testing.TB
+	c       net.Conn
+	rd      *hj212.Reader
+	timeout time.Duration // for read; 0 means 10 s
 }
 
 func dial(t testing.TB, addr string) *client {
@@ -147,7 +148,7 @@ func (c *client) write(b ...[]byte) {
 // read returns the next packet from the server, failing after 10 s.
 func (c *client) read() *hj212.Packet {
 	c.t.Helper()
-	c.c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	c.c.SetReadDeadline(time.Now().Add(cmpOr(c.timeout, 10*time.Second)))
 	p, err := c.rd.ReadPacket()
 	if err != nil {
 		c.t.Fatalf("read reply: %v", err)
@@ -163,4 +164,11 @@ func (c *client) expectSilence(d time.Duration) {
 		c.t.Fatalf("got %s QN=%s, want nothing", p.CN, p.QN)
 	}
 	c.rd = hj212.NewReader(c.c, 0) // the Reader's error is sticky; nothing was buffered
+}
+
+func cmpOr(v, def time.Duration) time.Duration {
+	if v == 0 {
+		return def
+	}
+	return v
 }
