@@ -216,4 +216,6 @@ func TestNonReaderDoesNotBlockOthers(t *testing.T) {
 	})
 }
 
-func qn(i int) string { return "2026030210" + string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "0000" }
+func qn(i int) string {
+	return "2026030210" + string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) + "0000"
+}
