@@ -269,3 +269,9 @@ func sortedKeys[V any](m map[int64]V) []int64 {
 	sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
 	return ks
 }
+
+// ContinuousTypes returns the alarm types judged slot by slot — every type but
+// low_transmission, which is judged per whole calendar month. A re-evaluation
+// of an arbitrary period reconciles these over the period and
+// low_transmission only over its whole months (CompleteMonths).
+func ContinuousTypes() []store.AlarmType { return append([]store.AlarmType(nil), engineTypes...) }

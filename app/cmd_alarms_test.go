@@ -1,0 +1,144 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"powerwatch/store"
+	"powerwatch/store/sqlite"
+)
+
+// mustAlarmDB builds a database with one enterprise whose production line ran
+// 08:00–10:00 on 2026-11-28 while its dust collector was off 08:30–09:00, with
+// thresholds derived from rated power. It returns the file's path.
+func mustAlarmDB(t *testing.T) string {
+	t.Helper()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "pw.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ent := store.Enterprise{Name: "北京某铸造厂"}
+	must(db.CreateEnterprise(ctx, "test", &ent))
+	prod := store.Facility{EnterpriseID: ent.ID, Name: "1号熔炉", Kind: store.Production, RatedKW: 100}
+	must(db.CreateFacility(ctx, "test", &prod))
+	treat := store.Facility{EnterpriseID: ent.ID, Name: "布袋除尘", Kind: store.Treatment, RatedKW: 50}
+	must(db.CreateFacility(ctx, "test", &treat))
+	must(db.CreateLink(ctx, "test", &store.Link{ProductionID: prod.ID, TreatmentID: treat.ID, Role: store.Active}))
+	term := store.Terminal{MN: "010000A8900016F000169DC0", EnterpriseID: ent.ID}
+	must(db.CreateTerminal(ctx, "test", &term))
+	pp := store.Point{TerminalID: term.ID, FacilityID: prod.ID, PowerCode: "e10101"}
+	must(db.CreatePoint(ctx, "test", &pp))
+	pt := store.Point{TerminalID: term.ID, FacilityID: treat.ID, PowerCode: "e10102"}
+	must(db.CreatePoint(ctx, "test", &pt))
+	var ss []store.Sample
+	t0 := time.Date(2026, 11, 28, 8, 0, 0, 0, store.Beijing)
+	for i := 0; i < 24; i++ {
+		at := t0.Add(time.Duration(i) * 5 * time.Minute)
+		p := store.NewSample(pp.ID, at)
+		p.P, p.U = 50+float64(i%3), 380
+		q := store.NewSample(pt.ID, at)
+		q.P, q.U = 30+float64(i%2), 380
+		if i >= 6 && i < 12 {
+			q.P = 0
+		}
+		ss = append(ss, p, q)
+	}
+	if _, err := db.Ingest(ctx, &store.Batch{Samples: ss}); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestAlarmsEvaluateAndList(t *testing.T) {
+	path := mustAlarmDB(t)
+	code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28T08:00", "--to", "2026-11-28T10:00")
+	if code != 0 || !strings.Contains(out, "1 alarms; 1 inserted") {
+		t.Fatalf("alarms evaluate = %d, %q; want 0 and one alarm inserted", code, out)
+	}
+	code, out, _ = runCLI(t, "alarms", "list", "--db", path, "--format", "json")
+	if code != 0 {
+		t.Fatalf("alarms list = %d, %q", code, out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("alarms list printed %d lines, want 1: %q", len(lines), out)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"id": 1.0, "type": "treatment_off", "grade": "minor", "enterprise": "北京某铸造厂",
+		"production_facility": "1号熔炉", "treatment_facility": "布袋除尘", "start": "2026-11-28T08:30:00+08:00",
+		"end": "2026-11-28T09:00:00+08:00", "duration_minutes": 30.0, "status": "ended", "disposition": ""}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("alarms list %s = %v, want %v", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("alarms list object has %d fields, want %d: %v", len(got), len(want), got)
+	}
+
+	t.Run("a longer period finds the terminal offline since its data stopped", func(t *testing.T) {
+		code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29")
+		if code != 0 || !strings.Contains(out, "2 alarms; 1 inserted or changed, 0 withdrawn") {
+			t.Fatalf("alarms evaluate (day) = %d, %q", code, out)
+		}
+		code, out, _ = runCLI(t, "alarms", "list", "--db", path, "--type", "offline")
+		if code != 0 || !strings.Contains(out, `"start":"2026-11-28T10:00:00+08:00","end":null`) || !strings.Contains(out, `"status":"open"`) {
+			t.Fatalf("alarms list --type offline = %d, %q; want open since 10:00", code, out)
+		}
+	})
+	t.Run("evaluating again changes nothing", func(t *testing.T) {
+		code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29")
+		if code != 0 || !strings.Contains(out, "0 inserted or changed, 0 withdrawn") {
+			t.Fatalf("alarms evaluate (again) = %d, %q", code, out)
+		}
+	})
+	t.Run("csv with filters", func(t *testing.T) {
+		code, out, _ := runCLI(t, "alarms", "list", "--db", path, "--format", "csv", "--type", "treatment_off", "--grade", "minor", "--enterprise", "铸造")
+		want := "id,type,grade,enterprise,production_facility,treatment_facility,start,end,duration_minutes,status,disposition\n" +
+			"1,treatment_off,minor,北京某铸造厂,1号熔炉,布袋除尘,2026-11-28T08:30:00+08:00,2026-11-28T09:00:00+08:00,30,ended,\n"
+		if code != 0 || out != want {
+			t.Fatalf("alarms list --format csv = %d,\n%s\nwant\n%s", code, out, want)
+		}
+	})
+	t.Run("filters that match nothing", func(t *testing.T) {
+		code, out, _ := runCLI(t, "alarms", "list", "--db", path, "--status", "withdrawn")
+		if code != 0 || out != "" {
+			t.Fatalf("alarms list --status withdrawn = %d, %q; want nothing", code, out)
+		}
+	})
+}
+
+func TestAlarmsUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"unknown format", []string{"alarms", "list", "--format", "xml"}},
+		{"unknown type", []string{"alarms", "list", "--type", "smoke"}},
+		{"bad time", []string{"alarms", "list", "--from", "yesterday"}},
+		{"evaluate needs a period", []string{"alarms", "evaluate"}},
+		{"evaluate period reversed", []string{"alarms", "evaluate", "--from", "2026-11-29", "--to", "2026-11-28"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _, errOut := runCLI(t, tt.args...); code != 2 {
+				t.Errorf("%v = %d, %q; want exit status 2", tt.args, code, errOut)
+			}
+		})
+	}
+}
