@@ -102,6 +102,10 @@ func skipBad(data []byte, n int) int {
 	return n
 }
 
+// misframeWait is how many bytes past the expected terminator misframed
+// waits for a line break before it gives up on classifying the frame.
+const misframeWait = 64
+
 // misframed classifies a frame without CR LF where its length field says. If a
 // line break ends it before any other "##", the length field is wrong and the
 // whole line is skipped; otherwise only the "##" is.
@@ -124,9 +128,12 @@ func misframed(data []byte, seg, end int, atEOF bool, limit int, quiet bool) (in
 			return nl + 3, 0, errSkipped
 		}
 		return nl + 3, 0, syntaxErr(KindLength, 2, "", "length field says %d bytes, data segment has %d", seg, max(actual, 0))
-	case nl < 0 && next < 0 && !atEOF && len(data) < limit:
-		return 0, 0, nil // the line may still end within the limit
+	case nl < 0 && next < 0 && !atEOF && len(data) < min(limit, end+misframeWait):
+		return 0, 0, nil // the line may end a little later: wait, within bounds
 	}
+	// Give up waiting for a line break: rescanning on every read costs
+	// O(len(data)), so the wait is bounded. Skipping "##" loses nothing: the
+	// rest of the line has no "##" and becomes garbage.
 	if quiet {
 		return 2, 0, errSkipped
 	}
