@@ -259,14 +259,14 @@ func (t Terminal) SetRtdInterval(qn string, every time.Duration) (*Packet, error
 // GetMinInterval is CN 1063.
 func (t Terminal) GetMinInterval(qn string) *Packet { return t.Request(qn, CNGetMinInterval) }
 
-// MinIntervals are the minute-data intervals HJ212-2017 Table 4 allows, in minutes.
-var minIntervals = []int{1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30}
+// minIntervals are the minute-data intervals HJ212-2017 Table 4 allows, in minutes.
+var minIntervals = [...]int{1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30}
 
 // SetMinInterval is CN 1064. HJ212-2017 Table 4: MinInterval is one of
 // 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes.
 func (t Terminal) SetMinInterval(qn string, every time.Duration) (*Packet, error) {
 	mins := int(every / time.Minute)
-	if every%time.Minute != 0 || !slices.Contains(minIntervals, mins) {
+	if every%time.Minute != 0 || !slices.Contains(minIntervals[:], mins) {
 		return nil, fmt.Errorf("set minute interval %v: must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 min: %w", every, ErrField)
 	}
 	return t.Request(qn, CNSetMinInterval, Field{Key: "MinInterval", Value: strconv.Itoa(mins)}), nil
@@ -315,6 +315,14 @@ func (t Terminal) History(qn, cn string, begin, end time.Time) (*Packet, error) 
 	grouped := cn != CNRealtime
 	return t.Request(qn, cn, Field{Key: "BeginTime", Value: FormatN14(begin)},
 		Field{Key: "EndTime", Value: FormatN14(end), Grouped: grouped}), nil
+}
+
+// Upload builds a data upload from the terminal (field side, for the
+// simulator and tests): DataTime at, then cp, with Flag bit A as asked
+// (HJ212-2017 §6.5.3: the receiver answers 9014 when A is set).
+func (t Terminal) Upload(qn, cn string, at time.Time, answer bool, cp ...Field) *Packet {
+	fields := append([]Field{{Key: "DataTime", Value: FormatN14(at)}}, cp...)
+	return t.packet(qn, cn, answer, fields)
 }
 
 // Heartbeat is CN 9015 of HJ 212-2025 (peers), with an empty CP and no

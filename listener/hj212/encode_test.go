@@ -133,6 +133,7 @@ func TestCommands(t *testing.T) {
 		{"2061", must(term.History(qn, hj212.CNHourHistory, at, at)), "QN=20160801085857223;ST=32;CN=2061;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&BeginTime=20160801085857,EndTime=20160801085857&&"},
 		{"2031", must(term.History(qn, hj212.CNDayHistory, at, at)), "QN=20160801085857223;ST=32;CN=2031;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&BeginTime=20160801085857,EndTime=20160801085857&&"},
 		{"2025 ST=44 history with CN 2011", must(t25.History(qn, hj212.CNRealtime, at, at)), "QN=20160801085857223;ST=44;CN=2011;PW=123456;MN=3A1B2C3D4E5F60718293A4B5;Flag=9;CP=&&BeginTime=20160801085857;EndTime=20160801085857&&"},
+		{"2011 upload (field side)", t25.Upload(qn, hj212.CNRealtime, at, true, hj212.Field{Key: "d20105-Rtd", Value: "220.20"}, hj212.Field{Key: "d20105-Flag", Value: "N", Grouped: true}), "QN=20160801085857223;ST=44;CN=2011;PW=123456;MN=3A1B2C3D4E5F60718293A4B5;Flag=9;CP=&&DataTime=20160801085857;d20105-Rtd=220.20,d20105-Flag=N&&"},
 		{"9015 heartbeat", t25.Heartbeat(qn), "QN=20160801085857223;ST=91;CN=9015;PW=123456;MN=3A1B2C3D4E5F60718293A4B5;Flag=8;CP=&&&&"},
 	}
 	for _, tt := range tests {
