@@ -61,6 +61,7 @@ func district(kinds map[int64]store.FacilityKind, links ...store.Link) *Facts {
 
 // series describes a point's power over time as "HH:MM value" steps, each
 // holding until the next; "-" is no data. The last step ends at end.
+// Non-zero values get a jitter of a few watts, as real meters do.
 type series struct {
 	step  time.Duration
 	end   time.Time
@@ -82,9 +83,12 @@ func (s series) samples(point int64) []store.Sample {
 		}
 		var v float64
 		fmt.Sscan(f[len(f)-1], &v)
-		for t := from; t.Before(to); t = t.Add(s.step) {
+		for t, k := from, 0; t.Before(to); t, k = t.Add(s.step), k+1 {
 			smp := store.NewSample(point, t)
 			smp.P = v
+			if v != 0 {
+				smp.P += 0.01 * float64(k%3) // a real meter never repeats exactly
+			}
 			smp.U = 380
 			out = append(out, smp)
 		}
