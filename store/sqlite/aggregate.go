@@ -211,6 +211,11 @@ func aggregatePoint(ctx context.Context, q querier, ss []store.Sample) error {
 }
 
 func foldInOrder(ctx context.Context, q querier, prev store.Sample, ok bool, ss []store.Sample, cfg *pointCfg) error {
+	// Only the hour of the newest stored sample can have a row yet.
+	stored := int64(-1)
+	if ok {
+		stored = prev.At.UnixMilli() / hourMS * hourMS
+	}
 	var h *hourAgg
 	for _, s := range ss {
 		start := s.At.UnixMilli() / hourMS * hourMS
@@ -220,9 +225,12 @@ func foldInOrder(ctx context.Context, q querier, prev store.Sample, ok bool, ss 
 					return err
 				}
 			}
-			var err error
-			if h, err = loadHour(ctx, q, s.PointID, start, cfg); err != nil {
-				return err
+			h = newHourAgg(start, cfg)
+			if start == stored {
+				var err error
+				if h, err = loadHour(ctx, q, s.PointID, start, cfg); err != nil {
+					return err
+				}
 			}
 		}
 		h.add(prev, ok, s, cfg)

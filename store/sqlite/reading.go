@@ -89,34 +89,20 @@ func validateBatch(b *store.Batch) error {
 // writer holds what one ingest transaction reuses.
 type writer struct {
 	ctx       context.Context
-	tx        *sql.Tx
+	tx        *stmtCache
 	compacted int64 // days before this are in the packed tier
-	insRaw    *sql.Stmt
-	insSample *sql.Stmt
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{ctx: ctx, tx: tx}
+	w := &writer{ctx: ctx, tx: newStmtCache(tx)}
 	var err error
 	if w.compacted, err = compactedBefore(ctx, tx); err != nil {
-		return nil, err
-	}
-	if w.insRaw, err = tx.PrepareContext(ctx, `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`); err != nil {
-		return nil, err
-	}
-	if w.insSample, err = tx.PrepareContext(ctx, `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`); err != nil {
-		w.insRaw.Close()
 		return nil, err
 	}
 	return w, nil
 }
 
-func (w *writer) close() {
-	w.insRaw.Close()
-	w.insSample.Close()
-}
+func (w *writer) close() { w.tx.close() }
 
 // packets stores new packets: live days in raw_packets, days already packed
 // merged into their blob.
@@ -155,7 +141,8 @@ type rawDayKey struct {
 
 func (w *writer) insertRaw(r rawRecord) (dup bool, err error) {
 	p := r.p
-	out, err := w.insRaw.ExecContext(w.ctx, p.MN, p.ST, p.CN, r.dt, r.hasDT, p.QN, ms(p.ReceivedAt), p.CRCOK, p.Frame)
+	out, err := w.tx.ExecContext(w.ctx, `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.MN, p.ST, p.CN, r.dt, r.hasDT, p.QN, ms(p.ReceivedAt), p.CRCOK, p.Frame)
 	if err != nil {
 		return false, err
 	}
@@ -198,21 +185,43 @@ func (w *writer) mergeRawDay(k rawDayKey, ps []store.RawPacket, idx []int, res *
 }
 
 func loadRawDay(ctx context.Context, q querier, mn string, day int64) ([]rawRecord, error) {
-	var blob []byte
-	err := q.QueryRowContext(ctx, `SELECT blob FROM raw_days WHERE mn = ? AND day = ?`, mn, day).Scan(&blob)
-	if err == sql.ErrNoRows {
-		return nil, nil
-	}
+	rows, err := q.QueryContext(ctx, `SELECT blob FROM raw_days WHERE mn = ? AND day = ? ORDER BY part`, mn, day)
 	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var blob []byte
+	for rows.Next() {
+		var part []byte
+		if err := rows.Scan(&part); err != nil {
+			return nil, err
+		}
+		blob = append(blob, part...)
+	}
+	if err := rows.Err(); err != nil || blob == nil {
 		return nil, err
 	}
 	return decodeRawDay(mn, blob)
 }
 
+// rawPart is the most blob bytes per raw_days row: with the row's other
+// columns it stays under the 4,061 bytes a 4 KiB table page holds locally.
+const rawPart = 3900
+
 func storeRawDay(ctx context.Context, q querier, mn string, day int64, recs []rawRecord) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO raw_days(mn, day, n, blob) VALUES (?, ?, ?, ?)
-		ON CONFLICT (mn, day) DO UPDATE SET n = excluded.n, blob = excluded.blob`, mn, day, len(recs), encodeRawDay(recs))
-	return err
+	if _, err := q.ExecContext(ctx, `DELETE FROM raw_days WHERE mn = ? AND day = ?`, mn, day); err != nil {
+		return err
+	}
+	blob, n := encodeRawDay(recs), len(recs)
+	for part := 0; len(blob) > 0; part++ {
+		k := min(len(blob), rawPart)
+		if _, err := q.ExecContext(ctx, `INSERT INTO raw_days(mn, day, part, n, blob) VALUES (?, ?, ?, ?, ?)`,
+			mn, day, part, n, blob[:k]); err != nil {
+			return err
+		}
+		blob, n = blob[k:], 0
+	}
+	return nil
 }
 
 // updateSeen records the newest packet per terminal.
@@ -305,30 +314,49 @@ func readRaw(ctx context.Context, q querier, mn string, from, to int64) ([]rawRe
 
 // readRawDays returns the packed packets of mn in [from, to) ms.
 func readRawDays(ctx context.Context, q querier, mn string, from, to int64) ([]rawRecord, error) {
-	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM raw_days WHERE mn = ? AND day >= ? AND day < ? ORDER BY day`,
+	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM raw_days WHERE mn = ? AND day >= ? AND day < ? ORDER BY day, part`,
 		mn, dayOfMS(from), to)
 	if err != nil {
 		return nil, classify(err)
 	}
 	defer rows.Close()
 	var out []rawRecord
-	for rows.Next() {
-		var day int64
-		var blob []byte
-		if err := rows.Scan(&day, &blob); err != nil {
-			return nil, err
+	var blob []byte
+	cur := int64(-1)
+	flush := func() error {
+		if blob == nil {
+			return nil
 		}
 		recs, err := decodeRawDay(mn, blob)
 		if err != nil {
-			return nil, fmt.Errorf("day %s: %w", fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+			return fmt.Errorf("day %s: %w", fromMS(cur).In(store.Beijing).Format(time.DateOnly), err)
 		}
 		for _, r := range recs {
 			if r.dt >= from && r.dt < to {
 				out = append(out, r)
 			}
 		}
+		blob = nil
+		return nil
 	}
-	return out, rows.Err()
+	for rows.Next() {
+		var day int64
+		var part []byte
+		if err := rows.Scan(&day, &part); err != nil {
+			return nil, err
+		}
+		if day != cur {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			cur = day
+		}
+		blob = append(blob, part...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, flush()
 }
 
 // readRawHot returns the live-tier packets of mn in [from, to) ms, oldest first.
@@ -383,6 +411,7 @@ func (db *DB) KeepRaw(ctx context.Context, mn string, from, to time.Time) error 
 // PurgeRaw deletes raw packets older than before (whole Beijing days, both
 // tiers) except those pinned by KeepRaw, and returns how many day blobs and
 // live packets it removed. The scheduler calls it with now − retention.
+// days counts stored blob parts (a terminal-day is one or more).
 func (db *DB) PurgeRaw(ctx context.Context, before time.Time) (days, packets int64, err error) {
 	cut := dayStart(before)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {

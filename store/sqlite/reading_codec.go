@@ -12,20 +12,20 @@ import (
 	"powerwatch/store"
 )
 
-// A terminal-day of raw packets is packed as deflate(meta ‖ frames): first the
-// count, then per packet its DataTime as a delta from the previous one, its
-// receive time as a delta from its DataTime, CRC status, ST and CN (one byte
-// when unchanged) and QN, and after all of that the frames one after another.
-// Frames of one terminal differ only in a few digits, so deflate finds each one
-// in the previous and keeps little more than the changed digits.
+// A terminal-day of raw packets is packed as deflate(meta ‖ frame streams):
+// first the count, then per packet its DataTime as a delta from the previous
+// one, its receive time as a delta from its DataTime, CRC status, ST and CN
+// (one byte when unchanged) and QN unless the frame holds it as QN=…; then the frames, transformed by
+// frameStreams (reading_frames.go) into a few streams of small numbers.
 
-const rawDeflate = 1
+const rawDeflate = 2
 
 // rawRecord is a packet with its identity in stored form.
 type rawRecord struct {
-	p     store.RawPacket
-	dt    int64 // DataTime ms, or ReceivedAt ms when the packet has none
-	hasDT bool
+	p         store.RawPacket
+	dt        int64 // DataTime ms, or ReceivedAt ms when the packet has none
+	hasDT     bool
+	qnInFrame bool // decoding: QN is to be read from the frame
 }
 
 func newRawRecord(p store.RawPacket) rawRecord {
@@ -59,15 +59,26 @@ func encodeRawDay(recs []rawRecord) []byte {
 		if r.hasDT {
 			fl |= 2
 		}
+		qnInFrame := frameQN(r.p.Frame) == r.p.QN
+		if qnInFrame {
+			fl |= 4
+		}
 		b = append(b, fl)
 		b = appendSameOrString(b, i > 0 && r.p.ST == prevST, r.p.ST)
 		b = appendSameOrString(b, i > 0 && r.p.CN == prevCN, r.p.CN)
 		prevST, prevCN = r.p.ST, r.p.CN
-		b = appendString(b, r.p.QN)
+		if !qnInFrame {
+			b = appendString(b, r.p.QN)
+		}
 	}
+	var fs frameStreams
+	var prev frameTokens
 	for _, r := range recs {
-		b = binary.AppendUvarint(b, uint64(len(r.p.Frame)))
-		b = append(b, r.p.Frame...)
+		fs.add(&prev, r.p.Frame)
+	}
+	for _, s := range [][]byte{fs.modes, fs.lens, fs.vals, fs.lits} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
 	var z bytes.Buffer
 	z.WriteByte(rawDeflate)
@@ -75,6 +86,19 @@ func encodeRawDay(recs []rawRecord) []byte {
 	w.Write(b)
 	w.Close()
 	return z.Bytes()
+}
+
+// frameQN returns the value of the frame's QN=… field, "" when it has none.
+func frameQN(f []byte) string {
+	i := bytes.Index(f, []byte("QN="))
+	if i < 0 {
+		return ""
+	}
+	v := f[i+3:]
+	if j := bytes.IndexByte(v, ';'); j >= 0 {
+		return string(v[:j])
+	}
+	return ""
 }
 
 func appendString(b []byte, s string) []byte {
@@ -120,14 +144,26 @@ func decodeRawDay(mn string, blob []byte) ([]rawRecord, error) {
 		}
 		st, cn = r.sameOrString(st), r.sameOrString(cn)
 		rec.p.ST, rec.p.CN = st, cn
-		rec.p.QN = r.string()
+		if fl&4 == 0 {
+			rec.p.QN = r.string()
+		} else {
+			rec.qnInFrame = true
+		}
 		recs = append(recs, rec)
 	}
+	stream := func() *byteReader { return &byteReader{b: r.bytes(int(r.uvarint()))} }
+	fr := &frameReader{modes: stream(), lens: stream(), vals: stream(), lits: stream()}
 	for i := range recs {
-		if r.err != nil {
+		if r.err != nil || fr.err() != nil {
 			break
 		}
-		recs[i].p.Frame = bytes.Clone(r.bytes(int(r.uvarint())))
+		recs[i].p.Frame = fr.next()
+		if recs[i].qnInFrame {
+			recs[i].p.QN = frameQN(recs[i].p.Frame)
+		}
+	}
+	if r.err == nil {
+		r.err = fr.err()
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("raw day of %s: %w", mn, r.err)

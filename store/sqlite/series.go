@@ -38,7 +38,8 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 			late[k] = append(late[k], s)
 			continue
 		}
-		r, err := w.insSample.ExecContext(w.ctx, s.PointID, s.At.UnixMilli(),
+		r, err := w.tx.ExecContext(w.ctx, `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, s.PointID, s.At.UnixMilli(),
 			nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
 		if err != nil {
 			return nil, fmt.Errorf("point %d at %s: %w", s.PointID, s.At.Format(time.RFC3339), err)

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"bytes"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -83,7 +85,20 @@ func TestRawCodecRoundTrip(t *testing.T) {
 	for i := range 288 {
 		at := codecDay.Add(time.Duration(i) * 5 * time.Minute)
 		p := store.RawPacket{MN: "M", ST: "44", CN: "2011", QN: at.Format("20060102150405000"), DataTime: at,
-			ReceivedAt: at.Add(time.Duration(i) * time.Millisecond), CRCOK: i%5 != 0, Frame: []byte("##0010QN=x;" + at.String())}
+			ReceivedAt: at.Add(time.Duration(i) * time.Millisecond), CRCOK: i%5 != 0}
+		seg := fmt.Sprintf("QN=%s123456789012345;ST=44;CN=2011;MN=0100000000A89000000001;CP=&&DataTime=%s;d20501-Rtd=%.3f;d20601-Rtd=-%d.%02d&&",
+			at.Format("20060102150405"), at.Format("20060102150405"), 100+float64(i*37%1000)/7, i*i, i%100)
+		p.Frame = appendCRC(fmt.Appendf(nil, "##%04d%s", len(seg), seg))
+		switch {
+		case i%7 == 0: // a peer's lower-case CRC stays as sent
+			p.Frame = bytes.ToLower(p.Frame)
+		case i%11 == 0: // not even text
+			p.Frame = append(p.Frame, 0xFF, 0, '9')
+		case i%13 == 0:
+			p.Frame = []byte("garbage " + at.String())
+		case i%3 == 0: // the usual case: QN only in the frame
+			p.QN = at.Format("20060102150405") + "123456789012345"
+		}
 		if i == 3 {
 			p.DataTime, p.CN = time.Time{}, "9015"
 		}

@@ -20,14 +20,19 @@ CREATE TABLE raw_packets (
 	PRIMARY KEY (mn, st, cn, dt)
 ) WITHOUT ROWID;
 
--- One terminal-day of packets packed by Compact (see reading_codec.go).
+-- One terminal-day of packets packed by Compact (see reading_codec.go), cut
+-- into parts that each fit a page: a blob that overflows wastes most of its
+-- last overflow page. n, the packet count, is on part 0. Rowid tables because
+-- WITHOUT ROWID rows over ~1 KB spill to overflow pages.
 CREATE TABLE raw_days (
+	id   INTEGER PRIMARY KEY,
 	mn   TEXT NOT NULL,
 	day  INTEGER NOT NULL,
+	part INTEGER NOT NULL,
 	n    INTEGER NOT NULL,
 	blob BLOB NOT NULL,
-	PRIMARY KEY (mn, day)
-) WITHOUT ROWID;
+	UNIQUE (mn, day, part)
+);
 
 -- Evidence pins: raw packets of mn in [from_at, to_at) are never purged.
 CREATE TABLE raw_keep (
@@ -62,12 +67,13 @@ CREATE TABLE samples (
 
 -- One point-day of the series packed by Compact (see series_codec.go).
 CREATE TABLE series_days (
+	id       INTEGER PRIMARY KEY,
 	point_id INTEGER NOT NULL,
 	day      INTEGER NOT NULL,
 	n        INTEGER NOT NULL,
 	blob     BLOB NOT NULL,
-	PRIMARY KEY (point_id, day)
-) WITHOUT ROWID;
+	UNIQUE (point_id, day)
+);
 
 -- Latest sample per point, for the realtime screen and in-order aggregation.
 CREATE TABLE latest_samples (
