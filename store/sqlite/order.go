@@ -162,15 +162,40 @@ func findOrders(ctx context.Context, q dbtx, f store.OrderFilter) ([]store.Order
 	in(&w, "kind", f.Kinds)
 	in(&w, "level", f.Levels)
 	os, err := queryAll(ctx, q, scanOrder, `SELECT `+orderCols+` FROM orders`+w.sql()+` ORDER BY start_at, id`, w.args...)
+	if err == nil && len(os) > 0 {
+		index := make(map[int64]int, len(os))
+		for i, o := range os {
+			index[o.ID] = i
+		}
+		err = allMembers(ctx, q, "order_facilities", "order_id", "orders", w, func(id, facilityID int64) {
+			if i, ok := index[id]; ok {
+				os[i].FacilityIDs = append(os[i].FacilityIDs, facilityID)
+			}
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find orders: %w", err)
 	}
-	for i := range os {
-		if os[i].FacilityIDs, err = members(ctx, q, "order_facilities", "order_id", os[i].ID); err != nil {
-			return nil, fmt.Errorf("find orders: %w", err)
-		}
-	}
 	return os, nil
+}
+
+// allMembers reads the facility lists of every order or filing that w
+// selects in one query, instead of one query per record.
+func allMembers(ctx context.Context, q dbtx, table, col, parent string, w where, add func(id, facilityID int64)) error {
+	rows, err := q.QueryContext(ctx, `SELECT mm.`+col+`, mm.facility_id FROM `+table+` mm JOIN `+parent+
+		` ON `+parent+`.id = mm.`+col+w.sql()+` ORDER BY mm.`+col+`, mm.facility_id`, w.args...)
+	if err != nil {
+		return classify(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, f int64
+		if err := rows.Scan(&id, &f); err != nil {
+			return err
+		}
+		add(id, f)
+	}
+	return classify(rows.Err())
 }
 
 // periodWhere selects orders or filings of an enterprise, covering a facility

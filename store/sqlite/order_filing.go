@@ -130,13 +130,19 @@ func findFilings(ctx context.Context, q dbtx, f store.FilingFilter) ([]store.Fil
 	w := periodWhere(f.EnterpriseID, f.FacilityID, f.From, f.To, "filing_facilities", "filing_id")
 	in(&w, "kind", f.Kinds)
 	fs, err := queryAll(ctx, q, scanFiling, `SELECT `+filingCols+` FROM filings`+w.sql()+` ORDER BY start_at, id`, w.args...)
+	if err == nil && len(fs) > 0 {
+		index := make(map[int64]int, len(fs))
+		for i, f := range fs {
+			index[f.ID] = i
+		}
+		err = allMembers(ctx, q, "filing_facilities", "filing_id", "filings", w, func(id, facilityID int64) {
+			if i, ok := index[id]; ok {
+				fs[i].FacilityIDs = append(fs[i].FacilityIDs, facilityID)
+			}
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("find filings: %w", err)
-	}
-	for i := range fs {
-		if fs[i].FacilityIDs, err = members(ctx, q, "filing_facilities", "filing_id", fs[i].ID); err != nil {
-			return nil, fmt.Errorf("find filings: %w", err)
-		}
 	}
 	return fs, nil
 }
