@@ -157,11 +157,41 @@ func (db *DB) CreateAttachment(ctx context.Context, who string, a *store.Attachm
 	})
 }
 
+// UpdateAttachment renames or re-files attachment a.ID (not AddedAt).
+func (db *DB) UpdateAttachment(ctx context.Context, who string, a *store.Attachment) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := getAttachment(ctx, tx, a.ID)
+		if err != nil {
+			return err
+		}
+		a.AddedAt = before.AddedAt
+		if before == *a {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE attachments SET enterprise_id = ?, name = ?, kind = ?, path = ? WHERE id = ?`,
+			a.EnterpriseID, a.Name, a.Kind, a.Path, a.ID)
+		if err != nil {
+			return fmt.Errorf("update attachment %d: %w", a.ID, classify(err))
+		}
+		return db.audit(ctx, tx, who, "update", "attachment", a.ID, before, a)
+	})
+}
+
+// AttachmentByID returns attachment id, or an error wrapping store.ErrNotFound.
+func (db *DB) AttachmentByID(ctx context.Context, id int64) (store.Attachment, error) {
+	return getAttachment(ctx, db.db, id)
+}
+
+func getAttachment(ctx context.Context, q dbtx, id int64) (store.Attachment, error) {
+	a, err := scanAttachment(q.QueryRowContext(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE id = ?`, id))
+	return a, notFound(err, "attachment", id)
+}
+
 // DeleteAttachment forgets attachment id; the caller removes the file.
 func (db *DB) DeleteAttachment(ctx context.Context, who string, id int64) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := scanAttachment(tx.QueryRowContext(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE id = ?`, id))
-		if err := notFound(err, "attachment", id); err != nil {
+		before, err := getAttachment(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id); err != nil {

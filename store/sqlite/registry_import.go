@@ -255,7 +255,7 @@ func (im *registryImport) threshold(r *store.RegistryRow, facID int64) error {
 	if want.Basis == "" {
 		want.Basis = store.ByPower
 	}
-	if err == nil && cur.Basis == want.Basis && cur.Stop == want.Stop && cur.Run == want.Run {
+	if err == nil && cur.Basis == want.Basis && cur.Stop == want.Stop && cur.Run == want.Run && cur.Derived == want.Derived {
 		count(&im.sum.Thresholds, false, false)
 		return nil
 	}

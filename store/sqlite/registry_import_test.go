@@ -72,6 +72,27 @@ func TestImportRegistry(t *testing.T) {
 			t.Errorf("threshold history = %+v, want 2 entries", hist)
 		}
 	})
+	t.Run("OK a person confirming a derived threshold replaces it", func(t *testing.T) {
+		rows := importRows()
+		rows[0].TreatedBy = rows[0].TreatedBy[:1]
+		rows[0].Threshold = &store.Threshold{Stop: 12, Run: 40}
+		rows[1].Outlet = "DA002"
+		rows[1].Threshold = &store.Threshold{Stop: 2.75, Run: 11}
+		sum, err := db.ImportRegistry(ctx, who, rows, false)
+		if err != nil || sum.Thresholds != (store.ImportCounts{Created: 1, Unchanged: 2}) {
+			t.Fatalf("import = %+v, %v; want one new threshold", sum.Thresholds, err)
+		}
+		fs, _ := db.FindFacilities(ctx, store.FacilityFilter{Name: "除尘器"}) // substring: 除尘器, 备用除尘器
+		var id int64
+		for _, f := range fs {
+			if f.Name == "除尘器" {
+				id = f.ID
+			}
+		}
+		if th, err := db.ThresholdAt(ctx, id, db.Now()); err != nil || th.Derived || th.Stop != 2.75 {
+			t.Errorf("threshold in force = %+v, %v; want the person's", th, err)
+		}
+	})
 	t.Run("Err rolls back everything", func(t *testing.T) {
 		rows := importRows()
 		rows = append(rows, store.RegistryRow{Row: 5, Enterprise: "乙公司", Facility: "窑", Kind: store.Production,

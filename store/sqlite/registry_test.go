@@ -300,3 +300,67 @@ func TestAuditAppendOnly(t *testing.T) {
 		t.Errorf("FindAudit(import) = %+v", got)
 	}
 }
+
+func TestAttachments(t *testing.T) {
+	f := mustFixture(t)
+	ctx := t.Context()
+	a := store.Attachment{EnterpriseID: f.ent.ID, Name: "接线图", Kind: "wiring", Path: "files/1/wiring.png"}
+	if err := f.db.CreateAttachment(ctx, who, &a); err != nil {
+		t.Fatal(err)
+	}
+	a.Name = "接线图（更新）"
+	if err := f.db.UpdateAttachment(ctx, who, &a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.db.AttachmentsByEnterprise(ctx, f.ent.ID); err != nil || len(got) != 1 || got[0] != a {
+		t.Errorf("AttachmentsByEnterprise = %+v, %v; want %+v", got, err, a)
+	}
+	bad := store.Attachment{EnterpriseID: f.ent.ID, Kind: "video", Path: "x"}
+	if err := f.db.CreateAttachment(ctx, who, &bad); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateAttachment(kind video) = %v, want ErrConflict from the CHECK", err)
+	}
+	if err := f.db.DeleteAttachment(ctx, who, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.AttachmentByID(ctx, a.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("AttachmentByID after delete = %v, want ErrNotFound", err)
+	}
+}
+
+func TestFacilitiesAndLinks(t *testing.T) {
+	f := mustFixture(t)
+	ctx := t.Context()
+	dup := store.Link{ProductionID: f.prod.ID, TreatmentID: f.treat.ID}
+	if err := f.db.CreateLink(ctx, who, &dup); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("CreateLink(duplicate) = %v, want ErrConflict", err)
+	}
+	if err := f.db.DeleteFacility(ctx, who, f.prod.ID); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("DeleteFacility with a point = %v, want ErrConflict", err)
+	}
+	bad := store.Facility{EnterpriseID: f.ent.ID, Name: "锅炉", Kind: "boiler"}
+	if err := f.db.CreateFacility(ctx, who, &bad); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("CreateFacility(kind boiler) = %v, want ErrInvalid", err)
+	}
+	standby := store.Facility{EnterpriseID: f.ent.ID, Name: "备用除尘器", Kind: store.Treatment}
+	if err := f.db.CreateFacility(ctx, who, &standby); err != nil {
+		t.Fatal(err)
+	}
+	l := store.Link{ProductionID: f.prod.ID, TreatmentID: standby.ID, Role: store.Standby, Group: "除尘", Need: 1}
+	if err := f.db.CreateLink(ctx, who, &l); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := f.db.LinksByProduction(ctx, f.prod.ID)
+	if err != nil || len(ls) != 2 || ls[0].Role != store.Active || ls[1] != l {
+		t.Errorf("LinksByProduction = %+v, %v; want the active link first, then %+v", ls, err, l)
+	}
+	if err := f.db.DeleteFacility(ctx, who, standby.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ls, _ := f.db.LinksByTreatment(ctx, standby.ID); len(ls) != 0 {
+		t.Errorf("links of a deleted facility remain: %+v", ls)
+	}
+	fs, err := f.db.FindFacilities(ctx, store.FacilityFilter{EnterpriseID: f.ent.ID, Kinds: []store.FacilityKind{store.Treatment}})
+	if err != nil || len(fs) != 1 || fs[0] != f.treat {
+		t.Errorf("FindFacilities(treatment) = %+v, %v", fs, err)
+	}
+}
