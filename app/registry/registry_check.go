@@ -156,7 +156,9 @@ func (c *check) facilities() *facilityGroup {
 			continue
 		}
 		f := &c.rows[j]
-		agree(c, r.Row, "kind", &f.Kind, f.Row, &r.Kind)
+		if r.Kind != f.Kind {
+			c.add(r.Row, "kind", "与第 %d 行不一致: %s ≠ %s (disagrees with row %d)", f.Row, kindWord[r.Kind], kindWord[f.Kind], f.Row)
+		}
 		agree(c, r.Row, "rated_kw", &f.RatedKW, f.Row, &r.RatedKW)
 		agree(c, r.Row, "outlet", &f.Outlet, f.Row, &r.Outlet)
 		if r.TreatedBy == nil {

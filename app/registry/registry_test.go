@@ -131,7 +131,7 @@ func TestImportRegistryRowErrors(t *testing.T) {
 			"朝阳区,丙公司,,铸造,窑,治理,100,,010000A8900016F000169DC9,1,e2,,,,1,2,,",
 			"朝阳区,丙公司,,铸造,窑3,生产,100,,010000A8900016F000169DC9,1,e3,,,,1,2,,2026-02-30",
 		}, []string{
-			`第 3 行 (row 3), 列 设施类型 (kind): 与第 2 行不一致: treatment ≠ production (disagrees with row 2)`,
+			`第 3 行 (row 3), 列 设施类型 (kind): 与第 2 行不一致: 治理 ≠ 生产 (disagrees with row 2)`,
 			`第 4 行 (row 4), 列 安装日期 (installed): "2026-02-30" 不是日期，应如 2026-03-01 (not a date)`,
 		}},
 		{"one MN for two enterprises", []string{
