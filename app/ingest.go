@@ -124,3 +124,29 @@ func (g gaps) MissingSlots(ctx context.Context, mn string, from, to time.Time, s
 	}
 	return out, nil
 }
+
+// All returns every registered terminal with its points, for the listener's
+// registry cache.
+func (r directory) All(ctx context.Context) ([]*listener.Registration, error) {
+	ts, err := r.db.FindTerminals(ctx, store.TerminalFilter{})
+	if err != nil {
+		return nil, err
+	}
+	ps, err := r.db.FindPoints(ctx, store.PointFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*listener.Registration, len(ts))
+	out := make([]*listener.Registration, 0, len(ts))
+	for _, t := range ts {
+		reg := &listener.Registration{Terminal: t}
+		byID[t.ID] = reg
+		out = append(out, reg)
+	}
+	for _, p := range ps {
+		if reg := byID[p.TerminalID]; reg != nil {
+			reg.Points = append(reg.Points, p)
+		}
+	}
+	return out, nil
+}

@@ -16,7 +16,7 @@ import (
 func (s *Server) housekeep(work, stop context.Context) {
 	tick := time.NewTicker(s.tim.Tick)
 	defer tick.Stop()
-	lastFlush := s.Now()
+	lastFlush, lastReload := s.Now(), s.Now()
 	for {
 		select {
 		case <-stop.Done():
@@ -27,6 +27,12 @@ func (s *Server) housekeep(work, stop context.Context) {
 		s.cmds.tick(now)
 		for _, job := range s.state.sweep(now) {
 			s.checkGap(work, job)
+		}
+		if now.Sub(lastReload) >= s.tim.RegistryTTL {
+			lastReload = now
+			if err := s.dir.reload(work); err != nil {
+				s.log.Error("reload registry", "err", err)
+			}
 		}
 		if now.Sub(lastFlush) >= s.tim.FlushEvery {
 			lastFlush = now

@@ -141,7 +141,7 @@ func (s *Server) init() {
 		s.perIP = map[string]int{}
 		s.uploads = make(chan *Upload, 2*s.tim.MaxBatch)
 		s.committed = make(chan struct{})
-		s.dir = dirCache{s: s, m: map[string]dirEntry{}}
+		s.dir = dirCache{s: s, m: map[string]dirEntry{}, sem: make(chan struct{}, lookupsAtOnce)}
 		s.state = tracker{s: s, m: map[string]*termState{}}
 		s.quar = quarantine{s: s, m: map[quarKey]*store.QuarantinedPacket{}}
 		s.cmds = commander{s: s, queues: map[string][]*command{}, conns: map[string]*conn{}, pw: map[string]string{}}
@@ -170,6 +170,9 @@ func (s *Server) Restore(ctx context.Context) error {
 		return fmt.Errorf("restore commands: %w", err)
 	}
 	s.cmds.restore(open)
+	if err := s.dir.reload(ctx); err != nil {
+		return fmt.Errorf("load registry: %w", err)
+	}
 	return nil
 }
 
