@@ -10,16 +10,18 @@ import (
 // toward store and listener/hj212, and only app wires concrete parts together.
 func TestImportRules(t *testing.T) {
 	banned := map[string][]string{ // package → import-path prefixes it must not reach
-		"powerwatch/store":          {"powerwatch/", "modernc.org/", "fyne.io/"},
-		"powerwatch/listener/hj212": {"powerwatch/", "fyne.io/", "modernc.org/"},
-		"powerwatch/store/sqlite":   {"powerwatch/listener", "powerwatch/alarms", "powerwatch/ui", "powerwatch/app", "fyne.io/"},
-		"powerwatch/alarms":         {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/ui", "powerwatch/app", "fyne.io/", "github.com/robfig/cron", "modernc.org/"},
-		"powerwatch/listener":       {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "powerwatch/app", "fyne.io/", "modernc.org/"},
-		"powerwatch/ui":             {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/alarms", "powerwatch/app", "fyne.io/fyne/v2/app", "modernc.org/"},
-		"powerwatch/ui/chart":       {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/alarms", "powerwatch/app", "fyne.io/", "modernc.org/"},
-		"powerwatch/assets":         {"powerwatch/", "modernc.org/"},
-		"powerwatch/app/uplink":     {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
-		"powerwatch/app/sim":        {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
+		"powerwatch/store":           {"powerwatch/", "modernc.org/", "fyne.io/"},
+		"powerwatch/listener/hj212":  {"powerwatch/", "fyne.io/", "modernc.org/"},
+		"powerwatch/store/sqlite":    {"powerwatch/listener", "powerwatch/alarms", "powerwatch/ui", "powerwatch/app", "fyne.io/"},
+		"powerwatch/alarms":          {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/ui", "powerwatch/app", "fyne.io/", "github.com/robfig/cron", "modernc.org/"},
+		"powerwatch/listener":        {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "powerwatch/app", "fyne.io/", "modernc.org/"},
+		"powerwatch/ui":              {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/alarms", "powerwatch/app", "fyne.io/fyne/v2/app", "modernc.org/"},
+		"powerwatch/ui/chart":        {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/alarms", "powerwatch/app", "fyne.io/", "modernc.org/"},
+		"powerwatch/assets":          {"powerwatch/", "modernc.org/"},
+		"powerwatch/app/uplink":      {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
+		"powerwatch/app/sim":         {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
+		"powerwatch/app/registry":    {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "powerwatch/listener", "fyne.io/", "modernc.org/"},
+		"powerwatch/app/maintenance": {"powerwatch/ui", "powerwatch/listener", "fyne.io/fyne/v2/app"},
 	}
 	for pkg, prefixes := range banned {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
