@@ -109,4 +109,3 @@ func (db *DB) SetJobSpec(ctx context.Context, who, job, spec string) error {
 		return db.audit(ctx, tx, who, "update", "job_spec", 0, map[string]string{job: before}, map[string]string{job: spec})
 	})
 }
-
