@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"powerwatch/assets"
+	"powerwatch/store/sqlite"
+	"powerwatch/ui"
+)
+
+// appID names the app to Fyne: preferences live under it, and the packager
+// uses it (FyneApp.toml).
+const appID = "io.powerwatch.district"
+
+// service is the running program as the desktop needs it. Main satisfies it:
+// Start opens the database and starts the listener, alarms and schedules and
+// returns once they run; UIDeps hands the store and listener to the screens;
+// Subscribe gives the service the shell to notify (from any goroutine) of
+// alarms, packets and connections; Close stops everything.
+type service interface {
+	Start(ctx context.Context) error
+	UIDeps() ui.Deps
+	Subscribe(n ui.Notifier)
+	Close() error
+}
+
+// runDesktop opens the main window on svc. Closing the window hides it and
+// keeps the service running in the system tray; the tray's Quit, or the end
+// of e.ctx (SIGINT/SIGTERM), stops both.
+func runDesktop(e *env, svc service) error {
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(ui.NewTheme(ui.ThemeSystem)) // the CJK font, also for a start-up error
+	if err := svc.Start(e.ctx); err != nil {
+		svc.Close()
+		showFatal(a, err)
+		return fmt.Errorf("start: %w", err)
+	}
+	w := a.NewWindow("powerwatch · 排污单位用电监控")
+	w.SetIcon(assets.Icon)
+	shell, err := ui.New(a, w, svc.UIDeps())
+	if err != nil {
+		svc.Close()
+		return fmt.Errorf("build window: %w", err)
+	}
+	svc.Subscribe(shell)
+	w.Resize(fyne.NewSize(1280, 800))
+	if d, ok := a.(desktop.App); ok {
+		w.SetCloseIntercept(w.Hide)
+		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
+		quit.IsQuit = true
+		d.SetSystemTrayIcon(assets.Icon)
+		d.SetSystemTrayMenu(fyne.NewMenu("powerwatch", fyne.NewMenuItem("打开窗口 Open", func() { w.Show(); w.RequestFocus() }), quit))
+	} else {
+		w.SetMaster()
+	}
+	stop := context.AfterFunc(e.ctx, func() { fyne.Do(a.Quit) })
+	defer stop()
+	w.ShowAndRun()
+	shell.Close()
+	return svc.Close()
+}
+
+// showFatal shows a start-up error in a window of its own: the bureau's
+// officers start the app from an icon and have no terminal to read.
+func showFatal(a fyne.App, err error) {
+	w := a.NewWindow("powerwatch")
+	msg := widget.NewLabel("程序无法启动 / powerwatch could not start:\n\n" + err.Error())
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, widget.NewButton("退出 Quit", a.Quit), nil, nil, msg))
+	w.Resize(fyne.NewSize(560, 240))
+	w.ShowAndRun()
+}
+
+// runDesktopCmd is the desktop app on the default database.
+func runDesktopCmd(e *env, args []string) error {
+	if len(args) > 0 {
+		return usagef("the desktop app takes no arguments")
+	}
+	return runDesktop(e, &storeService{path: filepath.Join(dataDir(), "powerwatch.db")})
+}
+
+// storeService is the desktop's service until Main is wired in: it opens the
+// database and shows what it holds. It starts no listener, so the status bar
+// says so and nothing new arrives.
+type storeService struct {
+	path string
+	db   *sqlite.DB
+}
+
+func (s *storeService) Start(ctx context.Context) error {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	db, err := sqlite.Open(ctx, s.path)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, err)
+	}
+	s.db = db
+	return nil
+}
+
+func (s *storeService) UIDeps() ui.Deps {
+	return ui.Deps{Registry: s.db, Editor: s.db, Terminals: s.db}
+}
+
+func (s *storeService) Subscribe(ui.Notifier) {}
+
+func (s *storeService) Close() error {
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	if err != nil && !errors.Is(err, os.ErrClosed) {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}

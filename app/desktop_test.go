@@ -1,0 +1,16 @@
+package main
+
+import (
+	"powerwatch/store/sqlite"
+	"powerwatch/ui"
+)
+
+// The store must keep satisfying what the screens read, so that Main can pass
+// *sqlite.DB to ui.Deps directly; these fail to compile when the two drift.
+var (
+	_ ui.Registry       = (*sqlite.DB)(nil)
+	_ ui.RegistryEditor = (*sqlite.DB)(nil)
+	_ ui.TerminalLog    = (*sqlite.DB)(nil)
+	_ ui.Notifier       = (*ui.Shell)(nil)
+	_ service           = (*storeService)(nil)
+)

@@ -1,0 +1,159 @@
+package chart
+
+import (
+	"math"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/golang/freetype/truetype"
+
+	"powerwatch/store"
+)
+
+func mustFont(tb testing.TB) *truetype.Font {
+	tb.Helper()
+	b, err := os.ReadFile("../../assets/font/wqy-microhei.ttf")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	f, err := truetype.Parse(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+// year returns a year of 5-minute samples: a daily 08–18 working cycle of
+// 200 kW with one 10-minute spike to 900 kW.
+func year(point int64, from time.Time) []store.Sample {
+	n := 365 * 24 * 12
+	out := make([]store.Sample, n)
+	for i := range out {
+		at := from.Add(time.Duration(i) * 5 * time.Minute)
+		s := store.NewSample(point, at)
+		s.P = 5
+		if h := at.In(store.Beijing).Hour(); h >= 8 && h < 18 {
+			s.P = 200 + 10*math.Sin(float64(i))
+		}
+		if i == n/2 || i == n/2+1 {
+			s.P = 900
+		}
+		out[i] = s
+	}
+	return out
+}
+
+var jan1 = time.Date(2026, 1, 1, 0, 0, 0, 0, store.Beijing)
+
+func TestDownsample(t *testing.T) {
+	day := func(h int) time.Time { return jan1.Add(time.Duration(h) * time.Hour) }
+	samples := []store.Sample{
+		{At: day(0), P: 1}, {At: day(1), P: 3}, {At: day(2), P: math.NaN()}, {At: day(13), P: 10}, {At: day(23), P: 4},
+		{At: day(24), P: 99}, // outside [from, to)
+	}
+	tests := []struct {
+		name  string
+		width int
+		want  []store.CurvePoint
+	}{
+		{"two columns keep min, max and mean and skip NaN and out-of-range", 2, []store.CurvePoint{
+			{At: day(0), Min: 1, Max: 3, Mean: 2, N: 2}, {At: day(12), Min: 4, Max: 10, Mean: 7, N: 2}}},
+		{"empty columns are left out so gaps stay gaps", 24, []store.CurvePoint{
+			{At: day(0), Min: 1, Max: 1, Mean: 1, N: 1}, {At: day(1), Min: 3, Max: 3, Mean: 3, N: 1},
+			{At: day(13), Min: 10, Max: 10, Mean: 10, N: 1}, {At: day(23), Min: 4, Max: 4, Mean: 4, N: 1}}},
+		{"zero width gives nothing", 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Downsample(samples, Power, day(0), day(24), tt.width)
+			if len(got) != len(tt.want) {
+				t.Fatalf("Downsample = %d columns %+v, want %d", len(got), got, len(tt.want))
+			}
+			for i := range got {
+				if !got[i].At.Equal(tt.want[i].At) || got[i].Min != tt.want[i].Min || got[i].Max != tt.want[i].Max || got[i].Mean != tt.want[i].Mean || got[i].N != tt.want[i].N {
+					t.Errorf("column %d = %+v, want %+v", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestDownsampleKeepsSpike ensures a 10-minute spike in a year survives as a column max.
+func TestDownsampleKeepsSpike(t *testing.T) {
+	ps := Downsample(year(1, jan1), Power, jan1, jan1.AddDate(1, 0, 0), 800)
+	if len(ps) > 800 {
+		t.Fatalf("got %d columns, want at most 800", len(ps))
+	}
+	top := 0.0
+	for _, p := range ps {
+		top = math.Max(top, p.Max)
+	}
+	if top != 900 {
+		t.Errorf("max over the year = %v, want the 900 kW spike", top)
+	}
+}
+
+func TestWeekends(t *testing.T) {
+	// 2026-01-01 is a Thursday: the first weekend is 01-03 and 01-04, merged.
+	got := Weekends(jan1, jan1.AddDate(0, 0, 14))
+	want := []Span{
+		{From: jan1.AddDate(0, 0, 2), To: jan1.AddDate(0, 0, 4), Kind: Weekend},
+		{From: jan1.AddDate(0, 0, 9), To: jan1.AddDate(0, 0, 11), Kind: Weekend},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Weekends = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if !got[i].From.Equal(want[i].From) || !got[i].To.Equal(want[i].To) {
+			t.Errorf("weekend %d = %v–%v, want %v–%v", i, got[i].From, got[i].To, want[i].From, want[i].To)
+		}
+	}
+}
+
+func TestRenderFrame(t *testing.T) {
+	from, to := jan1, jan1.AddDate(0, 0, 7)
+	o := Options{Width: 900, Height: 400, From: from, To: to, Font: mustFont(t), Unit: "kW",
+		Series: []Series{{Name: "1#生产线", Role: Production, Points: Downsample(year(1, jan1), Power, from, to, 800)}},
+		Lines:  []Line{{Value: 40, Label: "运行阈值 40 kW"}},
+		Spans:  append(Weekends(from, to), Span{From: from.Add(30 * time.Hour), To: from.Add(33 * time.Hour), Kind: Alarm, Label: "报警"}),
+	}
+	img, fr, err := Render(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 900 || b.Dy() != 400 {
+		t.Errorf("image is %v, want 900x400", b)
+	}
+	if fr.Box.Left < 20 || fr.Box.Right > 900 || fr.Box.Top < 0 || fr.Box.Bottom > 400 || fr.Box.Width() < 600 {
+		t.Errorf("plot box %+v is not inside the image with room for the y axis", fr.Box)
+	}
+	if fr.Max < 200 || fr.Min > 5 {
+		t.Errorf("value range %v–%v does not cover the data 5–210", fr.Min, fr.Max)
+	}
+	at, _, ok := fr.At(fr.Box.Left+fr.Box.Width()/2, fr.Box.Top+1)
+	if !ok || at.Sub(from.Add(to.Sub(from)/2)).Abs() > 30*time.Minute {
+		t.Errorf("At(middle) = %v, %v; want about %v", at, ok, from.Add(to.Sub(from)/2))
+	}
+	if _, _, ok := fr.At(0, 0); ok {
+		t.Error("At(0, 0) is outside the plot but reported ok")
+	}
+	if _, _, err := Render(Options{Width: 10, Height: 10, From: from, To: to}); err == nil {
+		t.Error("Render of a 10x10 chart: want an error")
+	}
+}
+
+// BenchmarkYear measures a one-year curve: downsampling 105,120 samples to
+// 1,000 columns and drawing them.
+func BenchmarkYear(b *testing.B) {
+	samples := year(1, jan1)
+	font := mustFont(b)
+	to := jan1.AddDate(1, 0, 0)
+	for b.Loop() {
+		ps := Downsample(samples, Power, jan1, to, 1000)
+		if _, _, err := Render(Options{Width: 1100, Height: 450, From: jan1, To: to, Font: font, Unit: "kW",
+			Series: []Series{{Name: "line", Role: Production, Points: ps}}, Spans: Weekends(jan1, to)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

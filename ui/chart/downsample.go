@@ -1,0 +1,76 @@
+package chart
+
+import (
+	"math"
+	"time"
+
+	"powerwatch/store"
+)
+
+// Quantity picks one measured value from a sample.
+type Quantity func(store.Sample) float64
+
+// Quantities of a sample.
+var (
+	Power   Quantity = func(s store.Sample) float64 { return s.P }
+	Current Quantity = func(s store.Sample) float64 { return s.I }
+	Voltage Quantity = func(s store.Sample) float64 { return s.U }
+	Energy  Quantity = func(s store.Sample) float64 { return s.E }
+)
+
+// Downsample reduces samples (oldest first) over [from, to) to at most width
+// columns of equal time. Each column keeps the min, max and mean of its
+// values, so a short spike or stop stays visible at any zoom; columns without
+// a value are left out, so gaps show as gaps. A year of 5-minute samples
+// (105,120) becomes a few hundred columns in one pass.
+func Downsample(samples []store.Sample, q Quantity, from, to time.Time, width int) []store.CurvePoint {
+	if width <= 0 || !to.After(from) {
+		return nil
+	}
+	span := to.Sub(from)
+	col := span / time.Duration(width)
+	if col <= 0 {
+		col = 1
+	}
+	out := make([]store.CurvePoint, 0, min(width, len(samples)))
+	cur := -1
+	var sum float64
+	for _, s := range samples {
+		v := q(s)
+		if math.IsNaN(v) || s.At.Before(from) || !s.At.Before(to) {
+			continue
+		}
+		c := int(s.At.Sub(from) / col)
+		if c != cur {
+			if cur >= 0 {
+				out[len(out)-1].Mean = sum / float64(out[len(out)-1].N)
+			}
+			cur, sum = c, 0
+			out = append(out, store.CurvePoint{At: from.Add(time.Duration(c) * col), Min: v, Max: v})
+		}
+		p := &out[len(out)-1]
+		p.Min, p.Max, p.N = math.Min(p.Min, v), math.Max(p.Max, v), p.N+1
+		sum += v
+	}
+	if cur >= 0 {
+		out[len(out)-1].Mean = sum / float64(out[len(out)-1].N)
+	}
+	return out
+}
+
+// Weekends returns the Saturdays and Sundays (Beijing time) overlapping [from, to).
+func Weekends(from, to time.Time) []Span {
+	var out []Span
+	y, m, d := from.In(store.Beijing).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, store.Beijing)
+	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			if n := len(out); n > 0 && out[n-1].To.Equal(day) {
+				out[n-1].To = day.AddDate(0, 0, 1)
+				continue
+			}
+			out = append(out, Span{From: day, To: day.AddDate(0, 0, 1), Kind: Weekend})
+		}
+	}
+	return out
+}

@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"powerwatch/store"
+)
+
+// dashboardScreen is 总览: one tile per question an officer asks first, each
+// a link to the view that answers it in detail.
+type dashboardScreen struct {
+	s     *Shell
+	box   *fyne.Container
+	tiles map[string]*tile
+}
+
+// A tile is one figure with a line of detail and a link to its view.
+type tile struct {
+	card   *widget.Card
+	value  *canvas.Text
+	detail *widget.Label
+	open   *widget.Button
+}
+
+// dashData is what one load of the dashboard found. A section whose source is
+// missing or failed keeps its text in the matching note field.
+type dashData struct {
+	online, offline, never, registered int
+	liveKnown                          bool
+	termNote                           string
+
+	openEnterprises int
+	today           []store.Alarm
+	alarmNote       string
+
+	rate       float64
+	rateNote   string
+	usedToday  float64
+	usedBefore float64
+	usedNote   string
+}
+
+func newDashboardScreen(s *Shell) *dashboardScreen {
+	d := &dashboardScreen{s: s, tiles: map[string]*tile{}}
+	specs := []struct {
+		key  string
+		view View
+	}{
+		{"terminals", ViewTerminals}, {"open", ViewAlarms}, {"today", ViewAlarms},
+		{"rate", ViewStatistics}, {"consumption", ViewStatistics},
+	}
+	var objs []fyne.CanvasObject
+	for _, sp := range specs {
+		t := d.newTile(sp.key, sp.view)
+		d.tiles[sp.key] = t
+		objs = append(objs, t.card)
+	}
+	d.box = container.NewGridWithColumns(3, objs...)
+	return d
+}
+
+func (d *dashboardScreen) newTile(key string, v View) *tile {
+	t := &tile{value: canvas.NewText("…", nil), detail: widget.NewLabel("")}
+	t.value.TextSize = 28
+	t.value.TextStyle.Bold = true
+	t.detail.Wrapping = fyne.TextWrapWord
+	t.open = widget.NewButton(d.s.tr.T("dash.goto", d.s.tr.T("nav."+string(v))), func() { d.s.Show(v) })
+	t.card = widget.NewCard(d.s.tr.T("dash."+key), "", container.NewVBox(t.value, t.detail, t.open))
+	return t
+}
+
+func (d *dashboardScreen) content() fyne.CanvasObject { return container.NewVScroll(d.box) }
+
+func (d *dashboardScreen) refresh() {
+	load(d.s, d.gather, func(dd dashData, _ error) { d.apply(dd) })
+}
+
+// gather reads every source the dashboard needs; it runs off the UI goroutine.
+func (d *dashboardScreen) gather(ctx context.Context) (dashData, error) {
+	s, now := d.s, d.s.deps.Now()
+	var dd dashData
+	start := dayStart(now)
+	if s.deps.Registry == nil {
+		dd.termNote = s.tr.T("common.nodata")
+	} else if ts, err := s.deps.Registry.FindTerminals(ctx, store.TerminalFilter{}); err != nil {
+		dd.termNote = s.errorText(s.tr.T("dash.terminals"), err)
+	} else {
+		live, err := terminalStates(ctx, s.deps.Terminals)
+		dd.registered = len(ts)
+		dd.liveKnown = live != nil && err == nil
+		for _, t := range ts {
+			switch {
+			case live[t.MN].Online:
+				dd.online++
+			case t.LastSeen.IsZero():
+				dd.never++
+			default:
+				dd.offline++
+			}
+		}
+	}
+	if s.deps.Alarms == nil {
+		dd.alarmNote = s.tr.T("common.nodata")
+	} else {
+		open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
+		if err == nil {
+			dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now})
+		}
+		if err != nil {
+			dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)
+		}
+		ents := map[int64]bool{}
+		for _, a := range open {
+			ents[a.EnterpriseID] = true
+		}
+		dd.openEnterprises = len(ents)
+	}
+	d.gatherStats(ctx, &dd, start, now)
+	return dd, nil
+}
+
+func (d *dashboardScreen) gatherStats(ctx context.Context, dd *dashData, start, now time.Time) {
+	s := d.s
+	if s.deps.Stats == nil {
+		dd.rateNote, dd.usedNote = s.tr.T("common.nodata"), s.tr.T("common.nodata")
+		return
+	}
+	var err error
+	if dd.rate, err = s.deps.Stats.TransmissionRate(ctx, 0, start, now); err != nil {
+		dd.rateNote = s.errorText(s.tr.T("dash.rate"), err)
+	}
+	week := 7 * 24 * time.Hour
+	if dd.usedToday, err = s.deps.Stats.DistrictConsumption(ctx, start, now); err == nil {
+		dd.usedBefore, err = s.deps.Stats.DistrictConsumption(ctx, start.Add(-week), now.Add(-week))
+	}
+	if err != nil {
+		dd.usedNote = s.errorText(s.tr.T("dash.consumption"), err)
+	}
+}
+
+func (d *dashboardScreen) apply(dd dashData) {
+	tr := d.s.tr
+	set := func(key, value, detail string) {
+		t := d.tiles[key]
+		t.value.Text = value
+		t.value.Refresh()
+		t.detail.SetText(detail)
+	}
+	switch {
+	case dd.termNote != "":
+		set("terminals", "—", dd.termNote)
+	case !dd.liveKnown:
+		set("terminals", fmt.Sprint(dd.registered), tr.T("dash.terminals.nolive", dd.never))
+	default:
+		set("terminals", fmt.Sprintf("%d / %d", dd.online, dd.registered), tr.T("dash.terminals.detail", dd.online, dd.offline, dd.never))
+	}
+	if dd.alarmNote != "" {
+		set("open", "—", dd.alarmNote)
+		set("today", "—", dd.alarmNote)
+	} else {
+		set("open", fmt.Sprint(dd.openEnterprises), tr.T("dash.open.detail"))
+		set("today", fmt.Sprint(len(dd.today)), d.alarmBreakdown(dd.today))
+	}
+	if dd.rateNote != "" {
+		set("rate", "—", dd.rateNote)
+	} else {
+		set("rate", fmt.Sprintf("%.1f %%", dd.rate*100), tr.T("dash.rate.detail"))
+	}
+	if dd.usedNote != "" {
+		set("consumption", "—", dd.usedNote)
+	} else {
+		set("consumption", fmt.Sprintf("%.0f kWh", dd.usedToday), d.comparison(dd.usedToday, dd.usedBefore))
+	}
+}
+
+// alarmBreakdown is "治污设施未同步运行 3 · 离线 2 | 严重 1 · 一般 4".
+func (d *dashboardScreen) alarmBreakdown(as []store.Alarm) string {
+	if len(as) == 0 {
+		return d.s.tr.T("dash.today.none")
+	}
+	byType, byGrade := map[store.AlarmType]int{}, map[store.Grade]int{}
+	for _, a := range as {
+		byType[a.Type]++
+		byGrade[a.Grade]++
+	}
+	var types []string
+	for t, n := range byType {
+		types = append(types, fmt.Sprintf("%s %d", d.s.alarmType(t), n))
+	}
+	sort.Strings(types)
+	var grades []string
+	for _, g := range []store.Grade{store.Severe, store.Major, store.Minor} {
+		if n := byGrade[g]; n > 0 {
+			grades = append(grades, fmt.Sprintf("%s %d", d.s.grade(g), n))
+		}
+	}
+	return strings.Join(types, " · ") + "\n" + strings.Join(grades, " · ")
+}
+
+func (d *dashboardScreen) comparison(today, before float64) string {
+	if before <= 0 {
+		return d.s.tr.T("dash.consumption.nobase", before)
+	}
+	return d.s.tr.T("dash.consumption.detail", before, (today-before)/before*100)
+}

@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"powerwatch/store"
+)
+
+// The interfaces below are what the screens read and call. They are declared
+// here, by their consumer, and kept small. Their method sets are those of
+// *sqlite.DB (and, for Commander, of the listener), so app passes those
+// directly. A nil field in Deps means that part of the service is not there
+// yet, and its screen says so instead of showing zeros.
+
+// Registry is the 一企一档 registry as the enterprise and terminal screens read it.
+// Lookups by id return an error wrapping store.ErrNotFound when there is none.
+type Registry interface {
+	FindEnterprises(ctx context.Context, f store.EnterpriseFilter) ([]store.Enterprise, error)
+	EnterpriseByID(ctx context.Context, id int64) (store.Enterprise, error)
+	FindRegions(ctx context.Context) ([]store.Region, error)
+	FindIndustries(ctx context.Context) ([]store.Industry, error)
+	FacilitiesByEnterprise(ctx context.Context, enterpriseID int64) ([]store.Facility, error)
+	LinksByProduction(ctx context.Context, productionID int64) ([]store.Link, error)
+	FindPoints(ctx context.Context, f store.PointFilter) ([]store.Point, error)
+	ThresholdsFor(ctx context.Context, facilityID int64) ([]store.Threshold, error)
+	FindTerminals(ctx context.Context, f store.TerminalFilter) ([]store.Terminal, error)
+	FindOrders(ctx context.Context, f store.OrderFilter) ([]store.Order, error)
+	FindFilings(ctx context.Context, f store.FilingFilter) ([]store.Filing, error)
+}
+
+// RegistryEditor changes the registry. Every method writes an audit entry
+// (who, before, after) in the same transaction as the change. Invalid values
+// return an error wrapping store.ErrInvalid, duplicates store.ErrConflict.
+type RegistryEditor interface {
+	UpdateEnterprise(ctx context.Context, who string, e *store.Enterprise) error
+	UpdateFacility(ctx context.Context, who string, f *store.Facility) error
+	// CreateThreshold adds a threshold from t.EffectiveFrom on; older ones are kept.
+	CreateThreshold(ctx context.Context, who string, t *store.Threshold) error
+	// CreateTerminal registers a terminal and sets t.ID.
+	CreateTerminal(ctx context.Context, who string, t *store.Terminal) error
+}
+
+// RegistryTransfer imports and exports the registry as Excel or CSV files.
+// progress may be called from the worker goroutine with rows done and total.
+// An import is all-or-nothing; its error is an errors.Join of one error per
+// bad row (each saying row and column), so the screen can list them.
+type RegistryTransfer interface {
+	ImportRegistry(ctx context.Context, path string, progress func(done, total int)) error
+	ExportRegistry(ctx context.Context, path string, progress func(done, total int)) error
+}
+
+// Readings is the stored series as the curve screen and the terminal page read it.
+type Readings interface {
+	// Samples returns a point's slots in [from, to), oldest first.
+	Samples(ctx context.Context, pointID int64, from, to time.Time) ([]store.Sample, error)
+	// RawPackets returns terminal mn's frames in [from, to), oldest first.
+	RawPackets(ctx context.Context, mn string, from, to time.Time) ([]store.RawPacket, error)
+}
+
+// Stats are the district figures of the dashboard and the terminal table.
+type Stats interface {
+	// DistrictConsumption is the energy in kWh all points used in [from, to).
+	DistrictConsumption(ctx context.Context, from, to time.Time) (float64, error)
+	// TransmissionRate is received/expected slots in [from, to), 0–1, for one
+	// terminal or, with terminalID 0, the whole district.
+	TransmissionRate(ctx context.Context, terminalID int64, from, to time.Time) (float64, error)
+}
+
+// Alarms is the alarm store as the dashboard, enterprise page and curves read it.
+type Alarms interface {
+	FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alarm, error)
+}
+
+// TerminalLog is what the listener saved about terminals: their state, events,
+// the packets of unregistered MNs and the commands sent with their replies.
+type TerminalLog interface {
+	TerminalStates(ctx context.Context) ([]store.TerminalState, error)
+	TerminalEvents(ctx context.Context, f store.TerminalEventFilter) ([]store.TerminalEvent, error)
+	Quarantined(ctx context.Context) ([]store.QuarantinedPacket, error)
+	Commands(ctx context.Context, mn string, limit int) ([]store.Command, error)
+}
+
+// Commander sends the listener's commands to a terminal. Each queues the
+// command (sent now if the terminal is connected) and returns it; its reply
+// arrives later in TerminalLog.Commands.
+type Commander interface {
+	SetIntervals(ctx context.Context, who, mn string, rtd, min time.Duration) (store.Command, error)
+	SyncTime(ctx context.Context, who, mn string) (store.Command, error)
+	PullHistory(ctx context.Context, who, mn string, from, to time.Time) (store.Command, error)
+}
+
+// Deps are the parts of the service the shell shows. Any field may be nil.
+type Deps struct {
+	Registry  Registry
+	Editor    RegistryEditor
+	Transfer  RegistryTransfer
+	Readings  Readings
+	Stats     Stats
+	Alarms    Alarms
+	Terminals TerminalLog
+	Commands  Commander
+	Now       func() time.Time // nil: time.Now
+	ListenOn  string           // listener address for the status bar, e.g. 0.0.0.0:9212
+	Operator  string           // default operator name for audit entries
+}

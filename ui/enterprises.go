@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"powerwatch/store"
+)
+
+// enterprisesScreen is 企业 (一企一档): the searchable list of enterprises,
+// the registry import/export, and one enterprise's page over the list.
+type enterprisesScreen struct {
+	s     *Shell
+	stack *fyne.Container
+	list  fyne.CanvasObject
+
+	all        []store.Enterprise
+	rows       []store.Enterprise
+	regions    []store.Region
+	industries []store.Industry
+
+	search   *widget.Entry
+	region   *widget.Select
+	industry *widget.Select
+	note     *widget.Label
+	items    *widget.List
+}
+
+func newEnterprisesScreen(s *Shell) *enterprisesScreen {
+	es := &enterprisesScreen{s: s, note: widget.NewLabel("")}
+	es.search = widget.NewEntry()
+	es.search.SetPlaceHolder(s.tr.T("ent.search"))
+	es.search.OnChanged = func(string) { es.apply() }
+	es.region = widget.NewSelect(nil, func(string) { es.apply() })
+	es.region.PlaceHolder = s.tr.T("ent.region.all")
+	es.industry = widget.NewSelect(nil, func(string) { es.apply() })
+	es.industry.PlaceHolder = s.tr.T("ent.industry.all")
+	es.items = widget.NewList(func() int { return len(es.rows) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(es.line(es.rows[i])) })
+	es.items.OnSelected = func(i widget.ListItemID) {
+		es.items.UnselectAll()
+		if i >= 0 && i < len(es.rows) {
+			es.open(es.rows[i].ID)
+		}
+	}
+	tools := container.NewHBox(
+		widget.NewButton(s.tr.T("ent.import"), es.onImport),
+		widget.NewButton(s.tr.T("ent.export"), es.onExport))
+	if s.deps.Transfer == nil {
+		for _, o := range tools.Objects {
+			o.(*widget.Button).Disable()
+		}
+	}
+	filters := container.NewGridWithColumns(2, es.region, es.industry)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, tools, es.search), filters, es.note)
+	es.list = container.NewBorder(top, nil, nil, nil, es.items)
+	es.stack = container.NewStack(es.list)
+	return es
+}
+
+func (es *enterprisesScreen) content() fyne.CanvasObject { return es.stack }
+
+type entData struct {
+	ents       []store.Enterprise
+	regions    []store.Region
+	industries []store.Industry
+}
+
+func (es *enterprisesScreen) refresh() {
+	es.back()
+	r := es.s.deps.Registry
+	if r == nil {
+		es.note.SetText(es.s.tr.T("common.nodata"))
+		return
+	}
+	load(es.s, func(ctx context.Context) (entData, error) {
+		var d entData
+		var err error
+		if d.ents, err = r.FindEnterprises(ctx, store.EnterpriseFilter{}); err != nil {
+			return d, fmt.Errorf("list enterprises: %w", err)
+		}
+		if d.regions, err = r.FindRegions(ctx); err != nil {
+			return d, fmt.Errorf("list regions: %w", err)
+		}
+		d.industries, err = r.FindIndustries(ctx)
+		return d, err
+	}, func(d entData, err error) {
+		if err != nil {
+			es.note.SetText(es.s.errorText(es.s.tr.T("nav.enterprises"), err))
+			return
+		}
+		es.all, es.regions, es.industries = d.ents, d.regions, d.industries
+		es.region.Options = append([]string{es.s.tr.T("ent.region.all")}, names(d.regions, func(r store.Region) string { return r.Name })...)
+		es.industry.Options = append([]string{es.s.tr.T("ent.industry.all")}, names(d.industries, func(i store.Industry) string { return i.Name })...)
+		es.apply()
+	})
+}
+
+func names[T any](xs []T, name func(T) string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = name(x)
+	}
+	return out
+}
+
+// apply filters all by the search text, region and industry.
+func (es *enterprisesScreen) apply() {
+	q := strings.ToLower(strings.TrimSpace(es.search.Text))
+	region := es.pick(es.region, func(i int) int64 { return es.regions[i].ID })
+	industry := es.pick(es.industry, func(i int) int64 { return es.industries[i].ID })
+	es.rows = es.rows[:0]
+	for _, e := range es.all {
+		if q != "" && !strings.Contains(strings.ToLower(e.Name), q) && !strings.Contains(strings.ToLower(e.USCC), q) && !strings.Contains(strings.ToLower(e.Address), q) {
+			continue
+		}
+		if (region != 0 && e.RegionID != region) || (industry != 0 && e.IndustryID != industry) {
+			continue
+		}
+		es.rows = append(es.rows, e)
+	}
+	es.items.Refresh()
+	if es.s.deps.Registry != nil {
+		es.note.SetText(es.s.tr.T("ent.count", len(es.rows), len(es.all)))
+	}
+}
+
+// pick returns the id chosen in a filter select, 0 for "all" or none.
+func (es *enterprisesScreen) pick(sel *widget.Select, id func(i int) int64) int64 {
+	i := sel.SelectedIndex()
+	if i <= 0 {
+		return 0
+	}
+	return id(i - 1)
+}
+
+func (es *enterprisesScreen) regionName(id int64) string {
+	for _, r := range es.regions {
+		if r.ID == id {
+			return r.Name
+		}
+	}
+	return "—"
+}
+
+func (es *enterprisesScreen) industryName(id int64) string {
+	for _, i := range es.industries {
+		if i.ID == id {
+			return i.Name
+		}
+	}
+	return "—"
+}
+
+func (es *enterprisesScreen) line(e store.Enterprise) string {
+	return fmt.Sprintf("%s    %s · %s", e.Name, es.regionName(e.RegionID), es.industryName(e.IndustryID))
+}
+
+// open shows enterprise id's page in place of the list.
+func (es *enterprisesScreen) open(id int64) *enterprisePage {
+	p := newEnterprisePage(es.s, es, id)
+	es.stack.Objects = []fyne.CanvasObject{p.box}
+	es.stack.Refresh()
+	p.refresh()
+	return p
+}
+
+func (es *enterprisesScreen) back() {
+	if len(es.stack.Objects) == 1 && es.stack.Objects[0] == es.list {
+		return
+	}
+	es.stack.Objects = []fyne.CanvasObject{es.list}
+	es.stack.Refresh()
+}

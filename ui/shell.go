@@ -1,0 +1,256 @@
+// Package ui is the Fyne interface. It shows what the store, the alarm engine
+// and the listener know, and never decides anything about the data itself.
+//
+// Fyne runs all UI code on one goroutine. Other goroutines (listener, alarms,
+// cron) enter only through Shell's exported notification methods, which use
+// fyne.Do; loads run off the UI goroutine and apply their result with fyne.Do.
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"powerwatch/assets"
+	"powerwatch/store"
+)
+
+// View names a main view of the navigation.
+type View string
+
+// The main views, in navigation order.
+const (
+	ViewDashboard   View = "dashboard"
+	ViewAlarms      View = "alarms"
+	ViewEnterprises View = "enterprises"
+	ViewTerminals   View = "terminals"
+	ViewCurves      View = "curves"
+	ViewStatistics  View = "statistics"
+	ViewOrders      View = "orders"
+	ViewMaintenance View = "maintenance"
+	ViewSettings    View = "settings"
+)
+
+// Views lists the main views in navigation order.
+var Views = []View{ViewDashboard, ViewAlarms, ViewEnterprises, ViewTerminals, ViewCurves,
+	ViewStatistics, ViewOrders, ViewMaintenance, ViewSettings}
+
+// Preference keys.
+const (
+	prefLang     = "ui.lang"
+	prefTheme    = "ui.theme"
+	prefOperator = "ui.operator"
+)
+
+// Shell is the main window's content: the navigation, one screen per view and
+// the status bar.
+type Shell struct {
+	app  fyne.App
+	win  fyne.Window
+	deps Deps
+	tr   *translator
+
+	ctx     context.Context // ends when the shell is closed: loads stop
+	cancel  context.CancelFunc
+	pending sync.WaitGroup // running loads, so tests can wait for them
+
+	tabs    *container.AppTabs
+	items   map[View]*container.TabItem
+	screens map[View]screen
+	status  statusBar
+
+	dash  *dashboardScreen
+	terms *terminalsScreen
+	ents  *enterprisesScreen
+	curve *curveScreen
+}
+
+// A screen is one main view.
+type screen interface {
+	content() fyne.CanvasObject
+	refresh() // reload its data; called when the view is shown
+}
+
+// New builds the shell for window w of app a. It applies the theme and
+// language saved in a's preferences (Chinese by default).
+func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
+	msgs, err := loadTranslations(assets.Translations, "translations")
+	if err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Shell{app: a, win: w, deps: d, ctx: ctx, cancel: cancel}
+	s.tr = &translator{lang: Lang(a.Preferences().StringWithFallback(prefLang, string(Chinese))), msgs: msgs}
+	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
+	s.build()
+	return s, nil
+}
+
+// Content is the window content; the shell replaces it when the language changes.
+func (s *Shell) Content() fyne.CanvasObject { return s.win.Content() }
+
+// Close stops running loads. The window itself belongs to the caller.
+func (s *Shell) Close() { s.cancel() }
+
+// build (re)creates every screen in the current language and shows it.
+func (s *Shell) build() {
+	current := ViewDashboard
+	if s.tabs != nil {
+		current = s.viewOf(s.tabs.Selected())
+	}
+	s.dash = newDashboardScreen(s)
+	s.terms = newTerminalsScreen(s)
+	s.ents = newEnterprisesScreen(s)
+	s.curve = newCurveScreen(s)
+	s.screens = map[View]screen{
+		ViewDashboard:   s.dash,
+		ViewAlarms:      newPlaceholder(s, "placeholder.alarms"),
+		ViewEnterprises: s.ents,
+		ViewTerminals:   s.terms,
+		ViewCurves:      s.curve,
+		ViewStatistics:  newPlaceholder(s, "placeholder.statistics"),
+		ViewOrders:      newPlaceholder(s, "placeholder.orders"),
+		ViewMaintenance: newPlaceholder(s, "placeholder.maintenance"),
+		ViewSettings:    newSettingsScreen(s),
+	}
+	icons := map[View]fyne.Resource{
+		ViewDashboard: theme.HomeIcon(), ViewAlarms: theme.WarningIcon(), ViewEnterprises: theme.StorageIcon(),
+		ViewTerminals: theme.ComputerIcon(), ViewCurves: theme.GridIcon(), ViewStatistics: theme.DocumentIcon(),
+		ViewOrders: theme.MediaStopIcon(), ViewMaintenance: theme.SettingsIcon(), ViewSettings: theme.SettingsIcon(),
+	}
+	s.items = map[View]*container.TabItem{}
+	s.tabs = container.NewAppTabs()
+	for _, v := range Views {
+		it := container.NewTabItemWithIcon(s.tr.T("nav."+string(v)), icons[v], s.screens[v].content())
+		s.items[v] = it
+		s.tabs.Append(it)
+	}
+	s.tabs.SetTabLocation(container.TabLocationLeading)
+	s.tabs.OnSelected = func(it *container.TabItem) { s.screens[s.viewOf(it)].refresh() }
+	s.status = newStatusBar(s)
+	s.win.SetContent(container.NewBorder(nil, s.status.box, nil, nil, s.tabs))
+	s.Show(current)
+}
+
+func (s *Shell) viewOf(it *container.TabItem) View {
+	for v, x := range s.items {
+		if x == it {
+			return v
+		}
+	}
+	return ViewDashboard
+}
+
+// Show selects view v and reloads it. Call it on the UI goroutine.
+func (s *Shell) Show(v View) {
+	it, ok := s.items[v]
+	if !ok {
+		return
+	}
+	if s.tabs.Selected() == it {
+		s.screens[v].refresh()
+		return
+	}
+	s.tabs.Select(it) // OnSelected refreshes
+}
+
+// Current returns the selected view.
+func (s *Shell) Current() View { return s.viewOf(s.tabs.Selected()) }
+
+// SetLanguage switches the interface language and remembers the choice.
+func (s *Shell) SetLanguage(l Lang) {
+	s.app.Preferences().SetString(prefLang, string(l))
+	if s.tr.lang == l {
+		return
+	}
+	s.tr.lang = l
+	s.build()
+}
+
+// SetThemeMode switches light/dark and remembers the choice.
+func (s *Shell) SetThemeMode(m ThemeMode) {
+	s.app.Preferences().SetString(prefTheme, string(m))
+	s.app.Settings().SetTheme(NewTheme(m))
+}
+
+// operator is the name written into audit entries.
+func (s *Shell) operator() string {
+	if o := s.app.Preferences().String(prefOperator); o != "" {
+		return o
+	}
+	if s.deps.Operator != "" {
+		return s.deps.Operator
+	}
+	return "operator"
+}
+
+// AlarmRaised tells the shell about a new alarm; enterprise is its name. A
+// violation alarm becomes a desktop notification. It may be called from any goroutine.
+func (s *Shell) AlarmRaised(a store.Alarm, enterprise string) {
+	fyne.Do(func() {
+		if a.Type.IsViolation() {
+			s.app.SendNotification(fyne.NewNotification(
+				s.tr.T("notify.title", s.alarmType(a.Type)),
+				s.tr.T("notify.body", enterprise, a.Start.In(store.Beijing).Format("01-02 15:04"), s.grade(a.Grade))))
+		}
+		if s.Current() == ViewDashboard {
+			s.dash.refresh()
+		}
+	})
+}
+
+// SetOnline updates the status bar's count of connected terminals. Any goroutine.
+func (s *Shell) SetOnline(online, registered int) {
+	fyne.Do(func() { s.status.setOnline(online, registered) })
+}
+
+// PacketReceived updates the status bar's last packet. Any goroutine.
+func (s *Shell) PacketReceived(mn string, at time.Time) {
+	fyne.Do(func() { s.status.setLast(mn, at) })
+}
+
+// load runs get off the UI goroutine and then apply on it with get's result.
+func load[T any](s *Shell, get func(ctx context.Context) (T, error), apply func(T, error)) {
+	s.pending.Add(1)
+	go func() {
+		defer s.pending.Done()
+		v, err := get(s.ctx)
+		if s.ctx.Err() != nil {
+			return
+		}
+		fyne.DoAndWait(func() { apply(v, err) })
+	}()
+}
+
+// wait blocks until every load started so far has been applied (for tests
+// and screenshots).
+func (s *Shell) wait() { s.pending.Wait() }
+
+// errorLabel shows err as a sentence for people.
+func (s *Shell) errorText(what string, err error) string {
+	return fmt.Sprintf("%s: %s", what, s.message(err))
+}
+
+// noData is the honest placeholder for a part of the service not wired yet.
+func (s *Shell) noData() fyne.CanvasObject {
+	l := widget.NewLabel(s.tr.T("common.nodata"))
+	l.Importance = widget.LowImportance
+	return l
+}
+
+// Notifier is how the running service tells the window what happened. *Shell
+// implements it; every method may be called from any goroutine.
+type Notifier interface {
+	AlarmRaised(a store.Alarm, enterprise string)
+	SetOnline(online, registered int)
+	PacketReceived(mn string, at time.Time)
+}

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+)
+
+// onImport asks for a registry file and imports it.
+func (es *enterprisesScreen) onImport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		es.importFile(path)
+	}, es.s.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
+	d.Show()
+}
+
+// importFile imports path behind a progress dialog and reports every bad row.
+func (es *enterprisesScreen) importFile(path string) {
+	s := es.s
+	s.runTask(s.tr.T("ent.import.title"), func(ctx context.Context, progress func(int, int)) error {
+		return s.deps.Transfer.ImportRegistry(ctx, path, progress)
+	}, func(err error) {
+		switch {
+		case errors.Is(err, context.Canceled):
+			dialog.ShowInformation(s.tr.T("ent.import.title"), s.message(err), s.win)
+			return
+		case err != nil:
+			es.showReport(s.tr.T("ent.import.failed"), rowErrors(err))
+			return
+		}
+		dialog.ShowInformation(s.tr.T("ent.import.title"), s.tr.T("ent.import.done", path), s.win)
+		es.refresh()
+	})
+}
+
+// onExport asks where to save and exports the registry there.
+func (es *enterprisesScreen) onExport() {
+	s := es.s
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		s.runTask(s.tr.T("ent.export.title"), func(ctx context.Context, progress func(int, int)) error {
+			return s.deps.Transfer.ExportRegistry(ctx, path, progress)
+		}, func(err error) {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s", s.message(err)), s.win)
+				return
+			}
+			dialog.ShowInformation(s.tr.T("ent.export.title"), s.tr.T("ent.export.done", path), s.win)
+		})
+	}, s.win)
+	d.SetFileName("registry.xlsx")
+	d.Show()
+}
+
+// rowErrors flattens an import error into one line per bad row: an
+// errors.Join of row errors gives one line each, anything else one line.
+func rowErrors(err error) []string {
+	var lines []string
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		lines = append(lines, strings.TrimSpace(e.Error()))
+	}
+	walk(err)
+	return lines
+}
+
+// showReport lists the import's errors; nothing was imported.
+func (es *enterprisesScreen) showReport(title string, lines []string) {
+	s := es.s
+	list := widget.NewList(func() int { return len(lines) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
+	head := widget.NewLabel(s.tr.T("ent.import.report", len(lines)))
+	head.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustom(title, s.tr.T("common.close"), container.NewBorder(head, nil, nil, nil, list), s.win)
+	d.Resize(fyne.NewSize(720, 480))
+	d.Show()
+}
