@@ -31,6 +31,7 @@ func BenchmarkParse(b *testing.B) {
 func BenchmarkParseAndRead(b *testing.B) {
 	frame := []byte(hj212test.ByName("Realtime2025").Raw)
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime())
 	for b.Loop() {
 		p, err := hj212.Parse(frame)
 		if err != nil {
@@ -110,6 +111,7 @@ func BenchmarkEncode(b *testing.B) {
 	b.Run("Upload", func(b *testing.B) {
 		buf := make([]byte, 0, 512)
 		b.ReportAllocs()
+		defer reportCPU(b, cpuTime())
 		for b.Loop() {
 			buf, _ = p.AppendFrame(buf[:0])
 		}
@@ -117,6 +119,7 @@ func BenchmarkEncode(b *testing.B) {
 	b.Run("DataAck", func(b *testing.B) {
 		buf := make([]byte, 0, 512)
 		b.ReportAllocs()
+		defer reportCPU(b, cpuTime())
 		for b.Loop() {
 			buf, _ = hj212.DataAck(p).AppendFrame(buf[:0])
 		}

@@ -92,8 +92,37 @@ func (p *Packet) appendSegment(b []byte) ([]byte, error) {
 	return append(b, "&&"...), nil
 }
 
+// Bytes that may not appear in encoded text, by where (bit set = forbidden).
+const (
+	badInHeader = 1 << iota // header values: ; = CR LF
+	badInKey                // CP keys: ; , = & CR LF
+	badInValue              // CP values: ; , CR LF ("&&" is checked apart)
+)
+
+var badByte = func() (t [256]uint8) {
+	for _, c := range ";=\r\n" {
+		t[c] |= badInHeader
+	}
+	for _, c := range ";,=&\r\n" {
+		t[c] |= badInKey
+	}
+	for _, c := range ";,\r\n" {
+		t[c] |= badInValue
+	}
+	return t
+}()
+
+func hasBad(s string, where uint8) bool {
+	for i := 0; i < len(s); i++ {
+		if badByte[s[i]]&where != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func badHeaderValue(v string) string {
-	if strings.ContainsAny(v, ";=\r\n") || strings.Contains(v, "&&") {
+	if hasBad(v, badInHeader) || strings.Contains(v, "&&") {
 		return `contains ";", "=", "&&" or a line break`
 	}
 	return ""
@@ -103,9 +132,9 @@ func badHeaderValue(v string) string {
 // separators ";" "," "&&" (and keys no "=").
 func checkCPField(f Field) error {
 	switch {
-	case f.Key == "" || strings.ContainsAny(f.Key, ";,=&\r\n"):
+	case f.Key == "" || hasBad(f.Key, badInKey):
 		return fmt.Errorf("encode CP key %q: empty or contains a separator: %w", f.Key, ErrField)
-	case strings.ContainsAny(f.Value, ";,\r\n") || strings.Contains(f.Value, "&&") || strings.HasSuffix(f.Value, "&"):
+	case hasBad(f.Value, badInValue) || strings.Contains(f.Value, "&&") || strings.HasSuffix(f.Value, "&"):
 		return fmt.Errorf("encode CP %s=%q: value contains a separator: %w", f.Key, f.Value, ErrField)
 	}
 	return nil
