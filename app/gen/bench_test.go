@@ -63,7 +63,7 @@ func BenchmarkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	n, shift := 0, 0
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	for b.Loop() {
 		day := days[n%len(days)]
 		// Each round writes new slots: the week repeats one week later each time.
@@ -89,6 +89,16 @@ func BenchmarkIngest(b *testing.B) {
 		readings += len(days[i%len(days)])
 	}
 	b.ReportMetric(float64(readings)/time.Since(start).Seconds(), "readings/s")
+	if used := cpuTime() - cpu; used > 0 {
+		b.ReportMetric(float64(readings)/used.Seconds(), "readings/cpu-s")
+	}
+}
+
+// reportCPU adds the CPU time per operation since start.
+func reportCPU(b *testing.B, start time.Duration, ops int) {
+	if used := cpuTime() - start; used > 0 && ops > 0 {
+		b.ReportMetric(float64(used)/float64(ops), "cpu-ns/op")
+	}
 }
 
 // BenchmarkCurveYear reads one point's year (105,120 slots) and downsamples it to 1,600 px.
@@ -99,14 +109,17 @@ func BenchmarkCurveYear(b *testing.B) {
 		b.Fatal(err)
 	}
 	from := benchEnd.AddDate(0, 0, -365)
-	var cols int
+	var cols, ops int
+	cpu := cpuTime()
 	for b.Loop() {
 		c, err := db.Curve(ctx, 1, from, benchEnd, 1600)
 		if err != nil {
 			b.Fatal(err)
 		}
 		cols = len(c)
+		ops++
 	}
+	reportCPU(b, cpu, ops)
 	if cols < 1500 {
 		b.Fatalf("curve has %d columns, want ~1600", cols)
 	}
@@ -127,7 +140,9 @@ func BenchmarkConsumptionMonthly(b *testing.B) {
 	var months int
 	db.SQL().QueryRow(`SELECT count(*) FROM agg_month`).Scan(&months)
 	q := store.StatsQuery{By: store.ByEnterprise, Period: store.Month, From: store.Month.Add(store.Month.Start(benchEnd), -11), To: benchEnd}
+	ops, cpu := 0, cpuTime()
 	for b.Loop() {
+		ops++
 		rows, err := db.Consumption(ctx, q)
 		if err != nil {
 			b.Fatal(err)
@@ -136,6 +151,7 @@ func BenchmarkConsumptionMonthly(b *testing.B) {
 			b.Fatalf("consumption rows = %d", len(rows))
 		}
 	}
+	reportCPU(b, cpu, ops)
 	b.ReportMetric(float64(months), "agg_month_rows")
 }
 

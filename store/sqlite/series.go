@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -29,7 +30,7 @@ func fromNull(v sql.NullFloat64) float64 {
 // samples stores the samples whose slot (point, second) is not stored yet and
 // returns them, sorted by point and time, for the aggregates.
 func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sample, error) {
-	var fresh []store.Sample
+	var fresh, live []store.Sample
 	late := map[seriesDayKey][]store.Sample{}
 	for _, s := range ss {
 		s.At = s.At.Truncate(time.Second).UTC()
@@ -38,17 +39,19 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 			late[k] = append(late[k], s)
 			continue
 		}
-		r, err := w.tx.ExecContext(w.ctx, `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, s.PointID, s.At.UnixMilli(),
-			nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
+		live = append(live, s)
+	}
+	// In key order each point's rows land on the same few b-tree pages.
+	sortSamples(live)
+	for len(live) > 0 {
+		n := min(len(live), insertRows)
+		added, err := w.insertSamples(live[:n])
 		if err != nil {
-			return nil, fmt.Errorf("point %d at %s: %w", s.PointID, s.At.Format(time.RFC3339), err)
+			return nil, err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
-			res.DupSamples++
-			continue
-		}
-		fresh = append(fresh, s)
+		res.DupSamples += n - len(added)
+		fresh = append(fresh, added...)
+		live = live[n:]
 	}
 	for k, add := range late {
 		added, err := w.mergeSeriesDay(k, add)
@@ -63,8 +66,51 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 	return fresh, nil
 }
 
+// insertRows is how many samples one INSERT statement carries: one statement
+// per row costs more in database/sql and the driver than SQLite's own work.
+const insertRows = 400
+
+// insertSamples inserts ss (at most insertRows) into the hot tier with one
+// statement and returns those that were new, learnt through RETURNING, which
+// yields only the rows that DO NOTHING did not skip.
+func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, error) {
+	q := `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(ss)), ",") +
+		` ON CONFLICT DO NOTHING RETURNING point_id, at`
+	args := make([]any, 0, 8*len(ss))
+	for _, s := range ss {
+		args = append(args, s.PointID, s.At.UnixMilli(), nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
+	}
+	rows, err := w.tx.QueryContext(w.ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
+	}
+	defer rows.Close()
+	type key struct{ point, at int64 }
+	inserted := make(map[key]bool, len(ss))
+	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.point, &k.at); err != nil {
+			return nil, err
+		}
+		inserted[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insert %d samples from point %d: %w", len(ss), ss[0].PointID, err)
+	}
+	var added []store.Sample
+	for _, s := range ss {
+		// A slot twice in one batch was inserted once: the first one counts.
+		if k := (key{s.PointID, s.At.UnixMilli()}); inserted[k] {
+			delete(inserted, k)
+			added = append(added, s)
+		}
+	}
+	return added, nil
+}
+
 func sortSamples(ss []store.Sample) {
-	sort.Slice(ss, func(i, j int) bool {
+	sort.SliceStable(ss, func(i, j int) bool {
 		if ss[i].PointID != ss[j].PointID {
 			return ss[i].PointID < ss[j].PointID
 		}
@@ -157,16 +203,17 @@ func readSeries(ctx context.Context, q querier, point, from, to int64) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	var out []store.Sample
+	out := make([]store.Sample, 0, min((to-from)/defaultInterval+1, 1<<18))
+	var dec seriesDecoder
+	var blob sql.RawBytes // valid until Next; decoding copies what it keeps
 	for rows.Next() {
 		var day int64
-		var blob []byte
 		if err := rows.Scan(&day, &blob); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		n := len(out)
-		if out, err = decodeSeriesDay(out, point, time.UnixMilli(day), blob); err != nil {
+		if out, err = dec.decode(out, point, time.UnixMilli(day), blob); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
 		}

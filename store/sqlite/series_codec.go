@@ -162,6 +162,33 @@ func appendBitmap(b []byte, samples []store.Sample, q int) []byte {
 
 // decodeSeriesDay unpacks a blob of encodeSeriesDay, appending to dst.
 func decodeSeriesDay(dst []store.Sample, point int64, day time.Time, blob []byte) ([]store.Sample, error) {
+	var d seriesDecoder
+	return d.decode(dst, point, day, blob)
+}
+
+// seriesDecoder keeps the inflater and its buffer between blobs, so that a
+// year of one point (365 blobs) is not 365 allocations of deflate state.
+type seriesDecoder struct {
+	zr  io.ReadCloser
+	src bytes.Reader
+	buf bytes.Buffer
+}
+
+func (d *seriesDecoder) inflate(z []byte) ([]byte, error) {
+	d.src.Reset(z)
+	if d.zr == nil {
+		d.zr = flate.NewReader(&d.src)
+	} else if err := d.zr.(flate.Resetter).Reset(&d.src, nil); err != nil {
+		return nil, err
+	}
+	d.buf.Reset()
+	if _, err := d.buf.ReadFrom(d.zr); err != nil {
+		return nil, err
+	}
+	return d.buf.Bytes(), nil
+}
+
+func (d *seriesDecoder) decode(dst []store.Sample, point int64, day time.Time, blob []byte) ([]store.Sample, error) {
 	if len(blob) == 0 {
 		return dst, errSeriesBlob
 	}
@@ -170,7 +197,7 @@ func decodeSeriesDay(dst []store.Sample, point int64, day time.Time, blob []byte
 	case seriesPlain:
 	case seriesDeflate:
 		var err error
-		if body, err = io.ReadAll(flate.NewReader(bytes.NewReader(body))); err != nil {
+		if body, err = d.inflate(body); err != nil {
 			return dst, fmt.Errorf("%w: %w", errSeriesBlob, err)
 		}
 	default:
