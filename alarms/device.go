@@ -3,6 +3,7 @@ package alarms
 import (
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"powerwatch/store"
@@ -15,8 +16,8 @@ func (ev *evaluator) offline(tid int64) {
 	present := make([]bool, ev.g.n)
 	seen := -1
 	for _, pid := range ev.x.termPoints[tid] {
-		for _, s := range ev.in.Series[pid] {
-			if i := ev.g.index(s.At); i >= 0 && i < ev.g.n {
+		for i, ok := range ev.point(pid).seen {
+			if ok {
 				present[i] = true
 				if seen < 0 || i < seen {
 					seen = i
@@ -97,21 +98,27 @@ func (ev *evaluator) submeterExcess() {
 	if len(total) == 0 || len(subs) == 0 {
 		return
 	}
+	tg, sg := ev.grids(total), ev.grids(subs)
+	perHour := int(time.Hour / ev.rs.Slot)
+	// slots before the first whole hour of the grid
+	lead := int((3600000 - ev.g.base%3600000) % 3600000 / ev.g.slot)
 	cond := make([]uint8, ev.g.n)
 	for i := 0; i < ev.g.n; {
-		hour := floorDiv(ev.g.base+int64(i)*ev.g.slot, 3600000)
-		j := i
+		j := min(i+perHour, ev.g.n)
+		if i == 0 && lead > 0 {
+			j = min(lead, ev.g.n)
+		}
 		tot, sub, complete := 0.0, 0.0, true
-		for ; j < ev.g.n && floorDiv(ev.g.base+int64(j)*ev.g.slot, 3600000) == hour; j++ {
-			for _, pid := range total {
-				v := ev.point(pid).p[j]
+		for k := i; k < j; k++ {
+			for _, pg := range tg {
+				v := pg.p[k]
 				if math.IsNaN(v) {
 					complete = false
 				}
 				tot += v * ev.g.hours()
 			}
-			for _, pid := range subs {
-				if v := ev.point(pid).p[j]; !math.IsNaN(v) {
+			for _, pg := range sg {
+				if v := pg.p[k]; !math.IsNaN(v) {
 					sub += v * ev.g.hours()
 				}
 			}
@@ -135,6 +142,14 @@ func (ev *evaluator) submeterExcess() {
 	}
 }
 
+func (ev *evaluator) grids(pids []int64) []*pointGrid {
+	out := make([]*pointGrid, len(pids))
+	for k, pid := range pids {
+		out[k] = ev.point(pid)
+	}
+	return out
+}
+
 // transmission raises low_transmission for each complete Beijing calendar
 // month inside [From, To) in which the point delivered fewer than
 // TransmissionMin of the slots expected at its terminal's interval. Graded by
@@ -154,14 +169,9 @@ func (ev *evaluator) transmission(fid, pid int64, ss []store.Sample) {
 	}
 	for ; !m.AddDate(0, 1, 0).After(ev.in.To); m = m.AddDate(0, 1, 0) {
 		end := m.AddDate(0, 1, 0)
-		got := map[int64]bool{}
-		for _, s := range ss {
-			if !s.At.Before(m) && s.At.Before(end) {
-				got[s.At.UnixMilli()/step.Milliseconds()] = true
-			}
-		}
+		got := distinctSteps(ss, m, end, step)
 		want := float64(end.Sub(m) / step)
-		rate := float64(len(got)) / want
+		rate := float64(got) / want
 		if rate >= ev.rs.TransmissionMin {
 			continue
 		}
@@ -173,11 +183,27 @@ func (ev *evaluator) transmission(fid, pid int64, ss []store.Sample) {
 			g = store.Major
 		}
 		b := []byte(fmt.Sprintf(`{"rule_version":%d,"rule":"low_transmission","rate":%.4f,"min":%.2f,"received":%d,"expected":%.0f}`,
-			ev.rs.Version, rate, ev.rs.TransmissionMin, len(got), want))
+			ev.rs.Version, rate, ev.rs.TransmissionMin, got, want))
 		a := ev.pointAlarm(store.LowTransmission, fid, pid, fmt.Sprintf("%s 月传输率 %.1f %% < %.0f %% / monthly transmission rate below minimum",
 			m.Format("2006-01"), rate*100, ev.rs.TransmissionMin*100))
 		a.EnterpriseID, a.Start, a.End, a.Status, a.Grade = ev.ent, m.UTC(), end.UTC(), store.Ended, g
 		a.RuleVersion, a.Thresholds = ev.rs.Version, string(b)
 		ev.out = append(ev.out, a)
 	}
+}
+
+// distinctSteps counts the distinct step-long slots of sorted samples in [from, to).
+func distinctSteps(ss []store.Sample, from, to time.Time, step time.Duration) int {
+	k := sort.Search(len(ss), func(i int) bool { return !ss[i].At.Before(from) })
+	n, last, st, end := 0, int64(-1<<62), step.Milliseconds(), to.UnixMilli()
+	for ; k < len(ss); k++ {
+		t := ss[k].At.UnixMilli()
+		if t >= end {
+			break
+		}
+		if q := floorDiv(t, st); q != last {
+			n, last = n+1, q
+		}
+	}
+	return n
 }

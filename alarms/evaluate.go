@@ -102,16 +102,20 @@ func (ev *evaluator) stateOf(fid int64) []State {
 	for k, pid := range pids {
 		pgs[k] = ev.point(pid)
 	}
+	from := make([]int64, len(ts))
+	for k, t := range ts {
+		from[k] = t.EffectiveFrom.UnixMilli()
+	}
 	ti := 0
 	for i := range st {
 		at := ev.g.base + int64(i)*ev.g.slot
-		for ti+1 < len(ts) && ts[ti+1].EffectiveFrom.UnixMilli() <= at {
+		for ti+1 < len(ts) && from[ti+1] <= at {
 			ti++
 		}
-		t := ts[ti]
-		if t.EffectiveFrom.UnixMilli() > at {
+		if from[ti] > at {
 			continue // no threshold in force yet
 		}
+		t := &ts[ti]
 		sum, missing, off := 0.0, 0, 0
 		for _, pg := range pgs {
 			v := pg.p[i]
@@ -127,7 +131,7 @@ func (ev *evaluator) stateOf(fid int64) []State {
 				sum += v
 			}
 		}
-		st[i] = classify(t, sum, missing, off, len(pgs))
+		st[i] = classify(*t, sum, missing, off, len(pgs))
 	}
 	smooth(st, func(i int) int {
 		t, ok := store.ThresholdAt(ts, ev.g.at(i))

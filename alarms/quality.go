@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"powerwatch/store"
 )
@@ -27,10 +26,15 @@ var badNames = []string{"负值 negative", "超额定 above rated", "突变 sudd
 func (ev *evaluator) quality() {
 	for _, fid := range ev.x.byEnterprise[ev.ent] {
 		for _, pid := range ev.x.pointsOf[fid] {
-			ss := sortedSamples(ev.in.Series[pid])
-			ev.badValues(fid, pid, ss)
-			ev.counterReset(fid, pid, ss)
-			ev.powerMismatch(fid, pid, ss)
+			raw := ev.in.Series[pid]
+			ss := sortedSamples(raw)
+			at := ev.point(pid).at
+			if len(ss) > 0 && &ss[0] != &raw[0] {
+				at = ev.slotsOf(ss) // sorted copy: its own slots
+			}
+			ev.badValues(fid, pid, ss, at)
+			ev.counterReset(fid, pid, ss, at)
+			ev.powerMismatch(fid, pid, ss, at)
 			ev.transmission(fid, pid, ss)
 		}
 	}
@@ -42,7 +46,11 @@ func (ev *evaluator) quality() {
 }
 
 func sortedSamples(ss []store.Sample) []store.Sample {
-	if sort.SliceIsSorted(ss, func(i, j int) bool { return ss[i].At.Before(ss[j].At) }) {
+	sorted := true
+	for k := 1; k < len(ss) && sorted; k++ {
+		sorted = !ss[k].At.Before(ss[k-1].At)
+	}
+	if sorted {
 		return ss
 	}
 	c := append([]store.Sample(nil), ss...)
@@ -77,15 +85,27 @@ func (ev *evaluator) pointAlarm(typ store.AlarmType, fid, pid int64, detail stri
 	return a
 }
 
+// slotsOf returns the grid slot of each sample, -1 outside the grid.
+func (ev *evaluator) slotsOf(ss []store.Sample) []int {
+	at := make([]int, len(ss))
+	for k, s := range ss {
+		at[k] = ev.g.index(s.At)
+		if at[k] >= ev.g.n {
+			at[k] = -1
+		}
+	}
+	return at
+}
+
 // slotCond returns a condition array that is false where the point reported
 // and unknown elsewhere.
-func (ev *evaluator) slotCond(ss []store.Sample) []uint8 {
+func (ev *evaluator) slotCond(at []int) []uint8 {
 	c := make([]uint8, ev.g.n)
 	for i := range c {
 		c[i] = cUnknown
 	}
-	for _, s := range ss {
-		if i := ev.g.index(s.At); i >= 0 && i < ev.g.n {
+	for _, i := range at {
+		if i >= 0 {
 			c[i] = cFalse
 		}
 	}
@@ -95,16 +115,16 @@ func (ev *evaluator) slotCond(ss []store.Sample) []uint8 {
 // badValues: negative values, power above OverRatedFactor × rated, a one-slot
 // spike of more than JumpRatedFactor × rated, zero power with current flowing,
 // and the same non-zero power repeated for ConstantFor (a frozen meter).
-func (ev *evaluator) badValues(fid, pid int64, ss []store.Sample) {
+func (ev *evaluator) badValues(fid, pid int64, ss []store.Sample, at []int) {
 	rated := ev.x.facility[fid].RatedKW
-	cond := ev.slotCond(ss)
+	cond := ev.slotCond(at)
 	why := make([]uint8, ev.g.n)
 	mark := func(k int, r uint8) {
-		if i := ev.g.index(ss[k].At); i >= 0 && i < ev.g.n {
+		if i := at[k]; i >= 0 {
 			cond[i], why[i] = cTrue, why[i]|r
 		}
 	}
-	run := 0
+	run, minRun := 0, int(ev.rs.ConstantFor/ev.rs.Slot)
 	for k, s := range ss {
 		if s.P < 0 || s.I < 0 || s.U < 0 {
 			mark(k, badNegative)
@@ -118,15 +138,19 @@ func (ev *evaluator) badValues(fid, pid int64, ss []store.Sample) {
 		if (s.P == 0 || s.U == 0) && s.I > 0.5 && s.Flags&store.FlagPowerOff == 0 {
 			mark(k, badZero)
 		}
-		if k > 0 && s.P != 0 && s.P == ss[k-1].P && s.At.Sub(ss[k-1].At) <= ev.rs.Slot {
+		if k > 0 && s.P != 0 && s.P == ss[k-1].P && at[k]-at[k-1] == 1 {
 			run++
 		} else {
 			run = 0
 		}
-		if time.Duration(run)*ev.rs.Slot >= ev.rs.ConstantFor && ev.rs.ConstantFor > 0 {
+		switch {
+		case minRun <= 0 || run < minRun:
+		case run == minRun: // the run just became long enough: mark it from its start
 			for j := k - run; j <= k; j++ {
 				mark(j, badConstant)
 			}
+		default:
+			mark(k, badConstant)
 		}
 	}
 	for _, ep := range findEpisodes(cond, ev.gapSlots()) {
@@ -147,14 +171,14 @@ func (ev *evaluator) badValues(fid, pid int64, ss []store.Sample) {
 }
 
 // counterReset: the energy counter went backwards (reset or meter change).
-func (ev *evaluator) counterReset(fid, pid int64, ss []store.Sample) {
+func (ev *evaluator) counterReset(fid, pid int64, ss []store.Sample, at []int) {
 	prev := math.NaN()
-	for _, s := range ss {
+	for k, s := range ss {
 		if math.IsNaN(s.E) {
 			continue
 		}
 		if !math.IsNaN(prev) && s.E < prev-0.001 {
-			i := ev.g.index(s.At)
+			i := at[k]
 			a := ev.pointAlarm(store.CounterReset, fid, pid, fmt.Sprintf("电能表读数倒退 %.2f → %.2f kWh / energy counter went backwards", prev, s.E))
 			ev.emit(a, episode{first: i, last: i}, 0, "", &evidence{Values: map[string]float64{"before_kwh": prev, "after_kwh": s.E}})
 		}
@@ -164,14 +188,14 @@ func (ev *evaluator) counterReset(fid, pid int64, ss []store.Sample) {
 
 // powerMismatch: reported P differs from √3·U·I·PF by more than the tolerance
 // (a wrong CT ratio, a reversed CT or a phase lost), for MismatchMin.
-func (ev *evaluator) powerMismatch(fid, pid int64, ss []store.Sample) {
-	cond := ev.slotCond(ss)
+func (ev *evaluator) powerMismatch(fid, pid int64, ss []store.Sample, at []int) {
+	cond := make([]uint8, ev.g.n)
 	for i := range cond {
 		cond[i] = cUnknown
 	}
-	for _, s := range ss {
-		i := ev.g.index(s.At)
-		if i < 0 || i >= ev.g.n || math.IsNaN(s.P) || math.IsNaN(s.U) || math.IsNaN(s.I) || math.IsNaN(s.PF) {
+	for k, s := range ss {
+		i := at[k]
+		if i < 0 || math.IsNaN(s.P) || math.IsNaN(s.U) || math.IsNaN(s.I) || math.IsNaN(s.PF) {
 			continue
 		}
 		est := math.Sqrt(3) * s.U * s.I * s.PF / 1000

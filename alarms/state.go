@@ -73,40 +73,61 @@ func (g grid) hours() float64        { return float64(g.slot) / 3.6e6 }
 type pointGrid struct {
 	p, cur []float64
 	off    []bool
+	seen   []bool // a sample arrived for the slot, whatever it carried
+	at     []int  // slot of each sample as given, -1 outside the grid
 }
 
 func newPointGrid(g grid, samples []store.Sample) *pointGrid {
-	pg := &pointGrid{p: make([]float64, g.n), cur: make([]float64, g.n), off: make([]bool, g.n)}
-	cp := make([]uint16, g.n)
-	ci := make([]uint16, g.n)
+	pg := &pointGrid{p: make([]float64, g.n), cur: make([]float64, g.n), off: make([]bool, g.n), seen: make([]bool, g.n),
+		at: make([]int, len(samples))}
 	for i := range pg.p {
 		pg.p[i], pg.cur[i] = math.NaN(), math.NaN()
 	}
-	for _, s := range samples {
+	var dup map[int]*[2]uint16 // samples per slot beyond the first, rare
+	for k, s := range samples {
 		i := g.index(s.At)
 		if i < 0 || i >= g.n {
+			pg.at[k] = -1
 			continue
 		}
+		pg.at[k] = i
 		if s.Flags&store.FlagPowerOff != 0 || s.U == 0 {
 			pg.off[i] = true
 		}
-		if p := samplePower(s); !math.IsNaN(p) {
-			pg.p[i] = addMean(pg.p[i], p, cp[i])
-			cp[i]++
+		p := samplePower(s)
+		if !pg.seen[i] {
+			pg.seen[i], pg.p[i], pg.cur[i] = true, p, s.I
+			continue
 		}
-		if !math.IsNaN(s.I) {
-			pg.cur[i] = addMean(pg.cur[i], s.I, ci[i])
-			ci[i]++
+		if dup == nil {
+			dup = map[int]*[2]uint16{}
 		}
+		c := dup[i]
+		if c == nil {
+			c = &[2]uint16{1, 1}
+			if math.IsNaN(pg.p[i]) {
+				c[0] = 0
+			}
+			if math.IsNaN(pg.cur[i]) {
+				c[1] = 0
+			}
+			dup[i] = c
+		}
+		pg.p[i], c[0] = addMean(pg.p[i], p, c[0])
+		pg.cur[i], c[1] = addMean(pg.cur[i], s.I, c[1])
 	}
 	return pg
 }
 
-func addMean(mean, v float64, n uint16) float64 {
-	if n == 0 {
-		return v
+// addMean folds v into the mean of n values; NaN v is skipped.
+func addMean(mean, v float64, n uint16) (float64, uint16) {
+	switch {
+	case math.IsNaN(v):
+		return mean, n
+	case n == 0:
+		return v, 1
 	}
-	return mean + (v-mean)/float64(n+1)
+	return mean + (v-mean)/float64(n+1), n + 1
 }
 
 // samplePower is P, or √3·U·I·PF/1000 kW when only current was sent.

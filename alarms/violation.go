@@ -21,10 +21,15 @@ func (ev *evaluator) treatmentOff() {
 			continue
 		}
 		groups := linkGroups(links)
+		for g := range groups {
+			for _, l := range groups[g].links {
+				groups[g].states = append(groups[g].states, ev.stateOf(l.TreatmentID))
+			}
+		}
 		prod := ev.stateOf(pid)
 		cond := make([]uint8, ev.g.n)
 		for i := range cond {
-			cond[i] = ev.coverage(prod[i], groups, i)
+			cond[i] = coverage(prod[i], groups, i)
 		}
 		for _, ep := range findEpisodes(cond, ev.gapSlots()) {
 			ev.emitTreatmentOff(pid, groups, ep)
@@ -34,9 +39,10 @@ func (ev *evaluator) treatmentOff() {
 
 // A linkGroup is one requirement of a production facility: Need of Links run.
 type linkGroup struct {
-	name  string
-	need  int
-	links []store.Link
+	name   string
+	need   int
+	links  []store.Link
+	states [][]State // of each link's treatment, filled by treatmentOff
 }
 
 func linkGroups(links []store.Link) []linkGroup {
@@ -71,7 +77,7 @@ func linkGroups(links []store.Link) []linkGroup {
 // coverage is the condition in slot i: true when production is above its
 // shutdown threshold and some group is short of running treatment units even
 // if every unit without data were running; unknown when it depends on them.
-func (ev *evaluator) coverage(prod State, groups []linkGroup, i int) uint8 {
+func coverage(prod State, groups []linkGroup, i int) uint8 {
 	if prod == Unknown {
 		return cUnknown
 	}
@@ -81,8 +87,8 @@ func (ev *evaluator) coverage(prod State, groups []linkGroup, i int) uint8 {
 	res := cFalse
 	for _, g := range groups {
 		run, unk := 0, 0
-		for _, l := range g.links {
-			switch ev.stateOf(l.TreatmentID)[i] {
+		for _, st := range g.states {
+			switch st[i] {
 			case Running:
 				run++
 			case Unknown:
