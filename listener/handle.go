@@ -41,11 +41,13 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 		s.quar.add(p, ReasonBadPassword, c.info.Remote, now)
 		return
 	}
-	if err := decrypt(reg, p); err != nil {
+	plain, err := s.decrypt(reg, p)
+	if err != nil {
 		s.log.Warn("decrypt CP", "mn", p.MN, "err", err)
 		s.quar.add(p, ReasonBadKey, c.info.Remote, now)
 		return
 	}
+	p = plain
 	c.identify(p.MN, reg, now)
 	s.state.seen(reg, p, c.info.Remote, now)
 	switch {
@@ -164,9 +166,4 @@ func isUpload(cn string) bool {
 		return true
 	}
 	return false
-}
-
-// decrypt replaces an HJ 212-2025 SM4-encrypted CP with its plaintext.
-func decrypt(reg *Registration, p *hj212.Packet) error {
-	return decryptCP(reg.Terminal.SM4Key, p)
 }

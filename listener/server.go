@@ -99,8 +99,12 @@ type Server struct {
 	Gaps      GapFinder // nil: the gap detector asks for the whole outage
 	Limits    Limits
 	Timing    Timing
-	Logger    *slog.Logger     // nil: discard
-	Now       func() time.Time // nil: time.Now
+	// Cipher holds the HJ 212-2025 SM4 rules we could not read in the
+	// standard (padding, text encoding, which CNs); the zero value is the
+	// codec's best guess.
+	Cipher hj212.CipherOptions
+	Logger *slog.Logger     // nil: discard
+	Now    func() time.Time // nil: time.Now
 
 	initOnce sync.Once
 	lim      Limits

@@ -113,3 +113,48 @@ func TestSubpacketsAckedTogether(t *testing.T) {
 		t.Errorf("Readings of merged packet = %+v", got)
 	}
 }
+
+// TestEncrypted2025 ensures an HJ 212-2025 upload with an SM4-encrypted CP
+// is decrypted with the terminal's key and stored, and that a wrong key
+// sends it to the quarantine without an acknowledgement.
+func TestEncrypted2025(t *testing.T) {
+	const key = "0123456789ABCDEF0123456789ABCDEF"
+	dir := newFakeDir(testMN)
+	dir.regs[testMN].Terminal.SM4Key = key
+	rec := &memRecorder{}
+	s := &listener.Server{Recorder: rec, Directory: dir}
+	c := dial(t, startServer(t, s))
+	k, err := hj212.ParseKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := hj212.Parse(frame(t, testMN, testPW, "20260302100000001", "2011", 9, t0,
+		hj212.Field{Key: "d20401-Rtd", Value: "7.5"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := plain.Encrypt(k, hj212.CipherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := enc.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.write(b)
+	if p := c.read(); p.CN != "9014" || p.Flag != 8 {
+		t.Fatalf("reply %s Flag %d, want 9014 with the 2025 version bits (8)", p.CN, p.Flag)
+	}
+	got := listener.Readings(rec.uploads[0].Packet, dir.regs[testMN].Points)
+	if len(got) != 1 || got[0].P != 7.5 {
+		t.Errorf("Readings of decrypted upload = %+v, want P 7.5", got)
+	}
+
+	dir.regs[testMN].Terminal.SM4Key = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+	s.Invalidate(testMN)
+	c.write(b)
+	c.expectSilence(300 * time.Millisecond)
+	if st := s.Stats(); st.Quarantined != 1 {
+		t.Errorf("Stats = %+v, want the packet with the wrong key quarantined", st)
+	}
+}
