@@ -40,6 +40,10 @@ func commands() []command {
 		{"hj212 encode", "build one HJ 212 frame from flags / 编码", runHJ212Encode},
 		{"alarms list", "alarms as JSON lines or CSV / 报警列表", runAlarmsList},
 		{"alarms evaluate", "re-run the rules over stored data / 重新研判", runAlarmsEvaluate},
+		{"export readings", "stored values of a terminal as CSV/JSON / 导出原始数据", runExportReadings},
+		{"export stats", "consumption with 同比/环比 as CSV/JSON/xlsx / 导出用电统计", runExportStats},
+		{"backup", "a consistent copy of the database now / 立即备份", runBackup},
+		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
 	}
 }
 

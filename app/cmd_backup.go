@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"powerwatch/app/gen"
+	"powerwatch/store"
+)
+
+func runBackup(e *env, args []string) error {
+	fs := newFlags(e, "backup", "--to DIR [--db PATH]")
+	data := addDataFlags(fs)
+	to := fs.String("to", "", "folder for the backup file / 备份目录")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 || *to == "" {
+		return usagef("want --to DIR and no other argument")
+	}
+	db, err := openDataDB(e.ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	path, err := db.Backup(e.ctx, *to)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, path)
+	return nil
+}
+
+func runGen(e *env, args []string) error {
+	fs := newFlags(e, "gen", "--db PATH [--points N] [--days N] [--end DATE] [--seed N] [--raw] [--hot]")
+	data := addDataFlags(fs)
+	points := fs.Int("points", 2000, "monitoring points / 监测点数")
+	days := fs.Int("days", 365, "days of 5-minute readings / 天数")
+	end := fs.String("end", "", "readings stop before this Beijing day (default: today) / 截止日期")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same district")
+	raw := fs.Bool("raw", false, "also store the raw HJ 212 frames (slower) / 同时生成原始报文")
+	hot := fs.Bool("hot", false, "leave the readings unpacked in the live tier")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 || data.db == "" || *points <= 0 || *days <= 0 {
+		return usagef("want --db PATH (a new file), positive --points and --days")
+	}
+	cfg := gen.Config{Points: *points, Days: *days, Seed: *seed, Raw: *raw, Hot: *hot,
+		Progress: func(done, total int) { fmt.Fprintf(e.stderr, "\r%d / %d days", done, total) }}
+	if *end != "" {
+		if cfg.End, err = store.ParseLocalTime(*end); err != nil {
+			return usagef("--end: %v", err)
+		}
+	}
+	db, err := openDataDB(e.ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	started := time.Now()
+	sum, err := gen.Generate(e.ctx, db, cfg)
+	fmt.Fprintln(e.stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "generated %d enterprises, %d terminals, %d points; %s – %s: %d readings, %d packets, %d violations, in %s\n",
+		sum.Enterprises, sum.Terminals, sum.Points, sum.From.Format(time.DateOnly), sum.To.Format(time.DateOnly),
+		sum.Samples, sum.Packets, len(sum.Violations), time.Since(started).Round(time.Second))
+	return nil
+}
