@@ -161,3 +161,13 @@ type OutboxItem struct {
 	Attempts  int
 	LastError string
 }
+
+// AlarmEvidence is what a reviewer looks at for one alarm: the alarm with its
+// parameters (Alarm.Thresholds), its reviews, and the series of the points
+// involved from Margin before its start to Margin after its end.
+type AlarmEvidence struct {
+	Alarm    Alarm
+	Reviews  []Review
+	From, To time.Time
+	Series   map[int64][]Sample // by point id
+}

@@ -222,3 +222,38 @@ func TestRuleSets(t *testing.T) {
 		t.Fatalf("SaveRuleSet(slot 7 min) = %v, want ErrInvalid", err)
 	}
 }
+
+func TestAlarmEvidence(t *testing.T) {
+	f := mustFixture(t)
+	ctx := t.Context()
+	start := f.t0.Add(2 * time.Hour)
+	var ss []store.Sample
+	for i := 0; i < 48; i++ { // 00:00 … 04:00 Beijing
+		at := f.t0.Add(time.Duration(i) * 5 * time.Minute)
+		p, q := store.NewSample(f.pProd.ID, at), store.NewSample(f.pTreat.ID, at)
+		p.P, q.P = 100, 20
+		ss = append(ss, p, q)
+	}
+	if _, err := f.db.Ingest(ctx, &store.Batch{Samples: ss}); err != nil {
+		t.Fatal(err)
+	}
+	ins, err := f.db.ReconcileAlarms(ctx, store.AlarmScope{From: f.t0, To: f.t0.Add(24 * time.Hour)}, []store.Alarm{f.alarmAt(start, 30*time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.ReviewAlarm(ctx, ins[0].ID, store.Confirmed, "", "officer1"); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := f.db.AlarmEvidence(ctx, ins[0].ID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 01:00–03:30 around an alarm 02:00–02:30: 30 slots of each of the two points.
+	if len(ev.Series) != 2 || len(ev.Series[f.pProd.ID]) != 30 || len(ev.Series[f.pTreat.ID]) != 30 || len(ev.Reviews) != 1 {
+		t.Fatalf("AlarmEvidence: %d points (%d, %d samples), %d reviews; want 2 points of 30 samples, 1 review",
+			len(ev.Series), len(ev.Series[f.pProd.ID]), len(ev.Series[f.pTreat.ID]), len(ev.Reviews))
+	}
+	if _, err := f.db.AlarmEvidence(ctx, 999, time.Hour); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("AlarmEvidence(999) = %v, want ErrNotFound", err)
+	}
+}
