@@ -135,6 +135,21 @@ func (e *Engine) Sweep(now time.Time) []Update {
 	return ups
 }
 
+// Horizon is the earliest time the engine wants samples from at now: after
+// Resume, the app loads the stored samples from Horizon to now and passes them
+// to one Observe, so open alarms are re-judged from their true start.
+func (e *Engine) Horizon(now time.Time) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h := now
+	for _, ent := range e.x.enterprises {
+		if t := e.windowStart(ent, now).Add(-e.lead()); t.Before(h) {
+			h = t
+		}
+	}
+	return h
+}
+
 func (e *Engine) lead() time.Duration { return 2*time.Hour + e.rules.GapBridge }
 
 // windowStart is where an enterprise's re-judgement starts: Lookback before

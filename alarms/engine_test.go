@@ -119,3 +119,33 @@ func TestEngineSweep(t *testing.T) {
 	}
 	assertAlarms(t, ups[0].Alarms, []string{"offline 0/0 11-28 08:05–open major"})
 }
+
+func TestEngineResume(t *testing.T) {
+	facts := district(map[int64]store.FacilityKind{treatA: store.Treatment}, store.Link{ProductionID: prodA, TreatmentID: treatA})
+	end := bj("20:00")
+	all := map[int64][]store.Sample{
+		prodA + 100:  series{step: 5 * time.Minute, end: end, steps: []string{"08:00 50"}}.samples(prodA + 100),
+		treatA + 100: series{step: 5 * time.Minute, end: end, steps: []string{"08:00 15", "09:00 0"}}.samples(treatA + 100),
+	}
+	// A restarted engine told about the alarm open since 09:00 asks for data
+	// from before it, and judges the episode from its true start.
+	e := NewEngine(DefaultRules(), *facts)
+	e.Resume([]store.Alarm{{Type: store.TreatmentOff, Status: store.Open, EnterpriseID: enterpri, Start: bj("09:00")}})
+	h := e.Horizon(end)
+	if !h.Before(bj("09:00")) {
+		t.Fatalf("Horizon = %s, want before 09:00", h)
+	}
+	var batch []store.Sample
+	for _, ss := range all {
+		for _, s := range ss {
+			if !s.At.Before(h) {
+				batch = append(batch, s)
+			}
+		}
+	}
+	ups, _ := e.Observe(end, batch)
+	if len(ups) != 1 {
+		t.Fatalf("Observe after Resume = %d updates, want 1", len(ups))
+	}
+	assertAlarms(t, ups[0].Alarms, []string{"treatment_off 1/2 11-28 09:00–open severe"})
+}
