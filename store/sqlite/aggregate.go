@@ -196,8 +196,12 @@ func aggregatePoint(ctx context.Context, q querier, ss []store.Sample) error {
 	if err != nil {
 		return err
 	}
+	hours := map[int64]bool{}
+	for _, s := range ss {
+		hours[s.At.UnixMilli()/hourMS*hourMS] = true
+	}
 	if ok && !ss[0].At.After(latest.At) {
-		err = recomputeTouched(ctx, q, point, ss, &cfg)
+		err = recomputeTouched(ctx, q, point, hours, &cfg)
 	} else {
 		err = foldInOrder(ctx, q, latest, ok, ss, &cfg)
 	}
@@ -207,7 +211,7 @@ func aggregatePoint(ctx context.Context, q querier, ss []store.Sample) error {
 	if err := setLatest(ctx, q, ss[len(ss)-1]); err != nil {
 		return err
 	}
-	return rollUp(ctx, q, point, ss, &cfg)
+	return rollUp(ctx, q, point, hours, &cfg)
 }
 
 func foldInOrder(ctx context.Context, q querier, prev store.Sample, ok bool, ss []store.Sample, cfg *pointCfg) error {
@@ -239,15 +243,13 @@ func foldInOrder(ctx context.Context, q querier, prev store.Sample, ok bool, ss 
 	return storeHour(ctx, q, ss[0].PointID, h)
 }
 
-func recomputeTouched(ctx context.Context, q querier, point int64, ss []store.Sample, cfg *pointCfg) error {
-	hours := map[int64]bool{}
+// recomputeTouched recomputes the hours touched by a backfill, adding to
+// hours the next hour with data, whose first sample now has a nearer predecessor.
+func recomputeTouched(ctx context.Context, q querier, point int64, hours map[int64]bool, cfg *pointCfg) error {
 	var last int64
-	for _, s := range ss {
-		h := s.At.UnixMilli() / hourMS * hourMS
-		hours[h] = true
+	for h := range hours {
 		last = max(last, h)
 	}
-	// The first sample after the backfill now has a nearer predecessor.
 	var next int64
 	err := q.QueryRowContext(ctx, `SELECT start FROM agg_hour WHERE point_id = ? AND start > ? ORDER BY start LIMIT 1`, point, last).Scan(&next)
 	if err == nil {
@@ -297,17 +299,12 @@ func recomputeHours(ctx context.Context, q querier, point, from, to int64, cfg *
 	return storeHour(ctx, q, point, h)
 }
 
-// rollUp recomputes the day and month rows touched by ss from the finer rows.
-func rollUp(ctx context.Context, q querier, point int64, ss []store.Sample, cfg *pointCfg) error {
+// rollUp recomputes the day and month rows of the given hours from the finer rows.
+func rollUp(ctx context.Context, q querier, point int64, hours map[int64]bool, cfg *pointCfg) error {
 	days, months := map[int64]bool{}, map[int64]bool{}
-	for _, s := range ss {
-		days[dayStart(s.At)] = true
-		months[store.Month.Start(s.At).UnixMilli()] = true
-	}
-	// A recomputed next hour may lie on the following day or month.
-	for d := range days {
-		days[d+dayMS] = true
-		months[store.Month.Start(time.UnixMilli(d+dayMS)).UnixMilli()] = true
+	for h := range hours {
+		days[dayOfMS(h)] = true
+		months[store.Month.Start(time.UnixMilli(h)).UnixMilli()] = true
 	}
 	for d := range days {
 		if err := rollDay(ctx, q, point, d, cfg); err != nil {

@@ -122,3 +122,30 @@ func TestAggregatesBackfillEqualsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestBackfillMovesEnergyAcrossDays ensures that a backfilled sample in a gap
+// takes its share of the counter difference from the day after the gap.
+func TestBackfillMovesEnergyAcrossDays(t *testing.T) {
+	f := mustReadings(t, 1)
+	ctx := t.Context()
+	p := f.points[0]
+	mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{sample(p, day0.Add(8*time.Hour), 1, 0), sample(p, day0.AddDate(0, 0, 2).Add(8*time.Hour), 1, 100)}})
+	energy := func() []float64 {
+		days, err := f.db.DailyAggregates(ctx, p, day0, day0.AddDate(0, 0, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []float64
+		for _, d := range days {
+			out = append(out, d.Energy)
+		}
+		return out
+	}
+	if got := energy(); len(got) != 2 || got[0] != 0 || got[1] != 100 {
+		t.Fatalf("daily energy before backfill = %v, want [0 100] (the gap's counter difference on day 2)", got)
+	}
+	mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{sample(p, day0.AddDate(0, 0, 1).Add(8*time.Hour), 1, 40)}})
+	if got := energy(); len(got) != 3 || got[0] != 0 || got[1] != 40 || got[2] != 60 {
+		t.Fatalf("daily energy after backfill = %v, want [0 40 60]", got)
+	}
+}

@@ -281,3 +281,26 @@ func TestPurgeRawKeepsEvidence(t *testing.T) {
 		t.Fatalf("RawPackets after purge = %d, want %d", len(raw), want)
 	}
 }
+
+func TestValues(t *testing.T) {
+	f := mustReadings(t, 1)
+	at := day0.Add(8 * time.Hour)
+	mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{
+		f.packet(at, "d20501-Rtd=12.5,d20501-Flag=N;d20401-Rtd=3.1;x99-Avg=7"),
+		f.packet(at.Add(5*time.Minute), "d20501-Rtd=13.0;d20501-Flag=D"),
+	}})
+	all, err := f.db.Values(t.Context(), f.mn, "", day0, day0.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 4 || all[2].Code != "x99" || all[2].Suffix != "Avg" || all[2].Value != "7" {
+		t.Fatalf("Values(all) = %+v, want 4 values with the unmapped x99-Avg", all)
+	}
+	p, err := f.db.Values(t.Context(), f.mn, "d20501", day0, day0.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 2 || p[0].Flag != "N" || p[1].Flag != "D" || p[1].Value != "13.0" || !p[1].DataTime.Equal(at.Add(5*time.Minute)) {
+		t.Fatalf("Values(d20501) = %+v, want 12.5 N and 13.0 D", p)
+	}
+}
