@@ -33,6 +33,8 @@ type Config struct {
 	Uplink   UplinkConfig   `json:"uplink"`
 	Schedule ScheduleConfig `json:"schedule"`
 	Log      LogConfig      `json:"log"`
+
+	Maintenance MaintenanceConfig `json:"maintenance"` // see schedule.go
 }
 
 // LimitsConfig is listener.Limits in the file.
@@ -74,6 +76,11 @@ type ScheduleConfig struct {
 	Aggregate    string `json:"aggregate"`
 	Purge        string `json:"purge"`
 	Backup       string `json:"backup"`
+	// The maintenance duties of the guideline's §6.10 (app/maintenance).
+	Communication string `json:"weekly_communication"`
+	Transmission  string `json:"monthly_transmission"`
+	Plausibility  string `json:"quarterly_plausibility"`
+	Inspection    string `json:"halfyear_inspection"`
 }
 
 // LogConfig sizes the rotating log file in logs/ next to the database.
@@ -160,10 +167,15 @@ func (c Config) Validate() error {
 	for _, j := range []struct{ name, spec string }{
 		{"offline_sweep", c.Schedule.OfflineSweep}, {"uplink_flush", c.Schedule.UplinkFlush},
 		{"aggregate", c.Schedule.Aggregate}, {"purge", c.Schedule.Purge}, {"backup", c.Schedule.Backup},
+		{"weekly_communication", c.Schedule.Communication}, {"monthly_transmission", c.Schedule.Transmission},
+		{"quarterly_plausibility", c.Schedule.Plausibility}, {"halfyear_inspection", c.Schedule.Inspection},
 	} {
 		if _, err := cron.ParseStandard(j.spec); err != nil {
 			return fmt.Errorf("schedule %s %q: %w", j.name, j.spec, err)
 		}
+	}
+	if err := c.validateMaintenance(); err != nil {
+		return err
 	}
 	for _, a := range c.Uplink.HJ212 {
 		if _, _, err := net.SplitHostPort(a); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/robfig/cron/v3"
 	"github.com/spf13/afero"
 
 	"powerwatch/listener"
@@ -25,6 +26,7 @@ type Main struct {
 
 	DB       *sqlite.DB
 	Listener *listener.Server
+	Cron     *cron.Cron // maintenance jobs and backups (schedule.go)
 
 	ln      net.Listener
 	cancel  context.CancelFunc
@@ -74,6 +76,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 	}()
 	m.onClose(func() error { <-m.served; return nil })
+	if m.Cron, err = m.schedule(ctx); err != nil {
+		return err
+	}
+	m.Cron.Start()
+	m.onClose(func() error { <-m.Cron.Stop().Done(); return nil }) // running jobs end; their ctx is cancelled
 	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "db", m.Config.DB)
 	return nil
 }

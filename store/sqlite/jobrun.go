@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"powerwatch/store"
 )
@@ -108,4 +109,15 @@ func (db *DB) SetJobSpec(ctx context.Context, who, job, spec string) error {
 		}
 		return db.audit(ctx, tx, who, "update", "job_spec", 0, map[string]string{job: before}, map[string]string{job: spec})
 	})
+}
+
+// MaintenanceSince is when this database got the maintenance tables
+// (migration 0006): the scheduler's start of history for a job that has
+// never run, so that a job due since then is caught up once.
+func (db *DB) MaintenanceSince(ctx context.Context) (time.Time, error) {
+	var at int64
+	if err := db.db.QueryRowContext(ctx, `SELECT applied_at FROM schema_migrations WHERE version = 6`).Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("maintenance history start: %w", classify(err))
+	}
+	return fromMS(at), nil
 }
