@@ -102,6 +102,20 @@ func (ev *evaluator) stateOf(fid int64) []State {
 	for k, pid := range pids {
 		pgs[k] = ev.point(pid)
 	}
+	ev.classifySlots(st, ts, pgs)
+	smooth(st, func(i int) int {
+		t, ok := store.ThresholdAt(ts, ev.g.at(i))
+		if !ok {
+			return 0
+		}
+		return int(t.MinPersist / ev.rs.Slot)
+	})
+	return st
+}
+
+// classifySlots sets st[i] from the points' values in each slot against the
+// threshold of ts (sorted) in force then.
+func (ev *evaluator) classifySlots(st []State, ts []store.Threshold, pgs []*pointGrid) {
 	from := make([]int64, len(ts))
 	for k, t := range ts {
 		from[k] = t.EffectiveFrom.UnixMilli()
@@ -133,14 +147,6 @@ func (ev *evaluator) stateOf(fid int64) []State {
 		}
 		st[i] = classify(*t, sum, missing, off, len(pgs))
 	}
-	smooth(st, func(i int) int {
-		t, ok := store.ThresholdAt(ts, ev.g.at(i))
-		if !ok {
-			return 0
-		}
-		return int(t.MinPersist / ev.rs.Slot)
-	})
-	return st
 }
 
 // emit turns an episode into an alarm when it lasted at least min and starts

@@ -267,16 +267,11 @@ func evaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (eva
 	}
 	sum := evalSummary{ruleVersion: rs.Version}
 	for _, en := range reg.Enterprises {
-		in := alarms.Input{From: from, To: to, Facts: &facts, Series: map[int64][]store.Sample{}, Baselines: baselines, Enterprises: []int64{en.ID}}
-		for _, p := range reg.Points {
-			if fc, ok := reg.Facility(p.FacilityID); ok && fc.EnterpriseID == en.ID {
-				ss, err := db.Samples(ctx, p.ID, from.Add(-evaluationLead), to)
-				if err != nil {
-					return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
-				}
-				in.Series[p.ID] = ss
-			}
+		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
+		if err != nil {
+			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
+		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
 		got := alarms.Evaluate(rs, in)
 		sum.enterprises++
 		sum.alarms += len(got)
@@ -299,6 +294,21 @@ func evaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (eva
 		}
 	}
 	return sum, nil
+}
+
+// storedSeries reads the series of every point of enterprise ent in [from, to).
+func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) (map[int64][]store.Sample, error) {
+	out := map[int64][]store.Sample{}
+	for _, p := range reg.Points {
+		if fc, ok := reg.Facility(p.FacilityID); ok && fc.EnterpriseID == ent {
+			ss, err := db.Samples(ctx, p.ID, from, to)
+			if err != nil {
+				return nil, err
+			}
+			out[p.ID] = ss
+		}
+	}
+	return out, nil
 }
 
 // storedBaselines computes the baseline of every 限产 order overlapping
