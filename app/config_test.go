@@ -1,0 +1,77 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// TestLoadConfig checks defaults without a file, partial overrides, and that
+// mistakes are reported with the file and what is wrong.
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string // "" means no file
+		check   func(t *testing.T, c Config)
+		wantErr string
+	}{
+		{name: "no file: embedded defaults", check: func(t *testing.T, c Config) {
+			if c.Listen != "0.0.0.0:9212" || c.Sync != "normal" || time.Duration(c.Limits.FrameTimeout) != 30*time.Second {
+				t.Errorf("defaults = %+v", c)
+			}
+		}},
+		{name: "partial file keeps the other defaults", file: `{"listen": "127.0.0.1:9300", "limits": {"max_conns_per_ip": 3000}}`,
+			check: func(t *testing.T, c Config) {
+				l := c.ListenerLimits()
+				if c.Listen != "127.0.0.1:9300" || l.MaxConnsPerIP != 3000 || l.MaxConns != 10000 || l.IdleTimeout != 15*time.Minute {
+					t.Errorf("config = %+v, limits %+v", c, l)
+				}
+			}},
+		{name: "unknown key", file: `{"listen": "0.0.0.0:1", "lisen": "x"}`, wantErr: `unknown field "lisen"`},
+		{name: "bad duration", file: "{\n\"limits\": {\"idle_timeout\": \"soon\"}}", wantErr: `"soon" is not a duration`},
+		{name: "bad sync mode", file: `{"sync": "sometimes"}`, wantErr: `sync "sometimes"`},
+		{name: "bad cron spec", file: `{"schedule": {"backup": "every night"}}`, wantErr: "schedule backup"},
+		{name: "bad listen address", file: `{"listen": "9212"}`, wantErr: "listen"},
+		{name: "syntax error with line", file: "{\n\"listen\": \"0.0.0.0:1\",\n}", wantErr: "line 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := afero.NewMemMapFs()
+			if tt.file != "" {
+				afero.WriteFile(fs, "/d/powerwatch.json", []byte(tt.file), 0o644)
+			}
+			c, err := LoadConfig(fs, "/d/powerwatch.json")
+			switch {
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), "/d/powerwatch.json")):
+				t.Fatalf("LoadConfig error = %v, want one naming the file and %q", err, tt.wantErr)
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("LoadConfig: %v", err)
+			case tt.check != nil:
+				tt.check(t, c)
+			}
+		})
+	}
+}
+
+// TestRotatingFile ensures the log moves to .1, .2 … and keeps only keep old files.
+func TestRotatingFile(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	r, err := newRotatingFile(fs, "/d/logs/p.log", 100, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte(strings.Repeat("x", 59) + "\n")
+	for range 5 {
+		if _, err := r.Write(line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.Close()
+	for name, want := range map[string]bool{"/d/logs/p.log": true, "/d/logs/p.log.1": true, "/d/logs/p.log.2": true, "/d/logs/p.log.3": false} {
+		if ok, _ := afero.Exists(fs, name); ok != want {
+			t.Errorf("%s exists = %v, want %v", name, ok, want)
+		}
+	}
+}
