@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -149,4 +150,26 @@ func (r directory) All(ctx context.Context) ([]*listener.Registration, error) {
 		}
 	}
 	return out, nil
+}
+
+// journal is the listener's Journal: the listener's own tables, and each
+// saved terminal state also refreshes the registry's last seen, address and
+// protocol (terminals table), which the registry screens show.
+type journal struct{ *sqlite.DB }
+
+// SaveTerminalStates saves states and touches the registry's terminals.
+func (j journal) SaveTerminalStates(ctx context.Context, states []store.TerminalState) error {
+	if err := j.DB.SaveTerminalStates(ctx, states); err != nil {
+		return err
+	}
+	for _, s := range states {
+		if s.LastSeen.IsZero() {
+			continue
+		}
+		err := j.TouchTerminal(ctx, s.MN, s.LastSeen, s.RemoteAddr, s.Protocol)
+		if err != nil && !errors.Is(err, store.ErrNotFound) { // removed from the registry meanwhile
+			return err
+		}
+	}
+	return nil
 }

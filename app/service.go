@@ -56,7 +56,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Listener = &listener.Server{
 		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.HJ212},
 		Directory: directory{m.DB},
-		Journal:   m.DB,
+		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},
 		Limits:    m.Config.ListenerLimits(),
 		Timing:    m.Config.ListenerTiming(),

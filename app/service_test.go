@@ -170,6 +170,12 @@ func TestServiceEndToEnd(t *testing.T) {
 	if len(q) != 1 || q[0].MN != svcMN(99) || !strings.Contains(string(q[0].Sample), "MN="+svcMN(99)) {
 		t.Errorf("Quarantine = %+v, want the unregistered MN with its frame", q)
 	}
+	if err := m.Listener.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if reg, err := m.DB.TerminalByMN(ctx, mn); err != nil || reg.LastSeen.IsZero() || reg.Protocol != "2017" || reg.RemoteAddr == "" {
+		t.Errorf("registry terminal after flush = %+v, %v; want last seen, address and protocol", reg, err)
+	}
 	terms := m.Listener.Terminals()
 	if len(terms) != 1 || !terms[0].Online || terms[0].ConnectedAt.IsZero() || terms[0].Protocol != "2017" {
 		t.Errorf("Terminals = %+v, want %s online and connected, protocol 2017", terms, mn)
