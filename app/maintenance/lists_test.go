@@ -18,7 +18,7 @@ func TestLowTransmissionEqualsStoreRates(t *testing.T) {
 	from, to := bj("2026-10-01 00:00"), bj("2026-11-01 00:00")
 	d.db.Now = func() time.Time { return bj("2026-11-01 09:00") }
 	d.feed(t, 0, from, to, func(time.Time) float64 { return 50 }) // 100 %
-	d.feed(t, 1, from, to, func(at time.Time) float64 { // 16 days of 31: 51.6 %
+	d.feed(t, 1, from, to, func(at time.Time) float64 {           // 16 days of 31: 51.6 %
 		if at.Day() > 16 {
 			return math.NaN()
 		}
