@@ -137,17 +137,20 @@ func benchEvaluate(b *testing.B, ents, days int) {
 	rs := DefaultRules()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		n := 0
+		n, cpu := 0, time.Duration(0)
 		for ent := int64(1); ent <= int64(ents); ent++ {
 			b.StopTimer()
 			benchSeries(&f, ent, from, slots, buf)
 			b.StartTimer()
+			c0 := cpuTime()
 			in := Input{From: from, To: from.Add(time.Duration(slots) * 5 * time.Minute), Facts: &f, Series: buf, Enterprises: []int64{ent}}
 			n += len(Evaluate(rs, in))
+			cpu += cpuTime() - c0
 		}
 		if n == 0 {
 			b.Fatal("no alarms: the benchmark district should raise some")
 		}
 		b.ReportMetric(float64(n), "alarms")
+		b.ReportMetric(cpu.Seconds(), "cpu-s/op") // includes the GC work on the other core
 	}
 }
