@@ -185,20 +185,16 @@ func (e *Engine) insert(s store.Sample) {
 	e.buf[s.PointID] = ss
 }
 
-// observeClock records the offset of a real-time sample's slot from the
-// receiver clock. A slot's data normally arrives within one slot after its
-// DataTime, so only time beyond that counts as the terminal running late.
+// observeClock records how far a real-time sample's slot lies ahead of the
+// receiver clock. A slot's data normally arrives within a slot after its
+// DataTime, and late data (a buffered upload after an outage) is no sign of a
+// slow clock, so only a clock running ahead is judged here; the listener's
+// time checks can feed a slow one through Input.Clock.
 func (e *Engine) observeClock(now time.Time, s store.Sample) {
 	if s.Flags&store.FlagBackfill != 0 {
 		return
 	}
-	var off time.Duration
-	switch d := s.At.Sub(now); {
-	case d > 0:
-		off = d
-	case -d > e.rules.Slot:
-		off = d + e.rules.Slot
-	}
+	off := max(s.At.Sub(now), 0)
 	tid := e.x.points[s.PointID].TerminalID
 	cs := e.clock[tid]
 	if n := len(cs); n > 0 && !cs[n-1].At.Before(s.At) {

@@ -249,10 +249,12 @@ const evaluationLead = 6 * time.Hour
 // series and aggregates, enterprise by enterprise, and reconciles the result
 // with the stored alarms.
 func evaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (evalSummary, error) {
-	rs, err := db.CurrentRuleSet(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		rs, err = alarms.DefaultRules(), nil
-	}
+	return evaluateEnterprises(ctx, db, from, to, 0)
+}
+
+// evaluateEnterprises is evaluateStored for one enterprise, or all when ent is 0.
+func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time, ent int64) (evalSummary, error) {
+	rs, err := currentRules(ctx, db)
 	if err != nil {
 		return evalSummary{}, err
 	}
@@ -267,6 +269,9 @@ func evaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (eva
 	}
 	sum := evalSummary{ruleVersion: rs.Version}
 	for _, en := range reg.Enterprises {
+		if ent != 0 && en.ID != ent {
+			continue
+		}
 		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
@@ -294,6 +299,83 @@ func evaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (eva
 		}
 	}
 	return sum, nil
+}
+
+// currentRules is the newest saved rule set, or the defaults when none was saved.
+func currentRules(ctx context.Context, db *sqlite.DB) (store.RuleSet, error) {
+	rs, err := db.CurrentRuleSet(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return alarms.DefaultRules(), nil
+	}
+	return rs, err
+}
+
+// startAlarmEngine builds the engine that serve and the desktop app feed: the
+// current rule set, the registry, the baselines of 限产 orders around now, the
+// open alarms resumed and primed with the stored samples from its horizon.
+// The ingest then calls Observe per stored batch and saveAlarmUpdates with
+// the result; the offline-sweep job calls Sweep the same way; backfill scopes
+// go to reevaluateScopes.
+func startAlarmEngine(ctx context.Context, db *sqlite.DB, now time.Time) (*alarms.Engine, []alarms.Update, error) {
+	rs, err := currentRules(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	facts := alarms.FactsFrom(reg)
+	e := alarms.NewEngine(rs, facts)
+	bs, err := storedBaselines(ctx, db, rs, &facts, now.Add(-24*time.Hour), now.Add(24*time.Hour))
+	if err != nil {
+		return nil, nil, err
+	}
+	e.SetBaselines(bs)
+	open, err := db.OpenAlarms(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.Resume(open)
+	var prime []store.Sample
+	from := e.Horizon(now)
+	for _, p := range reg.Points {
+		ss, err := db.Samples(ctx, p.ID, from, now.Add(time.Second))
+		if err != nil {
+			return nil, nil, fmt.Errorf("prime alarm engine: %w", err)
+		}
+		for i := range ss {
+			ss[i].Flags |= store.FlagBackfill // stored data says nothing of the clock now
+		}
+		prime = append(prime, ss...)
+	}
+	ups, _ := e.Observe(now, prime)
+	return e, ups, nil
+}
+
+// saveAlarmUpdates reconciles the engine's verdicts with the store and returns
+// the alarms inserted or changed, for the UI.
+func saveAlarmUpdates(ctx context.Context, db *sqlite.DB, ups []alarms.Update) ([]store.Alarm, error) {
+	var changed []store.Alarm
+	for _, u := range ups {
+		c, err := db.ReconcileAlarms(ctx, u.Scope, u.Alarms)
+		if err != nil {
+			return changed, err
+		}
+		changed = append(changed, c...)
+	}
+	return changed, nil
+}
+
+// reevaluateScopes re-judges, from stored data, the periods the engine handed
+// back because late data fell before its window.
+func reevaluateScopes(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) error {
+	for _, sc := range scopes {
+		if _, err := evaluateEnterprises(ctx, db, sc.From, sc.To, sc.EnterpriseID); err != nil {
+			return fmt.Errorf("re-evaluate backfill of enterprise %d: %w", sc.EnterpriseID, err)
+		}
+	}
+	return nil
 }
 
 // storedSeries reads the series of every point of enterprise ent in [from, to).

@@ -142,3 +142,34 @@ func TestAlarmsUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestAlarmEngineWiring(t *testing.T) {
+	path := mustAlarmDB(t)
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	now := time.Date(2026, 11, 28, 10, 1, 0, 0, store.Beijing)
+	e, ups, err := startAlarmEngine(ctx, db, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := saveAlarmUpdates(ctx, db, ups)
+	if err != nil || len(changed) != 1 || changed[0].Type != store.TreatmentOff || changed[0].Status != store.Ended {
+		t.Fatalf("primed engine saved %+v, %v; want the ended treatment_off alarm", changed, err)
+	}
+	// The terminal stays silent: after an hour the sweep raises offline.
+	changed, err = saveAlarmUpdates(ctx, db, e.Sweep(now.Add(70*time.Minute)))
+	if err != nil || len(changed) != 1 || changed[0].Type != store.Offline || changed[0].Status != store.Open {
+		t.Fatalf("sweep saved %+v, %v; want an open offline alarm", changed, err)
+	}
+	if err := reevaluateScopes(ctx, db, []store.AlarmScope{{EnterpriseID: 1, From: now.Add(-3 * time.Hour), To: now}}); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := db.FindAlarms(ctx, store.AlarmFilter{})
+	if len(all) != 2 {
+		t.Errorf("alarms after re-evaluating the morning = %d, want the same 2", len(all))
+	}
+}
