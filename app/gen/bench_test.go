@@ -193,3 +193,62 @@ func BenchmarkSize(b *testing.B) {
 		b.ReportMetric(float64(sum.Packets), "packets")
 	}
 }
+
+// BenchmarkIngestLive is the listener's real shape: one slot of the whole
+// district, 2,000 samples and their ~1,100 raw frames and outbox rows, as one
+// group commit (one transaction), onto a database already holding a week.
+func BenchmarkIngestLive(b *testing.B) {
+	ctx := context.Background()
+	src := openBench(b, "src.db")
+	const days = 2
+	if _, err := gen.Generate(ctx, src, gen.Config{Points: 2000, Days: days, End: benchEnd, Seed: 7, Raw: true, Hot: true}); err != nil {
+		b.Fatal(err)
+	}
+	// Replay the source's slots, one batch each, into a copy of its registry.
+	slots := make([][]store.Sample, days*288)
+	frames := make([][]store.RawPacket, days*288)
+	seen, err := src.LastSeen(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	from := benchEnd.AddDate(0, 0, -days)
+	for p := int64(1); p <= 2000; p++ {
+		ss, err := src.Samples(ctx, p, from, benchEnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, s := range ss {
+			k := int(s.At.Sub(from) / (5 * time.Minute))
+			slots[k] = append(slots[k], s)
+		}
+	}
+	for _, t := range seen {
+		ps, err := src.RawPackets(ctx, t.MN, from, benchEnd)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range ps {
+			k := int(p.DataTime.Sub(from) / (5 * time.Minute))
+			frames[k] = append(frames[k], p)
+		}
+	}
+	dst := openBench(b, "dst.db")
+	if _, err := gen.Generate(ctx, dst, gen.Config{Points: 2000, Days: 1, End: from, Seed: 7, Hot: true}); err != nil {
+		b.Fatal(err)
+	}
+	k, cpu := 0, cpuTime()
+	for b.Loop() {
+		if k == len(slots) {
+			b.Fatal("out of slots: lower -benchtime")
+		}
+		batch := &store.Batch{Samples: slots[k], Packets: frames[k]}
+		for _, p := range frames[k] {
+			batch.Outbox = append(batch.Outbox, store.OutboxItem{Target: "city:9212", Kind: "hj212", Key: p.MN, Payload: p.Frame})
+		}
+		if _, err := dst.Ingest(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		k++
+	}
+	reportCPU(b, cpu, k)
+}
