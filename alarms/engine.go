@@ -196,11 +196,11 @@ func (e *Engine) observeClock(now time.Time, s store.Sample) {
 	}
 	off := max(s.At.Sub(now), 0)
 	tid := e.x.points[s.PointID].TerminalID
-	cs := e.clock[tid]
-	if n := len(cs); n > 0 && !cs[n-1].At.Before(s.At) {
-		return // one observation per slot
+	cs := append(e.clock[tid], ClockOffset{TerminalID: tid, At: s.At, Offset: off})
+	if n := len(cs); n > 1 && cs[n-1].At.Before(cs[n-2].At) {
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
 	}
-	e.clock[tid] = append(cs, ClockOffset{TerminalID: tid, At: s.At, Offset: off})
+	e.clock[tid] = cs
 }
 
 // judge re-evaluates one enterprise and returns its verdict when it changed.

@@ -149,3 +149,30 @@ func TestEngineResume(t *testing.T) {
 	}
 	assertAlarms(t, ups[0].Alarms, []string{"treatment_off 1/2 11-28 09:00–open severe"})
 }
+
+func TestEngineClockAhead(t *testing.T) {
+	facts := district(map[int64]store.FacilityKind{})
+	e := NewEngine(DefaultRules(), *facts)
+	var last []Update
+	for k := 0; k < 9; k++ {
+		now := bj("08:00").Add(time.Duration(k) * 5 * time.Minute)
+		s := store.NewSample(prodA+100, now.Add(-time.Minute))
+		if k >= 2 && k < 4 {
+			s.At = now.Add(10 * time.Minute) // the terminal's clock runs 10 min ahead
+		}
+		s.P, s.U = 50+0.01*float64(k), 380
+		if ups, _ := e.Observe(now, []store.Sample{s}); len(ups) > 0 {
+			last = ups
+		}
+	}
+	if len(last) != 1 {
+		t.Fatalf("updates = %d, want 1", len(last))
+	}
+	var drift []store.Alarm
+	for _, a := range last[0].Alarms {
+		if a.Type == store.ClockDrift {
+			drift = append(drift, a)
+		}
+	}
+	assertAlarms(t, drift, []string{"clock_drift 0/0 11-28 08:20–11-28 08:30 minor"})
+}
