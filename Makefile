@@ -6,7 +6,7 @@ BIN     ?= powerwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all deps build run serve test vet fuzz bench clean
+.PHONY: all deps build run serve test vet fuzz bench clean screenshots
 
 all: build
 
@@ -42,6 +42,14 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+# Every main view rendered with the demo district by Fyne's test driver (no
+# display, no cgo) into docs/screenshots/, which README.md shows.
+screenshots:
+	mkdir -p docs/screenshots
+	GOMODCACHE=$$($(GO) env GOMODCACHE) GOCACHE=$$($(GO) env GOCACHE) GOPATH=$$($(GO) env GOPATH) \
+	HOME=$$(mktemp -d) POWERWATCH_SCREENSHOTS=$(CURDIR)/docs/screenshots CGO_ENABLED=0 \
+		$(GO) test -count=1 -run '^TestScreenshots$$' ./ui
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -382,10 +382,15 @@ func (c *curveScreen) addThresholds(ctx context.Context, o *chart.Options, f sto
 	if !ok || (th.Basis == store.ByPower) != (req.quantity == 0) || (th.Basis == store.ByCurrent) != (req.quantity == 1) {
 		return nil
 	}
+	// The rule compares a production's running level with its treatment's
+	// stop level: draw those two, so the chart stays readable with many facilities.
 	tr := c.s.tr
-	o.Lines = append(o.Lines,
-		chart.Line{Value: th.Stop, Label: tr.T("curve.stop", f.Name, th.Stop)},
-		chart.Line{Value: th.Run, Label: tr.T("curve.run", f.Name, th.Run)})
+	switch f.Kind {
+	case store.Production, store.Integrated:
+		o.Lines = append(o.Lines, chart.Line{Value: th.Run, Label: tr.T("curve.run", f.Name, th.Run)})
+	case store.Treatment:
+		o.Lines = append(o.Lines, chart.Line{Value: th.Stop, Label: tr.T("curve.stop", f.Name, th.Stop)})
+	}
 	return nil
 }
 

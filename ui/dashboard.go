@@ -64,7 +64,7 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 		d.tiles[sp.key] = t
 		objs = append(objs, t.card)
 	}
-	d.box = container.NewGridWithColumns(3, objs...)
+	d.box = container.NewVBox(container.NewGridWithColumns(3, objs...))
 	return d
 }
 
@@ -72,7 +72,6 @@ func (d *dashboardScreen) newTile(key string, v View) *tile {
 	t := &tile{value: canvas.NewText("…", nil), detail: widget.NewLabel("")}
 	t.value.TextSize = 28
 	t.value.TextStyle.Bold = true
-	t.detail.Wrapping = fyne.TextWrapWord
 	t.open = widget.NewButton(d.s.tr.T("dash.goto", d.s.tr.T("nav."+string(v))), func() { d.s.Show(v) })
 	t.card = widget.NewCard(d.s.tr.T("dash."+key), "", container.NewVBox(t.value, t.detail, t.open))
 	return t
@@ -162,6 +161,7 @@ func (d *dashboardScreen) apply(dd dashData) {
 		set("terminals", fmt.Sprint(dd.registered), tr.T("dash.terminals.nolive", dd.never))
 	default:
 		set("terminals", fmt.Sprintf("%d / %d", dd.online, dd.registered), tr.T("dash.terminals.detail", dd.online, dd.offline, dd.never))
+		d.s.status.setOnline(dd.online, dd.registered)
 	}
 	if dd.alarmNote != "" {
 		set("open", "—", dd.alarmNote)

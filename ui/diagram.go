@@ -81,7 +81,7 @@ func newChainDiagram(s *Shell, fs []store.Facility, links []store.Link) fyne.Can
 		}
 		clr, label := theme.Color(theme.ColorNamePrimary), ""
 		if l.Role == store.Standby {
-			clr, label = theme.Color(theme.ColorNameDisabled), s.tr.T("diagram.standby")
+			clr, label = theme.Color(theme.ColorNameWarning), s.tr.T("diagram.standby")
 		}
 		if l.Group != "" && l.Need > 1 {
 			label += " " + s.tr.T("diagram.group", l.Group, l.Need)
@@ -131,8 +131,8 @@ func addLine(c *fyne.Container, a, b fyne.Position, clr color.Color, label strin
 	c.Add(head)
 	if label != "" {
 		t := canvas.NewText(label, clr)
-		t.TextSize = theme.CaptionTextSize()
-		t.Move(fyne.NewPos((p1.X+p2.X)/2-10, (p1.Y+p2.Y)/2-18))
+		t.TextStyle.Bold = true
+		t.Move(fyne.NewPos(p1.X+(p2.X-p1.X)/3, p1.Y+(p2.Y-p1.Y)/3-22))
 		c.Add(t)
 	}
 }

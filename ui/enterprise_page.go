@@ -46,7 +46,7 @@ func newEnterprisePage(s *Shell, es *enterprisesScreen, id int64) *enterprisePag
 	tr := s.tr
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem(tr.T("ent.tab.basic"), container.NewVScroll(p.basic)),
-		container.NewTabItem(tr.T("ent.tab.facilities"), container.NewVScroll(p.facilities)),
+		container.NewTabItem(tr.T("ent.tab.facilities"), container.NewScroll(p.facilities)),
 		container.NewTabItem(tr.T("ent.tab.diagram"), p.diagram),
 		container.NewTabItem(tr.T("ent.tab.control"), container.NewVScroll(p.control)),
 		container.NewTabItem(tr.T("ent.tab.alarms"), container.NewVScroll(p.alarms)))
@@ -159,7 +159,6 @@ func (p *enterprisePage) showFacilities() {
 		}
 		lines = append(lines, "    "+p.thresholdText(f))
 		l := widget.NewLabel(strings.Join(lines, "\n"))
-		l.Wrapping = fyne.TextWrapWord
 		editF := widget.NewButton(tr.T("common.edit"), func() { p.editFacility(f) })
 		addT := widget.NewButton(tr.T("ent.threshold.add"), func() { p.addThreshold(f) })
 		if p.s.deps.Editor == nil {

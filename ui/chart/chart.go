@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"time"
 
 	"github.com/golang/freetype/truetype"
@@ -118,7 +119,7 @@ func Render(o Options) (image.Image, Frame, error) {
 		XAxis: gochart.XAxis{Style: axisStyle, ValueFormatter: timeFormatter(o.From, o.To),
 			Range:          &gochart.ContinuousRange{Min: gochart.TimeToFloat64(o.From), Max: gochart.TimeToFloat64(o.To)},
 			GridMajorStyle: gochart.Style{StrokeColor: pal.grid, StrokeWidth: 1}},
-		YAxis: gochart.YAxis{Name: o.Unit, NameStyle: axisStyle, Style: axisStyle,
+		YAxis: gochart.YAxis{Name: o.Unit, NameStyle: axisStyle, Style: axisStyle, ValueFormatter: valueFormatter,
 			GridMajorStyle: gochart.Style{StrokeColor: pal.grid, StrokeWidth: 1}},
 		Series: series,
 	}
@@ -162,6 +163,21 @@ func timeFormatter(from, to time.Time) gochart.ValueFormatter {
 		}
 		return gochart.TimeFromFloat64(f).In(store.Beijing).Format(layout)
 	}
+}
+
+// valueFormatter labels the y axis with as few decimals as the values need.
+func valueFormatter(v any) string {
+	f, ok := v.(float64)
+	if !ok {
+		return ""
+	}
+	switch a := math.Abs(f); {
+	case a >= 100:
+		return fmt.Sprintf("%.0f", f)
+	case a >= 10:
+		return fmt.Sprintf("%.1f", f)
+	}
+	return fmt.Sprintf("%.2f", f)
 }
 
 // colours is the palette of one theme variant.

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"fyne.io/fyne/v2"
+)
+
+// TestScreenshots renders every main view, and the pages under them, with the
+// demo district into PNG files in $POWERWATCH_SCREENSHOTS (`make screenshots`
+// sets it to docs/screenshots). Without the variable it is skipped.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("POWERWATCH_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set POWERWATCH_SCREENSHOTS to a folder to render the screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
+	s.SetThemeMode(ThemeLight)
+	shot := func(name string) {
+		t.Helper()
+		s.wait()
+		f, err := os.Create(filepath.Join(dir, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, v := range Views {
+		s.Show(v)
+		if v == ViewCurves {
+			s.curve.rangeSel.SetSelectedIndex(2) // 7 days
+		}
+		shot(string(v))
+	}
+	s.Show(ViewTerminals)
+	s.wait()
+	s.terms.open(s.terms.rows[0])
+	shot("terminal_page")
+	s.Show(ViewTerminals)
+	s.terms.tabs.SelectIndex(1)
+	shot("quarantine")
+	s.Show(ViewEnterprises)
+	s.wait()
+	p := s.ents.open(1)
+	s.wait()
+	p.tabs.SelectIndex(2)
+	shot("enterprise_diagram")
+	p.tabs.SelectIndex(1)
+	shot("enterprise_facilities")
+	p.editEnterprise()
+	shot("enterprise_edit")
+	w.Canvas().Overlays().Top().Hide()
+	s.Show(ViewCurves)
+	s.curve.rangeSel.SetSelectedIndex(0) // today: the treatment stopped at 13:00
+	s.wait()
+	s.SetThemeMode(ThemeDark)
+	s.Show(ViewDashboard)
+	shot("dashboard_dark")
+	s.SetLanguage(English)
+	s.SetThemeMode(ThemeLight)
+	s.Show(ViewDashboard)
+	shot("dashboard_en")
+	w.Resize(fyne.NewSize(1280, 800))
+}
