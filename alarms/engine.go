@@ -21,9 +21,11 @@ type Update struct {
 // received data, with the same code as Evaluate, so incremental and full
 // evaluation agree. It is safe for concurrent use.
 type Engine struct {
-	// Lookback is how far back each re-judgement reaches (default 6 h); the
-	// window also reaches back to the start of every open alarm and of every
-	// running 限产 order.
+	// Lookback is how far back each re-judgement reaches (default 3 h, and
+	// never less than the longest minimum duration of the rules plus the gap
+	// allowance, so no episode can start unseen before the window); the window
+	// also reaches back to the start of every open alarm and of every running
+	// 限产 order.
 	Lookback time.Duration
 
 	mu        sync.Mutex
@@ -38,7 +40,7 @@ type Engine struct {
 
 // NewEngine returns an engine judging with rs over facts f.
 func NewEngine(rs store.RuleSet, f Facts) *Engine {
-	return &Engine{Lookback: 6 * time.Hour, rules: rs, x: newIndex(&f),
+	return &Engine{Lookback: 3 * time.Hour, rules: rs, x: newIndex(&f),
 		buf: map[int64][]store.Sample{}, clock: map[int64][]ClockOffset{},
 		openFrom: map[int64]time.Time{}, last: map[int64][]store.Alarm{}}
 }
@@ -152,10 +154,17 @@ func (e *Engine) Horizon(now time.Time) time.Time {
 
 func (e *Engine) lead() time.Duration { return 2*time.Hour + e.rules.GapBridge }
 
+// lookback is Lookback, stretched to cover the rules' longest minimum duration.
+func (e *Engine) lookback() time.Duration {
+	r := e.rules
+	need := max(r.TreatmentOffMin, r.ShutdownIgnoredMin, r.CutMin, r.MismatchMin, r.OfflineAfter, r.ConstantFor, time.Hour)
+	return max(e.Lookback, need+r.GapBridge+r.Slot)
+}
+
 // windowStart is where an enterprise's re-judgement starts: Lookback before
 // now, or earlier for an open alarm or a running 限产 order.
 func (e *Engine) windowStart(ent int64, now time.Time) time.Time {
-	from := now.Add(-e.Lookback)
+	from := now.Add(-e.lookback())
 	if t, ok := e.openFrom[ent]; ok && t.Before(from) {
 		from = t
 	}
