@@ -1,0 +1,117 @@
+package sqlite_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"powerwatch/store"
+)
+
+// TestUplinkChanges ensures the change log lists every exported entity once,
+// in the order of its last change, moves an entity to the end when it changes
+// again, and reports deletions.
+func TestUplinkChanges(t *testing.T) {
+	f := mustFixture(t)
+	ctx := t.Context()
+	all, err := f.db.UplinkChanges(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, c := range all {
+		kinds[c.Entity]++
+		if c.Deleted || !json.Valid(c.Data) {
+			t.Errorf("change %+v: want valid JSON data", c)
+		}
+	}
+	want := map[string]int{"enterprise": 1, "facility": 2, "relation": 1, "terminal": 1, "point": 2}
+	for k, n := range want {
+		if kinds[k] != n {
+			t.Errorf("changes of %s = %d, want %d (all: %v)", k, kinds[k], n, kinds)
+		}
+	}
+	last := all[len(all)-1].Seq
+
+	// A terminal's last-seen refresh is not a registry change.
+	if err := f.db.TouchTerminal(ctx, f.term.MN, f.t0, "1.2.3.4:5", "2017"); err != nil {
+		t.Fatal(err)
+	}
+	e := f.ent
+	e.Contact = "王工"
+	if err := f.db.UpdateEnterprise(ctx, who, &e); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db.DeleteLink(ctx, who, f.link.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.db.UplinkChanges(ctx, last, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Entity != "enterprise" || got[1].Entity != "relation" || !got[1].Deleted {
+		t.Fatalf("changes after %d = %+v, want the enterprise then the deleted relation", last, got)
+	}
+	var doc struct {
+		Contact string `json:"contact"`
+		Region  string `json:"region"`
+	}
+	if err := json.Unmarshal(got[0].Data, &doc); err != nil || doc.Contact != "王工" || doc.Region != "朝阳区" {
+		t.Errorf("enterprise data %s = %+v, %v", got[0].Data, doc, err)
+	}
+	n, oldest, err := f.db.UplinkBacklog(ctx, last)
+	if err != nil || n != 2 || oldest.IsZero() {
+		t.Errorf("UplinkBacklog = %d, %v, %v; want 2", n, oldest, err)
+	}
+	if again, _ := f.db.UplinkChanges(ctx, 0, 100); len(again) != len(all) {
+		t.Errorf("change log holds %d rows after two changes, want %d: one per entity", len(again), len(all))
+	}
+}
+
+// TestSyncCursor ensures a cursor starts at zero and never moves back.
+func TestSyncCursor(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := t.Context()
+	c, err := db.SyncCursor(ctx, "http://city/x")
+	if err != nil || c.Seq != 0 || c.Target != "http://city/x" {
+		t.Fatalf("SyncCursor of a new target = %+v, %v", c, err)
+	}
+	c.Seq, c.Sent = 42, 10
+	if err := db.SaveSyncCursor(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	c.Seq, c.LastError = 7, "HTTP 500"
+	if err := db.SaveSyncCursor(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.SyncCursor(ctx, "http://city/x")
+	if err != nil || got.Seq != 42 || got.LastError != "HTTP 500" || got.Sent != 10 {
+		t.Fatalf("SyncCursor = %+v, %v; want seq 42 kept, the error recorded", got, err)
+	}
+}
+
+// TestPendingOutboxAfter ensures the relay's window query skips delivered
+// items and those before the given id.
+func TestPendingOutboxAfter(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := t.Context()
+	ids, err := db.Enqueue(ctx, []store.OutboxItem{
+		{Target: "a:1", Kind: "hj212", Key: "M", Payload: []byte("1")},
+		{Target: "a:1", Kind: "hj212", Key: "M", Payload: []byte("2")},
+		{Target: "a:1", Kind: "hj212", Key: "M", Payload: []byte("3")},
+		{Target: "b:1", Kind: "hj212", Key: "M", Payload: []byte("x")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, ids[2:3], day0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.PendingOutboxAfter(ctx, "a:1", ids[0], 10)
+	if err != nil || len(got) != 1 || string(got[0].Payload) != "2" {
+		t.Fatalf("PendingOutboxAfter = %+v, %v; want item 2 only", got, err)
+	}
+	n, oldest, err := db.PendingCount(ctx, "a:1")
+	if err != nil || n != 2 || oldest.IsZero() {
+		t.Fatalf("PendingCount = %d, %v, %v; want 2", n, oldest, err)
+	}
+}
