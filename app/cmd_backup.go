@@ -2,16 +2,22 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"time"
 
+	"github.com/spf13/afero"
+
 	"powerwatch/app/gen"
+	"powerwatch/app/maintenance"
 	"powerwatch/store"
+	"powerwatch/store/sqlite"
 )
 
 func runBackup(e *env, args []string) error {
 	fs := newFlags(e, "backup", "--to DIR [--db PATH]")
 	data := addDataFlags(fs)
 	to := fs.String("to", "", "folder for the backup file / 备份目录")
+	prune := fs.Bool("prune", false, "then delete the older backups in DIR that the config's retention (7 daily, 4 weekly, 12 monthly) does not keep / 按保留策略清理旧备份")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -24,11 +30,23 @@ func runBackup(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	path, err := db.Backup(e.ctx, *to)
+	// The copy is checked (quick_check) before anything is pruned; a bad copy is removed.
+	keep := maintenance.Retention{Daily: math.MaxInt}
+	if *prune {
+		cfg, err := loadServeConfig(afero.NewOsFs(), data, "")
+		if err != nil {
+			return err
+		}
+		keep = cfg.retention()
+	}
+	res, err := maintenance.Backup(e.ctx, db, sqlite.CheckFile, afero.NewOsFs(), *to, keep)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, path)
+	fmt.Fprintln(e.stdout, res.Path)
+	for _, r := range res.Removed {
+		fmt.Fprintln(e.stderr, "removed old backup", r)
+	}
 	return nil
 }
 

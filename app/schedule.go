@@ -216,13 +216,13 @@ func (m *Main) backupDir() string {
 	return filepath.Join(filepath.Dir(m.Config.DB), "backups")
 }
 
-func (m *Main) retention() maintenance.Retention {
-	c := m.Config.Maintenance
+func (cfg Config) retention() maintenance.Retention {
+	c := cfg.Maintenance
 	return maintenance.Retention{Daily: c.KeepDaily, Weekly: c.KeepWeekly, Monthly: c.KeepMonthly}
 }
 
 func (m *Main) backupJob(ctx context.Context, _ time.Time) (string, error) {
-	res, err := maintenance.Backup(ctx, m.DB, sqlite.CheckFile, m.FS, m.backupDir(), m.retention())
+	res, err := maintenance.Backup(ctx, m.DB, sqlite.CheckFile, m.FS, m.backupDir(), m.Config.retention())
 	return res.String(), err
 }
 

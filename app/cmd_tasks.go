@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"powerwatch/app/maintenance"
+	"powerwatch/store"
+	"powerwatch/store/sqlite"
+)
+
+// taskRow is a task as `tasks list` prints it: names resolved, times in Beijing.
+type taskRow struct {
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	Status     string `json:"status"`
+	Due        string `json:"due"`
+	Enterprise string `json:"enterprise"`
+	EntID      int64  `json:"enterprise_id"`
+	MN         string `json:"mn"`
+	Point      string `json:"point"`
+	PointID    int64  `json:"point_id"`
+	Reason     string `json:"reason"`
+	Detail     string `json:"detail"`
+	Assignee   string `json:"assignee"`
+	Job        string `json:"job"`
+	Key        string `json:"key"`
+	Created    string `json:"created_at"`
+	Closed     string `json:"closed_at"`
+	RecordID   int64  `json:"record_id"`
+}
+
+var taskHeader = []string{"id", "kind", "status", "due", "enterprise", "enterprise_id", "mn", "point", "point_id",
+	"reason", "detail", "assignee", "job", "key", "created_at", "closed_at", "record_id"}
+
+func (r taskRow) cells() []string {
+	return []string{strconv.FormatInt(r.ID, 10), r.Kind, r.Status, r.Due, r.Enterprise, strconv.FormatInt(r.EntID, 10), r.MN,
+		r.Point, strconv.FormatInt(r.PointID, 10), r.Reason, r.Detail, r.Assignee, r.Job, r.Key, r.Created, r.Closed,
+		strconv.FormatInt(r.RecordID, 10)}
+}
+
+func beijingText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(store.Beijing).Format("2006-01-02T15:04:05-07:00")
+}
+
+func newTaskRow(reg *store.Registry, t store.Task) taskRow {
+	r := taskRow{ID: t.ID, Kind: string(t.Kind), Status: string(t.Status), Due: beijingText(t.Due), EntID: t.EnterpriseID,
+		PointID: t.PointID, Reason: t.Reason, Detail: t.Detail, Assignee: t.Assignee, Job: t.Job, Key: t.Key,
+		Created: beijingText(t.CreatedAt), Closed: beijingText(t.ClosedAt), RecordID: t.RecordID}
+	if e, ok := reg.Enterprise(t.EnterpriseID); ok {
+		r.Enterprise = e.Name
+	}
+	for _, tm := range reg.Terminals {
+		if tm.ID == t.TerminalID && t.TerminalID != 0 {
+			r.MN = tm.MN
+		}
+	}
+	for _, p := range reg.Points {
+		if p.ID == t.PointID && t.PointID != 0 {
+			r.Point = p.Name
+		}
+	}
+	return r
+}
+
+func runTasksList(e *env, args []string) error {
+	fs := newFlags(e, "tasks list", "[--db PATH] [--due-before T] [--status open|done|all] [--kind K] --format json|csv")
+	data := addDataFlags(fs)
+	due := fs.String("due-before", "", "only tasks due before this Beijing time, e.g. 2026-12-01 / 截止时间之前到期")
+	status := fs.String("status", "open", "open, done or all / 状态")
+	kind := fs.String("kind", "", "communication, transmission, plausibility, inspection or acceptance / 类型")
+	format := fs.String("format", "", "json (one object per line) or csv / 输出格式")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("tasks list takes no arguments, got %q", strings.Join(pos, " "))
+	}
+	if *format != "json" && *format != "csv" {
+		return usagef("--format %q: want json or csv", *format)
+	}
+	f := store.TaskFilter{Kind: store.TaskKind(*kind)}
+	switch *status {
+	case "open", "done":
+		f.Status = store.TaskStatus(*status)
+	case "all":
+	default:
+		return usagef("--status %q: want open, done or all", *status)
+	}
+	if *kind != "" {
+		ok := false
+		for _, k := range store.TaskKinds() {
+			ok = ok || k == f.Kind
+		}
+		if !ok {
+			return usagef("--kind %q: want one of %v", *kind, store.TaskKinds())
+		}
+	}
+	if *due != "" {
+		if f.DueBefore, err = parseBeijing("due-before", *due); err != nil {
+			return err
+		}
+	}
+	db, err := openAlarmDB(e.ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ts, err := db.FindTasks(e.ctx, f)
+	if err != nil {
+		return err
+	}
+	reg, err := db.LoadRegistry(e.ctx)
+	if err != nil {
+		return err
+	}
+	return writeTasks(e.stdout, *format, reg, ts)
+}
+
+func writeTasks(w io.Writer, format string, reg *store.Registry, ts []store.Task) error {
+	if format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, t := range ts {
+			if err := enc.Encode(newTaskRow(reg, t)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(taskHeader)
+	for _, t := range ts {
+		cw.Write(newTaskRow(reg, t).cells())
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// recordDocs resolves the names the printed records show.
+func recordDocs(db *sqlite.DB, e *env, rs []store.MaintenanceRecord) ([]maintenance.RecordDoc, error) {
+	reg, err := db.LoadRegistry(e.ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []maintenance.RecordDoc
+	for _, r := range rs {
+		d := maintenance.RecordDoc{Record: r}
+		if en, ok := reg.Enterprise(r.EnterpriseID); ok {
+			d.Enterprise = en.Name
+		}
+		for _, p := range reg.Points {
+			if p.ID == r.PointID && r.PointID != 0 {
+				d.Point = p.Name
+			}
+		}
+		if r.TaskID != 0 {
+			if t, err := db.TaskByID(e.ctx, r.TaskID); err == nil {
+				d.Task = t.Reason
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// runRecordsExport writes maintenance records to FILE: .xlsx, every record
+// of the period one row; .pdf, one record (--id) in the form's layout.
+func runRecordsExport(e *env, args []string) error {
+	fs := newFlags(e, "records export", "[--db PATH] [--from T] [--to T] [--enterprise ID] FILE.xlsx | --id N FILE.pdf")
+	data := addDataFlags(fs)
+	from := fs.String("from", "", "records of work on or after this Beijing time / 起始")
+	to := fs.String("to", "", "records of work before this Beijing time / 截止")
+	ent := fs.Int64("enterprise", 0, "only this enterprise's records / 企业编号")
+	id := fs.Int64("id", 0, "the record to print as PDF / 记录编号")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one output file, .xlsx or .pdf")
+	}
+	out := pos[0]
+	ext := strings.ToLower(filepath.Ext(out))
+	if ext == ".pdf" && *id == 0 {
+		return usagef("a PDF holds one record: give --id N")
+	}
+	if ext != ".pdf" && ext != ".xlsx" {
+		return usagef("output %s: want a .xlsx or .pdf file", out)
+	}
+	f := store.RecordFilter{EnterpriseID: *ent}
+	if *from != "" {
+		if f.From, err = parseBeijing("from", *from); err != nil {
+			return err
+		}
+	}
+	if *to != "" {
+		if f.To, err = parseBeijing("to", *to); err != nil {
+			return err
+		}
+	}
+	db, err := openAlarmDB(e.ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var rs []store.MaintenanceRecord
+	if *id != 0 {
+		r, err := db.RecordByID(e.ctx, *id)
+		if err != nil {
+			return err
+		}
+		rs = []store.MaintenanceRecord{r}
+	} else if rs, err = db.FindRecords(e.ctx, f); err != nil {
+		return err
+	}
+	docs, err := recordDocs(db, e, rs)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if ext == ".pdf" {
+		err = maintenance.WriteRecordPDF(&buf, docs[0], afero.NewOsFs(), filepath.Join(filepath.Dir(db.Path()), "files"), true)
+	} else {
+		err = maintenance.WriteRecordsXLSX(&buf, docs)
+	}
+	if err != nil {
+		return fmt.Errorf("export records to %s: %w", out, err)
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("export records: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d records\n", out, len(docs))
+	return nil
+}
