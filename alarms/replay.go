@@ -54,3 +54,26 @@ func Replay(rs store.RuleSet, in Input, stored []store.Alarm) ReplayReport {
 	}
 	return r
 }
+
+// Add merges o, the report of another part of the same period (another
+// enterprise), into r.
+func (r *ReplayReport) Add(o ReplayReport) {
+	if r.ByType == nil {
+		r.ByType = map[store.AlarmType]int{}
+	}
+	if r.Dropped == nil {
+		r.Dropped = map[store.Disposition]int{}
+	}
+	r.RuleVersion = o.RuleVersion
+	r.Alarms = append(r.Alarms, o.Alarms...)
+	r.MarkedFalse = append(r.MarkedFalse, o.MarkedFalse...)
+	r.Missed = append(r.Missed, o.Missed...)
+	r.Kept = append(r.Kept, o.Kept...)
+	r.New = append(r.New, o.New...)
+	for k, v := range o.ByType {
+		r.ByType[k] += v
+	}
+	for k, v := range o.Dropped {
+		r.Dropped[k] += v
+	}
+}

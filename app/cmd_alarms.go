@@ -378,6 +378,35 @@ func reevaluateScopes(ctx context.Context, db *sqlite.DB, scopes []store.AlarmSc
 	return nil
 }
 
+// replayStored runs rs over [from, to) of the stored data, enterprise by
+// enterprise, and compares it with the stored alarms of the period and their
+// reviews (alarms.Replay), before an officer saves rs.
+func replayStored(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.Time) (alarms.ReplayReport, error) {
+	var rep alarms.ReplayReport
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return rep, err
+	}
+	facts := alarms.FactsFrom(reg)
+	baselines, err := storedBaselines(ctx, db, rs, &facts, from, to)
+	if err != nil {
+		return rep, err
+	}
+	for _, en := range reg.Enterprises {
+		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
+		if err != nil {
+			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+		}
+		stored, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to, EnterpriseID: en.ID})
+		if err != nil {
+			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+		}
+		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		rep.Add(alarms.Replay(rs, in, stored))
+	}
+	return rep, nil
+}
+
 // storedSeries reads the series of every point of enterprise ent in [from, to).
 func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) (map[int64][]store.Sample, error) {
 	out := map[int64][]store.Sample{}

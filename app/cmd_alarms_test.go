@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/alarms"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -171,5 +172,31 @@ func TestAlarmEngineWiring(t *testing.T) {
 	all, _ := db.FindAlarms(ctx, store.AlarmFilter{})
 	if len(all) != 2 {
 		t.Errorf("alarms after re-evaluating the morning = %d, want the same 2", len(all))
+	}
+}
+
+func TestReplayStored(t *testing.T) {
+	path := mustAlarmDB(t)
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	from := time.Date(2026, 11, 28, 8, 0, 0, 0, store.Beijing)
+	if _, err := evaluateStored(ctx, db, from, from.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ReviewAlarm(ctx, 1, store.Confirmed, "现场核实", "officer1"); err != nil {
+		t.Fatal(err)
+	}
+	rs := alarms.DefaultRules()
+	rs.Version, rs.TreatmentOffMin = 2, 40*time.Minute
+	rep, err := replayStored(ctx, db, rs, from, from.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Alarms) != 0 || len(rep.Missed) != 1 || rep.Missed[0].ID != 1 {
+		t.Errorf("replay with 40 min: %d alarms, missed %+v; want none raised and alarm 1 missed", len(rep.Alarms), rep.Missed)
 	}
 }
