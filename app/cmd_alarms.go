@@ -272,15 +272,19 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		if ent != 0 && en.ID != ent {
 			continue
 		}
-		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
+		efrom, err := openSince(ctx, db, en.ID, from)
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
-		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		series, err := storedSeries(ctx, db, reg, en.ID, efrom.Add(-evaluationLead), to)
+		if err != nil {
+			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
+		}
+		in := alarms.Input{From: efrom, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
 		got := alarms.Evaluate(rs, in)
 		sum.enterprises++
 		sum.alarms += len(got)
-		scopes := []store.AlarmScope{{From: from, To: to, EnterpriseID: en.ID, Types: alarms.ContinuousTypes()}}
+		scopes := []store.AlarmScope{{From: efrom, To: to, EnterpriseID: en.ID, Types: alarms.ContinuousTypes()}}
 		if m, ok := alarms.CompleteMonths(from, to); ok {
 			scopes = append(scopes, store.AlarmScope{From: m.Start, To: m.End, EnterpriseID: en.ID, Types: []store.AlarmType{store.LowTransmission}})
 		}
@@ -299,6 +303,22 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		}
 	}
 	return sum, nil
+}
+
+// openSince returns from, or the start of the enterprise's earliest alarm still
+// open from before it: that episode is judged again from its start, so a stored
+// alarm is never left open by a period that begins after it.
+func openSince(ctx context.Context, db *sqlite.DB, ent int64, from time.Time) (time.Time, error) {
+	open, err := db.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: ent, To: from, Statuses: []store.AlarmStatus{store.Open}})
+	if err != nil {
+		return from, err
+	}
+	for _, a := range open {
+		if a.Start.Before(from) && a.Type != store.LowTransmission {
+			from = a.Start
+		}
+	}
+	return from, nil
 }
 
 // currentRules is the newest saved rule set, or the defaults when none was saved.

@@ -102,8 +102,37 @@ func TestAlarmsEvaluateAndList(t *testing.T) {
 			t.Fatalf("alarms list --type offline = %d, %q; want open since 10:00", code, out)
 		}
 	})
+	t.Run("a later period closes the alarm left open", func(t *testing.T) {
+		db, err := sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// data resumes at 12:00: the offline alarm since 10:00 ends there
+		var ss []store.Sample
+		for i := 0; i < 12; i++ {
+			at := time.Date(2026, 11, 28, 12, 0, 0, 0, store.Beijing).Add(time.Duration(i) * 5 * time.Minute)
+			for _, pid := range []int64{1, 2} {
+				s := store.NewSample(pid, at)
+				s.P, s.U = 40+float64(i%3), 380
+				ss = append(ss, s)
+			}
+		}
+		_, err = db.Ingest(t.Context(), &store.Batch{Samples: ss})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28T11:00", "--to", "2026-11-28T13:00")
+		if code != 0 || !strings.Contains(out, "1 inserted or changed") {
+			t.Fatalf("alarms evaluate (11:00–13:00) = %d, %q", code, out)
+		}
+		code, out, _ = runCLI(t, "alarms", "list", "--db", path, "--type", "offline")
+		if code != 0 || !strings.Contains(out, `"start":"2026-11-28T10:00:00+08:00","end":"2026-11-28T12:00:00+08:00"`) {
+			t.Fatalf("alarms list --type offline = %d, %q; want 10:00–12:00", code, out)
+		}
+	})
 	t.Run("evaluating again changes nothing", func(t *testing.T) {
-		code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29")
+		code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-28T13:00")
 		if code != 0 || !strings.Contains(out, "0 inserted or changed, 0 withdrawn") {
 			t.Fatalf("alarms evaluate (again) = %d, %q", code, out)
 		}
