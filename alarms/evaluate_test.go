@@ -79,6 +79,11 @@ func TestTreatmentOff(t *testing.T) {
 			want:   []string{"treatment_off 1/2 11-28 09:00–11-28 09:20 minor", "treatment_off 1/2 11-28 09:40–11-28 10:00 minor"},
 		},
 		{
+			name: "values the terminal flags faulty count as missing", slot: 5 * one,
+			kinds: map[int64]store.FacilityKind{treatA: store.Treatment}, links: []store.Link{{ProductionID: prodA, TreatmentID: treatA}},
+			series: map[int64][]string{prodA: {"08:00 50"}, treatA: {"08:00 15", "09:00 0!", "10:00 15"}},
+		},
+		{
 			name: "no production data: nothing judged", slot: 5 * one,
 			kinds: map[int64]store.FacilityKind{treatA: store.Treatment}, links: []store.Link{{ProductionID: prodA, TreatmentID: treatA}},
 			series: map[int64][]string{treatA: {"08:00 0"}},

@@ -61,7 +61,7 @@ func district(kinds map[int64]store.FacilityKind, links ...store.Link) *Facts {
 
 // series describes a point's power over time as "HH:MM value" steps, each
 // holding until the next; "-" is no data. The last step ends at end.
-// Non-zero values get a jitter of a few watts, as real meters do.
+// "0!" is a value flagged faulty. Non-zero values get a jitter of a few watts, as real meters do.
 type series struct {
 	step  time.Duration
 	end   time.Time
@@ -82,7 +82,9 @@ func (s series) samples(point int64) []store.Sample {
 			continue
 		}
 		var v float64
-		fmt.Sscan(f[len(f)-1], &v)
+		val := f[len(f)-1]
+		faulty := strings.HasSuffix(val, "!") // "0!": flagged faulty by the terminal
+		fmt.Sscan(strings.TrimSuffix(val, "!"), &v)
 		for t, k := from, 0; t.Before(to); t, k = t.Add(s.step), k+1 {
 			smp := store.NewSample(point, t)
 			smp.P = v
@@ -90,6 +92,9 @@ func (s series) samples(point int64) []store.Sample {
 				smp.P += 0.01 * float64(k%3) // a real meter never repeats exactly
 			}
 			smp.U = 380
+			if faulty {
+				smp.Flags |= store.FlagFault
+			}
 			out = append(out, smp)
 		}
 	}

@@ -69,7 +69,8 @@ func (g grid) at(i int) time.Time    { return time.UnixMilli(g.base + int64(i)*g
 func (g grid) hours() float64        { return float64(g.slot) / 3.6e6 }
 
 // pointGrid is one point's series on the grid: mean power (measured, or
-// estimated from current) and current per slot, NaN where missing.
+// estimated from current) and current per slot, NaN where missing or flagged
+// faulty by the terminal (HJ 212 flags D, M, F… → store.FlagFault).
 type pointGrid struct {
 	p, cur []float64
 	off    []bool
@@ -94,9 +95,12 @@ func newPointGrid(g grid, samples []store.Sample) *pointGrid {
 		if s.Flags&store.FlagPowerOff != 0 || s.U == 0 {
 			pg.off[i] = true
 		}
-		p := samplePower(s)
+		p, cur := samplePower(s), s.I
+		if s.Flags&store.FlagFault != 0 {
+			p, cur = math.NaN(), math.NaN() // the terminal itself says the value is not to be trusted
+		}
 		if !pg.seen[i] {
-			pg.seen[i], pg.p[i], pg.cur[i] = true, p, s.I
+			pg.seen[i], pg.p[i], pg.cur[i] = true, p, cur
 			continue
 		}
 		if dup == nil {
@@ -114,7 +118,7 @@ func newPointGrid(g grid, samples []store.Sample) *pointGrid {
 			dup[i] = c
 		}
 		pg.p[i], c[0] = addMean(pg.p[i], p, c[0])
-		pg.cur[i], c[1] = addMean(pg.cur[i], s.I, c[1])
+		pg.cur[i], c[1] = addMean(pg.cur[i], cur, c[1])
 	}
 	return pg
 }
