@@ -162,3 +162,24 @@ func TestShutdownIgnored(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownBoundaryByMinute judges minute data: 29 min above the shutdown
+// threshold during an order is no alarm, 30 min is.
+func TestShutdownBoundaryByMinute(t *testing.T) {
+	for _, tt := range []struct {
+		off  string
+		want []string
+	}{
+		{"08:29", nil},
+		{"08:30", []string{"shutdown_ignored 1/0 11-28 08:00–11-28 08:30 minor"}},
+	} {
+		f := district(map[int64]store.FacilityKind{})
+		f.Orders = []store.Order{{ID: 7, EnterpriseID: enterpri, Kind: store.Shutdown, Level: store.Yellow, Start: bj("08:00"), End: bj("12:00")}}
+		end := bj("12:00")
+		in := Input{From: bj("08:00"), To: end, Facts: f, Types: only(store.ShutdownIgnored), Series: map[int64][]store.Sample{
+			101: series{step: time.Minute, end: end, steps: []string{"08:00 50", tt.off + " 0"}}.samples(101)}}
+		t.Run("off at "+tt.off, func(t *testing.T) {
+			assertAlarms(t, Evaluate(rulesWithSlot(time.Minute), in), tt.want)
+		})
+	}
+}
