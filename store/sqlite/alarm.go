@@ -161,8 +161,8 @@ func (db *DB) reconcileOne(ctx context.Context, tx *sql.Tx, stored []store.Alarm
 	if !material(s, c) && base == c.Detail && s.Thresholds == c.Thresholds && s.RuleVersion == c.RuleVersion {
 		return s, false, nil
 	}
-	if s.Disposition != store.Undecided && material(s, c) {
-		next.Detail = c.Detail + changedAfterReview
+	if s.Disposition != store.Undecided && (material(s, c) || base != s.Detail) {
+		next.Detail = c.Detail + changedAfterReview // once changed after review, it stays said
 	}
 	if err := db.updateAlarm(ctx, tx, s, next); err != nil {
 		return next, false, err
