@@ -22,6 +22,7 @@ const (
 
 var stateNames = [...]string{"unknown", "stopped", "low", "running", "power_off"}
 
+// String is the state's id: unknown, stopped, low, running, power_off.
 func (s State) String() string {
 	if int(s) < len(stateNames) {
 		return stateNames[s]
