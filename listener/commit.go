@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"time"
 )
 
 // commitLoop is the single writer of group commit: it takes every upload that
@@ -53,7 +54,10 @@ func (s *Server) commit(ctx context.Context, batch []*Upload) {
 			u.finish(err)
 		}
 	}()
-	if err = s.Recorder.Record(ctx, batch); err != nil {
+	start := time.Now()
+	err = s.Recorder.Record(ctx, batch)
+	s.stats.commitNanos.Add(int64(time.Since(start)))
+	if err != nil {
 		err = fmt.Errorf("record %d uploads: %w", len(batch), err)
 		s.log.Error("batch not stored; terminals will re-send", "err", err)
 	}

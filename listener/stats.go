@@ -3,6 +3,7 @@ package listener
 import (
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 var errTooManyFiles = syscall.EMFILE
@@ -16,6 +17,7 @@ type counters struct {
 	uploads, acked, duplicates, recordErrors, batches               atomic.Uint64
 	quarantined, quarantineDropped, unknownCN                       atomic.Uint64
 	commandsSent, commandReplies                                    atomic.Uint64
+	commitNanos                                                     atomic.Int64
 }
 
 // Stats is a snapshot of what the server has done since it started. Every
@@ -34,14 +36,15 @@ type Stats struct {
 	ClosedWriteError   uint64 // closed: a write failed or timed out
 	Panics             uint64 // connections ended by a recovered panic
 
-	Frames     uint64 // frames that parsed
-	BadFrames  uint64 // byte runs or frames rejected by the codec (CRC, length, framing, syntax)
-	Oversize   uint64 // of BadFrames: over Limits.MaxFrame
-	Uploads    uint64 // uploads handed to the Recorder
-	Acked      uint64 // 9014 sent after a durable commit
-	Duplicates uint64 // uploads the store already had (acknowledged too)
-	Batches    uint64 // transactions committed
-	RecordErrs uint64 // batches the Recorder failed (nothing acknowledged)
+	Frames     uint64        // frames that parsed
+	BadFrames  uint64        // byte runs or frames rejected by the codec (CRC, length, framing, syntax)
+	Oversize   uint64        // of BadFrames: over Limits.MaxFrame
+	Uploads    uint64        // uploads handed to the Recorder
+	Acked      uint64        // 9014 sent after a durable commit
+	Duplicates uint64        // uploads the store already had (acknowledged too)
+	Batches    uint64        // transactions committed
+	CommitTime time.Duration // total time spent in Recorder.Record: the single writer's load
+	RecordErrs uint64        // batches the Recorder failed (nothing acknowledged)
 
 	Quarantined       uint64 // packets of unregistered MNs or with a wrong password
 	QuarantineDropped uint64 // quarantined packets not kept because the in-memory list was full
@@ -70,7 +73,7 @@ func (s *Server) Stats() Stats {
 		ClosedWriteError: k.closedWriteError.Load(), Panics: k.panics.Load(),
 		Frames: k.frames.Load(), BadFrames: k.badFrames.Load(), Oversize: k.oversize.Load(),
 		Uploads: k.uploads.Load(), Acked: k.acked.Load(), Duplicates: k.duplicates.Load(),
-		Batches: k.batches.Load(), RecordErrs: k.recordErrors.Load(),
+		Batches: k.batches.Load(), RecordErrs: k.recordErrors.Load(), CommitTime: time.Duration(k.commitNanos.Load()),
 		Quarantined: k.quarantined.Load(), QuarantineDropped: k.quarantineDropped.Load(), UnknownCN: k.unknownCN.Load(),
 		CommandsSent: k.commandsSent.Load(), CommandReplies: k.commandReplies.Load(),
 	}
