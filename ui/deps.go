@@ -100,7 +100,9 @@ type Deps struct {
 	Alarms    Alarms
 	Terminals TerminalLog
 	Commands  Commander
-	Now       func() time.Time // nil: time.Now
-	ListenOn  string           // listener address for the status bar, e.g. 0.0.0.0:9212
-	Operator  string           // default operator name for audit entries
+	// Maintenance is the 运维 view's tasks, records and jobs (ui/maintenance.go).
+	Maintenance Maintenance
+	Now         func() time.Time // nil: time.Now
+	ListenOn    string           // listener address for the status bar, e.g. 0.0.0.0:9212
+	Operator    string           // default operator name for audit entries
 }

@@ -119,7 +119,7 @@ func (s *Shell) build() {
 		ViewCurves:      s.curve,
 		ViewStatistics:  newPlaceholder(s, "placeholder.statistics"),
 		ViewOrders:      newPlaceholder(s, "placeholder.orders"),
-		ViewMaintenance: newPlaceholder(s, "placeholder.maintenance"),
+		ViewMaintenance: newMaintenanceScreen(s),
 		ViewSettings:    newSettingsScreen(s),
 	}
 	icons := map[View]fyne.Resource{
