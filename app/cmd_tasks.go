@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -152,8 +153,8 @@ func writeTasks(w io.Writer, format string, reg *store.Registry, ts []store.Task
 }
 
 // recordDocs resolves the names the printed records show.
-func recordDocs(db *sqlite.DB, e *env, rs []store.MaintenanceRecord) ([]maintenance.RecordDoc, error) {
-	reg, err := db.LoadRegistry(e.ctx)
+func recordDocs(ctx context.Context, db *sqlite.DB, rs []store.MaintenanceRecord) ([]maintenance.RecordDoc, error) {
+	reg, err := db.LoadRegistry(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +170,7 @@ func recordDocs(db *sqlite.DB, e *env, rs []store.MaintenanceRecord) ([]maintena
 			}
 		}
 		if r.TaskID != 0 {
-			if t, err := db.TaskByID(e.ctx, r.TaskID); err == nil {
+			if t, err := db.TaskByID(ctx, r.TaskID); err == nil {
 				d.Task = t.Reason
 			}
 		}
@@ -228,13 +229,13 @@ func runRecordsExport(e *env, args []string) error {
 	} else if rs, err = db.FindRecords(e.ctx, f); err != nil {
 		return err
 	}
-	docs, err := recordDocs(db, e, rs)
+	docs, err := recordDocs(e.ctx, db, rs)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	if ext == ".pdf" {
-		err = maintenance.WriteRecordPDF(&buf, docs[0], afero.NewOsFs(), filepath.Join(filepath.Dir(db.Path()), "files"), true)
+		err = maintenance.WriteRecordPDF(&buf, docs[0], afero.NewOsFs(), filesDir(db), true)
 	} else {
 		err = maintenance.WriteRecordsXLSX(&buf, docs)
 	}
