@@ -38,6 +38,8 @@ func commands() []command {
 		{"export registry", "export the registry as .xlsx/.csv / 导出企业名录", runExportRegistry},
 		{"hj212 decode", "decode HJ 212 frames from stdin, one JSON object per line / 解码", runHJ212Decode},
 		{"hj212 encode", "build one HJ 212 frame from flags / 编码", runHJ212Encode},
+		{"simulate", "simulated terminals talking HJ 212 to a listener / 模拟数采仪", runSimulate},
+		{"demo", "the desktop app on a simulated district / 演示模式", runDemo},
 		{"alarms list", "alarms as JSON lines or CSV / 报警列表", runAlarmsList},
 		{"alarms evaluate", "re-run the rules over stored data / 重新研判", runAlarmsEvaluate},
 		{"export readings", "stored values of a terminal as CSV/JSON / 导出原始数据", runExportReadings},
