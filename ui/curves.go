@@ -322,15 +322,15 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 			notes = append(notes, tr.T("curve.nopoint", f.Name))
 		}
 		for _, p := range pts {
-			samples, err := d.Readings.Samples(ctx, p.ID, req.from, req.to)
+			cps, err := c.curve(ctx, p.ID, req, columns)
 			if err != nil {
-				return res, fmt.Errorf("read samples of %s: %w", f.Name, err)
+				return res, fmt.Errorf("read the curve of %s: %w", f.Name, err)
 			}
 			name := f.Name
 			if len(pts) > 1 {
 				name += "/" + p.Name
 			}
-			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Points: chart.Downsample(samples, qty.q, req.from, req.to, columns)})
+			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Points: cps})
 		}
 		if err := c.addThresholds(ctx, &o, f, req); err != nil {
 			return res, err
@@ -356,6 +356,19 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 	}
 	res.note = strings.Join(append([]string{tr.T("curve.hint")}, notes...), "  ")
 	return res, nil
+}
+
+// curve reads one point's columns: power from the store's downsampled tiers
+// (fast for a year), the other quantities from the samples.
+func (c *curveScreen) curve(ctx context.Context, point int64, req curveRequest, columns int) ([]store.CurvePoint, error) {
+	if req.quantity == 0 {
+		return c.s.deps.Readings.Curve(ctx, point, req.from, req.to, columns)
+	}
+	samples, err := c.s.deps.Readings.Samples(ctx, point, req.from, req.to)
+	if err != nil {
+		return nil, err
+	}
+	return chart.Downsample(samples, curveQuantities[req.quantity].q, req.from, req.to, columns), nil
 }
 
 func role(k store.FacilityKind) chart.Role {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -133,17 +134,46 @@ func (d *dashboardScreen) gatherStats(ctx context.Context, dd *dashData, start, 
 		dd.rateNote, dd.usedNote = s.tr.T("common.nodata"), s.tr.T("common.nodata")
 		return
 	}
-	var err error
-	if dd.rate, err = s.deps.Stats.TransmissionRate(ctx, 0, start, now); err != nil {
+	days, _, err := s.deps.Stats.TransmissionRate(ctx, 0, start, now, false)
+	if err != nil {
 		dd.rateNote = s.errorText(s.tr.T("dash.rate"), err)
+	} else if dd.rate = rateOf(days); math.IsNaN(dd.rate) {
+		dd.rateNote = s.tr.T("dash.rate.none")
 	}
-	week := 7 * 24 * time.Hour
-	if dd.usedToday, err = s.deps.Stats.DistrictConsumption(ctx, start, now); err == nil {
-		dd.usedBefore, err = s.deps.Stats.DistrictConsumption(ctx, start.Add(-week), now.Add(-week))
+	// Consumption is kept per day: today so far against the whole of the
+	// same weekday last week, and the tile says so.
+	if dd.usedToday, err = districtEnergy(ctx, s.deps.Stats, start, now); err == nil {
+		dd.usedBefore, err = districtEnergy(ctx, s.deps.Stats, start.AddDate(0, 0, -7), start.AddDate(0, 0, -6))
 	}
 	if err != nil {
 		dd.usedNote = s.errorText(s.tr.T("dash.consumption"), err)
 	}
+}
+
+// rateOf is received ÷ expected summed over rs; NaN when nothing was expected.
+func rateOf(rs []store.Rate) float64 {
+	var got, want int
+	for _, r := range rs {
+		got += r.Received
+		want += r.Expected
+	}
+	if want == 0 {
+		return math.NaN()
+	}
+	return float64(got) / float64(want)
+}
+
+// districtEnergy is the kWh of every region's enterprises in [from, to).
+func districtEnergy(ctx context.Context, st Stats, from, to time.Time) (float64, error) {
+	rows, err := st.Consumption(ctx, store.StatsQuery{By: store.ByRegion, Period: store.Day, From: from, To: to})
+	if err != nil {
+		return 0, err
+	}
+	var sum float64
+	for _, r := range rows {
+		sum += r.Energy
+	}
+	return sum, nil
 }
 
 func (d *dashboardScreen) apply(dd dashData) {

@@ -52,7 +52,11 @@ type RegistryTransfer interface {
 
 // Readings is the stored series as the curve screen and the terminal page read it.
 type Readings interface {
-	// Samples returns a point's slots in [from, to), oldest first.
+	// Curve returns a point's active power over [from, to) in at most width
+	// columns, each with the min, max and mean of its slots; empty columns are left out.
+	Curve(ctx context.Context, pointID int64, from, to time.Time, width int) ([]store.CurvePoint, error)
+	// Samples returns a point's slots in [from, to), oldest first (for current,
+	// voltage and energy, which Curve does not keep).
 	Samples(ctx context.Context, pointID int64, from, to time.Time) ([]store.Sample, error)
 	// RawPackets returns terminal mn's frames in [from, to), oldest first.
 	RawPackets(ctx context.Context, mn string, from, to time.Time) ([]store.RawPacket, error)
@@ -60,11 +64,11 @@ type Readings interface {
 
 // Stats are the district figures of the dashboard and the terminal table.
 type Stats interface {
-	// DistrictConsumption is the energy in kWh all points used in [from, to).
-	DistrictConsumption(ctx context.Context, from, to time.Time) (float64, error)
-	// TransmissionRate is received/expected slots in [from, to), 0–1, for one
-	// terminal or, with terminalID 0, the whole district.
-	TransmissionRate(ctx context.Context, terminalID int64, from, to time.Time) (float64, error)
+	// Consumption returns energy per group and period over [q.From, q.To).
+	Consumption(ctx context.Context, q store.StatsQuery) ([]store.StatsRow, error)
+	// TransmissionRate returns received and expected slots per point (all
+	// points when pointID is 0) and per day and month of [from, to).
+	TransmissionRate(ctx context.Context, pointID int64, from, to time.Time, excludeFilings bool) (days, months []store.Rate, err error)
 }
 
 // Alarms is the alarm store as the dashboard, enterprise page and curves read it.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"powerwatch/store"
+	"powerwatch/ui/chart"
 )
 
 // fakeStore is a hand-written fake of every interface the shell reads: an
@@ -275,12 +276,26 @@ func (f *fakeStore) Quarantined(context.Context) ([]store.QuarantinedPacket, err
 
 func (f *fakeStore) Commands(context.Context, string, int) ([]store.Command, error) { return nil, nil }
 
-func (f *fakeStore) DistrictConsumption(_ context.Context, from, to time.Time) (float64, error) {
-	return to.Sub(from).Hours() * 850, nil
+func (f *fakeStore) Consumption(_ context.Context, q store.StatsQuery) ([]store.StatsRow, error) {
+	days := q.To.Sub(q.From).Hours() / 24
+	return []store.StatsRow{{ID: 1, Energy: 9000 * days}, {ID: 2, Energy: 11000 * days}}, nil
 }
 
-func (f *fakeStore) TransmissionRate(_ context.Context, id int64, from, to time.Time) (float64, error) {
-	return 0.93 + float64(id%5)/100, nil
+func (f *fakeStore) TransmissionRate(_ context.Context, _ int64, from, to time.Time, _ bool) (days, months []store.Rate, err error) {
+	for _, p := range f.points {
+		r := store.Rate{PointID: p.ID, Start: from, Expected: 288, Received: 288 - int(p.ID%10)*4}
+		days = append(days, r)
+		months = append(months, r)
+	}
+	return days, months, nil
+}
+
+func (f *fakeStore) Curve(ctx context.Context, pointID int64, from, to time.Time, width int) ([]store.CurvePoint, error) {
+	ss, err := f.Samples(ctx, pointID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return chart.Downsample(ss, chart.Power, from, to, width), nil
 }
 
 // demoDistrict is a small district: four enterprises with production and

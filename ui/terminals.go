@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -129,9 +130,10 @@ func (ts *terminalsScreen) gather(ctx context.Context) ([]termRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := d.Now()
-	y, m, _ := now.In(store.Beijing).Date()
-	month := time.Date(y, m, 1, 0, 0, 0, 0, store.Beijing)
+	rates, err := monthRates(ctx, d, d.Now())
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]termRow, len(terms))
 	for i, t := range terms {
 		r := termRow{t: t, enterprise: names[t.EnterpriseID]}
@@ -144,14 +146,38 @@ func (ts *terminalsScreen) gather(ctx context.Context) ([]termRow, error) {
 				r.t.Protocol = r.live.Protocol
 			}
 		}
-		if d.Stats != nil {
-			if rate, err := d.Stats.TransmissionRate(ctx, t.ID, month, now); err == nil {
-				r.monthRate, r.rateKnown = rate, true
-			}
+		if rs, ok := rates[t.ID]; ok {
+			r.monthRate = rateOf(rs)
+			r.rateKnown = !math.IsNaN(r.monthRate)
 		}
 		rows[i] = r
 	}
 	return rows, nil
+}
+
+// monthRates returns this month's rate rows of every point, by terminal id;
+// nil when there are no statistics.
+func monthRates(ctx context.Context, d Deps, now time.Time) (map[int64][]store.Rate, error) {
+	if d.Stats == nil {
+		return nil, nil
+	}
+	points, err := d.Registry.FindPoints(ctx, store.PointFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("list points: %w", err)
+	}
+	terminal := make(map[int64]int64, len(points))
+	for _, p := range points {
+		terminal[p.ID] = p.TerminalID
+	}
+	_, months, err := d.Stats.TransmissionRate(ctx, 0, store.Month.Start(now), now, false)
+	if err != nil {
+		return nil, fmt.Errorf("transmission rate: %w", err)
+	}
+	out := map[int64][]store.Rate{}
+	for _, r := range months {
+		out[terminal[r.PointID]] = append(out[terminal[r.PointID]], r)
+	}
+	return out, nil
 }
 
 // terminalStates maps MN → the listener's saved state; nil when there is no log.
