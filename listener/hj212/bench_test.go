@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"powerwatch/listener/hj212"
@@ -27,7 +28,8 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-// BenchmarkParseAndRead adds what a consumer does: DataTime and every factor's value as a number.
+// BenchmarkParseAndRead adds what a consumer such as listener.Readings does:
+// DataTime, and every factor's value with its flag as a number.
 func BenchmarkParseAndRead(b *testing.B) {
 	frame := []byte(hj212test.ByName("Realtime2025").Raw)
 	b.ReportAllocs()
@@ -38,12 +40,21 @@ func BenchmarkParseAndRead(b *testing.B) {
 			b.Fatal(err)
 		}
 		_, _ = p.DataTime()
+		n := 0
 		for i := range p.NumFields() {
-			if f := p.Field(i); f.Suffix() == "Rtd" {
-				if _, ok := p.Float(f.Code(), "Rtd"); !ok {
-					b.Fatal("no value")
-				}
+			f := p.Field(i)
+			if f.Suffix() != "Rtd" {
+				continue
 			}
+			if _, err := strconv.ParseFloat(f.Value, 64); err != nil {
+				b.Fatal(err)
+			}
+			if _, ok := p.DataFlag(f.Code()); ok {
+				n++
+			}
+		}
+		if n != 8 {
+			b.Fatalf("%d flags, want 8", n)
 		}
 	}
 }

@@ -227,11 +227,24 @@ func (p *Packet) Get(k string) (string, bool) {
 // It does not allocate.
 func (p *Packet) Value(code, suffix string) (string, bool) {
 	n := len(code) + 1 + len(suffix)
-	for i := p.NumFields() - 1; i >= 0; i-- {
-		f := p.Field(i)
-		k := f.Key
-		if len(k) == n && k[len(code)] == '-' && k[:len(code)] == code && k[len(code)+1:] == suffix {
-			return f.Value, true
+	match := func(k string) bool {
+		return len(k) == n && k[len(code)] == '-' && k[:len(code)] == code && k[len(code)+1:] == suffix
+	}
+	if p.spans == nil {
+		for i := len(p.fields) - 1; i >= 0; i-- {
+			if match(p.fields[i].Key) {
+				return p.fields[i].Value, true
+			}
+		}
+		return "", false
+	}
+	for i := len(p.spans) - 1; i >= 0; i-- {
+		// Compare lengths on the offsets first: most keys differ there.
+		if s := p.spans[i]; int(s.e-s.k) == n && match(p.raw[s.k:s.e]) {
+			if s.v > s.e {
+				return p.raw[s.e+1 : s.v], true
+			}
+			return "", true
 		}
 	}
 	return "", false
