@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/listener"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -170,6 +171,20 @@ func TestServiceEndToEnd(t *testing.T) {
 	if len(q) != 1 || q[0].MN != svcMN(99) || !strings.Contains(string(q[0].Sample), "MN="+svcMN(99)) {
 		t.Errorf("Quarantine = %+v, want the unregistered MN with its frame", q)
 	}
+	// The officer's one action: register the quarantined MN; its next packet is accepted.
+	err = m.Listener.RegisterFromQuarantine(ctx, svcMN(99), func(ctx context.Context, q store.QuarantinedPacket) error {
+		return m.DB.CreateTerminal(ctx, "officer", &store.Terminal{MN: q.MN, Password: svcPW})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.write(svcFrame(svcMN(99), svcQN(99, 1), svcT0, 1))
+	if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" || p.QN != svcQN(99, 1) {
+		t.Fatalf("after registering from quarantine: reply %v, %v; want 9014", p, err)
+	}
+	if q, _ := m.Listener.Quarantine(ctx); len(q) != 0 {
+		t.Errorf("Quarantine after registering = %+v, want empty", q)
+	}
 	if err := m.Listener.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +192,54 @@ func TestServiceEndToEnd(t *testing.T) {
 		t.Errorf("registry terminal after flush = %+v, %v; want last seen, address and protocol", reg, err)
 	}
 	terms := m.Listener.Terminals()
-	if len(terms) != 1 || !terms[0].Online || terms[0].ConnectedAt.IsZero() || terms[0].Protocol != "2017" {
+	if len(terms) != 2 || !terms[0].Online || terms[0].ConnectedAt.IsZero() || terms[0].Protocol != "2017" {
 		t.Errorf("Terminals = %+v, want %s online and connected, protocol 2017", terms, mn)
+	}
+}
+
+// TestServiceRestartKeepsState ensures terminal state and queued commands
+// survive a restart: the state is restored, and a command queued for a
+// terminal that was away is sent when it connects to the new process.
+func TestServiceRestartKeepsState(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "restart.db")
+	m := svcRunMain(t, path, nil)
+	svcRegister(t, m.DB, 2)
+	c := svcDial(t, m.Addr().String())
+	c.write(svcFrame(svcMN(0), svcQN(0, 0), svcT0, 10))
+	if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+		t.Fatalf("reply %v, %v", p, err)
+	}
+	cmd, err := listener.SetRealtimeInterval(svcMN(1), 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Listener.EnqueueCommand(t.Context(), cmd); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	m2 := svcRunMain(t, path, nil)
+	ts := m2.Listener.Terminals()
+	if len(ts) != 1 || ts[0].MN != svcMN(0) || ts[0].LastSeen.IsZero() || !ts[0].ConnectedAt.IsZero() {
+		t.Errorf("Terminals after restart = %+v, want %s with its last seen and no connection", ts, svcMN(0))
+	}
+	c2 := svcDial(t, m2.Addr().String())
+	c2.write(svcFrame(svcMN(1), svcQN(1, 0), svcT0, 10))
+	got := map[string]bool{}
+	for range 2 {
+		p, err := c2.read(10 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[p.CN] = true
+	}
+	if !got["1062"] || !got["9014"] {
+		t.Errorf("after restart the terminal got %v, want its 9014 and the queued 1062", got)
+	}
+	cs, err := m2.Listener.Commands(t.Context(), svcMN(1))
+	if err != nil || len(cs) != 1 || cs[0].Status != store.CommandSent {
+		t.Errorf("Commands = %+v, %v; want the 1062 sent", cs, err)
 	}
 }
