@@ -16,7 +16,8 @@ import (
 func (s *Server) housekeep(work, stop context.Context) {
 	tick := time.NewTicker(s.tim.Tick)
 	defer tick.Stop()
-	lastFlush, lastReload := s.Now(), s.Now()
+	lastFlush, lastReload, lastLog := s.Now(), s.Now(), s.Now()
+	var logged Stats
 	for {
 		select {
 		case <-stop.Done():
@@ -33,6 +34,10 @@ func (s *Server) housekeep(work, stop context.Context) {
 			if err := s.dir.reload(work); err != nil {
 				s.log.Error("reload registry", "err", err)
 			}
+		}
+		if now.Sub(lastLog) >= statsLogEvery {
+			lastLog = now
+			logged = s.logStats(logged)
 		}
 		if now.Sub(lastFlush) >= s.tim.FlushEvery {
 			lastFlush = now
@@ -133,4 +138,24 @@ func (s *Server) Flush(ctx context.Context) error {
 		return fmt.Errorf("flush listener journal: %w", err)
 	}
 	return nil
+}
+
+// statsLogEvery is how often the counters are logged (when they changed), so
+// refusals and rejected packets are visible in the log file too.
+const statsLogEvery = 5 * time.Minute
+
+func (s *Server) logStats(prev Stats) Stats {
+	st := s.Stats()
+	cur, old := st, prev
+	cur.Open, cur.Identified, cur.CommitTime = 0, 0, 0
+	old.Open, old.Identified, old.CommitTime = 0, 0, 0
+	if cur == old {
+		return st
+	}
+	s.log.Info("listener stats", "open", st.Open, "identified", st.Identified, "uploads", st.Uploads, "acked", st.Acked,
+		"duplicates", st.Duplicates, "record_errors", st.RecordErrs, "bad_frames", st.BadFrames, "quarantined", st.Quarantined,
+		"unknown_cn", st.UnknownCN, "refused_max_conns", st.RefusedMaxConns, "refused_per_ip", st.RefusedPerIP,
+		"closed_idle", st.ClosedIdle, "closed_frame_timeout", st.ClosedFrameTimeout, "closed_slow_reader", st.ClosedSlowReader,
+		"closed_bad_data", st.ClosedBadData, "closed_write_error", st.ClosedWriteError, "panics", st.Panics)
+	return st
 }
