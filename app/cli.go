@@ -47,6 +47,7 @@ func commands() []command {
 		{"backup", "a consistent copy of the database now / 立即备份", runBackup},
 		{"tasks list", "maintenance tasks as JSON lines or CSV / 运维任务", runTasksList},
 		{"records export", "maintenance records to .xlsx, or one as the printed form (.pdf) / 导出运维记录", runRecordsExport},
+		{"report install", "an enterprise's survey and installation report as PDF, with point-design warnings / 勘察安装报告", runReportInstall},
 		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
 	}
 }

@@ -248,3 +248,87 @@ func runRecordsExport(e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: %d records\n", out, len(docs))
 	return nil
 }
+
+// runReportInstall prints an enterprise's survey and installation report
+// (§6.7.2) as PDF, and its point-design warnings (§6.7.1) on stderr. The
+// survey is files/enterprises/ID/survey.json next to the database, or --survey.
+func runReportInstall(e *env, args []string) error {
+	fs := newFlags(e, "report install", "[--db PATH] --enterprise ID [--survey FILE.json] OUT.pdf")
+	data := addDataFlags(fs)
+	ent := fs.Int64("enterprise", 0, "the enterprise / 企业编号")
+	surveyFile := fs.String("survey", "", "survey JSON (default: the one kept with the enterprise) / 踏勘记录")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *ent == 0 || !strings.EqualFold(filepath.Ext(pos[0]), ".pdf") {
+		return usagef("want --enterprise ID and one output file OUT.pdf")
+	}
+	db, err := openAlarmDB(e.ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg, err := db.LoadRegistry(e.ctx)
+	if err != nil {
+		return err
+	}
+	en, ok := reg.Enterprise(*ent)
+	if !ok {
+		return fmt.Errorf("enterprise %d: %w", *ent, store.ErrNotFound)
+	}
+	osfs := afero.NewOsFs()
+	var survey maintenance.Survey
+	if *surveyFile != "" {
+		b, err := os.ReadFile(*surveyFile)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &survey); err != nil {
+			return fmt.Errorf("survey %s: %w", *surveyFile, err)
+		}
+	} else if survey, err = maintenance.LoadSurvey(osfs, filesDir(db), *ent); err != nil {
+		return err
+	}
+	doc := maintenance.ReportDoc{Enterprise: en}
+	for _, r := range reg.Regions {
+		if r.ID == en.RegionID {
+			doc.Region = r.Name
+		}
+	}
+	for _, i := range reg.Industries {
+		if i.ID == en.IndustryID {
+			doc.Industry = i.Code + " " + i.Name
+		}
+	}
+	ids := map[int64]bool{}
+	for _, f := range reg.Facilities {
+		if f.EnterpriseID == en.ID {
+			doc.Facilities = append(doc.Facilities, f)
+			ids[f.ID] = true
+		}
+	}
+	for _, l := range reg.Links {
+		if ids[l.ProductionID] {
+			doc.Links = append(doc.Links, l)
+		}
+	}
+	for _, o := range reg.Orders {
+		if o.EnterpriseID == en.ID {
+			doc.Orders = append(doc.Orders, o)
+		}
+	}
+	doc.Survey = survey
+	for _, w := range maintenance.CheckDesign(doc.Design()) {
+		fmt.Fprintln(e.stderr, "warning:", w.Message)
+	}
+	var buf bytes.Buffer
+	if err := maintenance.WriteInstallationReportPDF(&buf, doc, osfs, filesDir(db), true); err != nil {
+		return err
+	}
+	if err := os.WriteFile(pos[0], buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	fmt.Fprintln(e.stdout, pos[0])
+	return nil
+}

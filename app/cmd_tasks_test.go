@@ -143,3 +143,25 @@ func TestBackupCommand(t *testing.T) {
 		t.Error("--prune removed the 12th month's backup")
 	}
 }
+
+func TestReportInstall(t *testing.T) {
+	path := mustAlarmDB(t)
+	survey := `{"EnterpriseID": 1, "Surveyors": "王工", "Products": "铸件",
+		"Points": [{"Name": "P1", "Facilities": [1], "BreakerA": 400, "SharedAuxKW": 500}]}`
+	sf := filepath.Join(t.TempDir(), "survey.json")
+	os.WriteFile(sf, []byte(survey), 0o644)
+	out := filepath.Join(t.TempDir(), "report.pdf")
+	code, stdout, stderr := runCLI(t, "report", "install", "--db", path, "--enterprise", "1", "--survey", sf, out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.TrimSpace(stdout) != out || !strings.Contains(stderr, "500 kW") {
+		t.Errorf("stdout %q, stderr %q", stdout, stderr)
+	}
+	if b, _ := os.ReadFile(out); !strings.HasPrefix(string(b), "%PDF") {
+		t.Error("not a PDF")
+	}
+	if code, _, _ := runCLI(t, "report", "install", "--db", path, "--enterprise", "1", out); code != 1 {
+		t.Errorf("without a kept survey: exit %d; want 1", code)
+	}
+}
