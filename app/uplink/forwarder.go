@@ -1,0 +1,125 @@
+package uplink
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"powerwatch/store"
+)
+
+// Outbox is what the Forwarder needs from the store (*sqlite.DB is one).
+type Outbox interface {
+	// PendingOutboxAfter returns up to limit undelivered items of target with
+	// an id above after, in id order.
+	PendingOutboxAfter(ctx context.Context, target string, after int64, limit int) ([]store.OutboxItem, error)
+	// PendingCount returns the number of undelivered items of target and the
+	// creation time of the oldest.
+	PendingCount(ctx context.Context, target string) (int, time.Time, error)
+	// MarkSent records delivery; already delivered items are left alone.
+	MarkSent(ctx context.Context, ids []int64, at time.Time) error
+	// MarkFailed records a failed attempt; the items stay pending.
+	MarkFailed(ctx context.Context, ids []int64, reason string) error
+}
+
+// Upstream is one city platform that receives the district's HJ 212 frames.
+type Upstream struct {
+	Addr string // host:port; also the outbox target name
+	// MN maps a terminal's MN to the one the city assigned; terminals not
+	// listed keep theirs.
+	MN map[string]string
+	// Password, when set, replaces every frame's PW.
+	Password string
+	// NoAck is for platforms that never answer 9014: a frame is delivered
+	// once written to the connection.
+	NoAck bool
+	// AckTimeout is how long a frame may wait for its 9014 before it is sent
+	// again; 0 means 60 s.
+	AckTimeout time.Duration
+}
+
+// Forwarder relays the outbox to each upstream over HJ 212, one connection
+// and one goroutine per upstream. Set Upstreams and Outbox before Run.
+type Forwarder struct {
+	Upstreams []Upstream
+	Outbox    Outbox
+	Dial      func(ctx context.Context, network, addr string) (net.Conn, error) // nil: net.Dialer
+	// Window is how many frames may await their 9014 at once; 0 means 100.
+	Window int
+	// MaxPending is the queue length per upstream above which Status and the
+	// log warn (nothing is dropped); 0 means 100,000.
+	MaxPending int
+	// Poll is how often an idle relay looks for new items when nobody calls
+	// Wake; 0 means 2 s.
+	Poll time.Duration
+	// MinBackoff and MaxBackoff bound the wait between failed connection
+	// attempts (doubling); 0 means 1 s and 2 min.
+	MinBackoff, MaxBackoff time.Duration
+	Logger                 *slog.Logger // nil: discard
+
+	once   sync.Once
+	relays []*relay
+}
+
+func (f *Forwarder) init() {
+	f.once.Do(func() {
+		for _, u := range f.Upstreams {
+			f.relays = append(f.relays, &relay{f: f, up: u, wake: make(chan struct{}, 1)})
+		}
+	})
+}
+
+// Run relays until ctx ends, then returns nil once every connection is
+// closed. Items not yet delivered stay in the outbox for the next Run.
+func (f *Forwarder) Run(ctx context.Context) error {
+	f.init()
+	var wg sync.WaitGroup
+	for _, r := range f.relays {
+		wg.Go(func() { r.run(ctx) })
+	}
+	wg.Wait()
+	return nil
+}
+
+// Wake tells every relay that new items are in the outbox (the ingest calls
+// it after each commit). It never blocks.
+func (f *Forwarder) Wake() {
+	f.init()
+	for _, r := range f.relays {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Status reports each upstream, in the order of Upstreams.
+func (f *Forwarder) Status(ctx context.Context) ([]Status, error) {
+	f.init()
+	out := make([]Status, 0, len(f.relays))
+	for _, r := range f.relays {
+		s, err := r.status(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (f *Forwarder) logger() *slog.Logger {
+	if f.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return f.Logger
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,121 @@
+package uplink_test
+
+import (
+	"context"
+	"net"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"powerwatch/app/uplink"
+	"powerwatch/listener/hj212"
+)
+
+// silentCity accepts connections over net.Pipe, reads frames and never
+// answers; it records when each frame arrived (virtual time).
+type silentCity struct {
+	mu  sync.Mutex
+	got []arrival
+}
+
+type arrival struct {
+	qn string
+	at time.Time
+}
+
+func (s *silentCity) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	a, b := net.Pipe()
+	go func() {
+		defer b.Close()
+		rd := hj212.NewReader(b, 4096)
+		for {
+			p, err := rd.ReadPacket()
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.got = append(s.got, arrival{p.QN, time.Now()})
+			s.mu.Unlock()
+		}
+	}()
+	return a, nil
+}
+
+func (s *silentCity) arrivals() []arrival {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]arrival(nil), s.got...)
+}
+
+// TestRelayResendWithoutAck ensures a frame that gets no 9014 is sent again
+// once the acknowledgement time has passed, and stays in the outbox with its
+// failed attempts counted.
+func TestRelayResendWithoutAck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ob := &memOutbox{}
+		ob.add("city:1", upload(t, mn(0), testPW, 1, 5))
+		city := &silentCity{}
+		fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: "city:1", AckTimeout: 30 * time.Second}},
+			Outbox: ob, Dial: city.dial}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { defer close(done); fw.Run(ctx) }()
+		start := time.Now()
+		time.Sleep(65 * time.Second)
+		synctest.Wait()
+		cancel()
+		<-done
+		got := city.arrivals()
+		if len(got) != 3 {
+			t.Fatalf("city got %d copies in 65 s, want 3 (at 0, 30 and 60 s)", len(got))
+		}
+		for i, a := range got {
+			if want := start.Add(time.Duration(i) * 30 * time.Second); !a.at.Equal(want) {
+				t.Errorf("copy %d arrived at +%s, want +%s", i, a.at.Sub(start), want.Sub(start))
+			}
+		}
+		if it := ob.get(0); !it.SentAt.IsZero() || it.Attempts != 2 || it.LastError == "" {
+			t.Errorf("outbox item = %+v, want pending with 2 failed attempts", it)
+		}
+		if st, _ := fw.Status(t.Context()); st[0].Resent != 2 {
+			t.Errorf("Status.Resent = %d, want 2", st[0].Resent)
+		}
+	})
+}
+
+// TestRelayNoAckUpstream ensures that, for an upstream configured as never
+// answering, and for frames that ask no answer, delivery counts on write.
+func TestRelayNoAckUpstream(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		noAck bool
+		flag  hj212.Flag
+	}{
+		{"upstream never answers", true, 5},
+		{"frame asks no answer", false, 4},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ob := &memOutbox{}
+				ob.add("city:1", upload(t, mn(0), testPW, 1, tt.flag), upload(t, mn(0), testPW, 2, tt.flag))
+				city := &silentCity{}
+				fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: "city:1", NoAck: tt.noAck, AckTimeout: 10 * time.Second}},
+					Outbox: ob, Dial: city.dial}
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan struct{})
+				go func() { defer close(done); fw.Run(ctx) }()
+				time.Sleep(time.Minute)
+				synctest.Wait()
+				cancel()
+				<-done
+				if got := city.arrivals(); len(got) != 2 {
+					t.Errorf("city got %d frames in a minute, want 2 (no re-send)", len(got))
+				}
+				if it := ob.get(1); it.SentAt.IsZero() {
+					t.Errorf("outbox item %+v still pending, want delivered on write", it)
+				}
+			})
+		})
+	}
+}
