@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -38,6 +39,7 @@ type service interface {
 // keeps the service running in the system tray; the tray's Quit, or the end
 // of e.ctx (SIGINT/SIGTERM), stops both.
 func runDesktop(e *env, svc service) error {
+	start := time.Now()
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(ui.NewTheme(ui.ThemeSystem)) // the CJK font, also for a start-up error
@@ -64,6 +66,12 @@ func runDesktop(e *env, svc service) error {
 	} else {
 		w.SetMaster()
 	}
+	a.Lifecycle().SetOnStarted(func() {
+		go func() {
+			shell.Wait()
+			fmt.Fprintf(e.stderr, "powerwatch: window ready in %d ms\n", time.Since(start).Milliseconds())
+		}()
+	})
 	stop := context.AfterFunc(e.ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
 	w.ShowAndRun()

@@ -9,13 +9,13 @@ func TestCurveYear(t *testing.T) {
 	f := demoDistrict(demoNow)
 	s, _ := mustShell(t, demoDeps(f, demoNow))
 	s.Show(ViewCurves)
-	s.wait()
+	s.Wait()
 	c := s.curve
 	if c.entSel.Selected != "华北建材有限公司" {
 		t.Fatalf("curve screen selected %q, want the first enterprise", c.entSel.Selected)
 	}
 	c.rangeSel.SetSelectedIndex(4) // last year
-	s.wait()
+	s.Wait()
 	if c.last.img == nil {
 		t.Fatalf("no chart drawn; info: %s", c.info.Text)
 	}
@@ -38,7 +38,7 @@ func TestCurveYear(t *testing.T) {
 
 	c.facCheck.SetSelected([]string{"布袋除尘器 (治污设施)"})
 	c.qtySel.SetSelectedIndex(1) // current
-	s.wait()
+	s.Wait()
 	if len(c.last.series) != 1 || c.last.unit != "A" {
 		t.Errorf("after choosing one facility and current: %d series in %s", len(c.last.series), c.last.unit)
 	}
@@ -55,7 +55,7 @@ func TestCurveCancel(t *testing.T) {
 		t.Error("no progress and cancel button while drawing")
 	}
 	s.curve.stop()
-	s.wait()
+	s.Wait()
 	if s.curve.last.img != nil {
 		t.Error("a cancelled drawing was shown")
 	}
@@ -71,9 +71,9 @@ func BenchmarkCurveYear(b *testing.B) {
 	f := demoDistrict(demoNow)
 	s, _ := mustShell(b, demoDeps(f, demoNow))
 	s.Show(ViewCurves)
-	s.wait()
+	s.Wait()
 	for i := 0; b.Loop(); i++ {
 		s.curve.rangeSel.SetSelectedIndex(4 - i%2) // alternate year and month so each is a switch
-		s.wait()
+		s.Wait()
 	}
 }

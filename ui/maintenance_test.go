@@ -129,7 +129,7 @@ func TestMaintenanceView(t *testing.T) {
 	d.Maintenance = m
 	s, w := mustShell(t, d)
 	s.Show(ViewMaintenance)
-	s.wait()
+	s.Wait()
 	text := texts(w.Content())
 	for _, want := range []string{"待办 2 项（逾期 1 项），已完成 1 项", "待办任务", "已完成", "计划任务"} {
 		if !strings.Contains(text, want) {
@@ -161,7 +161,7 @@ func TestMaintenanceRecordForm(t *testing.T) {
 	d.Maintenance = m
 	s, _ := mustShell(t, d)
 	s.Show(ViewMaintenance)
-	s.wait()
+	s.Wait()
 	ms := s.screens[ViewMaintenance].(*maintenanceScreen)
 	task := ms.data.open[0]
 	facs, _ := f.FacilitiesByEnterprise(t.Context(), task.EnterpriseID)
@@ -181,7 +181,7 @@ func TestMaintenanceRecordForm(t *testing.T) {
 	rf.acts.SetText("充值")
 	rf.signBy.SetText("张三")
 	rf.addPhoto("电表箱.jpg", []byte("jpeg"))
-	s.wait()
+	s.Wait()
 	r, msg := rf.record()
 	if msg != "" {
 		t.Fatal(msg)
@@ -208,7 +208,7 @@ func TestMaintenanceWithoutService(t *testing.T) {
 	d := demoDeps(demoDistrict(demoNow), demoNow)
 	s, w := mustShell(t, d)
 	s.Show(ViewMaintenance)
-	s.wait()
+	s.Wait()
 	if !strings.Contains(texts(w.Content()), "尚无数据") {
 		t.Error("no honest empty state without Deps.Maintenance")
 	}

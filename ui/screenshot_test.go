@@ -24,7 +24,7 @@ func TestScreenshots(t *testing.T) {
 	s.SetThemeMode(ThemeLight)
 	shot := func(name string) {
 		t.Helper()
-		s.wait()
+		s.Wait()
 		f, err := os.Create(filepath.Join(dir, name+".png"))
 		if err != nil {
 			t.Fatal(err)
@@ -44,16 +44,16 @@ func TestScreenshots(t *testing.T) {
 		shot(string(v))
 	}
 	s.Show(ViewTerminals)
-	s.wait()
+	s.Wait()
 	s.terms.open(s.terms.rows[0])
 	shot("terminal_page")
 	s.Show(ViewTerminals)
 	s.terms.tabs.SelectIndex(1)
 	shot("quarantine")
 	s.Show(ViewEnterprises)
-	s.wait()
+	s.Wait()
 	p := s.ents.open(1)
-	s.wait()
+	s.Wait()
 	p.tabs.SelectIndex(2)
 	shot("enterprise_diagram")
 	p.tabs.SelectIndex(1)
@@ -63,7 +63,7 @@ func TestScreenshots(t *testing.T) {
 	w.Canvas().Overlays().Top().Hide()
 	s.Show(ViewCurves)
 	s.curve.rangeSel.SetSelectedIndex(0) // today: the treatment stopped at 13:00
-	s.wait()
+	s.Wait()
 	s.SetThemeMode(ThemeDark)
 	s.Show(ViewDashboard)
 	shot("dashboard_dark")

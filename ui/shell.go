@@ -58,7 +58,7 @@ type Shell struct {
 
 	ctx     context.Context // ends when the shell is closed: loads stop
 	cancel  context.CancelFunc
-	pending sync.WaitGroup // running loads, so tests can wait for them
+	pending sync.WaitGroup // running loads, for Wait
 
 	tabs    *container.AppTabs
 	items   map[View]*container.TabItem
@@ -231,9 +231,10 @@ func load[T any](s *Shell, get func(ctx context.Context) (T, error), apply func(
 	}()
 }
 
-// wait blocks until every load started so far has been applied (for tests
-// and screenshots).
-func (s *Shell) wait() { s.pending.Wait() }
+// Wait blocks until the views' loads started so far have been applied. The
+// app uses it to measure start-up: window shown and first view filled.
+// Do not call it on the UI goroutine.
+func (s *Shell) Wait() { s.pending.Wait() }
 
 // errorLabel shows err as a sentence for people.
 func (s *Shell) errorText(what string, err error) string {

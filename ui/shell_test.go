@@ -34,7 +34,7 @@ func mustShell(t testing.TB, deps Deps) (*Shell, fyne.Window) {
 	}
 	t.Cleanup(s.Close)
 	w.Resize(fyne.NewSize(1280, 800))
-	s.wait()
+	s.Wait()
 	return s, w
 }
 
@@ -103,15 +103,15 @@ func TestNavigation(t *testing.T) {
 	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	for _, v := range Views {
 		s.Show(v)
-		s.wait()
+		s.Wait()
 		if got := s.Current(); got != v {
 			t.Errorf("Show(%s): current view is %s", v, got)
 		}
 	}
 	s.Show(ViewDashboard)
-	s.wait()
+	s.Wait()
 	test.Tap(button(t, w.Content(), "查看终端"))
-	s.wait()
+	s.Wait()
 	if got := s.Current(); got != ViewTerminals {
 		t.Errorf("tapping the terminals tile's link shows %s, want terminals", got)
 	}
@@ -139,10 +139,10 @@ func TestNothingWired(t *testing.T) {
 	s, w := mustShell(t, Deps{})
 	for _, v := range Views {
 		s.Show(v)
-		s.wait()
+		s.Wait()
 	}
 	s.Show(ViewDashboard)
-	s.wait()
+	s.Wait()
 	if got := texts(w.Content()); !strings.Contains(got, "尚无数据") || !strings.Contains(got, "监听服务未启动") {
 		t.Errorf("an empty service should say 尚无数据 and 监听服务未启动; shows:\n%s", got)
 	}
@@ -154,7 +154,7 @@ func TestNothingWired(t *testing.T) {
 func TestTerminalFilterAndSort(t *testing.T) {
 	s, _ := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	s.Show(ViewTerminals)
-	s.wait()
+	s.Wait()
 	ts := s.terms
 	mns := func() string {
 		var out []string
@@ -197,9 +197,9 @@ func TestTerminalPage(t *testing.T) {
 	f := demoDistrict(demoNow)
 	s, _ := mustShell(t, demoDeps(f, demoNow))
 	s.Show(ViewTerminals)
-	s.wait()
+	s.Wait()
 	s.terms.table.OnSelected(widget.TableCellID{Row: 1, Col: 0})
-	s.wait()
+	s.Wait()
 	got := texts(s.terms.stack)
 	for _, want := range []string{"CRC错误", "i33201-Rtd=212.5", "监听服务未接入，无法发送命令"} {
 		if !strings.Contains(got, want) {
@@ -220,7 +220,7 @@ func TestRegisterFromQuarantine(t *testing.T) {
 	s, w := mustShell(t, demoDeps(f, demoNow))
 	s.Show(ViewTerminals)
 	s.terms.tabs.SelectIndex(1)
-	s.wait()
+	s.Wait()
 	q := s.terms.quar
 	if len(q.items) != 1 {
 		t.Fatalf("quarantine shows %d MNs, want 1", len(q.items))
@@ -243,26 +243,26 @@ func TestRegisterFromQuarantine(t *testing.T) {
 	save := button(t, dlg, "保存")
 
 	test.Tap(save) // no enterprise chosen
-	s.wait()
+	s.Wait()
 	if !strings.Contains(texts(dlg), "请选择企业") || len(f.terms) != 4 {
 		t.Fatalf("saving without an enterprise: dialog says\n%s\nand %d terminals exist; want 请选择企业 and 4", texts(dlg), len(f.terms))
 	}
 	sel.SetSelectedIndex(2)
 	entries[2].SetText("0") // real-time interval
 	test.Tap(save)
-	s.wait()
+	s.Wait()
 	if !strings.Contains(texts(dlg), "请填写访问密码") {
 		t.Errorf("saving without a password: dialog says\n%s", texts(dlg))
 	}
 	test.Type(entries[1], "123456")
 	test.Tap(save)
-	s.wait()
+	s.Wait()
 	if !strings.Contains(texts(dlg), "间隔须为1到1440") {
 		t.Errorf("saving with a 0-minute interval: dialog says\n%s", texts(dlg))
 	}
 	entries[2].SetText("5")
 	test.Tap(save)
-	s.wait()
+	s.Wait()
 	if len(f.terms) != 5 {
 		t.Fatalf("after a valid registration there are %d terminals, want 5", len(f.terms))
 	}
@@ -281,7 +281,7 @@ func TestRegisterFromQuarantine(t *testing.T) {
 func TestEnterpriseSearch(t *testing.T) {
 	s, _ := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	s.Show(ViewEnterprises)
-	s.wait()
+	s.Wait()
 	es := s.ents
 	tests := []struct {
 		name, search     string
@@ -310,9 +310,9 @@ func TestEnterpriseSearch(t *testing.T) {
 func openEnterprise(t *testing.T, s *Shell, id int64) *enterprisePage {
 	t.Helper()
 	s.Show(ViewEnterprises)
-	s.wait()
+	s.Wait()
 	p := s.ents.open(id)
-	s.wait()
+	s.Wait()
 	return p
 }
 
@@ -379,7 +379,7 @@ func TestEditEnterpriseValidation(t *testing.T) {
 			entries[tt.field].SetText(tt.value)
 			before := len(stored)
 			test.Tap(button(t, dlg, "保存"))
-			s.wait()
+			s.Wait()
 			if tt.want == "" {
 				if len(stored) != before+1 || w.Canvas().Overlays().Top() != nil {
 					t.Fatalf("valid change: stored %q, dialog open %v", stored, w.Canvas().Overlays().Top() != nil)
@@ -418,13 +418,13 @@ func TestAddThresholdValidation(t *testing.T) {
 	})
 	entries[0].SetText("40") // stop above run
 	test.Tap(button(t, dlg, "保存"))
-	s.wait()
+	s.Wait()
 	if !strings.Contains(texts(dlg), "运行阈值须大于停机阈值") {
 		t.Errorf("stop above run: dialog shows\n%s", texts(dlg))
 	}
 	entries[0].SetText("10")
 	test.Tap(button(t, dlg, "保存"))
-	s.wait()
+	s.Wait()
 	if n := len(f.thresholds); n != 5 || f.thresholds[4].Stop != 10 || f.thresholds[4].Run != 30 {
 		t.Fatalf("thresholds after a valid add: %d, last %+v", n, f.thresholds[n-1])
 	}
@@ -477,7 +477,7 @@ func TestLanguageSwitch(t *testing.T) {
 	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	s.Show(ViewSettings)
 	s.SetLanguage(English)
-	s.wait()
+	s.Wait()
 	if s.Current() != ViewSettings {
 		t.Errorf("after switching language the view is %s, want settings", s.Current())
 	}
