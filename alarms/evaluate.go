@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"powerwatch/store"
@@ -20,9 +23,21 @@ func Evaluate(rs store.RuleSet, in Input) []store.Alarm {
 	if len(ents) == 0 {
 		ents = x.enterprises
 	}
+	// Enterprises are independent: judge them on every core.
+	results := make([][]store.Alarm, len(ents))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ents)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(ents); i = int(next.Add(1) - 1) {
+				results[i] = evaluateEnterprise(rs, x, &in, ents[i])
+			}
+		})
+	}
+	wg.Wait()
 	var out []store.Alarm
-	for _, e := range ents {
-		out = append(out, evaluateEnterprise(rs, x, &in, e)...)
+	for _, r := range results {
+		out = append(out, r...)
 	}
 	sortAlarms(out)
 	return out
