@@ -48,6 +48,7 @@ func commands() []command {
 		{"tasks list", "maintenance tasks as JSON lines or CSV / 运维任务", runTasksList},
 		{"records export", "maintenance records to .xlsx, or one as the printed form (.pdf) / 导出运维记录", runRecordsExport},
 		{"report install", "an enterprise's survey and installation report as PDF, with point-design warnings / 勘察安装报告", runReportInstall},
+		{"acceptance", "acceptance / inspection test of an enterprise's points: packets, delay, off/on seen / 验收巡检测试", runAcceptance},
 		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
 	}
 }

@@ -332,3 +332,104 @@ func runReportInstall(e *env, args []string) error {
 	fmt.Fprintln(e.stdout, pos[0])
 	return nil
 }
+
+// acceptancePoints reads, for every point of enterprise ent, what arrived in
+// [from, to) and the threshold in force at to.
+func acceptancePoints(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) ([]maintenance.AcceptancePoint, error) {
+	mn := map[int64]string{}
+	for _, t := range reg.Terminals {
+		mn[t.ID] = t.MN
+	}
+	packets := map[int64][]store.RawPacket{}
+	var out []maintenance.AcceptancePoint
+	for _, p := range reg.Points {
+		f, ok := reg.Facility(p.FacilityID)
+		if !ok || f.EnterpriseID != ent {
+			continue
+		}
+		th, ok := reg.ThresholdAt(f.ID, to)
+		if !ok {
+			if th, ok = store.DefaultThreshold(f.RatedKW); !ok {
+				return nil, fmt.Errorf("point %s of %s: no threshold and no rated power to derive one", p.Name, f.Name)
+			}
+		}
+		ss, err := db.Samples(ctx, p.ID, from, to)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := packets[p.TerminalID]; !ok {
+			if packets[p.TerminalID], err = db.RawPackets(ctx, mn[p.TerminalID], from, to); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, maintenance.AcceptancePoint{Point: p, Facility: f, Threshold: th, Samples: ss, Packets: packets[p.TerminalID]})
+	}
+	return out, nil
+}
+
+// runAcceptance is the acceptance / inspection test (§6.7.4, §6.10): run it
+// after the installer switched each facility off and on; it lists each point
+// as pass or fail, and with --people stores the result as a record.
+func runAcceptance(e *env, args []string) error {
+	fs := newFlags(e, "acceptance", "[--db PATH] --enterprise ID [--since T] [--kind acceptance|inspection] [--people NAMES]")
+	data := addDataFlags(fs)
+	ent := fs.Int64("enterprise", 0, "the enterprise under test / 企业编号")
+	since := fs.String("since", "", "start of the test, Beijing time (default: one hour ago) / 测试开始时间")
+	kind := fs.String("kind", "acceptance", "acceptance (验收) or inspection (巡检)")
+	people := fs.String("people", "", "store the result as a maintenance record done by these people / 保存为运维记录")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 || *ent == 0 {
+		return usagef("want --enterprise ID")
+	}
+	if *kind != string(store.TaskAcceptance) && *kind != string(store.TaskInspection) {
+		return usagef("--kind %q: want acceptance or inspection", *kind)
+	}
+	now := time.Now()
+	from := now.Add(-time.Hour)
+	if *since != "" {
+		if from, err = parseBeijing("since", *since); err != nil {
+			return err
+		}
+	}
+	db, err := openAlarmDB(e.ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	reg, err := db.LoadRegistry(e.ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := reg.Enterprise(*ent); !ok {
+		return fmt.Errorf("enterprise %d: %w", *ent, store.ErrNotFound)
+	}
+	aps, err := acceptancePoints(e.ctx, db, reg, *ent, from, now)
+	if err != nil {
+		return err
+	}
+	results := maintenance.EvaluateAcceptance(aps)
+	failed := 0
+	for _, r := range results {
+		verdict := "通过 PASS"
+		if !r.Pass {
+			verdict, failed = "不通过 FAIL", failed+1
+		}
+		fmt.Fprintf(e.stdout, "%s\t%s / %s\t%d 包 packets\t最大时延 %s\t停 off %v\t开 on %v\t%s\n", verdict, r.Facility.Name, r.Point.Name,
+			r.Packets, r.MaxDelay.Round(time.Second), r.SawOff, r.SawOn, strings.Join(r.Problems, "; "))
+	}
+	if *people != "" {
+		rec := maintenance.AcceptanceRecord(store.TaskKind(*kind), *ent, now, results)
+		rec.People = *people
+		if err := db.AddRecord(e.ctx, defaultWho(), &rec); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "记录 record %d\n", rec.ID)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d points failed", failed, len(results))
+	}
+	return nil
+}

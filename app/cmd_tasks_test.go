@@ -165,3 +165,25 @@ func TestReportInstall(t *testing.T) {
 		t.Errorf("without a kept survey: exit %d; want 1", code)
 	}
 }
+
+func TestAcceptanceCommand(t *testing.T) {
+	path := mustAlarmDB(t) // 2026-11-28 08:00–10:00: the dust collector off 08:30–09:00
+	code, out, errs := runCLI(t, "acceptance", "--db", path, "--enterprise", "1", "--since", "2026-11-28 07:00", "--people", "王工")
+	if code != 1 || !strings.Contains(errs, "2 of 2 points failed") {
+		t.Fatalf("exit %d, stderr %q; want both failed (no packets were stored)", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "1号熔炉") || !strings.Contains(lines[0], "停 off false") ||
+		!strings.Contains(lines[1], "布袋除尘") || !strings.Contains(lines[1], "停 off true\t开 on true") || !strings.Contains(lines[1], "未收到数据") {
+		t.Fatalf("output:\n%s", out)
+	}
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rs, err := db.FindRecords(t.Context(), store.RecordFilter{EnterpriseID: 1})
+	if err != nil || len(rs) != 1 || rs[0].Kind != store.TaskAcceptance || rs[0].People != "王工" || len(rs[0].OnOff) != 2 {
+		t.Fatalf("records = %+v, %v", rs, err)
+	}
+}
