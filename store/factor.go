@@ -121,6 +121,10 @@ func factorRow(rec []string, col map[string]int, row int) (Factor, error) {
 	if f.Code == "" || strings.ContainsAny(f.Code, " ;,=&") {
 		return f, fmt.Errorf("factor dictionary row %d, column code: %q is empty or has a space or one of ;,=&", row, f.Code)
 	}
+	// More wildcards would make matching combinatorial; no HJ 212 code needs them.
+	if strings.Count(f.Code, "*") > 2 {
+		return f, fmt.Errorf("factor dictionary row %d, column code: %q has more than two \"*\"", row, f.Code)
+	}
 	if f.Quantity == "" {
 		f.Quantity = QuantityOther
 	}

@@ -89,6 +89,7 @@ func TestParseFactorsErrors(t *testing.T) {
 		{"empty code", hdr + "# comment\n,a,b,current,A,N4\n", "row 3, column code"},
 		{"code with ;", hdr + "a;b,a,b,current,A,N4\n", "row 2, column code"},
 		{"duplicate", hdr + "i1,a,b,current,A,N4\ni1,a,b,current,A,N4\n", `row 3, column code: "i1" already on row 2`},
+		{"three wildcards", hdr + "a*b*c*,a,b,current,A,N4\n", `more than two "*"`},
 		{"bad quoting", hdr + "\"i1,a\n", "factor dictionary"},
 	}
 	for _, tt := range tests {
@@ -124,4 +125,27 @@ func TestMatchCode(t *testing.T) {
 			t.Errorf("matchCode(%q, %q) = %v, want %v", tt.p, tt.s, got, tt.want)
 		}
 	}
+}
+
+// FuzzParseFactors: any file gives entries or an error, and every entry it
+// accepts can be looked up without panicking.
+func FuzzParseFactors(f *testing.F) {
+	if b, err := os.ReadFile("../assets/factors.csv"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("code,name_zh,name_en,quantity,unit,type\nSB*-RS,a,b,state,,N1\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fs, err := ParseFactors(strings.NewReader(string(b)))
+		if err != nil {
+			return
+		}
+		d := NewFactorDict(fs)
+		for _, fc := range fs {
+			if fc.Code == "" {
+				t.Fatalf("entry with an empty code: %+v", fc)
+			}
+			d.Lookup(fc.Code)
+			d.Lookup(fc.Code + "-Rtd")
+		}
+	})
 }
