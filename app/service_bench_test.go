@@ -138,8 +138,8 @@ func benchIngest(b *testing.B, window int) {
 		conns[i] = svcDial(b, m.Addr().String())
 	}
 	per := max(1, b.N/terminals)
-	load(b, conns, benchFrames(terminals, 1, 100000), 1) // connect, identify, warm the registry cache
-	frames := benchFrames(terminals, per, 0)
+	load(b, conns, benchFrames(terminals, 1, 0), 1) // connect, identify, first slot of every point
+	frames := benchFrames(terminals, per, 1)        // then live data, slot after slot
 	commit0, cpu0 := m.Listener.Stats().CommitTime, cpuTime()
 	b.ResetTimer()
 	start := time.Now()
