@@ -8,12 +8,13 @@ import (
 // The store must keep satisfying what the screens read, so that Main can pass
 // *sqlite.DB to ui.Deps directly; these fail to compile when the two drift.
 var (
-	_ ui.Registry       = (*sqlite.DB)(nil)
-	_ ui.RegistryEditor = (*sqlite.DB)(nil)
-	_ ui.TerminalLog    = (*sqlite.DB)(nil)
-	_ ui.Readings       = (*sqlite.DB)(nil)
-	_ ui.Stats          = (*sqlite.DB)(nil)
-	_ ui.Alarms         = (*sqlite.DB)(nil)
-	_ ui.Notifier       = (*ui.Shell)(nil)
-	_ service           = (*storeService)(nil)
+	_ ui.Registry         = (*sqlite.DB)(nil)
+	_ ui.RegistryEditor   = (*sqlite.DB)(nil)
+	_ ui.TerminalLog      = (*sqlite.DB)(nil)
+	_ ui.Readings         = (*sqlite.DB)(nil)
+	_ ui.Stats            = (*sqlite.DB)(nil)
+	_ ui.Alarms           = (*sqlite.DB)(nil)
+	_ ui.Notifier         = (*ui.Shell)(nil)
+	_ ui.RegistryTransfer = registryTransfer{}
+	_ service             = (*storeService)(nil)
 )

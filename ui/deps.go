@@ -42,11 +42,12 @@ type RegistryEditor interface {
 }
 
 // RegistryTransfer imports and exports the registry as Excel or CSV files.
-// progress may be called from the worker goroutine with rows done and total.
+// progress may be called from the worker goroutine with rows done and total
+// (total 0 when unknown).
 // An import is all-or-nothing; its error is an errors.Join of one error per
 // bad row (each saying row and column), so the screen can list them.
 type RegistryTransfer interface {
-	ImportRegistry(ctx context.Context, path string, progress func(done, total int)) error
+	ImportRegistry(ctx context.Context, who, path string, progress func(done, total int)) error
 	ExportRegistry(ctx context.Context, path string, progress func(done, total int)) error
 }
 

@@ -29,8 +29,8 @@ func (s *Shell) runTask(title string, work func(ctx context.Context, progress fu
 		fyne.Do(func() {
 			if total > 0 {
 				bar.SetValue(float64(n) / float64(total))
+				info.SetText(s.tr.T("task.progress", n, total))
 			}
-			info.SetText(s.tr.T("task.progress", n, total))
 		})
 	}
 	load(s, func(context.Context) (struct{}, error) {

@@ -30,8 +30,9 @@ func (es *enterprisesScreen) onImport() {
 // importFile imports path behind a progress dialog and reports every bad row.
 func (es *enterprisesScreen) importFile(path string) {
 	s := es.s
+	who := s.operator()
 	s.runTask(s.tr.T("ent.import.title"), func(ctx context.Context, progress func(int, int)) error {
-		return s.deps.Transfer.ImportRegistry(ctx, path, progress)
+		return s.deps.Transfer.ImportRegistry(ctx, who, path, progress)
 	}, func(err error) {
 		switch {
 		case errors.Is(err, context.Canceled):
