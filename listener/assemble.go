@@ -6,6 +6,13 @@ import (
 	"powerwatch/listener/hj212"
 )
 
+// Bounds of one connection's split-upload buffer: at most asmGroups messages
+// of at most asmMaxParts parts each (of at most Limits.MaxFrame bytes).
+const (
+	asmGroups   = 16
+	asmMaxParts = 64
+)
+
 // asmKey identifies a split message as hj212.Assembler does: MN, CN,
 // DataTime and PNUM (hj212.md §3).
 type asmKey struct {
@@ -30,6 +37,10 @@ type assembler struct {
 // add files part p with its 9014 (nil when none was asked for). When p
 // completes a message it returns the merged packet and all its parts' acks.
 func (a *assembler) add(p *hj212.Packet, ack []byte, now time.Time) (*hj212.Packet, [][]byte) {
+	if p.PNUM > asmMaxParts {
+		return nil, nil // dropped unacknowledged: no terminal splits electricity data this much
+	}
+	a.asm.MaxGroups = asmGroups
 	for _, gone := range a.asm.Expire(now) {
 		delete(a.acks, keyOf(gone))
 	}
