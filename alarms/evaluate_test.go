@@ -183,3 +183,23 @@ func TestShutdownBoundaryByMinute(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluateEnterprisesInParallel ensures judging several enterprises at
+// once (one per core) gives exactly what judging them one by one gives.
+func TestEvaluateEnterprisesInParallel(t *testing.T) {
+	f := benchDistrict(6)
+	from := bj("2026-03-01 00:00")
+	buf := map[int64][]store.Sample{}
+	benchSeries(&f, []int64{1, 2, 3, 4, 5, 6}, from, 4*288, buf)
+	in := Input{From: from, To: from.Add(4 * 24 * time.Hour), Facts: &f, Series: buf}
+	all := Evaluate(DefaultRules(), in)
+	var one []store.Alarm
+	for e := int64(1); e <= 6; e++ {
+		in.Enterprises = []int64{e}
+		one = append(one, Evaluate(DefaultRules(), in)...)
+	}
+	sortAlarms(one)
+	if len(all) == 0 || !equalAlarms(all, one) {
+		t.Errorf("Evaluate(all) = %d alarms, one by one %d; want the same, and some", len(all), len(one))
+	}
+}
