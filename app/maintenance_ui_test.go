@@ -20,8 +20,12 @@ func TestMaintenanceUI(t *testing.T) {
 	defer db.Close()
 	fsys := afero.NewMemMapFs()
 	m := newMaintenanceUI(db, fsys, DefaultConfig())
-	if js := m.Jobs(); len(js) != 6 || js[0].Name != "backup" || js[0].Spec != "0 2 * * *" {
-		t.Errorf("jobs = %+v", js)
+	specs := map[string]string{}
+	for _, j := range m.Jobs() {
+		specs[j.Name] = j.Spec
+	}
+	if len(specs) != 8 || specs["backup"] != "0 2 * * *" || specs["weekly-communication"] != "30 8 * * 1" {
+		t.Errorf("jobs = %v", specs)
 	}
 	if m.CheckSpec("30 8 * * 1") != nil || m.CheckSpec("30 25 * * *") == nil {
 		t.Error("CheckSpec accepts hour 25 or refuses a valid spec")

@@ -20,12 +20,14 @@ import (
 
 // MaintenanceConfig is the maintenance jobs' settings besides their specs.
 type MaintenanceConfig struct {
+	Compact     string   `json:"compact"`    // cron spec of the nightly packing of finished days
 	BackupDir   string   `json:"backup_dir"` // empty: backups/ next to the database
 	KeepDaily   int      `json:"keep_daily"`
 	KeepWeekly  int      `json:"keep_weekly"`
 	KeepMonthly int      `json:"keep_monthly"`
-	SampleSize  int      `json:"sample_size"` // enterprises in the quarterly plausibility sample
-	Silence     Duration `json:"silence"`     // the weekly check lists terminals silent this long
+	SampleSize  int      `json:"sample_size"`    // enterprises in the quarterly plausibility sample
+	Silence     Duration `json:"silence"`        // the weekly check lists terminals silent this long
+	RawYears    int      `json:"keep_raw_years"` // raw packets older than this are purged (evidence of alarms stays)
 }
 
 // jobDef is one periodic job: its name in the log, its cron spec (5 fields,
@@ -41,7 +43,9 @@ type jobDef struct {
 func (m *Main) jobs() []jobDef {
 	s := m.Config.Schedule
 	return []jobDef{
+		{maintenance.JobCompact, m.Config.Maintenance.Compact, m.compactJob},
 		{maintenance.JobBackup, s.Backup, m.backupJob},
+		{maintenance.JobPurge, s.Purge, m.purgeJob},
 		{maintenance.JobAggregate, s.Aggregate, m.aggregateJob},
 		{maintenance.JobCommunication, s.Communication, m.communicationJob},
 		{maintenance.JobTransmission, s.Transmission, m.transmissionJob},
@@ -238,6 +242,31 @@ func (m *Main) aggregateJob(ctx context.Context, at time.Time) (string, error) {
 	return fmt.Sprintf("%s – %s", from.Format(time.DateOnly), to.Format(time.DateOnly)), nil
 }
 
+// compactJob packs every finished Beijing day before the day of at − 1 day
+// into the compact tier, so that today's and yesterday's data stay live.
+func (m *Main) compactJob(ctx context.Context, at time.Time) (string, error) {
+	res, err := m.DB.Compact(ctx, at.AddDate(0, 0, -1))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d point-days, %d terminal-days, %d samples, %d packets", res.SeriesDays, res.RawDays, res.Samples, res.Packets), nil
+}
+
+// purgeJob deletes the raw packets older than the retention, except those
+// pinned as evidence of an alarm.
+func (m *Main) purgeJob(ctx context.Context, at time.Time) (string, error) {
+	years := m.Config.Maintenance.RawYears
+	if years <= 0 {
+		return "raw packets kept for good (keep_raw_years 0)", nil
+	}
+	before := store.Day.Start(at).AddDate(-years, 0, 0)
+	days, packets, err := m.DB.PurgeRaw(ctx, before)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("before %s: %d day blobs, %d live packets", before.Format(time.DateOnly), days, packets), nil
+}
+
 func (m *Main) createTasks(ctx context.Context, what string, ts []store.Task) (string, error) {
 	n, err := m.DB.CreateTasks(ctx, maintenance.Who, ts)
 	if err != nil {
@@ -287,8 +316,11 @@ func (m *Main) inspectionJob(ctx context.Context, at time.Time) (string, error) 
 // validateSchedule checks the maintenance settings Validate cannot see in the types.
 func (c Config) validateMaintenance() error {
 	m := c.Maintenance
-	if m.KeepDaily < 0 || m.KeepWeekly < 0 || m.KeepMonthly < 0 || m.SampleSize < 0 {
-		return errors.New("maintenance: keep_daily, keep_weekly, keep_monthly and sample_size may not be negative")
+	if m.KeepDaily < 0 || m.KeepWeekly < 0 || m.KeepMonthly < 0 || m.SampleSize < 0 || m.RawYears < 0 {
+		return errors.New("maintenance: keep_daily, keep_weekly, keep_monthly, sample_size and keep_raw_years may not be negative")
+	}
+	if _, err := cronParser.Parse(m.Compact); err != nil {
+		return fmt.Errorf("maintenance: compact %q: %w", m.Compact, err)
 	}
 	if m.KeepDaily+m.KeepWeekly+m.KeepMonthly == 0 {
 		return errors.New("maintenance: keep_daily, keep_weekly and keep_monthly are all 0: every backup would be deleted")

@@ -283,5 +283,7 @@ const (
 	JobPlausibility  = "quarterly-plausibility"
 	JobInspection    = "halfyear-inspection"
 	JobBackup        = "backup"
+	JobCompact       = "compact"
+	JobPurge         = "purge"
 	JobAggregate     = "aggregate"
 )
