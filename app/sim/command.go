@@ -64,6 +64,7 @@ func (tm *term) execute(p *hj212.Packet) hj212.ExeRtn {
 			return hj212.ExeBadInput
 		}
 		tm.ackTimeout = max(time.Duration(float64(time.Duration(secs)*time.Second)/tm.s.cfg.Speed), 2*time.Second)
+		tm.rto = max(tm.rto, tm.ackTimeout)
 		tm.recount = max(n, 1)
 	case hj212.CNSetTime: // C.3: the centre's time becomes ours
 		t, err := p.Time("SystemTime")

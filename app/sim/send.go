@@ -9,6 +9,19 @@ import (
 // writeTimeout bounds one write to the centre.
 const writeTimeout = 10 * time.Second
 
+// maxRTO bounds the wait for a 9014 when the centre is slow.
+const maxRTO = time.Minute
+
+// measureRTT updates the smoothed answer time and, from it, the wait for
+// a 9014: the configured OverTime, or four answer times when that is longer.
+func (tm *term) measureRTT(rtt time.Duration) {
+	if tm.srtt == 0 {
+		tm.srtt = rtt
+	}
+	tm.srtt = (7*tm.srtt + rtt) / 8
+	tm.rto = min(max(tm.ackTimeout, 4*tm.srtt), maxRTO)
+}
+
 // write sends b; a failed write loses the connection.
 func (tm *term) write(b []byte) bool {
 	if tm.conn == nil {
@@ -39,11 +52,17 @@ func (tm *term) writeReply(p *hj212.Packet) {
 // a record is parked for ten timeouts before it is tried again.
 func (tm *term) expire() {
 	wall := tm.s.cfg.Now()
+	backedOff := false
 	for qn, f := range tm.pending {
 		if wall.Before(f.deadline) {
 			continue
 		}
 		delete(tm.pending, qn)
+		if !backedOff {
+			// A centre too slow to answer in time must not be buried under
+			// re-sends: wait twice as long next time (as TCP does), up to a minute.
+			tm.rto, backedOff = min(2*tm.rto, maxRTO), true
+		}
 		if f.rec == nil {
 			if f.tries <= tm.recount {
 				tm.histq = append(tm.histq, f)
@@ -51,10 +70,13 @@ func (tm *term) expire() {
 			continue
 		}
 		r := f.rec
-		r.busy[f.part] = false
+		if r.complete {
+			continue
+		}
+		r.free(f.part)
 		if r.fails[f.part]++; r.fails[f.part] > tm.recount {
 			r.fails[f.part] = 0
-			r.retryAt = wall.Add(10 * tm.ackTimeout)
+			r.retryAt = wall.Add(10 * tm.rto)
 		}
 	}
 }
@@ -121,7 +143,7 @@ func (tm *term) pick() (*record, int) {
 // sendable returns a part of r that is neither acknowledged nor awaiting an
 // answer, or -1. Parts of a record not built yet count as part 0.
 func sendable(r *record, wall time.Time) int {
-	if wall.Before(r.retryAt) {
+	if r.complete || wall.Before(r.retryAt) {
 		return -1
 	}
 	if r.pkts == nil {
@@ -137,7 +159,7 @@ func sendable(r *record, wall time.Time) int {
 
 // build makes r's packets on first use.
 func (tm *term) build(r *record) {
-	if r.pkts != nil {
+	if r.pkts != nil || r.complete {
 		return
 	}
 	r.pkts = tm.enc.packets(tm.cn, r.at, []*record{r}, r.prevE)
@@ -152,7 +174,7 @@ func (tm *term) sendPart(r *record, part int) {
 	b, err := tm.enc.frame(r.pkts[part], qn)
 	if err != nil {
 		tm.s.log.Error("encode upload", "mn", tm.t.MN, "err", err)
-		r.acked[part] = true // cannot ever be sent; do not loop on it
+		r.ack(part) // cannot ever be sent; do not loop on it
 		return
 	}
 	st := &tm.s.stats
@@ -168,7 +190,8 @@ func (tm *term) sendPart(r *record, part int) {
 	first := r.sends[part] == 0
 	r.sends[part]++
 	r.busy[part] = true
-	tm.pending[qn] = &inflight{rec: r, part: part, deadline: tm.s.cfg.Now().Add(tm.ackTimeout)}
+	now := tm.s.cfg.Now()
+	tm.pending[qn] = &inflight{rec: r, part: part, sentAt: now, deadline: now.Add(tm.rto)}
 	if first && tm.s.cfg.Corrupt > 0 && tm.rng.unit() < tm.s.cfg.Corrupt {
 		st.corrupted.Add(1)
 		if tm.rng.unit() < 0.5 {
@@ -200,7 +223,8 @@ func (tm *term) sendHistory(f *inflight) {
 		tm.s.stats.history.Add(1)
 	}
 	f.tries++
-	f.deadline = tm.s.cfg.Now().Add(tm.ackTimeout)
+	f.sentAt = tm.s.cfg.Now()
+	f.deadline = f.sentAt.Add(tm.rto)
 	tm.pending[f.qn] = f
 	tm.write(f.frame)
 }
@@ -213,11 +237,11 @@ func (tm *term) acked(qn string) {
 	}
 	delete(tm.pending, qn)
 	tm.s.stats.acked.Add(1)
-	if r := f.rec; r != nil {
-		r.busy[f.part], r.acked[f.part] = false, true
-		r.fails[f.part] = 0
+	tm.measureRTT(tm.s.cfg.Now().Sub(f.sentAt))
+	if f.rec != nil {
+		f.rec.ack(f.part)
 	}
-	if r := f.marks; r != nil && r.pkts != nil {
-		r.acked[f.part] = true // the history pull delivered it
+	if f.marks != nil {
+		f.marks.ack(f.part) // the history pull delivered it
 	}
 }

@@ -52,15 +52,17 @@ type Config struct {
 	Violations []Violation
 	// AckTimeout is how long (wall time) a terminal waits for a 9014 before
 	// sending again; 0 means the standard's 10 s (HJ212-2017 Table 1) scaled
-	// by Speed, but at least 2 s. The centre's CN 1000 changes it.
+	// by Speed, but at least 2 s. The centre's CN 1000 changes it. A
+	// terminal waits longer while the centre answers slowly (four times its
+	// answer time, doubled after each timeout, at most a minute).
 	AckTimeout time.Duration
 	// ReCount is how often an unanswered frame is sent again before the
 	// terminal parks it for later; 0 means 3 (HJ212-2017 Table 1).
 	ReCount int
-	// Window is how many frames of one terminal may await their 9014; 0 means 64.
+	// Window is how many frames of one terminal may await their 9014; 0 means 16.
 	Window int
 	// Drain is how long (wall time) terminals keep sending what is not yet
-	// acknowledged after Duration has passed; 0 means 30 s.
+	// acknowledged after Duration has passed; 0 means 2 minutes.
 	Drain time.Duration
 	Seed  uint64
 	// Dial connects to Addr; nil means a net.Dialer with a 10 s timeout.
@@ -157,10 +159,10 @@ func New(cfg Config) (*Sim, error) {
 		cfg.ReCount = 3
 	}
 	if cfg.Window <= 0 {
-		cfg.Window = 64
+		cfg.Window = 16
 	}
 	if cfg.Drain <= 0 {
-		cfg.Drain = 30 * time.Second
+		cfg.Drain = 2 * time.Minute
 	}
 	if cfg.Dial == nil {
 		d := &net.Dialer{Timeout: 10 * time.Second}

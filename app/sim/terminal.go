@@ -24,9 +24,30 @@ type record struct {
 	// retryAt (wall) parks the record after ReCount unanswered sends.
 	retryAt  time.Time
 	backfill bool // measured during an outage
+	complete bool // every part acknowledged
 }
 
-func (r *record) done() bool { return r.pkts != nil && !slices.Contains(r.acked, false) }
+func (r *record) done() bool { return r.complete }
+
+// ack marks part acknowledged; once all are, the packets are dropped (a
+// history pull builds its own).
+func (r *record) ack(part int) {
+	if r.complete || r.pkts == nil {
+		return
+	}
+	r.acked[part], r.busy[part], r.fails[part] = true, false, 0
+	if !slices.Contains(r.acked, false) {
+		r.complete = true
+		r.pkts, r.acked, r.busy, r.fails, r.sends = nil, nil, nil, nil, nil
+	}
+}
+
+// free marks part as no longer awaiting an answer.
+func (r *record) free(part int) {
+	if !r.complete {
+		r.busy[part] = false
+	}
+}
 
 // inflight is a frame awaiting its 9014.
 type inflight struct {
@@ -36,6 +57,7 @@ type inflight struct {
 	qn       string  // of frame
 	marks    *record // a history frame that carries this record's part
 	noAck    bool    // a 9012 queued behind history frames
+	sentAt   time.Time
 	deadline time.Time
 	tries    int
 }
@@ -70,7 +92,9 @@ type term struct {
 	outages     []Outage
 	nextRandom  Outage
 	down        bool
-	ackTimeout  time.Duration
+	ackTimeout  time.Duration // the standard's OverTime, scaled by Speed
+	rto         time.Duration // the wait in use: OverTime, longer when the centre is slow
+	srtt        time.Duration // smoothed time to a 9014
 	recount     int
 	lastQN      time.Time
 	askedTime   bool
@@ -90,7 +114,7 @@ func newTerm(s *Sim, t *Terminal, i int) (*term, error) {
 		}
 	}
 	tm := &term{s: s, t: t, m: m, enc: enc, cnt: newCounters(t, s.cfg.Seed), cn: uploadCN(s.cfg.Protocol),
-		every: s.cfg.Interval, pending: map[string]*inflight{}, ackTimeout: s.cfg.AckTimeout, recount: s.cfg.ReCount,
+		every: s.cfg.Interval, pending: map[string]*inflight{}, ackTimeout: s.cfg.AckTimeout, rto: s.cfg.AckTimeout, recount: s.cfg.ReCount,
 		rng: &noise{s: s.cfg.Seed ^ hash(t.MN) ^ uint64(i)}, cacheWindow: 7 * 24 * time.Hour}
 	if s.cfg.Drift {
 		tm.offset = time.Duration((tm.rng.unit()*2 - 1) * float64(90*time.Second)).Truncate(time.Second)
@@ -125,6 +149,9 @@ func (tm *term) randomOutage(t time.Time) Outage {
 
 // offline reports whether the terminal's network is down at t.
 func (tm *term) offline(t time.Time) bool {
+	if end := tm.s.End(); !end.IsZero() && !t.Before(end) {
+		return false // after the run the network stays up, so the cache drains
+	}
 	if tm.s.cfg.Outages && !t.Before(tm.nextRandom.To) {
 		tm.nextRandom = tm.randomOutage(tm.nextRandom.To)
 	}
@@ -287,7 +314,7 @@ func (tm *term) hangUp() {
 	tm.conn, tm.in = nil, nil
 	for qn, f := range tm.pending {
 		if f.rec != nil {
-			f.rec.busy[f.part] = false
+			f.rec.free(f.part)
 		} else {
 			tm.histq = append(tm.histq, f)
 		}

@@ -102,6 +102,13 @@ func (v Violation) overrides(t *Terminal) []override {
 	var out []override
 	for i, p := range t.Points {
 		switch {
+		case p.Facility == v.Production && v.Kind == CutBreach:
+			// Full load: above the allowance of any baseline the rules use.
+			load := p.Load
+			if load <= 0 {
+				load = 0.7
+			}
+			out = append(out, override{point: i, from: v.From, to: v.To, on: true, scale: 0.95 / load})
 		case p.Facility == v.Production:
 			out = append(out, override{point: i, from: v.From, to: v.To, on: true})
 		case p.Facility == v.Treatment && v.Kind == TreatmentOff:
