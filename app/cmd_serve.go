@@ -16,9 +16,12 @@ import (
 // (uploads already read are committed and acknowledged) when e.ctx ends on
 // SIGINT or SIGTERM.
 func runServe(e *env, args []string) error {
-	fs := newFlags(e, "serve", "[--db PATH] [--config PATH] [--listen ADDR]")
+	fs := newFlags(e, "serve", "[--db PATH] [--config PATH] [--listen ADDR] [--uplink-hj212 HOST:PORT]… [--uplink-http URL]…")
 	d := addDataFlags(fs)
 	listen := fs.String("listen", "", "HJ 212 listen address HOST:PORT (default from the config: 0.0.0.0:9212)")
+	var up uplinkFlags
+	fs.Var(&up.hj212, "uplink-hj212", "relay every accepted packet to this city HJ 212 endpoint HOST:PORT (repeatable; replaces the config's uplink.hj212)")
+	fs.Var(&up.http, "uplink-http", "push the shared-data JSON to this URL (repeatable; replaces the config's uplink.http)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -29,6 +32,10 @@ func runServe(e *env, args []string) error {
 	m := NewMain()
 	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
 		return err
+	}
+	up.apply(&m.Config.Uplink)
+	if err := m.Config.Validate(); err != nil {
+		return usagef("%v", err)
 	}
 	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)

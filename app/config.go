@@ -63,12 +63,6 @@ type TimingConfig struct {
 	RegistryTTL     Duration `json:"registry_ttl"`
 }
 
-// UplinkConfig lists the city platforms to relay to.
-type UplinkConfig struct {
-	HJ212 []string `json:"hj212"` // host:port, raw HJ 212 frames
-	HTTP  []string `json:"http"`  // URLs, shared-data JSON
-}
-
 // ScheduleConfig holds the cron specs (5 fields, Beijing time) of the periodic jobs.
 type ScheduleConfig struct {
 	OfflineSweep string `json:"offline_sweep"`
@@ -177,10 +171,8 @@ func (c Config) Validate() error {
 	if err := c.validateMaintenance(); err != nil {
 		return err
 	}
-	for _, a := range c.Uplink.HJ212 {
-		if _, _, err := net.SplitHostPort(a); err != nil {
-			return fmt.Errorf("uplink hj212 %q: want HOST:PORT: %w", a, err)
-		}
+	if err := c.Uplink.validate(); err != nil { // uplink_wire.go
+		return err
 	}
 	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 {
 		return fmt.Errorf("limits: counts may not be negative")

@@ -19,6 +19,7 @@ type ingest struct {
 		Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, error)
 	}
 	uplink []string // HJ 212 upstream targets: each upload is queued for each
+	queued func()   // when set, called after a commit that queued outbox rows (wakes the relay; never blocks)
 	// after, when set, sees every committed batch (the alarm engine hooks in here).
 	after func(ctx context.Context, batch []*listener.Upload, res store.IngestResult)
 }
@@ -60,6 +61,9 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 	}
 	for i, u := range batch {
 		u.Duplicate = res.Duplicate[i]
+	}
+	if in.queued != nil && len(res.OutboxIDs) > 0 {
+		in.queued()
 	}
 	if in.after != nil {
 		in.after(ctx, batch, res)

@@ -12,6 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/afero"
 
+	"powerwatch/app/uplink"
 	"powerwatch/listener"
 	"powerwatch/store/sqlite"
 )
@@ -26,7 +27,9 @@ type Main struct {
 
 	DB       *sqlite.DB
 	Listener *listener.Server
-	Cron     *cron.Cron // maintenance jobs and backups (schedule.go)
+	Cron     *cron.Cron         // maintenance jobs and backups (schedule.go)
+	Uplink   *uplink.Forwarder  // HJ 212 relay to the city (uplink_wire.go)
+	Exports  []*uplink.Exporter // shared-data JSON to the city, one per URL or folder
 
 	ln      net.Listener
 	cancel  context.CancelFunc
@@ -53,8 +56,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.onClose(m.DB.Close)
+	m.newUplink()
 	m.Listener = &listener.Server{
-		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.HJ212},
+		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.targets(), queued: m.Uplink.Wake},
 		Directory: directory{m.DB},
 		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},
@@ -76,6 +80,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 	}()
 	m.onClose(func() error { <-m.served; return nil })
+	m.startUplink(ctx)
 	if m.Cron, err = m.schedule(ctx); err != nil {
 		return err
 	}

@@ -24,3 +24,22 @@ type SyncCursor struct {
 	LastErrorAt time.Time
 	Sent        int64 // records delivered so far
 }
+
+// UpstreamStatus is what the 设置 and 总览 views show of one city upstream:
+// an HJ 212 relay target or a shared-data export target.
+type UpstreamStatus struct {
+	Target string // host:port, URL, or "folder:" and a folder
+	Kind   string // "hj212" or "json"
+	// Connected is, for HJ 212, whether a connection is open now; for JSON,
+	// whether the last attempt succeeded.
+	Connected   bool
+	Pending     int       // queue length: frames not yet delivered, or changes not yet exported
+	Oldest      time.Time // creation of the oldest undelivered item; zero when none
+	LastOK      time.Time // last delivery
+	LastError   string
+	LastErrorAt time.Time
+	Resent      int64 // HJ 212 frames sent again since start (the upstream may count them twice)
+	// OverLimit is set when Pending exceeds the configured limit: nothing is
+	// dropped, but the city is falling behind and someone should look.
+	OverLimit bool
+}

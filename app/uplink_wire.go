@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"powerwatch/app/uplink"
+	"powerwatch/store"
+)
+
+// UplinkConfig is the relay to the city platform (README "Uplink to the
+// city platform"). The command line of serve replaces hj212 and http.
+type UplinkConfig struct {
+	HJ212 []UpstreamConfig `json:"hj212"` // HJ 212 upstreams: "host:port" or an object
+	HTTP  []string         `json:"http"`  // URLs that receive the shared-data JSON by POST
+	// Folder, when set, receives the shared-data JSON documents as files
+	// (a shared network folder the city collects from).
+	Folder   string `json:"folder"`
+	District string `json:"district"` // the sender's name in every JSON document
+	// AckTimeout is how long a frame waits for the upstream's 9014 before it
+	// is sent again, for upstreams that set none.
+	AckTimeout Duration `json:"ack_timeout"`
+	// MaxPending is the queue length per upstream above which the status
+	// and the log warn; nothing is ever dropped.
+	MaxPending int      `json:"max_pending"`
+	Window     int      `json:"window"`          // frames awaiting their 9014 at once, per upstream
+	Interval   Duration `json:"export_interval"` // how often the shared data is checked for changes
+}
+
+// UpstreamConfig is one HJ 212 upstream. In the file it is either the
+// address as a string or an object with the options.
+type UpstreamConfig struct {
+	Addr       string            `json:"addr"`
+	MN         map[string]string `json:"mn,omitempty"`       // local MN → the city's MN
+	Password   string            `json:"password,omitempty"` // replaces every frame's PW
+	NoAck      bool              `json:"no_ack,omitempty"`   // the platform never answers 9014
+	AckTimeout Duration          `json:"ack_timeout,omitempty"`
+}
+
+// UnmarshalJSON accepts "host:port" or {"addr": …, …}.
+func (u *UpstreamConfig) UnmarshalJSON(b []byte) error {
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '"' {
+		*u = UpstreamConfig{}
+		return json.Unmarshal(b, &u.Addr)
+	}
+	type plain UpstreamConfig // without this method
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode((*plain)(u))
+}
+
+func (c UplinkConfig) validate() error {
+	for _, u := range c.HJ212 {
+		if _, _, err := net.SplitHostPort(u.Addr); err != nil {
+			return fmt.Errorf("uplink hj212 %q: want HOST:PORT: %w", u.Addr, err)
+		}
+	}
+	for _, s := range c.HTTP {
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("uplink http %q: want an http:// or https:// URL", s)
+		}
+	}
+	if c.MaxPending < 0 || c.Window < 0 {
+		return fmt.Errorf("uplink: max_pending and window may not be negative")
+	}
+	return nil
+}
+
+// targets are the outbox targets the ingest queues each upload for.
+func (c UplinkConfig) targets() []string {
+	out := make([]string, len(c.HJ212))
+	for i, u := range c.HJ212 {
+		out[i] = u.Addr
+	}
+	return out
+}
+
+// uplinkFlags are serve's overrides of the file's upstreams.
+type uplinkFlags struct{ hj212, http listFlag }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// apply replaces the file's upstreams by those given on the command line.
+func (f *uplinkFlags) apply(c *UplinkConfig) {
+	if len(f.hj212) > 0 {
+		c.HJ212 = nil
+		for _, a := range f.hj212 {
+			c.HJ212 = append(c.HJ212, UpstreamConfig{Addr: a})
+		}
+	}
+	if len(f.http) > 0 {
+		c.HTTP = append([]string(nil), f.http...)
+	}
+}
+
+// newUplink builds the relay and the exporters of the config; m.DB must be open.
+func (m *Main) newUplink() {
+	c := m.Config.Uplink
+	fw := &uplink.Forwarder{Outbox: m.DB, Window: c.Window, MaxPending: c.MaxPending,
+		Logger: m.Logger.With("component", "uplink")}
+	for _, u := range c.HJ212 {
+		fw.Upstreams = append(fw.Upstreams, uplink.Upstream{Addr: u.Addr, MN: u.MN, Password: u.Password, NoAck: u.NoAck,
+			AckTimeout: time.Duration(orDuration(u.AckTimeout, c.AckTimeout))})
+	}
+	m.Uplink = fw
+	m.Exports = nil
+	newExporter := func() *uplink.Exporter {
+		return &uplink.Exporter{Source: m.DB, District: c.District, Interval: time.Duration(c.Interval),
+			Logger: m.Logger.With("component", "export")}
+	}
+	for _, u := range c.HTTP {
+		e := newExporter()
+		e.URL = u
+		m.Exports = append(m.Exports, e)
+	}
+	if c.Folder != "" {
+		e := newExporter()
+		e.FS, e.Dir = m.FS, c.Folder
+		m.Exports = append(m.Exports, e)
+	}
+}
+
+func orDuration(d, def Duration) Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+// startUplink runs the relay and the exporters until Close.
+func (m *Main) startUplink(ctx context.Context) {
+	var wg sync.WaitGroup
+	if len(m.Uplink.Upstreams) > 0 {
+		wg.Go(func() { m.Uplink.Run(ctx) })
+	}
+	for _, e := range m.Exports {
+		wg.Go(func() { e.Run(ctx) })
+	}
+	m.onClose(func() error { wg.Wait(); return nil })
+}
+
+// UplinkStatus reports every upstream: HJ 212 relays first, then the
+// shared-data targets. Empty when none is configured or Main is not running.
+func (m *Main) UplinkStatus(ctx context.Context) ([]store.UpstreamStatus, error) {
+	if m.Uplink == nil {
+		return nil, nil
+	}
+	out, err := m.Uplink.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range m.Exports {
+		s, err := e.Status(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"powerwatch/app/uplink"
+	"powerwatch/listener"
+	"powerwatch/store"
+)
+
+// TestServiceRelaysDistrict runs Main with an HJ 212 upstream and a shared
+// folder: what terminals send reaches the fake city platform (a real
+// listener.Server) byte for byte, in order per terminal, and the registry
+// lands in the folder as a shared-data document.
+func TestServiceRelaysDistrict(t *testing.T) {
+	var mu sync.Mutex
+	var got [][]byte
+	city := &listener.Server{
+		Directory: listener.DirectoryFunc(func(_ context.Context, mn string) (*listener.Registration, error) {
+			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: svcPW}}, nil
+		}),
+		Recorder: listener.RecorderFunc(func(_ context.Context, batch []*listener.Upload) error {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, u := range batch {
+				got = append(got, []byte(u.Packet.Raw()))
+			}
+			return nil
+		}),
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go city.Serve(ctx, ln)
+
+	m := NewMain()
+	m.FS = afero.NewMemMapFs()
+	m.Config.DB, m.Config.Listen = filepath.Join(t.TempDir(), "relay.db"), "127.0.0.1:0"
+	m.Config.Uplink.HJ212 = []UpstreamConfig{{Addr: ln.Addr().String()}}
+	m.Config.Uplink.Folder, m.Config.Uplink.Interval = "/share/city", Duration(50*time.Millisecond)
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	defer m.Close()
+	svcRegister(t, m.DB, 3)
+	sent := map[string][][]byte{}
+	c := svcDial(t, m.Addr().String())
+	for slot := range 5 {
+		for i := range 3 {
+			f := svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 50)
+			c.write(f)
+			sent[svcMN(i)] = append(sent[svcMN(i)], f)
+		}
+	}
+	waitUntil(t, "15 frames at the city", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 15 })
+	mu.Lock()
+	perMN := map[string][][]byte{}
+	for _, f := range got {
+		mn := f[strings.Index(string(f), "MN=")+3:][:24]
+		perMN[string(mn)] = append(perMN[string(mn)], f)
+	}
+	mu.Unlock()
+	for mn, want := range sent {
+		if !slices.EqualFunc(perMN[mn], want, func(a, b []byte) bool { return string(a) == string(b) }) {
+			t.Errorf("%s: city got %q, want %q (byte-identical, in order)", mn, perMN[mn], want)
+		}
+	}
+	waitUntil(t, "an empty outbox", func() bool { n, _, _ := m.DB.PendingCount(t.Context(), ln.Addr().String()); return n == 0 })
+	waitUntil(t, "a shared-data document", func() bool {
+		st, _ := m.UplinkStatus(t.Context())
+		return len(st) == 2 && st[1].Pending == 0 && !st[1].LastOK.IsZero()
+	})
+	files, _ := afero.ReadDir(m.FS, "/share/city")
+	entities := map[string]int{}
+	for _, f := range files {
+		b, _ := afero.ReadFile(m.FS, "/share/city/"+f.Name())
+		var d uplink.Document
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatalf("%s: %v", f.Name(), err)
+		}
+		for _, r := range d.Records {
+			entities[r.Entity]++
+		}
+	}
+	if entities["enterprise"] != 1 || entities["facility"] != 3 || entities["terminal"] != 3 || entities["point"] != 3 {
+		t.Errorf("shared documents hold %v, want 1 enterprise, 3 facilities, terminals and points", entities)
+	}
+	st, err := m.UplinkStatus(t.Context())
+	if err != nil || st[0].Kind != "hj212" || !st[0].Connected || st[0].Pending != 0 {
+		t.Errorf("UplinkStatus = %+v, %v", st, err)
+	}
+}
+
+func waitUntil(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	tb.Fatalf("timed out waiting for %s", what)
+}
+
+// TestUplinkConfig ensures an upstream is written as an address or as an
+// object, unknown keys and bad addresses are refused, and serve's flags
+// replace the file's upstreams.
+func TestUplinkConfig(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	afero.WriteFile(fs, "/c.json", []byte(`{"uplink": {"hj212": ["city:9212", {"addr": "b:1", "mn": {"A": "B"}, "password": "p", "no_ack": true, "ack_timeout": "2m"}],
+		"http": ["https://city.example/api"], "folder": "//share/x"}}`), 0o644)
+	c, err := LoadConfig(fs, "/c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []UpstreamConfig{{Addr: "city:9212"}, {Addr: "b:1", MN: map[string]string{"A": "B"}, Password: "p", NoAck: true, AckTimeout: Duration(2 * time.Minute)}}
+	if len(c.Uplink.HJ212) != 2 || c.Uplink.HJ212[0].Addr != want[0].Addr || c.Uplink.HJ212[1].MN["A"] != "B" ||
+		!c.Uplink.HJ212[1].NoAck || c.Uplink.HJ212[1].AckTimeout != want[1].AckTimeout || c.Uplink.AckTimeout != Duration(time.Minute) {
+		t.Errorf("uplink = %+v, want %+v and the default ack time", c.Uplink, want)
+	}
+	for _, bad := range []string{
+		`{"uplink": {"hj212": [{"adr": "x:1"}]}}`,
+		`{"uplink": {"hj212": ["no-port"]}}`,
+		`{"uplink": {"http": ["ftp://x"]}}`,
+	} {
+		afero.WriteFile(fs, "/bad.json", []byte(bad), 0o644)
+		if _, err := LoadConfig(fs, "/bad.json"); err == nil {
+			t.Errorf("LoadConfig(%s) succeeded, want an error", bad)
+		}
+	}
+	f := uplinkFlags{hj212: listFlag{"x:1", "y:2"}}
+	f.apply(&c.Uplink)
+	if got := c.Uplink.targets(); !slices.Equal(got, []string{"x:1", "y:2"}) || len(c.Uplink.HTTP) != 1 {
+		t.Errorf("after --uplink-hj212 x:1 y:2: targets %v, http %v; want the flags' upstreams, the file's URL", got, c.Uplink.HTTP)
+	}
+}
