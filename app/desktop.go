@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +58,7 @@ func runDesktop(e *env, svc service) error {
 	}
 	svc.Subscribe(shell)
 	w.Resize(fyne.NewSize(1280, 800))
-	if d, ok := a.(desktop.App); ok {
+	if d, ok := a.(desktop.App); ok && trayAvailable() {
 		w.SetCloseIntercept(w.Hide)
 		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
 		quit.IsQuit = true
@@ -77,6 +78,13 @@ func runDesktop(e *env, svc service) error {
 	w.ShowAndRun()
 	shell.Close()
 	return svc.Close()
+}
+
+// trayAvailable reports whether a system tray can be used. On Linux Fyne's
+// tray talks to the session bus, and without one it crashes at Quit; there the
+// window is the master and closing it ends the program.
+func trayAvailable() bool {
+	return runtime.GOOS != "linux" || os.Getenv("DBUS_SESSION_BUS_ADDRESS") != ""
 }
 
 // showFatal shows a start-up error in a window of its own: the bureau's
