@@ -152,6 +152,14 @@ func (e *Engine) Horizon(now time.Time) time.Time {
 	return h
 }
 
+// HorizonOf is Horizon for one enterprise, so that priming reads no more than
+// each enterprise needs (one with a week-old open alarm needs a week).
+func (e *Engine) HorizonOf(enterpriseID int64, now time.Time) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.windowStart(enterpriseID, now).Add(-e.lead())
+}
+
 func (e *Engine) lead() time.Duration { return 2*time.Hour + e.rules.GapBridge }
 
 // lookback is Lookback, stretched to cover the rules' longest minimum duration.

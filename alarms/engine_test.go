@@ -132,8 +132,11 @@ func TestEngineResume(t *testing.T) {
 	e := NewEngine(DefaultRules(), *facts)
 	e.Resume([]store.Alarm{{Type: store.TreatmentOff, Status: store.Open, EnterpriseID: enterpri, Start: bj("09:00")}})
 	h := e.Horizon(end)
-	if !h.Before(bj("09:00")) {
-		t.Fatalf("Horizon = %s, want before 09:00", h)
+	if !h.Before(bj("09:00")) || !e.HorizonOf(enterpri, end).Equal(h) {
+		t.Fatalf("Horizon = %s, HorizonOf(1) = %s; want the same, before 09:00", h, e.HorizonOf(enterpri, end))
+	}
+	if other := e.HorizonOf(2, end); !other.After(h) {
+		t.Errorf("HorizonOf(2) = %s; an enterprise without open alarms needs only the window", other)
 	}
 	var batch []store.Sample
 	for _, ss := range all {

@@ -358,9 +358,12 @@ func startAlarmEngine(ctx context.Context, db *sqlite.DB, now time.Time) (*alarm
 	}
 	e.Resume(open)
 	var prime []store.Sample
-	from := e.Horizon(now)
 	for _, p := range reg.Points {
-		ss, err := db.Samples(ctx, p.ID, from, now.Add(time.Second))
+		f, ok := reg.Facility(p.FacilityID)
+		if !ok {
+			continue
+		}
+		ss, err := db.Samples(ctx, p.ID, e.HorizonOf(f.EnterpriseID, now), now.Add(time.Second))
 		if err != nil {
 			return nil, nil, fmt.Errorf("prime alarm engine: %w", err)
 		}
