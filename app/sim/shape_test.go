@@ -203,3 +203,12 @@ func TestFromRowsKeepsTheRegistry(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFrames measures how fast the listener's benchmarks can get a
+// day of one terminal's uploads (288 frames).
+func BenchmarkFrames(b *testing.B) {
+	for b.Loop() {
+		Frames(MN(0), "123456", monday, 288, hj212.Version2025)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*288), "ns/frame")
+}

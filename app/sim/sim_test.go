@@ -174,40 +174,52 @@ func TestOutageBackfillLeavesNoGap(t *testing.T) {
 }
 
 func TestTerminalAnswersCommands(t *testing.T) {
-	terms := sim.District(1, 3)
-	mn := terms[0].MN
-	c := mustCentre(t, terms)
-	start := time.Now().Add(-2 * time.Hour).Truncate(5 * time.Minute)
-	s, err := sim.New(sim.Config{Addr: c.addr, Terminals: terms, Start: start, Speed: 1e5, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
+	start := time.Now().Add(-2 * time.Hour).Truncate(time.Hour)
+	hour := func(cn string) store.Command {
+		c, err := listener.HistoryPull(sim.MN(0), cn, start, start.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan sim.Summary, 1)
-	go func() { sum, _ := s.Run(ctx); done <- sum }()
-	defer func() { cancel(); <-done }()
-
-	pull, err := listener.HistoryPull(mn, "2011", start, start.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	setIv, _ := listener.SetRealtimeInterval(mn, 10*time.Minute)
+	setRtd, _ := listener.SetRealtimeInterval(sim.MN(0), 10*time.Minute)
+	setMin, _ := listener.SetMinuteInterval(sim.MN(0), 10*time.Minute)
+	timeout, _ := listener.SetTimeout(sim.MN(0), 20*time.Second, 2)
 	tests := []struct {
 		name    string
+		v       hj212.Version
 		cmd     store.Command
 		packets int
 	}{
-		{"history pull answers every cached slot of the hour", pull, 13},
-		{"set real-time interval is executed", setIv, 0},
-		{"read time returns the terminal's clock", listener.ReadTime(mn), 1},
-		{"set time is executed", listener.SetTime(mn), 0},
+		{"2025 history pull answers every cached slot of the hour", hj212.Version2025, hour("2011"), 13},
+		{"2025 set real-time interval is executed", hj212.Version2025, setRtd, 0},
+		{"read time returns the terminal's clock", hj212.Version2025, listener.ReadTime(sim.MN(0)), 1},
+		{"set time is executed", hj212.Version2025, listener.SetTime(sim.MN(0)), 0},
+		{"overtime is executed", hj212.Version2025, timeout, 0},
+		{"2017 minute history answers every slot of the hour", hj212.Version2017, hour("2051"), 13},
+		{"2017 hour history answers the hours touched", hj212.Version2017, hour("2061"), 2},
+		{"2017 set minute interval is executed", hj212.Version2017, setMin, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			terms := sim.District(1, 3)
+			terms[0].Points = terms[0].Points[:2] // one frame per upload, also in 2017
+			c := mustCentre(t, terms)
+			s, err := sim.New(sim.Config{Addr: c.addr, Terminals: terms, Protocol: tt.v, Start: start, Speed: 1e5, Seed: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			done := make(chan sim.Summary, 1)
+			go func() { sum, _ := s.Run(ctx); done <- sum }()
+			defer func() { cancel(); <-done }()
 			got := waitUntilCaughtUpAndRun(t, c, s, tt.cmd)
 			if got.Status != store.CommandDone || got.Packets != tt.packets {
 				t.Errorf("command %s: status %s, %d packets, result %q; want done with %d packets",
 					tt.cmd.CN, got.Status, got.Packets, got.Result, tt.packets)
+			}
+			if sum := s.Summary(); sum.Commands != 1 {
+				t.Errorf("Summary.Commands = %d, want 1", sum.Commands)
 			}
 		})
 	}
