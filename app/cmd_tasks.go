@@ -278,7 +278,7 @@ func runReportInstall(e *env, args []string) error {
 		return fmt.Errorf("enterprise %d: %w", *ent, store.ErrNotFound)
 	}
 	osfs := afero.NewOsFs()
-	var survey maintenance.Survey
+	var survey store.Survey
 	if *surveyFile != "" {
 		b, err := os.ReadFile(*surveyFile)
 		if err != nil {

@@ -9,35 +9,12 @@ import (
 	"powerwatch/store"
 )
 
-// Supply is how a monitored facility is fed.
-type Supply string
-
-// Supplies.
-const (
-	SupplySingle  Supply = "single"  // one feeder
-	SupplyMulti   Supply = "multi"   // 多路供电
-	SupplyStandby Supply = "standby" // 主备用供电
-)
-
-// A PointPlan is one monitoring point of the design: which facilities its
-// circuit feeds and what the survey found about that circuit (§6.7.1, §6.7.2).
-type PointPlan struct {
-	PointID     int64   // 0 while the point is only planned
-	Name        string  // e.g. 1#熔炉进线
-	Facilities  []int64 // the facilities whose supply this point measures
-	SharedAuxKW float64 // auxiliary loads on the same circuit (风机、空压机 …), kW
-	Supply      Supply
-	AfterBus    bool    // metered after the bus (母线后) rather than at the facility's main line
-	BreakerA    float64 // rating of the breaker in the meter box, A
-	Location    string  // where the meter box is
-}
-
 // A Design is an enterprise's point design with the facts it is checked against.
 type Design struct {
 	Facilities []store.Facility
 	Links      []store.Link
 	Orders     []store.Order // 停产/限产 requirements of the 一厂一策 plan
-	Points     []PointPlan
+	Points     []store.PointPlan
 	// SwitchTogether lists production–treatment pairs whose circuits must be
 	// switched on and off together: they need one 产治一体 point.
 	SwitchTogether [][2]int64
@@ -151,7 +128,7 @@ func CheckDesign(d Design) []DesignWarning {
 				Message: fmt.Sprintf("点位 %s（%s）与 %.0f kW 辅助设施同路供电，超过 350 kW，难以区分被监测设施用电 — shares its circuit with %.0f kW of auxiliary load",
 					p.Name, watched, p.SharedAuxKW, p.SharedAuxKW)})
 		}
-		if (p.Supply == SupplyStandby || p.Supply == SupplyMulti) && p.AfterBus {
+		if (p.Supply == store.SupplyStandby || p.Supply == store.SupplyMulti) && p.AfterBus {
 			out = append(out, DesignWarning{Rule: "standby-bus", PointName: p.Name, FacilityIDs: p.Facilities,
 				Message: fmt.Sprintf("点位 %s（%s）为多路/主备用供电，应设在设施总线前端，而不是母线后 — a standby supply is metered after the bus",
 					p.Name, watched)})

@@ -33,12 +33,12 @@ var (
 	}
 )
 
-func goodPoints() []maintenance.PointPlan {
-	return []maintenance.PointPlan{
-		{Name: "P1 1#熔炉", Facilities: []int64{1}, Supply: maintenance.SupplySingle, BreakerA: 800},
-		{Name: "P2 2#熔炉", Facilities: []int64{2}, Supply: maintenance.SupplySingle, BreakerA: 800},
-		{Name: "P3 焙烧窑+脱硫", Facilities: []int64{3, 6}, Supply: maintenance.SupplySingle, BreakerA: 630},
-		{Name: "P4 除尘", Facilities: []int64{4, 5}, Supply: maintenance.SupplyStandby, BreakerA: 250},
+func goodPoints() []store.PointPlan {
+	return []store.PointPlan{
+		{Name: "P1 1#熔炉", Facilities: []int64{1}, Supply: store.SupplySingle, BreakerA: 800},
+		{Name: "P2 2#熔炉", Facilities: []int64{2}, Supply: store.SupplySingle, BreakerA: 800},
+		{Name: "P3 焙烧窑+脱硫", Facilities: []int64{3, 6}, Supply: store.SupplySingle, BreakerA: 630},
+		{Name: "P4 除尘", Facilities: []int64{4, 5}, Supply: store.SupplyStandby, BreakerA: 250},
 	}
 }
 
@@ -55,14 +55,14 @@ func TestCheckDesign(t *testing.T) {
 		{"controlled furnace without a point", func(d *maintenance.Design) { d.Points = d.Points[1:] },
 			[]string{"own-point"}, "1#熔炉 有停产/限产要求，但没有监测点位"},
 		{"two furnaces on one point", func(d *maintenance.Design) {
-			d.Points = append([]maintenance.PointPlan{{Name: "P12", Facilities: []int64{1, 2}}}, d.Points[2:]...)
+			d.Points = append([]store.PointPlan{{Name: "P12", Facilities: []int64{1, 2}}}, d.Points[2:]...)
 		}, []string{"own-point", "own-point"}, "1#熔炉 有停产/限产要求，应单独监测"},
 		{"whole-enterprise order covers the kiln, which shares with its treatment only", func(d *maintenance.Design) {
 			d.Orders = []store.Order{whole}
 		}, nil, ""},
 		{"must switch together but two points", func(d *maintenance.Design) {
 			d.Points[2].Facilities = []int64{3}
-			d.Points = append(d.Points, maintenance.PointPlan{Name: "P5 脱硫", Facilities: []int64{6}})
+			d.Points = append(d.Points, store.PointPlan{Name: "P5 脱硫", Facilities: []int64{6}})
 		}, []string{"integrated"}, "焙烧窑 与 脱硫塔 必须同时开关"},
 		{"auxiliary load of 400 kW", func(d *maintenance.Design) { d.Points[1].SharedAuxKW = 400 },
 			[]string{"shared-aux"}, "400 kW 辅助设施同路供电"},
@@ -106,7 +106,7 @@ func TestRelations(t *testing.T) {
 
 func TestSurveySaveLoad(t *testing.T) {
 	fsys := afero.NewMemMapFs()
-	s := maintenance.Survey{EnterpriseID: 7, Date: bj("2026-03-01 09:00"), Surveyors: "王工", Products: "灰铸铁件 1.2 万吨/年",
+	s := store.Survey{EnterpriseID: 7, Date: bj("2026-03-01 09:00"), Surveyors: "王工", Products: "灰铸铁件 1.2 万吨/年",
 		Points: goodPoints(), SwitchTogether: [][2]int64{{3, 6}}, Photos: []string{"enterprises/7/box.jpg"}}
 	rel, err := maintenance.SaveSurvey(fsys, "/files", s)
 	if err != nil || rel != "enterprises/7/survey.json" {
@@ -143,7 +143,7 @@ func TestInstallationReportPDF(t *testing.T) {
 		Enterprise: store.Enterprise{ID: 1, Name: "北京某某铸造有限公司", USCC: "91110105MA00000001", Address: "东湖路 12 号", Contact: "王工", Grade: "B"},
 		Region:     "朝阳区", Industry: "3391 黑色金属铸造",
 		Facilities: foundry, Links: links, Orders: []store.Order{{EnterpriseID: 1, Kind: store.Shutdown, FacilityIDs: []int64{1, 2}}},
-		Survey: maintenance.Survey{EnterpriseID: 1, Date: bj("2026-03-01 09:00"), Surveyors: "王工, 李工",
+		Survey: store.Survey{EnterpriseID: 1, Date: bj("2026-03-01 09:00"), Surveyors: "王工, 李工",
 			Products: "灰铸铁件 1.2 万吨/年", Pattern: "两班制，冬季停产", ProcessFlow: "熔炼→浇注→清砂", Points: points,
 			SwitchTogether: [][2]int64{{3, 6}}, Emergency: "橙色预警：1#、2#熔炉停产"},
 	}

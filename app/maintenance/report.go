@@ -8,34 +8,11 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/afero"
 
 	"powerwatch/store"
 )
-
-// A Survey is what the site survey of the guideline's §6.7.2 records for one
-// enterprise beyond the registry: the enterprise's production, the circuits
-// of the planned points and the photos of the meter boxes. It is kept as
-// JSON in the enterprise's files (SaveSurvey) and printed with the registry's
-// facilities and links as the installation report.
-type Survey struct {
-	EnterpriseID int64
-	Date         time.Time
-	Surveyors    string
-	Products     string // 主要产品及产量
-	Pattern      string // 生产规律: shifts, seasons, days
-	ProcessFlow  string // 工艺流程
-	PowerUse     string // 用电情况
-	Outlets      string // 涉气排口及在线监测情况
-	Emergency    string // 重污染应急管控措施 / 日常和应急报警方案
-	Points       []PointPlan
-	// SwitchTogether lists production–treatment pairs that must switch together.
-	SwitchTogether [][2]int64
-	Photos         []string // meter boxes: outside, inside, planned position; relative to files/
-	Notes          string
-}
 
 // SurveyPath is where an enterprise's survey is kept, relative to files/.
 func SurveyPath(enterpriseID int64) string {
@@ -44,7 +21,7 @@ func SurveyPath(enterpriseID int64) string {
 
 // SaveSurvey writes s as JSON under filesDir on fsys and returns its path
 // relative to filesDir, for the enterprise's attachment list.
-func SaveSurvey(fsys afero.Fs, filesDir string, s Survey) (string, error) {
+func SaveSurvey(fsys afero.Fs, filesDir string, s store.Survey) (string, error) {
 	rel := SurveyPath(s.EnterpriseID)
 	p := filepath.Join(filesDir, filepath.FromSlash(rel))
 	b, err := json.MarshalIndent(s, "", "  ")
@@ -66,8 +43,8 @@ func SaveSurvey(fsys afero.Fs, filesDir string, s Survey) (string, error) {
 
 // LoadSurvey reads an enterprise's survey; a missing one is an error wrapping
 // fs.ErrNotExist.
-func LoadSurvey(fsys afero.Fs, filesDir string, enterpriseID int64) (Survey, error) {
-	var s Survey
+func LoadSurvey(fsys afero.Fs, filesDir string, enterpriseID int64) (store.Survey, error) {
+	var s store.Survey
 	b, err := afero.ReadFile(fsys, filepath.Join(filesDir, filepath.FromSlash(SurveyPath(enterpriseID))))
 	if err != nil {
 		return s, fmt.Errorf("survey of enterprise %d: %w", enterpriseID, err)
@@ -97,7 +74,7 @@ type ReportDoc struct {
 	Links      []store.Link
 	Orders     []store.Order
 	Points     []store.Point // registered points, for their factor codes
-	Survey     Survey
+	Survey     store.Survey
 }
 
 // Design returns the survey's point design with the registry's facts.
@@ -121,12 +98,12 @@ func kindLabel(k store.FacilityKind) string {
 	return string(k)
 }
 
-func supplyLabel(s Supply, afterBus bool) string {
+func supplyLabel(s store.Supply, afterBus bool) string {
 	var l string
 	switch s {
-	case SupplyMulti:
+	case store.SupplyMulti:
 		l = "多路供电 multi"
-	case SupplyStandby:
+	case store.SupplyStandby:
 		l = "主备用 standby"
 	default:
 		l = "单路 single"
