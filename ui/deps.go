@@ -107,7 +107,9 @@ type Deps struct {
 	Commands  Commander
 	// Maintenance is the 运维 view's tasks, records and jobs (ui/maintenance.go).
 	Maintenance Maintenance
-	Now         func() time.Time // nil: time.Now
-	ListenOn    string           // listener address for the status bar, e.g. 0.0.0.0:9212
-	Operator    string           // default operator name for audit entries
+	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
+	Uplink   UplinkStatus
+	Now      func() time.Time // nil: time.Now
+	ListenOn string           // listener address for the status bar, e.g. 0.0.0.0:9212
+	Operator string           // default operator name for audit entries
 }

@@ -26,6 +26,7 @@ func dynamicIDs() []string {
 	for _, r := range []string{"unregistered", "bad_password", "bad_key"} {
 		ids = append(ids, "quar.reason."+r)
 	}
+	ids = append(ids, "uplink.kind.hj212", "uplink.kind.json")
 	for _, m := range []ThemeMode{ThemeSystem, ThemeLight, ThemeDark} {
 		ids = append(ids, "settings.theme."+string(m))
 	}

@@ -9,7 +9,8 @@ import (
 // settingsScreen holds the officer's choices: language, theme, and the name
 // written into audit entries.
 type settingsScreen struct {
-	box fyne.CanvasObject
+	box    fyne.CanvasObject
+	uplink *uplinkPanel
 }
 
 func newSettingsScreen(s *Shell) *settingsScreen {
@@ -57,8 +58,9 @@ func newSettingsScreen(s *Shell) *settingsScreen {
 	)
 	about := widget.NewLabel(s.tr.T("settings.about"))
 	about.Wrapping = fyne.TextWrapWord
-	return &settingsScreen{box: container.NewVBox(form, widget.NewSeparator(), about)}
+	up := newUplinkPanel(s)
+	return &settingsScreen{box: container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(), about)), uplink: up}
 }
 
 func (p *settingsScreen) content() fyne.CanvasObject { return p.box }
-func (p *settingsScreen) refresh()                   {}
+func (p *settingsScreen) refresh()                   { p.uplink.refresh() }
