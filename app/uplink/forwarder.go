@@ -57,7 +57,11 @@ type Forwarder struct {
 	// MinBackoff and MaxBackoff bound the wait between failed connection
 	// attempts (doubling); 0 means 1 s and 2 min.
 	MinBackoff, MaxBackoff time.Duration
-	Logger                 *slog.Logger // nil: discard
+	// Keep is how long delivered items stay in the outbox (for the status's
+	// "sent in the last 24 h" and for audits) before Run deletes them, when
+	// Outbox can purge (*sqlite.DB can); 0 means 7 days.
+	Keep   time.Duration
+	Logger *slog.Logger // nil: discard
 
 	once   sync.Once
 	relays []*relay
@@ -79,8 +83,33 @@ func (f *Forwarder) Run(ctx context.Context) error {
 	for _, r := range f.relays {
 		wg.Go(func() { r.run(ctx) })
 	}
+	if p, ok := f.Outbox.(purger); ok && len(f.relays) > 0 {
+		wg.Go(func() { f.purge(ctx, p) })
+	}
 	wg.Wait()
 	return nil
+}
+
+// purger deletes delivered outbox items.
+type purger interface {
+	PurgeOutbox(ctx context.Context, before time.Time) (int64, error)
+}
+
+// purge deletes delivered items older than Keep, at start and every hour.
+func (f *Forwarder) purge(ctx context.Context, p purger) {
+	for {
+		n, err := p.PurgeOutbox(ctx, time.Now().Add(-orDefault(f.Keep, 7*24*time.Hour)))
+		if err != nil && ctx.Err() == nil {
+			f.logger().Warn("purge delivered outbox items", "err", err)
+		} else if n > 0 {
+			f.logger().Info("purged delivered outbox items", "n", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }
 
 // Wake tells every relay that new items are in the outbox (the ingest calls
