@@ -95,7 +95,8 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 		return fmt.Errorf("demo database: %w", err)
 	}
 	defer db.Close()
-	return registerSimulated(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), ordersCSV(vs), len(vs) > 0)
+	since := start.AddDate(0, -1, 0)
+	return registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), len(vs) > 0, since)
 }
 
 // UIDeps hands the screens the database.

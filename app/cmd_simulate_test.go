@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"powerwatch/app/sim"
+	"powerwatch/store"
 )
 
 // TestSimulateAgainstServe is what a field installer does: write the
@@ -47,6 +48,20 @@ func TestSimulateAgainstServe(t *testing.T) {
 		}
 		if len(ps) != 72 {
 			t.Errorf("terminal %d: %d packets stored, want the 72 of 6 hours", i, len(ps))
+		}
+	}
+
+	// The scripted violations raise the alarms the schedule announces (the
+	// 限产 one needs a baseline, which six hours of data do not give).
+	bj := func(t time.Time) string { return t.In(store.Beijing).Format("2006-01-02T15:04") }
+	from, to := bj(start.Add(-7*time.Hour)), bj(start.Add(time.Hour))
+	if code, _, stderr := runCLI(t, "alarms", "evaluate", "--db", db, "--from", from, "--to", to); code != 0 {
+		t.Fatalf("alarms evaluate: exit %d: %s", code, stderr)
+	}
+	_, list, _ := runCLI(t, "alarms", "list", "--db", db, "--from", from, "--to", to, "--format", "csv")
+	for _, want := range []string{"treatment_off", "shutdown_ignored"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("no %s alarm after the scripted violations:\n%s\n%s", want, stdout, list)
 		}
 	}
 }
