@@ -86,7 +86,9 @@ type ManifestFile struct {
 // or be empty, and returns its manifest.
 func Export(ctx context.Context, src Source, id int64, dir string, o Options) (Manifest, error) {
 	m := Manifest{AlarmID: id, CreatedBy: o.Who}
-	fail := func(err error) (Manifest, error) { return m, fmt.Errorf("export evidence of alarm %d to %s: %w", id, dir, err) }
+	fail := func(err error) (Manifest, error) {
+		return m, fmt.Errorf("export evidence of alarm %d to %s: %w", id, dir, err)
+	}
 	if o.Margin <= 0 {
 		o.Margin = 2 * time.Hour
 	}
