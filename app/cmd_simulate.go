@@ -163,12 +163,14 @@ func simConfig(f *simFlags, terms []sim.Terminal, now time.Time) sim.Config {
 	if f.protocol == "2017" {
 		cfg.Protocol = hj212.Version2017
 	}
-	cfg.Start = now.Truncate(5 * time.Minute)
+	// At speed 1 the simulated clock is the wall clock; a fast run starts on
+	// a slot boundary in the past and catches up.
+	cfg.Start = now
 	switch {
 	case f.speed > 1 && cfg.Duration > 0:
-		cfg.Start = cfg.Start.Add(-cfg.Duration)
+		cfg.Start = now.Truncate(5 * time.Minute).Add(-cfg.Duration)
 	case f.speed > 1:
-		cfg.Start = cfg.Start.Add(-24 * time.Hour)
+		cfg.Start = now.Truncate(5 * time.Minute).Add(-24 * time.Hour)
 	}
 	if f.outages {
 		cfg.Outages, cfg.Drift, cfg.Corrupt = true, true, 0.002

@@ -212,3 +212,23 @@ func BenchmarkFrames(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*288), "ns/frame")
 }
+
+func TestShapeIsWhatTheSimulatorSends(t *testing.T) {
+	term := BenchTerminal(MN(5), "123456")
+	s := NewShape(&term, 1)
+	frames := Frames(term.MN, term.PW, monday, 3, hj212.Version2025)
+	for k, f := range frames {
+		p, err := hj212.Parse(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := s.Next(monday.Add(time.Duration(k)*defaultInterval), defaultInterval)
+		for i, pt := range term.Points {
+			got, _ := p.Float(pt.PowerCode, "Rtd")
+			e, _ := p.Float(pt.EnergyCode, "Rtd")
+			if got != vals[i].P || e != vals[i].E || !s.Running(i, monday) {
+				t.Errorf("slot %d point %d: frame P %v E %v, Shape P %v E %v", k, i, got, e, vals[i].P, vals[i].E)
+			}
+		}
+	}
+}
