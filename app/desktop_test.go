@@ -1,6 +1,7 @@
 package main
 
 import (
+	"powerwatch/listener"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
@@ -16,5 +17,7 @@ var (
 	_ ui.Alarms           = (*sqlite.DB)(nil)
 	_ ui.Notifier         = (*ui.Shell)(nil)
 	_ ui.RegistryTransfer = registryTransfer{}
+	_ ui.Commander        = listenerCommands{}
+	_ ui.Quarantine       = (*listener.Server)(nil)
 	_ service             = (*storeService)(nil)
 )

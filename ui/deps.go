@@ -95,6 +95,14 @@ type Commander interface {
 	PullHistory(ctx context.Context, who, mn string, from, to time.Time) (store.Command, error)
 }
 
+// Quarantine is the running listener's list of unregistered MNs and the one
+// action on it: register creates the terminal (through the registry), then the
+// listener drops the entry and accepts the MN's next packet.
+type Quarantine interface {
+	Quarantine(ctx context.Context) ([]store.QuarantinedPacket, error)
+	RegisterFromQuarantine(ctx context.Context, mn string, register func(context.Context, store.QuarantinedPacket) error) error
+}
+
 // Deps are the parts of the service the shell shows. Any field may be nil.
 type Deps struct {
 	Registry  Registry
@@ -105,6 +113,9 @@ type Deps struct {
 	Alarms    Alarms
 	Terminals TerminalLog
 	Commands  Commander
+	// Quarantine, when set, lists and registers through the listener;
+	// otherwise the saved list of Terminals and Editor.CreateTerminal are used.
+	Quarantine Quarantine
 	// Maintenance is the 运维 view's tasks, records and jobs (ui/maintenance.go).
 	Maintenance Maintenance
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).

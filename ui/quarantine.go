@@ -60,7 +60,7 @@ func newQuarantineList(s *Shell, ts *terminalsScreen) *quarantineList {
 
 func (q *quarantineList) refresh() {
 	d := q.s.deps
-	if d.Terminals == nil {
+	if d.Terminals == nil && d.Quarantine == nil {
 		q.items = nil
 		q.list.Refresh()
 		q.note.SetText(q.s.tr.T("common.nodata"))
@@ -74,7 +74,12 @@ func (q *quarantineList) refresh() {
 	load(q.s, func(ctx context.Context) (quarData, error) {
 		var qd quarData
 		var err error
-		if qd.items, err = d.Terminals.Quarantined(ctx); err != nil || d.Registry == nil {
+		if d.Quarantine != nil {
+			qd.items, err = d.Quarantine.Quarantine(ctx)
+		} else {
+			qd.items, err = d.Terminals.Quarantined(ctx)
+		}
+		if err != nil || d.Registry == nil {
 			return qd, err
 		}
 		if qd.ents, err = d.Registry.FindEnterprises(ctx, store.EnterpriseFilter{}); err != nil {
@@ -104,6 +109,7 @@ var hexMN = regexp.MustCompile(`^[0-9A-Fa-f]{24}$`)
 
 // registerForm is the dialog's fields; validate returns the first mistake.
 type registerForm struct {
+	quarMN           string // the MN as quarantined
 	mn, pw, rtd, min *widget.Entry
 	ent              *widget.Select
 	err              *widget.Label
@@ -111,7 +117,7 @@ type registerForm struct {
 
 func (q *quarantineList) onRegister(it store.QuarantinedPacket) {
 	tr := q.s.tr
-	f := &registerForm{mn: widget.NewEntry(), pw: widget.NewEntry(), rtd: widget.NewEntry(), min: widget.NewEntry(), err: widget.NewLabel("")}
+	f := &registerForm{quarMN: it.MN, mn: widget.NewEntry(), pw: widget.NewEntry(), rtd: widget.NewEntry(), min: widget.NewEntry(), err: widget.NewLabel("")}
 	f.mn.SetText(it.MN)
 	f.rtd.SetText("5")
 	f.min.SetText("5")
@@ -148,7 +154,13 @@ func (q *quarantineList) submit(f *registerForm, dlg *dialog.CustomDialog) {
 	f.err.SetText(tr.T("common.saving"))
 	who := q.s.operator()
 	load(q.s, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, q.s.deps.Editor.CreateTerminal(ctx, who, &t)
+		create := func(ctx context.Context, _ store.QuarantinedPacket) error {
+			return q.s.deps.Editor.CreateTerminal(ctx, who, &t)
+		}
+		if q.s.deps.Quarantine == nil {
+			return struct{}{}, create(ctx, store.QuarantinedPacket{})
+		}
+		return struct{}{}, q.s.deps.Quarantine.RegisterFromQuarantine(ctx, f.quarMN, create)
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			f.err.SetText(q.s.message(err))

@@ -278,6 +278,57 @@ func TestRegisterFromQuarantine(t *testing.T) {
 	}
 }
 
+// fakeQuarantine is the listener's Quarantine with Fn fields.
+type fakeQuarantine struct {
+	QuarantineFn func(ctx context.Context) ([]store.QuarantinedPacket, error)
+	RegisterFn   func(ctx context.Context, mn string, register func(context.Context, store.QuarantinedPacket) error) error
+}
+
+func (f fakeQuarantine) Quarantine(ctx context.Context) ([]store.QuarantinedPacket, error) {
+	return f.QuarantineFn(ctx)
+}
+
+func (f fakeQuarantine) RegisterFromQuarantine(ctx context.Context, mn string, register func(context.Context, store.QuarantinedPacket) error) error {
+	return f.RegisterFn(ctx, mn, register)
+}
+
+// TestRegisterThroughListener ensures that with a running listener the
+// terminal is created inside its RegisterFromQuarantine, for the quarantined MN.
+func TestRegisterThroughListener(t *testing.T) {
+	f := demoDistrict(demoNow)
+	d := demoDeps(f, demoNow)
+	var registered []string
+	d.Quarantine = fakeQuarantine{
+		QuarantineFn: func(ctx context.Context) ([]store.QuarantinedPacket, error) { return f.Quarantined(ctx) },
+		RegisterFn: func(ctx context.Context, mn string, register func(context.Context, store.QuarantinedPacket) error) error {
+			registered = append(registered, mn)
+			return register(ctx, f.quarantine[0])
+		},
+	}
+	s, w := mustShell(t, d)
+	s.Show(ViewTerminals)
+	s.terms.tabs.SelectIndex(1)
+	s.Wait()
+	q := s.terms.quar
+	q.onRegister(q.items[0])
+	dlg := topDialog(t, w)
+	walk(dlg, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Select:
+			x.SetSelectedIndex(0)
+		case *widget.Entry:
+			if x.Text == "" {
+				x.SetText("654321")
+			}
+		}
+	})
+	test.Tap(button(t, dlg, "保存"))
+	s.Wait()
+	if len(registered) != 1 || registered[0] != "3301000000000000000000FF" || len(f.terms) != 5 {
+		t.Errorf("registered %q through the listener, %d terminals; want the quarantined MN and 5", registered, len(f.terms))
+	}
+}
+
 func TestEnterpriseSearch(t *testing.T) {
 	s, _ := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	s.Show(ViewEnterprises)
