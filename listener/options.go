@@ -42,7 +42,9 @@ type Limits struct {
 // Timing holds the protocol's and the service's intervals. Zero fields take the
 // defaults documented on each.
 type Timing struct {
-	// MaxBatch is the most uploads one transaction holds; 0 means 2,000.
+	// MaxBatch is the most uploads one transaction holds; 0 means 10,000.
+	// Under a backlog (a backfill storm) larger batches share the per-point
+	// aggregate work of the store among more packets.
 	MaxBatch int
 	// DefaultInterval is a terminal's upload interval when it is neither
 	// configured nor observed yet; 0 means 5 minutes (the Beijing guideline).
@@ -108,7 +110,7 @@ func (l Limits) withDefaults() Limits {
 
 // withDefaults returns t with every zero field set to its default.
 func (t Timing) withDefaults() Timing {
-	t.MaxBatch = orInt(t.MaxBatch, 2000)
+	t.MaxBatch = orInt(t.MaxBatch, 10000)
 	t.DefaultInterval = orDur(t.DefaultInterval, 5*time.Minute)
 	t.OfflineGrace = orDur(t.OfflineGrace, 2*time.Minute)
 	t.DriftLimit = orDur(t.DriftLimit, 60*time.Second)
