@@ -64,7 +64,10 @@ type Config struct {
 	// Drain is how long (wall time) terminals keep sending what is not yet
 	// acknowledged after Duration has passed; 0 means 2 minutes.
 	Drain time.Duration
-	Seed  uint64
+	// Redial is the longest wait between connection attempts (they start at
+	// a thirtieth of it and double); 0 means 30 s.
+	Redial time.Duration
+	Seed   uint64
 	// Dial connects to Addr; nil means a net.Dialer with a 10 s timeout.
 	Dial   func(ctx context.Context, network, addr string) (net.Conn, error)
 	Logger *slog.Logger // nil: discard
@@ -163,6 +166,9 @@ func New(cfg Config) (*Sim, error) {
 	}
 	if cfg.Drain <= 0 {
 		cfg.Drain = 2 * time.Minute
+	}
+	if cfg.Redial <= 0 {
+		cfg.Redial = 30 * time.Second
 	}
 	if cfg.Dial == nil {
 		d := &net.Dialer{Timeout: 10 * time.Second}

@@ -280,3 +280,52 @@ func TestDriftingClocksAskForTheTime(t *testing.T) {
 		}
 	}
 }
+
+// serveOn runs a listener over db on addr until the returned stop is called.
+func serveOn(t *testing.T, db *sqlite.DB, addr string) (stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &listener.Server{Recorder: recorder{db}, Directory: directory{db}, Journal: db, Timing: listener.Timing{GapDelay: time.Hour}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}
+}
+
+func TestCentreRestartLosesNothing(t *testing.T) {
+	terms := sim.District(4, 5)
+	c := mustCentre(t, terms) // for its database; its own listener stays idle
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port, for a listener started twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	stop := serveOn(t, c.db, addr)
+	s, err := sim.New(sim.Config{Addr: addr, Terminals: terms, Start: t0, Duration: 6 * time.Hour, Speed: 2e4,
+		Seed: 5, AckTimeout: time.Second, Redial: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan sim.Summary, 1)
+	go func() { sum, _ := s.Run(t.Context()); done <- sum }()
+	for s.Summary().Acked < 100 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop() // the centre goes away mid-run: what it acknowledged is stored
+	stop = serveOn(t, c.db, addr)
+	defer stop()
+	sum := <-done
+	if sum.Reconnects < 4 || sum.Unacked != 0 {
+		t.Errorf("Summary = %+v, want every terminal reconnected and nothing left", sum)
+	}
+	c.mustStored(t, terms, t0, t0.Add(6*time.Hour), 5*time.Minute)
+}

@@ -247,7 +247,7 @@ func (tm *term) network(ctx context.Context, now time.Time) {
 	}
 	c, err := tm.s.cfg.Dial(ctx, "tcp", tm.s.cfg.Addr)
 	if err != nil {
-		tm.backoff = min(max(2*tm.backoff, time.Second), 30*time.Second)
+		tm.backoff = min(max(2*tm.backoff, tm.s.cfg.Redial/30), tm.s.cfg.Redial)
 		tm.redialAt = tm.s.cfg.Now().Add(tm.backoff)
 		tm.s.log.Debug("dial", "mn", tm.t.MN, "err", err)
 		return
@@ -326,7 +326,7 @@ func (tm *term) hangUp() {
 // lost handles a connection the centre (or the network) closed.
 func (tm *term) lost() {
 	tm.hangUp()
-	tm.redialAt = tm.s.cfg.Now().Add(time.Second)
+	tm.redialAt = tm.s.cfg.Now().Add(tm.s.cfg.Redial / 30)
 }
 
 // wake is how long to sleep: until the next slot, the next answer deadline,
