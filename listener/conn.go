@@ -144,7 +144,11 @@ func (c *conn) writeLoop() {
 				break more
 			}
 		}
-		c.nc.SetWriteDeadline(time.Now().Add(c.s.lim.WriteTimeout))
+		wt := c.s.lim.WriteTimeout
+		if c.rd.stopped.Load() {
+			wt = min(wt, drainTimeout) // shutting down: don't wait long for a peer that does not read
+		}
+		c.nc.SetWriteDeadline(time.Now().Add(wt))
 		if _, err := c.nc.Write(buf); err != nil {
 			c.kill(&c.s.stats.closedWriteError, "write: "+err.Error())
 			for range c.out { // let senders finish; the queue is closed by the reader's exit
@@ -217,6 +221,9 @@ type deadlineReader struct {
 }
 
 var errStopped = errors.New("server stopping")
+
+// drainTimeout bounds each write while the server shuts down.
+const drainTimeout = 2 * time.Second
 
 func (d *deadlineReader) Read(b []byte) (int, error) {
 	if !d.inFrame {
