@@ -302,7 +302,7 @@ func serveOn(t *testing.T, db *sqlite.DB, addr string) (stop func()) {
 
 func TestCentreRestartLosesNothing(t *testing.T) {
 	terms := sim.District(4, 5)
-	c := mustCentre(t, terms) // for its database; its own listener stays idle
+	c := mustCentre(t, terms)                   // for its database; its own listener stays idle
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // a free port, for a listener started twice
 	if err != nil {
 		t.Fatal(err)
