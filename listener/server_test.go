@@ -1,7 +1,9 @@
 package listener_test
 
 import (
+	"context"
 	"errors"
+	"net"
 	"testing"
 	"time"
 
@@ -156,5 +158,38 @@ func TestEncrypted2025(t *testing.T) {
 	c.expectSilence(300 * time.Millisecond)
 	if st := s.Stats(); st.Quarantined != 1 {
 		t.Errorf("Stats = %+v, want the packet with the wrong key quarantined", st)
+	}
+}
+
+// TestShutdownDrains ensures that stopping the server while a batch is being
+// committed still acknowledges it before the connection closes.
+func TestShutdownDrains(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	rec := listener.RecorderFunc(func(ctx context.Context, batch []*listener.Upload) error {
+		close(entered)
+		<-release
+		return nil
+	})
+	s := &listener.Server{Recorder: rec, Directory: newFakeDir(testMN)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	c := dial(t, ln.Addr().String())
+	c.write(realtime(t, testMN, "20260302100000001", t0))
+	<-entered
+	cancel() // stop while the upload is inside Record
+	close(release)
+	if p := c.read(); p.CN != "9014" || p.QN != "20260302100000001" {
+		t.Fatalf("reply %s %s, want the 9014 of the upload committed during shutdown", p.CN, p.QN)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if _, err := c.rd.ReadPacket(); err == nil {
+		t.Error("connection still open after Serve returned")
 	}
 }
