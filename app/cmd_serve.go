@@ -54,7 +54,9 @@ func runServe(e *env, args []string) error {
 	if err := m.Close(); err != nil {
 		return fmt.Errorf("stop: %w", err)
 	}
-	m.Logger.Info("stopped")
+	st := m.Listener.Stats()
+	m.Logger.Info("stopped", "accepted", st.Accepted, "uploads", st.Uploads, "acked", st.Acked, "duplicates", st.Duplicates,
+		"quarantined", st.Quarantined, "bad_frames", st.BadFrames, "refused", st.RefusedMaxConns+st.RefusedPerIP)
 	return nil
 }
 
