@@ -38,6 +38,8 @@ type dashData struct {
 	online, offline, never, registered int
 	liveKnown                          bool
 	termNote                           string
+	lastMN                             string
+	lastAt                             time.Time
 
 	openEnterprises int
 	today           []store.Alarm
@@ -95,6 +97,11 @@ func (d *dashboardScreen) gather(ctx context.Context) (dashData, error) {
 		dd.termNote = s.errorText(s.tr.T("dash.terminals"), err)
 	} else {
 		live, err := terminalStates(ctx, s.deps.Terminals)
+		for _, st := range live {
+			if st.LastSeen.After(dd.lastAt) {
+				dd.lastAt, dd.lastMN = st.LastSeen, st.MN
+			}
+		}
 		dd.registered = len(ts)
 		dd.liveKnown = live != nil && err == nil
 		for _, t := range ts {
@@ -192,6 +199,9 @@ func (d *dashboardScreen) apply(dd dashData) {
 	default:
 		set("terminals", fmt.Sprintf("%d / %d", dd.online, dd.registered), tr.T("dash.terminals.detail", dd.online, dd.offline, dd.never))
 		d.s.status.setOnline(dd.online, dd.registered)
+	}
+	if !dd.lastAt.IsZero() {
+		d.s.status.setLast(dd.lastMN, dd.lastAt)
 	}
 	if dd.alarmNote != "" {
 		set("open", "—", dd.alarmNote)

@@ -345,6 +345,11 @@ func (ts *terminalsScreen) open(r termRow) {
 	p.refresh()
 }
 
+// showingList reports whether the terminal list (not a page or the quarantine) is shown.
+func (ts *terminalsScreen) showingList() bool {
+	return len(ts.stack.Objects) == 1 && ts.stack.Objects[0] == ts.tabs && ts.tabs.SelectedIndex() == 0
+}
+
 // back returns from a terminal page to the list.
 func (ts *terminalsScreen) back() {
 	if len(ts.stack.Objects) == 1 && ts.stack.Objects[0] == ts.tabs {
