@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 func TestCurveYear(t *testing.T) {
@@ -34,6 +37,11 @@ func TestCurveYear(t *testing.T) {
 	}
 	if got := c.valueAt(0, 0); got != "" {
 		t.Errorf("value outside the plot = %q, want nothing", got)
+	}
+	size := c.view.Size()
+	test.TapAt(c.view, fyne.NewPos(size.Width/2, size.Height/2))
+	if got := c.info.Text; !strings.Contains(got, "2#生产线") || !strings.Contains(got, "kW") {
+		t.Errorf("after a click in the middle of the chart the info line is %q", got)
 	}
 
 	c.facCheck.SetSelected([]string{"布袋除尘器 (治污设施)"})
