@@ -118,6 +118,10 @@ type Deps struct {
 	Quarantine Quarantine
 	// Maintenance is the 运维 view's tasks, records and jobs (ui/maintenance.go).
 	Maintenance Maintenance
+	// Review, Evidence and Packages serve the 报警 review queue (ui/alarms.go).
+	Review   AlarmReview
+	Evidence EvidenceExporter
+	Packages ReviewPackages
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
 	Uplink   UplinkStatus
 	Now      func() time.Time // nil: time.Now

@@ -113,7 +113,7 @@ func (s *Shell) build() {
 	s.curve = newCurveScreen(s)
 	s.screens = map[View]screen{
 		ViewDashboard:   s.dash,
-		ViewAlarms:      newPlaceholder(s, "placeholder.alarms"),
+		ViewAlarms:      newAlarmsScreen(s),
 		ViewEnterprises: s.ents,
 		ViewTerminals:   s.terms,
 		ViewCurves:      s.curve,
