@@ -10,12 +10,14 @@ import (
 
 // BenchmarkIngestUplink measures the district's ingest (100 terminals,
 // 4 uploads in flight each, 9014 after the group commit) without an
-// upstream and with the flaky city of TestFlakyUpstreamDoesNotBlockIngest
+// upstream, with a city that answers every frame at once (the relay
+// drains concurrently: its MarkSent commits compete with ingest's), and with
+// the flaky city of TestFlakyUpstreamDoesNotBlockIngest
 // (drops connections, answers slowly, loses answers): the relay shares only
 // the database with ingest, so the rates should match. b.N is the number of
 // packets.
 func BenchmarkIngestUplink(b *testing.B) {
-	for _, mode := range []string{"none", "flaky"} {
+	for _, mode := range []string{"none", "healthy", "flaky"} {
 		b.Run("upstream="+mode, func(b *testing.B) {
 			const terminals = 100
 			path := filepath.Join(b.TempDir(), "bench.db")
@@ -28,8 +30,9 @@ func BenchmarkIngestUplink(b *testing.B) {
 			var city *flakyCity
 			m := svcRunMain(b, path, func(c *Config) {
 				benchConfig(c)
-				if mode == "flaky" {
+				if mode != "none" {
 					city = startFlakyCity(b)
+					city.healed.Store(mode == "healthy")
 					c.Uplink.HJ212 = []UpstreamConfig{{Addr: city.ln.Addr().String(), AckTimeout: Duration(300 * time.Millisecond)}}
 				}
 			})

@@ -181,7 +181,9 @@ type session struct {
 	readErr   chan error
 	done      chan struct{}
 	inflight  []flight
-	last      int64 // highest id written on this connection
+	answered  []int64   // ids answered but not yet recorded (see flushEvery)
+	flushAt   time.Time // when answered must be recorded
+	last      int64     // highest id written on this connection
 	delivered int
 }
 

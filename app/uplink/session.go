@@ -8,10 +8,15 @@ import (
 
 // loop writes frames while the window has room, collects 9014 answers, and
 // returns when the connection fails, a frame waits too long, or ctx ends.
-func (s *session) loop(ctx context.Context) error {
+func (s *session) loop(ctx context.Context) (err error) {
 	poll := orDefault(s.r.f.Poll, 2*time.Second)
 	timer := time.NewTimer(poll)
 	defer timer.Stop()
+	defer func() { // answers already received are recorded, whatever ended the session
+		if ferr := s.flush(context.WithoutCancel(ctx)); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
 	for {
 		s.r.checkLimit(ctx)
 		if err := s.fill(ctx); err != nil {
@@ -20,6 +25,9 @@ func (s *session) loop(ctx context.Context) error {
 		next := poll
 		if len(s.inflight) > 0 {
 			next = min(next, time.Until(s.inflight[0].deadline))
+		}
+		if len(s.answered) > 0 {
+			next = min(next, time.Until(s.flushAt))
 		}
 		timer.Reset(max(next, 0))
 		select {
@@ -33,6 +41,11 @@ func (s *session) loop(ctx context.Context) error {
 			}
 		case <-s.r.wake:
 		case <-timer.C:
+			if !time.Now().Before(s.flushAt) {
+				if err := s.flush(ctx); err != nil {
+					return err
+				}
+			}
 			if err := s.expire(ctx); err != nil {
 				return err
 			}
@@ -88,13 +101,21 @@ func (s *session) fill(ctx context.Context) error {
 	return s.sent(ctx, noAck)
 }
 
-// acked marks the frames answered by k and any further answers already
-// received, in one store call.
+// flushEvery bounds how long an answered frame waits to be recorded as
+// delivered: answers are recorded in batches, so the relay's commits do not
+// compete with the ingest's one per answer.
+const flushEvery = 100 * time.Millisecond
+
+// acked takes the frames answered by k and any further answers already
+// received out of flight; they are recorded when half a window has
+// gathered or flushEvery has passed.
 func (s *session) acked(ctx context.Context, k ackKey) error {
-	var ids []int64
 	for {
 		if i := s.match(k); i >= 0 {
-			ids = append(ids, s.inflight[i].id)
+			if len(s.answered) == 0 {
+				s.flushAt = time.Now().Add(flushEvery)
+			}
+			s.answered = append(s.answered, s.inflight[i].id)
 			s.inflight = append(s.inflight[:i], s.inflight[i+1:]...)
 		}
 		select {
@@ -104,6 +125,16 @@ func (s *session) acked(ctx context.Context, k ackKey) error {
 		}
 		break
 	}
+	if len(s.answered) >= max(orDefault(s.r.f.Window, 100)/2, 1) {
+		return s.flush(ctx)
+	}
+	return nil
+}
+
+// flush records the answered frames as delivered.
+func (s *session) flush(ctx context.Context) error {
+	ids := s.answered
+	s.answered = nil
 	return s.sent(ctx, ids)
 }
 
