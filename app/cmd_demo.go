@@ -102,8 +102,8 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 // UIDeps hands the screens the database.
 func (d *demoService) UIDeps() ui.Deps {
 	db := d.m.DB
-	return ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Maintenance: d.m.MaintenanceUI(), Uplink: d.m,
-		ListenOn: d.m.Addr().String(), Operator: "演示 demo"}
+	return withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Maintenance: d.m.MaintenanceUI(), Uplink: d.m,
+		ListenOn: d.m.Addr().String(), Operator: "演示 demo"})
 }
 
 // Subscribe does nothing yet: Main has no notifications to forward.

@@ -127,8 +127,8 @@ func (s *storeService) Start(ctx context.Context) error {
 }
 
 func (s *storeService) UIDeps() ui.Deps {
-	return ui.Deps{Registry: s.db, Editor: s.db, Readings: s.db, Stats: s.db, Alarms: s.db, Terminals: s.db,
-		Transfer: registryTransfer{st: s.db}}
+	return withReview(s.db, ui.Deps{Registry: s.db, Editor: s.db, Readings: s.db, Stats: s.db, Alarms: s.db, Terminals: s.db,
+		Transfer: registryTransfer{st: s.db}})
 }
 
 func (s *storeService) Subscribe(ui.Notifier) {}
