@@ -290,35 +290,7 @@ func runReportInstall(e *env, args []string) error {
 	} else if survey, err = maintenance.LoadSurvey(osfs, filesDir(db), *ent); err != nil {
 		return err
 	}
-	doc := maintenance.ReportDoc{Enterprise: en}
-	for _, r := range reg.Regions {
-		if r.ID == en.RegionID {
-			doc.Region = r.Name
-		}
-	}
-	for _, i := range reg.Industries {
-		if i.ID == en.IndustryID {
-			doc.Industry = i.Code + " " + i.Name
-		}
-	}
-	ids := map[int64]bool{}
-	for _, f := range reg.Facilities {
-		if f.EnterpriseID == en.ID {
-			doc.Facilities = append(doc.Facilities, f)
-			ids[f.ID] = true
-		}
-	}
-	for _, l := range reg.Links {
-		if ids[l.ProductionID] {
-			doc.Links = append(doc.Links, l)
-		}
-	}
-	for _, o := range reg.Orders {
-		if o.EnterpriseID == en.ID {
-			doc.Orders = append(doc.Orders, o)
-		}
-	}
-	doc.Survey = survey
+	doc := reportDoc(reg, en, survey)
 	for _, w := range maintenance.CheckDesign(doc.Design()) {
 		fmt.Fprintln(e.stderr, "warning:", w.Message)
 	}
@@ -432,4 +404,42 @@ func runAcceptance(e *env, args []string) error {
 		return fmt.Errorf("%d of %d points failed", failed, len(results))
 	}
 	return nil
+}
+
+// reportDoc gathers what the installation report of enterprise en prints.
+func reportDoc(reg *store.Registry, en store.Enterprise, survey store.Survey) maintenance.ReportDoc {
+	doc := maintenance.ReportDoc{Enterprise: en, Survey: survey}
+	for _, r := range reg.Regions {
+		if r.ID == en.RegionID {
+			doc.Region = r.Name
+		}
+	}
+	for _, i := range reg.Industries {
+		if i.ID == en.IndustryID {
+			doc.Industry = i.Code + " " + i.Name
+		}
+	}
+	ids := map[int64]bool{}
+	for _, f := range reg.Facilities {
+		if f.EnterpriseID == en.ID {
+			doc.Facilities = append(doc.Facilities, f)
+			ids[f.ID] = true
+		}
+	}
+	for _, l := range reg.Links {
+		if ids[l.ProductionID] {
+			doc.Links = append(doc.Links, l)
+		}
+	}
+	for _, o := range reg.Orders {
+		if o.EnterpriseID == en.ID {
+			doc.Orders = append(doc.Orders, o)
+		}
+	}
+	for _, p := range reg.Points {
+		if ids[p.FacilityID] {
+			doc.Points = append(doc.Points, p)
+		}
+	}
+	return doc
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -80,4 +82,102 @@ func (m *maintenanceUI) PrintRecord(ctx context.Context, path string, r store.Ma
 		return fmt.Errorf("print record: %w", err)
 	}
 	return nil
+}
+
+func (m *maintenanceUI) enterprise(ctx context.Context, id int64) (*store.Registry, store.Enterprise, error) {
+	reg, err := m.LoadRegistry(ctx)
+	if err != nil {
+		return nil, store.Enterprise{}, err
+	}
+	en, ok := reg.Enterprise(id)
+	if !ok {
+		return nil, en, fmt.Errorf("enterprise %d: %w", id, store.ErrNotFound)
+	}
+	return reg, en, nil
+}
+
+// Survey returns the enterprise's survey, or an empty one when none was saved.
+func (m *maintenanceUI) Survey(_ context.Context, enterpriseID int64) (store.Survey, error) {
+	s, err := maintenance.LoadSurvey(m.fs, filesDir(m.DB), enterpriseID)
+	if errors.Is(err, fs.ErrNotExist) {
+		return store.Survey{EnterpriseID: enterpriseID}, nil
+	}
+	return s, err
+}
+
+// SaveSurvey keeps the survey in the enterprise's files and lists it among
+// the enterprise's attachments the first time.
+func (m *maintenanceUI) SaveSurvey(ctx context.Context, who string, s store.Survey) error {
+	rel, err := maintenance.SaveSurvey(m.fs, filesDir(m.DB), s)
+	if err != nil {
+		return err
+	}
+	as, err := m.AttachmentsByEnterprise(ctx, s.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		if a.Path == rel {
+			return nil
+		}
+	}
+	return m.CreateAttachment(ctx, who, &store.Attachment{EnterpriseID: s.EnterpriseID, Name: "现场勘察记录 survey", Kind: "report", Path: rel})
+}
+
+func (m *maintenanceUI) DesignWarnings(ctx context.Context, s store.Survey) ([]string, error) {
+	reg, en, err := m.enterprise(ctx, s.EnterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, w := range maintenance.CheckDesign(reportDoc(reg, en, s).Design()) {
+		out = append(out, w.Message)
+	}
+	return out, nil
+}
+
+func (m *maintenanceUI) PrintSurvey(ctx context.Context, path string, s store.Survey) error {
+	reg, en, err := m.enterprise(ctx, s.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := maintenance.WriteInstallationReportPDF(&buf, reportDoc(reg, en, s), m.fs, filesDir(m.DB), true); err != nil {
+		return err
+	}
+	if err := afero.WriteFile(m.fs, path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("print survey: %w", err)
+	}
+	return nil
+}
+
+func (m *maintenanceUI) acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]maintenance.PointResult, error) {
+	reg, _, err := m.enterprise(ctx, enterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	aps, err := acceptancePoints(ctx, m.DB, reg, enterpriseID, since, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return maintenance.EvaluateAcceptance(aps), nil
+}
+
+func (m *maintenanceUI) Acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]store.AcceptanceResult, error) {
+	rs, err := m.acceptance(ctx, enterpriseID, since)
+	var out []store.AcceptanceResult
+	for _, r := range rs {
+		out = append(out, r.Store())
+	}
+	return out, err
+}
+
+func (m *maintenanceUI) SaveAcceptance(ctx context.Context, who string, kind store.TaskKind, enterpriseID int64, since time.Time, people string) (store.MaintenanceRecord, error) {
+	rs, err := m.acceptance(ctx, enterpriseID, since)
+	if err != nil {
+		return store.MaintenanceRecord{}, err
+	}
+	rec := maintenance.AcceptanceRecord(kind, enterpriseID, time.Now(), rs)
+	rec.People = people
+	return rec, m.AddRecord(ctx, who, &rec)
 }

@@ -180,3 +180,20 @@ type JobRun struct {
 	CatchUp   bool
 	Result    string // a summary, or the error
 }
+
+// An AcceptanceResult is one line of the acceptance or inspection test's
+// checklist (§6.7.4, §6.10): did the point's data arrive in time, and was its
+// facility seen switching off and on again.
+type AcceptanceResult struct {
+	PointID   int64
+	Point     string // point name
+	Facility  string // facility name
+	Packets   int
+	MaxDelay  time.Duration // longest receive time − DataTime
+	DelayOK   bool          // within 5 minutes
+	SawOff    bool
+	SawOn     bool
+	Plausible bool
+	Problems  []string
+	Pass      bool
+}

@@ -46,6 +46,20 @@ type Maintenance interface {
 	ExportRecords(ctx context.Context, path string, rs []store.MaintenanceRecord) error
 	// PrintRecord writes one record as a PDF in the layout of the guideline's form.
 	PrintRecord(ctx context.Context, path string, r store.MaintenanceRecord) error
+
+	// Survey returns an enterprise's site survey; an empty one when none was saved.
+	Survey(ctx context.Context, enterpriseID int64) (store.Survey, error)
+	// SaveSurvey keeps the survey in the enterprise's files (一企一档).
+	SaveSurvey(ctx context.Context, who string, s store.Survey) error
+	// DesignWarnings checks the survey's point design against §6.7.1 and the registry.
+	DesignWarnings(ctx context.Context, s store.Survey) ([]string, error)
+	// PrintSurvey writes the survey and installation report (§6.7.2) as PDF at path.
+	PrintSurvey(ctx context.Context, path string, s store.Survey) error
+	// Acceptance judges the enterprise's points over [since, now): the live checklist of the
+	// acceptance or inspection test while the installer switches each facility off and on.
+	Acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]store.AcceptanceResult, error)
+	// SaveAcceptance stores the test's result as a maintenance record of kind (acceptance or inspection).
+	SaveAcceptance(ctx context.Context, who string, kind store.TaskKind, enterpriseID int64, since time.Time, people string) (store.MaintenanceRecord, error)
 }
 
 // maintenanceScreen is 运维: the tasks due, the tasks done with their
@@ -58,12 +72,15 @@ type maintenanceScreen struct {
 	open, done *widget.Table
 	jobs       *widget.Table
 	data       maintData
+	survey     *surveyTab
+	test       *testTab
 }
 
 // maintData is everything the screen shows, loaded together.
 type maintData struct {
 	open, done []store.Task
 	names      map[int64]string // enterprise names
+	ents       []store.Enterprise
 	jobs       []JobInfo
 	specs      map[string]string
 	last       map[string]store.JobRun
@@ -103,10 +120,14 @@ func newMaintenanceScreen(s *Shell) *maintenanceScreen {
 		}
 	}
 	export := widget.NewButton(s.tr.T("maint.export"), ms.exportRecords)
+	ms.survey = newSurveyTab(ms)
+	ms.test = newTestTab(ms)
 	ms.tabs = container.NewAppTabs(
 		container.NewTabItem(s.tr.T("maint.tab.open"), ms.open),
 		container.NewTabItem(s.tr.T("maint.tab.done"), container.NewBorder(container.NewHBox(export), nil, nil, nil, ms.done)),
-		container.NewTabItem(s.tr.T("maint.tab.jobs"), ms.jobs))
+		container.NewTabItem(s.tr.T("maint.tab.jobs"), ms.jobs),
+		container.NewTabItem(s.tr.T("maint.tab.survey"), ms.survey.box),
+		container.NewTabItem(s.tr.T("maint.tab.test"), ms.test.box))
 	return ms
 }
 
@@ -160,6 +181,8 @@ func (ms *maintenanceScreen) refresh() {
 			return
 		}
 		ms.data = d
+		ms.survey.setEnterprises(d.ents)
+		ms.test.setEnterprises(d.ents)
 		ms.note.SetText(ms.s.tr.T("maint.summary", len(d.open), ms.overdue(), len(d.done)))
 		ms.open.Refresh()
 		ms.done.Refresh()
@@ -196,6 +219,7 @@ func (ms *maintenanceScreen) gather(ctx context.Context) (maintData, error) {
 		for _, e := range ents {
 			d.names[e.ID] = e.Name
 		}
+		d.ents = ents
 	}
 	d.jobs = m.Jobs()
 	if d.specs, err = m.JobSpecs(ctx); err != nil {

@@ -22,6 +22,8 @@ type fakeMaint struct {
 	runs    map[string]store.JobRun
 	specs   map[string]string
 	photos  map[string][]byte
+	surveys map[int64]store.Survey
+	since   time.Time
 }
 
 func (f *fakeMaint) FindTasks(_ context.Context, fl store.TaskFilter) ([]store.Task, error) {
@@ -104,6 +106,55 @@ func (f *fakeMaint) ExportRecords(context.Context, string, []store.MaintenanceRe
 }
 func (f *fakeMaint) PrintRecord(context.Context, string, store.MaintenanceRecord) error { return nil }
 
+func (f *fakeMaint) Survey(_ context.Context, id int64) (store.Survey, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if sv, ok := f.surveys[id]; ok {
+		return sv, nil
+	}
+	return store.Survey{EnterpriseID: id}, nil
+}
+
+func (f *fakeMaint) SaveSurvey(_ context.Context, _ string, sv store.Survey) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.surveys[sv.EnterpriseID] = sv
+	return nil
+}
+
+// DesignWarnings flags what the fake can see without the real rules: a
+// point on a circuit with more than 350 kW of auxiliary load.
+func (f *fakeMaint) DesignWarnings(_ context.Context, sv store.Survey) ([]string, error) {
+	var ws []string
+	for _, p := range sv.Points {
+		if p.SharedAuxKW > 350 {
+			ws = append(ws, p.Name+" shares its circuit")
+		}
+	}
+	return ws, nil
+}
+
+func (f *fakeMaint) PrintSurvey(context.Context, string, store.Survey) error { return nil }
+
+func (f *fakeMaint) Acceptance(_ context.Context, ent int64, since time.Time) ([]store.AcceptanceResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.since = since
+	return []store.AcceptanceResult{
+		{PointID: 11, Point: "回路1", Facility: "1#生产线", Packets: 12, MaxDelay: 20 * time.Second, DelayOK: true, SawOff: true, SawOn: true, Plausible: true, Pass: true},
+		{PointID: 13, Point: "回路3", Facility: "布袋除尘器", Packets: 12, MaxDelay: 20 * time.Second, DelayOK: true, Plausible: true,
+			Problems: []string{"未见停机 — the switch-off was not seen"}},
+	}, nil
+}
+
+func (f *fakeMaint) SaveAcceptance(_ context.Context, _ string, kind store.TaskKind, ent int64, since time.Time, people string) (store.MaintenanceRecord, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r := store.MaintenanceRecord{ID: int64(len(f.records) + 1), Kind: kind, EnterpriseID: ent, People: people, Date: since}
+	f.records = append(f.records, r)
+	return r, nil
+}
+
 func demoMaint(now time.Time) *fakeMaint {
 	return &fakeMaint{
 		tasks: []store.Task{
@@ -118,7 +169,7 @@ func demoMaint(now time.Time) *fakeMaint {
 			"weekly-communication": {Job: "weekly-communication", Started: now.Add(-50 * time.Hour), Finished: now.Add(-50 * time.Hour), CatchUp: true, Result: "disk full"},
 		},
 		specs:  map[string]string{"monthly-transmission": "0 10 1 * *"},
-		photos: map[string][]byte{},
+		photos: map[string][]byte{}, surveys: map[int64]store.Survey{},
 	}
 }
 
@@ -215,3 +266,89 @@ func TestMaintenanceWithoutService(t *testing.T) {
 }
 
 func widgetCell(row, col int) (id widget.TableCellID) { return widget.TableCellID{Row: row, Col: col} }
+
+func TestMaintenanceSurvey(t *testing.T) {
+	f := demoDistrict(demoNow)
+	m := demoMaint(demoNow)
+	m.surveys[1] = store.Survey{EnterpriseID: 1, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, store.Beijing), Surveyors: "王工", Products: "陶瓷砖",
+		Points:         []store.PointPlan{{Name: "P1", Facilities: []int64{11}, BreakerA: 630, Supply: store.SupplySingle}},
+		SwitchTogether: [][2]int64{{12, 13}}}
+	d := demoDeps(f, demoNow)
+	d.Maintenance = m
+	s, _ := mustShell(t, d)
+	s.Show(ViewMaintenance)
+	s.Wait()
+	ms := s.screens[ViewMaintenance].(*maintenanceScreen)
+	st := ms.survey
+	st.pick.sel.SetSelectedIndex(0) // 华北建材有限公司
+	s.Wait()
+	if st.form == nil || len(st.form.points) != 1 || st.warn.Text != "点位设计符合 §6.7.1 布设要求。" {
+		t.Fatalf("form %v, warning %q", st.form, st.warn.Text)
+	}
+	// What was saved reads back unchanged through the form.
+	sv, msg := st.form.survey()
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	if !reflect.DeepEqual(sv, m.surveys[1]) {
+		t.Errorf("survey through the form\n%+v\nwant\n%+v", sv, m.surveys[1])
+	}
+	// A new point on a circuit with 400 kW of fans: the warning shows as it is typed.
+	st.form.addPoint(store.PointPlan{Name: "P2", Supply: store.SupplyStandby})
+	s.Wait()
+	st.form.points[1].facs.SetSelected([]string{"2#生产线"})
+	s.Wait()
+	st.form.points[1].aux.SetText("400") // OnChanged runs the check, as typing does
+	s.Wait()
+	if !strings.Contains(st.warn.Text, "P2 shares its circuit") {
+		t.Errorf("warning = %q", st.warn.Text)
+	}
+	st.form.points[1].breaker.SetText("四百")
+	if _, msg := st.form.survey(); !strings.Contains(msg, "四百") {
+		t.Errorf("bad number: %q", msg)
+	}
+	st.form.points[1].breaker.SetText("400")
+	st.save()
+	s.Wait()
+	got := m.surveys[1]
+	if len(got.Points) != 2 || got.Points[1].Facilities[0] != 12 || got.Points[1].SharedAuxKW != 400 || got.Points[1].Supply != store.SupplyStandby {
+		t.Errorf("saved %+v", got.Points)
+	}
+}
+
+func TestMaintenanceAcceptanceTest(t *testing.T) {
+	f := demoDistrict(demoNow)
+	m := demoMaint(demoNow)
+	d := demoDeps(f, demoNow)
+	d.Maintenance = m
+	s, _ := mustShell(t, d)
+	s.Show(ViewMaintenance)
+	s.Wait()
+	tt := s.screens[ViewMaintenance].(*maintenanceScreen).test
+	tt.pick.sel.SetSelectedIndex(0)
+	s.Wait()
+	if !m.since.Equal(demoNow) || len(tt.rows) != 2 {
+		t.Fatalf("since %v, rows %d", m.since, len(tt.rows))
+	}
+	if got := tt.cell(widget.TableCellID{Row: 0, Col: 7}); got != "通过" {
+		t.Errorf("row 0 result = %q", got)
+	}
+	if got := tt.cell(widget.TableCellID{Row: 1, Col: 4}); got != "否" {
+		t.Errorf("row 1 off = %q", got)
+	}
+	if tt.problem.Text != "1 / 2 个点位通过。选中一行看原因。" {
+		t.Errorf("summary = %q", tt.problem.Text)
+	}
+	tt.save()
+	if tt.problem.Text != "请填写运维人员" {
+		t.Errorf("save without people: %q", tt.problem.Text)
+	}
+	tt.people.SetText("王工")
+	tt.kind.SetSelectedIndex(1)
+	tt.save()
+	s.Wait()
+	last := m.records[len(m.records)-1]
+	if last.Kind != store.TaskInspection || last.People != "王工" || last.EnterpriseID != 1 {
+		t.Errorf("record = %+v", last)
+	}
+}

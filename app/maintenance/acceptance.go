@@ -113,6 +113,13 @@ func EvaluateAcceptance(points []AcceptancePoint) []PointResult {
 	return out
 }
 
+// Store is r as the store's vocabulary has it, for the screen.
+func (r PointResult) Store() store.AcceptanceResult {
+	return store.AcceptanceResult{PointID: r.Point.ID, Point: r.Point.Name, Facility: r.Facility.Name, Packets: r.Packets,
+		MaxDelay: r.MaxDelay, DelayOK: r.DelayOK, SawOff: r.SawOff, SawOn: r.SawOn, Plausible: r.Plausible,
+		Problems: r.Problems, Pass: r.Pass}
+}
+
 func result(ok bool) store.CheckResult {
 	if ok {
 		return store.CheckOK

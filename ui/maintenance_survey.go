@@ -1,0 +1,636 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"powerwatch/store"
+)
+
+// enterprisePicker is a select of the enterprises by name.
+type enterprisePicker struct {
+	sel  *widget.Select
+	ents []store.Enterprise
+}
+
+func newEnterprisePicker(s *Shell, changed func(store.Enterprise)) *enterprisePicker {
+	p := &enterprisePicker{}
+	p.sel = widget.NewSelect(nil, func(string) {
+		if i := p.sel.SelectedIndex(); i >= 0 && i < len(p.ents) {
+			changed(p.ents[i])
+		}
+	})
+	p.sel.PlaceHolder = s.tr.T("maint.pick")
+	return p
+}
+
+func (p *enterprisePicker) set(ents []store.Enterprise) {
+	cur := p.selected()
+	p.ents = ents
+	names := make([]string, len(ents))
+	for i, e := range ents {
+		names[i] = e.Name
+	}
+	p.sel.SetOptions(names)
+	for i, e := range ents {
+		if e.ID == cur {
+			p.sel.SetSelectedIndex(i)
+		}
+	}
+}
+
+func (p *enterprisePicker) selected() int64 {
+	if i := p.sel.SelectedIndex(); i >= 0 && i < len(p.ents) {
+		return p.ents[i].ID
+	}
+	return 0
+}
+
+// ---- 勘察报告: the site survey and point design of §6.7.1–6.7.2 ----
+
+// surveyTab edits one enterprise's survey, with the point-design warnings
+// recomputed as the design changes.
+type surveyTab struct {
+	ms   *maintenanceScreen
+	box  fyne.CanvasObject
+	pick *enterprisePicker
+	body *fyne.Container // the form, rebuilt for each enterprise
+	form *surveyForm
+	warn *widget.Label
+	note *widget.Label
+	gen  int // of the latest check, so that a slow older check never overwrites a newer one
+}
+
+// surveyForm is one survey as widgets.
+type surveyForm struct {
+	t          *surveyTab
+	ent        int64
+	facilities []store.Facility
+	pairs      [][2]int64 // production–treatment links of the enterprise
+	date       *widget.Entry
+	surveyors  *widget.Entry
+	texts      []*widget.Entry // products, pattern, process, power use, outlets, emergency, notes
+	points     []*pointEditor
+	pointBox   *fyne.Container
+	together   *widget.CheckGroup
+	photos     []string
+	plist      *widget.Label
+}
+
+// pointEditor is one planned point.
+type pointEditor struct {
+	id       int64
+	name     *widget.Entry
+	facs     *widget.CheckGroup
+	breaker  *widget.Entry
+	aux      *widget.Entry
+	supply   *widget.Select
+	afterBus *widget.Check
+	location *widget.Entry
+	box      fyne.CanvasObject
+}
+
+var supplies = []store.Supply{store.SupplySingle, store.SupplyMulti, store.SupplyStandby}
+
+func newSurveyTab(ms *maintenanceScreen) *surveyTab {
+	s := ms.s
+	t := &surveyTab{ms: ms, body: container.NewVBox(), warn: widget.NewLabel(""), note: widget.NewLabel(s.tr.T("maint.survey.pick"))}
+	t.warn.Wrapping = fyne.TextWrapWord
+	t.warn.Importance = widget.WarningImportance
+	t.pick = newEnterprisePicker(s, t.load)
+	save := widget.NewButton(s.tr.T("common.save"), t.save)
+	save.Importance = widget.HighImportance
+	pdf := widget.NewButton(s.tr.T("maint.pdf"), t.print)
+	top := container.NewBorder(nil, t.note, nil, container.NewHBox(save, pdf), t.pick.sel)
+	t.box = container.NewBorder(top, nil, nil, nil, container.NewVScroll(t.body))
+	return t
+}
+
+func (t *surveyTab) setEnterprises(ents []store.Enterprise) { t.pick.set(ents) }
+
+// load reads an enterprise's survey and facilities and builds the form.
+func (t *surveyTab) load(e store.Enterprise) {
+	s := t.ms.s
+	if s.deps.Maintenance == nil || s.deps.Registry == nil {
+		return
+	}
+	type loaded struct {
+		sv    store.Survey
+		facs  []store.Facility
+		links []store.Link
+	}
+	load(s, func(ctx context.Context) (loaded, error) {
+		var l loaded
+		var err error
+		if l.sv, err = s.deps.Maintenance.Survey(ctx, e.ID); err != nil {
+			return l, err
+		}
+		if l.facs, err = s.deps.Registry.FacilitiesByEnterprise(ctx, e.ID); err != nil {
+			return l, err
+		}
+		for _, f := range l.facs {
+			if f.Kind != store.Production {
+				continue
+			}
+			ls, err := s.deps.Registry.LinksByProduction(ctx, f.ID)
+			if err != nil {
+				return l, err
+			}
+			l.links = append(l.links, ls...)
+		}
+		return l, nil
+	}, func(l loaded, err error) {
+		if err != nil {
+			t.note.SetText(s.errorText(s.tr.T("maint.tab.survey"), err))
+			return
+		}
+		t.note.SetText("")
+		t.form = t.newForm(e.ID, l.sv, l.facs, l.links)
+		t.body.Objects = []fyne.CanvasObject{t.form.widget(), t.warn}
+		t.body.Refresh()
+		t.check()
+	})
+}
+
+func (t *surveyTab) newForm(ent int64, sv store.Survey, facs []store.Facility, links []store.Link) *surveyForm {
+	s := t.ms.s
+	f := &surveyForm{t: t, ent: ent, facilities: facs, date: widget.NewEntry(), surveyors: widget.NewEntry(),
+		pointBox: container.NewVBox(), plist: widget.NewLabel(strings.Join(sv.Photos, "\n")), photos: sv.Photos}
+	if !sv.Date.IsZero() {
+		f.date.SetText(sv.Date.In(store.Beijing).Format(time.DateOnly))
+	} else {
+		f.date.SetText(s.deps.Now().In(store.Beijing).Format(time.DateOnly))
+	}
+	f.surveyors.SetText(sv.Surveyors)
+	for _, v := range []string{sv.Products, sv.Pattern, sv.ProcessFlow, sv.PowerUse, sv.Outlets, sv.Emergency, sv.Notes} {
+		e := widget.NewMultiLineEntry()
+		e.SetMinRowsVisible(2)
+		e.SetText(v)
+		f.texts = append(f.texts, e)
+	}
+	name := map[int64]string{}
+	for _, fc := range facs {
+		name[fc.ID] = fc.Name
+	}
+	var opts []string
+	for _, l := range links {
+		f.pairs = append(f.pairs, [2]int64{l.ProductionID, l.TreatmentID})
+		opts = append(opts, name[l.ProductionID]+" → "+name[l.TreatmentID])
+	}
+	f.together = widget.NewCheckGroup(opts, func([]string) { t.check() })
+	var on []string
+	for _, p := range sv.SwitchTogether {
+		for i, q := range f.pairs {
+			if q == p {
+				on = append(on, opts[i])
+			}
+		}
+	}
+	f.together.SetSelected(on)
+	for _, p := range sv.Points {
+		f.addPoint(p)
+	}
+	return f
+}
+
+func (f *surveyForm) facilityNames() []string {
+	out := make([]string, len(f.facilities))
+	for i, fc := range f.facilities {
+		out[i] = fc.Name
+	}
+	return out
+}
+
+// addPoint appends an editor for p to the form.
+func (f *surveyForm) addPoint(p store.PointPlan) {
+	s := f.t.ms.s
+	changed := func() { f.t.check() }
+	pe := &pointEditor{id: p.PointID, name: widget.NewEntry(), breaker: widget.NewEntry(), aux: widget.NewEntry(), location: widget.NewEntry()}
+	pe.name.SetText(p.Name)
+	pe.facs = widget.NewCheckGroup(f.facilityNames(), func([]string) { changed() })
+	pe.facs.Horizontal = true
+	var on []string
+	for _, id := range p.Facilities {
+		for _, fc := range f.facilities {
+			if fc.ID == id {
+				on = append(on, fc.Name)
+			}
+		}
+	}
+	pe.facs.SetSelected(on)
+	if p.BreakerA > 0 {
+		pe.breaker.SetText(strconv.FormatFloat(p.BreakerA, 'f', -1, 64))
+	}
+	if p.SharedAuxKW > 0 {
+		pe.aux.SetText(strconv.FormatFloat(p.SharedAuxKW, 'f', -1, 64))
+	}
+	pe.aux.OnChanged = func(string) { changed() }
+	pe.supply = widget.NewSelect([]string{s.tr.T("maint.supply.single"), s.tr.T("maint.supply.multi"), s.tr.T("maint.supply.standby")}, func(string) { changed() })
+	pe.supply.SetSelectedIndex(0)
+	for i, x := range supplies {
+		if x == p.Supply {
+			pe.supply.SetSelectedIndex(i)
+		}
+	}
+	pe.afterBus = widget.NewCheck(s.tr.T("maint.afterbus"), func(bool) { changed() })
+	pe.afterBus.SetChecked(p.AfterBus)
+	pe.location.SetText(p.Location)
+	var remove *widget.Button
+	remove = widget.NewButton(s.tr.T("maint.point.remove"), func() {
+		for i, x := range f.points {
+			if x == pe {
+				f.points = append(f.points[:i], f.points[i+1:]...)
+			}
+		}
+		f.pointBox.Remove(pe.box)
+		changed()
+	})
+	form := widget.NewForm(
+		widget.NewFormItem(s.tr.T("maint.point.name"), container.NewBorder(nil, nil, nil, remove, pe.name)),
+		widget.NewFormItem(s.tr.T("maint.point.facilities"), pe.facs),
+		widget.NewFormItem(s.tr.T("maint.point.breaker"), pe.breaker),
+		widget.NewFormItem(s.tr.T("maint.point.aux"), pe.aux),
+		widget.NewFormItem(s.tr.T("maint.point.supply"), container.NewHBox(pe.supply, pe.afterBus)),
+		widget.NewFormItem(s.tr.T("maint.point.location"), pe.location))
+	pe.box = widget.NewCard("", "", form)
+	f.points = append(f.points, pe)
+	f.pointBox.Add(pe.box)
+}
+
+func (f *surveyForm) widget() fyne.CanvasObject {
+	s := f.t.ms.s
+	labels := []string{"maint.survey.products", "maint.survey.pattern", "maint.survey.process", "maint.survey.power",
+		"maint.survey.outlets", "maint.survey.emergency", "maint.survey.notes"}
+	form := widget.NewForm(
+		widget.NewFormItem(s.tr.T("maint.date"), f.date),
+		widget.NewFormItem(s.tr.T("maint.survey.people"), f.surveyors))
+	for i, e := range f.texts {
+		form.Append(surveyLabel(s, labels[i]), e)
+	}
+	form.Append(s.tr.T("maint.survey.together"), f.together)
+	addPhoto := widget.NewButton(s.tr.T("maint.photo.add"), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			defer r.Close()
+			data, err := io.ReadAll(r)
+			if err != nil {
+				dialog.ShowError(err, s.win)
+				return
+			}
+			f.addPhoto(r.URI().Name(), data)
+		}, s.win)
+		d.Show()
+	})
+	form.Append(s.tr.T("maint.survey.photos"), container.NewBorder(nil, nil, addPhoto, nil, f.plist))
+	add := widget.NewButton(s.tr.T("maint.point.add"), func() {
+		f.addPoint(store.PointPlan{Supply: store.SupplySingle})
+		f.t.check()
+	})
+	return container.NewVBox(form, widget.NewLabelWithStyle(s.tr.T("maint.survey.design"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		f.pointBox, container.NewHBox(add))
+}
+
+// surveyLabel looks up the label of one free-text field of the survey.
+func surveyLabel(s *Shell, id string) string {
+	switch id {
+	case "maint.survey.products":
+		return s.tr.T("maint.survey.products")
+	case "maint.survey.pattern":
+		return s.tr.T("maint.survey.pattern")
+	case "maint.survey.process":
+		return s.tr.T("maint.survey.process")
+	case "maint.survey.power":
+		return s.tr.T("maint.survey.power")
+	case "maint.survey.outlets":
+		return s.tr.T("maint.survey.outlets")
+	case "maint.survey.emergency":
+		return s.tr.T("maint.survey.emergency")
+	}
+	return s.tr.T("maint.survey.notes")
+}
+
+func (f *surveyForm) addPhoto(name string, data []byte) {
+	s := f.t.ms.s
+	load(s, func(ctx context.Context) (string, error) {
+		return s.deps.Maintenance.SavePhoto(ctx, name, data)
+	}, func(p string, err error) {
+		if err != nil {
+			dialog.ShowError(err, s.win)
+			return
+		}
+		f.photos = append(f.photos, p)
+		f.plist.SetText(strings.Join(f.photos, "\n"))
+	})
+}
+
+// survey reads the form; msg says what is wrong ("" when nothing).
+func (f *surveyForm) survey() (store.Survey, string) {
+	tr := f.t.ms.s.tr
+	sv := store.Survey{EnterpriseID: f.ent, Surveyors: strings.TrimSpace(f.surveyors.Text), Photos: f.photos}
+	var err error
+	if strings.TrimSpace(f.date.Text) != "" {
+		if sv.Date, err = store.ParseLocalTime(f.date.Text); err != nil {
+			return sv, tr.T("maint.bad.date", f.date.Text)
+		}
+	}
+	vals := make([]string, len(f.texts))
+	for i, e := range f.texts {
+		vals[i] = strings.TrimSpace(e.Text)
+	}
+	sv.Products, sv.Pattern, sv.ProcessFlow, sv.PowerUse, sv.Outlets, sv.Emergency, sv.Notes = vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6]
+	on := map[string]bool{}
+	for _, x := range f.together.Selected {
+		on[x] = true
+	}
+	for i, o := range f.together.Options {
+		if on[o] {
+			sv.SwitchTogether = append(sv.SwitchTogether, f.pairs[i])
+		}
+	}
+	for n, pe := range f.points {
+		p := store.PointPlan{PointID: pe.id, Name: strings.TrimSpace(pe.name.Text), Location: strings.TrimSpace(pe.location.Text),
+			AfterBus: pe.afterBus.Checked}
+		if p.Name == "" {
+			p.Name = fmt.Sprintf("P%d", n+1)
+		}
+		if i := pe.supply.SelectedIndex(); i >= 0 && i < len(supplies) {
+			p.Supply = supplies[i]
+		}
+		sel := map[string]bool{}
+		for _, x := range pe.facs.Selected {
+			sel[x] = true
+		}
+		for _, fc := range f.facilities {
+			if sel[fc.Name] {
+				p.Facilities = append(p.Facilities, fc.ID)
+			}
+		}
+		for _, num := range []struct {
+			e   *widget.Entry
+			dst *float64
+		}{{pe.breaker, &p.BreakerA}, {pe.aux, &p.SharedAuxKW}} {
+			txt := strings.TrimSpace(num.e.Text)
+			if txt == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(txt, 64)
+			if err != nil || v < 0 {
+				return sv, tr.T("maint.bad.number", p.Name, txt)
+			}
+			*num.dst = v
+		}
+		sv.Points = append(sv.Points, p)
+	}
+	return sv, ""
+}
+
+// check recomputes the design warnings.
+func (t *surveyTab) check() {
+	s := t.ms.s
+	if t.form == nil {
+		return
+	}
+	sv, msg := t.form.survey()
+	if msg != "" {
+		t.warn.SetText(msg)
+		return
+	}
+	t.gen++
+	gen := t.gen
+	load(s, func(ctx context.Context) ([]string, error) {
+		return s.deps.Maintenance.DesignWarnings(ctx, sv)
+	}, func(ws []string, err error) {
+		if gen != t.gen {
+			return
+		}
+		switch {
+		case err != nil:
+			t.warn.SetText(s.message(err))
+		case len(ws) == 0:
+			t.warn.SetText(s.tr.T("maint.survey.nowarnings"))
+		default:
+			t.warn.SetText(s.tr.T("maint.survey.warnings", len(ws)) + "\n• " + strings.Join(ws, "\n• "))
+		}
+	})
+}
+
+func (t *surveyTab) save() {
+	s := t.ms.s
+	if t.form == nil {
+		return
+	}
+	sv, msg := t.form.survey()
+	if msg != "" {
+		t.note.SetText(msg)
+		return
+	}
+	who := s.operator()
+	load(s, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.deps.Maintenance.SaveSurvey(ctx, who, sv)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			t.note.SetText(s.message(err))
+			return
+		}
+		t.note.SetText(s.tr.T("maint.survey.saved"))
+	})
+}
+
+func (t *surveyTab) print() {
+	s := t.ms.s
+	if t.form == nil {
+		return
+	}
+	sv, msg := t.form.survey()
+	if msg != "" {
+		t.note.SetText(msg)
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		w.Close()
+		path := w.URI().Path()
+		load(s, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, s.deps.Maintenance.PrintSurvey(ctx, path, sv)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				dialog.ShowError(err, s.win)
+			}
+		})
+	}, s.win)
+	d.SetFileName("勘察安装报告.pdf")
+	d.Show()
+}
+
+// ---- 验收/巡检测试: the live checklist of §6.7.4 and the half-yearly inspection ----
+
+type testTab struct {
+	ms      *maintenanceScreen
+	box     fyne.CanvasObject
+	pick    *enterprisePicker
+	kind    *widget.Select
+	since   time.Time
+	sinceL  *widget.Label
+	table   *widget.Table
+	rows    []store.AcceptanceResult
+	problem *widget.Label
+	people  *widget.Entry
+	note    *widget.Label
+}
+
+func newTestTab(ms *maintenanceScreen) *testTab {
+	s := ms.s
+	t := &testTab{ms: ms, sinceL: widget.NewLabel(""), problem: widget.NewLabel(""), people: widget.NewEntry(), note: widget.NewLabel(s.tr.T("maint.test.help"))}
+	t.note.Wrapping = fyne.TextWrapWord
+	t.problem.Wrapping = fyne.TextWrapWord
+	t.pick = newEnterprisePicker(s, func(store.Enterprise) { t.start() })
+	t.kind = widget.NewSelect([]string{s.tr.T("maint.kind.acceptance"), s.tr.T("maint.kind.inspection")}, nil)
+	t.kind.SetSelectedIndex(0)
+	heads := []string{s.tr.T("maint.test.facility"), s.tr.T("maint.test.point"), s.tr.T("maint.test.packets"), s.tr.T("maint.test.delay"),
+		s.tr.T("maint.off"), s.tr.T("maint.on"), s.tr.T("maint.test.plausible"), s.tr.T("maint.result")}
+	t.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.rows), len(heads) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(t.cell(id)) })
+	t.table.ShowHeaderColumn = false
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(heads[id.Col])
+		}
+	}
+	for i, w := range []float32{180, 160, 80, 100, 70, 70, 80, 110} {
+		t.table.SetColumnWidth(i, w)
+	}
+	t.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(t.rows) {
+			t.problem.SetText(strings.Join(t.rows[id.Row].Problems, "\n"))
+		}
+	}
+	restart := widget.NewButton(s.tr.T("maint.test.start"), t.start)
+	refresh := widget.NewButton(s.tr.T("maint.test.refresh"), t.refresh)
+	save := widget.NewButton(s.tr.T("maint.test.save"), t.save)
+	save.Importance = widget.HighImportance
+	t.people.SetPlaceHolder(s.tr.T("maint.people"))
+	top := container.NewVBox(t.note, container.NewBorder(nil, nil, nil, container.NewHBox(t.kind, restart, refresh), t.pick.sel), t.sinceL)
+	bottom := container.NewVBox(t.problem, container.NewBorder(nil, nil, nil, save, t.people))
+	t.box = container.NewBorder(top, bottom, nil, nil, t.table)
+	return t
+}
+
+func (t *testTab) setEnterprises(ents []store.Enterprise) { t.pick.set(ents) }
+
+func yesNo(s *Shell, ok bool) string {
+	if ok {
+		return s.tr.T("maint.test.yes")
+	}
+	return s.tr.T("maint.test.no")
+}
+
+func (t *testTab) cell(id widget.TableCellID) string {
+	if id.Row >= len(t.rows) {
+		return ""
+	}
+	s, r := t.ms.s, t.rows[id.Row]
+	switch id.Col {
+	case 0:
+		return r.Facility
+	case 1:
+		return r.Point
+	case 2:
+		return strconv.Itoa(r.Packets)
+	case 3:
+		return r.MaxDelay.Round(time.Second).String()
+	case 4:
+		return yesNo(s, r.SawOff)
+	case 5:
+		return yesNo(s, r.SawOn)
+	case 6:
+		return yesNo(s, r.Plausible)
+	case 7:
+		if r.Pass {
+			return s.tr.T("maint.test.pass")
+		}
+		return s.tr.T("maint.test.fail")
+	}
+	return ""
+}
+
+// start begins a test now: only what arrives from now on counts.
+func (t *testTab) start() {
+	s := t.ms.s
+	t.since = s.deps.Now()
+	t.sinceL.SetText(s.tr.T("maint.test.since", t.since.In(store.Beijing).Format("2006-01-02 15:04:05")))
+	t.refresh()
+}
+
+// refresh re-evaluates the test over what arrived since it started.
+func (t *testTab) refresh() {
+	s := t.ms.s
+	ent := t.pick.selected()
+	if s.deps.Maintenance == nil || ent == 0 || t.since.IsZero() {
+		return
+	}
+	since := t.since
+	load(s, func(ctx context.Context) ([]store.AcceptanceResult, error) {
+		return s.deps.Maintenance.Acceptance(ctx, ent, since)
+	}, func(rs []store.AcceptanceResult, err error) {
+		if err != nil {
+			t.problem.SetText(s.message(err))
+			return
+		}
+		t.rows = rs
+		t.table.Refresh()
+		pass := 0
+		for _, r := range rs {
+			if r.Pass {
+				pass++
+			}
+		}
+		t.problem.SetText(s.tr.T("maint.test.summary", pass, len(rs)))
+	})
+}
+
+func (t *testTab) kindSelected() store.TaskKind {
+	if t.kind.SelectedIndex() == 1 {
+		return store.TaskInspection
+	}
+	return store.TaskAcceptance
+}
+
+// save stores the test's result as a maintenance record.
+func (t *testTab) save() {
+	s := t.ms.s
+	ent := t.pick.selected()
+	people := strings.TrimSpace(t.people.Text)
+	switch {
+	case s.deps.Maintenance == nil || ent == 0 || t.since.IsZero():
+		return
+	case people == "":
+		t.problem.SetText(s.tr.T("maint.bad.people"))
+		return
+	}
+	who, kind, since := s.operator(), t.kindSelected(), t.since
+	load(s, func(ctx context.Context) (store.MaintenanceRecord, error) {
+		return s.deps.Maintenance.SaveAcceptance(ctx, who, kind, ent, since, people)
+	}, func(r store.MaintenanceRecord, err error) {
+		if err != nil {
+			t.problem.SetText(s.message(err))
+			return
+		}
+		t.problem.SetText(s.tr.T("maint.test.saved", r.ID))
+		t.ms.refresh()
+	})
+}
