@@ -13,14 +13,21 @@ import (
 )
 
 // groupings maps StatsBy to the SQL expression of the group id over
-// agg_* a ⟕ points p ⟕ facilities f ⟕ enterprises e, and the table of names.
-var groupings = map[store.StatsBy]struct{ key, names string }{
-	store.ByPoint:      {"a.point_id", "SELECT id, name FROM points"},
-	store.ByFacility:   {"coalesce(p.facility_id, 0)", "SELECT id, name FROM facilities"},
-	store.ByEnterprise: {"coalesce(f.enterprise_id, 0)", "SELECT id, name FROM enterprises"},
-	store.ByIndustry:   {"coalesce(e.industry_id, 0)", "SELECT id, name FROM industries"},
-	store.ByRegion:     {"coalesce(e.region_id, 0)", "SELECT id, name FROM regions"},
+// agg_* a ⟕ points p ⟕ facilities f ⟕ enterprises e, the joins it needs, and
+// the query of the groups' names.
+var groupings = map[store.StatsBy]struct{ key, joins, names string }{
+	store.ByPoint:      {"a.point_id", "", "SELECT id, name FROM points"},
+	store.ByFacility:   {"coalesce(p.facility_id, 0)", joinP, "SELECT id, name FROM facilities"},
+	store.ByEnterprise: {"coalesce(f.enterprise_id, 0)", joinP + joinF, "SELECT id, name FROM enterprises"},
+	store.ByIndustry:   {"coalesce(e.industry_id, 0)", joinP + joinF + joinE, "SELECT id, name FROM industries"},
+	store.ByRegion:     {"coalesce(e.region_id, 0)", joinP + joinF + joinE, "SELECT id, name FROM regions"},
 }
+
+const (
+	joinP = " LEFT JOIN points p ON p.id = a.point_id"
+	joinF = " LEFT JOIN facilities f ON f.id = p.facility_id"
+	joinE = " LEFT JOIN enterprises e ON e.id = f.enterprise_id"
+)
 
 // Consumption returns energy per group and period over [q.From, q.To), each
 // row with the same period a year earlier (同比) and the period before (环比).
@@ -45,7 +52,7 @@ func (db *DB) Consumption(ctx context.Context, q store.StatsQuery) ([]store.Stat
 	}
 	var rows []store.StatsRow
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		cells, err := consumptionCells(ctx, tx, g.key, table, q.Period, lo, to)
+		cells, err := consumptionCells(ctx, tx, g.key, g.joins, table, q.Period, lo, to)
 		if err != nil {
 			return err
 		}
@@ -72,11 +79,11 @@ type cell struct {
 	points         int
 }
 
-func consumptionCells(ctx context.Context, q querier, key, table string, period store.Period, from, to time.Time) (map[cellKey]*cell, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+key+`, a.start, sum(a.energy), sum(a.run_min), count(DISTINCT a.point_id)
-		FROM `+table+` a LEFT JOIN points p ON p.id = a.point_id LEFT JOIN facilities f ON f.id = p.facility_id
-		LEFT JOIN enterprises e ON e.id = f.enterprise_id
-		WHERE a.start >= ? AND a.start < ? GROUP BY 1, 2`, from.UnixMilli(), to.UnixMilli())
+// consumptionCells sums the aggregate rows per group and period. A point has
+// one row per period start, so count(*) counts the group's points.
+func consumptionCells(ctx context.Context, q querier, key, joins, table string, period store.Period, from, to time.Time) (map[cellKey]*cell, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+key+`, a.start, sum(a.energy), sum(a.run_min), count(*)
+		FROM `+table+` a`+joins+` WHERE a.start >= ? AND a.start < ? GROUP BY 1, 2`, from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return nil, err
 	}
