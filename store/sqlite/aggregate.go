@@ -39,12 +39,7 @@ func loadPointCfg(ctx context.Context, q querier, point int64) (pointCfg, error)
 	if err != nil {
 		return cfg, fmt.Errorf("point %d: %w", point, err)
 	}
-	switch {
-	case minS > 0:
-		cfg.interval = minS * 1000
-	case rtdS >= 60:
-		cfg.interval = rtdS * 1000
-	}
+	cfg.interval = slotInterval(minS, rtdS)
 	rows, err := q.QueryContext(ctx, `SELECT basis, stop, run, effective_from FROM thresholds WHERE facility_id = ?`, facility)
 	if err != nil {
 		return cfg, fmt.Errorf("thresholds of facility %d: %w", facility, err)
@@ -60,6 +55,18 @@ func loadPointCfg(ctx context.Context, q querier, point int64) (pointCfg, error)
 		cfg.thresholds = append(cfg.thresholds, t)
 	}
 	return cfg, rows.Err()
+}
+
+// slotInterval is a terminal's slot length in ms from its configured
+// minute-data and real-time intervals in seconds (see loadPointCfg).
+func slotInterval(minS, rtdS int64) int64 {
+	switch {
+	case minS > 0:
+		return minS * 1000
+	case rtdS >= 60:
+		return rtdS * 1000
+	}
+	return defaultInterval
 }
 
 // running reports whether s counts as running: at or above the running

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"powerwatch/store"
@@ -24,8 +25,18 @@ func (db *DB) TransmissionRate(ctx context.Context, pointID int64, from, to time
 		if err != nil {
 			return err
 		}
+		received, err := receivedByDay(ctx, tx, pointID, from, to)
+		if err != nil {
+			return err
+		}
+		var filed []filing
+		if excludeFilings {
+			if filed, err = filingsIn(ctx, tx, from, to); err != nil {
+				return err
+			}
+		}
 		for _, rp := range points {
-			d, err := db.pointRates(ctx, tx, rp, from, to, excludeFilings)
+			d, err := db.pointRates(ctx, tx, rp, received[rp.id], windowsOf(filed, rp), from, to)
 			if err != nil {
 				return fmt.Errorf("point %d: %w", rp.id, err)
 			}
@@ -38,6 +49,85 @@ func (db *DB) TransmissionRate(ctx context.Context, pointID int64, from, to time
 		return nil, nil, fmt.Errorf("transmission rate %s – %s: %w", from.Format(time.DateOnly), to.Format(time.DateOnly), classify(err))
 	}
 	return days, months, nil
+}
+
+// receivedByDay returns the distinct slots received per point and day start.
+func receivedByDay(ctx context.Context, q querier, point int64, from, to time.Time) (map[int64]map[int64]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT point_id, start, received FROM agg_day WHERE start >= ? AND start < ? AND (? = 0 OR point_id = ?)`,
+		from.UnixMilli(), to.UnixMilli(), point, point)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]map[int64]int{}
+	for rows.Next() {
+		var p, start int64
+		var n int
+		if err := rows.Scan(&p, &start, &n); err != nil {
+			return nil, err
+		}
+		if out[p] == nil {
+			out[p] = map[int64]int{}
+		}
+		out[p][start] = n
+	}
+	return out, rows.Err()
+}
+
+// filing is a 报备 window with the facilities it names (none: all of the enterprise's).
+type filing struct {
+	enterprise, start, end int64
+	facilities             map[int64]bool
+}
+
+func filingsIn(ctx context.Context, q querier, from, to time.Time) ([]filing, error) {
+	rows, err := q.QueryContext(ctx, `SELECT fl.enterprise_id, fl.start_at, fl.end_at, coalesce(ff.facility_id, 0)
+		FROM filings fl LEFT JOIN filing_facilities ff ON ff.filing_id = fl.id
+		WHERE fl.end_at > ? AND fl.start_at < ? ORDER BY fl.id`, from.UnixMilli(), to.UnixMilli())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []filing
+	var last filing
+	for rows.Next() {
+		var f filing
+		var fac int64
+		if err := rows.Scan(&f.enterprise, &f.start, &f.end, &fac); err != nil {
+			return nil, err
+		}
+		if n := len(out); n > 0 && f.enterprise == last.enterprise && f.start == last.start && f.end == last.end && fac != 0 {
+			out[n-1].facilities[fac] = true
+			continue
+		}
+		f.facilities = map[int64]bool{}
+		if fac != 0 {
+			f.facilities[fac] = true
+		}
+		out, last = append(out, f), f
+	}
+	return out, rows.Err()
+}
+
+// windowsOf returns the filed windows covering rp's facility, sorted and
+// merged so that overlapping filings are not subtracted twice.
+func windowsOf(filed []filing, rp ratePoint) [][2]int64 {
+	var ws [][2]int64
+	for _, f := range filed {
+		if f.enterprise == rp.enterprise && (len(f.facilities) == 0 || f.facilities[rp.facility]) {
+			ws = append(ws, [2]int64{f.start, f.end})
+		}
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i][0] < ws[j][0] })
+	var out [][2]int64
+	for _, w := range ws {
+		if n := len(out); n > 0 && w[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], w[1])
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // PointsBelow returns the points whose transmission rate in the Beijing month
@@ -61,10 +151,11 @@ func (db *DB) PointsBelow(ctx context.Context, month time.Time, limit float64) (
 type ratePoint struct {
 	id, facility, enterprise int64
 	installed                int64
+	interval                 int64 // ms
 }
 
 func ratePoints(ctx context.Context, q querier, point int64) ([]ratePoint, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.facility_id, f.enterprise_id, t.installed_at
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.facility_id, f.enterprise_id, t.installed_at, t.min_interval_s, t.rtd_interval_s
 		FROM points p JOIN facilities f ON f.id = p.facility_id JOIN terminals t ON t.id = p.terminal_id
 		WHERE ? = 0 OR p.id = ? ORDER BY p.id`, point, point)
 	if err != nil {
@@ -74,9 +165,11 @@ func ratePoints(ctx context.Context, q querier, point int64) ([]ratePoint, error
 	var out []ratePoint
 	for rows.Next() {
 		var r ratePoint
-		if err := rows.Scan(&r.id, &r.facility, &r.enterprise, &r.installed); err != nil {
+		var minS, rtdS int64
+		if err := rows.Scan(&r.id, &r.facility, &r.enterprise, &r.installed, &minS, &rtdS); err != nil {
 			return nil, err
 		}
+		r.interval = slotInterval(minS, rtdS)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -97,46 +190,20 @@ func slotsIn(a, b, iv int64) int {
 	return int(ceil(b) - ceil(a))
 }
 
-func (db *DB) pointRates(ctx context.Context, q querier, rp ratePoint, from, to time.Time, excludeFilings bool) ([]store.Rate, error) {
-	cfg, err := loadPointCfg(ctx, q, rp.id)
-	if err != nil {
-		return nil, err
-	}
-	received := map[int64]int{}
-	rows, err := q.QueryContext(ctx, `SELECT start, received FROM agg_day WHERE point_id = ? AND start >= ? AND start < ?`,
-		rp.id, from.UnixMilli(), to.UnixMilli())
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var start int64
-		var n int
-		if err := rows.Scan(&start, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		received[start] = n
-	}
-	rows.Close()
-	var windows [][2]int64
-	if excludeFilings {
-		if windows, err = filedWindows(ctx, q, rp, from, to); err != nil {
-			return nil, err
-		}
-	}
+func (db *DB) pointRates(ctx context.Context, q querier, rp ratePoint, received map[int64]int, windows [][2]int64, from, to time.Time) ([]store.Rate, error) {
 	lo, now := max(from.UnixMilli(), rp.installed), db.Now().UnixMilli()
 	var out []store.Rate
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
 		a, b := max(d.UnixMilli(), lo), min(d.AddDate(0, 0, 1).UnixMilli(), now)
-		r := store.Rate{PointID: rp.id, Start: d, Period: store.Day, Expected: slotsIn(a, b, cfg.interval),
+		r := store.Rate{PointID: rp.id, Start: d, Period: store.Day, Expected: slotsIn(a, b, rp.interval),
 			Received: received[d.UnixMilli()]}
 		for _, w := range windows {
 			wa, wb := max(a, w[0]), min(b, w[1])
 			if wb <= wa {
 				continue
 			}
-			r.Expected -= slotsIn(wa, wb, cfg.interval)
-			got, err := distinctSlots(ctx, q, rp.id, wa, wb, cfg.interval)
+			r.Expected -= slotsIn(wa, wb, rp.interval)
+			got, err := distinctSlots(ctx, q, rp.id, wa, wb, rp.interval)
 			if err != nil {
 				return nil, err
 			}
@@ -154,32 +221,6 @@ func finishRate(r store.Rate) store.Rate {
 		r.Rate = math.Min(1, float64(r.Received)/float64(r.Expected))
 	}
 	return r
-}
-
-// filedWindows returns the 报备 windows covering the point's facility,
-// merged so that overlapping filings are not subtracted twice.
-func filedWindows(ctx context.Context, q querier, rp ratePoint, from, to time.Time) ([][2]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT start_at, end_at FROM filings fl WHERE enterprise_id = ? AND end_at > ? AND start_at < ?
-		AND (NOT EXISTS (SELECT 1 FROM filing_facilities ff WHERE ff.filing_id = fl.id)
-			OR EXISTS (SELECT 1 FROM filing_facilities ff WHERE ff.filing_id = fl.id AND ff.facility_id = ?))
-		ORDER BY start_at`, rp.enterprise, from.UnixMilli(), to.UnixMilli(), rp.facility)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][2]int64
-	for rows.Next() {
-		var w [2]int64
-		if err := rows.Scan(&w[0], &w[1]); err != nil {
-			return nil, err
-		}
-		if n := len(out); n > 0 && w[0] <= out[n-1][1] {
-			out[n-1][1] = max(out[n-1][1], w[1])
-			continue
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
 }
 
 func distinctSlots(ctx context.Context, q querier, point, a, b, iv int64) (int, error) {

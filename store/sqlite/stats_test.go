@@ -136,12 +136,30 @@ func TestTransmissionRate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	days, _, err = f.db.TransmissionRate(ctx, f.points[0], day0, day0.AddDate(0, 0, 1), true)
+	// A filing for another facility of the enterprise on day 1 does not count.
+	other, err := f.db.SQL().ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind) VALUES (?, '其他', 'production')`, f.ent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherID, _ := other.LastInsertId()
+	r, err := f.db.SQL().ExecContext(ctx, `INSERT INTO filings(enterprise_id, kind, start_at, end_at) VALUES (?, 'renovation', ?, ?)`,
+		f.ent, day0.AddDate(0, 0, 1).UnixMilli(), day0.AddDate(0, 0, 2).UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	filingID, _ := r.LastInsertId()
+	if _, err := f.db.SQL().ExecContext(ctx, `INSERT INTO filing_facilities(filing_id, facility_id) VALUES (?, ?)`, filingID, otherID); err != nil {
+		t.Fatal(err)
+	}
+	days, _, err = f.db.TransmissionRate(ctx, f.points[0], day0, day0.AddDate(0, 0, 2), true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if days[0].Received != 228 || days[0].Expected != 228 || days[0].Rate != 1 {
 		t.Fatalf("day 0 with the filing excluded = %+v, want 228/228", days[0])
+	}
+	if days[1].Expected != 288 || days[1].Received != 288 {
+		t.Fatalf("day 1 with another facility's filing = %+v, want 288/288", days[1])
 	}
 	below, err := f.db.PointsBelow(ctx, day0, 0.9)
 	if err != nil {
