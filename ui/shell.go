@@ -92,7 +92,36 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 	s.tr = &translator{lang: Lang(a.Preferences().StringWithFallback(prefLang, string(Chinese))), msgs: msgs}
 	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
 	s.build()
+	go s.autoRefresh(autoRefreshEvery)
 	return s, nil
+}
+
+// autoRefreshEvery is how often the dashboard and the terminal list reload while shown.
+const autoRefreshEvery = 30 * time.Second
+
+// autoRefresh reloads the overview views while they are shown, so counts and
+// the status bar follow the data without the officer clicking. Pages and
+// dialogs are left alone: reloading them would lose what is being typed.
+func (s *Shell) autoRefresh(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			fyne.Do(func() {
+				switch s.Current() {
+				case ViewDashboard:
+					s.dash.refresh()
+				case ViewTerminals:
+					if s.terms.showingList() {
+						s.terms.refresh()
+					}
+				}
+			})
+		}
+	}
 }
 
 // Content is the window content; the shell replaces it when the language changes.
