@@ -52,7 +52,8 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 		}
 		b.Samples = append(b.Samples, samples...)
 		for _, t := range in.uplink {
-			b.Outbox = append(b.Outbox, store.OutboxItem{Target: t, Kind: "hj212", Key: p.MN, Payload: frame, CreatedAt: u.ReceivedAt})
+			b.Outbox = append(b.Outbox, store.OutboxItem{Target: t, Kind: "hj212", Key: p.MN, Payload: frame, CreatedAt: u.ReceivedAt,
+				Packet: len(b.Packets)}) // a re-send of a stored packet is not relayed again
 		}
 	}
 	res, err := in.db.Ingest(ctx, b)

@@ -79,7 +79,23 @@ func TestServiceRelaysDistrict(t *testing.T) {
 			t.Errorf("%s: city got %q, want %q (byte-identical, in order)", mn, perMN[mn], want)
 		}
 	}
+	// The terminal re-sends slot 0 (its 9014 was lost): stored once, relayed once.
+	c.write(svcFrame(svcMN(0), svcQN(0, 99), svcT0, 50))
+	for {
+		p, err := c.read(10 * time.Second)
+		if err != nil {
+			t.Fatalf("waiting for the 9014 of the re-send: %v", err)
+		}
+		if p.QN == svcQN(0, 99) {
+			break
+		}
+	}
 	waitUntil(t, "an empty outbox", func() bool { n, _, _ := m.DB.PendingCount(t.Context(), ln.Addr().String()); return n == 0 })
+	mu.Lock()
+	if len(got) != 15 {
+		t.Errorf("city got %d frames, want 15: a terminal's re-send of a stored packet is not relayed", len(got))
+	}
+	mu.Unlock()
 	waitUntil(t, "a shared-data document", func() bool {
 		st, _ := m.UplinkStatus(t.Context())
 		return len(st) == 2 && st[1].Pending == 0 && !st[1].LastOK.IsZero()

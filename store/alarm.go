@@ -160,6 +160,10 @@ type OutboxItem struct {
 	SentAt    time.Time // zero until delivered
 	Attempts  int
 	LastError string
+	// Packet, in a Batch, is the 1-based index in Batch.Packets of the packet
+	// this item relays: the item is queued only when that packet is new, so
+	// a terminal's re-send of a stored packet is not relayed again. 0: always queued.
+	Packet int
 }
 
 // AlarmEvidence is what a reviewer looks at for one alarm: the alarm with its

@@ -58,13 +58,24 @@ func (db *DB) Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, e
 		if err := w.aggregate(fresh); err != nil {
 			return fmt.Errorf("update aggregates: %w", err)
 		}
-		res.OutboxIDs, err = enqueue(ctx, tx, b.Outbox, db.Now())
+		res.OutboxIDs, err = enqueue(ctx, tx, newPacketsOnly(b.Outbox, res.Duplicate), db.Now())
 		return err
 	})
 	if err != nil {
 		return store.IngestResult{}, fmt.Errorf("ingest %d packets, %d samples: %w", len(b.Packets), len(b.Samples), err)
 	}
 	return res, nil
+}
+
+// newPacketsOnly leaves out the outbox items of packets that were duplicates.
+func newPacketsOnly(items []store.OutboxItem, dup []bool) []store.OutboxItem {
+	out := items[:0:0]
+	for _, it := range items {
+		if it.Packet == 0 || !dup[it.Packet-1] {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func validateBatch(b *store.Batch) error {
@@ -81,6 +92,9 @@ func validateBatch(b *store.Batch) error {
 	for i, o := range b.Outbox {
 		if o.Target == "" || o.Kind == "" {
 			return fmt.Errorf("ingest outbox item %d: %w: target and kind are required", i, store.ErrInvalid)
+		}
+		if o.Packet < 0 || o.Packet > len(b.Packets) {
+			return fmt.Errorf("ingest outbox item %d: %w: packet %d of %d", i, store.ErrInvalid, o.Packet, len(b.Packets))
 		}
 	}
 	return nil

@@ -2,7 +2,9 @@ package sqlite_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
+	"time"
 
 	"powerwatch/store"
 )
@@ -113,5 +115,30 @@ func TestPendingOutboxAfter(t *testing.T) {
 	n, oldest, err := db.PendingCount(ctx, "a:1")
 	if err != nil || n != 2 || oldest.IsZero() {
 		t.Fatalf("PendingCount = %d, %v, %v; want 2", n, oldest, err)
+	}
+}
+
+// TestIngestRelaysNewPacketsOnly ensures an outbox item tied to a packet is
+// queued only when the packet is new: a terminal's re-send of a stored
+// packet is not relayed to the city again.
+func TestIngestRelaysNewPacketsOnly(t *testing.T) {
+	f := mustReadings(t, 1)
+	at := day0.Add(8 * time.Hour)
+	item := func(i int) store.OutboxItem {
+		return store.OutboxItem{Target: "city:9212", Kind: "hj212", Key: f.mn, Payload: []byte("x"), Packet: i}
+	}
+	mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{f.packet(at, "d20401-Rtd=1")}, Outbox: []store.OutboxItem{item(1)}})
+	res := mustIngest(t, f.db, &store.Batch{
+		Packets: []store.RawPacket{f.packet(at, "d20401-Rtd=1"), f.packet(at.Add(5*time.Minute), "d20401-Rtd=2")},
+		Outbox:  []store.OutboxItem{item(1), item(2)},
+	})
+	if len(res.OutboxIDs) != 1 {
+		t.Errorf("outbox rows of the second batch = %v, want 1 (the re-sent packet is not relayed)", res.OutboxIDs)
+	}
+	if n, _, _ := f.db.PendingCount(t.Context(), "city:9212"); n != 2 {
+		t.Errorf("pending = %d, want 2", n)
+	}
+	if _, err := f.db.Ingest(t.Context(), &store.Batch{Outbox: []store.OutboxItem{item(1)}}); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("outbox item naming a packet not in the batch: %v, want ErrInvalid", err)
 	}
 }
