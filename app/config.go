@@ -53,6 +53,7 @@ type LimitsConfig struct {
 // TimingConfig is listener.Timing in the file.
 type TimingConfig struct {
 	MaxBatch        int      `json:"max_batch"`
+	BatchDelay      Duration `json:"batch_delay"`
 	DefaultInterval Duration `json:"default_interval"`
 	OfflineGrace    Duration `json:"offline_grace"`
 	DriftLimit      Duration `json:"drift_limit"`
@@ -195,7 +196,7 @@ func (c Config) ListenerLimits() listener.Limits {
 func (c Config) ListenerTiming() listener.Timing {
 	t := c.Timing
 	return listener.Timing{
-		MaxBatch: t.MaxBatch, DefaultInterval: time.Duration(t.DefaultInterval), OfflineGrace: time.Duration(t.OfflineGrace),
+		MaxBatch: t.MaxBatch, BatchDelay: time.Duration(t.BatchDelay), DefaultInterval: time.Duration(t.DefaultInterval), OfflineGrace: time.Duration(t.OfflineGrace),
 		DriftLimit: time.Duration(t.DriftLimit), CommandTimeout: time.Duration(t.CommandTimeout),
 		CommandRetries: t.CommandRetries, ExecTimeout: time.Duration(t.ExecTimeout), GapDelay: time.Duration(t.GapDelay),
 		RegistryTTL: time.Duration(t.RegistryTTL),

@@ -30,6 +30,7 @@ func (s *Server) commitLoop(ctx context.Context) {
 				break fill
 			}
 		}
+		batch = s.linger(batch)
 		s.commit(ctx, batch)
 		clear(batch) // drop references for the garbage collector
 	}
@@ -61,4 +62,30 @@ func (s *Server) commit(ctx context.Context, batch []*Upload) {
 		err = fmt.Errorf("record %d uploads: %w", len(batch), err)
 		s.log.Error("batch not stored; terminals will re-send", "err", err)
 	}
+}
+
+// smallBatch is the size under which the committer lingers for more uploads.
+const smallBatch = 64
+
+// linger waits up to Timing.BatchDelay for more uploads when the batch is
+// small: under light load a transaction's fixed cost then serves several
+// uploads, at the price of that much added acknowledgement latency.
+func (s *Server) linger(batch []*Upload) []*Upload {
+	if s.tim.BatchDelay <= 0 || len(batch) >= smallBatch {
+		return batch
+	}
+	t := time.NewTimer(s.tim.BatchDelay)
+	defer t.Stop()
+	for len(batch) < s.tim.MaxBatch {
+		select {
+		case u, ok := <-s.uploads:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, u)
+		case <-t.C:
+			return batch
+		}
+	}
+	return batch
 }

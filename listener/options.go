@@ -46,6 +46,9 @@ type Timing struct {
 	// Under a backlog (a backfill storm) larger batches share the per-point
 	// aggregate work of the store among more packets.
 	MaxBatch int
+	// BatchDelay is how long the committer waits for more uploads when fewer
+	// than 64 are waiting; 0 means 10 ms, negative means not at all.
+	BatchDelay time.Duration
 	// DefaultInterval is a terminal's upload interval when it is neither
 	// configured nor observed yet; 0 means 5 minutes (the Beijing guideline).
 	DefaultInterval time.Duration
@@ -111,6 +114,7 @@ func (l Limits) withDefaults() Limits {
 // withDefaults returns t with every zero field set to its default.
 func (t Timing) withDefaults() Timing {
 	t.MaxBatch = orInt(t.MaxBatch, 10000)
+	t.BatchDelay = orDur(t.BatchDelay, 10*time.Millisecond)
 	t.DefaultInterval = orDur(t.DefaultInterval, 5*time.Minute)
 	t.OfflineGrace = orDur(t.OfflineGrace, 2*time.Minute)
 	t.DriftLimit = orDur(t.DriftLimit, 60*time.Second)
