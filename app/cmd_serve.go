@@ -33,6 +33,7 @@ func runServe(e *env, args []string) error {
 	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
 		return err
 	}
+	m.ConfigPath = d.config
 	up.apply(&m.Config.Uplink)
 	if err := m.Config.Validate(); err != nil {
 		return usagef("%v", err)

@@ -21,9 +21,10 @@ import (
 // is a type, not code in main, so the end-to-end tests run the same wiring as
 // `serve` and the desktop app.
 type Main struct {
-	Config Config
-	FS     afero.Fs
-	Logger *slog.Logger
+	Config     Config
+	ConfigPath string // the file Config came from; "": powerwatch.json next to the database
+	FS         afero.Fs
+	Logger     *slog.Logger
 
 	DB       *sqlite.DB
 	Listener *listener.Server

@@ -16,6 +16,7 @@ import (
 	"powerwatch/app/uplink"
 	"powerwatch/listener"
 	"powerwatch/store"
+	"powerwatch/ui"
 )
 
 // TestServiceRelaysDistrict runs Main with an HJ 212 upstream and a shared
@@ -161,5 +162,43 @@ func TestUplinkConfig(t *testing.T) {
 	f.apply(&c.Uplink)
 	if got := c.Uplink.targets(); !slices.Equal(got, []string{"x:1", "y:2"}) || len(c.Uplink.HTTP) != 1 {
 		t.Errorf("after --uplink-hj212 x:1 y:2: targets %v, http %v; want the flags' upstreams, the file's URL", got, c.Uplink.HTTP)
+	}
+}
+
+// TestSetUplinkSettings ensures upstreams edited in 设置 are written into
+// the config file, keeping its other keys and the options of upstreams that
+// stay, and that a bad address is refused without touching the file.
+func TestSetUplinkSettings(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	afero.WriteFile(fs, "/data/powerwatch.json", []byte(`{"listen": "0.0.0.0:9300",
+		"uplink": {"hj212": [{"addr": "b:1", "password": "pw"}], "district": "朝阳区"}}`), 0o644)
+	c, err := LoadConfig(fs, "/data/powerwatch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.DB = "/data/powerwatch.db"
+	m := &Main{Config: c, FS: fs}
+	if got := m.UplinkSettings(); len(got.HJ212) != 1 || got.HJ212[0] != "b:1" {
+		t.Fatalf("UplinkSettings = %+v", got)
+	}
+	err = m.SetUplinkSettings(t.Context(), ui.UplinkSettings{HJ212: []string{"b:1", "c:2"}, HTTP: []string{"https://city.example/x"}, Folder: "/share"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadConfig(fs, "/data/powerwatch.json")
+	if err != nil {
+		t.Fatalf("config written by 设置 does not load: %v", err)
+	}
+	u := back.Uplink
+	if back.Listen != "0.0.0.0:9300" || u.District != "朝阳区" || len(u.HJ212) != 2 || u.HJ212[0].Password != "pw" ||
+		u.HJ212[1].Addr != "c:2" || u.HTTP[0] != "https://city.example/x" || u.Folder != "/share" {
+		t.Errorf("config after saving = listen %s, uplink %+v", back.Listen, u)
+	}
+	before, _ := afero.ReadFile(fs, "/data/powerwatch.json")
+	if err := m.SetUplinkSettings(t.Context(), ui.UplinkSettings{HJ212: []string{"no-port"}}); err == nil {
+		t.Error("SetUplinkSettings accepted an address without a port")
+	}
+	if after, _ := afero.ReadFile(fs, "/data/powerwatch.json"); string(after) != string(before) {
+		t.Error("a refused setting changed the file")
 	}
 }

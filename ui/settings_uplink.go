@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/store"
@@ -15,6 +16,23 @@ import (
 // upstream (HJ 212 relays, then shared-data targets). app's Main is one.
 type UplinkStatus interface {
 	UplinkStatus(ctx context.Context) ([]store.UpstreamStatus, error)
+}
+
+// UplinkSettings are the upstreams as 设置 edits them: HJ 212 addresses
+// (host:port), URLs for the shared-data JSON, and a shared folder.
+type UplinkSettings struct {
+	HJ212  []string
+	HTTP   []string
+	Folder string
+}
+
+// UplinkConfigurer edits the upstreams. When Deps.Uplink also implements it,
+// 设置 offers an edit dialog. SetUplinkSettings saves to the config file and
+// returns an error saying what is wrong with a value; the change applies at
+// the service's next start.
+type UplinkConfigurer interface {
+	UplinkSettings() UplinkSettings
+	SetUplinkSettings(ctx context.Context, s UplinkSettings) error
 }
 
 // uplinkPanel is the 设置 view's part about the city platform: per upstream,
@@ -30,9 +48,58 @@ type uplinkPanel struct {
 func newUplinkPanel(s *Shell) *uplinkPanel {
 	p := &uplinkPanel{s: s, list: container.NewVBox()}
 	title := widget.NewLabelWithStyle(s.tr.T("uplink.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	reload := widget.NewButton(s.tr.T("uplink.refresh"), p.refresh)
-	p.box = container.NewVBox(container.NewBorder(nil, nil, nil, reload, title), p.list)
+	buttons := container.NewHBox(widget.NewButton(s.tr.T("uplink.refresh"), p.refresh))
+	if cfg, ok := s.deps.Uplink.(UplinkConfigurer); ok {
+		buttons.Add(widget.NewButton(s.tr.T("uplink.edit"), func() { p.onEdit(cfg) }))
+	}
+	p.box = container.NewVBox(container.NewBorder(nil, nil, nil, buttons, title), p.list)
 	return p
+}
+
+// onEdit shows the upstreams in a form, one address or URL a line, and saves them.
+func (p *uplinkPanel) onEdit(cfg UplinkConfigurer) {
+	tr := p.s.tr
+	cur := cfg.UplinkSettings()
+	hj := widget.NewMultiLineEntry()
+	hj.SetText(strings.Join(cur.HJ212, "\n"))
+	hj.SetPlaceHolder("city.example.gov.cn:9212")
+	urls := widget.NewMultiLineEntry()
+	urls.SetText(strings.Join(cur.HTTP, "\n"))
+	urls.SetPlaceHolder("https://city.example.gov.cn/api/shared")
+	folder := widget.NewEntry()
+	folder.SetText(cur.Folder)
+	items := []*widget.FormItem{
+		widget.NewFormItem(tr.T("uplink.edit.hj212"), hj),
+		widget.NewFormItem(tr.T("uplink.edit.http"), urls),
+		widget.NewFormItem(tr.T("uplink.edit.folder"), folder),
+	}
+	d := dialog.NewForm(tr.T("uplink.edit"), tr.T("uplink.edit.save"), tr.T("common.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		next := UplinkSettings{HJ212: lines(hj.Text), HTTP: lines(urls.Text), Folder: strings.TrimSpace(folder.Text)}
+		load(p.s, func(ctx context.Context) (struct{}, error) { return struct{}{}, cfg.SetUplinkSettings(ctx, next) },
+			func(_ struct{}, err error) {
+				if err != nil {
+					dialog.ShowInformation(tr.T("uplink.edit"), tr.T("uplink.edit.invalid", err.Error()), p.s.win)
+					return
+				}
+				dialog.ShowInformation(tr.T("uplink.edit"), tr.T("uplink.edit.saved"), p.s.win)
+			})
+	}, p.s.win)
+	d.Resize(fyne.NewSize(560, 420))
+	d.Show()
+}
+
+// lines splits text into its non-empty trimmed lines.
+func lines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func (p *uplinkPanel) content() fyne.CanvasObject { return p.box }

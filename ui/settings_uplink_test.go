@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"powerwatch/store"
 )
 
@@ -13,7 +17,9 @@ type fakeUplink struct {
 	statusFn func(ctx context.Context) ([]store.UpstreamStatus, error)
 }
 
-func (f fakeUplink) UplinkStatus(ctx context.Context) ([]store.UpstreamStatus, error) { return f.statusFn(ctx) }
+func (f fakeUplink) UplinkStatus(ctx context.Context) ([]store.UpstreamStatus, error) {
+	return f.statusFn(ctx)
+}
 
 // TestSettingsUplink ensures 设置 shows each upstream's state, queue, oldest
 // undelivered item, last success and last error, warns about a queue over
@@ -48,5 +54,56 @@ func TestSettingsUplink(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// fakeUplinkConfig is an UplinkStatus that can also be edited.
+type fakeUplinkConfig struct {
+	fakeUplink
+	cur   UplinkSettings
+	saved chan UplinkSettings
+	err   error
+}
+
+func (f *fakeUplinkConfig) UplinkSettings() UplinkSettings { return f.cur }
+
+func (f *fakeUplinkConfig) SetUplinkSettings(_ context.Context, s UplinkSettings) error {
+	f.saved <- s
+	return f.err
+}
+
+// TestSettingsUplinkEdit ensures the edit dialog shows the current
+// upstreams, one a line, and saves what was typed, blank lines dropped.
+func TestSettingsUplinkEdit(t *testing.T) {
+	f := &fakeUplinkConfig{
+		fakeUplink: fakeUplink{func(context.Context) ([]store.UpstreamStatus, error) { return nil, nil }},
+		cur:        UplinkSettings{HJ212: []string{"a:1"}, Folder: "/x"},
+		saved:      make(chan UplinkSettings, 1),
+	}
+	s, w := mustShell(t, Deps{Uplink: f})
+	s.Show(ViewSettings)
+	s.Wait()
+	test.Tap(button(t, s.screens[ViewSettings].content(), "设置上传目标"))
+	dlg := topDialog(t, w)
+	var entries []*widget.Entry
+	walk(dlg, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	})
+	if len(entries) != 3 || entries[0].Text != "a:1" || entries[2].Text != "/x" {
+		t.Fatalf("dialog entries = %d, first %q; want 3 with the current upstreams", len(entries), entries[0].Text)
+	}
+	entries[0].SetText("a:1\n\n  city.example:9212 \n")
+	entries[1].SetText("https://city.example/api")
+	test.Tap(button(t, dlg, "保存"))
+	got := <-f.saved
+	s.Wait()
+	want := UplinkSettings{HJ212: []string{"a:1", "city.example:9212"}, HTTP: []string{"https://city.example/api"}, Folder: "/x"}
+	if strings.Join(got.HJ212, ",") != strings.Join(want.HJ212, ",") || strings.Join(got.HTTP, ",") != want.HTTP[0] || got.Folder != want.Folder {
+		t.Errorf("saved %+v, want %+v", got, want)
+	}
+	if !strings.Contains(texts(topDialog(t, w)), "重启服务后生效") {
+		t.Errorf("after saving, dialog shows:\n%s", texts(topDialog(t, w)))
 	}
 }

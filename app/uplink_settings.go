@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/spf13/afero"
+
+	"powerwatch/ui"
+)
+
+// configPath is the config file Main was started with: ConfigPath, or
+// powerwatch.json next to the database.
+func (m *Main) configPath() string {
+	if m.ConfigPath != "" {
+		return m.ConfigPath
+	}
+	return filepath.Join(filepath.Dir(m.Config.DB), "powerwatch.json")
+}
+
+// UplinkSettings returns the upstreams as 设置 edits them.
+func (m *Main) UplinkSettings() ui.UplinkSettings {
+	u := m.Config.Uplink
+	return ui.UplinkSettings{HJ212: u.targets(), HTTP: append([]string(nil), u.HTTP...), Folder: u.Folder}
+}
+
+// SetUplinkSettings writes the upstreams edited in 设置 into the config
+// file, keeping every other key of the file and the options (MN map,
+// password, …) of upstreams that stay. They take effect at the next start:
+// the running relay keeps its upstreams, so no queued item is orphaned mid-way.
+func (m *Main) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
+	next := m.Config.Uplink
+	old := map[string]UpstreamConfig{}
+	for _, u := range next.HJ212 {
+		old[u.Addr] = u
+	}
+	next.HJ212 = nil
+	for _, a := range s.HJ212 {
+		u, ok := old[a]
+		if !ok {
+			u = UpstreamConfig{Addr: a}
+		}
+		next.HJ212 = append(next.HJ212, u)
+	}
+	next.HTTP, next.Folder = s.HTTP, s.Folder
+	if err := next.validate(); err != nil {
+		return fmt.Errorf("%w: %w", errInvalidSetting, err)
+	}
+	return writeConfigKey(m.FS, m.configPath(), "uplink", next)
+}
+
+// errInvalidSetting marks a value an officer typed that cannot work.
+var errInvalidSetting = errors.New("invalid setting")
+
+// writeConfigKey sets one top-level key of the JSON config file at path,
+// leaving the others as they are, and creates the file if needed.
+func writeConfigKey(fsys afero.Fs, path, key string, v any) error {
+	doc := map[string]json.RawMessage{}
+	b, err := afero.ReadFile(fsys, path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("read config %s: %w", path, err)
+	default:
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	doc[key] = raw
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := afero.WriteFile(fsys, path+".tmp", append(out, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write config %s: %w", path, err)
+	}
+	if err := fsys.Rename(path+".tmp", path); err != nil {
+		return fmt.Errorf("write config %s: %w", path, err)
+	}
+	return nil
+}
