@@ -183,9 +183,10 @@ func operatorName() string {
 	return "operator"
 }
 
-// withReview adds what the 报警 view needs of db to d: alarm evidence and
-// reviews, evidence folders (zipped too), offline review packages.
+// withReview adds what the 报警 and 统计 views need of db to d: alarm
+// evidence and reviews, evidence folders (zipped too), offline review
+// packages, hourly energy for the day/night comparison.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
-	d.Review, d.Evidence, d.Packages = db, evidenceDesk{db: db, zip: true}, db
+	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
 	return d
 }

@@ -122,6 +122,8 @@ type Deps struct {
 	Review   AlarmReview
 	Evidence EvidenceExporter
 	Packages ReviewPackages
+	// Hourly is the day/night comparison of 统计 (ui/statistics.go).
+	Hourly HourlyStats
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
 	Uplink   UplinkStatus
 	Now      func() time.Time // nil: time.Now

@@ -39,7 +39,7 @@ func dynamicIDs() []string {
 	for _, k := range []store.FilingKind{store.PlannedStop, store.Renovation, store.PowerCut, store.Other} {
 		ids = append(ids, "filing."+string(k))
 	}
-	for _, p := range []string{"placeholder.statistics", "placeholder.orders"} {
+	for _, p := range []string{"placeholder.orders"} {
 		ids = append(ids, p+".title", p+".body")
 	}
 	for _, c := range termColumns {

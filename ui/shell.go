@@ -146,7 +146,7 @@ func (s *Shell) build() {
 		ViewEnterprises: s.ents,
 		ViewTerminals:   s.terms,
 		ViewCurves:      s.curve,
-		ViewStatistics:  newPlaceholder(s, "placeholder.statistics"),
+		ViewStatistics:  newStatisticsScreen(s),
 		ViewOrders:      newPlaceholder(s, "placeholder.orders"),
 		ViewMaintenance: newMaintenanceScreen(s),
 		ViewSettings:    newSettingsScreen(s),
