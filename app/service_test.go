@@ -73,7 +73,7 @@ func svcRegister(tb testing.TB, db *sqlite.DB, n int) map[string]int64 {
 }
 
 // svcFrame is an 8-factor ST=44 real-time upload (HJ 212-2017 framing, Flag 5:
-// answer requested) of terminal mn at slot at, about 330 bytes.
+// answer requested) of terminal mn at slot at, about 366 bytes.
 func svcFrame(mn, qn string, at time.Time, power float64) []byte {
 	seg := fmt.Sprintf("QN=%s;ST=44;CN=2011;PW=%s;MN=%s;Flag=5;CP=&&DataTime=%s;"+
 		"d20105-Rtd=220.1,d20105-Flag=N;d20205-Rtd=221.3,d20205-Flag=N;d20305-Rtd=219.8,d20305-Flag=N;"+
