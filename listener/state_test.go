@@ -129,3 +129,23 @@ func TestPerIPLimitCountsOnlyUnidentified(t *testing.T) {
 		}
 	})
 }
+
+// TestMaxConns ensures connections beyond Limits.MaxConns are refused and counted.
+func TestMaxConns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &listener.Server{Recorder: &memRecorder{}, Directory: newFakeDir(testMN),
+			Limits: listener.Limits{MaxConns: 2}}
+		l, stop := bubble(t, s)
+		defer stop()
+		l.dial(t)
+		l.dial(t)
+		refused := l.dial(t)
+		synctest.Wait()
+		if _, err := refused.c.Read(make([]byte, 1)); err == nil {
+			t.Fatal("third connection was not refused")
+		}
+		if st := s.Stats(); st.RefusedMaxConns != 1 || st.Open != 2 {
+			t.Errorf("Stats = %+v, want 1 refusal and 2 open", st)
+		}
+	})
+}
