@@ -326,22 +326,22 @@ func rollUp(ctx context.Context, q querier, point int64, hours map[int64]bool, c
 	return nil
 }
 
+// rollSQL sums the finer rows of one point and period into the coarser
+// table. A period without finer rows is left alone: it never had data, since
+// samples are never deleted.
 const rollSQL = `INSERT INTO %[1]s(point_id, start, energy, run_min, min_p, max_p, sum_p, n_p, received, expected, resets)
 	SELECT point_id, ?, sum(energy), sum(run_min), min(min_p), max(max_p), sum(sum_p), sum(n_p), sum(received), ?, sum(resets)
-	FROM %[2]s WHERE point_id = ? AND start >= ? AND start < ? GROUP BY point_id`
+	FROM %[2]s WHERE point_id = ? AND start >= ? AND start < ? GROUP BY point_id
+	ON CONFLICT (point_id, start) DO UPDATE SET energy = excluded.energy, run_min = excluded.run_min,
+		min_p = excluded.min_p, max_p = excluded.max_p, sum_p = excluded.sum_p, n_p = excluded.n_p,
+		received = excluded.received, expected = excluded.expected, resets = excluded.resets`
 
 func rollDay(ctx context.Context, q querier, point, day int64, cfg *pointCfg) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM agg_day WHERE point_id = ? AND start = ?`, point, day); err != nil {
-		return err
-	}
 	_, err := q.ExecContext(ctx, fmt.Sprintf(rollSQL, "agg_day", "agg_hour"), day, dayMS/cfg.interval, point, day, day+dayMS)
 	return err
 }
 
 func rollMonth(ctx context.Context, q querier, point, month int64, cfg *pointCfg) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM agg_month WHERE point_id = ? AND start = ?`, point, month); err != nil {
-		return err
-	}
 	end := store.Month.Add(time.UnixMilli(month).In(store.Beijing), 1).UnixMilli()
 	expected := (end - month) / cfg.interval
 	_, err := q.ExecContext(ctx, fmt.Sprintf(rollSQL, "agg_month", "agg_day"), month, expected, point, month, end)

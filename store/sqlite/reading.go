@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -122,6 +123,7 @@ func (w *writer) close() { w.tx.close() }
 // merged into their blob.
 func (w *writer) packets(ps []store.RawPacket, res *store.IngestResult) error {
 	late := map[rawDayKey][]int{}
+	var live []int
 	for i, p := range ps {
 		r := newRawRecord(p)
 		if dayOfMS(r.dt) < w.compacted {
@@ -129,11 +131,14 @@ func (w *writer) packets(ps []store.RawPacket, res *store.IngestResult) error {
 			late[k] = append(late[k], i)
 			continue
 		}
-		dup, err := w.insertRaw(r)
-		if err != nil {
-			return fmt.Errorf("packet %d of %s: %w", i, p.MN, err)
+		live = append(live, i)
+	}
+	for len(live) > 0 {
+		n := min(len(live), insertRows)
+		if err := w.insertRaw(ps, live[:n], res.Duplicate); err != nil {
+			return err
 		}
-		res.Duplicate[i] = dup
+		live = live[n:]
 	}
 	for k, idx := range late {
 		if err := w.mergeRawDay(k, ps, idx, res); err != nil {
@@ -153,15 +158,41 @@ type rawDayKey struct {
 	day int64
 }
 
-func (w *writer) insertRaw(r rawRecord) (dup bool, err error) {
-	p := r.p
-	out, err := w.tx.ExecContext(w.ctx, `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, p.MN, p.ST, p.CN, r.dt, r.hasDT, p.QN, ms(p.ReceivedAt), p.CRCOK, p.Frame)
-	if err != nil {
-		return false, err
+// insertRaw inserts the packets ps[idx] into the hot tier with one statement
+// and marks in dup those that were stored already (RETURNING yields only the
+// rows inserted).
+func (w *writer) insertRaw(ps []store.RawPacket, idx []int, dup []bool) error {
+	q := `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?),", len(idx)), ",") +
+		` ON CONFLICT DO NOTHING RETURNING mn, st, cn, dt`
+	args := make([]any, 0, 9*len(idx))
+	for _, i := range idx {
+		r := newRawRecord(ps[i])
+		args = append(args, r.p.MN, r.p.ST, r.p.CN, r.dt, r.hasDT, r.p.QN, ms(r.p.ReceivedAt), r.p.CRCOK, r.p.Frame)
 	}
-	n, err := out.RowsAffected()
-	return n == 0, err
+	rows, err := w.tx.QueryContext(w.ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("insert %d packets from %s: %w", len(idx), ps[idx[0]].MN, err)
+	}
+	defer rows.Close()
+	inserted := make(map[rawKey]bool, len(idx))
+	for rows.Next() {
+		var k rawKey
+		if err := rows.Scan(&k.mn, &k.st, &k.cn, &k.dt); err != nil {
+			return err
+		}
+		inserted[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("insert %d packets from %s: %w", len(idx), ps[idx[0]].MN, err)
+	}
+	for _, i := range idx {
+		// The same packet twice in one batch was inserted once: the first is new.
+		k := newRawRecord(ps[i]).key()
+		dup[i] = !inserted[k]
+		delete(inserted, k)
+	}
+	return nil
 }
 
 // mergeRawDay adds late packets to a packed terminal-day, skipping those it

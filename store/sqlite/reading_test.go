@@ -94,12 +94,19 @@ func TestIngestIdempotent(t *testing.T) {
 	if !res.Duplicate[0] || res.Duplicate[1] || res.NewPackets != 1 || res.NewSamples != 1 || res.DupSamples != 1 {
 		t.Fatalf("second ingest = %+v, want packet 0 duplicate, 1 new packet, 1 new and 1 duplicate sample", res)
 	}
+	// The same slot twice in one batch (a re-send within one group commit).
+	twice := f.packet(at.Add(15*time.Minute), "d20401-Rtd=15.0")
+	res = mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{twice, twice},
+		Samples: []store.Sample{sample(f.points[0], twice.DataTime, 15, 103), sample(f.points[0], twice.DataTime, 15, 103)}})
+	if res.Duplicate[0] || !res.Duplicate[1] || res.NewPackets != 1 || res.NewSamples != 1 || res.DupSamples != 1 {
+		t.Fatalf("batch with a slot twice = %+v, want the first new and the second a duplicate", res)
+	}
 	raw, err := f.db.RawPackets(ctx, f.mn, day0, day0.AddDate(0, 0, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(raw) != 3 {
-		t.Fatalf("RawPackets = %d packets, want 3", len(raw))
+	if len(raw) != 4 {
+		t.Fatalf("RawPackets = %d packets, want 4", len(raw))
 	}
 	if got, want := string(raw[1].Frame), string(b.Packets[1].Frame); got != want {
 		t.Errorf("RawPackets[1].Frame = %q, want %q", got, want)
@@ -108,16 +115,16 @@ func TestIngestIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ss) != 3 || ss[2].P != 14 || !math.IsNaN(ss[2].I) {
-		t.Fatalf("Samples = %+v, want 3 with the last P 14 and I missing", ss)
+	if len(ss) != 4 || ss[2].P != 14 || !math.IsNaN(ss[2].I) {
+		t.Fatalf("Samples = %+v, want 4 with the third P 14 and I missing", ss)
 	}
 	seen, err := f.db.LastSeen(ctx)
-	if err != nil || len(seen) != 1 || seen[0].Packets != 3 || !seen[0].DataTime.Equal(at.Add(10*time.Minute)) {
-		t.Fatalf("LastSeen = %+v, %v; want one terminal, 3 packets, newest DataTime 08:10", seen, err)
+	if err != nil || len(seen) != 1 || seen[0].Packets != 4 || !seen[0].DataTime.Equal(at.Add(15*time.Minute)) {
+		t.Fatalf("LastSeen = %+v, %v; want one terminal, 4 packets, newest DataTime 08:15", seen, err)
 	}
 	latest, err := f.db.LatestSamples(ctx)
-	if err != nil || len(latest) != 1 || latest[0].P != 14 {
-		t.Fatalf("LatestSamples = %+v, %v; want P 14", latest, err)
+	if err != nil || len(latest) != 1 || latest[0].P != 15 {
+		t.Fatalf("LatestSamples = %+v, %v; want P 15", latest, err)
 	}
 }
 
