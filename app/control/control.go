@@ -1,0 +1,244 @@
+// Package control makes the 管控 figures of a heavy-pollution episode: the
+// live board while it runs (each facility under order: its state now, its
+// consumption against its allowance, its alarms) and the reduction report
+// after it, per facility, enterprise and industry against the baseline of the
+// current rule set, written to Excel and PDF.
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"powerwatch/alarms"
+	"powerwatch/store"
+)
+
+// Source is what a report reads; *sqlite.DB has these methods.
+type Source interface {
+	EnterpriseByID(ctx context.Context, id int64) (store.Enterprise, error)
+	FacilitiesByEnterprise(ctx context.Context, enterpriseID int64) ([]store.Facility, error)
+	FindIndustries(ctx context.Context) ([]store.Industry, error)
+	FindPoints(ctx context.Context, f store.PointFilter) ([]store.Point, error)
+	HourlyAggregates(ctx context.Context, pointID int64, from, to time.Time) ([]store.Aggregate, error)
+	LatestSamples(ctx context.Context) ([]store.Sample, error)
+	ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (store.Threshold, error)
+	FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alarm, error)
+	CurrentRuleSet(ctx context.Context) (store.RuleSet, error)
+}
+
+// fresh is how old the latest sample may be for the board to call a state.
+const fresh = 15 * time.Minute
+
+// Report computes the episode's figures over its span up to now.
+func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (store.EpisodeReport, error) {
+	r := store.EpisodeReport{Episode: ep, From: ep.Start, To: ep.End}
+	if now.Before(r.To) {
+		r.To = now
+	}
+	if r.To.Before(r.From) {
+		r.To = r.From // not begun: nothing used yet
+	}
+	fail := func(err error) (store.EpisodeReport, error) {
+		return r, fmt.Errorf("report on the %s episode from %s: %w", ep.Level, ep.Start.In(store.Beijing).Format("2006-01-02 15:04"), err)
+	}
+	rs, err := src.CurrentRuleSet(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		rs, err = alarms.DefaultRules(), nil
+	}
+	if err != nil {
+		return fail(err)
+	}
+	r.Method = rs.CutBaseline
+	inds, err := src.FindIndustries(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	industry := map[int64]string{}
+	for _, i := range inds {
+		industry[i.ID] = i.Name
+	}
+	latest := map[int64]store.Sample{}
+	ss, err := src.LatestSamples(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	for _, s := range ss {
+		latest[s.PointID] = s
+	}
+	as, err := src.FindAlarms(ctx, store.AlarmFilter{From: ep.Start, To: ep.End, Types: []store.AlarmType{store.ShutdownIgnored, store.CutIgnored}})
+	if err != nil {
+		return fail(err)
+	}
+	for _, o := range ep.Orders {
+		ent, err := src.EnterpriseByID(ctx, o.EnterpriseID)
+		if err != nil {
+			return fail(err)
+		}
+		facs, err := src.FacilitiesByEnterprise(ctx, o.EnterpriseID)
+		if err != nil {
+			return fail(err)
+		}
+		first := true
+		for _, f := range facs {
+			if !covered(o, f) {
+				continue
+			}
+			fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
+				Facility: f.Name, Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent}
+			if err := measure(ctx, src, &fr, f, rs, r.From, r.To, latest, now); err != nil {
+				return fail(fmt.Errorf("%s %s: %w", ent.Name, f.Name, err))
+			}
+			for _, a := range as {
+				if a.OrderID == o.ID && (a.ProductionID == f.ID || (a.ProductionID == 0 && first)) {
+					fr.Alarms++
+				}
+			}
+			first = false
+			r.Facilities = append(r.Facilities, fr)
+		}
+	}
+	sort.SliceStable(r.Facilities, func(i, j int) bool {
+		a, b := r.Facilities[i], r.Facilities[j]
+		if a.Enterprise != b.Enterprise {
+			return a.Enterprise < b.Enterprise
+		}
+		return a.Facility < b.Facility
+	})
+	r.Enterprises = sum(r.Facilities, func(f store.FacilityReduction) string { return f.Enterprise })
+	r.Industries = sum(r.Facilities, func(f store.FacilityReduction) string { return f.Industry })
+	if all := sum(r.Facilities, func(store.FacilityReduction) string { return "合计 total" }); len(all) == 1 {
+		r.Total = all[0]
+	} else {
+		r.Total = store.ReductionRow{Name: "合计 total", Baseline: math.NaN(), Allowance: math.NaN(), Reduction: math.NaN()}
+	}
+	return r, nil
+}
+
+// covered reports whether order o applies to facility f: the listed
+// facilities, or for a whole-enterprise order its production facilities
+// (treatment must keep running, and the total supply would count twice).
+func covered(o store.Order, f store.Facility) bool {
+	if len(o.FacilityIDs) > 0 {
+		for _, id := range o.FacilityIDs {
+			if id == f.ID {
+				return true
+			}
+		}
+		return false
+	}
+	return f.Kind == store.Production || f.Kind == store.Integrated
+}
+
+// measure fills fr's state now, energy over [from, to), baseline and allowance.
+func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f store.Facility, rs store.RuleSet,
+	from, to time.Time, latest map[int64]store.Sample, now time.Time) error {
+	pts, err := src.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
+	if err != nil {
+		return err
+	}
+	energy := func(a, b time.Time) (float64, bool, error) {
+		kwh, seen := 0.0, false
+		for _, p := range pts {
+			aggs, err := src.HourlyAggregates(ctx, p.ID, a, b)
+			if err != nil {
+				return 0, false, err
+			}
+			for _, g := range aggs {
+				kwh += g.Energy
+				seen = true
+			}
+		}
+		return kwh, seen, nil
+	}
+	if fr.Energy, _, err = energy(from, to); err != nil {
+		return err
+	}
+	fr.Baseline = math.NaN()
+	if rs.CutBaseline == store.BaselineRated {
+		fr.Baseline = f.RatedKW * rs.CutRatedPercent / 100 * to.Sub(from).Hours()
+	} else {
+		total, n := 0.0, 0
+		for _, p := range alarms.BaselinePeriods(rs.CutBaseline, from, to) {
+			kwh, seen, err := energy(p.Start, p.End)
+			if err != nil {
+				return err
+			}
+			if seen {
+				total += kwh
+				n++
+			}
+		}
+		if n > 0 {
+			fr.Baseline = total / float64(n)
+		}
+	}
+	switch fr.Kind {
+	case store.Shutdown:
+		fr.Allowance = 0
+	default:
+		fr.Allowance = fr.Baseline * (1 - fr.CutPercent/100)
+	}
+	fr.State, fr.PowerKW = store.StateUnknown, math.NaN()
+	for _, p := range pts {
+		s, ok := latest[p.ID]
+		if !ok || now.Sub(s.At) > fresh || math.IsNaN(s.P) {
+			continue
+		}
+		if math.IsNaN(fr.PowerKW) {
+			fr.PowerKW = 0
+		}
+		fr.PowerKW += s.P
+		if s.At.After(fr.SeenAt) {
+			fr.SeenAt = s.At
+		}
+	}
+	if math.IsNaN(fr.PowerKW) {
+		return nil
+	}
+	th, err := src.ThresholdAt(ctx, f.ID, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case fr.PowerKW >= th.Run:
+		fr.State = store.StateRunning
+	case fr.PowerKW <= th.Stop:
+		fr.State = store.StateStopped
+	default:
+		fr.State = store.StatePartial
+	}
+	return nil
+}
+
+// sum adds up facilities grouped by name, in the order names first appear.
+func sum(fs []store.FacilityReduction, name func(store.FacilityReduction) string) []store.ReductionRow {
+	idx := map[string]int{}
+	var out []store.ReductionRow
+	for _, f := range fs {
+		n := name(f)
+		i, ok := idx[n]
+		if !ok {
+			i = len(out)
+			idx[n] = i
+			out = append(out, store.ReductionRow{Name: n})
+		}
+		out[i].Energy += f.Energy
+		out[i].Baseline += f.Baseline // NaN stays NaN: a part unknown leaves the sum unknown
+		out[i].Allowance += f.Allowance
+		out[i].Alarms += f.Alarms
+	}
+	for i := range out {
+		out[i].Reduction = math.NaN()
+		if b := out[i].Baseline; b > 0 {
+			out[i].Reduction = (b - out[i].Energy) / b
+		}
+	}
+	return out
+}
