@@ -51,14 +51,25 @@ func (f DirectoryFunc) Lookup(ctx context.Context, mn string) (*Registration, er
 // A Journal keeps the listener's own records: terminal state and events, the
 // quarantine and the command log. *sqlite.DB implements it.
 type Journal interface {
+	// SaveTerminalStates replaces the stored state of each MN given.
 	SaveTerminalStates(ctx context.Context, states []store.TerminalState) error
+	// TerminalStates returns every stored state (read once, by Restore).
 	TerminalStates(ctx context.Context) ([]store.TerminalState, error)
+	// AddTerminalEvents appends events.
 	AddTerminalEvents(ctx context.Context, events []store.TerminalEvent) error
+	// AddQuarantined merges entries per (MN, reason): counts add up, first
+	// seen keeps the earliest, the rest the newest.
 	AddQuarantined(ctx context.Context, ps []store.QuarantinedPacket) error
+	// Quarantined returns the quarantine list, newest first.
 	Quarantined(ctx context.Context) ([]store.QuarantinedPacket, error)
+	// DeleteQuarantined removes mn's entries; store.ErrNotFound when none.
 	DeleteQuarantined(ctx context.Context, mn string) error
+	// SaveCommand inserts c (ID 0) and returns its ID, or updates it;
+	// store.ErrNotFound for an unknown ID.
 	SaveCommand(ctx context.Context, c store.Command) (int64, error)
+	// Commands returns mn's commands (all when mn is empty), newest first.
 	Commands(ctx context.Context, mn string, limit int) ([]store.Command, error)
+	// OpenCommands returns the commands not final, oldest first.
 	OpenCommands(ctx context.Context) ([]store.Command, error)
 }
 
