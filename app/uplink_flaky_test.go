@@ -98,6 +98,7 @@ func TestFlakyUpstreamDoesNotBlockIngest(t *testing.T) {
 	db.Close()
 	m := svcRunMain(t, path, func(c *Config) {
 		c.Uplink.HJ212 = []UpstreamConfig{{Addr: city.ln.Addr().String(), AckTimeout: Duration(300 * time.Millisecond)}}
+		c.Uplink.MaxBackoff = Duration(time.Second) // the city drops many connections: keep retrying briskly
 	})
 	conns := make([]*svcClient, k)
 	for i := range conns {
@@ -107,7 +108,7 @@ func TestFlakyUpstreamDoesNotBlockIngest(t *testing.T) {
 		t.Fatalf("%d of %d uploads acknowledged by the district", len(lat), k*n/2)
 	}
 	// The second half goes in while the relay is busy with the misbehaving city.
-	waitUntil(t, "the relay at work", func() bool { d, _ := city.distinct(); return d >= 100 })
+	waitUntil(t, "the relay at work", func() bool { d, _ := city.distinct(); return d >= 50 })
 	if lat := load(t, conns, benchFrames(k, n/2, n/2), 4); len(lat) != k*n/2 {
 		t.Fatalf("%d of %d uploads acknowledged by the district while the relay struggles", len(lat), k*n/2)
 	}

@@ -32,6 +32,9 @@ type UplinkConfig struct {
 	MaxPending int      `json:"max_pending"`
 	Window     int      `json:"window"`          // frames awaiting their 9014 at once, per upstream
 	Interval   Duration `json:"export_interval"` // how often the shared data is checked for changes
+	// MaxBackoff caps the wait between failed attempts (connections and
+	// pushes), which doubles from 1 s (JSON: 5 s).
+	MaxBackoff Duration `json:"max_backoff"`
 }
 
 // UpstreamConfig is one HJ 212 upstream. In the file it is either the
@@ -107,7 +110,7 @@ func (f *uplinkFlags) apply(c *UplinkConfig) {
 // newUplink builds the relay and the exporters of the config; m.DB must be open.
 func (m *Main) newUplink() {
 	c := m.Config.Uplink
-	fw := &uplink.Forwarder{Outbox: m.DB, Window: c.Window, MaxPending: c.MaxPending,
+	fw := &uplink.Forwarder{Outbox: m.DB, Window: c.Window, MaxPending: c.MaxPending, MaxBackoff: time.Duration(c.MaxBackoff),
 		Logger: m.Logger.With("component", "uplink")}
 	for _, u := range c.HJ212 {
 		fw.Upstreams = append(fw.Upstreams, uplink.Upstream{Addr: u.Addr, MN: u.MN, Password: u.Password, NoAck: u.NoAck,
@@ -117,7 +120,7 @@ func (m *Main) newUplink() {
 	m.Exports = nil
 	newExporter := func() *uplink.Exporter {
 		return &uplink.Exporter{Source: m.DB, District: c.District, Interval: time.Duration(c.Interval),
-			Logger: m.Logger.With("component", "export")}
+			MaxBackoff: time.Duration(c.MaxBackoff), Logger: m.Logger.With("component", "export")}
 	}
 	for _, u := range c.HTTP {
 		e := newExporter()
