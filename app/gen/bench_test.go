@@ -29,7 +29,7 @@ func envInt(name string, def int) int {
 
 func openBench(b *testing.B, name string) *sqlite.DB {
 	b.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), name))
+	db, err := sqlite.OpenWith(context.Background(), filepath.Join(b.TempDir(), name), sqlite.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,14 @@ type Options struct {
 	// ReadOnly opens the file for reading only (exports on a copy, diagnostics):
 	// every write fails with store.ErrReadOnly and no migration is applied.
 	ReadOnly bool
+	// CacheMB is SQLite's page cache per connection; 0 means DefaultCacheMB.
+	// Live ingest touches one b-tree page per point and terminal, so a cache
+	// smaller than those pages makes every group commit read them back.
+	CacheMB int
 }
+
+// DefaultCacheMB is the page cache per connection unless Options say otherwise.
+const DefaultCacheMB = 32
 
 // OpenWith is Open with options.
 func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
@@ -33,6 +40,10 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if o.ReadOnly {
 		dsn += "&_pragma=query_only(1)"
 	}
+	if o.CacheMB <= 0 {
+		o.CacheMB = DefaultCacheMB
+	}
+	dsn += fmt.Sprintf("&_pragma=cache_size(%d)", -o.CacheMB*1024)
 	sqldb, err := sql.Open("sqlite", path+"?"+dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
