@@ -18,19 +18,19 @@ func TestGenerate(t *testing.T) {
 	}
 	defer db.Close()
 	end := time.Date(2026, 11, 28, 0, 0, 0, 0, store.Beijing)
-	sum, err := gen.Generate(ctx, db, gen.Config{Points: 60, Days: 9, End: end, Seed: 1, Raw: true})
+	sum, err := gen.Generate(ctx, db, gen.Config{Points: 30, Days: 5, End: end, Seed: 1, Raw: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Points != 60 || sum.Samples < 60*288*9*95/100 || sum.Packets < sum.Terminals*288*9*95/100 {
-		t.Fatalf("Summary = %+v, want 60 points and ~all slots of 9 days", sum)
+	if sum.Points != 30 || sum.Samples < 30*288*5*95/100 || sum.Packets < sum.Terminals*288*5*95/100 {
+		t.Fatalf("Summary = %+v, want 30 points and ~all slots of 5 days", sum)
 	}
 	rows, err := db.Consumption(ctx, store.StatsQuery{By: store.ByEnterprise, Period: store.Day, From: sum.From, To: sum.To})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != sum.Enterprises*9 {
-		t.Fatalf("daily consumption rows = %d, want %d", len(rows), sum.Enterprises*9)
+	if len(rows) != sum.Enterprises*5 {
+		t.Fatalf("daily consumption rows = %d, want %d", len(rows), sum.Enterprises*5)
 	}
 	var total float64
 	for _, r := range rows {
@@ -42,12 +42,51 @@ func TestGenerate(t *testing.T) {
 	if total <= 0 {
 		t.Errorf("total energy = %v, want > 0", total)
 	}
-	// Treatment follows production: in a working hour of a day-shift firm both draw power.
+	// Treatment follows production: while a production unit runs (≥ 20 % of
+	// rated power) its treatment unit draws power, apart from the rare
+	// generated violations; and production does stop (nights, weekends).
+	links, err := db.SQL().Query(`SELECT pp.id, pt.id, fp.rated_kw, ft.rated_kw FROM links l
+		JOIN points pp ON pp.facility_id = l.production_id JOIN points pt ON pt.facility_id = l.treatment_id
+		JOIN facilities fp ON fp.id = l.production_id JOIN facilities ft ON ft.id = l.treatment_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var running, treatedOff, stopped int
+	for links.Next() {
+		var prod, treat int64
+		var prodKW, treatKW float64
+		if err := links.Scan(&prod, &treat, &prodKW, &treatKW); err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := db.Samples(ctx, prod, sum.From, sum.To)
+		ts, _ := db.Samples(ctx, treat, sum.From, sum.To)
+		byAt := map[time.Time]float64{}
+		for _, s := range ts {
+			byAt[s.At] = s.P
+		}
+		for _, s := range ps {
+			tp, ok := byAt[s.At]
+			switch {
+			case !ok:
+			case s.P >= 0.2*prodKW:
+				running++
+				if tp < 0.05*treatKW {
+					treatedOff++
+				}
+			default:
+				stopped++
+			}
+		}
+	}
+	links.Close()
+	if running == 0 || stopped == 0 || treatedOff*20 > running {
+		t.Errorf("production running in %d slots (treatment off in %d), stopped in %d: want both, and treatment off rarely", running, treatedOff, stopped)
+	}
 	latest, err := db.LatestSamples(ctx)
-	if err != nil || len(latest) != 60 {
+	if err != nil || len(latest) != 30 {
 		t.Fatalf("LatestSamples = %d, %v", len(latest), err)
 	}
-	again, err := gen.Generate(ctx, mustOpen(t), gen.Config{Points: 60, Days: 9, End: end, Seed: 1})
+	again, err := gen.Generate(ctx, mustOpen(t), gen.Config{Points: 30, Days: 5, End: end, Seed: 1})
 	if err != nil || again.Samples != sum.Samples || len(again.Violations) != len(sum.Violations) {
 		t.Errorf("same seed gave %d samples and %d violations, want %d and %d", again.Samples, len(again.Violations), sum.Samples, len(sum.Violations))
 	}
