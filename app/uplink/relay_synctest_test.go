@@ -2,6 +2,7 @@ package uplink_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 	"testing"
@@ -118,4 +119,49 @@ func TestRelayNoAckUpstream(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestRelayBackoff ensures failed connection attempts are spaced 1, 2, 4,
+// 8 s apart (doubling from MinBackoff, capped at MaxBackoff), and that the
+// queue is delivered once the upstream answers.
+func TestRelayBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ob := &memOutbox{}
+		ob.add("city:1", upload(t, mn(0), testPW, 1, 4))
+		var mu sync.Mutex
+		var attempts []time.Time
+		city := &silentCity{}
+		dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+			mu.Lock()
+			attempts = append(attempts, time.Now())
+			n := len(attempts)
+			mu.Unlock()
+			if n <= 5 {
+				return nil, errors.New("connection refused")
+			}
+			return city.dial(ctx, network, addr)
+		}
+		fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: "city:1"}}, Outbox: ob, Dial: dial,
+			MinBackoff: time.Second, MaxBackoff: 8 * time.Second}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		start := time.Now()
+		go func() { defer close(done); fw.Run(ctx) }()
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		cancel()
+		<-done
+		want := []time.Duration{0, 1, 3, 7, 15, 23} // seconds: waits 1, 2, 4, 8, 8
+		if len(attempts) != len(want) {
+			t.Fatalf("%d connection attempts, want %d", len(attempts), len(want))
+		}
+		for i, at := range attempts {
+			if got := at.Sub(start); got != want[i]*time.Second {
+				t.Errorf("attempt %d at +%s, want +%ds", i, got, want[i])
+			}
+		}
+		if len(city.arrivals()) != 1 || ob.get(0).SentAt.IsZero() {
+			t.Errorf("after the outage: %d frames at the city, item %+v; want delivered", len(city.arrivals()), ob.get(0))
+		}
+	})
 }
