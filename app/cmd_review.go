@@ -183,10 +183,11 @@ func operatorName() string {
 	return "operator"
 }
 
-// withReview adds what the 报警 and 统计 views need of db to d: alarm
+// withReview adds what the 报警, 统计 and 管控 views need of db to d: alarm
 // evidence and reviews, evidence folders (zipped too), offline review
-// packages, hourly energy for the day/night comparison.
+// packages, hourly energy for the day/night comparison, the order desk.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
 	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
+	d.Orders = orderDesk{db}
 	return d
 }

@@ -124,6 +124,8 @@ type Deps struct {
 	Packages ReviewPackages
 	// Hourly is the day/night comparison of 统计 (ui/statistics.go).
 	Hourly HourlyStats
+	// Orders is the 管控 view's (ui/orders.go).
+	Orders OrderDesk
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
 	Uplink   UplinkStatus
 	Now      func() time.Time // nil: time.Now

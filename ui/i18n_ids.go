@@ -39,9 +39,6 @@ func dynamicIDs() []string {
 	for _, k := range []store.FilingKind{store.PlannedStop, store.Renovation, store.PowerCut, store.Other} {
 		ids = append(ids, "filing."+string(k))
 	}
-	for _, p := range []string{"placeholder.orders"} {
-		ids = append(ids, p+".title", p+".body")
-	}
 	for _, c := range termColumns {
 		ids = append(ids, c)
 	}

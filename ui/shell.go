@@ -147,7 +147,7 @@ func (s *Shell) build() {
 		ViewTerminals:   s.terms,
 		ViewCurves:      s.curve,
 		ViewStatistics:  newStatisticsScreen(s),
-		ViewOrders:      newPlaceholder(s, "placeholder.orders"),
+		ViewOrders:      newOrdersScreen(s),
 		ViewMaintenance: newMaintenanceScreen(s),
 		ViewSettings:    newSettingsScreen(s),
 	}
