@@ -99,15 +99,16 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 	return registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), len(vs) > 0, since)
 }
 
-// UIDeps hands the screens the database.
+// UIDeps hands the screens the running service's parts.
 func (d *demoService) UIDeps() ui.Deps {
-	db := d.m.DB
-	return withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Maintenance: d.m.MaintenanceUI(), Uplink: d.m,
-		ListenOn: d.m.Addr().String(), Operator: "演示 demo"})
+	deps := d.m.UIDeps()
+	deps.Operator = "演示 demo"
+	return deps
 }
 
-// Subscribe does nothing yet: Main has no notifications to forward.
-func (d *demoService) Subscribe(ui.Notifier) {}
+// Subscribe forwards the service's notifications (new violation alarms,
+// terminals online) to the window.
+func (d *demoService) Subscribe(n ui.Notifier) { d.m.Subscribe(n) }
 
 // Close stops the simulator, then the service, and removes a temporary database.
 func (d *demoService) Close() error {

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/assets"
-	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
 
@@ -98,49 +97,26 @@ func showFatal(a fyne.App, err error) {
 	w.ShowAndRun()
 }
 
-// runDesktopCmd is the desktop app on the default database.
+// runDesktopCmd is the desktop app on the default database and config: the
+// same service as `serve` (listener, alarms, schedules, uplink), with a window.
 func runDesktopCmd(e *env, args []string) error {
 	if len(args) > 0 {
 		return usagef("the desktop app takes no arguments")
 	}
-	return runDesktop(e, &storeService{path: filepath.Join(dataDir(), "powerwatch.db")})
-}
-
-// storeService is the desktop's service until Main is wired in: it opens the
-// database and shows what it holds. It starts no listener, so the status bar
-// says so and nothing new arrives.
-type storeService struct {
-	path string
-	db   *sqlite.DB
-}
-
-func (s *storeService) Start(ctx context.Context) error {
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return fmt.Errorf("create data folder: %w", err)
+	m := NewMain()
+	var err error
+	if m.Config, err = loadServeConfig(m.FS, &dataFlags{}, ""); err != nil {
+		return err
 	}
-	db, err := sqlite.Open(ctx, s.path)
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
+		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", s.path, err)
+		return err
 	}
-	s.db = db
-	return nil
-}
-
-func (s *storeService) UIDeps() ui.Deps {
-	return withReview(s.db, ui.Deps{Registry: s.db, Editor: s.db, Readings: s.db, Stats: s.db, Alarms: s.db, Terminals: s.db,
-		Transfer: registryTransfer{st: s.db}})
-}
-
-func (s *storeService) Subscribe(ui.Notifier) {}
-
-func (s *storeService) Close() error {
-	if s.db == nil {
-		return nil
-	}
-	err := s.db.Close()
-	s.db = nil
-	if err != nil && !errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("close database: %w", err)
-	}
-	return nil
+	defer logw.Close()
+	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return runDesktop(e, m)
 }

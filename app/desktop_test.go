@@ -19,5 +19,6 @@ var (
 	_ ui.RegistryTransfer = registryTransfer{}
 	_ ui.Commander        = listenerCommands{}
 	_ ui.Quarantine       = (*listener.Server)(nil)
-	_ service             = (*storeService)(nil)
+	_ service             = (*Main)(nil)
+	_ service             = (*demoService)(nil)
 )

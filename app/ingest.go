@@ -20,8 +20,9 @@ type ingest struct {
 	}
 	uplink []string // HJ 212 upstream targets: each upload is queued for each
 	queued func()   // when set, called after a commit that queued outbox rows (wakes the relay; never blocks)
-	// after, when set, sees every committed batch (the alarm engine hooks in here).
-	after func(ctx context.Context, batch []*listener.Upload, res store.IngestResult)
+	// after, when set, sees every committed batch (the alarm engine hooks in
+	// here). It runs before the acknowledgements go out, so it must not block.
+	after func(ctx context.Context, batch []*listener.Upload, b *store.Batch, res store.IngestResult)
 }
 
 // lateBy is how long after its slot a value may arrive and still count as
@@ -67,7 +68,7 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 		in.queued()
 	}
 	if in.after != nil {
-		in.after(ctx, batch, res)
+		in.after(ctx, batch, b, res)
 	}
 	return nil
 }

@@ -39,6 +39,9 @@ type jobDef struct {
 	run        func(ctx context.Context, at time.Time) (result string, err error)
 }
 
+// jobAlarmsMonthly judges the month just ended (monthly transmission rate).
+const jobAlarmsMonthly = "monthly-alarms"
+
 // jobs lists every periodic job with its spec from the config.
 func (m *Main) jobs() []jobDef {
 	s := m.Config.Schedule
@@ -51,6 +54,7 @@ func (m *Main) jobs() []jobDef {
 		{maintenance.JobTransmission, s.Transmission, m.transmissionJob},
 		{maintenance.JobPlausibility, s.Plausibility, m.plausibilityJob},
 		{maintenance.JobInspection, s.Inspection, m.inspectionJob},
+		{jobAlarmsMonthly, s.Transmission, m.alarmMonthlyJob},
 	}
 }
 

@@ -75,8 +75,8 @@ func defaultJobs(t *testing.T) []jobDef {
 	for i := range defs {
 		defs[i].run = func(context.Context, time.Time) (string, error) { return "ok", nil }
 	}
-	if len(defs) != 8 {
-		t.Fatalf("jobs = %d; want 8", len(defs))
+	if len(defs) != 9 {
+		t.Fatalf("jobs = %d; want 9", len(defs))
 	}
 	return defs
 }

@@ -32,6 +32,8 @@ type Main struct {
 	Uplink   *uplink.Forwarder  // HJ 212 relay to the city (uplink_wire.go)
 	Exports  []*uplink.Exporter // shared-data JSON to the city, one per URL or folder
 
+	alarms *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
+
 	ln      net.Listener
 	cancel  context.CancelFunc
 	served  chan struct{} // closed when Listener.Serve has returned
@@ -58,8 +60,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.onClose(m.DB.Close)
 	m.newUplink()
+	if err := m.startAlarms(ctx); err != nil {
+		return err
+	}
 	m.Listener = &listener.Server{
-		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.targets(), queued: m.Uplink.Wake},
+		Recorder: &ingest{db: m.DB, uplink: m.Config.Uplink.targets(), queued: m.Uplink.Wake,
+			after: m.alarms.observe},
 		Directory: directory{m.DB},
 		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},

@@ -259,6 +259,8 @@ func (ms *maintenanceScreen) jobName(name string) string {
 		return ms.s.tr.T("maint.job.plausibility")
 	case "halfyear-inspection":
 		return ms.s.tr.T("maint.job.inspection")
+	case "monthly-alarms":
+		return ms.s.tr.T("maint.job.alarms")
 	}
 	return name
 }
