@@ -50,6 +50,9 @@ type dashData struct {
 	usedToday  float64
 	usedBefore float64
 	usedNote   string
+
+	uplink     []store.UpstreamStatus
+	uplinkNote string
 }
 
 func newDashboardScreen(s *Shell) *dashboardScreen {
@@ -67,6 +70,10 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 		d.tiles[sp.key] = t
 		objs = append(objs, t.card)
 	}
+	up := d.newTile("uplink", ViewSettings) // the city platform (ui/settings_uplink.go)
+	up.card.SetTitle(s.tr.T("dash.uplink"))
+	d.tiles["uplink"] = up
+	objs = append(objs, up.card)
 	d.box = container.NewVBox(container.NewGridWithColumns(3, objs...))
 	return d
 }
@@ -132,6 +139,13 @@ func (d *dashboardScreen) gather(ctx context.Context) (dashData, error) {
 		dd.openEnterprises = len(ents)
 	}
 	d.gatherStats(ctx, &dd, start, now)
+	if s.deps.Uplink == nil {
+		dd.uplinkNote = s.tr.T("common.nodata")
+	} else if up, err := s.deps.Uplink.UplinkStatus(ctx); err != nil {
+		dd.uplinkNote = s.errorText(s.tr.T("dash.uplink"), err)
+	} else {
+		dd.uplink = up
+	}
 	return dd, nil
 }
 
@@ -220,6 +234,38 @@ func (d *dashboardScreen) apply(dd dashData) {
 	} else {
 		set("consumption", fmt.Sprintf("%.0f kWh", dd.usedToday), d.comparison(dd.usedToday, dd.usedBefore))
 	}
+	d.applyUplink(dd, set)
+}
+
+// applyUplink fills the city-platform tile: upstreams connected out of
+// configured, and what waits.
+func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail string)) {
+	tr := d.s.tr
+	if dd.uplinkNote != "" {
+		set("uplink", "—", dd.uplinkNote)
+		return
+	}
+	if len(dd.uplink) == 0 {
+		set("uplink", "—", tr.T("dash.uplink.none"))
+		return
+	}
+	connected, pending, over := 0, 0, false
+	var oldest time.Time
+	for _, u := range dd.uplink {
+		if u.Connected {
+			connected++
+		}
+		pending += u.Pending
+		over = over || u.OverLimit
+		if !u.Oldest.IsZero() && (oldest.IsZero() || u.Oldest.Before(oldest)) {
+			oldest = u.Oldest
+		}
+	}
+	detail := tr.T("dash.uplink.detail", pending, when(oldest))
+	if over {
+		detail = tr.T("uplink.overlimit")
+	}
+	set("uplink", fmt.Sprintf("%d / %d", connected, len(dd.uplink)), detail)
 }
 
 // alarmBreakdown is "治污设施未同步运行 3 · 离线 2 | 严重 1 · 一般 4".

@@ -107,3 +107,33 @@ func TestSettingsUplinkEdit(t *testing.T) {
 		t.Errorf("after saving, dialog shows:\n%s", texts(topDialog(t, w)))
 	}
 }
+
+// TestDashboardUplinkTile ensures 总览 shows how many upstreams are
+// connected, what waits, and the over-limit warning.
+func TestDashboardUplinkTile(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		sts   []store.UpstreamStatus
+		wants []string
+	}{
+		{"none configured", nil, []string{"市级平台上传", "未配置上传目标"}},
+		{"one of two connected", []store.UpstreamStatus{
+			{Target: "a:1", Kind: "hj212", Connected: true, Pending: 3, Oldest: demoNow},
+			{Target: "https://x", Kind: "json", Pending: 4},
+		}, []string{"1 / 2", "待发送 7 条，最早 2026-03-18 16:30:00"}},
+		{"over the limit", []store.UpstreamStatus{{Target: "a:1", Kind: "hj212", Pending: 9, OverLimit: true}},
+			[]string{"0 / 1", "队列超过上限"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := mustShell(t, Deps{Uplink: fakeUplink{func(context.Context) ([]store.UpstreamStatus, error) { return tt.sts, nil }}})
+			s.Show(ViewDashboard)
+			s.Wait()
+			got := texts(s.screens[ViewDashboard].content())
+			for _, w := range tt.wants {
+				if !strings.Contains(got, w) {
+					t.Errorf("dashboard lacks %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
