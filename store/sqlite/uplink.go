@@ -144,9 +144,10 @@ func localTime(col string) string {
 	return fmt.Sprintf(`CASE WHEN %[1]s = 0 THEN NULL ELSE strftime('%%Y-%%m-%%dT%%H:%%M:%%S+08:00', %[1]s / 1000, 'unixepoch', '+8 hours') END`, col)
 }
 
-// jsonColumn embeds a JSON text column as JSON (null when empty).
+// jsonColumn embeds a JSON text column as JSON (null when empty). Text that
+// is not valid JSON goes as a string, so that one bad row cannot stop the export.
 func jsonColumn(col string) string {
-	return fmt.Sprintf(`CASE WHEN %[1]s = '' THEN NULL ELSE json(%[1]s) END`, col)
+	return fmt.Sprintf(`CASE WHEN %[1]s = '' THEN NULL WHEN json_valid(%[1]s) THEN json(%[1]s) ELSE %[1]s END`, col)
 }
 
 // object builds "SELECT json_object(k1, v1, …) FROM from WHERE id = ?"

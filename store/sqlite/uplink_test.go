@@ -142,3 +142,48 @@ func TestIngestRelaysNewPacketsOnly(t *testing.T) {
 		t.Errorf("outbox item naming a packet not in the batch: %v, want ErrInvalid", err)
 	}
 }
+
+// TestUplinkChangesNested ensures JSON columns and child rows are embedded
+// as JSON (objects and arrays, not strings), and times are Beijing ISO 8601.
+func TestUplinkChangesNested(t *testing.T) {
+	f := mustReadings(t, 2)
+	ctx := t.Context()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := f.db.SQL().ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	last, _ := f.db.UplinkChanges(ctx, 0, 1000)
+	after := last[len(last)-1].Seq
+	at := day0.Add(8 * time.Hour).UnixMilli()
+	exec(`INSERT INTO orders(id, enterprise_id, kind, level, start_at, end_at) VALUES (1, ?, 'shutdown', 'red', ?, ?)`, f.ent, at, at+3600000)
+	exec(`INSERT INTO order_facilities(order_id, facility_id) VALUES (1, ?), (1, ?)`, f.facs[0], f.facs[1])
+	exec(`INSERT INTO alarms(id, type, grade, status, enterprise_id, start_at, thresholds, created_at, updated_at)
+		VALUES (1, 'treatment_off', 'major', 'open', ?, ?, '{"stop_kw": 5}', ?, ?)`, f.ent, at, at, at)
+	exec(`INSERT INTO maintenance_records(id, date, people, checks, created_at) VALUES (1, ?, '张三', '[{"Item":"通信","Result":"ok"}]', ?)`, at, at)
+	got, err := f.db.UplinkChanges(ctx, after, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEntity := map[string]map[string]any{}
+	for _, c := range got {
+		var m map[string]any
+		if err := json.Unmarshal(c.Data, &m); err != nil {
+			t.Fatalf("%s %d: %v in %s", c.Entity, c.ID, err, c.Data)
+		}
+		byEntity[c.Entity] = m
+	}
+	if len(got) != 3 {
+		t.Fatalf("changes = %d (%v), want order, alarm, maintenance record once each", len(got), byEntity)
+	}
+	if ids, ok := byEntity["order"]["facility_ids"].([]any); !ok || len(ids) != 2 || byEntity["order"]["start_at"] != "2026-11-02T08:00:00+08:00" {
+		t.Errorf("order = %v, want 2 facility ids and the start in Beijing time", byEntity["order"])
+	}
+	if th, ok := byEntity["alarm"]["thresholds"].(map[string]any); !ok || th["stop_kw"] != 5.0 {
+		t.Errorf("alarm thresholds = %#v, want an object", byEntity["alarm"]["thresholds"])
+	}
+	if cs, ok := byEntity["maintenance_record"]["checks"].([]any); !ok || len(cs) != 1 {
+		t.Errorf("maintenance checks = %#v, want an array", byEntity["maintenance_record"]["checks"])
+	}
+}
