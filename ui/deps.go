@@ -126,6 +126,8 @@ type Deps struct {
 	Hourly HourlyStats
 	// Orders is the 管控 view's (ui/orders.go).
 	Orders OrderDesk
+	// Replay is the what-if run of changed rule parameters in 设置 (ui/replay.go).
+	Replay RuleReplay
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
 	Uplink   UplinkStatus
 	Now      func() time.Time // nil: time.Now

@@ -11,6 +11,7 @@ import (
 type settingsScreen struct {
 	box    fyne.CanvasObject
 	uplink *uplinkPanel
+	replay *replayPanel
 }
 
 func newSettingsScreen(s *Shell) *settingsScreen {
@@ -59,8 +60,13 @@ func newSettingsScreen(s *Shell) *settingsScreen {
 	about := widget.NewLabel(s.tr.T("settings.about"))
 	about.Wrapping = fyne.TextWrapWord
 	up := newUplinkPanel(s)
-	return &settingsScreen{box: container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(), about)), uplink: up}
+	rp := newReplayPanel(s)
+	return &settingsScreen{box: container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(),
+		rp.content(), widget.NewSeparator(), about)), uplink: up, replay: rp}
 }
 
 func (p *settingsScreen) content() fyne.CanvasObject { return p.box }
-func (p *settingsScreen) refresh()                   { p.uplink.refresh() }
+func (p *settingsScreen) refresh() {
+	p.uplink.refresh()
+	p.replay.refresh()
+}
