@@ -6,7 +6,7 @@ BIN     ?= powerwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all deps build run serve test vet fuzz bench clean screenshots
+.PHONY: all deps build run serve test vet fuzz bench clean screenshots windows windows-exe installer sign linux test-packaging
 
 all: build
 
@@ -56,3 +56,27 @@ bench:
 
 clean:
 	rm -f $(BIN)
+
+# Release packages into dist/ (packaging/*.sh; see README "Packaging / 安装包").
+# `make windows` builds the exe and the NSIS installer; with SIGN_CERT and
+# SIGN_KEY (or a .pfx as SIGN_CERT, SIGN_PASS if it has one) both are signed.
+SIGN_ENV = SIGN_CERT="$(SIGN_CERT)" SIGN_KEY="$(SIGN_KEY)" SIGN_PASS="$(SIGN_PASS)" SIGN_TIMESTAMP="$(SIGN_TIMESTAMP)"
+windows: windows-exe installer
+
+windows-exe:
+	@packaging/deps.sh windows
+	VERSION=$(VERSION) $(SIGN_ENV) packaging/windows/build.sh
+
+installer: windows-exe
+	VERSION=$(VERSION) $(SIGN_ENV) packaging/windows/installer.sh
+
+sign:
+	@test -n "$(SIGN_CERT)" || { echo "make sign: set SIGN_CERT=cert.pem SIGN_KEY=key.pem (packaging/testcert.sh makes a test pair)"; exit 2; }
+	$(MAKE) --no-print-directory windows
+
+linux: deps
+	VERSION=$(VERSION) packaging/linux/build.sh
+
+# Builds and signs everything with a fresh test certificate and checks it.
+test-packaging:
+	VERSION=$(VERSION) packaging/test.sh

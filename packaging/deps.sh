@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build needs, only those that are missing, so a
 # repeated run costs a second. Usage: packaging/deps.sh [build|screenshot|windows]...
+# windows: mingw-w64 (cgo cross-compiler), makensis, osslsigncode, and 7z to
+# look inside the installer in packaging/test.sh.
 set -euo pipefail
 
 want=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
@@ -8,7 +10,7 @@ for extra in "$@"; do
 	case "$extra" in
 	build) ;;
 	screenshot) want+=(xvfb x11-apps imagemagick xauth) ;;
-	windows) want+=(gcc-mingw-w64-x86-64 nsis osslsigncode) ;;
+	windows) want+=(gcc-mingw-w64-x86-64 nsis osslsigncode p7zip-full) ;;
 	*) echo "deps.sh: unknown set $extra" >&2; exit 2 ;;
 	esac
 done
