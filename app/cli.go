@@ -46,6 +46,7 @@ func commands() []command {
 		{"alarms verify", "check an evidence folder against its manifest / 校验证据", runAlarmsVerify},
 		{"review export", "alarms with their data to an offline review package / 导出离线复核包", runReviewExport},
 		{"review import", "decisions of a review package back, conflicts listed / 导入复核结果", runReviewImport},
+		{"review open", "the desktop app on a review package, no listener (a laptop) / 离线复核", runReviewOpen},
 		{"export readings", "stored values of a terminal as CSV/JSON / 导出原始数据", runExportReadings},
 		{"export stats", "consumption with 同比/环比 as CSV/JSON/xlsx / 导出用电统计", runExportStats},
 		{"backup", "a consistent copy of the database now / 立即备份", runBackup},
