@@ -106,8 +106,9 @@ type alarmsScreen struct {
 	regions    []store.Region
 	industries []store.Industry
 
-	detail *alarmDetail
-	font   *truetype.Font
+	detail       *alarmDetail
+	detailScroll *container.Scroll // refreshed after new text: labels do not resize their containers
+	font         *truetype.Font
 }
 
 // alarmDetail is the right-hand side: the alarm under review.
@@ -134,20 +135,20 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 	as.from.SetPlaceHolder("2006-01-02")
 	as.to.SetPlaceHolder("2006-01-02")
 	apply := func(string) { as.apply() }
-	types := []string{tr.T("al.all")}
+	types := []string{tr.T("al.all.type")}
 	for _, t := range alarmTypes {
 		types = append(types, s.alarmType(t))
 	}
 	as.typ = widget.NewSelect(types, apply)
-	as.grade = widget.NewSelect([]string{tr.T("al.all"), s.grade(store.Minor), s.grade(store.Major), s.grade(store.Severe)}, apply)
-	as.status = widget.NewSelect([]string{tr.T("al.all"), s.alarmStatus(store.Open), s.alarmStatus(store.Ended), s.alarmStatus(store.Withdrawn)}, apply)
-	disps := []string{tr.T("al.all"), s.disposition(store.Undecided)}
+	as.grade = widget.NewSelect([]string{tr.T("al.all.grade"), s.grade(store.Minor), s.grade(store.Major), s.grade(store.Severe)}, apply)
+	as.status = widget.NewSelect([]string{tr.T("al.all.status"), s.alarmStatus(store.Open), s.alarmStatus(store.Ended), s.alarmStatus(store.Withdrawn)}, apply)
+	disps := []string{tr.T("al.all.disp"), s.disposition(store.Undecided)}
 	for _, d := range dispositions {
 		disps = append(disps, s.disposition(d))
 	}
 	as.disp = widget.NewSelect(disps, apply)
-	as.region = widget.NewSelect([]string{tr.T("al.all")}, apply)
-	as.industry = widget.NewSelect([]string{tr.T("al.all")}, apply)
+	as.region = widget.NewSelect([]string{tr.T("al.all.region")}, apply)
+	as.industry = widget.NewSelect([]string{tr.T("al.all.industry")}, apply)
 	as.ent = widget.NewEntry()
 	as.ent.SetPlaceHolder(tr.T("al.enterprise"))
 	as.ent.OnChanged = apply
@@ -190,7 +191,8 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 		widget.NewLabel(tr.T("al.keys")),
 		as.note)
 	list := container.NewBorder(filters, nil, nil, nil, as.table)
-	split := container.NewHSplit(list, container.NewVScroll(as.detail.box))
+	as.detailScroll = container.NewScroll(as.detail.box)
+	split := container.NewHSplit(list, as.detailScroll)
 	split.Offset = 0.55
 	as.box = split
 	as.rangeSel.SetSelectedIndex(1)
@@ -223,18 +225,18 @@ func (as *alarmsScreen) refresh() {
 				return
 			}
 			as.all, as.regions, as.industries = l.rows, l.regions, l.industries
-			setChoices(as.s, as.region, l.regions, func(r store.Region) string { return r.Name })
-			setChoices(as.s, as.industry, l.industries, func(i store.Industry) string { return i.Name })
+			setChoices(as.region, as.s.tr.T("al.all.region"), l.regions, func(r store.Region) string { return r.Name })
+			setChoices(as.industry, as.s.tr.T("al.all.industry"), l.industries, func(i store.Industry) string { return i.Name })
 			as.apply()
 			as.showPackage(l.pkg)
 		})
 }
 
-// setChoices fills sel with "all" and the names of items, keeping the
+// setChoices fills sel with all (the "every one" choice) and the names of items, keeping the
 // selected name when it is still there.
-func setChoices[T any](s *Shell, sel *widget.Select, items []T, name func(T) string) {
+func setChoices[T any](sel *widget.Select, all string, items []T, name func(T) string) {
 	prev := sel.Selected
-	opts := []string{s.tr.T("al.all")}
+	opts := []string{all}
 	for _, it := range items {
 		opts = append(opts, name(it))
 	}
@@ -523,6 +525,7 @@ func (as *alarmsScreen) open(i int) {
 	dt.reviews.SetText("")
 	dt.save.Enable()
 	dt.evidence.Enable()
+	as.detailScroll.Refresh()
 	d := as.s.deps
 	if d.Review == nil {
 		dt.reviews.SetText(as.s.tr.T("common.nodata"))
@@ -543,6 +546,7 @@ func (as *alarmsScreen) open(i int) {
 			dt.img.Refresh()
 			dt.rule.SetText(as.ruleText(v.ev.Alarm, v.thresholds, v.names))
 			dt.reviews.SetText(as.reviewsText(v.ev.Reviews))
+			as.detailScroll.Refresh()
 		})
 }
 
@@ -671,8 +675,6 @@ func (as *alarmsScreen) newDetail() *alarmDetail {
 		noteIn:  widget.NewMultiLineEntry(),
 		info:    widget.NewLabel(""),
 	}
-	dt.facts.Wrapping = fyne.TextWrapWord
-	dt.rule.Wrapping = fyne.TextWrapWord
 	dt.info.Wrapping = fyne.TextWrapWord
 	dt.img.FillMode = canvas.ImageFillContain
 	dt.img.SetMinSize(fyne.NewSize(560, 240))

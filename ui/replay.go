@@ -75,8 +75,6 @@ func newReplayPanel(s *Shell) *replayPanel {
 	tr := s.tr
 	p := &replayPanel{s: s, from: widget.NewEntry(), to: widget.NewEntry(), note: widget.NewEntry(),
 		result: widget.NewLabel(""), info: widget.NewLabel("")}
-	p.result.Wrapping = fyne.TextWrapWord
-	p.info.Wrapping = fyne.TextWrapWord
 	p.fields = []*replayField{
 		{id: "rp.treatment_off_min", get: func(r store.RuleSet) float64 { return asMinutes(r.TreatmentOffMin) },
 			set: func(r *store.RuleSet, v float64) { r.TreatmentOffMin = fromMinutes(v) }},
@@ -121,6 +119,14 @@ func newReplayPanel(s *Shell) *replayPanel {
 }
 
 func (p *replayPanel) content() fyne.CanvasObject { return p.box }
+
+// relayout makes the settings view take the result's new height: a label's
+// new text does not resize the containers around it by itself.
+func (p *replayPanel) relayout() {
+	if sc, ok := p.s.screens[ViewSettings]; ok {
+		sc.content().Refresh()
+	}
+}
 
 // refresh reads the current rule set into the fields.
 func (p *replayPanel) refresh() {
@@ -192,6 +198,7 @@ func (p *replayPanel) onRun() {
 				return
 			}
 			p.result.SetText(p.summaryText(sum))
+			p.relayout()
 			p.info.SetText(p.s.tr.T("rp.done"))
 			p.tried = &rs
 			p.save.Enable()

@@ -121,8 +121,9 @@ func newStatisticsScreen(s *Shell) *statisticsScreen {
 	run := widget.NewButton(tr.T("st.run"), st.refresh)
 	run.Importance = widget.HighImportance
 	export := widget.NewButton(tr.T("st.export"), st.onExport)
-	bar := container.NewHBox(st.by, st.period, widget.NewLabel(tr.T("common.from")), st.from,
-		widget.NewLabel(tr.T("common.to")), st.to, run, export)
+	st.from.SetPlaceHolder(tr.T("common.from"))
+	st.to.SetPlaceHolder(tr.T("common.to"))
+	bar := container.NewGridWithColumns(6, st.by, st.period, st.from, st.to, run, export)
 	tabs := container.NewAppTabs(
 		container.NewTabItem(tr.T("st.tab.consumption"), container.NewVSplit(st.img, st.table)),
 		container.NewTabItem(tr.T("st.tab.daynight"), container.NewBorder(widget.NewLabel(tr.T("st.dn.hint", dayFrom, dayTo)), nil, nil, nil, st.dnTable)))
@@ -274,7 +275,12 @@ func (st *statisticsScreen) chart(q store.StatsQuery, rows []store.StatsRow, dar
 		if i == 6 {
 			break
 		}
-		o.Series = append(o.Series, *byID[id])
+		s := *byID[id]
+		s.Role = chart.Production // the two roles' palettes give six distinct colours
+		if i%2 == 1 {
+			s.Role = chart.Treatment
+		}
+		o.Series = append(o.Series, s)
 	}
 	img, _, err := chart.Render(o)
 	return img, err
