@@ -101,7 +101,43 @@ func newOrdersScreen(s *Shell) *ordersScreen {
 		widget.NewButton(tr.T("ord.filing.import"), func() { od.onImport(true) }),
 		widget.NewButton(tr.T("ord.refresh"), od.refresh))
 	od.box = container.NewBorder(container.NewVBox(bar, od.note), nil, nil, nil, tabs)
+	go od.follow(boardEvery)
 	return od
+}
+
+// boardEvery is how often the board of a running episode reloads while shown.
+const boardEvery = time.Minute
+
+// follow reloads the board of the selected episode while it runs and 管控 is
+// shown, so the board stays live. It ends with the shell, or when a rebuild
+// (language switch) replaced this screen.
+func (od *ordersScreen) follow(every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-od.s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		replaced := false
+		fyne.DoAndWait(func() {
+			if od.s.screens[ViewOrders] != screen(od) {
+				replaced = true
+				return
+			}
+			if od.s.Current() != ViewOrders || od.cur < 0 || od.cur >= len(od.episodes) {
+				return
+			}
+			ep := od.episodes[od.cur]
+			if now := od.s.deps.Now(); !now.Before(ep.Start) && now.Before(ep.End) {
+				od.open(od.cur)
+			}
+		})
+		if replaced {
+			return
+		}
+	}
 }
 
 // headedTable is a table with a header row over rows cells.

@@ -62,6 +62,7 @@ type statisticsScreen struct {
 	from, to *widget.Entry
 	note     *widget.Label
 	img      *canvas.Image
+	tabs     *container.AppTabs
 	table    *widget.Table
 	dnTable  *widget.Table
 	font     *truetype.Font
@@ -124,10 +125,11 @@ func newStatisticsScreen(s *Shell) *statisticsScreen {
 	st.from.SetPlaceHolder(tr.T("common.from"))
 	st.to.SetPlaceHolder(tr.T("common.to"))
 	bar := container.NewGridWithColumns(6, st.by, st.period, st.from, st.to, run, export)
-	tabs := container.NewAppTabs(
+	st.tabs = container.NewAppTabs(
 		container.NewTabItem(tr.T("st.tab.consumption"), container.NewVSplit(st.img, st.table)),
 		container.NewTabItem(tr.T("st.tab.daynight"), container.NewBorder(widget.NewLabel(tr.T("st.dn.hint", dayFrom, dayTo)), nil, nil, nil, st.dnTable)))
-	st.box = container.NewBorder(container.NewVBox(bar, st.note), nil, nil, nil, tabs)
+	st.tabs.OnSelected = func(*container.TabItem) { st.refresh() }
+	st.box = container.NewBorder(container.NewVBox(bar, st.note), nil, nil, nil, st.tabs)
 	return st
 }
 
@@ -171,13 +173,18 @@ func (st *statisticsScreen) refresh() {
 	}
 	dark := st.s.app.Settings().ThemeVariant() == theme.VariantDark
 	st.note.SetText(st.s.tr.T("curve.loading"))
-	load(st.s, func(ctx context.Context) (statsResult, error) { return st.gather(ctx, q, dark) },
+	// The day/night comparison reads every point's hourly rows: only when its tab is shown.
+	dn := st.tabs.SelectedIndex() == 1
+	load(st.s, func(ctx context.Context) (statsResult, error) { return st.gather(ctx, q, dark, dn) },
 		func(r statsResult, err error) {
 			if err != nil {
 				st.note.SetText(st.s.errorText(st.s.tr.T("nav.statistics"), err))
 				return
 			}
-			st.q, st.rows, st.dn = r.q, r.rows, r.dn
+			st.q, st.rows = r.q, r.rows
+			if dn {
+				st.dn = r.dn
+			}
 			st.img.Image = r.img
 			st.img.Refresh()
 			st.table.Refresh()
@@ -190,7 +197,7 @@ func (st *statisticsScreen) refresh() {
 		})
 }
 
-func (st *statisticsScreen) gather(ctx context.Context, q store.StatsQuery, dark bool) (statsResult, error) {
+func (st *statisticsScreen) gather(ctx context.Context, q store.StatsQuery, dark, withDayNight bool) (statsResult, error) {
 	d := st.s.deps
 	res := statsResult{q: q}
 	rows, err := d.Stats.Consumption(ctx, q)
@@ -242,7 +249,7 @@ func (st *statisticsScreen) gather(ctx context.Context, q store.StatsQuery, dark
 	if res.img, err = st.chart(q, rows, dark); err != nil {
 		return res, err
 	}
-	if d.Hourly != nil {
+	if d.Hourly != nil && withDayNight {
 		if res.dn, err = dayNight(ctx, d, ents, q.From, q.To); err != nil {
 			return res, err
 		}

@@ -98,6 +98,11 @@ func TestStatistics(t *testing.T) {
 	if got := st.cell(widget.TableCellID{Row: 0, Col: 6}); got != "—" {
 		t.Errorf("环比 of January with no base = %q, want —", got)
 	}
+	if len(st.dn) != 0 {
+		t.Errorf("day/night computed with its tab hidden: %+v", st.dn)
+	}
+	st.tabs.SelectIndex(1)
+	s.Wait()
 	// Day 2 kWh × 12 h, night 1 kWh × 12 h on every point: a third by night.
 	if len(st.dn) != 4 || math.Abs(st.dn[0].nightPercent-100.0/3) > 1e-9 || st.dn[0].day != 2*st.dn[0].night {
 		t.Errorf("day/night = %+v", st.dn)
