@@ -2,21 +2,20 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/robfig/cron/v3"
 
 	"powerwatch/alarms"
 	"powerwatch/listener"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
-
-// alarmSweepEvery is how often open alarms are re-judged without new data
-// (offline terminals, conditions that end because nothing arrives), the
-// registry and 限产 baselines are reloaded.
-const alarmSweepEvery = time.Minute
 
 // maxPendingSamples bounds what waits for the alarm engine. Past it the oldest
 // waiting samples are not held in memory: their period is re-judged from the
@@ -34,6 +33,13 @@ type alarmWorker struct {
 	logger *slog.Logger
 	now    func() time.Time
 
+	// sweep is when open alarms are re-judged without new data (offline
+	// terminals, conditions that end because nothing arrives) and the
+	// registry, rules and 限产 baselines reloaded: config schedule.offline_sweep.
+	sweepAt cron.Schedule
+	reg     *store.Registry // the registry as last loaded; touched only by the worker goroutine
+	regSum  [32]byte        // its fingerprint, to notice edits
+
 	mu       sync.Mutex
 	pending  []store.Sample
 	overflow store.AlarmScope // period to re-judge from the store; zero when none
@@ -48,20 +54,27 @@ type alarmWorker struct {
 // recent samples) and starts its worker; Close stops it.
 func (m *Main) startAlarms(ctx context.Context) error {
 	now := time.Now()
+	sweepAt, err := cron.ParseStandard(m.Config.Schedule.OfflineSweep)
+	if err != nil {
+		return fmt.Errorf("alarm sweep schedule %q: %w", m.Config.Schedule.OfflineSweep, err)
+	}
 	e, ups, err := startAlarmEngine(ctx, m.DB, now)
 	if err != nil {
 		return fmt.Errorf("start alarm engine: %w", err)
 	}
-	w := &alarmWorker{db: m.DB, engine: e, logger: m.Logger.With("component", "alarms"), now: time.Now,
+	w := &alarmWorker{db: m.DB, engine: e, sweepAt: sweepAt, logger: m.Logger.With("component", "alarms"), now: time.Now,
 		notified: map[int64]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	open, err := m.DB.OpenAlarms(ctx)
+	known, err := w.recentViolations(ctx, now)
 	if err != nil {
 		return fmt.Errorf("start alarm engine: %w", err)
 	}
-	for _, a := range open { // announced before the restart
+	for _, a := range known { // announced before the restart
 		w.notified[a.ID] = true
 	}
 	if _, err := saveAlarmUpdates(ctx, m.DB, ups); err != nil {
+		return fmt.Errorf("start alarm engine: %w", err)
+	}
+	if _, err := w.refresh(ctx, now); err != nil {
 		return fmt.Errorf("start alarm engine: %w", err)
 	}
 	m.alarms = w
@@ -110,7 +123,7 @@ func (w *alarmWorker) setNotify(fn func(store.Alarm)) {
 
 func (w *alarmWorker) run(ctx context.Context) {
 	defer close(w.done)
-	t := time.NewTicker(alarmSweepEvery)
+	t := time.NewTimer(time.Until(w.sweepAt.Next(time.Now())))
 	defer t.Stop()
 	for {
 		select {
@@ -120,6 +133,7 @@ func (w *alarmWorker) run(ctx context.Context) {
 			w.judgePending(ctx)
 		case <-t.C:
 			w.sweep(ctx)
+			t.Reset(time.Until(w.sweepAt.Next(time.Now())))
 		}
 	}
 }
@@ -150,33 +164,96 @@ func (w *alarmWorker) judgePending(ctx context.Context) {
 // what the passing of time decides (terminals gone quiet).
 func (w *alarmWorker) sweep(ctx context.Context) {
 	now := w.now()
-	if err := w.refresh(ctx, now); err != nil {
+	changed, err := w.refresh(ctx, now)
+	if err != nil {
 		if ctx.Err() == nil {
 			w.logger.Error("reload registry for alarms", "err", err)
 		}
 		return
 	}
+	if changed {
+		// An officer changed thresholds, links or orders: re-judge the
+		// engine's window from the store under the new facts, so that the
+		// alarms of the last hours follow the registry in force.
+		from := w.engine.Horizon(now)
+		if _, err := evaluateStored(ctx, w.db, from, now); err != nil && ctx.Err() == nil {
+			w.logger.Error("re-evaluate after a registry change", "err", err)
+		}
+	}
 	w.save(ctx, w.engine.Sweep(now))
+	w.announceRecent(ctx)
 }
 
-func (w *alarmWorker) refresh(ctx context.Context, now time.Time) error {
+// announceWindow is how far back alarms raised by a re-evaluation from the
+// store (late data, a registry change) are still announced.
+const announceWindow = 48 * time.Hour
+
+// recentViolations returns the violation alarms overlapping the last
+// announceWindow that are not withdrawn.
+func (w *alarmWorker) recentViolations(ctx context.Context, now time.Time) ([]store.Alarm, error) {
+	return w.db.FindAlarms(ctx, store.AlarmFilter{From: now.Add(-announceWindow), To: now.Add(time.Minute),
+		Types:    []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored},
+		Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+}
+
+// announceRecent announces the recent violations not yet announced: those a
+// re-evaluation from the store raised rather than the engine.
+func (w *alarmWorker) announceRecent(ctx context.Context) {
+	as, err := w.recentViolations(ctx, w.now())
+	if err != nil {
+		if ctx.Err() == nil {
+			w.logger.Error("read recent alarms", "err", err)
+		}
+		return
+	}
+	w.pin(ctx, w.announce(as))
+}
+
+// refresh reloads rules, registry and baselines into the engine and reports
+// whether the rules or the registry changed since the last load.
+func (w *alarmWorker) refresh(ctx context.Context, now time.Time) (changed bool, err error) {
 	rs, err := currentRules(ctx, w.db)
 	if err != nil {
-		return err
+		return false, err
 	}
 	reg, err := w.db.LoadRegistry(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	facts := alarms.FactsFrom(reg)
 	bs, err := storedBaselines(ctx, w.db, rs, &facts, now.Add(-24*time.Hour), now.Add(24*time.Hour))
 	if err != nil {
-		return err
+		return false, err
 	}
+	sum, err := fingerprint(rs, reg)
+	if err != nil {
+		return false, err
+	}
+	changed = w.reg != nil && sum != w.regSum
+	w.reg, w.regSum = reg, sum
 	w.engine.SetRules(rs)
 	w.engine.SetFacts(facts)
 	w.engine.SetBaselines(bs)
-	return nil
+	return changed, nil
+}
+
+// fingerprint sums what the rules judge by; a change of it means past
+// verdicts may no longer hold. Terminals' last-seen fields change with every
+// packet and are left out.
+func fingerprint(rs store.RuleSet, reg *store.Registry) ([32]byte, error) {
+	b, err := json.Marshal(struct {
+		Rules      store.RuleSet
+		Facilities []store.Facility
+		Links      []store.Link
+		Points     []store.Point
+		Thresholds []store.Threshold
+		Orders     []store.Order
+		Filings    []store.Filing
+	}{rs, reg.Facilities, reg.Links, reg.Points, reg.Thresholds, reg.Orders, reg.Filings})
+	if err != nil {
+		return [32]byte{}, fmt.Errorf("fingerprint registry: %w", err)
+	}
+	return sha256.Sum256(b), nil
 }
 
 // save reconciles verdicts with the store and announces new open violations.
@@ -188,11 +265,18 @@ func (w *alarmWorker) save(ctx context.Context, ups []alarms.Update) {
 	if err != nil && ctx.Err() == nil {
 		w.logger.Error("save alarms", "err", err)
 	}
+	w.pin(ctx, changed)
+	w.announce(changed)
+}
+
+// announce tells the subscriber of each violation in as not announced
+// before, and returns those.
+func (w *alarmWorker) announce(as []store.Alarm) []store.Alarm {
 	w.mu.Lock()
 	notify := w.notify
 	var fresh []store.Alarm
-	for _, a := range changed {
-		if a.Type.IsViolation() && a.Status == store.Open && !w.notified[a.ID] {
+	for _, a := range as {
+		if a.Type.IsViolation() && a.Status != store.Withdrawn && !w.notified[a.ID] {
 			w.notified[a.ID] = true
 			fresh = append(fresh, a)
 		}
@@ -204,6 +288,55 @@ func (w *alarmWorker) save(ctx context.Context, ups []alarms.Update) {
 			notify(a)
 		}
 	}
+	return fresh
+}
+
+// evidenceMargin is how much raw data around a violation is kept with it.
+const evidenceMargin = time.Hour
+
+// pin keeps for good the raw packets of every terminal that watches the
+// facilities of a violation alarm, from an hour before it to an hour after it
+// (to now while it is open): they are its evidence, and the raw-packet
+// retention must not purge them.
+func (w *alarmWorker) pin(ctx context.Context, as []store.Alarm) {
+	if w.reg == nil {
+		return
+	}
+	for _, a := range as {
+		if !a.Type.IsViolation() || a.Status == store.Withdrawn {
+			continue
+		}
+		end := a.End
+		if end.IsZero() {
+			end = w.now()
+		}
+		for _, mn := range w.terminalsOf(a) {
+			if err := w.db.KeepRaw(ctx, mn, a.Start.Add(-evidenceMargin), end.Add(evidenceMargin)); err != nil && ctx.Err() == nil {
+				w.logger.Error("keep evidence packets", "alarm", a.ID, "mn", mn, "err", err)
+			}
+		}
+	}
+}
+
+// terminalsOf returns the MNs of the terminals watching a's facilities, or all
+// of its enterprise's when the alarm names none.
+func (w *alarmWorker) terminalsOf(a store.Alarm) []string {
+	facilities := map[int64]bool{a.ProductionID: a.ProductionID != 0, a.TreatmentID: a.TreatmentID != 0}
+	whole := a.ProductionID == 0 && a.TreatmentID == 0
+	terminals := map[int64]bool{}
+	for _, p := range w.reg.Points {
+		f, ok := w.reg.Facility(p.FacilityID)
+		if ok && (facilities[p.FacilityID] || whole && f.EnterpriseID == a.EnterpriseID) {
+			terminals[p.TerminalID] = true
+		}
+	}
+	var mns []string
+	for _, t := range w.reg.Terminals {
+		if terminals[t.ID] {
+			mns = append(mns, t.MN)
+		}
+	}
+	return mns
 }
 
 // alarmMonthlyJob judges the month before at: the monthly transmission rate

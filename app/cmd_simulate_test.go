@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,11 +25,19 @@ func TestSimulateAgainstServe(t *testing.T) {
 	}
 	m := NewMain()
 	m.Config.DB, m.Config.Listen = db, "127.0.0.1:0"
+	m.Config.Schedule.OfflineSweep = "@every 1s" // simulate --db back-dates the thresholds: re-judge soon
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		t.Fatal(err)
 	}
 	defer m.Close()
+	var mu sync.Mutex
+	announced := map[int64]int{} // alarm id → notifications
+	m.alarms.setNotify(func(a store.Alarm) {
+		mu.Lock()
+		announced[a.ID]++
+		mu.Unlock()
+	})
 
 	start := time.Now()
 	code, stdout, stderr := runCLI(t, "simulate", "--to", m.Addr().String(), "--registry", reg, "--speed", "1e6",
@@ -50,6 +59,24 @@ func TestSimulateAgainstServe(t *testing.T) {
 			t.Errorf("terminal %d: %d packets stored, want the 72 of 6 hours", i, len(ps))
 		}
 	}
+
+	// The alarm engine inside the service judges the data as it arrives: the
+	// scripted treatment-off violation is an alarm without any re-evaluation.
+	if !waitForAlarm(t, m, store.TreatmentOff, 60*time.Second) {
+		as, _ := m.DB.FindAlarms(t.Context(), store.AlarmFilter{})
+		t.Errorf("the running service raised no treatment_off alarm; alarms: %+v", as)
+	}
+	time.Sleep(2 * time.Second) // a sweep or two more: nothing is announced twice
+	mu.Lock()
+	if len(announced) == 0 {
+		t.Error("no violation alarm was announced to the window")
+	}
+	for id, n := range announced {
+		if n != 1 {
+			t.Errorf("alarm %d announced %d times, want once", id, n)
+		}
+	}
+	mu.Unlock()
 
 	// The scripted violations raise the alarms the schedule announces (the
 	// 限产 one needs a baseline, which six hours of data do not give).
@@ -93,4 +120,22 @@ func TestSimulateReadsTheRegistryFileItChecks(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "missing.xlsx") {
 		t.Errorf("simulate with a missing registry: exit %d, %q; want 1 naming the file", code, stderr)
 	}
+}
+
+// waitForAlarm polls m's database until an alarm of type typ is stored or
+// limit passes; the service's alarm worker runs on its own goroutine.
+func waitForAlarm(t *testing.T, m *Main, typ store.AlarmType, limit time.Duration) bool {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		as, err := m.DB.FindAlarms(t.Context(), store.AlarmFilter{Types: []store.AlarmType{typ}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(as) > 0 {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
 }
