@@ -39,8 +39,7 @@ timed() { # label command... : runs it and prints its wall time
 	"$@"
 	echo "time: $label $((SECONDS - start)) s"
 }
-timed "windows exe" $MAKE --no-print-directory windows-exe VERSION="$VERSION" SIGN_CERT="$cert" SIGN_KEY="$key"
-timed "installer" $MAKE --no-print-directory installer VERSION="$VERSION" SIGN_CERT="$cert" SIGN_KEY="$key"
+timed "windows exe and installer" $MAKE --no-print-directory windows VERSION="$VERSION" SIGN_CERT="$cert" SIGN_KEY="$key"
 timed "linux tarball" $MAKE --no-print-directory linux VERSION="$VERSION"
 
 # --- the Windows files ---
@@ -52,12 +51,14 @@ for f in "$exe" "$setup"; do
 	esac
 done
 
-# The version resource is UTF-16 with NUL padding: without the NULs its key
-# and value stand side by side.
-if tr -d '\0' <"$exe" | LC_ALL=C grep -aqF "FileVersion$APP_VERSION.$APP_BUILD"; then
-	ok "exe has a version resource: FileVersion $APP_VERSION.$APP_BUILD"
+# The version resource: UTF-16 strings, key then value.
+strings -el "$exe" >"$tmp/strings16"
+fv=$(grep -A1 -xF "FileVersion" "$tmp/strings16" || true)
+pv=$(grep -A1 -xF "ProductVersion" "$tmp/strings16" || true)
+if grep -qxF "$APP_VERSION.$APP_BUILD" <<<"$fv" && grep -qxF "$VERSION" <<<"$pv"; then
+	ok "exe has a version resource: FileVersion $APP_VERSION.$APP_BUILD, ProductVersion $VERSION"
 else
-	fail "exe has no version resource with FileVersion $APP_VERSION.$APP_BUILD"
+	fail "exe has no version resource with FileVersion $APP_VERSION.$APP_BUILD and ProductVersion $VERSION"
 fi
 if x86_64-w64-mingw32-objdump -h "$exe" | grep -q '\.rsrc'; then
 	ok "exe has a resource section (icon, manifest, version)"

@@ -3,10 +3,11 @@
 # driver) into dist/powerwatch-<version>-windows-amd64.exe, with the icon, the
 # version resource and a manifest from app/FyneApp.toml.
 #
-# The resources go in as a .syso object made by mingw's windres and handed to
-# `go build -overlay` as if it were a file in app/: nothing is written into the
-# source tree, the Go build cache stays valid, and the flags are ours (fyne
-# package would compile the GL C code a second time with its own flags).
+# The resources go in as a .syso object made by mingw's windres, put into app/
+# for the build only (go build links a package's .syso files; -overlay cannot
+# add one). Its _windows_amd64 suffix keeps it out of every other build, and
+# .gitignore out of commits. The Go build cache stays valid and the flags are
+# ours: fyne package would compile the GL C code a second time with its own.
 # Signs the exe when SIGN_CERT and SIGN_KEY are set (packaging/sign.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -55,13 +56,16 @@ BEGIN
 END
 RC
 (cd "$obj" && "$WINDRES" --target=pe-x86-64 -c 65001 -O coff -i powerwatch.rc -o rsrc_windows_amd64.syso)
-printf '{"Replace":{"%s":"%s"}}\n' "$PWD/app/zz_rsrc_windows_amd64.syso" "$PWD/$obj/rsrc_windows_amd64.syso" >"$obj/overlay.json"
+syso=app/zz_powerwatch_rsrc_windows_amd64.syso
+trap 'rm -f "$syso"' EXIT
+cp "$obj/rsrc_windows_amd64.syso" "$syso"
 
 # Built in obj/ and copied: go build leaves an up-to-date output alone, and a
 # signed file in dist/ must not be taken for one (nor signed twice).
 CGO_ENABLED=1 CC="$CC" GOOS=windows GOARCH=amd64 \
-	"$GO" build -trimpath -overlay "$obj/overlay.json" \
+	"$GO" build -trimpath \
 	-ldflags "-s -w -H windowsgui -X main.version=$VERSION" -o "$obj/$APP_NAME.exe" ./app
+rm -f "$syso"
 cp "$obj/$APP_NAME.exe" "$out"
 if [ -n "${SIGN_CERT:-}" ]; then
 	packaging/sign.sh "$out"
