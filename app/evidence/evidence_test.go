@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ const who = "test"
 // district is one enterprise with a furnace and its dust filter on one
 // terminal, 4 hours of data (the filter off from 02:00 to 02:40), raw packets
 // of which one failed its CRC, and the confirmed treatment_off alarm.
-func district(t *testing.T) (*sqlite.DB, store.Alarm) {
+func district(t testing.TB) (*sqlite.DB, store.Alarm) {
 	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pw.db"))
@@ -150,5 +151,19 @@ func TestExport(t *testing.T) {
 	}
 	if err := evidence.Zip(dir, dir+".zip"); err != nil {
 		t.Error(err)
+	}
+}
+
+// BenchmarkExport is the 导出证据 click: PDF with chart, raw packets, series
+// and manifest of an alarm with 2 h of context around it (32 packets, 64 slots).
+func BenchmarkExport(b *testing.B) {
+	db, a := district(b)
+	root := b.TempDir()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		dir := filepath.Join(root, strconv.Itoa(i))
+		if _, err := evidence.Export(b.Context(), db, a.ID, dir, evidence.Options{Margin: time.Hour, Who: "bench", Compress: true}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
