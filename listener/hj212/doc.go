@@ -13,7 +13,10 @@
 // one copy of the frame; CP values stay raw text and are converted when asked
 // (Packet.Float, Packet.DataTime). A Reader (or SplitFunc for a
 // bufio.Scanner) cuts a connection's byte stream into frames with bounded
-// memory and resynchronises after garbage. Every failure is a *SyntaxError of
+// memory and resynchronises after garbage at the earliest "##" that starts
+// a good frame; a length field promising more than the frame holds is
+// reported as soon as a line break inside the promised bytes shows it, not
+// when the promised bytes have come. Every failure is a *SyntaxError of
 // one Kind — framing, length, crc, terminator, segment, field — wrapping one
 // of the Err sentinels. Deviations that lose nothing (LF-only terminator,
 // 13-digit QN, MN not 24 hex digits, segment over 1024 bytes) are accepted
