@@ -19,11 +19,10 @@ import (
 )
 
 // OrderDesk is what the 管控 view changes and computes. *sqlite.DB has the
-// Create/Delete methods (each audited); app adds the rest (app/registry for
+// Create methods (each audited); app adds the rest (app/registry for
 // files, app/control for the report).
 type OrderDesk interface {
 	CreateOrder(ctx context.Context, who string, o *store.Order) error
-	DeleteOrder(ctx context.Context, who string, id int64) error
 	CreateFiling(ctx context.Context, who string, f *store.Filing) error
 	// ImportOrderFile imports orders (or, with filings, 报备 filings) from an
 	// .xlsx or .csv file, all or nothing; its error joins one error per bad row.

@@ -40,8 +40,6 @@ func (f *ordersFake) CreateOrder(_ context.Context, who string, o *store.Order) 
 	return nil
 }
 
-func (f *ordersFake) DeleteOrder(context.Context, string, int64) error { return nil }
-
 func (f *ordersFake) CreateFiling(_ context.Context, who string, x *store.Filing) error {
 	x.ID = int64(len(f.filings) + 1)
 	f.filings = append(f.filings, *x)
