@@ -44,6 +44,7 @@ type Source interface {
 	TerminalByID(ctx context.Context, id int64) (store.Terminal, error)
 	ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (store.Threshold, error)
 	RawPackets(ctx context.Context, mn string, from, to time.Time) ([]store.RawPacket, error)
+	RuleSetVersion(ctx context.Context, v int) (store.RuleSet, error)
 }
 
 // Options tune an export.
@@ -200,6 +201,7 @@ type facts struct {
 	mns        []string
 	packets    []store.RawPacket
 	thresholds []store.Threshold // in force at the alarm's start
+	rules      *store.RuleSet    // the version the alarm was raised under; nil when it was never saved (defaults)
 }
 
 func gather(ctx context.Context, src Source, id int64, margin time.Duration) (*facts, error) {
@@ -244,6 +246,11 @@ func gather(ctx context.Context, src Source, id int64, margin time.Duration) (*f
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("threshold of facility %d: %w", p.FacilityID, err)
 		}
+	}
+	if rs, err := src.RuleSetVersion(ctx, ev.Alarm.RuleVersion); err == nil {
+		f.rules = &rs
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("rule set version %d: %w", ev.Alarm.RuleVersion, err)
 	}
 	for _, mn := range f.mns {
 		ps, err := src.RawPackets(ctx, mn, ev.From, ev.To)
@@ -352,6 +359,18 @@ func (f *facts) pdf(w io.Writer, img image.Image, m Manifest, compress bool) err
 		params = pretty.String()
 	}
 	d.Text(params)
+	if r := f.rules; r != nil {
+		d.Fields(
+			[2]string{"规则版本 Version", fmt.Sprintf("%d（%s，%s）%s", r.Version, bj(r.CreatedAt), r.CreatedBy, r.Note)},
+			[2]string{"时段 Slot / 容许缺数 Gap", r.Slot.String() + " / " + r.GapBridge.String()},
+			[2]string{"治污未同步 最短 Min", r.TreatmentOffMin.String()},
+			[2]string{"停产未落实 最短 Min", r.ShutdownIgnoredMin.String()},
+			[2]string{"限产未落实 Cut", fmt.Sprintf("基准 %s，超出 %g%%，最短 %s", r.CutBaseline, r.CutMarginPct, r.CutMin)},
+			[2]string{"等级 Grades", fmt.Sprintf("较重 ≥ %s，严重 ≥ %s", r.MajorAfter, r.SevereAfter)},
+		)
+	} else {
+		d.Text(fmt.Sprintf("规则版本 %d 未单独保存：使用默认规则 (rule version %d was never saved: the defaults)", a.RuleVersion, a.RuleVersion))
+	}
 	var rows [][]string
 	for _, th := range f.thresholds {
 		rows = append(rows, []string{f.facilityName(th.FacilityID), string(th.Basis), fmt.Sprintf("%g", th.Stop),

@@ -72,6 +72,15 @@ func district(t testing.TB) (*sqlite.DB, store.Alarm) {
 	a := store.Alarm{Type: store.TreatmentOff, Grade: store.Major, Status: store.Ended, EnterpriseID: ent.ID,
 		ProductionID: prod.ID, TreatmentID: treat.ID, Start: t0.Add(2 * time.Hour), End: t0.Add(2*time.Hour + 40*time.Minute),
 		RuleVersion: 1, Thresholds: `{"treatment_off_min":"15m","treatment_stop_kw":3}`, Detail: "熔炉运行而布袋除尘器停机40分钟"}
+	rs := store.RuleSet{Slot: 5 * time.Minute, GapBridge: 10 * time.Minute, TreatmentOffMin: 15 * time.Minute, ShutdownIgnoredMin: 30 * time.Minute,
+		CutBaseline: store.BaselineWeekdays, CutMarginPct: 10, CutMin: time.Hour, MajorAfter: 30 * time.Minute, SevereAfter: 2 * time.Hour,
+		RedAtLeast: store.Major, OfflineAfter: 30 * time.Minute, TransmissionMin: 0.9, ConstantFor: 2 * time.Hour, OverRatedFactor: 1.5,
+		JumpRatedFactor: 1, MismatchTolerance: 0.2, MismatchMinKW: 5, MismatchMin: 30 * time.Minute, ClockTolerance: 5 * time.Minute,
+		SubmeterTolerance: 0.05, SubmeterMinKWh: 1, Note: "试行"}
+	if err := db.SaveRuleSet(ctx, who, &rs); err != nil {
+		t.Fatal(err)
+	}
+	a.RuleVersion = rs.Version
 	ins, err := db.ReconcileAlarms(ctx, store.AlarmScope{From: t0, To: t0.Add(24 * time.Hour)}, []store.Alarm{a})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +139,8 @@ func TestExport(t *testing.T) {
 		}
 		text := strings.Join(strings.Fields(string(out)), " ")
 		for _, want := range []string{"北京恒达铸造有限公司", "1号熔炉", "布袋除尘器", "治污设施未同步运行", "2026-11-02 02:00:00",
-			"2026-11-02 02:40:00", "熔炉运行而布袋除尘器停机40分钟", "张科长", "现场检查属实", "确认违法", "treatment_stop_kw"} {
+			"2026-11-02 02:40:00", "熔炉运行而布袋除尘器停机40分钟", "张科长", "现场检查属实", "确认违法", "treatment_stop_kw",
+			"试行", "治污未同步 最短 Min 15m0s"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF's text has no %q:\n%s", want, text)
 			}
