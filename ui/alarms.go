@@ -43,7 +43,8 @@ type EvidenceExporter interface {
 // decisions back (*sqlite.DB has these methods). ReviewPackageInfo returns
 // an error wrapping store.ErrNotFound when the open database is not a package.
 type ReviewPackages interface {
-	ExportReviewPackage(ctx context.Context, who, path string, f store.AlarmFilter, margin time.Duration) (store.ReviewPackage, error)
+	// ExportReviewAlarms writes the alarms ids names, with what reviewing them needs, to a new package file.
+	ExportReviewAlarms(ctx context.Context, who, path string, ids []int64, margin time.Duration) (store.ReviewPackage, error)
 	ImportReviewPackage(ctx context.Context, who, path string, resolve map[int64]store.ReviewSide) (store.ReviewImport, error)
 	ReviewPackageInfo(ctx context.Context) (store.ReviewPackage, error)
 }
@@ -782,25 +783,6 @@ func (as *alarmsScreen) exportEvidence(dir string) {
 	})
 }
 
-// scope is the part of the filters the store can select by, for a package.
-func (as *alarmsScreen) scope() store.AlarmFilter {
-	from, to, _ := as.period()
-	f := store.AlarmFilter{From: from, To: to, Enterprise: strings.TrimSpace(as.ent.Text)}
-	if i := as.typ.SelectedIndex(); i > 0 {
-		f.Types = []store.AlarmType{alarmTypes[i-1]}
-	}
-	if i := as.grade.SelectedIndex(); i > 0 {
-		f.Grades = []store.Grade{[]store.Grade{store.Minor, store.Major, store.Severe}[i-1]}
-	}
-	switch {
-	case as.openOnly.Checked:
-		f.Statuses = []store.AlarmStatus{store.Open}
-	case as.status.SelectedIndex() > 0:
-		f.Statuses = []store.AlarmStatus{[]store.AlarmStatus{store.Open, store.Ended, store.Withdrawn}[as.status.SelectedIndex()-1]}
-	}
-	return f
-}
-
 func (as *alarmsScreen) onExportPackage() {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
@@ -815,16 +797,21 @@ func (as *alarmsScreen) onExportPackage() {
 	d.Show()
 }
 
-// exportPackage writes the alarms of the current scope to a review package at path.
+// exportPackage writes the alarms the queue shows (filtered as on screen) to
+// a review package at path.
 func (as *alarmsScreen) exportPackage(path string) {
 	s := as.s
 	if s.deps.Packages == nil {
 		as.note.SetText(s.tr.T("common.nodata"))
 		return
 	}
-	f, who := as.scope(), s.operator()
+	ids := make([]int64, len(as.rows))
+	for i, r := range as.rows {
+		ids[i] = r.a.ID
+	}
+	who := s.operator()
 	load(s, func(ctx context.Context) (store.ReviewPackage, error) {
-		return s.deps.Packages.ExportReviewPackage(ctx, who, path, f, evidenceMargin)
+		return s.deps.Packages.ExportReviewAlarms(ctx, who, path, ids, evidenceMargin)
 	}, func(p store.ReviewPackage, err error) {
 		if err != nil {
 			as.note.SetText(s.errorText(s.tr.T("al.pkg.export"), err))

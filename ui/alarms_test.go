@@ -72,8 +72,11 @@ func (f *reviewFake) ExportEvidence(_ context.Context, id int64, dir, who string
 	return fmt.Sprintf("%s/alarm-%d", dir, id), nil
 }
 
-func (f *reviewFake) ExportReviewPackage(context.Context, string, string, store.AlarmFilter, time.Duration) (store.ReviewPackage, error) {
-	return store.ReviewPackage{Alarms: 3}, nil
+func (f *reviewFake) ExportReviewAlarms(_ context.Context, _, path string, ids []int64, _ time.Duration) (store.ReviewPackage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.exported = append(f.exported, fmt.Sprintf("package %s %v", path, ids))
+	return store.ReviewPackage{Alarms: len(ids)}, nil
 }
 
 func (f *reviewFake) ImportReviewPackage(_ context.Context, _, _ string, resolve map[int64]store.ReviewSide) (store.ReviewImport, error) {
@@ -213,6 +216,13 @@ func TestAlarmEvidenceAndPackage(t *testing.T) {
 	if len(f.exported) != 1 || f.exported[0] != "1 /tmp/out 张三" || !strings.Contains(as.detail.info.Text, "/tmp/out/alarm-1") {
 		t.Errorf("evidence export = %v, info %q", f.exported, as.detail.info.Text)
 	}
+	as.typ.SetSelected(as.s.alarmType(store.TreatmentOff))
+	as.exportPackage("/tmp/p.pwreview")
+	s.Wait()
+	if len(f.exported) != 2 || f.exported[1] != "package /tmp/p.pwreview [1]" || !strings.Contains(as.note.Text, "1 条报警") {
+		t.Errorf("package export = %v, note %q; want the one filtered alarm", f.exported, as.note.Text)
+	}
+	as.typ.SetSelectedIndex(0)
 	a3 := f.alarms[2]
 	f.conflicts = []store.ReviewConflict{{AlarmID: a3.ID,
 		Office:  []store.Review{{AlarmID: a3.ID, Disposition: store.Filed, Reviewer: "王五", At: demoNow}},

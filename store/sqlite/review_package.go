@@ -28,6 +28,30 @@ var packageRegistry = []string{"regions", "industries", "enterprises", "faciliti
 // before each alarm to margin after it. The file is an ordinary database that
 // Open reads; reviews made in it are brought back with ImportReviewPackage.
 func (db *DB) ExportReviewPackage(ctx context.Context, who, path string, f store.AlarmFilter, margin time.Duration) (store.ReviewPackage, error) {
+	alarms, err := db.FindAlarms(ctx, f)
+	if err != nil {
+		return store.ReviewPackage{}, fmt.Errorf("export review package %s: %w", path, err)
+	}
+	scope, _ := json.Marshal(f)
+	return db.exportPackage(ctx, who, path, alarms, scope, margin)
+}
+
+// ExportReviewAlarms is ExportReviewPackage for the alarms ids names: the
+// rows a reviewer has filtered on screen.
+func (db *DB) ExportReviewAlarms(ctx context.Context, who, path string, ids []int64, margin time.Duration) (store.ReviewPackage, error) {
+	alarms := make([]store.Alarm, 0, len(ids))
+	for _, id := range ids {
+		a, err := db.AlarmByID(ctx, id)
+		if err != nil {
+			return store.ReviewPackage{}, fmt.Errorf("export review package %s: %w", path, err)
+		}
+		alarms = append(alarms, a)
+	}
+	scope, _ := json.Marshal(map[string][]int64{"alarm_ids": ids})
+	return db.exportPackage(ctx, who, path, alarms, scope, margin)
+}
+
+func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []store.Alarm, scope []byte, margin time.Duration) (store.ReviewPackage, error) {
 	p := store.ReviewPackage{CreatedAt: norm(db.Now()), CreatedBy: who, Source: db.path}
 	fail := func(err error) (store.ReviewPackage, error) {
 		return p, fmt.Errorf("export review package %s: %w", path, err)
@@ -40,11 +64,6 @@ func (db *DB) ExportReviewPackage(ctx context.Context, who, path string, f store
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fail(err)
 	}
-	alarms, err := db.FindAlarms(ctx, f)
-	if err != nil {
-		return fail(err)
-	}
-	scope, _ := json.Marshal(f)
 	p.Scope, p.Alarms = string(scope), len(alarms)
 	var id [12]byte
 	if _, err := rand.Read(id[:]); err != nil {

@@ -51,6 +51,13 @@ func TestReviewPackageRoundTrip(t *testing.T) {
 	if _, err := f.db.ExportReviewPackage(ctx, "office1", path, store.AlarmFilter{}, time.Hour); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("export over an existing file = %v, want ErrConflict", err)
 	}
+	one := filepath.Join(t.TempDir(), "one.pwreview")
+	if p, err := f.db.ExportReviewAlarms(ctx, "office1", one, []int64{a2}, time.Hour); err != nil || p.Alarms != 1 {
+		t.Errorf("ExportReviewAlarms(%d) = %+v, %v; want one alarm", a2, p, err)
+	}
+	if _, err := f.db.ExportReviewAlarms(ctx, "office1", filepath.Join(t.TempDir(), "x.pwreview"), []int64{999}, time.Hour); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ExportReviewAlarms(999) = %v, want ErrNotFound", err)
+	}
 
 	// The laptop: the package opened as a database, with what a reviewer needs.
 	laptop, err := sqlite.Open(ctx, path)
