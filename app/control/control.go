@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -78,22 +79,24 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 		if err != nil {
 			return fail(err)
 		}
-		facs, err := src.FacilitiesByEnterprise(ctx, o.EnterpriseID)
+		facs, err := scope(ctx, src, o)
 		if err != nil {
 			return fail(err)
 		}
+		inScope := map[int64]bool{}
+		for _, f := range facs {
+			inScope[f.ID] = true
+		}
 		first := true
 		for _, f := range facs {
-			if !covered(o, f) {
-				continue
-			}
 			fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
 				Facility: f.Name, Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent}
 			if err := measure(ctx, src, &fr, f, rs, r.From, r.To, latest, now); err != nil {
 				return fail(fmt.Errorf("%s %s: %w", ent.Name, f.Name, err))
 			}
 			for _, a := range as {
-				if a.OrderID == o.ID && (a.ProductionID == f.ID || (a.ProductionID == 0 && first)) {
+				// An alarm counts on its facility, or on the first row when that is not a row.
+				if a.OrderID == o.ID && (a.ProductionID == f.ID || (!inScope[a.ProductionID] && first)) {
 					fr.Alarms++
 				}
 			}
@@ -118,19 +121,41 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 	return r, nil
 }
 
-// covered reports whether order o applies to facility f: the listed
-// facilities, or for a whole-enterprise order its production facilities
-// (treatment must keep running, and the total supply would count twice).
-func covered(o store.Order, f store.Facility) bool {
-	if len(o.FacilityIDs) > 0 {
-		for _, id := range o.FacilityIDs {
-			if id == f.ID {
-				return true
-			}
-		}
-		return false
+// scope is what order o is measured on, as the 限产 rule judges it: the
+// listed facilities; for a whole-enterprise order its total-supply meter
+// when it has one with points, else its production facilities (treatment
+// must keep running).
+func scope(ctx context.Context, src Source, o store.Order) ([]store.Facility, error) {
+	facs, err := src.FacilitiesByEnterprise(ctx, o.EnterpriseID)
+	if err != nil {
+		return nil, err
 	}
-	return f.Kind == store.Production || f.Kind == store.Integrated
+	var listed, total, production []store.Facility
+	for _, f := range facs {
+		switch {
+		case len(o.FacilityIDs) > 0:
+			if slices.Contains(o.FacilityIDs, f.ID) {
+				listed = append(listed, f)
+			}
+		case f.Kind == store.Total:
+			pts, err := src.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
+			if err != nil {
+				return nil, err
+			}
+			if len(pts) > 0 {
+				total = append(total, f)
+			}
+		case f.Kind == store.Production || f.Kind == store.Integrated:
+			production = append(production, f)
+		}
+	}
+	switch {
+	case len(o.FacilityIDs) > 0:
+		return listed, nil
+	case len(total) > 0:
+		return total, nil
+	}
+	return production, nil
 }
 
 // measure fills fr's state now, energy over [from, to), baseline and allowance.

@@ -188,6 +188,38 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// TestReportTotalMeter: with a total-supply meter, a whole-enterprise order
+// is measured on it, as the 限产 rule judges it.
+func TestReportTotalMeter(t *testing.T) {
+	c := mustCement(t)
+	ctx := t.Context()
+	total := store.Facility{EnterpriseID: c.ent.ID, Name: "总进线", Kind: store.Total, RatedKW: 400}
+	if err := c.db.CreateFacility(ctx, who, &total); err != nil {
+		t.Fatal(err)
+	}
+	pt := store.Point{TerminalID: c.pKiln.TerminalID, FacilityID: total.ID, PowerCode: "e10109"}
+	if err := c.db.CreatePoint(ctx, who, &pt); err != nil {
+		t.Fatal(err)
+	}
+	var b store.Batch
+	for at := epStart.AddDate(0, 0, -7); at.Before(now); at = at.Add(5 * time.Minute) {
+		s := store.NewSample(pt.ID, at)
+		s.P = 180
+		b.Samples = append(b.Samples, s)
+	}
+	if _, err := c.db.Ingest(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	r, err := control.Report(ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Facilities) != 1 || r.Facilities[0].Facility != "总进线" || r.Facilities[0].Energy != c.hourly(t, pt.ID, epStart, now) ||
+		r.Facilities[0].Alarms != 1 {
+		t.Errorf("facilities = %+v; want the total meter alone with its stored energy", r.Facilities)
+	}
+}
+
 func TestEpisodesOf(t *testing.T) {
 	a := store.Order{ID: 1, Level: store.Orange, Start: epStart, End: epEnd}
 	b := store.Order{ID: 2, Level: store.Orange, Start: epStart, End: epEnd}
