@@ -6,7 +6,7 @@ BIN     ?= powerwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all deps build run serve test vet fuzz bench clean screenshots windows windows-exe installer sign linux test-packaging
+.PHONY: all deps build run serve test vet fuzz bench clean screenshots windows windows-exe installer sign linux test-packaging test-wine
 
 all: build
 
@@ -28,8 +28,9 @@ vet:
 
 # The ci tag lets app's Fyne code test without a display; the real binary is
 # built too, so a cgo/GL break shows here and not on an officer's desk. The
-# packaging test builds the Windows exe and installer and the Linux tarball
-# (cold: ~7 min of the 90 min CI budget, warm: ~2 min; README "Packaging").
+# packaging test builds the Windows exe and installer and the Linux tarball and
+# runs the installer and app under Wine (cold: ~8 min of the 90 min CI budget,
+# warm: ~3 min; README "Packaging").
 test: deps vet build
 	CGO_ENABLED=0 $(GO) test -count=1 ./store/... ./listener/... ./alarms/... ./ui/...
 	$(GO) test -count=1 -tags ci ./...
@@ -80,6 +81,12 @@ sign:
 linux: deps
 	VERSION=$(VERSION) packaging/linux/build.sh
 
-# Builds and signs everything with a fresh test certificate and checks it.
+# Builds and signs everything with a fresh test certificate and checks it,
+# then installs, starts, upgrades and uninstalls it under Wine.
 test-packaging:
 	VERSION=$(VERSION) packaging/test.sh
+	VERSION=$(VERSION) packaging/wine-test.sh
+
+# Only the Wine part, on what `make windows` left in dist/.
+test-wine:
+	VERSION=$(VERSION) packaging/wine-test.sh
