@@ -8,7 +8,9 @@
 #      up for 20 s; a screenshot goes to docs/screenshots/windows.png;
 #   3. setup.exe /S again (upgrade) keeps a file in %AppData%\powerwatch;
 #   4. uninstall.exe /S removes the program and keeps the data;
-#      uninstall.exe /S /DELETEDATA after a reinstall deletes it.
+#      uninstall.exe /S /DELETEDATA after a reinstall deletes it;
+#   5. setup.exe /S /CurrentUser installs per user (HKCU, %LocalAppData%\Programs)
+#      and its uninstaller removes it.
 # Go 1.26's runtime needs bcryptprimitives.dll (ProcessPrng), which Wine 8.0
 # lacks: a stub built from packaging/wine/bcryptprimitives.c goes into the
 # prefix's system32 (docs: ../shared/docs/build.md).
@@ -101,6 +103,18 @@ uninstall
 run_setup
 uninstall /DELETEDATA
 [ ! -e "$data" ] && ok "uninstall /DELETEDATA deletes the data" || fail "uninstall /DELETEDATA left $data"
+
+# 5. per-user install: no Program Files, no HKLM
+timeout 300 "$W" "$setup" /S /CurrentUser
+"${W%/*}/wineserver64" -w
+user_inst=$c/users/$(id -un)/AppData/Local/Programs/powerwatch
+[ -f "$user_inst/powerwatch.exe" ] && ok "/CurrentUser installs into %LocalAppData%\Programs\powerwatch" || fail "/CurrentUser: no $user_inst/powerwatch.exe"
+[ ! -e "$inst/powerwatch.exe" ] && ok "/CurrentUser leaves Program Files alone" || fail "/CurrentUser wrote into Program Files"
+"$W" reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\powerwatch' >"$tmp/uninst_cu.txt" 2>&1 || true
+grep -q 'CurrentUser' "$tmp/uninst_cu.txt" && ok "per-user Add/Remove Programs entry (HKCU)" || fail "no per-user uninstall entry in HKCU"
+timeout 300 "$W" "$user_inst/uninstall.exe" /S /CurrentUser
+"${W%/*}/wineserver64" -w
+[ ! -e "$user_inst/powerwatch.exe" ] && ok "per-user uninstall removes the exe" || fail "per-user uninstall left the exe"
 
 if [ "$fails" -gt 0 ]; then
 	echo "wine test: $fails failure(s)" >&2
