@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build needs, only those that are missing, so a
 # repeated run costs a second. Usage: packaging/deps.sh [build|screenshot|windows|wine]...
-# windows: mingw-w64 (cgo cross-compiler), makensis, osslsigncode, and 7z to
-# look inside the installer in packaging/test.sh. wine: Wine 8.0 (64-bit only)
-# and an X server to run the installer and app in packaging/wine-test.sh.
+# windows: mingw-w64 (cgo cross-compiler), makensis, osslsigncode, openssl (test
+# certificate), and file and 7z to look inside the results in packaging/test.sh.
+# wine: Wine 8.0 (64-bit only) and an X server to run the installer and the app
+# in packaging/wine-test.sh.
 set -euo pipefail
 
 want=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
@@ -11,7 +12,7 @@ for extra in "$@"; do
 	case "$extra" in
 	build) ;;
 	screenshot) want+=(xvfb x11-apps imagemagick xauth) ;;
-	windows) want+=(gcc-mingw-w64-x86-64 nsis osslsigncode p7zip-full) ;;
+	windows) want+=(gcc-mingw-w64-x86-64 nsis osslsigncode p7zip-full openssl file) ;;
 	wine) want+=(wine64 libgl1-mesa-dri xvfb x11-utils xauth imagemagick) ;;
 	*) echo "deps.sh: unknown set $extra" >&2; exit 2 ;;
 	esac
