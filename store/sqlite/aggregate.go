@@ -150,19 +150,6 @@ func (h *hourAgg) add(prev store.Sample, ok bool, s store.Sample, cfg *pointCfg)
 	h.lastAt, h.lastE, h.lastP = at, s.E, s.P
 }
 
-func loadHour(ctx context.Context, q querier, point, start int64, cfg *pointCfg) (*hourAgg, error) {
-	h := newHourAgg(start, cfg)
-	var minP, maxP, lastE, lastP sql.NullFloat64
-	err := q.QueryRowContext(ctx, `SELECT energy, run_min, min_p, max_p, sum_p, n_p, received, resets, last_at, last_e, last_p
-		FROM agg_hour WHERE point_id = ? AND start = ?`, point, start).
-		Scan(&h.energy, &h.runMin, &minP, &maxP, &h.sumP, &h.nP, &h.received, &h.resets, &h.lastAt, &lastE, &lastP)
-	if err == sql.ErrNoRows {
-		return h, nil
-	}
-	h.minP, h.maxP, h.lastE, h.lastP = fromNull(minP), fromNull(maxP), fromNull(lastE), fromNull(lastP)
-	return h, err
-}
-
 func storeHour(ctx context.Context, q querier, point int64, h *hourAgg) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO agg_hour(point_id, start, energy, run_min, min_p, max_p, sum_p, n_p,
 			received, expected, resets, last_at, last_e, last_p) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -175,94 +162,24 @@ func storeHour(ctx context.Context, q querier, point int64, h *hourAgg) error {
 	return err
 }
 
-// aggregate updates the aggregates for new samples (sorted by point and time).
-// Samples newer than everything stored for their point are folded into their
-// hour rows; older ones (backfill) make the touched hours, and the next hour
-// with data, be recomputed from the series.
-func (w *writer) aggregate(fresh []store.Sample) error {
-	for i := 0; i < len(fresh); {
-		j := i
-		for j < len(fresh) && fresh[j].PointID == fresh[i].PointID {
-			j++
-		}
-		if err := aggregatePoint(w.ctx, w.tx, fresh[i:j]); err != nil {
-			return fmt.Errorf("point %d: %w", fresh[i].PointID, err)
-		}
-		i = j
-	}
-	return nil
-}
-
-func aggregatePoint(ctx context.Context, q querier, ss []store.Sample) error {
-	point := ss[0].PointID
-	cfg, err := loadPointCfg(ctx, q, point)
-	if err != nil {
-		return err
-	}
-	latest, ok, err := latestOf(ctx, q, point)
-	if err != nil {
-		return err
-	}
-	hours := map[int64]bool{}
-	for _, s := range ss {
-		hours[s.At.UnixMilli()/hourMS*hourMS] = true
-	}
-	if ok && !ss[0].At.After(latest.At) {
-		err = recomputeTouched(ctx, q, point, hours, &cfg)
-	} else {
-		err = foldInOrder(ctx, q, latest, ok, ss, &cfg)
-	}
-	if err != nil {
-		return err
-	}
-	if err := setLatest(ctx, q, ss[len(ss)-1]); err != nil {
-		return err
-	}
-	return rollUp(ctx, q, point, hours, &cfg)
-}
-
-func foldInOrder(ctx context.Context, q querier, prev store.Sample, ok bool, ss []store.Sample, cfg *pointCfg) error {
-	// Only the hour of the newest stored sample can have a row yet.
-	stored := int64(-1)
-	if ok {
-		stored = prev.At.UnixMilli() / hourMS * hourMS
-	}
-	var h *hourAgg
-	for _, s := range ss {
-		start := s.At.UnixMilli() / hourMS * hourMS
-		if h == nil || h.start != start {
-			if h != nil {
-				if err := storeHour(ctx, q, s.PointID, h); err != nil {
-					return err
-				}
-			}
-			h = newHourAgg(start, cfg)
-			if start == stored {
-				var err error
-				if h, err = loadHour(ctx, q, s.PointID, start, cfg); err != nil {
-					return err
-				}
-			}
-		}
-		h.add(prev, ok, s, cfg)
-		prev, ok = s, true
-	}
-	return storeHour(ctx, q, ss[0].PointID, h)
-}
-
 // recomputeTouched recomputes the hours touched by a backfill, adding to
-// hours the next hour with data, whose first sample now has a nearer predecessor.
+// hours, for each touched hour, the next hour with data when it is not
+// touched itself: its first sample now has a nearer predecessor.
 func recomputeTouched(ctx context.Context, q querier, point int64, hours map[int64]bool, cfg *pointCfg) error {
-	var last int64
+	var ends []int64 // touched hours whose following hour is not touched
 	for h := range hours {
-		last = max(last, h)
+		if !hours[h+hourMS] {
+			ends = append(ends, h)
+		}
 	}
-	var next int64
-	err := q.QueryRowContext(ctx, `SELECT start FROM agg_hour WHERE point_id = ? AND start > ? ORDER BY start LIMIT 1`, point, last).Scan(&next)
-	if err == nil {
-		hours[next] = true
-	} else if err != sql.ErrNoRows {
-		return err
+	for _, h := range ends {
+		var next int64
+		err := q.QueryRowContext(ctx, `SELECT start FROM agg_hour WHERE point_id = ? AND start > ? ORDER BY start LIMIT 1`, point, h).Scan(&next)
+		if err == nil {
+			hours[next] = true
+		} else if err != sql.ErrNoRows {
+			return err
+		}
 	}
 	for h := range hours {
 		if err := recomputeHours(ctx, q, point, h, h+hourMS, cfg); err != nil {
@@ -304,26 +221,6 @@ func recomputeHours(ctx context.Context, q querier, point, from, to int64, cfg *
 		return nil
 	}
 	return storeHour(ctx, q, point, h)
-}
-
-// rollUp recomputes the day and month rows of the given hours from the finer rows.
-func rollUp(ctx context.Context, q querier, point int64, hours map[int64]bool, cfg *pointCfg) error {
-	days, months := map[int64]bool{}, map[int64]bool{}
-	for h := range hours {
-		days[dayOfMS(h)] = true
-		months[store.Month.Start(time.UnixMilli(h)).UnixMilli()] = true
-	}
-	for d := range days {
-		if err := rollDay(ctx, q, point, d, cfg); err != nil {
-			return err
-		}
-	}
-	for m := range months {
-		if err := rollMonth(ctx, q, point, m, cfg); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // rollSQL sums the finer rows of one point and period into the coarser

@@ -33,6 +33,8 @@ type DB struct {
 	path string
 	// Now is time.Now unless a test replaces it.
 	Now func() time.Time
+
+	stmts stmtPool // the ingest's prepared statements (reading_stmt.go)
 }
 
 // Open opens the database file at path, creating it if needed, checks its
@@ -56,7 +58,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.db.Close()
+}
 
 // Path is the file the database was opened from.
 func (db *DB) Path() string { return db.path }

@@ -4,31 +4,60 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"powerwatch/store"
 )
 
-// enqueue adds outbox items inside an ingest or other transaction.
+// enqueue adds outbox items inside an ingest or other transaction, several
+// per statement, and returns their ids in the order of items.
 func enqueue(ctx context.Context, q querier, items []store.OutboxItem, now time.Time) ([]int64, error) {
-	var ids []int64
-	for i, it := range items {
-		created := it.CreatedAt
-		if created.IsZero() {
-			created = now
+	ids := make([]int64, 0, len(items))
+	for _, n := range rowChunks(len(items)) {
+		args := make([]any, 0, 5*n)
+		for _, it := range items[:n] {
+			created := it.CreatedAt
+			if created.IsZero() {
+				created = now
+			}
+			args = append(args, it.Target, it.Kind, it.Key, it.Payload, ms(created))
 		}
-		r, err := q.ExecContext(ctx, `INSERT INTO outbox(target, kind, key, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
-			it.Target, it.Kind, it.Key, it.Payload, ms(created))
+		got, err := insertOutbox(ctx, q, n, args)
 		if err != nil {
-			return nil, fmt.Errorf("outbox item %d for %s: %w", i, it.Target, err)
+			return nil, fmt.Errorf("outbox items %d–%d for %s: %w", len(ids), len(ids)+n-1, items[0].Target, err)
 		}
-		id, err := r.LastInsertId()
-		if err != nil {
+		ids = append(ids, got...)
+		items = items[n:]
+	}
+	return ids, nil
+}
+
+// insertOutbox runs one multi-row insert of n items. The rows get ascending
+// ids in the order of VALUES; RETURNING yields them in no promised order, so
+// they are sorted.
+func insertOutbox(ctx context.Context, q querier, n int, args []any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, outboxInsertSQL(n), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, n)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
 		ids = append(ids, id)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("%d ids returned for %d rows", len(ids), n)
+	}
+	slices.Sort(ids)
 	return ids, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -41,10 +40,13 @@ func (db *DB) Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, e
 	if err := validateBatch(b); err != nil {
 		return store.IngestResult{}, err
 	}
+	if err := db.stmts.prepare(ctx, db.db); err != nil {
+		return store.IngestResult{}, fmt.Errorf("ingest: prepare statements: %w", classify(err))
+	}
 	var res store.IngestResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res = store.IngestResult{Duplicate: make([]bool, len(b.Packets))}
-		w, err := newWriter(ctx, tx)
+		w, err := newWriter(ctx, db, tx)
 		if err != nil {
 			return err
 		}
@@ -59,7 +61,7 @@ func (db *DB) Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, e
 		if err := w.aggregate(fresh); err != nil {
 			return fmt.Errorf("update aggregates: %w", err)
 		}
-		res.OutboxIDs, err = enqueue(ctx, tx, newPacketsOnly(b.Outbox, res.Duplicate), db.Now())
+		res.OutboxIDs, err = enqueue(ctx, w.tx, newPacketsOnly(b.Outbox, res.Duplicate), db.Now())
 		return err
 	})
 	if err != nil {
@@ -108,8 +110,8 @@ type writer struct {
 	compacted int64 // days before this are in the packed tier
 }
 
-func newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{ctx: ctx, tx: newStmtCache(tx)}
+func newWriter(ctx context.Context, db *DB, tx *sql.Tx) (*writer, error) {
+	w := &writer{ctx: ctx, tx: newStmtCache(db, tx)}
 	var err error
 	if w.compacted, err = compactedBefore(ctx, tx); err != nil {
 		return nil, err
@@ -133,8 +135,7 @@ func (w *writer) packets(ps []store.RawPacket, res *store.IngestResult) error {
 		}
 		live = append(live, i)
 	}
-	for len(live) > 0 {
-		n := min(len(live), insertRows)
+	for _, n := range rowChunks(len(live)) {
 		if err := w.insertRaw(ps, live[:n], res.Duplicate); err != nil {
 			return err
 		}
@@ -162,9 +163,7 @@ type rawDayKey struct {
 // and marks in dup those that were stored already (RETURNING yields only the
 // rows inserted).
 func (w *writer) insertRaw(ps []store.RawPacket, idx []int, dup []bool) error {
-	q := `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?),", len(idx)), ",") +
-		` ON CONFLICT DO NOTHING RETURNING mn, st, cn, dt`
+	q := rawInsertSQL(len(idx))
 	args := make([]any, 0, 9*len(idx))
 	for _, i := range idx {
 		r := newRawRecord(ps[i])
@@ -292,14 +291,22 @@ func (w *writer) updateSeen(ps []store.RawPacket, dup []bool) error {
 			s.n++
 		}
 	}
-	for mn, s := range by {
-		_, err := w.tx.ExecContext(w.ctx, `INSERT INTO raw_seen(mn, received_at, datatime, packets) VALUES (?, ?, ?, ?)
-			ON CONFLICT (mn) DO UPDATE SET received_at = max(received_at, excluded.received_at),
-				datatime = max(datatime, excluded.datatime), packets = packets + excluded.packets`,
-			mn, ms(s.recv), ms(s.dt), s.n)
-		if err != nil {
-			return fmt.Errorf("last seen of %s: %w", mn, err)
+	mns := make([]string, 0, len(by))
+	for mn := range by {
+		mns = append(mns, mn)
+	}
+	sort.Strings(mns)
+	for _, n := range rowChunks(len(mns)) {
+		args := make([]any, 0, 4*n)
+		for _, mn := range mns[:n] {
+			s := by[mn]
+			args = append(args, mn, ms(s.recv), ms(s.dt), s.n)
 		}
+		_, err := w.tx.ExecContext(w.ctx, seenUpsertSQL(n), args...)
+		if err != nil {
+			return fmt.Errorf("last seen of %d terminals from %s: %w", n, mns[0], err)
+		}
+		mns = mns[n:]
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -43,8 +42,7 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 	}
 	// In key order each point's rows land on the same few b-tree pages.
 	sortSamples(live)
-	for len(live) > 0 {
-		n := min(len(live), insertRows)
+	for _, n := range rowChunks(len(live)) {
 		added, err := w.insertSamples(live[:n])
 		if err != nil {
 			return nil, err
@@ -66,17 +64,12 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 	return fresh, nil
 }
 
-// insertRows is how many samples one INSERT statement carries: one statement
-// per row costs more in database/sql and the driver than SQLite's own work.
-const insertRows = 400
-
-// insertSamples inserts ss (at most insertRows) into the hot tier with one
+// insertSamples inserts ss (a rowChunks size: one statement per row costs
+// more in database/sql and the driver than SQLite's own work) into the hot tier with one
 // statement and returns those that were new, learnt through RETURNING, which
 // yields only the rows that DO NOTHING did not skip.
 func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, error) {
-	q := `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(ss)), ",") +
-		` ON CONFLICT DO NOTHING RETURNING point_id, at`
+	q := sampleInsertSQL(len(ss))
 	args := make([]any, 0, 8*len(ss))
 	for _, s := range ss {
 		args = append(args, s.PointID, s.At.UnixMilli(), nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
@@ -203,7 +196,10 @@ func readSeries(ctx context.Context, q querier, point, from, to int64) ([]store.
 	if err != nil {
 		return nil, err
 	}
-	out := make([]store.Sample, 0, min((to-from)/defaultInterval+1, 1<<18))
+	// A modest first guess: callers ask for wide ranges with little data in
+	// them (the alarm engine reads days of every point after each batch), and
+	// zeroing a capacity sized for the range cost more than growing the slice.
+	out := make([]store.Sample, 0, min((to-from)/defaultInterval+1, 1024))
 	var dec seriesDecoder
 	var blob sql.RawBytes // valid until Next; decoding copies what it keeps
 	for rows.Next() {
@@ -285,32 +281,6 @@ func (db *DB) LatestSamples(ctx context.Context) ([]store.Sample, error) {
 		out = append(out, s)
 	}
 	return out, rows.Err()
-}
-
-// latestOf returns the stored latest sample of point, ok false when none.
-func latestOf(ctx context.Context, q querier, point int64) (store.Sample, bool, error) {
-	var at int64
-	var p, i, u, e, pf sql.NullFloat64
-	s := store.Sample{PointID: point}
-	err := q.QueryRowContext(ctx, `SELECT at, p, i, u, e, pf, flags FROM latest_samples WHERE point_id = ?`, point).
-		Scan(&at, &p, &i, &u, &e, &pf, &s.Flags)
-	if err == sql.ErrNoRows {
-		return s, false, nil
-	}
-	if err != nil {
-		return s, false, err
-	}
-	s.At = fromMS(at)
-	s.P, s.I, s.U, s.E, s.PF = fromNull(p), fromNull(i), fromNull(u), fromNull(e), fromNull(pf)
-	return s, true, nil
-}
-
-func setLatest(ctx context.Context, q querier, s store.Sample) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO latest_samples(point_id, at, p, i, u, e, pf, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (point_id) DO UPDATE SET at = excluded.at, p = excluded.p, i = excluded.i, u = excluded.u,
-			e = excluded.e, pf = excluded.pf, flags = excluded.flags WHERE excluded.at > latest_samples.at`,
-		s.PointID, s.At.UnixMilli(), nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
-	return err
 }
 
 // sampleBefore returns the newest sample of point strictly before t ms, from
