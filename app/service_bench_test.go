@@ -116,12 +116,17 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 // benchFrames builds per terminals' n uploads, slots from first on.
 func benchFrames(terminals, n, first int) [][][]byte {
+	return benchFramesAt(svcT0, terminals, n, first)
+}
+
+// benchFramesAt is benchFrames with slot 0 at t0.
+func benchFramesAt(t0 time.Time, terminals, n, first int) [][][]byte {
 	out := make([][][]byte, terminals)
 	for i := range out {
 		out[i] = make([][]byte, n)
 		for s := range n {
 			slot := first + s
-			out[i][s] = svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 20+float64(s%7))
+			out[i][s] = svcFrame(svcMN(i), svcQN(i, slot), t0.Add(time.Duration(slot)*5*time.Minute), 20+float64(s%7))
 		}
 	}
 	return out
@@ -153,8 +158,12 @@ func benchIngest(b *testing.B, window int, every time.Duration) {
 		conns[i] = svcDial(b, m.Addr().String())
 	}
 	per := max(1, b.N/terminals)
-	load(b, conns, benchFrames(terminals, 1, 0), 1) // connect, identify, first slot of every point
-	frames := benchFrames(terminals, per, 1)        // then live data, slot after slot
+	// Live data: the last slot is now. Data hours old would be late data to
+	// the alarm engine, which then re-judges the whole enterprise from the
+	// store after every batch (that is the backfill storm's case, not this one).
+	t0 := time.Now().Truncate(5 * time.Minute).Add(-time.Duration(per) * 5 * time.Minute)
+	load(b, conns, benchFramesAt(t0, terminals, 1, 0), 1) // connect, identify, first slot of every point
+	frames := benchFramesAt(t0, terminals, per, 1)        // then live data, slot after slot
 	commit0, cpu0 := m.Listener.Stats().CommitTime, cpuTime()
 	b.ResetTimer()
 	start := time.Now()
