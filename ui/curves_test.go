@@ -58,7 +58,7 @@ func TestCurveCancel(t *testing.T) {
 	f.block, f.entered = make(chan struct{}), make(chan struct{})
 	s, _ := mustShell(t, demoDeps(f, demoNow))
 	s.Show(ViewCurves)
-	<-f.entered // the first drawing is now waiting in Samples
+	pumpUntil(s, f.entered) // the first drawing is now waiting in Samples
 	if c := s.curve; c.cancelB.Hidden || c.busy.Hidden {
 		t.Error("no progress and cancel button while drawing")
 	}
@@ -83,5 +83,18 @@ func BenchmarkCurveYear(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		s.curve.rangeSel.SetSelectedIndex(4 - i%2) // alternate year and month so each is a switch
 		s.Wait()
+	}
+}
+
+// pumpUntil runs the shell's UI work, as the real driver's main loop would,
+// until ch is ready: a load's apply may be what starts the work ch waits for.
+func pumpUntil(s *Shell, ch <-chan struct{}) {
+	for {
+		select {
+		case <-ch:
+			return
+		case fn := <-s.applies:
+			fn()
+		}
 	}
 }

@@ -120,7 +120,7 @@ func (od *ordersScreen) follow(every time.Duration) {
 		case <-t.C:
 		}
 		replaced := false
-		fyne.DoAndWait(func() {
+		od.s.do(func() {
 			if od.s.screens[ViewOrders] != screen(od) {
 				replaced = true
 				return

@@ -38,6 +38,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	for _, v := range Views {
 		s.Show(v)
+		s.Wait()
 		if v == ViewCurves {
 			s.curve.rangeSel.SetSelectedIndex(2) // 7 days
 		}
@@ -48,6 +49,7 @@ func TestScreenshots(t *testing.T) {
 	s.terms.open(s.terms.rows[0])
 	shot("terminal_page")
 	s.Show(ViewTerminals)
+	s.Wait()
 	s.terms.tabs.SelectIndex(1)
 	shot("quarantine")
 	s.Show(ViewEnterprises)
@@ -62,7 +64,9 @@ func TestScreenshots(t *testing.T) {
 	shot("enterprise_edit")
 	w.Canvas().Overlays().Top().Hide()
 	s.Show(ViewCurves)
+	s.Wait()
 	s.curve.rangeSel.SetSelectedIndex(0) // today: the treatment stopped at 13:00
+	s.Wait()
 	s.Wait()
 	s.SetThemeMode(ThemeDark)
 	s.Show(ViewDashboard)

@@ -9,7 +9,9 @@ package ui
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -59,6 +61,14 @@ type Shell struct {
 	ctx     context.Context // ends when the shell is closed: loads stop
 	cancel  context.CancelFunc
 	pending sync.WaitGroup // running loads, for Wait
+	// applies, under Fyne's test driver only, carries the UI work of
+	// background goroutines to Wait, which runs it on the test's goroutine.
+	// That driver runs fyne.Do inline on the calling goroutine, so without
+	// this a load finishing while the test taps a widget races with it; the
+	// real driver serialises the same work on its main loop.
+	applies  chan func()
+	inflight atomic.Int64  // loads not yet handed over, under the test driver
+	settled  chan struct{} // signalled when one is
 
 	tabs    *container.AppTabs
 	items   map[View]*container.TabItem
@@ -89,6 +99,9 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Shell{app: a, win: w, deps: d, ctx: ctx, cancel: cancel}
+	if reflect.TypeOf(a.Driver()).Elem().PkgPath() == "fyne.io/fyne/v2/test" {
+		s.applies, s.settled = make(chan func()), make(chan struct{}, 1)
+	}
 	s.tr = &translator{lang: Lang(a.Preferences().StringWithFallback(prefLang, string(Chinese))), msgs: msgs}
 	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
 	s.build()
@@ -110,7 +123,7 @@ func (s *Shell) autoRefresh(every time.Duration) {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
-			fyne.Do(func() {
+			s.do(func() {
 				switch s.Current() {
 				case ViewDashboard:
 					s.dash.refresh()
@@ -249,21 +262,70 @@ func (s *Shell) PacketReceived(mn string, at time.Time) {
 
 // load runs get off the UI goroutine and then apply on it with get's result.
 func load[T any](s *Shell, get func(ctx context.Context) (T, error), apply func(T, error)) {
-	s.pending.Add(1)
+	if s.applies != nil {
+		s.inflight.Add(1)
+	} else {
+		s.pending.Add(1)
+	}
 	go func() {
-		defer s.pending.Done()
+		defer func() {
+			if s.applies == nil {
+				s.pending.Done()
+				return
+			}
+			s.inflight.Add(-1)
+			select {
+			case s.settled <- struct{}{}:
+			default:
+			}
+		}()
 		v, err := get(s.ctx)
 		if s.ctx.Err() != nil {
 			return
 		}
-		fyne.DoAndWait(func() { apply(v, err) })
+		s.do(func() { apply(v, err) })
 	}()
 }
 
 // Wait blocks until the views' loads started so far have been applied. The
 // app uses it to measure start-up: window shown and first view filled.
-// Do not call it on the UI goroutine.
-func (s *Shell) Wait() { s.pending.Wait() }
+// Do not call it on the UI goroutine (under the test driver, call it on the
+// test's goroutine: it applies the loads' results there).
+func (s *Shell) Wait() {
+	if s.applies == nil {
+		s.pending.Wait()
+		return
+	}
+	for {
+		select {
+		case fn := <-s.applies:
+			fn() // may start more loads: go round again
+			continue
+		default:
+		}
+		if s.inflight.Load() == 0 {
+			return // every load has handed over its result, and it ran
+		}
+		select {
+		case fn := <-s.applies:
+			fn()
+		case <-s.settled:
+		}
+	}
+}
+
+// do runs fn on the UI goroutine and returns when it has run, or when the
+// shell closes. Background goroutines touch widgets only through it.
+func (s *Shell) do(fn func()) {
+	if s.applies == nil {
+		fyne.DoAndWait(fn)
+		return
+	}
+	select {
+	case s.applies <- fn:
+	case <-s.ctx.Done():
+	}
+}
 
 // errorLabel shows err as a sentence for people.
 func (s *Shell) errorText(what string, err error) string {

@@ -219,6 +219,7 @@ func TestRegisterFromQuarantine(t *testing.T) {
 	f := demoDistrict(demoNow)
 	s, w := mustShell(t, demoDeps(f, demoNow))
 	s.Show(ViewTerminals)
+	s.Wait() // the list's load touches the tabs: let it land first
 	s.terms.tabs.SelectIndex(1)
 	s.Wait()
 	q := s.terms.quar
@@ -307,6 +308,7 @@ func TestRegisterThroughListener(t *testing.T) {
 	}
 	s, w := mustShell(t, d)
 	s.Show(ViewTerminals)
+	s.Wait() // the list's load touches the tabs: let it land first
 	s.terms.tabs.SelectIndex(1)
 	s.Wait()
 	q := s.terms.quar
@@ -527,6 +529,7 @@ func TestRowErrors(t *testing.T) {
 func TestLanguageSwitch(t *testing.T) {
 	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	s.Show(ViewSettings)
+	s.Wait()
 	s.SetLanguage(English)
 	s.Wait()
 	if s.Current() != ViewSettings {

@@ -26,7 +26,7 @@ func (s *Shell) runTask(title string, work func(ctx context.Context, progress fu
 	dlg.Resize(fyne.NewSize(420, 160))
 	dlg.Show()
 	progress := func(n, total int) {
-		fyne.Do(func() {
+		s.do(func() {
 			if total > 0 {
 				bar.SetValue(float64(n) / float64(total))
 				info.SetText(s.tr.T("task.progress", n, total))
