@@ -17,6 +17,9 @@ import (
 	"powerwatch/store/sqlite"
 )
 
+// judgeEvery is the least time between two passes of the engine over new data.
+const judgeEvery = time.Second
+
 // maxPendingSamples bounds what waits for the alarm engine. Past it the oldest
 // waiting samples are not held in memory: their period is re-judged from the
 // store instead (they are durable there), so nothing is lost and memory stays
@@ -131,6 +134,15 @@ func (w *alarmWorker) run(ctx context.Context) {
 			return // what was not judged is in the store; the next start primes from it
 		case <-w.wake:
 			w.judgePending(ctx)
+			// Let the next batches gather: the engine re-judges each
+			// enterprise that received data once per pass, so one pass a
+			// second costs far less than one per group commit, and an alarm
+			// that must hold 15 minutes loses nothing by a second's wait.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(judgeEvery):
+			}
 		case <-t.C:
 			w.sweep(ctx)
 			t.Reset(time.Until(w.sweepAt.Next(time.Now())))
