@@ -68,8 +68,8 @@ func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(forma
 // dispatch finds the longest command path that prefixes args and runs it.
 // It returns the process exit status.
 func dispatch(e *env, args []string) int {
-	if len(args) == 0 {
-		return exitStatus(e.stderr, "(desktop)", runDesktopCmd(e, nil))
+	if len(args) == 0 || args[0] == "--tray" {
+		return exitStatus(e.stderr, "(desktop)", runDesktopCmd(e, args))
 	}
 	cmds := commands()
 	sort.Slice(cmds, func(i, j int) bool { return len(cmds[i].path) > len(cmds[j].path) })

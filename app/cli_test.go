@@ -54,6 +54,7 @@ func TestDispatch(t *testing.T) {
 		{[]string{"help"}, 0, "commands:"},
 		{[]string{"no-such-command"}, 2, "unknown command"},
 		{[]string{"version", "--bogus"}, 2, "flag provided but not defined"},
+		{[]string{"--tray", "extra"}, 2, "no arguments but --tray"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

@@ -30,7 +30,7 @@ func runDemo(e *env, args []string) error {
 	case *n <= 0 || *speed <= 0:
 		return usagef("--district and --speed must be positive")
 	}
-	return runDesktop(e, &demoService{terminals: *n, speed: *speed, path: *db})
+	return runDesktop(e, &demoService{terminals: *n, speed: *speed, path: *db}, false)
 }
 
 // demoService is the desktop's service for the demo: Main on a database

@@ -38,7 +38,8 @@ type service interface {
 // runDesktop opens the main window on svc. Closing the window hides it and
 // keeps the service running in the system tray; the tray's Quit, or the end
 // of e.ctx (SIGINT/SIGTERM), stops both.
-func runDesktop(e *env, svc service) error {
+// With hidden set and a system tray at hand, the window is not shown at start.
+func runDesktop(e *env, svc service, hidden bool) error {
 	start := time.Now()
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
@@ -57,7 +58,9 @@ func runDesktop(e *env, svc service) error {
 	}
 	svc.Subscribe(shell)
 	w.Resize(fyne.NewSize(1280, 800))
-	if d, ok := a.(desktop.App); ok && trayAvailable() {
+	d, tray := a.(desktop.App)
+	tray = tray && trayAvailable()
+	if tray {
 		w.SetCloseIntercept(w.Hide)
 		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
 		quit.IsQuit = true
@@ -74,7 +77,11 @@ func runDesktop(e *env, svc service) error {
 	})
 	stop := context.AfterFunc(e.ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
-	w.ShowAndRun()
+	if hidden && tray {
+		a.Run()
+	} else {
+		w.ShowAndRun()
+	}
 	shell.Close()
 	return svc.Close()
 }
@@ -99,9 +106,13 @@ func showFatal(a fyne.App, err error) {
 
 // runDesktopCmd is the desktop app on the default database and config: the
 // same service as `serve` (listener, alarms, schedules, uplink), with a window.
+//
+// With --tray (the installer's autostart at login) the window stays hidden and
+// the service runs in the system tray until the officer opens it from there.
 func runDesktopCmd(e *env, args []string) error {
-	if len(args) > 0 {
-		return usagef("the desktop app takes no arguments")
+	hidden := len(args) == 1 && args[0] == "--tray"
+	if len(args) > 0 && !hidden {
+		return usagef("the desktop app takes no arguments but --tray, got %q", args)
 	}
 	m := NewMain()
 	var err error
@@ -118,5 +129,5 @@ func runDesktopCmd(e *env, args []string) error {
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return runDesktop(e, m)
+	return runDesktop(e, m, hidden)
 }

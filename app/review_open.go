@@ -64,5 +64,5 @@ func runReviewOpen(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one review package file")
 	}
-	return runDesktop(e, &packageService{path: pos[0]})
+	return runDesktop(e, &packageService{path: pos[0]}, false)
 }

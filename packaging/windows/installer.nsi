@@ -36,10 +36,10 @@ ManifestDPIAware true
 !define SETTINGS_KEY "Software\${APP_NAME}"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
 !define FW_RULE "powerwatch HJ 212 (TCP ${PORT})"
-; Arguments for the autostart entry. The desktop app takes none yet; once it
-; can start hidden in the tray, pass that flag here (e.g. -DAUTOSTART_ARGS=--tray).
+; Arguments for the autostart entry: --tray starts the service hidden in the
+; system tray at login, the window opening from the tray menu.
 !ifndef AUTOSTART_ARGS
-  !define AUTOSTART_ARGS ""
+  !define AUTOSTART_ARGS "--tray"
 !endif
 
 Name "${APP_TITLE}"
