@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/afero"
 	"github.com/xuri/excelize/v2"
 
+	"powerwatch/app/pdfdoc"
 	"powerwatch/store"
 )
 
@@ -85,12 +86,12 @@ const RecordTitle = "设施用电监测运行维护记录表 Maintenance record"
 // maintenance record form, with its photos read from photoDir on fsys.
 func WriteRecordPDF(w io.Writer, doc RecordDoc, fsys afero.Fs, photoDir string, compress bool) error {
 	r := doc.Record
-	d := newPDF(RecordTitle, compress)
+	d := pdfdoc.New(RecordTitle, compress)
 	point := doc.Point
 	if point == "" {
 		point = "全部点位 all points"
 	}
-	d.fields(
+	d.Fields(
 		[2]string{"记录编号 No.", fmt.Sprintf("%d", r.ID)},
 		[2]string{"运维类型 Kind", KindLabel(r.Kind)},
 		[2]string{"日期 Date", day(r.Date)},
@@ -99,15 +100,15 @@ func WriteRecordPDF(w io.Writer, doc RecordDoc, fsys afero.Fs, photoDir string, 
 		[2]string{"监测点位 Point", point},
 	)
 	if doc.Task != "" {
-		d.fields([2]string{"任务 Task", doc.Task})
+		d.Fields([2]string{"任务 Task", doc.Task})
 	}
-	d.heading("检查内容 Checks")
+	d.Heading("检查内容 Checks")
 	var rows [][]string
 	for _, c := range checksByItem(r) {
 		rows = append(rows, []string{c.Item.Label(), c.Result.Label(), c.Note})
 	}
-	d.table([]float64{50, 35, bodyW - 85}, []string{"检查项目 Item", "结果 Result", "说明 Note"}, rows)
-	d.heading("停上电试验 On/off test per facility")
+	d.Table([]float64{50, 35, pdfdoc.BodyW - 85}, []string{"检查项目 Item", "结果 Result", "说明 Note"}, rows)
+	d.Heading("停上电试验 On/off test per facility")
 	rows = nil
 	for _, o := range r.OnOff {
 		rows = append(rows, []string{o.Facility, o.Off.Label(), o.On.Label(), o.Note})
@@ -115,17 +116,26 @@ func WriteRecordPDF(w io.Writer, doc RecordDoc, fsys afero.Fs, photoDir string, 
 	if len(rows) == 0 {
 		rows = [][]string{{"未做 not done", "", "", ""}}
 	}
-	d.table([]float64{60, 30, 30, bodyW - 120}, []string{"设施 Facility", "停电 Off", "上电 On", "说明 Note"}, rows)
-	d.heading("问题与处理 Problems and actions")
-	d.text("发现问题 Problems", r.Problems)
-	d.text("处理措施 Actions", r.Actions)
-	d.heading("签字确认 Sign-off")
-	d.fields([2]string{"签字 Signed by", r.SignedBy}, [2]string{"签字日期 Signed on", day(r.SignedAt)})
+	d.Table([]float64{60, 30, 30, pdfdoc.BodyW - 120}, []string{"设施 Facility", "停电 Off", "上电 On", "说明 Note"}, rows)
+	d.Heading("问题与处理 Problems and actions")
+	boxedText(d, "发现问题 Problems", r.Problems)
+	boxedText(d, "处理措施 Actions", r.Actions)
+	d.Heading("签字确认 Sign-off")
+	d.Fields([2]string{"签字 Signed by", r.SignedBy}, [2]string{"签字日期 Signed on", day(r.SignedAt)})
 	if len(r.Photos) > 0 {
-		d.heading(fmt.Sprintf("现场照片 Photos (%d)", len(r.Photos)))
-		d.photos(fsys, photoDir, r.Photos)
+		d.Heading(fmt.Sprintf("现场照片 Photos (%d)", len(r.Photos)))
+		d.Photos(fsys, photoDir, r.Photos)
 	}
-	return d.write(w)
+	return d.Write(w)
+}
+
+// boxedText prints a labelled block of free text in a box; an empty block
+// prints 无 none rather than an empty box.
+func boxedText(d *pdfdoc.Doc, label, body string) {
+	if strings.TrimSpace(body) == "" {
+		body = "无 none"
+	}
+	d.Fields([2]string{label, body})
 }
 
 // RecordColumns are the header of the Excel export.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"powerwatch/app/pdfdoc"
 	"powerwatch/store"
 )
 
@@ -124,10 +125,10 @@ const ReportTitle = "用电监测现场勘察及安装报告 Survey and installa
 // §6.7.1, and the photos of the meter boxes (read from photoDir on fsys).
 func WriteInstallationReportPDF(w io.Writer, r ReportDoc, fsys afero.Fs, photoDir string, compress bool) error {
 	s := r.Survey
-	d := newPDF(ReportTitle, compress)
+	d := pdfdoc.New(ReportTitle, compress)
 	e := r.Enterprise
-	d.heading("一、排污单位基本信息 Basic information")
-	d.fields(
+	d.Heading("一、排污单位基本信息 Basic information")
+	d.Fields(
 		[2]string{"企业名称 Name", e.Name},
 		[2]string{"统一社会信用代码 USCC", e.USCC},
 		[2]string{"所在区域 Region", r.Region},
@@ -138,21 +139,21 @@ func WriteInstallationReportPDF(w io.Writer, r ReportDoc, fsys afero.Fs, photoDi
 		[2]string{"踏勘日期 Survey date", day(s.Date)},
 		[2]string{"踏勘人员 Surveyors", s.Surveyors},
 	)
-	d.heading("二、生产情况 Production")
-	d.text("主要产品及产量 Products", s.Products)
-	d.text("生产规律 Pattern", s.Pattern)
-	d.text("工艺流程 Process flow", s.ProcessFlow)
-	d.text("用电情况 Power use", s.PowerUse)
-	d.text("排口与在线监测 Outlets", s.Outlets)
+	d.Heading("二、生产情况 Production")
+	boxedText(d, "主要产品及产量 Products", s.Products)
+	boxedText(d, "生产规律 Pattern", s.Pattern)
+	boxedText(d, "工艺流程 Process flow", s.ProcessFlow)
+	boxedText(d, "用电情况 Power use", s.PowerUse)
+	boxedText(d, "排口与在线监测 Outlets", s.Outlets)
 
-	d.heading("三、涉气设施 Facilities")
+	d.Heading("三、涉气设施 Facilities")
 	var rows [][]string
 	for _, f := range r.Facilities {
 		rows = append(rows, []string{f.Name, kindLabel(f.Kind), fmt.Sprintf("%.0f", f.RatedKW), f.Process, f.Pollutants, f.Outlet})
 	}
-	d.table([]float64{40, 24, 20, 36, 30, bodyW - 150}, []string{"设施 Facility", "类型 Kind", "额定 kW", "工艺 Process", "污染物", "排口 Outlet"}, rows)
+	d.Table([]float64{40, 24, 20, 36, 30, pdfdoc.BodyW - 150}, []string{"设施 Facility", "类型 Kind", "额定 kW", "工艺 Process", "污染物", "排口 Outlet"}, rows)
 
-	d.heading("四、产治排关系（排口倒查）Relations traced from each outlet")
+	d.Heading("四、产治排关系（排口倒查）Relations traced from each outlet")
 	rows = nil
 	for _, rel := range Relations(r.Facilities, r.Links) {
 		var ps []string
@@ -168,9 +169,9 @@ func WriteInstallationReportPDF(w io.Writer, r ReportDoc, fsys afero.Fs, photoDi
 		}
 		rows = append(rows, []string{rel.Outlet, rel.Treatment.Name, strings.Join(ps, "、")})
 	}
-	d.table([]float64{35, 50, bodyW - 85}, []string{"排口 Outlet", "治污设施 Treatment", "生产设施 Production"}, rows)
+	d.Table([]float64{35, 50, pdfdoc.BodyW - 85}, []string{"排口 Outlet", "治污设施 Treatment", "生产设施 Production"}, rows)
 
-	d.heading("五、监测点位设计 Point design")
+	d.Heading("五、监测点位设计 Point design")
 	names := map[int64]string{}
 	for _, f := range r.Facilities {
 		names[f.ID] = f.Name
@@ -187,24 +188,24 @@ func WriteInstallationReportPDF(w io.Writer, r ReportDoc, fsys afero.Fs, photoDi
 		}
 		rows = append(rows, []string{p.Name, strings.Join(fs, "、"), fmt.Sprintf("%.0f", p.BreakerA), supplyLabel(p.Supply, p.AfterBus), aux, p.Location})
 	}
-	d.table([]float64{32, 45, 20, 33, 18, bodyW - 148},
+	d.Table([]float64{32, 45, 20, 33, 18, pdfdoc.BodyW - 148},
 		[]string{"点位 Point", "监测设施 Facilities", "断路器 A", "供电 Supply", "同路辅助 kW", "安装位置 Location"}, rows)
 	warnings := CheckDesign(r.Design())
-	d.heading(fmt.Sprintf("点位设计检查 Design checks (%d)", len(warnings)))
+	d.Heading(fmt.Sprintf("点位设计检查 Design checks (%d)", len(warnings)))
 	if len(warnings) == 0 {
-		d.text("结论 Result", "符合 §6.7.1 布设要求 — no warnings")
+		boxedText(d, "结论 Result", "符合 §6.7.1 布设要求 — no warnings")
 	}
 	for i, w := range warnings {
-		d.text(fmt.Sprintf("警告 %d", i+1), w.Message)
+		boxedText(d, fmt.Sprintf("警告 %d", i+1), w.Message)
 	}
-	d.heading("六、日常和应急报警方案 Alarm plan")
-	d.text("应急管控 Emergency", strings.TrimSpace(s.Emergency+"\n"+e.EmergencyPlan))
+	d.Heading("六、日常和应急报警方案 Alarm plan")
+	boxedText(d, "应急管控 Emergency", strings.TrimSpace(s.Emergency+"\n"+e.EmergencyPlan))
 	if s.Notes != "" {
-		d.text("备注 Notes", s.Notes)
+		boxedText(d, "备注 Notes", s.Notes)
 	}
 	if len(s.Photos) > 0 {
-		d.heading(fmt.Sprintf("七、电表箱照片 Meter box photos (%d)", len(s.Photos)))
-		d.photos(fsys, photoDir, s.Photos)
+		d.Heading(fmt.Sprintf("七、电表箱照片 Meter box photos (%d)", len(s.Photos)))
+		d.Photos(fsys, photoDir, s.Photos)
 	}
-	return d.write(w)
+	return d.Write(w)
 }

@@ -1,17 +1,21 @@
-// Package pdfdoc lays out the A4 reports of the app (evidence files, order
-// reduction reports) in the bundled CJK font, so Chinese renders on any
-// machine. It follows the layout of app/maintenance's record form: a title,
-// label–value tables, bordered tables whose cells wrap, and images.
+// Package pdfdoc lays out the A4 reports of the app (maintenance records,
+// installation reports, evidence files, order reduction reports) in the
+// bundled CJK font, so Chinese renders on any machine: a title, label–value
+// tables, bordered tables whose cells wrap, images and photo files.
 package pdfdoc
 
 import (
 	"bytes"
 	"fmt"
 	"image"
+	_ "image/jpeg" // photos from phones
 	"image/png"
 	"io"
+	"path"
+	"path/filepath"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/spf13/afero"
 
 	"powerwatch/assets"
 )
@@ -133,6 +137,55 @@ func (d *Doc) Image(img image.Image) error {
 	d.f.ImageOptions(name, Margin, y, BodyW, h, false, opt, 0, "")
 	d.f.SetXY(Margin, y+h+2)
 	return nil
+}
+
+// Photos places the image files (JPEG or PNG, slash paths relative to dir
+// on fsys) two to a row, 85 mm wide, each with its file name under it. A
+// file that is missing or not an image is listed by name with the reason,
+// so the document still says which photo was meant.
+func (d *Doc) Photos(fsys afero.Fs, dir string, names []string) {
+	f := d.f
+	const w = 85.0
+	col := 0
+	rowTop, rowH := f.GetY(), 0.0
+	for _, name := range names {
+		data, err := afero.ReadFile(fsys, filepath.Join(dir, filepath.FromSlash(name)))
+		var cfg image.Config
+		var format string
+		if err == nil {
+			cfg, format, err = image.DecodeConfig(bytes.NewReader(data))
+		}
+		if err != nil || cfg.Width == 0 {
+			f.SetXY(Margin, rowTop+rowH)
+			f.MultiCell(BodyW, lineH, fmt.Sprintf("照片 photo %s: 无法显示 cannot show (%v)", name, err), "", "L", false)
+			rowTop, rowH, col = f.GetY(), 0, 0
+			continue
+		}
+		h := w * float64(cfg.Height) / float64(cfg.Width)
+		_, pageH := f.GetPageSize()
+		if col == 0 && rowTop+h+lineH > pageH-Margin-8 {
+			f.AddPage()
+			rowTop = f.GetY()
+		}
+		x := Margin + float64(col)*(BodyW-w)
+		// One counter with Image: fpdf keeps the first image registered
+		// under a name, so names must not repeat within a document.
+		d.images++
+		id := fmt.Sprintf("img%d", d.images)
+		opt := fpdf.ImageOptions{ImageType: format}
+		f.RegisterImageOptionsReader(id, opt, bytes.NewReader(data))
+		f.ImageOptions(id, x, rowTop, w, h, false, opt, 0, "")
+		f.SetXY(x, rowTop+h)
+		f.CellFormat(w, lineH, path.Base(name), "", 0, "C", false, 0, "")
+		if h+lineH > rowH {
+			rowH = h + lineH
+		}
+		col++
+		if col == 2 {
+			rowTop, rowH, col = rowTop+rowH+2, 0, 0
+		}
+	}
+	f.SetXY(Margin, rowTop+rowH+2)
 }
 
 // Write finishes the document into w.
