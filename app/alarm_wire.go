@@ -169,6 +169,48 @@ func (w *alarmWorker) judgePending(ctx context.Context) {
 		if err := reevaluateScopes(ctx, w.db, backfill); err != nil && ctx.Err() == nil {
 			w.logger.Error("re-evaluate late data", "err", err)
 		}
+		w.adoptOpen(ctx, backfill)
+	}
+}
+
+// adoptOpen hands the engine the alarms a re-evaluation from the store left
+// open from before the engine's window (a terminal offline since hours ago),
+// with the stored samples since their start. Without this the engine judges
+// only its window and never sees such an alarm, so the data that ends it
+// (live or late) would leave it open for good.
+func (w *alarmWorker) adoptOpen(ctx context.Context, scopes []store.AlarmScope) {
+	if w.reg == nil {
+		return
+	}
+	now := w.now()
+	seen := map[int64]bool{}
+	for _, sc := range scopes {
+		if seen[sc.EnterpriseID] {
+			continue
+		}
+		seen[sc.EnterpriseID] = true
+		open, err := w.db.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: sc.EnterpriseID, To: now.Add(time.Minute),
+			Statuses: []store.AlarmStatus{store.Open}})
+		if err != nil {
+			if ctx.Err() == nil {
+				w.logger.Error("read open alarms", "enterprise", sc.EnterpriseID, "err", err)
+			}
+			continue
+		}
+		before := w.engine.HorizonOf(sc.EnterpriseID, now)
+		w.engine.Resume(open)
+		if !w.engine.HorizonOf(sc.EnterpriseID, now).Before(before) {
+			continue // the engine already judges them
+		}
+		prime, err := primeSamples(ctx, w.db, w.reg, w.engine, sc.EnterpriseID, now)
+		if err != nil {
+			if ctx.Err() == nil {
+				w.logger.Error("adopt open alarms", "enterprise", sc.EnterpriseID, "err", err)
+			}
+			continue
+		}
+		ups, _ := w.engine.Observe(now, prime)
+		w.save(ctx, ups)
 	}
 }
 

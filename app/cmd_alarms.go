@@ -245,6 +245,11 @@ type evalSummary struct {
 // running at --from is judged from its true start.
 const evaluationLead = 6 * time.Hour
 
+// maxEpisodeFollow bounds how far past the end of a re-evaluated period the
+// data is read to judge the episodes running at its end, so that re-judging
+// an old month does not read a year of samples.
+const maxEpisodeFollow = 31 * 24 * time.Hour
+
 // evaluateStored re-runs the rules over [from, to) from the stored registry,
 // series and aggregates, enterprise by enterprise, and reconciles the result
 // with the stored alarms.
@@ -268,6 +273,13 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		return evalSummary{}, err
 	}
 	sum := evalSummary{ruleVersion: rs.Version}
+	judgeTo := time.Now().Truncate(rs.Slot).Add(rs.Slot)
+	if judgeTo.Before(to) {
+		judgeTo = to
+	}
+	if limit := to.Add(maxEpisodeFollow); judgeTo.After(limit) {
+		judgeTo = limit
+	}
 	for _, en := range reg.Enterprises {
 		if ent != 0 && en.ID != ent {
 			continue
@@ -276,14 +288,22 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
-		series, err := storedSeries(ctx, db, reg, en.ID, efrom.Add(-evaluationLead), to)
+		// The rules read the data after to as well: an episode running at to
+		// (a terminal offline since before it) is judged with what came
+		// later, so it ends where the data resumed instead of being stored
+		// open. Only alarms starting before to are reconciled.
+		series, err := storedSeries(ctx, db, reg, en.ID, efrom.Add(-evaluationLead), judgeTo)
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
-		in := alarms.Input{From: efrom, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
 		got := alarms.Evaluate(rs, in)
 		sum.enterprises++
-		sum.alarms += len(got)
+		for _, a := range got {
+			if a.Start.Before(to) {
+				sum.alarms++
+			}
+		}
 		scopes := []store.AlarmScope{{From: efrom, To: to, EnterpriseID: en.ID, Types: alarms.ContinuousTypes()}}
 		if m, ok := alarms.CompleteMonths(from, to); ok {
 			scopes = append(scopes, store.AlarmScope{From: m.Start, To: m.End, EnterpriseID: en.ID, Types: []store.AlarmType{store.LowTransmission}})
@@ -357,23 +377,33 @@ func startAlarmEngine(ctx context.Context, db *sqlite.DB, now time.Time) (*alarm
 		return nil, nil, err
 	}
 	e.Resume(open)
+	prime, err := primeSamples(ctx, db, reg, e, 0, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	ups, _ := e.Observe(now, prime)
+	return e, ups, nil
+}
+
+// primeSamples reads the stored samples the engine needs at now for
+// enterprise ent (every enterprise when 0), from its horizon on.
+func primeSamples(ctx context.Context, db *sqlite.DB, reg *store.Registry, e *alarms.Engine, ent int64, now time.Time) ([]store.Sample, error) {
 	var prime []store.Sample
 	for _, p := range reg.Points {
 		f, ok := reg.Facility(p.FacilityID)
-		if !ok {
+		if !ok || ent != 0 && f.EnterpriseID != ent {
 			continue
 		}
 		ss, err := db.Samples(ctx, p.ID, e.HorizonOf(f.EnterpriseID, now), now.Add(time.Second))
 		if err != nil {
-			return nil, nil, fmt.Errorf("prime alarm engine: %w", err)
+			return nil, fmt.Errorf("prime alarm engine with point %d: %w", p.ID, err)
 		}
 		for i := range ss {
 			ss[i].Flags |= store.FlagBackfill // stored data says nothing of the clock now
 		}
 		prime = append(prime, ss...)
 	}
-	ups, _ := e.Observe(now, prime)
-	return e, ups, nil
+	return prime, nil
 }
 
 // saveAlarmUpdates reconciles the engine's verdicts with the store and returns
