@@ -127,7 +127,10 @@ func (d *dashboardScreen) gather(ctx context.Context) (dashData, error) {
 	} else {
 		open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
 		if err == nil {
-			dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now})
+			// A withdrawn alarm was disproved by later data: it is kept for the
+			// record, but it is not one of today's alarms.
+			dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now,
+				Statuses: []store.AlarmStatus{store.Open, store.Ended}})
 		}
 		if err != nil {
 			dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -242,7 +243,7 @@ func (f *fakeStore) FindAlarms(_ context.Context, fl store.AlarmFilter) ([]store
 		if fl.EnterpriseID != 0 && a.EnterpriseID != fl.EnterpriseID {
 			continue
 		}
-		if len(fl.Statuses) > 0 && a.Status != fl.Statuses[0] {
+		if len(fl.Statuses) > 0 && !slices.Contains(fl.Statuses, a.Status) {
 			continue
 		}
 		if !fl.From.IsZero() && !a.End.IsZero() && a.End.Before(fl.From) {

@@ -133,6 +133,20 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
+// TestDashboardLeavesOutWithdrawn ensures an alarm that later data disproved
+// is not counted among today's alarms: the officer would chase nothing.
+func TestDashboardLeavesOutWithdrawn(t *testing.T) {
+	f := demoDistrict(demoNow)
+	before, _ := mustShell(t, demoDeps(f, demoNow))
+	want := before.dash.tiles["today"].value.Text
+	f.alarms = append(f.alarms, store.Alarm{ID: 990, Type: store.Offline, Grade: store.Severe, Status: store.Withdrawn,
+		EnterpriseID: f.alarms[0].EnterpriseID, Start: demoNow.Add(-time.Hour)})
+	s, _ := mustShell(t, demoDeps(f, demoNow))
+	if got := s.dash.tiles["today"].value.Text; got != want {
+		t.Errorf("today's alarms with a withdrawn one added = %s, want %s", got, want)
+	}
+}
+
 // TestNothingWired ensures every view says honestly that its data is not
 // there when the service provides nothing, instead of showing zeros.
 func TestNothingWired(t *testing.T) {
