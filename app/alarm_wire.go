@@ -42,6 +42,8 @@ type alarmWorker struct {
 	sweepAt cron.Schedule
 	reg     *store.Registry // the registry as last loaded; touched only by the worker goroutine
 	regSum  [32]byte        // its fingerprint, to notice edits
+	// pointEnt maps each point to its enterprise, for late samples.
+	pointEnt map[int64]int64
 
 	mu       sync.Mutex
 	pending  []store.Sample
@@ -164,6 +166,7 @@ func (w *alarmWorker) judgePending(ctx context.Context) {
 	if !over.From.IsZero() {
 		backfill = append(backfill, over)
 	}
+	backfill = append(backfill, w.lateScopes(ss)...)
 	w.save(ctx, ups)
 	if len(backfill) > 0 {
 		if err := reevaluateScopes(ctx, w.db, backfill); err != nil && ctx.Err() == nil {
@@ -212,6 +215,39 @@ func (w *alarmWorker) adoptOpen(ctx context.Context, scopes []store.AlarmScope) 
 		ups, _ := w.engine.Observe(now, prime)
 		w.save(ctx, ups)
 	}
+}
+
+// lateScopes returns, per enterprise, the span of the samples that arrived
+// after their slot's deadline (store.FlagBackfill). They are re-judged from the
+// store: late data comes slot by slot, and an episode it completes may have
+// started before the engine's window, where the engine raises nothing.
+func (w *alarmWorker) lateScopes(ss []store.Sample) []store.AlarmScope {
+	spans := map[int64]store.AlarmScope{}
+	for _, s := range ss {
+		if s.Flags&store.FlagBackfill == 0 {
+			continue
+		}
+		ent := w.pointEnt[s.PointID]
+		if ent == 0 {
+			continue
+		}
+		sc, ok := spans[ent]
+		if !ok {
+			sc = store.AlarmScope{From: s.At, To: s.At, EnterpriseID: ent}
+		}
+		if s.At.Before(sc.From) {
+			sc.From = s.At
+		}
+		if end := s.At.Add(time.Second); end.After(sc.To) {
+			sc.To = end
+		}
+		spans[ent] = sc
+	}
+	out := make([]store.AlarmScope, 0, len(spans))
+	for _, sc := range spans {
+		out = append(out, sc)
+	}
+	return out
 }
 
 // sweep reloads the registry and baselines, then lets the engine close or raise
@@ -285,6 +321,12 @@ func (w *alarmWorker) refresh(ctx context.Context, now time.Time) (changed bool,
 	}
 	changed = w.reg != nil && sum != w.regSum
 	w.reg, w.regSum = reg, sum
+	w.pointEnt = make(map[int64]int64, len(reg.Points))
+	for _, p := range reg.Points {
+		if f, ok := reg.Facility(p.FacilityID); ok {
+			w.pointEnt[p.ID] = f.EnterpriseID
+		}
+	}
 	w.engine.SetRules(rs)
 	w.engine.SetFacts(facts)
 	w.engine.SetBaselines(bs)

@@ -420,12 +420,55 @@ func saveAlarmUpdates(ctx context.Context, db *sqlite.DB, ups []alarms.Update) (
 	return changed, nil
 }
 
-// reevaluateScopes re-judges, from stored data, the periods the engine handed
-// back because late data fell before its window.
+// manyEnterprises is where re-judging late data switches from one pass per
+// enterprise to one pass over the district.
+const manyEnterprises = 20
+
+// reevaluateScopes re-judges, from stored data, the periods of late data: those
+// the engine handed back because they fell before its window, and the spans of
+// samples that arrived after their deadline.
 func reevaluateScopes(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) error {
+	// One pass per enterprise over the union of its late periods, reaching
+	// evaluationLead further back: late data arrives slot by slot, and an
+	// episode it completes usually started in an earlier slot, so judging
+	// only the new slots would never raise it.
+	merged := map[int64]store.AlarmScope{}
+	var order []int64
 	for _, sc := range scopes {
-		if _, err := evaluateEnterprises(ctx, db, sc.From, sc.To, sc.EnterpriseID); err != nil {
-			return fmt.Errorf("re-evaluate backfill of enterprise %d: %w", sc.EnterpriseID, err)
+		m, ok := merged[sc.EnterpriseID]
+		if !ok {
+			order = append(order, sc.EnterpriseID)
+			m = sc
+		}
+		if sc.From.Before(m.From) {
+			m.From = sc.From
+		}
+		if sc.To.After(m.To) {
+			m.To = sc.To
+		}
+		merged[sc.EnterpriseID] = m
+	}
+	if len(order) > manyEnterprises {
+		// A district-wide backfill (after a mobile-network outage): one pass
+		// over all enterprises reads the registry and rules once, not once each.
+		var all store.AlarmScope
+		for _, sc := range merged {
+			if all.From.IsZero() || sc.From.Before(all.From) {
+				all.From = sc.From
+			}
+			if sc.To.After(all.To) {
+				all.To = sc.To
+			}
+		}
+		if _, err := evaluateEnterprises(ctx, db, all.From.Add(-evaluationLead), all.To, 0); err != nil {
+			return fmt.Errorf("re-evaluate backfill of the district: %w", err)
+		}
+		return nil
+	}
+	for _, ent := range order {
+		sc := merged[ent]
+		if _, err := evaluateEnterprises(ctx, db, sc.From.Add(-evaluationLead), sc.To, ent); err != nil {
+			return fmt.Errorf("re-evaluate backfill of enterprise %d: %w", ent, err)
 		}
 	}
 	return nil
