@@ -32,6 +32,7 @@ vet:
 # runs the installer and app under Wine (cold: ~8 min of the 90 min CI budget,
 # warm: ~3 min; README "Packaging").
 test: deps vet build
+	@packaging/deps.sh test
 	CGO_ENABLED=0 $(GO) test -count=1 ./store/... ./listener/... ./alarms/... ./ui/...
 	$(GO) test -count=1 -tags ci ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=10s

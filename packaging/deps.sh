@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a build needs, only those that are missing, so a
-# repeated run costs a second. Usage: packaging/deps.sh [build|screenshot|windows|wine]...
+# repeated run costs a second. Usage: packaging/deps.sh [build|test|screenshot|windows|wine]...
 # windows: mingw-w64 (cgo cross-compiler), makensis, osslsigncode, openssl (test
 # certificate), and file and 7z to look inside the results in packaging/test.sh.
 # wine: Wine 8.0 (64-bit only) and an X server to run the installer and the app
@@ -11,6 +11,7 @@ want=(gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxrandr-dev
 for extra in "$@"; do
 	case "$extra" in
 	build) ;;
+	test) want+=(poppler-utils) ;; # pdftotext/pdfimages: the tests read the PDFs they make
 	screenshot) want+=(xvfb x11-apps imagemagick xauth) ;;
 	windows) want+=(gcc-mingw-w64-x86-64 nsis osslsigncode p7zip-full openssl file) ;;
 	wine) want+=(wine64 libgl1-mesa-dri xvfb x11-utils xauth imagemagick) ;;

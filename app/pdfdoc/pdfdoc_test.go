@@ -66,6 +66,11 @@ func TestPhotos(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	for _, tool := range []string{"pdftotext", "pdfimages"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (Debian poppler-utils; make test installs it) not installed", tool)
+		}
+	}
 	out, err := exec.Command("pdftotext", "-layout", p, "-").CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
