@@ -218,3 +218,20 @@ func mustAffect(res sql.Result, what string, id int64) error {
 	}
 	return nil
 }
+
+// deleteRow deletes row id of table and audits it as entity, with the row as
+// it was (read by get) as the before image, in one transaction. hint tells
+// people what to delete first when a reference refuses the deletion.
+func deleteRow[T any](ctx context.Context, db *DB, who, entity, table, hint string, id int64,
+	get func(context.Context, dbtx, int64) (T, error)) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("delete %s %d%s: %w", entity, id, hint, classify(err))
+		}
+		return db.audit(ctx, tx, who, "delete", entity, id, before, nil)
+	})
+}

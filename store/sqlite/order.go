@@ -121,16 +121,7 @@ func (db *DB) updateOrder(ctx context.Context, tx *sql.Tx, who string, o *store.
 
 // DeleteOrder removes order id.
 func (db *DB) DeleteOrder(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getOrder(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM orders WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete order %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "order", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "order", "orders", "", id, getOrder)
 }
 
 // OrderByID returns order id, or an error wrapping store.ErrNotFound.

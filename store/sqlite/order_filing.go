@@ -88,16 +88,7 @@ func (db *DB) updateFiling(ctx context.Context, tx *sql.Tx, who string, f *store
 
 // DeleteFiling removes filing id.
 func (db *DB) DeleteFiling(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getFiling(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM filings WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete filing %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "filing", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "filing", "filings", "", id, getFiling)
 }
 
 // FilingByID returns filing id, or an error wrapping store.ErrNotFound.

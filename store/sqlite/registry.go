@@ -55,16 +55,7 @@ func (db *DB) UpdateRegion(ctx context.Context, who string, r *store.Region) err
 
 // DeleteRegion removes a region no enterprise or sub-region refers to.
 func (db *DB) DeleteRegion(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getRegion(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM regions WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete region %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "region", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "region", "regions", "", id, getRegion)
 }
 
 // RegionByID returns region id, or an error wrapping store.ErrNotFound.
@@ -127,16 +118,7 @@ func (db *DB) UpdateIndustry(ctx context.Context, who string, i *store.Industry)
 
 // DeleteIndustry removes an industry no enterprise refers to.
 func (db *DB) DeleteIndustry(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getIndustry(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM industries WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete industry %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "industry", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "industry", "industries", "", id, getIndustry)
 }
 
 // IndustryByID returns industry id, or an error wrapping store.ErrNotFound.

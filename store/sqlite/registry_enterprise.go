@@ -89,16 +89,7 @@ func (db *DB) updateEnterprise(ctx context.Context, tx *sql.Tx, who string, e *s
 // DeleteEnterprise removes an enterprise and its attachments. It is refused
 // (store.ErrConflict) while facilities, terminals, orders or filings refer to it.
 func (db *DB) DeleteEnterprise(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getEnterprise(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM enterprises WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete enterprise %d (delete its facilities, terminals, orders and filings first): %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "enterprise", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "enterprise", "enterprises", " (delete its facilities, terminals, orders and filings first)", id, getEnterprise)
 }
 
 // EnterpriseByID returns enterprise id, or an error wrapping store.ErrNotFound.
@@ -189,16 +180,7 @@ func getAttachment(ctx context.Context, q dbtx, id int64) (store.Attachment, err
 
 // DeleteAttachment forgets attachment id; the caller removes the file.
 func (db *DB) DeleteAttachment(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getAttachment(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete attachment %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "attachment", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "attachment", "attachments", "", id, getAttachment)
 }
 
 // AttachmentsByEnterprise returns the attachments of enterprise id, oldest first.

@@ -86,16 +86,7 @@ func (db *DB) updateFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 // DeleteFacility removes a facility with its links, thresholds and order and
 // filing entries. It is refused (store.ErrConflict) while points watch it.
 func (db *DB) DeleteFacility(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getFacility(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM facilities WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete facility %d (delete its points first): %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "facility", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "facility", "facilities", " (delete its points first)", id, getFacility)
 }
 
 // FacilityByID returns facility id, or an error wrapping store.ErrNotFound.
@@ -299,16 +290,7 @@ func (db *DB) UpdateThreshold(ctx context.Context, who string, t *store.Threshol
 
 // DeleteThreshold removes threshold id from its facility's history.
 func (db *DB) DeleteThreshold(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getThreshold(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM thresholds WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete threshold %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "threshold", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "threshold", "thresholds", "", id, getThreshold)
 }
 
 func getThreshold(ctx context.Context, q dbtx, id int64) (store.Threshold, error) {

@@ -98,16 +98,7 @@ func (db *DB) TouchTerminal(ctx context.Context, mn string, seen time.Time, remo
 // DeleteTerminal removes terminal id. It is refused (store.ErrConflict) while
 // points are defined on it.
 func (db *DB) DeleteTerminal(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getTerminal(ctx, tx, "id", id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM terminals WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete terminal %d (delete its points first): %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "terminal", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "terminal", "terminals", " (delete its points first)", id, terminalByID)
 }
 
 // TerminalByID returns terminal id, or an error wrapping store.ErrNotFound.
@@ -118,6 +109,11 @@ func (db *DB) TerminalByID(ctx context.Context, id int64) (store.Terminal, error
 // TerminalByMN returns the terminal with the MN, or an error wrapping store.ErrNotFound.
 func (db *DB) TerminalByMN(ctx context.Context, mn string) (store.Terminal, error) {
 	return getTerminal(ctx, db.db, "mn", mn)
+}
+
+// terminalByID is getTerminal by id, in the shape deleteRow takes.
+func terminalByID(ctx context.Context, q dbtx, id int64) (store.Terminal, error) {
+	return getTerminal(ctx, q, "id", id)
 }
 
 func getTerminal(ctx context.Context, q dbtx, col string, key any) (store.Terminal, error) {
@@ -220,16 +216,7 @@ func (db *DB) updatePoint(ctx context.Context, tx *sql.Tx, who string, p *store.
 // DeletePoint removes point id. It is refused (store.ErrConflict) while
 // readings refer to it.
 func (db *DB) DeletePoint(ctx context.Context, who string, id int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := getPoint(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM points WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("delete point %d: %w", id, classify(err))
-		}
-		return db.audit(ctx, tx, who, "delete", "point", id, before, nil)
-	})
+	return deleteRow(ctx, db, who, "point", "points", "", id, getPoint)
 }
 
 // PointByID returns point id, or an error wrapping store.ErrNotFound.
