@@ -18,6 +18,7 @@ func TestImportRules(t *testing.T) {
 		"powerwatch/ui":              {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/alarms", "powerwatch/app", "fyne.io/fyne/v2/app", "modernc.org/"},
 		"powerwatch/ui/chart":        {"powerwatch/store/sqlite", "powerwatch/listener", "powerwatch/alarms", "powerwatch/app", "fyne.io/", "modernc.org/"},
 		"powerwatch/assets":          {"powerwatch/", "modernc.org/"},
+		"powerwatch/calendar":        {"powerwatch/", "fyne.io/", "modernc.org/"}, // a leaf like store: ui, ui/chart and alarms may use it
 		"powerwatch/app/uplink":      {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
 		"powerwatch/app/sim":         {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
 		"powerwatch/app/registry":    {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "powerwatch/listener", "fyne.io/", "modernc.org/"},
