@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,8 +21,9 @@ import (
 
 // curveScreen is 曲线: one or several facilities' power (or current, voltage,
 // energy) over a range, production and treatment overlaid, with thresholds,
-// alarms, orders, filings and weekends. Drawing runs off the UI goroutine and
-// can be cancelled; a click shows the value and time under the pointer.
+// alarms, orders, filings, weekends and public holidays. Drawing runs off the
+// UI goroutine and can be cancelled; hovering (or, on a touch screen,
+// tapping) shows the time and values under the pointer.
 type curveScreen struct {
 	s *Shell
 
@@ -335,6 +337,7 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 	if err := c.addSpans(ctx, &o, req); err != nil {
 		return res, err
 	}
+	notes = append(notes, c.calendarNotes(req)...)
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -403,10 +406,12 @@ func (c *curveScreen) addThresholds(ctx context.Context, o *chart.Options, f sto
 	return nil
 }
 
-// addSpans shades weekends, filings, orders and alarms of the enterprise.
+// addSpans shades weekends, public holidays, filings, orders and alarms of
+// the enterprise.
 func (c *curveScreen) addSpans(ctx context.Context, o *chart.Options, req curveRequest) error {
 	d, tr := c.s.deps, c.s.tr
-	o.Spans = chart.Weekends(req.from, req.to)
+	o.Spans = chart.RestDays(d.Holidays, req.from, req.to)
+	o.SpanNames = map[chart.SpanKind]string{chart.Weekend: tr.T("curve.weekend"), chart.Holiday: tr.T("curve.holiday")}
 	fs, err := d.Registry.FindFilings(ctx, store.FilingFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to})
 	if err != nil {
 		return fmt.Errorf("read filings: %w", err)
@@ -436,4 +441,24 @@ func (c *curveScreen) addSpans(ctx context.Context, o *chart.Options, req curveR
 		o.Spans = append(o.Spans, chart.Span{From: a.Start, To: end, Kind: chart.Alarm, Label: c.s.alarmType(a.Type)})
 	}
 	return nil
+}
+
+// calendarNotes says, under the chart, which years of the range have no
+// official calendar (only weekends are shaded there) and what is wrong in the
+// officer's holidays.csv.
+func (c *curveScreen) calendarNotes(req curveRequest) []string {
+	d, tr := c.s.deps, c.s.tr
+	var notes []string
+	if ys := d.Holidays.UnknownYears(req.from, req.to); len(ys) > 0 {
+		years := make([]string, len(ys))
+		for i, y := range ys {
+			years[i] = strconv.Itoa(y)
+		}
+		notes = append(notes, tr.T("curve.holidays.unknown", strings.Join(years, ", ")))
+	}
+	if d.HolidaysErr != nil {
+		lines := strings.Split(d.HolidaysErr.Error(), "\n")
+		notes = append(notes, tr.T("curve.holidays.error", len(lines), lines[0]))
+	}
+	return notes
 }

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"powerwatch/assets"
+	"powerwatch/calendar"
 )
 
 func TestCurveYear(t *testing.T) {
@@ -49,6 +53,89 @@ func TestCurveYear(t *testing.T) {
 	s.Wait()
 	if len(c.last.series) != 1 || c.last.unit != "A" {
 		t.Errorf("after choosing one facility and current: %d series in %s", len(c.last.series), c.last.unit)
+	}
+}
+
+// TestCurveHover ensures moving the mouse over the chart shows the time and
+// each facility's value under it with a cursor line, and leaving takes both away.
+func TestCurveHover(t *testing.T) {
+	f := demoDistrict(demoNow)
+	s, w := mustShell(t, demoDeps(f, demoNow))
+	s.Show(ViewCurves)
+	s.Wait()
+	c := s.curve
+	if c.last.img == nil {
+		t.Fatalf("no chart drawn; info: %s", c.info.Text)
+	}
+	note := c.info.Text
+	k, ox, oy, ok := c.view.fit()
+	if !ok {
+		t.Fatal("the chart view has no image or size")
+	}
+	fr := c.last.frame
+	px, py := fr.Box.Left+fr.Box.Width()/3, fr.Box.Top+fr.Box.Height()/2
+	pos := fyne.NewPos(ox+(float32(px)+0.5)*k, oy+(float32(py)+0.5)*k)
+	at, _, _ := fr.At(px, py)
+	// The test driver's AbsolutePositionForObject leaves out the canvas inset
+	// that MoveMouse's positions include.
+	inset, _ := w.Canvas().InteractiveArea()
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.view).Add(inset)
+	test.MoveMouse(w.Canvas(), abs.Add(pos))
+	got := c.info.Text
+	if !strings.HasPrefix(got, when(at)) {
+		t.Errorf("hover info = %q, want it to start with the time under the pointer %s", got, when(at))
+	}
+	for _, sr := range c.last.series {
+		if !strings.Contains(got, sr.Name+" ") || !strings.Contains(got, "kW") {
+			t.Errorf("hover info = %q, want the value of %s in kW", got, sr.Name)
+		}
+	}
+	if c.view.cursor.Hidden || c.view.cursor.Position1.X != pos.X || c.view.cursor.Position2.Y <= c.view.cursor.Position1.Y {
+		t.Errorf("cursor hidden=%v at %v–%v, want a vertical line at x=%v", c.view.cursor.Hidden, c.view.cursor.Position1, c.view.cursor.Position2, pos.X)
+	}
+
+	test.MoveMouse(w.Canvas(), fyne.NewPos(1, 1)) // off the chart: MouseOut
+	if !c.view.cursor.Hidden || c.info.Text != note {
+		t.Errorf("after leaving the chart: cursor hidden=%v, info %q; want hidden and the note %q", c.view.cursor.Hidden, c.info.Text, note)
+	}
+}
+
+// TestCurveHolidayNotes ensures the officer is told when a year's official
+// calendar is missing (only weekends shaded) and what is wrong in holidays.csv,
+// and that hovering a holiday names it.
+func TestCurveHolidayNotes(t *testing.T) {
+	rows, err := calendar.Parse("holidays.csv", bytes.NewReader(assets.HolidaysCSV()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, bad := calendar.Parse("holidays.csv", strings.NewReader("2027-13-01,holiday,x\n"))
+	d := demoDeps(demoDistrict(demoNow), demoNow)
+	d.Holidays, d.HolidaysErr = calendar.New(rows), bad
+	s, _ := mustShell(t, d)
+	s.Show(ViewCurves)
+	s.Wait()
+	c := s.curve
+	c.rangeSel.SetSelectedIndex(5) // custom
+	c.from.SetText("2026-12-30 00:00")
+	c.to.SetText("2027-01-03 00:00")
+	c.draw()
+	s.Wait()
+	for _, want := range []string{"2027年的节假日安排未知", `holidays.csv row 1, column date: "2027-13-01" is not a date`} {
+		if !strings.Contains(c.info.Text, want) {
+			t.Errorf("info = %q, want it to say %q", c.info.Text, want)
+		}
+	}
+	c.from.SetText("2026-02-14 00:00")
+	c.to.SetText("2026-02-25 00:00")
+	c.draw()
+	s.Wait()
+	fr := c.last.frame
+	if strings.Contains(c.info.Text, "未知") {
+		t.Errorf("info = %q for 2026, a known year", c.info.Text)
+	}
+	mid := fr.Box.Left + fr.Box.Width()/2 // 2026-02-19 12:00, in the Spring Festival
+	if got := c.valueAt(mid, fr.Box.Top+1); !strings.Contains(got, "春节") {
+		t.Errorf("value in the Spring Festival = %q, want the holiday named", got)
 	}
 }
 

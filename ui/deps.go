@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"powerwatch/calendar"
 	"powerwatch/store"
 )
 
@@ -133,4 +134,10 @@ type Deps struct {
 	Now      func() time.Time // nil: time.Now
 	ListenOn string           // listener address for the status bar, e.g. 0.0.0.0:9212
 	Operator string           // default operator name for audit entries
+	// Holidays is the official working calendar the curves shade: public
+	// holidays, and make-up working days left unshaded. nil: weekends only.
+	// HolidaysErr, when set, is what was wrong in the officer's holidays.csv
+	// (its good rows are in Holidays); the curves show it.
+	Holidays    *calendar.Calendar
+	HolidaysErr error
 }

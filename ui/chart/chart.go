@@ -1,7 +1,8 @@
 // Package chart draws facility curves with go-chart into images: power (or
 // current, voltage, energy) of several facilities over a time range, with
-// thresholds, alarm spans, order and filing periods and weekends. It knows
-// nothing of Fyne; ui shows the image and maps clicks back through a Frame.
+// thresholds, alarm spans, order and filing periods, weekends and public
+// holidays (from a calendar.Calendar, see RestDays). It knows nothing of
+// Fyne; ui shows the image and maps clicks back through a Frame.
 package chart
 
 import (
@@ -39,9 +40,11 @@ type Series struct {
 // SpanKind says what a shaded period is.
 type SpanKind int
 
-// Span kinds, drawn in this order (later on top).
+// Span kinds, drawn in this order (later on top). A Holiday's label is
+// written at the foot of the plot, the others' at its top.
 const (
 	Weekend SpanKind = iota
+	Holiday
 	Filing
 	Order
 	Alarm
@@ -69,7 +72,11 @@ type Options struct {
 	Series        []Series
 	Lines         []Line
 	Spans         []Span
-	Dark          bool
+	// SpanNames names span kinds in the legend (e.g. Weekend: "周末",
+	// Holiday: "节假日"); a kind gets a legend entry when it is named and
+	// present in Spans.
+	SpanNames map[SpanKind]string
+	Dark      bool
 }
 
 // A Frame maps pixels of a rendered chart back to time and value.
@@ -97,7 +104,7 @@ func Render(o Options) (image.Image, Frame, error) {
 		return nil, Frame{}, fmt.Errorf("render chart %dx%d over %v–%v: %w", o.Width, o.Height, o.From, o.To, errBadSize)
 	}
 	pal := palette(o.Dark)
-	probe := &probe{pal: pal, font: o.Font, legend: o.Series}
+	probe := &probe{pal: pal, font: o.Font, legend: o.Series, kinds: spanLegend(o)}
 	series := []gochart.Series{&spanSeries{spans: o.Spans, pal: pal, font: o.Font}}
 	for i, s := range o.Series {
 		c := pal.series(s.Role, i)
@@ -135,6 +142,21 @@ func Render(o Options) (image.Image, Frame, error) {
 }
 
 var errBadSize = errors.New("chart too small or empty time range")
+
+// spanLegend returns the named span kinds present in o, in drawing order.
+func spanLegend(o Options) []spanName {
+	present := map[SpanKind]bool{}
+	for _, s := range o.Spans {
+		present[s.Kind] = true
+	}
+	var out []spanName
+	for k := Weekend; k <= Alarm; k++ {
+		if name := o.SpanNames[k]; name != "" && present[k] {
+			out = append(out, spanName{k, name})
+		}
+	}
+	return out
+}
 
 func hasValues(o Options) bool {
 	for _, s := range o.Series {
@@ -183,16 +205,18 @@ func valueFormatter(v any) string {
 // colours is the palette of one theme variant.
 type colours struct {
 	bg, text, axis, grid, line drawing.Color
-	spans                      [4]drawing.Color // by SpanKind
+	spans                      [5]drawing.Color // by SpanKind
 	prod, treat, other         []drawing.Color
 }
 
 func palette(dark bool) colours {
+	// Spans: weekend grey, holiday violet (apart from the warm production and
+	// cool treatment curves), filing blue, order amber, alarm red.
 	c := colours{
 		bg: drawing.ColorWhite, text: drawing.Color{R: 40, G: 40, B: 40, A: 255},
 		axis: drawing.Color{R: 120, G: 120, B: 120, A: 255}, grid: drawing.Color{R: 225, G: 225, B: 225, A: 255},
 		line:  drawing.Color{R: 200, G: 30, B: 30, A: 255},
-		spans: [4]drawing.Color{{R: 120, G: 120, B: 120, A: 28}, {R: 30, G: 120, B: 220, A: 40}, {R: 240, G: 170, B: 0, A: 50}, {R: 230, G: 30, B: 30, A: 55}},
+		spans: [5]drawing.Color{{R: 120, G: 120, B: 120, A: 28}, {R: 150, G: 70, B: 210, A: 40}, {R: 30, G: 120, B: 220, A: 40}, {R: 240, G: 170, B: 0, A: 50}, {R: 230, G: 30, B: 30, A: 55}},
 		prod:  []drawing.Color{{R: 230, G: 100, B: 20, A: 255}, {R: 180, G: 40, B: 120, A: 255}, {R: 160, G: 110, B: 0, A: 255}},
 		treat: []drawing.Color{{R: 20, G: 140, B: 90, A: 255}, {R: 30, G: 100, B: 200, A: 255}, {R: 0, G: 150, B: 170, A: 255}},
 		other: []drawing.Color{{R: 110, G: 110, B: 110, A: 255}},

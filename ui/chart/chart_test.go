@@ -1,6 +1,8 @@
 package chart
 
 import (
+	"bytes"
+	"image/color"
 	"math"
 	"os"
 	"testing"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/golang/freetype/truetype"
 
+	"powerwatch/calendar"
 	"powerwatch/store"
 )
 
@@ -94,20 +97,98 @@ func TestDownsampleKeepsSpike(t *testing.T) {
 	}
 }
 
-func TestWeekends(t *testing.T) {
-	// 2026-01-01 is a Thursday: the first weekend is 01-03 and 01-04, merged.
-	got := Weekends(jan1, jan1.AddDate(0, 0, 14))
-	want := []Span{
-		{From: jan1.AddDate(0, 0, 2), To: jan1.AddDate(0, 0, 4), Kind: Weekend},
-		{From: jan1.AddDate(0, 0, 9), To: jan1.AddDate(0, 0, 11), Kind: Weekend},
+// shippedCalendar is the calendar of assets/holidays.csv.
+func shippedCalendar(tb testing.TB) *calendar.Calendar {
+	tb.Helper()
+	b, err := os.ReadFile("../../assets/holidays.csv")
+	if err != nil {
+		tb.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("Weekends = %+v, want %+v", got, want)
+	rows, err := calendar.Parse("holidays.csv", bytes.NewReader(b))
+	if err != nil {
+		tb.Fatal(err)
 	}
-	for i := range want {
-		if !got[i].From.Equal(want[i].From) || !got[i].To.Equal(want[i].To) {
-			t.Errorf("weekend %d = %v–%v, want %v–%v", i, got[i].From, got[i].To, want[i].From, want[i].To)
+	return calendar.New(rows)
+}
+
+func bj(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, store.Beijing) }
+
+func TestRestDays(t *testing.T) {
+	cal := shippedCalendar(t)
+	tests := []struct {
+		name     string
+		cal      *calendar.Calendar
+		from, to time.Time
+		want     []Span
+	}{
+		{"no calendar: weekends merged (2026-01-01 is a Thursday)", nil, jan1, jan1.AddDate(0, 0, 14), []Span{
+			{From: bj(2026, 1, 3), To: bj(2026, 1, 5), Kind: Weekend},
+			{From: bj(2026, 1, 10), To: bj(2026, 1, 12), Kind: Weekend},
+		}},
+		{"New Year 2026 is a holiday and Sunday 01-04 a make-up working day", cal, jan1, jan1.AddDate(0, 0, 14), []Span{
+			{From: bj(2026, 1, 1), To: bj(2026, 1, 4), Kind: Holiday, Label: "元旦"},
+			{From: bj(2026, 1, 10), To: bj(2026, 1, 12), Kind: Weekend},
+		}},
+		{"2025 National Day: make-up Sunday 09-28 and Saturday 10-11 are not shaded", cal, bj(2025, 9, 26), bj(2025, 10, 13), []Span{
+			{From: bj(2025, 9, 27), To: bj(2025, 9, 28), Kind: Weekend},
+			{From: bj(2025, 10, 1), To: bj(2025, 10, 9), Kind: Holiday, Label: "国庆节、中秋节"},
+			{From: bj(2025, 10, 12), To: bj(2025, 10, 13), Kind: Weekend},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RestDays(tt.cal, tt.from, tt.to)
+			if len(got) != len(tt.want) {
+				t.Fatalf("RestDays = %+v, want %+v", got, tt.want)
+			}
+			for i, w := range tt.want {
+				if g := got[i]; !g.From.Equal(w.From) || !g.To.Equal(w.To) || g.Kind != w.Kind || g.Label != w.Label {
+					t.Errorf("span %d = %+v, want %+v", i, g, w)
+				}
+			}
+		})
+	}
+}
+
+// TestRenderRestDays ensures the drawn chart leaves a make-up Sunday
+// unshaded, like a weekday, and shades a holiday in a colour of its own.
+func TestRenderRestDays(t *testing.T) {
+	from, to := bj(2025, 9, 26), bj(2025, 10, 13)
+	img, fr, err := Render(Options{Width: 900, Height: 400, From: from, To: to, Font: mustFont(t), Unit: "kW",
+		Lines: []Line{{Value: 0}, {Value: 100}}, // a value range; the levels lie outside the band compared below
+		Spans: RestDays(shippedCalendar(t), from, to), SpanNames: map[SpanKind]string{Weekend: "周末", Holiday: "节假日"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// shade is the commonest colour in the middle of the plot over day d,
+	// so grid lines and labels do not decide it.
+	shade := func(d time.Time) color.RGBA {
+		count := map[color.RGBA]int{}
+		span := float64(to.Sub(from))
+		x1 := fr.Box.Left + int(float64(d.Add(3*time.Hour).Sub(from))/span*float64(fr.Box.Width()))
+		x2 := fr.Box.Left + int(float64(d.Add(21*time.Hour).Sub(from))/span*float64(fr.Box.Width()))
+		for x := x1; x <= x2; x++ {
+			for y := fr.Box.Top + fr.Box.Height()*3/10; y < fr.Box.Top+fr.Box.Height()*7/10; y++ {
+				count[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)]++
+			}
 		}
+		var best color.RGBA
+		for c, n := range count {
+			if n > count[best] {
+				best = c
+			}
+		}
+		return best
+	}
+	weekday, saturday, makeUp, holiday := shade(bj(2025, 9, 29)), shade(bj(2025, 9, 27)), shade(bj(2025, 9, 28)), shade(bj(2025, 10, 3))
+	if makeUp != weekday {
+		t.Errorf("make-up Sunday 09-28 is drawn %v, want unshaded like Monday 09-29 (%v)", makeUp, weekday)
+	}
+	if saturday == weekday {
+		t.Errorf("Saturday 09-27 is not shaded (%v)", saturday)
+	}
+	if holiday == weekday || holiday == saturday {
+		t.Errorf("holiday 10-03 is drawn %v; want its own shade, not a weekday's %v or a weekend's %v", holiday, weekday, saturday)
 	}
 }
 
@@ -116,7 +197,7 @@ func TestRenderFrame(t *testing.T) {
 	o := Options{Width: 900, Height: 400, From: from, To: to, Font: mustFont(t), Unit: "kW",
 		Series: []Series{{Name: "1#生产线", Role: Production, Points: Downsample(year(1, jan1), Power, from, to, 800)}},
 		Lines:  []Line{{Value: 40, Label: "运行阈值 40 kW"}},
-		Spans:  append(Weekends(from, to), Span{From: from.Add(30 * time.Hour), To: from.Add(33 * time.Hour), Kind: Alarm, Label: "报警"}),
+		Spans:  append(RestDays(nil, from, to), Span{From: from.Add(30 * time.Hour), To: from.Add(33 * time.Hour), Kind: Alarm, Label: "报警"}),
 	}
 	img, fr, err := Render(o)
 	if err != nil {
@@ -152,7 +233,7 @@ func BenchmarkYear(b *testing.B) {
 	for b.Loop() {
 		ps := Downsample(samples, Power, jan1, to, 1000)
 		if _, _, err := Render(Options{Width: 1100, Height: 450, From: jan1, To: to, Font: font, Unit: "kW",
-			Series: []Series{{Name: "line", Role: Production, Points: ps}}, Spans: Weekends(jan1, to)}); err != nil {
+			Series: []Series{{Name: "line", Role: Production, Points: ps}}, Spans: RestDays(shippedCalendar(b), jan1, to)}); err != nil {
 			b.Fatal(err)
 		}
 	}

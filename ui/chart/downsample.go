@@ -57,20 +57,3 @@ func Downsample(samples []store.Sample, q Quantity, from, to time.Time, width in
 	}
 	return out
 }
-
-// Weekends returns the Saturdays and Sundays (Beijing time) overlapping [from, to).
-func Weekends(from, to time.Time) []Span {
-	var out []Span
-	y, m, d := from.In(store.Beijing).Date()
-	day := time.Date(y, m, d, 0, 0, 0, 0, store.Beijing)
-	for ; day.Before(to); day = day.AddDate(0, 0, 1) {
-		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
-			if n := len(out); n > 0 && out[n-1].To.Equal(day) {
-				out[n-1].To = day.AddDate(0, 0, 1)
-				continue
-			}
-			out = append(out, Span{From: day, To: day.AddDate(0, 0, 1), Kind: Weekend})
-		}
-	}
-	return out
-}

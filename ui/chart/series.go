@@ -147,7 +147,11 @@ func (s *spanSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.
 			if sp.Label != "" && x2-x1 > 24 {
 				r.SetFontColor(s.pal.text)
 				r.SetFontSize(8)
-				r.Text(sp.Label, x1+2, box.Top+10+10*int(kind-Filing))
+				ly := box.Top + 10 + 10*int(kind-Filing)
+				if kind < Filing {
+					ly = box.Bottom - 4 // holidays at the foot, clear of filings, orders and alarms
+				}
+				r.Text(sp.Label, x1+2, ly)
 			}
 		}
 	}
@@ -161,6 +165,7 @@ type probe struct {
 	min, max float64
 	legend   []Series
 	colors   []drawing.Color
+	kinds    []spanName // shaded kinds named in the legend after the series
 	pal      colours
 	font     *truetype.Font
 }
@@ -185,4 +190,25 @@ func (p *probe) Render(r gochart.Renderer, box gochart.Box, _, yr gochart.Range,
 		r.Text(s.Name, lx+16, 16)
 		lx += 16 + r.MeasureText(s.Name).Width() + 14
 	}
+	for _, k := range p.kinds {
+		c := p.pal.spans[k.kind]
+		r.SetFillColor(c.WithAlpha(uint8(min(255, 2*int(c.A))))) // a touch stronger than the faint shade, to be seen at 12 px
+		r.SetStrokeColor(p.pal.axis)
+		r.SetStrokeWidth(0.5)
+		r.MoveTo(lx, 6)
+		r.LineTo(lx+12, 6)
+		r.LineTo(lx+12, 18)
+		r.LineTo(lx, 18)
+		r.Close()
+		r.FillStroke()
+		r.SetFontColor(p.pal.text)
+		r.Text(k.name, lx+16, 16)
+		lx += 16 + r.MeasureText(k.name).Width() + 14
+	}
+}
+
+// spanName is a shaded kind as the legend names it.
+type spanName struct {
+	kind SpanKind
+	name string
 }
