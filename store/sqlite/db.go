@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"powerwatch/store"
@@ -35,6 +36,11 @@ type DB struct {
 	Now func() time.Time
 
 	stmts stmtPool // the ingest's prepared statements (reading_stmt.go)
+
+	syncFull bool       // Options.Synchronous "full", for the inbox too
+	inboxMu  sync.Mutex // guards inbox
+	inbox    *inbox     // the acknowledgement path's queue (inbox.go); nil until opened
+	indexMu  sync.Mutex // serialises IndexInbox
 }
 
 // Open opens the database file at path, creating it if needed, checks its
@@ -54,13 +60,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
+	if err := db.indexLeftover(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	return db, nil
 }
 
-// Close closes the database.
+// Close closes the database and its inbox. What the inbox holds stays there
+// for the next open.
 func (db *DB) Close() error {
 	db.stmts.close()
-	return db.db.Close()
+	var err error
+	if in := db.openedInbox(); in != nil {
+		err = in.close()
+	}
+	return errors.Join(err, db.db.Close())
 }
 
 // Path is the file the database was opened from.

@@ -48,7 +48,7 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{db: sqldb, path: path, Now: time.Now}
+	db := &DB{db: sqldb, path: path, Now: time.Now, syncFull: strings.EqualFold(o.Synchronous, "full")}
 	if err := db.quickCheck(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -59,6 +59,10 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if err := db.indexLeftover(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
 }

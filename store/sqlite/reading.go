@@ -45,29 +45,36 @@ func (db *DB) Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, e
 	}
 	var res store.IngestResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res = store.IngestResult{Duplicate: make([]bool, len(b.Packets))}
-		w, err := newWriter(ctx, db, tx)
-		if err != nil {
-			return err
-		}
-		defer w.close()
-		if err := w.packets(b.Packets, &res); err != nil {
-			return fmt.Errorf("store packets: %w", err)
-		}
-		fresh, err := w.samples(b.Samples, &res)
-		if err != nil {
-			return fmt.Errorf("store samples: %w", err)
-		}
-		if err := w.aggregate(fresh); err != nil {
-			return fmt.Errorf("update aggregates: %w", err)
-		}
-		res.OutboxIDs, err = enqueue(ctx, w.tx, newPacketsOnly(b.Outbox, res.Duplicate), db.Now())
+		var err error
+		res, err = db.ingestTx(ctx, tx, b)
 		return err
 	})
 	if err != nil {
 		return store.IngestResult{}, fmt.Errorf("ingest %d packets, %d samples: %w", len(b.Packets), len(b.Samples), err)
 	}
 	return res, nil
+}
+
+// ingestTx is Ingest's work inside the caller's transaction.
+func (db *DB) ingestTx(ctx context.Context, tx *sql.Tx, b *store.Batch) (store.IngestResult, error) {
+	res := store.IngestResult{Duplicate: make([]bool, len(b.Packets))}
+	w, err := newWriter(ctx, db, tx)
+	if err != nil {
+		return res, err
+	}
+	defer w.close()
+	if err := w.packets(b.Packets, &res); err != nil {
+		return res, fmt.Errorf("store packets: %w", err)
+	}
+	fresh, err := w.samples(b.Samples, &res)
+	if err != nil {
+		return res, fmt.Errorf("store samples: %w", err)
+	}
+	if err := w.aggregate(fresh); err != nil {
+		return res, fmt.Errorf("update aggregates: %w", err)
+	}
+	res.OutboxIDs, err = enqueue(ctx, w.tx, newPacketsOnly(b.Outbox, res.Duplicate), db.Now())
+	return res, err
 }
 
 // newPacketsOnly leaves out the outbox items of packets that were duplicates.
