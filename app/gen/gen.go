@@ -57,10 +57,10 @@ type Summary struct {
 	Violations                     []Violation
 }
 
-// batchDays is how many days of a chunk of enterprises go into one Ingest.
+// batchDays is how many days of a chunk of enterprises go into one batch.
 const batchDays = 7
 
-// chunkPoints is about how many points go into one Ingest.
+// chunkPoints is about how many points go into one batch.
 const chunkPoints = 100
 
 // Generate writes a district into db, which should be empty of registry rows.
@@ -82,7 +82,8 @@ func Generate(ctx context.Context, db *sqlite.DB, cfg Config) (Summary, error) {
 		return Summary{}, fmt.Errorf("generate registry: %w", err)
 	}
 	if !cfg.Hot {
-		// Days before end are then packed as they arrive, as backfill would be.
+		// Days before end are packed days, as a year of history is: they
+		// are stored as day blobs at once.
 		if _, err := db.Compact(ctx, end); err != nil {
 			return Summary{}, fmt.Errorf("generate: %w", err)
 		}
@@ -97,16 +98,60 @@ func Generate(ctx context.Context, db *sqlite.DB, cfg Config) (Summary, error) {
 			g.counters[f.point] = float64(1000 + rng.IntN(90000))
 		}
 	}
-	for d := 0; d < cfg.Days; d += batchDays {
-		n := min(batchDays, cfg.Days-d)
-		if err := g.days(ctx, db, d, n, &sum); err != nil {
-			return sum, err
+	// Packed days are written as whole blobs (LoadDays) instead of being
+	// merged into the packed tier one late slot at a time (Ingest). Either
+	// way the next batch is generated while the store writes this one.
+	load := db.LoadDays
+	if cfg.Hot {
+		load = db.Ingest
+	}
+	gctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan genBatch, 1)
+	var genErr error
+	go func() {
+		defer close(batches)
+		genErr = g.produce(gctx, batches, &sum)
+	}()
+	var err error
+	for gb := range batches {
+		if err != nil {
+			continue // draining after a failure
 		}
-		if cfg.Progress != nil {
-			cfg.Progress(d+n, cfg.Days)
+		if len(gb.b.Samples)+len(gb.b.Packets) > 0 {
+			if _, err = load(ctx, &gb.b); err != nil {
+				err = fmt.Errorf("generate days %d–%d: %w", gb.from, gb.to-1, err)
+				cancel()
+				continue
+			}
+		}
+		if gb.done > 0 && cfg.Progress != nil {
+			cfg.Progress(gb.done, cfg.Days)
 		}
 	}
-	return sum, nil
+	if err == nil {
+		err = genErr
+	}
+	return sum, err
+}
+
+// A genBatch is a chunk of enterprises over days [from, to). done, when
+// not 0, is the number of days complete once it is stored.
+type genBatch struct {
+	b        store.Batch
+	from, to int
+	done     int
+}
+
+// produce generates the readings batch by batch into out.
+func (g *generator) produce(ctx context.Context, out chan<- genBatch, sum *Summary) error {
+	for d := 0; d < g.cfg.Days; d += batchDays {
+		n := min(batchDays, g.cfg.Days-d)
+		if err := g.days(ctx, out, d, n, sum); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type generator struct {
@@ -117,36 +162,52 @@ type generator struct {
 }
 
 // days generates days [d, d+n) chunk by chunk of enterprises.
-func (g *generator) days(ctx context.Context, db *sqlite.DB, d, n int, sum *Summary) error {
+func (g *generator) days(ctx context.Context, out chan<- genBatch, d, n int, sum *Summary) error {
+	var last *genBatch // held back to carry the progress of the days
 	for lo := 0; lo < len(g.ents); {
 		hi, pts := lo, 0
 		for hi < len(g.ents) && pts < chunkPoints {
 			pts += len(g.ents[hi].facilities)
 			hi++
 		}
-		var b store.Batch
+		gb := genBatch{from: d, to: d + n}
 		for day := d; day < d+n; day++ {
 			if g.cfg.DayStride > 1 && day%g.cfg.DayStride != 0 {
 				continue
 			}
 			for i := lo; i < hi; i++ {
-				if err := g.enterpriseDay(&g.ents[i], day, &b, sum); err != nil {
+				if err := g.enterpriseDay(&g.ents[i], day, &gb.b, sum); err != nil {
 					return err
 				}
 			}
 		}
-		if len(b.Samples) == 0 && len(b.Packets) == 0 {
-			lo = hi
+		lo = hi
+		if len(gb.b.Samples) == 0 && len(gb.b.Packets) == 0 {
 			continue
 		}
-		if _, err := db.Ingest(ctx, &b); err != nil {
-			return fmt.Errorf("generate days %d–%d: %w", d, d+n-1, err)
+		sum.Samples += len(gb.b.Samples)
+		sum.Packets += len(gb.b.Packets)
+		if last != nil {
+			if err := send(ctx, out, *last); err != nil {
+				return err
+			}
 		}
-		sum.Samples += len(b.Samples)
-		sum.Packets += len(b.Packets)
-		lo = hi
+		last = &gb
 	}
-	return nil
+	if last == nil { // nothing generated (DayStride): report the days all the same
+		last = &genBatch{from: d, to: d + n}
+	}
+	last.done = d + n
+	return send(ctx, out, *last)
+}
+
+func send(ctx context.Context, out chan<- genBatch, gb genBatch) error {
+	select {
+	case out <- gb:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // enterpriseDay appends one enterprise-day of samples (and frames) to b.

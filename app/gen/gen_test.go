@@ -1,6 +1,7 @@
 package gen_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -99,4 +100,74 @@ func mustOpen(t *testing.T) *sqlite.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// TestGeneratePackedEqualsHot: the packed days Generate loads as whole blobs
+// hold what the live-tier path holds once compacted — blob for blob, and the
+// same aggregate, latest-sample and last-seen rows.
+func TestGeneratePackedEqualsHot(t *testing.T) {
+	ctx := t.Context()
+	end := time.Date(2026, 12, 2, 0, 0, 0, 0, store.Beijing) // over a month's end
+	cfg := gen.Config{Points: 20, Days: 3, End: end, Seed: 2, Raw: true}
+	packed := mustOpen(t)
+	if _, err := gen.Generate(ctx, packed, cfg); err != nil {
+		t.Fatal(err)
+	}
+	hot := mustOpen(t)
+	cfg.Hot = true
+	if _, err := gen.Generate(ctx, hot, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hot.Compact(ctx, end); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`SELECT point_id, day, n, hex(blob) FROM series_days ORDER BY point_id, day`,
+		`SELECT mn, day, part, n, hex(blob) FROM raw_days ORDER BY mn, day, part`,
+		`SELECT * FROM agg_hour ORDER BY point_id, start`,
+		`SELECT * FROM agg_day ORDER BY point_id, start`,
+		`SELECT * FROM agg_month ORDER BY point_id, start`,
+		`SELECT * FROM latest_samples ORDER BY point_id`,
+		`SELECT * FROM raw_seen ORDER BY mn`,
+		`SELECT (SELECT count(*) FROM samples), (SELECT count(*) FROM raw_packets)`,
+	} {
+		got, want := rowsText(t, packed, q), rowsText(t, hot, q)
+		if len(got) != len(want) || len(got) == 0 {
+			t.Errorf("%s: %d rows packed, %d hot and compacted", q, len(got), len(want))
+			continue
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("%s:\n  packed %s\n  hot    %s", q, got[i], want[i])
+				break
+			}
+		}
+	}
+}
+
+// rowsText returns each row of q formatted with %v.
+func rowsText(t *testing.T, db *sqlite.DB, q string) []string {
+	t.Helper()
+	rows, err := db.SQL().QueryContext(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(vals))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
