@@ -17,12 +17,12 @@ const statusEvery = 5 * time.Second
 func (m *Main) Start(ctx context.Context) error { return m.Run(ctx) }
 
 // UIDeps hands the screens the store, the running listener (commands,
-// quarantine), maintenance and the uplink status.
+// quarantine), maintenance, the uplink status and the holiday calendar.
 func (m *Main) UIDeps() ui.Deps {
 	db := m.DB
-	return withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
+	return m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
 		Transfer: registryTransfer{st: db}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
-		Maintenance: m.MaintenanceUI(), Uplink: m, ListenOn: m.Addr().String(), Operator: operatorName()})
+		Maintenance: m.MaintenanceUI(), Uplink: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
 }
 
 // Subscribe tells n, from the service's goroutines, of every new violation
