@@ -12,7 +12,6 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"powerwatch/alarms"
-	"powerwatch/listener"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -89,7 +88,7 @@ func (m *Main) startAlarms(ctx context.Context) error {
 }
 
 // observe is the ingest's hook: it queues the batch's samples and returns.
-func (w *alarmWorker) observe(_ context.Context, _ []*listener.Upload, b *store.Batch, res store.IngestResult) {
+func (w *alarmWorker) observe(_ context.Context, b *store.Batch, res store.IngestResult) {
 	if res.NewSamples == 0 || len(b.Samples) == 0 {
 		return
 	}

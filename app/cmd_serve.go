@@ -56,7 +56,8 @@ func runServe(e *env, args []string) error {
 		return fmt.Errorf("stop: %w", err)
 	}
 	st := m.Listener.Stats()
-	m.Logger.Info("stopped", "accepted", st.Accepted, "uploads", st.Uploads, "acked", st.Acked, "duplicates", st.Duplicates,
+	_, dups := m.IngestStats()
+	m.Logger.Info("stopped", "accepted", st.Accepted, "uploads", st.Uploads, "acked", st.Acked, "duplicates", dups,
 		"quarantined", st.Quarantined, "bad_frames", st.BadFrames, "refused", st.RefusedMaxConns+st.RefusedPerIP)
 	return nil
 }

@@ -50,6 +50,9 @@ func TestSimulateAgainstServe(t *testing.T) {
 			t.Errorf("simulate output lacks %q:\n%s", want, stdout)
 		}
 	}
+	if err := m.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 4 {
 		ps, err := m.DB.RawPackets(t.Context(), sim.MN(i), start.Add(-7*time.Hour), start)
 		if err != nil {

@@ -12,24 +12,22 @@ import (
 )
 
 // ingest is the listener's Recorder: one group-commit batch of uploads
-// becomes one store.Batch (raw packets, point samples, outbox rows) written in
-// one transaction. The listener acknowledges the uploads when Record returns nil.
+// becomes one store.Batch (raw packets, point samples, outbox rows) appended
+// durably to the database's inbox. The listener acknowledges the uploads when
+// Record returns nil; the indexer moves the batch into the tables soon after.
 type ingest struct {
 	db interface {
-		Ingest(ctx context.Context, b *store.Batch) (store.IngestResult, error)
+		Append(ctx context.Context, b *store.Batch) error
 	}
-	uplink []string // HJ 212 upstream targets: each upload is queued for each
-	queued func()   // when set, called after a commit that queued outbox rows (wakes the relay; never blocks)
-	// after, when set, sees every committed batch (the alarm engine hooks in
-	// here). It runs before the acknowledgements go out, so it must not block.
-	after func(ctx context.Context, batch []*listener.Upload, b *store.Batch, res store.IngestResult)
+	uplink   []string // HJ 212 upstream targets: each upload is queued for each
+	appended func()   // when set, called after each append (wakes the indexer; never blocks)
 }
 
 // lateBy is how long after its slot a value may arrive and still count as
 // live (the Beijing guideline: within 5 minutes).
 const lateBy = 5 * time.Minute
 
-// Record stores batch and marks the duplicates.
+// Record makes batch durable.
 func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 	b := &store.Batch{Packets: make([]store.RawPacket, 0, len(batch))}
 	for _, u := range batch {
@@ -57,18 +55,11 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 				Packet: len(b.Packets)}) // a re-send of a stored packet is not relayed again
 		}
 	}
-	res, err := in.db.Ingest(ctx, b)
-	if err != nil {
+	if err := in.db.Append(ctx, b); err != nil {
 		return err
 	}
-	for i, u := range batch {
-		u.Duplicate = res.Duplicate[i]
-	}
-	if in.queued != nil && len(res.OutboxIDs) > 0 {
-		in.queued()
-	}
-	if in.after != nil {
-		in.after(ctx, batch, b, res)
+	if in.appended != nil {
+		in.appended()
 	}
 	return nil
 }

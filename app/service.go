@@ -32,7 +32,8 @@ type Main struct {
 	Uplink   *uplink.Forwarder  // HJ 212 relay to the city (uplink_wire.go)
 	Exports  []*uplink.Exporter // shared-data JSON to the city, one per URL or folder
 
-	alarms *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
+	alarms  *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
+	indexer *indexer     // moves acknowledged uploads from the inbox into the tables (indexer.go)
 
 	ln      net.Listener
 	cancel  context.CancelFunc
@@ -59,13 +60,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.onClose(m.DB.Close)
+	if err := m.DB.OpenInbox(ctx); err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
 	m.newUplink()
 	if err := m.startAlarms(ctx); err != nil {
 		return err
 	}
+	m.indexer = newIndexer(m.DB, m.Logger.With("component", "indexer"))
+	m.indexer.queued, m.indexer.after = m.Uplink.Wake, m.alarms.observe
+	go m.indexer.run(ctx)
+	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
 	m.Listener = &listener.Server{
-		Recorder: &ingest{db: m.DB, uplink: m.Config.Uplink.targets(), queued: m.Uplink.Wake,
-			after: m.alarms.observe},
+		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.targets(), appended: m.indexer.notify},
 		Directory: directory{m.DB},
 		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},

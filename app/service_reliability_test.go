@@ -263,6 +263,9 @@ func TestMalformedFlood(t *testing.T) {
 	if st.Panics != 0 || st.Acked != conns*perConn || st.BadFrames < conns*perConn {
 		t.Errorf("Stats = %+v, want %d acks, ≥ %d bad frames, no panic", st, conns*perConn, conns*perConn)
 	}
+	if err := m.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	for i := range conns {
 		raw, err := m.DB.RawPackets(t.Context(), svcMN(i), svcT0.Add(-time.Hour), svcT0.Add(perConn*5*time.Minute))
 		if err != nil {

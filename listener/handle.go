@@ -130,9 +130,6 @@ func (c *conn) upload(reg *Registration, p *hj212.Packet, now time.Time) {
 func (u *Upload) finish(err error) {
 	c := u.c
 	if err == nil {
-		if u.Duplicate {
-			c.s.stats.duplicates.Add(1)
-		}
 		for _, a := range u.acks {
 			if c.send(a) {
 				c.s.stats.acked.Add(1)

@@ -51,6 +51,7 @@ type memRecorder struct {
 	mu      sync.Mutex
 	uploads []*listener.Upload
 	keys    map[string]bool
+	dups    int // uploads of a key recorded before
 	fail    error
 }
 
@@ -66,11 +67,19 @@ func (r *memRecorder) Record(_ context.Context, batch []*listener.Upload) error 
 	for _, u := range batch {
 		dt, _ := u.Packet.Get("DataTime")
 		k := u.Packet.MN + "/" + u.Packet.CN + "/" + dt
-		u.Duplicate = r.keys[k]
+		if r.keys[k] {
+			r.dups++
+		}
 		r.keys[k] = true
 		r.uploads = append(r.uploads, u)
 	}
 	return nil
+}
+
+func (r *memRecorder) duplicates() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.dups
 }
 
 func (r *memRecorder) count() int {

@@ -16,8 +16,10 @@ import (
 // A Recorder keeps what terminals uploaded. Record stores the whole batch in
 // one transaction and must not return nil before it is durable: the listener
 // acknowledges every upload of the batch (9014) as soon as it returns nil, and
-// none of them when it returns an error (the terminals will send again). It
-// sets Upload.Duplicate on uploads the store already had.
+// none of them when it returns an error (the terminals will send again).
+// Whether an upload was a re-send of one already stored is the store's
+// business: it may learn it only later (powerwatch moves batches from a
+// durable inbox into its tables after the acknowledgement).
 type Recorder interface {
 	Record(ctx context.Context, batch []*Upload) error
 }
@@ -88,8 +90,6 @@ type Upload struct {
 	// empty: it was never sent as one frame).
 	Packet     *hj212.Packet
 	ReceivedAt time.Time
-	// Duplicate is set by the Recorder when the store already had the packet.
-	Duplicate bool
 
 	c    *conn
 	acks [][]byte // 9014 frames to send once durable

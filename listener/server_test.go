@@ -49,7 +49,7 @@ func TestServeAcknowledgesUploads(t *testing.T) {
 		t.Errorf("recorded %d uploads, want 4 (two of t0, one without A, one at t0+2m)", n)
 	}
 	st := s.Stats()
-	if st.Duplicates != 1 || st.Acked != 3 || st.Quarantined != 2 || st.UnknownCN != 1 || st.BadFrames == 0 {
+	if rec.duplicates() != 1 || st.Acked != 3 || st.Quarantined != 2 || st.UnknownCN != 1 || st.BadFrames == 0 {
 		t.Errorf("Stats = %+v", st)
 	}
 	q, err := s.Quarantine(t.Context())

@@ -14,7 +14,7 @@ type counters struct {
 	closedIdle, closedFrameTimeout, closedSlowReader, closedBadData atomic.Uint64
 	closedWriteError, panics                                        atomic.Uint64
 	frames, badFrames, oversize                                     atomic.Uint64
-	uploads, acked, duplicates, recordErrors, batches               atomic.Uint64
+	uploads, acked, recordErrors, batches                           atomic.Uint64
 	quarantined, quarantineDropped, unknownCN                       atomic.Uint64
 	commandsSent, commandReplies                                    atomic.Uint64
 	commitNanos                                                     atomic.Int64
@@ -41,7 +41,6 @@ type Stats struct {
 	Oversize   uint64        // of BadFrames: over Limits.MaxFrame
 	Uploads    uint64        // uploads handed to the Recorder
 	Acked      uint64        // 9014 sent after a durable commit
-	Duplicates uint64        // uploads the store already had (acknowledged too)
 	Batches    uint64        // transactions committed
 	CommitTime time.Duration // total time spent in Recorder.Record: the single writer's load
 	RecordErrs uint64        // batches the Recorder failed (nothing acknowledged)
@@ -72,7 +71,7 @@ func (s *Server) Stats() Stats {
 		ClosedSlowReader: k.closedSlowReader.Load(), ClosedBadData: k.closedBadData.Load(),
 		ClosedWriteError: k.closedWriteError.Load(), Panics: k.panics.Load(),
 		Frames: k.frames.Load(), BadFrames: k.badFrames.Load(), Oversize: k.oversize.Load(),
-		Uploads: k.uploads.Load(), Acked: k.acked.Load(), Duplicates: k.duplicates.Load(),
+		Uploads: k.uploads.Load(), Acked: k.acked.Load(),
 		Batches: k.batches.Load(), RecordErrs: k.recordErrors.Load(), CommitTime: time.Duration(k.commitNanos.Load()),
 		Quarantined: k.quarantined.Load(), QuarantineDropped: k.quarantineDropped.Load(), UnknownCN: k.unknownCN.Load(),
 		CommandsSent: k.commandsSent.Load(), CommandReplies: k.commandReplies.Load(),

@@ -26,11 +26,16 @@ import (
 
 // Config describes the district to generate.
 type Config struct {
-	Points int       // monitoring points; 0 means 2,000 (the district scale)
-	Days   int       // days of readings; 0 means 365
-	End    time.Time // readings stop before this Beijing day; zero means today
-	Seed   uint64
-	Raw    bool // also generate and store the raw HJ 212 frames (slower)
+	Points int // monitoring points; 0 means 2,000 (the district scale)
+	Days   int // days of readings; 0 means 365
+	// End: readings stop before this Beijing day; zero means today. They
+	// never go past the database's clock (DB.Now), and the days the nightly
+	// compaction would not have packed yet by then (yesterday and today) stay
+	// in the live tier, so that a district generated up to tomorrow looks like
+	// a database in use today.
+	End  time.Time
+	Seed uint64
+	Raw  bool // also generate and store the raw HJ 212 frames (slower)
 	// Hot leaves the readings in the live tier instead of packing them per day.
 	Hot bool
 	// DayStride > 1 generates readings only for every DayStride-th day, as if
@@ -71,40 +76,44 @@ func Generate(ctx context.Context, db *sqlite.DB, cfg Config) (Summary, error) {
 	if cfg.Days <= 0 {
 		cfg.Days = 365
 	}
+	now := db.Now()
 	if cfg.End.IsZero() {
-		cfg.End = db.Now()
+		cfg.End = now
 	}
 	end := store.Day.Start(cfg.End)
 	start := end.AddDate(0, 0, -cfg.Days)
+	packed := store.Day.Start(now).AddDate(0, 0, -1) // what Compact(now − 1 day) leaves
+	if end.Before(packed) {
+		packed = end
+	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
 	ents := buildDistrict(rng, cfg.Points, cfg.Days)
 	if err := writeRegistry(ctx, db.SQL(), ents, start); err != nil {
 		return Summary{}, fmt.Errorf("generate registry: %w", err)
 	}
+	packedDays := 0
 	if !cfg.Hot {
-		// Days before end are packed days, as a year of history is: they
-		// are stored as day blobs at once.
-		if _, err := db.Compact(ctx, end); err != nil {
+		// The days before packed are stored as day blobs at once, as the
+		// nightly compaction leaves a year of history.
+		if _, err := db.Compact(ctx, packed); err != nil {
 			return Summary{}, fmt.Errorf("generate: %w", err)
 		}
+		packedDays = min(max(int(packed.Sub(start)/(24*time.Hour)), 0), cfg.Days)
 	}
 	sum := Summary{Enterprises: len(ents), Points: cfg.Points, From: start, To: end}
 	for _, e := range ents {
 		sum.Terminals += len(e.mns)
 	}
-	g := &generator{cfg: cfg, ents: ents, start: start, counters: map[int64]float64{}}
+	g := &generator{cfg: cfg, ents: ents, start: start, until: now, packedDays: packedDays, counters: map[int64]float64{}}
 	for i := range ents {
 		for _, f := range ents[i].facilities {
 			g.counters[f.point] = float64(1000 + rng.IntN(90000))
 		}
 	}
 	// Packed days are written as whole blobs (LoadDays) instead of being
-	// merged into the packed tier one late slot at a time (Ingest). Either
-	// way the next batch is generated while the store writes this one.
-	load := db.LoadDays
-	if cfg.Hot {
-		load = db.Ingest
-	}
+	// merged into the packed tier one late slot at a time (Ingest); live days
+	// go through Ingest. The next batch is generated while the store writes
+	// this one.
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan genBatch, 1)
@@ -117,6 +126,10 @@ func Generate(ctx context.Context, db *sqlite.DB, cfg Config) (Summary, error) {
 	for gb := range batches {
 		if err != nil {
 			continue // draining after a failure
+		}
+		load := db.Ingest
+		if gb.packed {
+			load = db.LoadDays
 		}
 		if len(gb.b.Samples)+len(gb.b.Packets) > 0 {
 			if _, err = load(ctx, &gb.b); err != nil {
@@ -135,30 +148,38 @@ func Generate(ctx context.Context, db *sqlite.DB, cfg Config) (Summary, error) {
 	return sum, err
 }
 
-// A genBatch is a chunk of enterprises over days [from, to). done, when
-// not 0, is the number of days complete once it is stored.
+// A genBatch is a chunk of enterprises over days [from, to), packed days
+// or live ones. done, when not 0, is the number of days complete once it is
+// stored.
 type genBatch struct {
 	b        store.Batch
 	from, to int
+	packed   bool
 	done     int
 }
 
 // produce generates the readings batch by batch into out.
 func (g *generator) produce(ctx context.Context, out chan<- genBatch, sum *Summary) error {
-	for d := 0; d < g.cfg.Days; d += batchDays {
+	for d := 0; d < g.cfg.Days; {
 		n := min(batchDays, g.cfg.Days-d)
+		if d < g.packedDays {
+			n = min(n, g.packedDays-d) // a batch is all packed days or all live ones
+		}
 		if err := g.days(ctx, out, d, n, sum); err != nil {
 			return err
 		}
+		d += n
 	}
 	return nil
 }
 
 type generator struct {
-	cfg      Config
-	ents     []enterprise
-	start    time.Time
-	counters map[int64]float64
+	cfg        Config
+	ents       []enterprise
+	start      time.Time
+	until      time.Time // no readings from here on: the database's now
+	packedDays int       // days [0, packedDays) go into the packed tier
+	counters   map[int64]float64
 }
 
 // days generates days [d, d+n) chunk by chunk of enterprises.
@@ -170,7 +191,7 @@ func (g *generator) days(ctx context.Context, out chan<- genBatch, d, n int, sum
 			pts += len(g.ents[hi].facilities)
 			hi++
 		}
-		gb := genBatch{from: d, to: d + n}
+		gb := genBatch{from: d, to: d + n, packed: d < g.packedDays}
 		for day := d; day < d+n; day++ {
 			if g.cfg.DayStride > 1 && day%g.cfg.DayStride != 0 {
 				continue
@@ -195,7 +216,7 @@ func (g *generator) days(ctx context.Context, out chan<- genBatch, d, n int, sum
 		last = &gb
 	}
 	if last == nil { // nothing generated (DayStride): report the days all the same
-		last = &genBatch{from: d, to: d + n}
+		last = &genBatch{from: d, to: d + n, packed: d < g.packedDays}
 	}
 	last.done = d + n
 	return send(ctx, out, *last)
@@ -231,6 +252,9 @@ func (g *generator) enterpriseDay(e *enterprise, day int, b *store.Batch, sum *S
 	vals := make([]reading, len(e.facilities))
 	for k := range slotsPerDay {
 		at := date.Add(time.Duration(k) * 5 * time.Minute)
+		if !at.Before(g.until) {
+			break
+		}
 		for i := range e.facilities {
 			f := &e.facilities[i]
 			c := g.counters[f.point]

@@ -38,14 +38,8 @@ func (r recorder) Record(ctx context.Context, batch []*listener.Upload) error {
 			ReceivedAt: u.ReceivedAt, CRCOK: true, Frame: frame[:len(frame)-2]})
 		b.Samples = append(b.Samples, listener.Readings(p, u.Terminal.Points)...)
 	}
-	res, err := r.db.Ingest(ctx, b)
-	if err != nil {
-		return err
-	}
-	for i, u := range batch {
-		u.Duplicate = res.Duplicate[i]
-	}
-	return nil
+	_, err := r.db.Ingest(ctx, b)
+	return err
 }
 
 // directory is the listener's Directory over the registry tables.
