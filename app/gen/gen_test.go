@@ -107,7 +107,7 @@ func mustOpen(t *testing.T) *sqlite.DB {
 // same aggregate, latest-sample and last-seen rows.
 func TestGeneratePackedEqualsHot(t *testing.T) {
 	ctx := t.Context()
-	end := time.Date(2026, 12, 2, 0, 0, 0, 0, store.Beijing) // over a month's end
+	end := time.Date(2026, 11, 2, 0, 0, 0, 0, store.Beijing) // over a month's end
 	cfg := gen.Config{Points: 20, Days: 3, End: end, Seed: 2, Raw: true}
 	packed := mustOpen(t)
 	if _, err := gen.Generate(ctx, packed, cfg); err != nil {
@@ -145,10 +145,46 @@ func TestGeneratePackedEqualsHot(t *testing.T) {
 	}
 }
 
+// TestGenerateUpToNow: a district generated up to tomorrow has no readings
+// from after the database's clock, and yesterday's and today's readings are
+// in the live tier, as the nightly compaction leaves them.
+func TestGenerateUpToNow(t *testing.T) {
+	ctx := t.Context()
+	db := mustOpen(t)
+	now := time.Date(2026, 11, 29, 12, 32, 0, 0, store.Beijing)
+	db.Now = func() time.Time { return now }
+	today := store.Day.Start(now)
+	sum, err := gen.Generate(ctx, db, gen.Config{Points: 10, Days: 4, End: today.AddDate(0, 0, 1), Seed: 3, Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := today.AddDate(0, 0, -3); !sum.From.Equal(want) {
+		t.Errorf("From = %s, want %s", sum.From, want)
+	}
+	day := func(t time.Time) int64 { return t.UnixMilli() }
+	after, upTo := day(today.AddDate(0, 0, -1)), day(now)
+	checks := []struct {
+		q    string
+		args []any
+		want string
+	}{
+		{`SELECT value FROM settings WHERE key = 'readings.compacted_before'`, nil, fmt.Sprint([]any{fmt.Sprint(after)})},
+		{`SELECT min(day), max(day) FROM series_days`, nil, fmt.Sprint([]any{day(today.AddDate(0, 0, -3)), day(today.AddDate(0, 0, -2))})},
+		{`SELECT min(day), max(day) FROM raw_days`, nil, fmt.Sprint([]any{day(today.AddDate(0, 0, -3)), day(today.AddDate(0, 0, -2))})},
+		{`SELECT min(at) >= ?, max(at) < ?, max(at) >= ? FROM samples`, []any{after, upTo, upTo - 10*60*1000}, "[1 1 1]"},
+		{`SELECT min(dt) >= ?, max(dt) < ?, max(dt) >= ? FROM raw_packets`, []any{after, upTo, upTo - 10*60*1000}, "[1 1 1]"},
+	}
+	for _, c := range checks {
+		if got := rowsText(t, db, c.q, c.args...); len(got) != 1 || got[0] != c.want {
+			t.Errorf("%s = %v, want %s", c.q, got, c.want)
+		}
+	}
+}
+
 // rowsText returns each row of q formatted with %v.
-func rowsText(t *testing.T, db *sqlite.DB, q string) []string {
+func rowsText(t *testing.T, db *sqlite.DB, q string, args ...any) []string {
 	t.Helper()
-	rows, err := db.SQL().QueryContext(t.Context(), q)
+	rows, err := db.SQL().QueryContext(t.Context(), q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,4 +206,21 @@ func rowsText(t *testing.T, db *sqlite.DB, q string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestGenerateViolations: a district has its treatment-off episodes.
+func TestGenerateViolations(t *testing.T) {
+	end := time.Date(2026, 11, 28, 0, 0, 0, 0, store.Beijing)
+	sum, err := gen.Generate(t.Context(), mustOpen(t), gen.Config{Points: 200, Days: 7, End: end, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Violations) == 0 {
+		t.Fatalf("%d enterprises over 7 days: no violations", sum.Enterprises)
+	}
+	for _, v := range sum.Violations {
+		if !v.End.After(v.Start) || v.Start.Before(sum.From) || v.End.After(sum.To) {
+			t.Errorf("violation %+v outside %s – %s", v, sum.From, sum.To)
+		}
+	}
 }
