@@ -55,6 +55,7 @@ func commands() []command {
 		{"report install", "an enterprise's survey and installation report as PDF, with point-design warnings / 勘察安装报告", runReportInstall},
 		{"acceptance", "acceptance / inspection test of an enterprise's points: packets, delay, off/on seen / 验收巡检测试", runAcceptance},
 		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
+		{"bench startup", "time the desktop app's start on a database, phase by phase / 启动耗时", runBenchStartup},
 	}
 }
 

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"runtime/pprof"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"powerwatch/assets"
+	"powerwatch/store"
+	"powerwatch/store/sqlite"
+	"powerwatch/ui"
+)
+
+// runBenchStartup is `powerwatch bench startup`: the desktop app's start on a
+// database, done as runDesktop does it — Fyne app, service (Main.Run), window
+// and screens, window shown, the dashboard's first load applied — with the
+// wall and CPU time of each phase from the process's start. Then the window
+// closes, and the parts of those phases are timed one by one on the same
+// (now warm) database, to tell where the time goes.
+//
+// It needs a display as the desktop app does (Xvfb will do); built with the
+// ci tag (Fyne's software driver) it runs headless. The listener binds
+// 127.0.0.1 on a free port unless --listen says otherwise.
+func runBenchStartup(e *env, args []string) error {
+	fs := newFlags(e, "bench startup", "--db PATH [--config PATH] [--listen ADDR] [--cpuprofile FILE]")
+	d := addDataFlags(fs)
+	listen := fs.String("listen", "127.0.0.1:0", "HJ 212 listen address of the service started")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the start (to the dashboard filled) to this file")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || d.db == "" {
+		return usagef("want --db PATH (an existing database) and no arguments")
+	}
+	if _, err := os.Stat(d.db); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	clock := newPhaseClock(true)
+	clock.mark("process start → command")
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	m := NewMain()
+	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
+		return err
+	}
+	if err := m.Config.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	if err := startWindow(e.ctx, m, clock); err != nil {
+		m.Close()
+		return err
+	}
+	pprof.StopCPUProfile()
+	if err := m.Close(); err != nil {
+		return fmt.Errorf("stop the service: %w", err)
+	}
+	clock.print(e.stdout)
+	fmt.Fprintln(e.stdout)
+	return startupParts(e.ctx, e.stdout, m.Config)
+}
+
+// startWindow does what runDesktop does up to the dashboard's first load,
+// marking each phase, and closes the window then.
+func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(ui.NewTheme(ui.ThemeSystem))
+	clock.mark("Fyne app")
+	if err := m.Run(ctx); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	clock.mark("service started (Main.Run: database open, alarm engine, listener, schedules)")
+	w := a.NewWindow("powerwatch · 排污单位用电监控")
+	w.SetIcon(assets.Icon)
+	shell, err := ui.New(a, w, m.UIDeps())
+	if err != nil {
+		return fmt.Errorf("build window: %w", err)
+	}
+	defer shell.Close()
+	w.Resize(fyne.NewSize(1280, 800))
+	if reflect.TypeOf(a.Driver()).Elem().PkgPath() == "fyne.io/fyne/v2/test" {
+		// Fyne's software driver (ci builds): no event loop; Wait applies
+		// the loads' results on this goroutine. The service's notifications
+		// are left out: that driver would run them on their own goroutines.
+		clock.mark("window and screens built (ui.New)")
+		w.Show()
+		clock.mark("window shown (software driver)")
+		shell.Wait()
+		clock.mark("dashboard filled (first load applied)")
+		w.Close()
+		return nil
+	}
+	m.Subscribe(shell)
+	clock.mark("window and screens built (ui.New)")
+	a.Lifecycle().SetOnStarted(func() {
+		clock.mark("window shown (event loop started)")
+		go func() {
+			shell.Wait()
+			clock.mark("dashboard filled (first load applied)")
+			fyne.Do(a.Quit)
+		}()
+	})
+	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	defer stop()
+	w.ShowAndRun()
+	return ctx.Err()
+}
+
+// startupParts times, one by one, what the start is made of: opening the
+// database and what the service and the dashboard read.
+func startupParts(ctx context.Context, out io.Writer, cfg Config) error {
+	clock := newPhaseClock(false)
+	clock.title = "the parts, one after the other (file cache warm now)"
+	db, err := sqlite.OpenWith(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Sync})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	clock.mark("sqlite.OpenWith (checks, migrations)")
+	now := time.Now()
+	today := store.Day.Start(now)
+	parts := []struct {
+		name string
+		run  func() error
+	}{
+		{"LoadRegistry", func() error { _, err := db.LoadRegistry(ctx); return err }},
+		{"alarm engine start (rules, registry, baselines, open alarms, recent samples, first judgement)", func() error {
+			_, _, err := startAlarmEngine(ctx, db, now)
+			return err
+		}},
+		{"dashboard: FindTerminals", func() error { _, err := db.FindTerminals(ctx, store.TerminalFilter{}); return err }},
+		{"dashboard: TerminalStates", func() error { _, err := db.TerminalStates(ctx); return err }},
+		{"dashboard: open alarms", func() error {
+			_, err := db.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
+			return err
+		}},
+		{"dashboard: today's alarms", func() error {
+			_, err := db.FindAlarms(ctx, store.AlarmFilter{From: today, To: now, Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+			return err
+		}},
+		{"dashboard: TransmissionRate of all points today", func() error {
+			_, _, err := db.TransmissionRate(ctx, 0, today, now, false)
+			return err
+		}},
+		{"dashboard: Consumption today and the same day last week", func() error {
+			for _, from := range []time.Time{today, today.AddDate(0, 0, -7)} {
+				to := from.AddDate(0, 0, 1)
+				if to.After(now) {
+					to = now
+				}
+				if _, err := db.Consumption(ctx, store.StatsQuery{By: store.ByRegion, Period: store.Day, From: from, To: to}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"enterprises: FindEnterprises", func() error { _, err := db.FindEnterprises(ctx, store.EnterpriseFilter{}); return err }},
+	}
+	for _, p := range parts {
+		if err := p.run(); err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		clock.mark(p.name)
+	}
+	clock.print(out)
+	return nil
+}
+
+// phaseClock records when each phase of a start ended, in wall and CPU time.
+type phaseClock struct {
+	title string
+	mu    sync.Mutex
+	start time.Time
+	cpu0  time.Duration
+	marks []phaseMark
+}
+
+type phaseMark struct {
+	name string
+	wall time.Time
+	cpu  time.Duration
+}
+
+// newPhaseClock starts now, or at the process's start when fromExec is set
+// and that is known (with the CPU time counted from 0).
+func newPhaseClock(fromExec bool) *phaseClock {
+	c := &phaseClock{title: "desktop start-up, from the process's start"}
+	if start, ok := processStart(); fromExec && ok {
+		c.start = start
+		return c
+	}
+	if fromExec {
+		c.title = "desktop start-up, from the command (the process's start is not known here)"
+	}
+	c.start = time.Now()
+	c.cpu0, _ = processCPU()
+	return c
+}
+
+func (c *phaseClock) mark(name string) {
+	cpu, _ := processCPU()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.marks = append(c.marks, phaseMark{name, time.Now(), cpu})
+}
+
+// print writes one line per phase: its wall and CPU time, and the totals so far.
+func (c *phaseClock) print(w io.Writer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, haveCPU := processCPU()
+	fmt.Fprintf(w, "%s\n%-10s %-10s %-10s %-10s  %s\n", c.title, "wall", "cpu", "wall Σ", "cpu Σ", "phase")
+	prevWall, prevCPU := c.start, c.cpu0
+	for _, m := range c.marks {
+		cpu, cpuSum := "—", "—"
+		if haveCPU {
+			cpu, cpuSum = ms(m.cpu-prevCPU), ms(m.cpu-c.cpu0)
+		}
+		fmt.Fprintf(w, "%-10s %-10s %-10s %-10s  %s\n", ms(m.wall.Sub(prevWall)), cpu, ms(m.wall.Sub(c.start)), cpuSum, m.name)
+		prevWall, prevCPU = m.wall, m.cpu
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
