@@ -31,6 +31,9 @@ func TestDemoServiceFeedsItsDatabase(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	if err := d.m.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	ps, err := d.m.DB.RawPackets(t.Context(), sim.MN(0), time.Now().Add(-25*time.Hour), time.Now())
 	if err != nil {
 		t.Fatal(err)

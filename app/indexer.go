@@ -11,10 +11,11 @@ import (
 )
 
 // indexGather is how long the indexer lets appended batches gather before it
-// moves them: each move writes a page per point it touches, so a move of a
-// few hundred milliseconds of live uploads costs hardly more than one of a
-// single batch. Readers of the tables see uploads that much later.
-const indexGather = 300 * time.Millisecond
+// moves them: each move writes a page per point it touches (series, hour, day
+// and month rows), so a move of a second of live uploads costs hardly more
+// than one of a single batch. Readers of the tables see uploads that much
+// later; terminals send every 5 minutes.
+const indexGather = time.Second
 
 // indexMaxPackets bounds one move from the inbox into the tables: big enough
 // that each point's pages are written once per many packets, small enough
@@ -98,6 +99,10 @@ func (x *indexer) flush(ctx context.Context) error {
 		res, err := x.db.IndexInbox(ctx, indexMaxPackets)
 		if err != nil {
 			return err
+		}
+		if res.SetAside != nil {
+			x.logger.Error("the database refused a batch of acknowledged uploads; it is kept in the inbox's inbox_failed table",
+				"file", x.db.Path()+sqlite.InboxSuffix, "err", res.SetAside)
 		}
 		if res.Batch != nil {
 			x.moved.Add(uint64(len(res.Batch.Packets)))

@@ -23,7 +23,7 @@ import (
 // dsnOptions are applied by the driver to every pooled connection; a PRAGMA sent
 // with db.Exec would reach only one connection of the pool. _txlock=immediate
 // takes the write lock at BEGIN, so two writers never deadlock on an upgrade.
-const dsnOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=foreign_keys(1)&_pragma=synchronous(normal)&_txlock=immediate"
+const dsnOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=wal_autocheckpoint(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(normal)&_txlock=immediate"
 
 //go:embed migration/*.sql
 var migrationFS embed.FS

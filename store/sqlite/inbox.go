@@ -49,7 +49,8 @@ type inbox struct {
 	db   *sql.DB // one connection holding the file's exclusive lock
 	path string
 
-	memLimit int // inboxMemBytes; tests lower it
+	memLimit int  // inboxMemBytes; tests lower it
+	oneByOne bool // a move of several entries failed: find the entry that fails
 
 	mu       sync.Mutex // guards queue and memBytes
 	queue    []inboxEntry
@@ -70,6 +71,10 @@ type InboxResult struct {
 	Batch   *store.Batch // their contents, merged in append order; nil when none
 	Result  store.IngestResult
 	Pending int // appended batches still waiting
+	// SetAside is the error of an entry the tables refused (invalid data,
+	// a constraint): it was moved to the inbox's inbox_failed table so that
+	// the entries after it go in. nil normally.
+	SetAside error
 }
 
 const inboxSchema = `CREATE TABLE IF NOT EXISTS inbox (
@@ -289,7 +294,7 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 	var take []inboxEntry
 	n := 0
 	for _, e := range in.queue {
-		if len(take) > 0 && n+e.packets > maxPackets {
+		if len(take) > 0 && (n+e.packets > maxPackets || in.oneByOne) {
 			break
 		}
 		take = append(take, e)
@@ -333,8 +338,20 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 		return err
 	})
 	if err != nil {
-		return InboxResult{}, fmt.Errorf("move inbox entries %d–%d (%d packets) into the tables: %w", take[0].seq, last, n, err)
+		err = fmt.Errorf("move inbox entries %d–%d (%d packets) into the tables: %w", take[0].seq, last, n, err)
+		// A full disk or a locked file clears and the move is retried; data
+		// the tables refuse never will be, and must not hold up the rest.
+		refused := errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrConflict)
+		if !refused || len(take) > 1 {
+			in.oneByOne = in.oneByOne || refused
+			return InboxResult{}, err
+		}
+		if serr := in.setAside(ctx, take[0].seq, batches[0], err, db.Now()); serr != nil {
+			return InboxResult{}, serr
+		}
+		res = InboxResult{SetAside: err}
 	}
+	in.oneByOne = false
 	in.mu.Lock()
 	for _, e := range in.queue[:len(take)] {
 		if e.batch != nil {
@@ -349,6 +366,22 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 		return res, fmt.Errorf("delete moved inbox entries up to %d: %w", last, classify(err))
 	}
 	return res, nil
+}
+
+// setAside moves entry seq, whose batch b the tables refused, to inbox_failed.
+func (in *inbox) setAside(ctx context.Context, seq int64, b *store.Batch, cause error, now time.Time) error {
+	var body []byte
+	if b != nil {
+		body = encodeBatch(b)
+	} else if err := in.db.QueryRowContext(ctx, `SELECT body FROM inbox WHERE seq = ?`, seq).Scan(&body); err != nil {
+		return fmt.Errorf("set aside inbox entry %d: %w", seq, classify(err))
+	}
+	_, err := in.db.ExecContext(ctx, `INSERT OR REPLACE INTO inbox_failed(seq, failed_at, error, body) VALUES (?, ?, ?, ?)`,
+		seq, now.UnixMilli(), cause.Error(), body)
+	if err != nil {
+		return fmt.Errorf("set aside inbox entry %d (%v): %w", seq, cause, classify(err))
+	}
+	return nil
 }
 
 // read loads and decodes entry seq; a damaged one is moved to inbox_failed

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -153,5 +154,55 @@ func TestInboxReadsBackAndSetsAside(t *testing.T) {
 	got, err := db.RawPackets(t.Context(), b.Packets[0].MN, b.Packets[0].DataTime.Add(-time.Hour), b.Packets[0].DataTime.Add(time.Hour))
 	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0].Frame, b.Packets[0].Frame) {
 		t.Fatalf("read back packet = %v, %v", got, err)
+	}
+}
+
+// TestInboxSetsAsideRefused: a batch the tables refuse (here a packet without
+// its frame breaks a NOT NULL constraint) does not hold up the batches after it.
+func TestInboxSetsAsideRefused(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "pw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.OpenInbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 29, 8, 0, 0, 0, store.Beijing)
+	pkt := func(mn string, frame []byte) *store.Batch {
+		return &store.Batch{Packets: []store.RawPacket{{MN: mn, ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: frame}}}
+	}
+	for _, b := range []*store.Batch{pkt("A", []byte("##a")), pkt("B", nil), pkt("C", []byte("##c"))} {
+		if err := db.Append(t.Context(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var setAside []error
+	moved := 0
+	for range 10 {
+		res, err := db.IndexInbox(t.Context(), 1000)
+		if err != nil {
+			continue // the move of all three fails once; then they go one by one
+		}
+		moved += res.Result.NewPackets
+		if res.SetAside != nil {
+			setAside = append(setAside, res.SetAside)
+		}
+		if res.Pending == 0 {
+			break
+		}
+	}
+	if moved != 2 || len(setAside) != 1 || !errors.Is(setAside[0], store.ErrConflict) {
+		t.Fatalf("moved %d packets, set aside %v; want 2 moved and B set aside as a conflict", moved, setAside)
+	}
+	var n int
+	db.inbox.db.QueryRowContext(t.Context(), `SELECT count(*) FROM inbox_failed`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("inbox_failed has %d rows, want 1", n)
+	}
+	for _, mn := range []string{"A", "C"} {
+		if ps, err := db.RawPackets(t.Context(), mn, at.Add(-time.Hour), at.Add(time.Hour)); err != nil || len(ps) != 1 {
+			t.Errorf("packets of %s = %d, %v; want 1", mn, len(ps), err)
+		}
 	}
 }
