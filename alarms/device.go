@@ -57,9 +57,15 @@ func (ev *evaluator) terminalName(id int64) string {
 func (ev *evaluator) clockDrift(tid int64) {
 	var cond []uint8
 	worst := time.Duration(0)
-	for _, c := range ev.in.Clock {
+	if ev.clocks == nil { // once per evaluator: an enterprise with many terminals is not quadratic
+		ev.clocks = map[int64][]ClockOffset{}
+		for _, c := range ev.in.Clock {
+			ev.clocks[c.TerminalID] = append(ev.clocks[c.TerminalID], c)
+		}
+	}
+	for _, c := range ev.clocks[tid] {
 		i := ev.g.index(c.At)
-		if c.TerminalID != tid || i < 0 || i >= ev.g.n {
+		if i < 0 || i >= ev.g.n {
 			continue
 		}
 		if cond == nil {

@@ -66,6 +66,7 @@ type evaluator struct {
 	pts    map[int64]*pointGrid
 	states map[int64][]State
 	out    []store.Alarm
+	clocks map[int64][]ClockOffset // in.Clock by terminal, built on first use
 }
 
 func newEvaluator(rs store.RuleSet, x *index, in *Input, ent int64) *evaluator {
