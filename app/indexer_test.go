@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"powerwatch/store/sqlite"
+)
+
+// TestOneServicePerDatabase: a second service on the same database file is
+// refused with a clear error, while the first keeps receiving.
+func TestOneServicePerDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "one.db")
+	first := svcRunMain(t, path, nil)
+	second := NewMain()
+	second.Config.DB, second.Config.Listen = path, "127.0.0.1:0"
+	err := second.Run(context.Background())
+	second.Close()
+	if !errors.Is(err, sqlite.ErrInboxBusy) {
+		t.Fatalf("second Run = %v, want ErrInboxBusy", err)
+	}
+	pts := svcRegister(t, first.DB, 1)
+	c := svcDial(t, first.Addr().String())
+	c.write(svcFrame(svcMN(0), svcQN(0, 0), svcT0, 42))
+	if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+		t.Fatalf("first service's reply = %v, %v", p, err)
+	}
+	if err := first.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := first.DB.Samples(t.Context(), pts[svcMN(0)], svcT0, svcT0.Add(time.Minute))
+	if err != nil || len(ss) != 1 || ss[0].P != 42 {
+		t.Fatalf("samples = %+v, %v; want the upload's", ss, err)
+	}
+}
+
+// TestIndexerMovesWithoutFlush: without anyone waiting, an acknowledged upload
+// reaches the tables within about indexGather.
+func TestIndexerMovesWithoutFlush(t *testing.T) {
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "idx.db"), nil)
+	pts := svcRegister(t, m.DB, 1)
+	c := svcDial(t, m.Addr().String())
+	c.write(svcFrame(svcMN(0), svcQN(0, 0), svcT0, 42))
+	if _, err := c.read(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second) // generous: the machine may be loaded
+	for {
+		ss, err := m.DB.Samples(t.Context(), pts[svcMN(0)], svcT0, svcT0.Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ss) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the acknowledged upload never reached the tables")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if moved, _ := m.IngestStats(); moved != 1 {
+		t.Errorf("IngestStats moved = %d, want 1", moved)
+	}
+}
