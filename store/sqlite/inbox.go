@@ -43,7 +43,8 @@ const inboxMemBytes = 256 << 20
 
 // ErrInboxBusy means another process holds the database's inbox: another
 // powerwatch service receives into the same database.
-var ErrInboxBusy = errors.New("another powerwatch service is receiving into this database")
+var ErrInboxBusy = errors.New("另一个 powerwatch 正在向此数据库接收数据（可能已在系统托盘中运行）/ " +
+	"another powerwatch service is receiving into this database (perhaps already running in the system tray)")
 
 type inbox struct {
 	db   *sql.DB // one connection holding the file's exclusive lock
