@@ -84,6 +84,10 @@ func (db *DB) Path() string { return db.path }
 // SQL exposes the handle for the store/sqlite tests and the benchmark generator.
 func (db *DB) SQL() *sql.DB { return db.db }
 
+// QuickCheck runs PRAGMA quick_check: an error wrapping store.ErrCorrupt when
+// the file is damaged. Open does it; OpenWith unless Options.SkipCheck.
+func (db *DB) QuickCheck(ctx context.Context) error { return db.quickCheck(ctx) }
+
 // quickCheck runs PRAGMA quick_check so that a damaged file is reported at open
 // with a clear message, not as odd errors later.
 func (db *DB) quickCheck(ctx context.Context) error {

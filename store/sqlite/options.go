@@ -18,6 +18,10 @@ type Options struct {
 	// ReadOnly opens the file for reading only (exports on a copy, diagnostics):
 	// every write fails with store.ErrReadOnly and no migration is applied.
 	ReadOnly bool
+	// SkipCheck leaves PRAGMA quick_check out of the open. It reads every
+	// page, seconds on a year's file, so the desktop app opens with it and
+	// runs QuickCheck once its window shows.
+	SkipCheck bool
 	// CacheMB is SQLite's page cache per connection; 0 means DefaultCacheMB.
 	// Live ingest touches one b-tree page per point and terminal, so a cache
 	// smaller than those pages makes every group commit read them back.
@@ -49,9 +53,11 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := &DB{db: sqldb, path: path, Now: time.Now, syncFull: strings.EqualFold(o.Synchronous, "full")}
-	if err := db.quickCheck(ctx); err != nil {
-		sqldb.Close()
-		return nil, err
+	if !o.SkipCheck {
+		if err := db.quickCheck(ctx); err != nil {
+			sqldb.Close()
+			return nil, err
+		}
 	}
 	if o.ReadOnly {
 		return db, nil
