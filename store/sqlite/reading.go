@@ -167,16 +167,27 @@ type rawDayKey struct {
 }
 
 // insertRaw inserts the packets ps[idx] into the hot tier with one statement
-// and marks in dup those that were stored already (RETURNING yields only the
-// rows inserted).
+// and marks in dup those that were stored already. When the statement added
+// every row — live data, nearly always — nothing more is read; otherwise the
+// rows it added are those after the table's previous end.
 func (w *writer) insertRaw(ps []store.RawPacket, idx []int, dup []bool) error {
-	q := rawInsertSQL(len(idx))
+	var top int64
+	if err := w.tx.QueryRowContext(w.ctx, rawTopSQL).Scan(&top); err != nil {
+		return fmt.Errorf("insert packets: %w", err)
+	}
 	args := make([]any, 0, 9*len(idx))
 	for _, i := range idx {
 		r := newRawRecord(ps[i])
 		args = append(args, r.p.MN, r.p.ST, r.p.CN, r.dt, r.hasDT, r.p.QN, ms(r.p.ReceivedAt), r.p.CRCOK, r.p.Frame)
 	}
-	rows, err := w.tx.QueryContext(w.ctx, q, args...)
+	r, err := w.tx.ExecContext(w.ctx, rawInsertSQL(len(idx)), args...)
+	if err != nil {
+		return fmt.Errorf("insert %d packets from %s: %w", len(idx), ps[idx[0]].MN, err)
+	}
+	if n, err := r.RowsAffected(); err == nil && n == int64(len(idx)) {
+		return nil // dup[i] stays false
+	}
+	rows, err := w.tx.QueryContext(w.ctx, rawAfterSQL, top)
 	if err != nil {
 		return fmt.Errorf("insert %d packets from %s: %w", len(idx), ps[idx[0]].MN, err)
 	}

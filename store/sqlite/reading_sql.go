@@ -11,8 +11,15 @@ import (
 
 func rawInsertSQL(n int) string {
 	return `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame) VALUES ` + placeholders(n, 9) +
-		` ON CONFLICT DO NOTHING RETURNING mn, st, cn, dt`
+		` ON CONFLICT DO NOTHING`
 }
+
+// Rows are appended in arrival order (migration 0009), so those an insert
+// added are the ones with an id above the largest before it.
+const (
+	rawTopSQL   = `SELECT ifnull(max(id), 0) FROM raw_packets`
+	rawAfterSQL = `SELECT mn, st, cn, dt FROM raw_packets WHERE id > ?`
+)
 
 func sampleInsertSQL(n int) string {
 	return `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags) VALUES ` + placeholders(n, 8) +
@@ -72,7 +79,7 @@ var (
 
 // ingestQueries are the statements stmtPool.prepare prepares.
 func ingestQueries() []string {
-	out := []string{hourRowsSQL, latestAllSQL, pointCfgsSQL, thresholdsSQL, rollDaysSQL, rollMonthsSQL}
+	out := []string{hourRowsSQL, latestAllSQL, pointCfgsSQL, thresholdsSQL, rollDaysSQL, rollMonthsSQL, rawTopSQL, rawAfterSQL}
 	for _, n := range rowSizes {
 		out = append(out, rawInsertSQL(n), sampleInsertSQL(n), seenUpsertSQL(n), latestUpsertSQL(n), hourUpsertSQL(n),
 			outboxInsertSQL(n))
