@@ -1,0 +1,60 @@
+package sqlite_test
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"powerwatch/store"
+)
+
+// TestTotalEnergy: the district total equals the sum of Consumption's rows
+// over the same days, for points of the registry and one that is not in it.
+func TestTotalEnergy(t *testing.T) {
+	f := mustReadings(t, 3)
+	ctx := t.Context()
+	points := append(f.points, 9999) // readings of a point not (or no longer) registered
+	var b store.Batch
+	for i, p := range points {
+		for s := range 3 * 288 {
+			at := day0.Add(time.Duration(s) * 5 * time.Minute)
+			b.Samples = append(b.Samples, sample(p, at, float64(10*(i+1)), float64(s*(i+1))/4))
+		}
+	}
+	mustIngest(t, f.db, &b)
+	tests := []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"one day", day0, day0.AddDate(0, 0, 1)},
+		{"today so far", day0.AddDate(0, 0, 1), day0.AddDate(0, 0, 1).Add(9*time.Hour + 17*time.Minute)},
+		{"over days", day0.Add(5 * time.Hour), day0.AddDate(0, 0, 3)},
+		{"no data", day0.AddDate(0, 0, -8), day0.AddDate(0, 0, -7)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := f.db.TotalEnergy(ctx, tt.from, tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := f.db.Consumption(ctx, store.StatsQuery{By: store.ByRegion, Period: store.Day, From: tt.from, To: tt.to})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want float64
+			for _, r := range rows {
+				want += r.Energy
+			}
+			if math.Abs(got-want) > 1e-9*math.Max(1, want) {
+				t.Errorf("TotalEnergy = %v, Consumption rows sum to %v", got, want)
+			}
+			if tt.name != "no data" && want == 0 {
+				t.Error("no energy in a range with data")
+			}
+		})
+	}
+	if _, err := f.db.TotalEnergy(ctx, day0, day0); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("TotalEnergy of an empty range = %v, want store.ErrInvalid", err)
+	}
+}
