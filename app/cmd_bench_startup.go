@@ -30,10 +30,11 @@ import (
 // ci tag (Fyne's software driver) it runs headless. The listener binds
 // 127.0.0.1 on a free port unless --listen says otherwise.
 func runBenchStartup(e *env, args []string) error {
-	fs := newFlags(e, "bench startup", "--db PATH [--config PATH] [--listen ADDR] [--cpuprofile FILE]")
+	fs := newFlags(e, "bench startup", "--db PATH [--config PATH] [--listen ADDR] [--check-at-open] [--cpuprofile FILE]")
 	d := addDataFlags(fs)
 	listen := fs.String("listen", "127.0.0.1:0", "HJ 212 listen address of the service started")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the start (to the dashboard filled) to this file")
+	atOpen := fs.Bool("check-at-open", false, "run the database's integrity check in the start, not after the window shows as the desktop app does")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -58,6 +59,7 @@ func runBenchStartup(e *env, args []string) error {
 		defer pprof.StopCPUProfile()
 	}
 	m := NewMain()
+	m.CheckLater = !*atOpen
 	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
 		return err
 	}
@@ -68,7 +70,6 @@ func runBenchStartup(e *env, args []string) error {
 		m.Close()
 		return err
 	}
-	pprof.StopCPUProfile()
 	if err := m.Close(); err != nil {
 		return fmt.Errorf("stop the service: %w", err)
 	}
@@ -105,23 +106,44 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 		clock.mark("window shown (software driver)")
 		shell.Wait()
 		clock.mark("dashboard filled (first load applied)")
+		err := checkAfterStart(ctx, m, clock)
 		w.Close()
-		return nil
+		return err
 	}
 	m.Subscribe(shell)
 	clock.mark("window and screens built (ui.New)")
+	var checkErr error
 	a.Lifecycle().SetOnStarted(func() {
 		clock.mark("window shown (event loop started)")
 		go func() {
 			shell.Wait()
 			clock.mark("dashboard filled (first load applied)")
+			checkErr = checkAfterStart(ctx, m, clock)
 			fyne.Do(a.Quit)
 		}()
 	})
 	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
 	w.ShowAndRun()
-	return ctx.Err()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return checkErr
+}
+
+// checkAfterStart runs the integrity check the start left out, as the
+// desktop app does once its window shows, and stops the profile first: the
+// check is not part of the start.
+func checkAfterStart(ctx context.Context, m *Main, clock *phaseClock) error {
+	pprof.StopCPUProfile()
+	if !m.CheckLater {
+		return nil
+	}
+	if err := m.CheckDatabase(ctx); err != nil {
+		return err
+	}
+	clock.mark("after the start, window up: integrity check (CheckDatabase)")
+	return nil
 }
 
 // startupParts times, one by one, what the start is made of: opening the
@@ -129,12 +151,16 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 func startupParts(ctx context.Context, out io.Writer, cfg Config) error {
 	clock := newPhaseClock(false)
 	clock.title = "the parts, one after the other (file cache warm now)"
-	db, err := sqlite.OpenWith(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Sync})
+	db, err := sqlite.OpenWith(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Sync, SkipCheck: true})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	clock.mark("sqlite.OpenWith (checks, migrations)")
+	clock.mark("sqlite.OpenWith without the check (migrations, inbox)")
+	if err := db.QuickCheck(ctx); err != nil {
+		return err
+	}
+	clock.mark("QuickCheck")
 	now := time.Now()
 	today := store.Day.Start(now)
 	parts := []struct {
@@ -160,17 +186,16 @@ func startupParts(ctx context.Context, out io.Writer, cfg Config) error {
 			_, _, err := db.TransmissionRate(ctx, 0, today, now, false)
 			return err
 		}},
-		{"dashboard: Consumption today and the same day last week", func() error {
-			for _, from := range []time.Time{today, today.AddDate(0, 0, -7)} {
-				to := from.AddDate(0, 0, 1)
-				if to.After(now) {
-					to = now
-				}
-				if _, err := db.Consumption(ctx, store.StatsQuery{By: store.ByRegion, Period: store.Day, From: from, To: to}); err != nil {
-					return err
-				}
+		{"dashboard: TotalEnergy today and the same day last week", func() error {
+			if _, err := db.TotalEnergy(ctx, today, now); err != nil {
+				return err
 			}
-			return nil
+			_, err := db.TotalEnergy(ctx, today.AddDate(0, 0, -7), today.AddDate(0, 0, -6))
+			return err
+		}},
+		{"(not in the start) statistics: Consumption by region of today, with 同比 and 环比", func() error {
+			_, err := db.Consumption(ctx, store.StatsQuery{By: store.ByRegion, Period: store.Day, From: today, To: now})
+			return err
 		}},
 		{"enterprises: FindEnterprises", func() error { _, err := db.FindEnterprises(ctx, store.EnterpriseFilter{}); return err }},
 	}

@@ -29,7 +29,7 @@ func TestBenchStartup(t *testing.T) {
 		want     []string
 	}{
 		{"every phase and part", []string{"bench", "startup", "--db", path}, 0,
-			[]string{"service started", "window and screens built", "dashboard filled", "sqlite.OpenWith", "TransmissionRate"}},
+			[]string{"service started", "window and screens built", "dashboard filled", "sqlite.OpenWith", "QuickCheck", "integrity check", "TransmissionRate", "TotalEnergy"}},
 		{"needs --db", []string{"bench", "startup"}, 2, nil},
 		{"needs an existing database", []string{"bench", "startup", "--db", filepath.Join(t.TempDir(), "none.db")}, 1, nil},
 	}

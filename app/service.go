@@ -25,6 +25,10 @@ type Main struct {
 	ConfigPath string // the file Config came from; "": powerwatch.json next to the database
 	FS         afero.Fs
 	Logger     *slog.Logger
+	// CheckLater leaves the database's integrity check out of Run (it reads
+	// the whole file: seconds on a year's data); the desktop app runs
+	// CheckDatabase once its window shows.
+	CheckLater bool
 
 	DB       *sqlite.DB
 	Listener *listener.Server
@@ -56,7 +60,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := os.MkdirAll(filepath.Dir(m.Config.DB), 0o755); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}
-	if m.DB, err = sqlite.OpenWith(ctx, m.Config.DB, sqlite.Options{Synchronous: m.Config.Sync}); err != nil {
+	if m.DB, err = sqlite.OpenWith(ctx, m.Config.DB, sqlite.Options{Synchronous: m.Config.Sync, SkipCheck: m.CheckLater}); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.onClose(m.DB.Close)

@@ -8,6 +8,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -258,6 +260,13 @@ func (s *Shell) SetOnline(online, registered int) {
 // PacketReceived updates the status bar's last packet. Any goroutine.
 func (s *Shell) PacketReceived(mn string, at time.Time) {
 	fyne.Do(func() { s.status.setLast(mn, at) })
+}
+
+// DatabaseCheckFailed tells the officer that the database's integrity check,
+// run in the background after the start, failed (a damaged file: restore the
+// newest backup). It may be called from any goroutine.
+func (s *Shell) DatabaseCheckFailed(err error) {
+	fyne.Do(func() { dialog.ShowError(errors.New(s.message(err)), s.win) })
 }
 
 // load runs get off the UI goroutine and then apply on it with get's result.
