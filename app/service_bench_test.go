@@ -68,6 +68,39 @@ func loadPaced(tb testing.TB, conns []*svcClient, frames [][][]byte, window int,
 	var mu sync.Mutex
 	var lat []time.Duration
 	var wg sync.WaitGroup
+	if window == 1 { // as a terminal does it: send, wait for the 9014, send the next
+		for i, c := range conns {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				mine := make([]time.Duration, 0, len(frames[i]))
+				next := time.Now()
+				if every > 0 {
+					next = next.Add(every * time.Duration(i) / time.Duration(len(conns)))
+				}
+				for _, f := range frames[i] {
+					time.Sleep(time.Until(next))
+					next = next.Add(every)
+					sent := time.Now()
+					if _, err := c.c.Write(f); err != nil {
+						tb.Error(err)
+						return
+					}
+					p, err := c.read(60 * time.Second)
+					if err != nil || p.CN != "9014" {
+						tb.Errorf("connection %d: %v", i, err)
+						return
+					}
+					mine = append(mine, time.Since(sent))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return lat
+	}
 	for i, c := range conns {
 		wg.Add(2)
 		sent := make(chan time.Time, window)
