@@ -113,16 +113,17 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 	m.Subscribe(shell)
 	clock.mark("window and screens built (ui.New)")
 	var checkErr error
+	quit := sync.OnceFunc(func() { fyne.Do(a.Quit) }) // once: a second Quit finds GLFW gone
 	a.Lifecycle().SetOnStarted(func() {
 		clock.mark("window shown (event loop started)")
 		go func() {
 			shell.Wait()
 			clock.mark("dashboard filled (first load applied)")
 			checkErr = checkAfterStart(ctx, m, clock)
-			fyne.Do(a.Quit)
+			quit()
 		}()
 	})
-	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+	stop := context.AfterFunc(ctx, quit)
 	defer stop()
 	w.ShowAndRun()
 	if ctx.Err() != nil {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -94,68 +95,81 @@ func (d *dashboardScreen) refresh() {
 }
 
 // gather reads every source the dashboard needs; it runs off the UI goroutine.
+// The sources are independent and read at once: the start-up waits for all
+// of them, and on a cold file cache their disk reads overlap. Each part fills
+// its own fields of dd.
 func (d *dashboardScreen) gather(ctx context.Context) (dashData, error) {
-	s, now := d.s, d.s.deps.Now()
-	var dd dashData
+	now := d.s.deps.Now()
 	start := dayStart(now)
-	if s.deps.Registry == nil {
-		dd.termNote = s.tr.T("common.nodata")
-	} else if ts, err := s.deps.Registry.FindTerminals(ctx, store.TerminalFilter{}); err != nil {
-		dd.termNote = s.errorText(s.tr.T("dash.terminals"), err)
-	} else {
-		live, err := terminalStates(ctx, s.deps.Terminals)
-		for _, st := range live {
-			if st.LastSeen.After(dd.lastAt) {
-				dd.lastAt, dd.lastMN = st.LastSeen, st.MN
-			}
-		}
-		dd.registered = len(ts)
-		dd.liveKnown = live != nil && err == nil
-		for _, t := range ts {
-			switch {
-			case live[t.MN].Online:
-				dd.online++
-			case t.LastSeen.IsZero():
-				dd.never++
-			default:
-				dd.offline++
-			}
-		}
-	}
-	if s.deps.Alarms == nil {
-		dd.alarmNote = s.tr.T("common.nodata")
-	} else {
-		open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
-		if err == nil {
-			// A withdrawn alarm was disproved by later data: it is kept for the
-			// record, but it is not one of today's alarms.
-			dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now,
-				Statuses: []store.AlarmStatus{store.Open, store.Ended}})
-		}
-		if err != nil {
-			dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)
-		}
-		ents := map[int64]bool{}
-		for _, a := range open {
-			ents[a.EnterpriseID] = true
-		}
-		dd.openEnterprises = len(ents)
-	}
-	d.gatherStats(ctx, &dd, start, now)
-	if s.deps.Uplink == nil {
-		dd.uplinkNote = s.tr.T("common.nodata")
-	} else if up, err := s.deps.Uplink.UplinkStatus(ctx); err != nil {
-		dd.uplinkNote = s.errorText(s.tr.T("dash.uplink"), err)
-	} else {
-		dd.uplink = up
-	}
+	var dd dashData
+	var wg sync.WaitGroup
+	wg.Go(func() { d.gatherTerminals(ctx, &dd) })
+	wg.Go(func() { d.gatherAlarms(ctx, &dd, start, now) })
+	wg.Go(func() { d.gatherRate(ctx, &dd, start, now) })
+	wg.Go(func() { d.gatherConsumption(ctx, &dd, start, now) })
+	wg.Go(func() { d.gatherUplink(ctx, &dd) })
+	wg.Wait()
 	return dd, nil
 }
 
-func (d *dashboardScreen) gatherStats(ctx context.Context, dd *dashData, start, now time.Time) {
+func (d *dashboardScreen) gatherTerminals(ctx context.Context, dd *dashData) {
+	s := d.s
+	if s.deps.Registry == nil {
+		dd.termNote = s.tr.T("common.nodata")
+		return
+	}
+	ts, err := s.deps.Registry.FindTerminals(ctx, store.TerminalFilter{})
+	if err != nil {
+		dd.termNote = s.errorText(s.tr.T("dash.terminals"), err)
+		return
+	}
+	live, err := terminalStates(ctx, s.deps.Terminals)
+	for _, st := range live {
+		if st.LastSeen.After(dd.lastAt) {
+			dd.lastAt, dd.lastMN = st.LastSeen, st.MN
+		}
+	}
+	dd.registered = len(ts)
+	dd.liveKnown = live != nil && err == nil
+	for _, t := range ts {
+		switch {
+		case live[t.MN].Online:
+			dd.online++
+		case t.LastSeen.IsZero():
+			dd.never++
+		default:
+			dd.offline++
+		}
+	}
+}
+
+func (d *dashboardScreen) gatherAlarms(ctx context.Context, dd *dashData, start, now time.Time) {
+	s := d.s
+	if s.deps.Alarms == nil {
+		dd.alarmNote = s.tr.T("common.nodata")
+		return
+	}
+	open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
+	if err == nil {
+		// A withdrawn alarm was disproved by later data: it is kept for the
+		// record, but it is not one of today's alarms.
+		dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now,
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+	}
+	if err != nil {
+		dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)
+	}
+	ents := map[int64]bool{}
+	for _, a := range open {
+		ents[a.EnterpriseID] = true
+	}
+	dd.openEnterprises = len(ents)
+}
+
+func (d *dashboardScreen) gatherRate(ctx context.Context, dd *dashData, start, now time.Time) {
 	s := d.s
 	if s.deps.Stats == nil {
-		dd.rateNote, dd.usedNote = s.tr.T("common.nodata"), s.tr.T("common.nodata")
+		dd.rateNote = s.tr.T("common.nodata")
 		return
 	}
 	days, _, err := s.deps.Stats.TransmissionRate(ctx, 0, start, now, false)
@@ -164,13 +178,34 @@ func (d *dashboardScreen) gatherStats(ctx context.Context, dd *dashData, start, 
 	} else if dd.rate = rateOf(days); math.IsNaN(dd.rate) {
 		dd.rateNote = s.tr.T("dash.rate.none")
 	}
-	// Consumption is kept per day: today so far against the whole of the
-	// same weekday last week, and the tile says so.
+}
+
+// gatherConsumption reads the district's energy: it is kept per day, so
+// today so far is set against the whole of the same weekday last week, and
+// the tile says so.
+func (d *dashboardScreen) gatherConsumption(ctx context.Context, dd *dashData, start, now time.Time) {
+	s := d.s
+	if s.deps.Stats == nil {
+		dd.usedNote = s.tr.T("common.nodata")
+		return
+	}
+	var err error
 	if dd.usedToday, err = districtEnergy(ctx, s.deps.Stats, start, now); err == nil {
 		dd.usedBefore, err = districtEnergy(ctx, s.deps.Stats, start.AddDate(0, 0, -7), start.AddDate(0, 0, -6))
 	}
 	if err != nil {
 		dd.usedNote = s.errorText(s.tr.T("dash.consumption"), err)
+	}
+}
+
+func (d *dashboardScreen) gatherUplink(ctx context.Context, dd *dashData) {
+	s := d.s
+	if s.deps.Uplink == nil {
+		dd.uplinkNote = s.tr.T("common.nodata")
+	} else if up, err := s.deps.Uplink.UplinkStatus(ctx); err != nil {
+		dd.uplinkNote = s.errorText(s.tr.T("dash.uplink"), err)
+	} else {
+		dd.uplink = up
 	}
 }
 
