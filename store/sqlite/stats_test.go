@@ -104,6 +104,23 @@ func TestConsumptionYoYMoM(t *testing.T) {
 	if err != nil || len(years) != 1 || years[0].Energy != 470 || years[0].LastYear != 150 {
 		t.Errorf("yearly by region = %+v, %v; want 470 kWh against 150", years, err)
 	}
+	// Thirteen months: this year's and last year's ranges meet and are read
+	// once, nothing counted twice.
+	long, err := f.db.Consumption(ctx, store.StatsQuery{By: store.ByEnterprise, Period: store.Month,
+		From: time.Date(2025, 11, 1, 0, 0, 0, 0, store.Beijing), To: time.Date(2026, 12, 1, 0, 0, 0, 0, store.Beijing)})
+	if err != nil || len(long) != 13 || long[0].Energy != 150 || long[11].Energy != 200 || long[12].Energy != 270 ||
+		long[12].LastYear != 150 || long[12].Previous != 200 {
+		t.Errorf("13 months = %+v, %v; want 150 … 200, 270 (last year 150, previous 200)", long, err)
+	}
+	// A point removed from the registry keeps its energy, as 未登记.
+	if _, err := f.db.SQL().ExecContext(ctx, `DELETE FROM points WHERE id = ?`, f.points[1]); err != nil {
+		t.Fatal(err)
+	}
+	rows, err = f.db.Consumption(ctx, store.StatsQuery{By: store.ByEnterprise, Period: store.Month,
+		From: time.Date(2026, 11, 1, 0, 0, 0, 0, store.Beijing), To: time.Date(2026, 12, 1, 0, 0, 0, 0, store.Beijing)})
+	if err != nil || len(rows) != 2 || rows[0].ID != 0 || rows[0].Energy != 90 || rows[1].Energy != 180 {
+		t.Errorf("after removing point 2 = %+v, %v; want 未登记 90 kWh and the enterprise 180", rows, err)
+	}
 }
 
 // TestTransmissionRate works out a rate by hand, with and without a filed window.
