@@ -66,9 +66,14 @@ func (p *Packet) appendSegment(b []byte) ([]byte, error) {
 		b = strconv.AppendInt(append(b, "Flag="...), int64(p.Flag), 10)
 		b = append(b, ';')
 	}
-	if p.Flag.Split() || p.Has(HasPNUM) || p.Has(HasPNO) {
+	// A split packet carries both; otherwise each only when it came with one
+	// (a stray PNO is kept as received, not completed with a PNUM of 0).
+	if p.Flag.Split() || p.Has(HasPNUM) {
 		b = strconv.AppendInt(append(b, "PNUM="...), int64(p.PNUM), 10)
-		b = strconv.AppendInt(append(b, ";PNO="...), int64(p.PNO), 10)
+		b = append(b, ';')
+	}
+	if p.Flag.Split() || p.Has(HasPNO) {
+		b = strconv.AppendInt(append(b, "PNO="...), int64(p.PNO), 10)
 		b = append(b, ';')
 	}
 	b = append(b, "CP=&&"...)
