@@ -22,8 +22,12 @@ const (
 )
 
 func sampleInsertSQL(n int) string {
-	return `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags) VALUES ` + placeholders(n, 8) +
-		` ON CONFLICT DO NOTHING RETURNING point_id, at`
+	return sampleNewSQL(n) + ` ON CONFLICT DO NOTHING RETURNING point_id, at`
+}
+
+// sampleNewSQL fails, and changes nothing, when a slot is stored already.
+func sampleNewSQL(n int) string {
+	return `INSERT INTO samples(point_id, at, p, i, u, e, pf, flags) VALUES ` + placeholders(n, 8)
 }
 
 func seenUpsertSQL(n int) string {
@@ -81,7 +85,7 @@ var (
 func ingestQueries() []string {
 	out := []string{hourRowsSQL, latestAllSQL, pointCfgsSQL, thresholdsSQL, rollDaysSQL, rollMonthsSQL, rawTopSQL, rawAfterSQL}
 	for _, n := range rowSizes {
-		out = append(out, rawInsertSQL(n), sampleInsertSQL(n), seenUpsertSQL(n), latestUpsertSQL(n), hourUpsertSQL(n),
+		out = append(out, rawInsertSQL(n), sampleInsertSQL(n), sampleNewSQL(n), seenUpsertSQL(n), latestUpsertSQL(n), hourUpsertSQL(n),
 			outboxInsertSQL(n))
 	}
 	return out

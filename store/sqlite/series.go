@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -69,12 +70,19 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 // statement and returns those that were new, learnt through RETURNING, which
 // yields only the rows that DO NOTHING did not skip.
 func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, error) {
-	q := sampleInsertSQL(len(ss))
 	args := make([]any, 0, 8*len(ss))
 	for _, s := range ss {
 		args = append(args, s.PointID, s.At.UnixMilli(), nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
 	}
-	rows, err := w.tx.QueryContext(w.ctx, q, args...)
+	// Live data has no stored slot: the plain insert then needs nothing read
+	// back. A stored slot fails it (the statement alone is undone) and the
+	// rows are inserted again, learning which were new.
+	if _, err := w.tx.ExecContext(w.ctx, sampleNewSQL(len(ss)), args...); err == nil {
+		return ss, nil
+	} else if !errors.Is(classify(err), store.ErrConflict) {
+		return nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
+	}
+	rows, err := w.tx.QueryContext(w.ctx, sampleInsertSQL(len(ss)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
 	}
