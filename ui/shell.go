@@ -7,6 +7,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/assets"
+	"powerwatch/calendar"
 	"powerwatch/store"
 )
 
@@ -98,6 +100,13 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Holidays == nil { // the shipped calendar: without one every year would read as unknown
+		rows, err := calendar.Parse("assets/holidays.csv", bytes.NewReader(assets.HolidaysCSV()))
+		if err != nil {
+			return nil, fmt.Errorf("shipped holiday calendar: %w", err)
+		}
+		d.Holidays = calendar.New(rows)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Shell{app: a, win: w, deps: d, ctx: ctx, cancel: cancel}
