@@ -19,8 +19,8 @@ type ingest struct {
 	db interface {
 		Append(ctx context.Context, b *store.Batch) error
 	}
-	uplink   []string // HJ 212 upstream targets: each upload is queued for each
-	appended func()   // when set, called after each append (wakes the indexer; never blocks)
+	uplink   func() []string // the HJ 212 upstream targets now: each upload is queued for each
+	appended func()          // when set, called after each append (wakes the indexer; never blocks)
 }
 
 // lateBy is how long after its slot a value may arrive and still count as
@@ -30,6 +30,10 @@ const lateBy = 5 * time.Minute
 // Record makes batch durable.
 func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 	b := &store.Batch{Packets: make([]store.RawPacket, 0, len(batch))}
+	var targets []string
+	if in.uplink != nil {
+		targets = in.uplink()
+	}
 	for _, u := range batch {
 		p := u.Packet
 		frame := []byte(p.Raw())
@@ -50,7 +54,7 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 			}
 		}
 		b.Samples = append(b.Samples, samples...)
-		for _, t := range in.uplink {
+		for _, t := range targets {
 			b.Outbox = append(b.Outbox, store.OutboxItem{Target: t, Kind: "hj212", Key: p.MN, Payload: frame, CreatedAt: u.ReceivedAt,
 				Packet: len(b.Packets)}) // a re-send of a stored packet is not relayed again
 		}

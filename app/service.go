@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/afero"
@@ -35,6 +36,12 @@ type Main struct {
 	Cron     *cron.Cron         // maintenance jobs and backups (schedule.go)
 	Uplink   *uplink.Forwarder  // HJ 212 relay to the city (uplink_wire.go)
 	Exports  []*uplink.Exporter // shared-data JSON to the city, one per URL or folder
+
+	// The relay and exporters now running (uplink_wire.go): uplinkMu guards
+	// Uplink, Exports and Config.Uplink once running, as 设置 replaces them.
+	uplinkMu   sync.Mutex
+	uplinkCtx  context.Context // Main's; nil until startUplink
+	uplinkStop func()          // stops what launchUplink started
 
 	alarms  *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
 	indexer *indexer     // moves acknowledged uploads from the inbox into the tables (indexer.go)
@@ -72,11 +79,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.indexer = newIndexer(m.DB, m.Logger.With("component", "indexer"))
-	m.indexer.queued, m.indexer.after = m.Uplink.Wake, m.alarms.observe
+	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.observe
 	go m.indexer.run(ctx)
 	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
 	m.Listener = &listener.Server{
-		Recorder:  &ingest{db: m.DB, uplink: m.Config.Uplink.targets(), appended: m.indexer.notify},
+		Recorder:  &ingest{db: m.DB, uplink: m.uplinkTargets, appended: m.indexer.notify},
 		Directory: directory{m.DB},
 		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},

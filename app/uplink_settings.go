@@ -24,16 +24,20 @@ func (m *Main) configPath() string {
 
 // UplinkSettings returns the upstreams as 设置 edits them.
 func (m *Main) UplinkSettings() ui.UplinkSettings {
+	m.uplinkMu.Lock()
 	u := m.Config.Uplink
+	m.uplinkMu.Unlock()
 	return ui.UplinkSettings{HJ212: u.targets(), HTTP: append([]string(nil), u.HTTP...), Folder: u.Folder}
 }
 
 // SetUplinkSettings writes the upstreams edited in 设置 into the config
 // file, keeping every other key of the file and the options (MN map,
-// password, …) of upstreams that stay. They take effect at the next start:
-// the running relay keeps its upstreams, so no queued item is orphaned mid-way.
+// password, …) of upstreams that stay, and puts them to work at once: the
+// running relay and exporters are replaced (applyUplink).
 func (m *Main) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
+	m.uplinkMu.Lock()
 	next := m.Config.Uplink
+	m.uplinkMu.Unlock()
 	old := map[string]UpstreamConfig{}
 	for _, u := range next.HJ212 {
 		old[u.Addr] = u
@@ -50,7 +54,11 @@ func (m *Main) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
 	if err := next.validate(); err != nil {
 		return fmt.Errorf("%w: %w", errInvalidSetting, err)
 	}
-	return writeConfigKey(m.FS, m.configPath(), "uplink", next)
+	if err := writeConfigKey(m.FS, m.configPath(), "uplink", next); err != nil {
+		return err
+	}
+	m.applyUplink(next)
+	return nil
 }
 
 // errInvalidSetting marks a value an officer typed that cannot work.

@@ -141,29 +141,83 @@ func orDuration(d, def Duration) Duration {
 	return d
 }
 
-// startUplink runs the relay and the exporters until Close.
+// startUplink runs the relay and the exporters until Close, or until
+// SetUplinkSettings replaces them.
 func (m *Main) startUplink(ctx context.Context) {
+	m.uplinkMu.Lock()
+	m.uplinkCtx = ctx
+	m.launchUplink()
+	m.uplinkMu.Unlock()
+	m.onClose(func() error {
+		m.uplinkMu.Lock()
+		defer m.uplinkMu.Unlock()
+		m.uplinkStop()
+		return nil
+	})
+}
+
+// launchUplink starts the relay and the exporters built by newUplink and
+// sets uplinkStop to stop them. The caller holds uplinkMu.
+func (m *Main) launchUplink() {
+	ctx, cancel := context.WithCancel(m.uplinkCtx)
 	var wg sync.WaitGroup
 	if len(m.Uplink.Upstreams) > 0 {
-		wg.Go(func() { m.Uplink.Run(ctx) })
+		fw := m.Uplink
+		wg.Go(func() { fw.Run(ctx) })
 	}
 	for _, e := range m.Exports {
 		wg.Go(func() { e.Run(ctx) })
 	}
-	m.onClose(func() error { wg.Wait(); return nil })
+	m.uplinkStop = func() { cancel(); wg.Wait() }
+}
+
+// applyUplink replaces the running relay and exporters by those of c. Items
+// queued for an upstream that is gone stay in the outbox and go out again if
+// it comes back. Uploads are queued for the new upstreams from the next
+// group commit on.
+func (m *Main) applyUplink(c UplinkConfig) {
+	m.uplinkMu.Lock()
+	defer m.uplinkMu.Unlock()
+	m.Config.Uplink = c
+	if m.uplinkCtx == nil { // not running: the next start reads the file
+		return
+	}
+	m.uplinkStop()
+	m.newUplink()
+	m.launchUplink()
+}
+
+// uplinkTargets are the outbox targets of the upstreams now configured.
+func (m *Main) uplinkTargets() []string {
+	m.uplinkMu.Lock()
+	defer m.uplinkMu.Unlock()
+	return m.Config.Uplink.targets()
+}
+
+// wakeUplink tells the running relay that new items are queued.
+func (m *Main) wakeUplink() {
+	m.uplinkMu.Lock()
+	fw := m.Uplink
+	m.uplinkMu.Unlock()
+	if fw != nil {
+		fw.Wake()
+	}
 }
 
 // UplinkStatus reports every upstream: HJ 212 relays first, then the
 // shared-data targets. Empty when none is configured or Main is not running.
 func (m *Main) UplinkStatus(ctx context.Context) ([]store.UpstreamStatus, error) {
-	if m.Uplink == nil {
+	m.uplinkMu.Lock()
+	fw, exports := m.Uplink, m.Exports
+	m.uplinkMu.Unlock()
+	if fw == nil {
 		return nil, nil
 	}
-	out, err := m.Uplink.Status(ctx)
+	out, err := fw.Status(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range m.Exports {
+	for _, e := range exports {
 		s, err := e.Status(ctx)
 		if err != nil {
 			return nil, err

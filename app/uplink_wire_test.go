@@ -202,3 +202,77 @@ func TestSetUplinkSettings(t *testing.T) {
 		t.Error("a refused setting changed the file")
 	}
 }
+
+// TestUplinkSettingsApplyLive: upstreams set in 设置 on a running service are
+// used at once — uploads after the change reach the new upstream without a
+// restart — and removing them stops the relay.
+func TestUplinkSettingsApplyLive(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	city := &listener.Server{
+		Directory: listener.DirectoryFunc(func(_ context.Context, mn string) (*listener.Registration, error) {
+			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: svcPW}}, nil
+		}),
+		Recorder: listener.RecorderFunc(func(_ context.Context, batch []*listener.Upload) error {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, u := range batch {
+				got = append(got, u.Packet.QN)
+			}
+			return nil
+		}),
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go city.Serve(ctx, ln)
+
+	m := NewMain()
+	m.FS = afero.NewMemMapFs()
+	m.Config.DB, m.Config.Listen = filepath.Join(t.TempDir(), "live.db"), "127.0.0.1:0"
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	defer m.Close()
+	svcRegister(t, m.DB, 1)
+	c := svcDial(t, m.Addr().String())
+	send := func(slot int) {
+		t.Helper()
+		c.write(svcFrame(svcMN(0), svcQN(0, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 50))
+		if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+			t.Fatalf("9014 of slot %d: %v, %v", slot, p, err)
+		}
+	}
+	send(0) // no upstream yet: not queued
+	if st, _ := m.UplinkStatus(t.Context()); len(st) != 0 {
+		t.Fatalf("UplinkStatus before any upstream = %+v", st)
+	}
+	if err := m.SetUplinkSettings(t.Context(), ui.UplinkSettings{HJ212: []string{ln.Addr().String()}}); err != nil {
+		t.Fatal(err)
+	}
+	send(1)
+	waitUntil(t, "slot 1 at the city", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 1 })
+	if st, err := m.UplinkStatus(t.Context()); err != nil || len(st) != 1 || st[0].Target != ln.Addr().String() {
+		t.Errorf("UplinkStatus after the change = %+v, %v", st, err)
+	}
+	if err := m.SetUplinkSettings(t.Context(), ui.UplinkSettings{}); err != nil {
+		t.Fatal(err)
+	}
+	send(2)
+	if err := m.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // a relay still running would send slot 2 now
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != svcQN(0, 1) {
+		t.Errorf("city got %q, want only slot 1 (queued while it was configured)", got)
+	}
+	if st, _ := m.UplinkStatus(t.Context()); len(st) != 0 {
+		t.Errorf("UplinkStatus after removing the upstream = %+v", st)
+	}
+}

@@ -28,8 +28,8 @@ type UplinkSettings struct {
 
 // UplinkConfigurer edits the upstreams. When Deps.Uplink also implements it,
 // 设置 offers an edit dialog. SetUplinkSettings saves to the config file and
-// returns an error saying what is wrong with a value; the change applies at
-// the service's next start.
+// returns an error saying what is wrong with a value; the running service
+// uses the new upstreams at once.
 type UplinkConfigurer interface {
 	UplinkSettings() UplinkSettings
 	SetUplinkSettings(ctx context.Context, s UplinkSettings) error

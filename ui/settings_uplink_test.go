@@ -103,7 +103,7 @@ func TestSettingsUplinkEdit(t *testing.T) {
 	if strings.Join(got.HJ212, ",") != strings.Join(want.HJ212, ",") || strings.Join(got.HTTP, ",") != want.HTTP[0] || got.Folder != want.Folder {
 		t.Errorf("saved %+v, want %+v", got, want)
 	}
-	if !strings.Contains(texts(topDialog(t, w)), "重启服务后生效") {
+	if !strings.Contains(texts(topDialog(t, w)), "立即生效") {
 		t.Errorf("after saving, dialog shows:\n%s", texts(topDialog(t, w)))
 	}
 }
