@@ -81,7 +81,9 @@ func (x *indexer) run(ctx context.Context) {
 		if err := x.flush(ctx); err != nil {
 			// Nothing is lost: the batches stay in the inbox. A full disk or a
 			// locked file may clear; try again soon.
-			x.logger.Error("move uploads from the inbox into the database", "err", err)
+			batches, packets := x.db.InboxPending()
+			x.logger.Error("move uploads from the inbox into the database", "err", err,
+				"waiting_batches", batches, "waiting_packets", packets)
 			retry.Reset(time.Second)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/afero"
@@ -42,6 +43,10 @@ type Main struct {
 	uplinkMu   sync.Mutex
 	uplinkCtx  context.Context // Main's; nil until startUplink
 	uplinkStop func()          // stops what launchUplink started
+	// What the ingest and the indexer read on every batch, without waiting
+	// for uplinkMu while 设置 stops the old relay.
+	uplinkTo  atomic.Pointer[[]string]
+	uplinkNow atomic.Pointer[uplink.Forwarder]
 
 	alarms  *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
 	indexer *indexer     // moves acknowledged uploads from the inbox into the tables (indexer.go)

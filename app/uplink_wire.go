@@ -117,6 +117,9 @@ func (m *Main) newUplink() {
 			AckTimeout: time.Duration(orDuration(u.AckTimeout, c.AckTimeout))})
 	}
 	m.Uplink = fw
+	m.uplinkNow.Store(fw)
+	targets := c.targets()
+	m.uplinkTo.Store(&targets)
 	m.Exports = nil
 	newExporter := func() *uplink.Exporter {
 		return &uplink.Exporter{Source: m.DB, District: c.District, Interval: time.Duration(c.Interval),
@@ -189,17 +192,15 @@ func (m *Main) applyUplink(c UplinkConfig) {
 
 // uplinkTargets are the outbox targets of the upstreams now configured.
 func (m *Main) uplinkTargets() []string {
-	m.uplinkMu.Lock()
-	defer m.uplinkMu.Unlock()
-	return m.Config.Uplink.targets()
+	if t := m.uplinkTo.Load(); t != nil {
+		return *t
+	}
+	return nil
 }
 
 // wakeUplink tells the running relay that new items are queued.
 func (m *Main) wakeUplink() {
-	m.uplinkMu.Lock()
-	fw := m.Uplink
-	m.uplinkMu.Unlock()
-	if fw != nil {
+	if fw := m.uplinkNow.Load(); fw != nil {
 		fw.Wake()
 	}
 }

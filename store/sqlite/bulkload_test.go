@@ -227,13 +227,23 @@ func storedReadings(t *testing.T, f *readingsFixture, from, to time.Time) []stri
 // queryText returns each row of q formatted with %v.
 func queryText(t *testing.T, db *sqlite.DB, q string) []string {
 	t.Helper()
+	var out []string
+	for _, vals := range queryRows(t, db, q) {
+		out = append(out, fmt.Sprint(vals))
+	}
+	return out
+}
+
+// queryRows returns the rows of q, each as its column values.
+func queryRows(t *testing.T, db *sqlite.DB, q string) [][]any {
+	t.Helper()
 	rows, err := db.SQL().QueryContext(t.Context(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
-	var out []string
+	var out [][]any
 	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
@@ -243,7 +253,7 @@ func queryText(t *testing.T, db *sqlite.DB, q string) []string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, fmt.Sprint(vals))
+		out = append(out, vals)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

@@ -50,23 +50,7 @@ func tables(t *testing.T, f *readingsFixture) []string {
 		`SELECT target, kind, key, hex(payload) FROM outbox ORDER BY id`,
 		`SELECT mn, received_at, datatime, packets FROM raw_seen ORDER BY mn`,
 	} {
-		rows, err := f.db.SQL().QueryContext(t.Context(), q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, fmt.Sprint(vals...))
-		}
-		rows.Close()
+		out = append(out, queryText(t, f.db, q)...)
 	}
 	return out
 }
@@ -185,26 +169,12 @@ func TestInboxSurvivesCrash(t *testing.T) {
 func copyRegistry(t *testing.T, from, to *readingsFixture) {
 	t.Helper()
 	for _, tbl := range []string{"regions", "industries", "enterprises", "terminals", "facilities", "points"} {
-		rows, err := from.db.SQL().QueryContext(t.Context(), `SELECT * FROM `+tbl)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			q := fmt.Sprintf(`INSERT INTO %s VALUES (?%s)`, tbl, strings.Repeat(", ?", len(cols)-1))
+		for _, vals := range queryRows(t, from.db, `SELECT * FROM `+tbl) {
+			q := fmt.Sprintf(`INSERT INTO %s VALUES (?%s)`, tbl, strings.Repeat(", ?", len(vals)-1))
 			if _, err := to.db.SQL().ExecContext(t.Context(), q, vals...); err != nil {
 				t.Fatalf("copy %s: %v", tbl, err)
 			}
 		}
-		rows.Close()
 	}
 	to.mn, to.points, to.facs, to.ent = from.mn, from.points, from.facs, from.ent
 }
