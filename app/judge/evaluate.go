@@ -47,8 +47,19 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 	if err != nil {
 		return Summary{}, err
 	}
+	runs, known, err := serviceRuns(ctx, db, from.Add(-evaluationLead), to.Add(maxEpisodeFollow), 0)
+	if err != nil {
+		return Summary{}, err
+	}
 	sum := Summary{RuleVersion: rs.Version}
-	judgeTo := time.Now().Truncate(rs.Slot).Add(rs.Slot)
+	now := time.Now()
+	if to.After(now) {
+		to = now // nothing is judged that has not happened: a silent terminal is not offline tomorrow
+	}
+	if !to.After(from) {
+		return sum, nil
+	}
+	judgeTo := now.Truncate(rs.Slot).Add(rs.Slot)
 	if judgeTo.Before(to) {
 		judgeTo = to
 	}
@@ -71,7 +82,8 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
-		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
+			Runs: runs, RunsKnown: known}
 		got := alarms.Evaluate(rs, in)
 		sum.Enterprises++
 		for _, a := range got {
@@ -193,6 +205,10 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 	if err != nil {
 		return rep, err
 	}
+	runs, known, err := serviceRuns(ctx, db, from.Add(-evaluationLead), to, 0)
+	if err != nil {
+		return rep, err
+	}
 	for _, en := range reg.Enterprises {
 		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
 		if err != nil {
@@ -202,7 +218,8 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 		if err != nil {
 			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
 		}
-		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
+			Runs: runs, RunsKnown: known}
 		rep.Add(alarms.Replay(rs, in, stored))
 	}
 	return rep, nil
@@ -258,4 +275,23 @@ func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *al
 		}
 	}
 	return out, nil
+}
+
+// serviceRuns reads the spans in which the receiving service ran around
+// [from, to) for the rules' offline time, the run current (still going, its
+// heartbeat lagging up to a minute) open-ended. known is false when no service
+// ever ran on this database.
+func serviceRuns(ctx context.Context, db *sqlite.DB, from, to time.Time, current int64) (runs []store.ServiceRun, known bool, err error) {
+	if known, err = db.AnyServiceRun(ctx); err != nil || !known {
+		return nil, known, err
+	}
+	if runs, err = db.ServiceRuns(ctx, from, to); err != nil {
+		return nil, true, err
+	}
+	for i := range runs {
+		if runs[i].ID == current {
+			runs[i].Alive = time.Time{}
+		}
+	}
+	return runs, true, nil
 }

@@ -31,6 +31,7 @@ const maxPendingSamples = 2_000_000
 // stored alarms and tells the window about new violations.
 type Worker struct {
 	db     *sqlite.DB
+	runID  int64 // the service run now going
 	engine *alarms.Engine
 	logger *slog.Logger
 	now    func() time.Time
@@ -60,6 +61,9 @@ type Options struct {
 	// open alarms are re-judged without new data and the registry reloaded.
 	Sweep  string
 	Logger *slog.Logger
+	// Run is the id of the service run now going (sqlite.StartServiceRun):
+	// offline time counts only while a service ran, this one open-ended.
+	Run int64
 }
 
 // Start builds the engine from the store (rules, registry, open alarms,
@@ -75,11 +79,11 @@ func Start(ctx context.Context, db *sqlite.DB, opt Options) (*Worker, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	e, ups, err := StartEngine(ctx, db, now)
+	e, ups, err := StartEngine(ctx, db, now, opt.Run)
 	if err != nil {
 		return nil, fmt.Errorf("start alarm engine: %w", err)
 	}
-	w := &Worker{db: db, engine: e, sweepAt: sweepAt, logger: logger.With("component", "alarms"), now: time.Now,
+	w := &Worker{db: db, runID: opt.Run, engine: e, sweepAt: sweepAt, logger: logger.With("component", "alarms"), now: time.Now,
 		notified: map[int64]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	known, err := w.recentViolations(ctx, now)
 	if err != nil {
@@ -343,6 +347,11 @@ func (w *Worker) refresh(ctx context.Context, now time.Time) (changed bool, err 
 	w.engine.SetRules(rs)
 	w.engine.SetFacts(facts)
 	w.engine.SetBaselines(bs)
+	runs, known, err := serviceRuns(ctx, w.db, w.engine.Horizon(now).Add(-24*time.Hour), now.Add(time.Minute), w.runID)
+	if err != nil {
+		return false, err
+	}
+	w.engine.SetRuns(runs, known)
 	return changed, nil
 }
 
