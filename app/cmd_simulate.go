@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"powerwatch/app/registry"
 	"powerwatch/app/sim"
+	"powerwatch/csvsafe"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -288,7 +288,7 @@ func writeRegistryFile(ctx context.Context, rows []store.RegistryRow, path strin
 // ordersCSV is the orders file (`import orders`) of the violations that breach one.
 func ordersCSV(vs []sim.Violation) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := csvsafe.NewWriter(&buf)
 	w.Write([]string{"企业名称", "设施名称", "类型", "限产比例%", "开始", "结束", "预警级别", "备注"})
 	for _, v := range vs {
 		o, ok := v.Order()

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -31,6 +30,7 @@ import (
 
 	"powerwatch/app/pdfdoc"
 	"powerwatch/assets"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/ui/chart"
 )
@@ -401,7 +401,7 @@ func (f *facts) pdf(w io.Writer, img image.Image, m Manifest, compress bool) err
 // rawCSV lists the packets as received; frame is the exact bytes, CRC status as checked on arrival.
 func (f *facts) rawCSV() []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := csvsafe.NewWriter(&b)
 	w.Write([]string{"received_at", "data_time", "mn", "st", "cn", "qn", "crc_ok", "frame"})
 	for _, p := range f.packets {
 		w.Write([]string{rfc(p.ReceivedAt), rfc(p.DataTime), p.MN, p.ST, p.CN, p.QN, strconv.FormatBool(p.CRCOK), string(p.Frame)})
@@ -422,7 +422,7 @@ func (f *facts) frames() []byte {
 
 func (f *facts) seriesCSV() []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := csvsafe.NewWriter(&b)
 	w.Write([]string{"point_id", "point", "facility", "at", "p_kw", "i_a", "u_v", "e_kwh", "pf", "flags"})
 	num := func(v float64) string {
 		if math.IsNaN(v) {

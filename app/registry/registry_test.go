@@ -229,3 +229,26 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestRoundTripFormulaNames: names a spreadsheet would read as formulas are
+// exported with an apostrophe and come back unchanged on import.
+func TestRoundTripFormulaNames(t *testing.T) {
+	db := MustOpenDB(t)
+	rows := []string{
+		`朝阳区,"=cmd|' /C calc'!A0",91110105MA00000003,铸造,-熔炉,生产,200,,010000A8900016F000169DC2,123456,e10101,,,,10,40,,2026-03-01`,
+	}
+	if _, err := importCSV(t, db, rows...); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := registry.ExportRegistry(t.Context(), db, &out, "out.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `'=cmd|' /C calc'!A0`) || !strings.Contains(out.String(), ",'-熔炉,") {
+		t.Fatalf("export does not escape the names:\n%s", out.String())
+	}
+	sum, err := registry.ImportRegistry(t.Context(), db, who, bytes.NewReader(out.Bytes()), "out.csv", false)
+	if err != nil || sum.Changed() {
+		t.Errorf("re-import of the escaped export = %+v, %v; want nothing changed", sum, err)
+	}
+}

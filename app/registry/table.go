@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 )
 
@@ -111,6 +112,9 @@ func readCSV(r io.Reader) (*table, error) {
 			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
 		}
 		line, _ := cr.FieldPos(0)
+		for i := range rec { // our own CSV exports escape formula-like cells
+			rec[i] = csvsafe.Unescape(rec[i])
+		}
 		if t.header == nil {
 			t.header = rec
 			continue
@@ -160,7 +164,7 @@ func writeCSV(w io.Writer, header []string, rows [][]any) error {
 	if _, err := io.WriteString(w, "\xef\xbb\xbf"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(header)
 	for _, row := range rows {
 		rec := make([]string, len(row))
