@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,7 +27,12 @@ type evidenceDesk struct {
 func (d evidenceDesk) ExportEvidence(ctx context.Context, id int64, dir, who string) (string, error) {
 	now := d.db.Now()
 	out := filepath.Join(dir, fmt.Sprintf("报警证据_%d_%s", id, now.In(store.Beijing).Format("20060102-150405")))
-	if _, err := evidence.Export(ctx, d.db, id, out, evidence.Options{Who: who, Now: func() time.Time { return now }, Compress: true}); err != nil {
+	// The key lives in the data folder, next to the database; the first export makes it.
+	key, err := evidence.LoadOrCreateKey(filepath.Dir(d.db.Path()))
+	if err != nil {
+		return "", err
+	}
+	if _, err := evidence.Export(ctx, d.db, id, out, evidence.Options{Who: who, Now: func() time.Time { return now }, Compress: true, Key: key}); err != nil {
 		return "", err
 	}
 	if d.zip {
@@ -68,7 +74,9 @@ func runAlarmsEvidence(e *env, args []string) error {
 }
 
 func runAlarmsVerify(e *env, args []string) error {
-	fs := newFlags(e, "alarms verify", "DIR")
+	fs := newFlags(e, "alarms verify", "DIR [--fingerprint FP] [--db PATH]")
+	data := addDataFlags(fs)
+	fp := fs.String("fingerprint", "", "the signing key's SHA-256 fingerprint the bureau published (default: this installation's key)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -76,11 +84,38 @@ func runAlarmsVerify(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one evidence folder")
 	}
-	m, err := evidence.Verify(pos[0])
+	want := ""
+	if *fp != "" {
+		if want, err = evidence.ParseFingerprint(*fp); err != nil {
+			return usagef("--fingerprint: %v", err)
+		}
+	}
+	// Without --fingerprint, trust this installation's key when it has one.
+	dbPath := data.db
+	if dbPath == "" {
+		dbPath = filepath.Join(dataDir(), "powerwatch.db")
+	}
+	trusted, err := evidence.LoadPublicKey(filepath.Dir(dbPath))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if want != "" {
+		trusted = nil // checked against the fingerprint below
+	}
+	m, err := evidence.Verify(pos[0], trusted)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "alarm %d: %d files match the manifest / 文件未被改动\n", m.AlarmID, len(m.Files))
+	got := strings.ReplaceAll(m.Fingerprint, " ", "")
+	switch {
+	case want != "" && got != want:
+		return fmt.Errorf("verify evidence %s: signed by key %s, not by %s: %w", pos[0], m.Fingerprint, *fp, evidence.ErrOtherKey)
+	case want == "" && trusted == nil:
+		fmt.Fprintf(e.stdout, "alarm %d: %d files match the signed manifest, but no trusted key to compare with: "+
+			"check that the key fingerprint %s is the bureau's (--fingerprint) / 签名有效，请核对密钥指纹\n", m.AlarmID, len(m.Files), m.Fingerprint)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "alarm %d: %d files match the manifest signed by key %s / 文件未被改动，签名有效\n", m.AlarmID, len(m.Files), m.Fingerprint)
 	return nil
 }
 
