@@ -193,17 +193,32 @@ func runReviewImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d reviews, set aside %d, %d alarms unchanged, %d conflicts / 导入 %d 条\n",
-		res.Imported, res.SetAside, res.Unchanged, len(res.Conflicts), res.Imported)
+	fmt.Fprintf(e.stdout, "imported %d reviews, set aside %d, %d alarms unchanged, %d conflicts, %d already imported, %d refused / 导入 %d 条\n",
+		res.Imported, res.SetAside, res.Unchanged, len(res.Conflicts), len(res.AlreadyApplied), len(res.Refused), res.Imported)
+	when := func(t time.Time) string { return t.In(store.Beijing).Format("2006-01-02 15:04") }
+	for _, a := range res.AlreadyApplied {
+		fmt.Fprintf(e.stdout, "already imported alarm %d: %s by %s at %s, imported by %s at %s / 已导入\n",
+			a.AlarmID, a.Disposition, a.Reviewer, when(a.At), a.ImportedBy, when(a.ImportedAt))
+	}
+	for _, r := range res.Refused {
+		fmt.Fprintf(e.stdout, "refused alarm %d: %s by %s at %s: %s / 未导入\n", r.AlarmID, r.Disposition, r.Reviewer, when(r.At), r.Reason)
+	}
 	for _, c := range res.Conflicts {
 		last := func(rs []store.Review) string {
 			r := rs[len(rs)-1]
-			return fmt.Sprintf("%s by %s at %s", r.Disposition, r.Reviewer, r.At.In(store.Beijing).Format("2006-01-02 15:04"))
+			return fmt.Sprintf("%s by %s at %s", r.Disposition, r.Reviewer, when(r.At))
 		}
 		fmt.Fprintf(e.stdout, "conflict alarm %d: office %s; package %s\n", c.AlarmID, last(c.Office), last(c.Package))
 	}
-	if len(res.Conflicts) > 0 {
+	switch {
+	case len(res.Conflicts) > 0:
 		return fmt.Errorf("%d alarms reviewed in both places: run again with --keep-office or --take-package for them", len(res.Conflicts))
+	case len(res.Refused) > 0:
+		return fmt.Errorf("%d decisions refused: dated outside the export (%s) and this import / %d 条审核时间不可信，未导入",
+			len(res.Refused), when(res.Package.CreatedAt), len(res.Refused))
+	case res.Imported == 0 && res.SetAside == 0 && len(res.AlreadyApplied) > 0:
+		return fmt.Errorf("package %s was imported before: its %d decisions are already applied, nothing new / 此审核包已导入过",
+			res.Package.ID, len(res.AlreadyApplied))
 	}
 	return nil
 }

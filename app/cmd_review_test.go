@@ -82,6 +82,13 @@ func TestReviewCommands(t *testing.T) {
 	if code, out, errOut := runCLI(t, "review", "import", pkg, "--db", path); code != 0 || !strings.Contains(out, "imported 1 reviews") {
 		t.Fatalf("review import = %d, %q %q", code, out, errOut)
 	}
+	if code, out, errOut := runCLI(t, "review", "import", pkg, "--db", path); code != 1 ||
+		!strings.Contains(out, "already imported alarm 1: confirmed by field7") || !strings.Contains(errOut, "imported before") {
+		t.Errorf("second review import = %d, %q %q; want 1 and the decision already applied listed", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "review", "import", pkg, "--db", mustAlarmDB(t)); code != 1 || !strings.Contains(errOut, "另一个数据库") {
+		t.Errorf("review import into another database = %d, %q; want 1, refused", code, errOut)
+	}
 	review(pkg, store.Filed, "field7")
 	review(path, store.DeviceFault, "office2")
 	if code, out, _ := runCLI(t, "review", "import", pkg, "--db", path); code != 1 || !strings.Contains(out, "conflict alarm 1") {

@@ -41,7 +41,8 @@ func (p *packageService) Start(ctx context.Context) error {
 
 func (p *packageService) UIDeps() ui.Deps {
 	db := p.db
-	return withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Operator: operatorName()})
+	return withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Operator: operatorName(),
+		AskOperator: true})
 }
 
 func (p *packageService) Subscribe(ui.Notifier) {}

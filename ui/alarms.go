@@ -849,7 +849,7 @@ func (as *alarmsScreen) importPackage(path string, resolve map[int64]store.Revie
 			as.note.SetText(s.errorText(s.tr.T("al.pkg.import"), err))
 			return
 		}
-		as.note.SetText(s.tr.T("al.pkg.imported", res.Imported, res.SetAside, len(res.Conflicts)))
+		as.note.SetText(s.tr.T("al.pkg.imported", res.Imported, res.SetAside, len(res.Conflicts), len(res.AlreadyApplied), len(res.Refused)))
 		if len(res.Conflicts) > 0 {
 			as.showConflicts(path, res.Conflicts)
 		}
