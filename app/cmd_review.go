@@ -239,6 +239,6 @@ func operatorName() string {
 // and the rule what-if of 设置.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
 	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
-	d.Orders, d.Replay = orderDesk{db}, ruleDesk{db: db}
+	d.Orders, d.Replay = orderDesk{DB: db}, ruleDesk{db: db}
 	return d
 }

@@ -126,7 +126,7 @@ func simTerminals(f *simFlags) ([]sim.Terminal, []store.RegistryRow, error) {
 // an empty registry) and returns its rows, without a database.
 func readRegistryRows(r io.Reader, name string) ([]store.RegistryRow, error) {
 	var c rowCatcher
-	if _, err := registry.ImportRegistry(context.Background(), &c, "simulate", r, name, true); err != nil {
+	if _, err := registry.ImportRegistry(context.Background(), &c, "simulate", r, name, true, registry.Limits{}); err != nil {
 		return nil, err
 	}
 	return c.rows, nil
@@ -226,7 +226,7 @@ func registerSimulated(ctx context.Context, db *sqlite.DB, rows []store.Registry
 	if !withOrders {
 		return nil
 	}
-	if _, err := registry.ImportOrders(ctx, db, "simulate", bytes.NewReader(orders), "orders.csv", false); err != nil {
+	if _, err := registry.ImportOrders(ctx, db, "simulate", bytes.NewReader(orders), "orders.csv", false, registry.Limits{}); err != nil {
 		return fmt.Errorf("register the orders of the violations: %w", err)
 	}
 	return nil
