@@ -165,9 +165,6 @@ func (t *table) readCSV(b []byte) error {
 			return fmt.Errorf("%w: %w", ErrFormat, err)
 		}
 		line, _ := cr.FieldPos(0)
-		for i := range rec { // our own CSV exports escape formula-like cells
-			rec[i] = csvsafe.Unescape(rec[i])
-		}
 		if err := t.add(rec, line); err != nil {
 			return err
 		}
@@ -193,11 +190,17 @@ func (t *table) add(rec []string, line int) error {
 	if blank(rec) {
 		return nil
 	}
+	rec = slices.Clone(rec)
+	for i := range rec {
+		// Our CSV exports escape formula-like cells with an apostrophe
+		// (csvsafe); such a file opened in Excel and saved as .xlsx keeps it.
+		rec[i] = csvsafe.Unescape(rec[i])
+	}
 	if len(t.rows) == t.maxRows {
 		return fmt.Errorf("%w: more than %d data rows, row %d is one too many (数据行超过 %d 行；可在配置 import.max_rows 中调整)",
 			ErrTooLarge, t.maxRows, line, t.maxRows)
 	}
-	t.rows = append(t.rows, slices.Clone(rec))
+	t.rows = append(t.rows, rec)
 	t.lines = append(t.lines, line)
 	return nil
 }
