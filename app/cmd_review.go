@@ -18,8 +18,9 @@ import (
 
 // evidenceDesk writes evidence folders for the 报警 view (ui.EvidenceExporter).
 type evidenceDesk struct {
-	db  *sqlite.DB
-	zip bool // also pack the folder into a .zip next to it
+	db     *sqlite.DB
+	zip    bool   // also pack the folder into a .zip next to it
+	keyDir string // where the signing key is kept; "": the database's folder (the data folder)
 }
 
 // ExportEvidence writes the evidence of alarm id into a new folder under dir,
@@ -28,7 +29,11 @@ func (d evidenceDesk) ExportEvidence(ctx context.Context, id int64, dir, who str
 	now := d.db.Now()
 	out := filepath.Join(dir, fmt.Sprintf("报警证据_%d_%s", id, now.In(store.Beijing).Format("20060102-150405")))
 	// The key lives in the data folder, next to the database; the first export makes it.
-	key, err := evidence.LoadOrCreateKey(filepath.Dir(d.db.Path()))
+	keyDir := d.keyDir
+	if keyDir == "" {
+		keyDir = filepath.Dir(d.db.Path())
+	}
+	key, err := evidence.LoadOrCreateKey(keyDir)
 	if err != nil {
 		return "", err
 	}
