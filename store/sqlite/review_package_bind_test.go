@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"bytes"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -237,5 +238,54 @@ func TestReviewPackageTimes(t *testing.T) {
 	}
 	if a, _ := p.db.AlarmByID(t.Context(), p.a2); a.Disposition != store.DeviceFault {
 		t.Errorf("alarm %d = %q, want %q", p.a2, a.Disposition, store.DeviceFault)
+	}
+}
+
+// undo0013 puts the schema of db back to before migration 0013, as a
+// database and a package made by an older version are.
+func undo0013(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, q := range []string{
+		`DROP TABLE review_export_alarms`, `DROP TABLE review_exports`, `DROP TABLE database_identity`,
+		`ALTER TABLE review_package DROP COLUMN source_id`,
+		`CREATE TABLE imported_reviews_old (package_id TEXT NOT NULL, package_review_id INTEGER NOT NULL,
+			review_id INTEGER NOT NULL DEFAULT 0, imported_at INTEGER NOT NULL, imported_by TEXT NOT NULL,
+			PRIMARY KEY (package_id, package_review_id)) WITHOUT ROWID`,
+		`INSERT INTO imported_reviews_old SELECT package_id, package_review_id, review_id, imported_at, imported_by FROM imported_reviews`,
+		`DROP TABLE imported_reviews`, `ALTER TABLE imported_reviews_old RENAME TO imported_reviews`,
+		`DELETE FROM schema_migrations WHERE version = 13`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// TestReviewPackageMadeBeforeBinding: a package exported by the version
+// before migration 0013 is still imported once the office is upgraded: the
+// migration finds its export in the audit log.
+func TestReviewPackageMadeBeforeBinding(t *testing.T) {
+	p := mustPackage(t)
+	reviewIn(t, p.path, store.Review{AlarmID: p.a2, Disposition: store.DeviceFault, Reviewer: "field7", At: p.t0.Add(30 * time.Hour)})
+	laptop, err := sqlite.Open(t.Context(), p.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	undo0013(t, laptop.SQL())
+	laptop.Close()
+	undo0013(t, p.db.SQL())
+	office, err := sqlite.Open(t.Context(), p.db.Path()) // applies 0013 again
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer office.Close()
+	office.Now = func() time.Time { return p.t0.Add(48 * time.Hour) }
+	res, err := office.ImportReviewPackage(t.Context(), "office1", p.path, nil)
+	if err != nil || res.Imported != 1 {
+		t.Fatalf("import of a package made before 0013 = %+v, %v; want its decision imported", res, err)
+	}
+	res, err = office.ImportReviewPackage(t.Context(), "office1", p.path, nil)
+	if err != nil || len(res.AlreadyApplied) != 1 {
+		t.Errorf("second import = %+v, %v; want the decision reported as already applied", res, err)
 	}
 }
