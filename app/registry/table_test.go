@@ -61,6 +61,16 @@ func FuzzParseRegistry(f *testing.F) {
 	f.Add("企业名称,设施名称,设施类型,MN\n甲,乙,治理,X\n,,,\n甲,乙,生产,010000A8900016F000169DC0\n")
 	f.Add("MN,MN\n")
 	f.Fuzz(func(t *testing.T, body string) {
+		if small, err := readTable(strings.NewReader(body), "f.csv", Limits{MaxRows: 3}); err == nil {
+			for _, r := range small.rows {
+				if len(r) > len(small.header) || blank(r) {
+					t.Fatalf("row %q kept: header has %d columns, blank rows are left out", r, len(small.header))
+				}
+			}
+			if len(small.rows) > 3 {
+				t.Fatalf("%d rows read with MaxRows 3", len(small.rows))
+			}
+		}
 		tab, err := readTable(strings.NewReader(body), "f.csv", Limits{})
 		if err != nil {
 			return
