@@ -274,6 +274,9 @@ func TestReviewPackageMadeBeforeBinding(t *testing.T) {
 	undo0013(t, laptop.SQL())
 	laptop.Close()
 	undo0013(t, p.db.SQL())
+	if err := p.db.Close(); err != nil { // one handle at a time, as the service has it
+		t.Fatal(err)
+	}
 	office, err := sqlite.Open(t.Context(), p.db.Path()) // applies 0013 again
 	if err != nil {
 		t.Fatal(err)
