@@ -197,3 +197,28 @@ func (x *index) indexTests(f *Facts) {
 		}
 	}
 }
+
+// TestWindows returns the test windows the records document (TestFrom and
+// TestTo set): each covers the facilities of its on/off tests, else the
+// facility of its point, else the whole enterprise.
+func TestWindows(recs []store.MaintenanceRecord, points []store.Point) []TestWindow {
+	var out []TestWindow
+	for _, r := range recs {
+		if !r.TestTo.After(r.TestFrom) {
+			continue
+		}
+		w := TestWindow{RecordID: r.ID, EnterpriseID: r.EnterpriseID, From: r.TestFrom, To: r.TestTo}
+		for _, o := range r.OnOff {
+			if o.FacilityID != 0 && !hasID(w.FacilityIDs, o.FacilityID) {
+				w.FacilityIDs = append(w.FacilityIDs, o.FacilityID)
+			}
+		}
+		for _, p := range points {
+			if len(w.FacilityIDs) == 0 && r.PointID != 0 && p.ID == r.PointID {
+				w.FacilityIDs = []int64{p.FacilityID}
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}

@@ -395,6 +395,7 @@ func runAcceptance(e *env, args []string) error {
 	if *people != "" {
 		rec := maintenance.AcceptanceRecord(store.TaskKind(*kind), *ent, now, results)
 		rec.People = *people
+		rec.TestFrom, rec.TestTo = from, now // the violation rules skip the test (试验)
 		if err := db.AddRecord(e.ctx, defaultWho(), &rec); err != nil {
 			return err
 		}

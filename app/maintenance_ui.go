@@ -177,7 +177,9 @@ func (m *maintenanceUI) SaveAcceptance(ctx context.Context, who string, kind sto
 	if err != nil {
 		return store.MaintenanceRecord{}, err
 	}
-	rec := maintenance.AcceptanceRecord(kind, enterpriseID, time.Now(), rs)
+	now := time.Now()
+	rec := maintenance.AcceptanceRecord(kind, enterpriseID, now, rs)
 	rec.People = people
+	rec.TestFrom, rec.TestTo = since, now // the violation rules skip the test (试验)
 	return rec, m.AddRecord(ctx, who, &rec)
 }

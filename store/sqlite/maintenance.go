@@ -154,14 +154,3 @@ func (db *DB) FindRecords(ctx context.Context, f store.RecordFilter) ([]store.Ma
 	}
 	return rs, nil
 }
-
-// TestRecords returns every record that documents a test window (TestFrom,
-// TestTo set), oldest first: the alarm rules skip these windows.
-func (db *DB) TestRecords(ctx context.Context) ([]store.MaintenanceRecord, error) {
-	rs, err := queryAll(ctx, db.db, scanRecord, `SELECT `+recordCols+` FROM maintenance_records
-		WHERE test_to > test_from ORDER BY test_from, id`)
-	if err != nil {
-		return nil, fmt.Errorf("find test windows: %w", err)
-	}
-	return rs, nil
-}
