@@ -268,7 +268,8 @@ type alarmLoad struct {
 
 func gatherAlarms(ctx context.Context, d Deps, from, to time.Time) (alarmLoad, error) {
 	var l alarmLoad
-	alarms, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
+	// Alarms raised during a recorded on/off test (试验) are not the queue's.
+	alarms, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{From: from, To: to, Trial: store.TrialNo})
 	if err != nil {
 		return l, fmt.Errorf("read alarms: %w", err)
 	}
