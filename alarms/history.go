@@ -46,17 +46,23 @@ func InService(f store.Facility, points []store.Point) time.Time {
 	return first
 }
 
-// inService is InService for a facility of the index.
+// inService is InService for a facility of the index, without copying its
+// points (it runs for every facility of every evaluation).
 func (x *index) inService(fid int64) time.Time {
 	f := x.facility[fid]
 	if f == nil {
 		return time.Time{}
 	}
-	pts := make([]store.Point, 0, len(x.pointsOf[fid]))
-	for _, pid := range x.pointsOf[fid] {
-		pts = append(pts, *x.points[pid])
+	if !f.CommissionedAt.IsZero() {
+		return f.CommissionedAt
 	}
-	return InService(*f, pts)
+	var first time.Time
+	for _, pid := range x.pointsOf[fid] {
+		if t := x.points[pid].InstalledAt; !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
 }
 
 // maskStates makes the slots in which the violation rules do not apply to
