@@ -30,24 +30,9 @@ func (w TestWindow) covers(ent, fid int64) bool {
 	return w.EnterpriseID == ent && (len(w.FacilityIDs) == 0 || hasID(w.FacilityIDs, fid))
 }
 
-// InService returns when the violation rules start to apply to facility f:
-// its 投运/验收日期 (CommissionedAt), else the earliest installation date of
-// its points; zero when neither is known (then whenever there is data).
-func InService(f store.Facility, points []store.Point) time.Time {
-	if !f.CommissionedAt.IsZero() {
-		return f.CommissionedAt
-	}
-	var first time.Time
-	for _, p := range points {
-		if p.FacilityID == f.ID && !p.InstalledAt.IsZero() && (first.IsZero() || p.InstalledAt.Before(first)) {
-			first = p.InstalledAt
-		}
-	}
-	return first
-}
-
-// inService is InService for a facility of the index, without copying its
-// points (it runs for every facility of every evaluation).
+// inService returns when the violation rules start to apply to facility
+// fid: its 投运/验收日期 (CommissionedAt), else the earliest installation
+// date of its points; zero when neither is known (then whenever there is data).
 func (x *index) inService(fid int64) time.Time {
 	f := x.facility[fid]
 	if f == nil {
