@@ -33,8 +33,9 @@ func (ev *evaluator) offline(tid int64) {
 		seen = max(ev.g.index(t.LastSeen), -1)
 	}
 	cond := make([]uint8, ev.g.n)
+	on := ev.listening()
 	for i := seen + 1; i < ev.g.n; i++ {
-		if i >= 0 && !present[i] {
+		if i >= 0 && !present[i] && (on == nil || on[i]) {
 			cond[i] = cTrue
 		}
 	}
