@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"powerwatch/app/judge"
 	"powerwatch/app/maintenance"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -399,10 +400,24 @@ func runAcceptance(e *env, args []string) error {
 		if err := db.AddRecord(e.ctx, defaultWho(), &rec); err != nil {
 			return err
 		}
+		if err := rejudgeTest(e.ctx, db, rec); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "记录 record %d\n", rec.ID)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d points failed", failed, len(results))
+	}
+	return nil
+}
+
+// rejudgeTest re-judges the window of a test just recorded, so that what the
+// switching raised while the test ran is marked 试验 at once and not left in
+// the queue until the next re-evaluation.
+func rejudgeTest(ctx context.Context, db *sqlite.DB, rec store.MaintenanceRecord) error {
+	sc := store.AlarmScope{EnterpriseID: rec.EnterpriseID, From: rec.TestFrom, To: rec.TestTo.Add(time.Minute)}
+	if err := judge.Reevaluate(ctx, db, []store.AlarmScope{sc}); err != nil {
+		return fmt.Errorf("re-judge the test window of record %d: %w", rec.ID, err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/judge"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -71,7 +72,7 @@ func TestThresholdEditKeepsHistory(t *testing.T) {
 	}
 	evaluate := func() []store.Alarm {
 		t.Helper()
-		if _, err := evaluateStored(ctx, db, base, now); err != nil {
+		if _, err := judge.EvaluateStored(ctx, db, base, now); err != nil {
 			t.Fatal(err)
 		}
 		as, err := db.FindAlarms(ctx, store.AlarmFilter{Types: []store.AlarmType{store.TreatmentOff},

@@ -181,5 +181,8 @@ func (m *maintenanceUI) SaveAcceptance(ctx context.Context, who string, kind sto
 	rec := maintenance.AcceptanceRecord(kind, enterpriseID, now, rs)
 	rec.People = people
 	rec.TestFrom, rec.TestTo = since, now // the violation rules skip the test (试验)
-	return rec, m.AddRecord(ctx, who, &rec)
+	if err := m.AddRecord(ctx, who, &rec); err != nil {
+		return rec, err
+	}
+	return rec, rejudgeTest(ctx, m.DB, rec)
 }
