@@ -30,7 +30,8 @@ type RegistryRow struct {
 	VoltageCode string
 	EnergyCode  string
 	// Threshold is the facility's threshold wanted in force from the import on
-	// (Basis, Stop, Run, Derived, Note); nil keeps the stored history as it is.
+	// (Basis, Stop, Run, Derived, Note) or, as the facility's first, from the
+	// earliest installation date of its points; nil keeps the stored history.
 	Threshold *Threshold
 
 	// Commissioned is the facility's 投运/验收日期; zero: keep the stored value.
