@@ -52,6 +52,9 @@ type Input struct {
 	// Runs are the spans in which the receiving service ran (a zero Alive:
 	// still running); offline time counts only inside them. RunsKnown is
 	// false for a database no service ever ran on.
+	// Rates are the stored monthly transmission rates (store.Month rows,
+	// 报备 windows excluded) that low_transmission judges.
+	Rates       []store.Rate
 	Runs        []store.ServiceRun
 	RunsKnown   bool
 	Enterprises []int64           // evaluate only these; all when empty

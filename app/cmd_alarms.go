@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"powerwatch/app/judge"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -193,7 +193,7 @@ func writeAlarms(w io.Writer, format string, reg *store.Registry, as []store.Ala
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"id", "type", "grade", "enterprise", "production_facility", "treatment_facility", "start", "end",
 		"duration_minutes", "status", "disposition"})
 	for _, a := range as {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"powerwatch/app/judge"
 	"powerwatch/app/maintenance"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -144,7 +144,7 @@ func writeTasks(w io.Writer, format string, reg *store.Registry, ts []store.Task
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(taskHeader)
 	for _, t := range ts {
 		cw.Write(newTaskRow(reg, t).cells())

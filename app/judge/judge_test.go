@@ -1,11 +1,14 @@
 package judge
 
 import (
+	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
 	"powerwatch/alarms"
 	"powerwatch/app/internal/fixture"
+	"powerwatch/app/maintenance"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -35,7 +38,9 @@ func TestAlarmEngineWiring(t *testing.T) {
 	if err := Reevaluate(ctx, db, []store.AlarmScope{{EnterpriseID: 1, From: now.Add(-3 * time.Hour), To: now}}); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := db.FindAlarms(ctx, store.AlarmFilter{})
+	// November is closed by the time this runs: its transmission is judged
+	// too (two hours of data in a month), besides the same two alarms.
+	all, _ := db.FindAlarms(ctx, store.AlarmFilter{Types: alarms.ContinuousTypes()})
 	if len(all) != 2 {
 		t.Errorf("alarms after re-evaluating the morning = %d, want the same 2", len(all))
 	}
@@ -159,5 +164,95 @@ func TestOfflineOnlyWhileAServiceRan(t *testing.T) {
 				t.Fatalf("offline alarms = %+v, want %d", as, tc.want)
 			}
 		})
+	}
+}
+
+// TestTransmissionFollowsTheMonthlyList: the low_transmission verdict of a
+// closed month uses the numbers of the monthly maintenance list, and follows
+// a 报备 filed afterwards and late data of the month.
+func TestTransmissionFollowsTheMonthlyList(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, fixture.AlarmDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	month := store.Month.Add(store.Month.Start(time.Now()), -1)
+	end := store.Month.Add(month, 1)
+	gap := end.Add(-end.Sub(month) * 15 / 100).Truncate(time.Hour) // the month's last ~15 % missing
+	ingestFlat(t, db, month, gap.Add(-5*time.Minute))
+	low := func() []store.Alarm {
+		t.Helper()
+		as, err := db.FindAlarms(ctx, store.AlarmFilter{Types: []store.AlarmType{store.LowTransmission},
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return as
+	}
+	if _, err := JudgeMonths(ctx, db, 0, []time.Time{month.Add(40 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := maintenance.LowTransmission(ctx, db, month, maintenance.MonthlyLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := low()
+	if len(as) != 2 || len(list) != 2 {
+		t.Fatalf("low_transmission alarms %d, monthly list %d; want both points on both", len(as), len(list))
+	}
+	for _, a := range as {
+		var ev struct{ Rate float64 }
+		if err := json.Unmarshal([]byte(a.Thresholds), &ev); err != nil {
+			t.Fatal(err)
+		}
+		for _, lp := range list {
+			if lp.Point.ID == a.PointID && math.Abs(lp.Month.Rate-ev.Rate) > 1e-4 {
+				t.Errorf("point %d: alarm rate %.4f, monthly list %.4f", a.PointID, ev.Rate, lp.Month.Rate)
+			}
+		}
+	}
+
+	// The gap turns out to be a filed 计划停产: the month is healthy.
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := store.Filing{EnterpriseID: reg.Enterprises[0].ID, Kind: store.PlannedStop, Start: gap, End: end, Note: "检修"}
+	if err := db.CreateFiling(ctx, "test", &fl); err != nil {
+		t.Fatal(err)
+	}
+	reg2, err := db.LoadRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := JudgeMonths(ctx, db, 0, filingMonths(reg, reg2)); err != nil {
+		t.Fatal(err)
+	}
+	if as := low(); len(as) != 0 {
+		t.Fatalf("low_transmission after the 报备: %+v, want withdrawn", as)
+	}
+	// The filing is withdrawn: the verdict is back.
+	if err := db.DeleteFiling(ctx, "test", fl.ID); err != nil {
+		t.Fatal(err)
+	}
+	reg3, err := db.LoadRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := JudgeMonths(ctx, db, 0, filingMonths(reg2, reg3)); err != nil {
+		t.Fatal(err)
+	}
+	if as := low(); len(as) != 2 {
+		t.Fatalf("low_transmission after the filing was withdrawn: %d, want 2", len(as))
+	}
+	// The terminal's cache arrives late: the month was whole after all.
+	ingestFlat(t, db, gap, end.Add(-5*time.Minute))
+	ent := reg.Enterprises[0].ID
+	if err := Reevaluate(ctx, db, []store.AlarmScope{{EnterpriseID: ent, From: gap, To: end}}); err != nil {
+		t.Fatal(err)
+	}
+	if as := low(); len(as) != 0 {
+		t.Fatalf("low_transmission after the month's data arrived: %+v, want withdrawn", as)
 	}
 }

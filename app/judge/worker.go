@@ -271,12 +271,21 @@ func (w *Worker) lateScopes(ss []store.Sample) []store.AlarmScope {
 // what the passing of time decides (terminals gone quiet).
 func (w *Worker) sweep(ctx context.Context) {
 	now := w.now()
+	old := w.reg
 	changed, err := w.refresh(ctx, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.logger.Error("reload registry for alarms", "err", err)
 		}
 		return
+	}
+	if ms := filingMonths(old, w.reg); changed && len(ms) > 0 {
+		// A 报备 added, edited or withdrawn changes what the months it
+		// covers expected: their transmission verdicts follow, as the
+		// monthly list does.
+		if _, err := JudgeMonths(ctx, w.db, 0, ms); err != nil && ctx.Err() == nil {
+			w.logger.Error("re-judge transmission after a filing change", "err", err)
+		}
 	}
 	if changed {
 		// An officer changed thresholds, links or orders: re-judge the
@@ -463,10 +472,38 @@ func (w *Worker) terminalsOf(a store.Alarm) []string {
 func MonthlyJob(ctx context.Context, db *sqlite.DB, at time.Time) (string, error) {
 	t := at.In(store.Beijing)
 	to := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, store.Beijing)
-	from := to.AddDate(0, -1, 0)
-	sum, err := EvaluateStored(ctx, db, from, to)
+	from := store.Month.Add(to, -1)
+	sum, err := JudgeMonths(ctx, db, 0, []time.Time{from})
 	if err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s: %d alarms, %d changed, %d withdrawn", from.Format("2006-01"), sum.Alarms, sum.Changed, sum.Withdrawn), nil
+}
+
+// filingMonths names the months touched by the 报备 filings that differ
+// between two loads of the registry (added, removed or changed).
+func filingMonths(old, cur *store.Registry) []time.Time {
+	if old == nil || cur == nil {
+		return nil
+	}
+	key := func(f store.Filing) string { b, _ := json.Marshal(f); return string(b) } // plain struct: cannot fail
+	was := map[string]bool{}
+	for _, f := range old.Filings {
+		was[key(f)] = true
+	}
+	is := map[string]bool{}
+	var out []time.Time
+	for _, f := range cur.Filings {
+		k := key(f)
+		is[k] = true
+		if !was[k] {
+			out = append(out, monthsOf(f.Start, f.End)...)
+		}
+	}
+	for _, f := range old.Filings {
+		if !is[key(f)] {
+			out = append(out, monthsOf(f.Start, f.End)...)
+		}
+	}
+	return out
 }

@@ -26,7 +26,7 @@ var historyRows = []string{
 func importHistoryCSV(t *testing.T, db *sqlite.DB, rows ...string) (store.ImportSummary, error) {
 	t.Helper()
 	f := bytes.NewReader([]byte(historyHeader + "\n" + strings.Join(rows, "\n") + "\n"))
-	return registry.ImportRegistry(t.Context(), db, who, f, "reg.csv", false)
+	return registry.ImportRegistry(t.Context(), db, who, f, "reg.csv", false, registry.Limits{})
 }
 
 func beijing(y int, m time.Month, d, h, min int) time.Time {
@@ -135,7 +135,7 @@ func TestExportDates(t *testing.T) {
 			t.Errorf("export lacks %q:\n%s", want, text)
 		}
 	}
-	sum, err := registry.ImportRegistry(t.Context(), db, who, bytes.NewReader(out.Bytes()), "out.csv", false)
+	sum, err := registry.ImportRegistry(t.Context(), db, who, bytes.NewReader(out.Bytes()), "out.csv", false, registry.Limits{})
 	if err != nil || sum.Changed() {
 		t.Errorf("re-import of the export = %+v, %v; want nothing changed", sum, err)
 	}
