@@ -11,7 +11,8 @@ import (
 // point 1): a facility is judged only once it is in service, and the windows
 // of recorded acceptance or inspection tests (停上电试验) are not judged as
 // operation: what they would raise is marked 试验 (store.Alarm.Trial).
-// Device and data alarms are not affected. It is kept apart from the rules
+// This holds for the alarms officers review (violations and suspects,
+// store.AlarmType.NeedsReview); device and data alarms are not affected. It is kept apart from the rules
 // themselves so that they can change without touching it.
 
 // A TestWindow is the window of a recorded acceptance or inspection test
@@ -92,7 +93,7 @@ func evaluateEnterprise(rs store.RuleSet, x *index, in *Input, ent int64) []stor
 	}
 	judged := len(out)
 	for _, a := range dropBeforeService(x, evaluateRules(rs, x, in, ent, true)) {
-		if !a.Type.IsViolation() || matchesAny(out[:judged], a, in.To) {
+		if !a.Type.NeedsReview() || matchesAny(out[:judged], a, in.To) {
 			continue
 		}
 		w, ok := testOf(tests, a, in.To)
@@ -113,7 +114,7 @@ func evaluateEnterprise(rs store.RuleSet, x *index, in *Input, ent int64) []stor
 func dropBeforeService(x *index, as []store.Alarm) []store.Alarm {
 	out := as[:0]
 	for _, a := range as {
-		if a.Type.IsViolation() && a.Start.Before(alarmInService(x, a)) {
+		if a.Type.NeedsReview() && a.Start.Before(alarmInService(x, a)) {
 			continue
 		}
 		out = append(out, a)
