@@ -43,11 +43,14 @@ func Evaluate(rs store.RuleSet, in Input) []store.Alarm {
 	return out
 }
 
-func evaluateEnterprise(rs store.RuleSet, x *index, in *Input, ent int64) []store.Alarm {
+// evaluateRules runs the rules on one enterprise; evaluateEnterprise
+// (history.go) calls it. trialRun judges test windows as operation.
+func evaluateRules(rs store.RuleSet, x *index, in *Input, ent int64, trialRun bool) []store.Alarm {
 	ev := newEvaluator(rs, x, in, ent)
 	if ev == nil {
 		return nil
 	}
+	ev.trialRun = trialRun
 	ev.treatmentOff()
 	ev.shutdownIgnored()
 	ev.cutIgnored()
@@ -67,6 +70,9 @@ type evaluator struct {
 	states map[int64][]State
 	out    []store.Alarm
 	clocks map[int64][]ClockOffset // in.Clock by terminal, built on first use
+	// trialRun judges test windows like other time, to find what a test
+	// raises (history.go).
+	trialRun bool
 }
 
 func newEvaluator(rs store.RuleSet, x *index, in *Input, ent int64) *evaluator {
@@ -119,6 +125,7 @@ func (ev *evaluator) stateOf(fid int64) []State {
 		pgs[k] = ev.point(pid)
 	}
 	ev.classifySlots(st, ts, pgs)
+	ev.maskStates(fid, st)
 	smooth(st, func(i int) int {
 		t, ok := store.ThresholdAt(ts, ev.g.at(i))
 		if !ok {

@@ -9,7 +9,7 @@ import (
 // FactsFrom takes the facts the rules read from a registry snapshot.
 func FactsFrom(r *store.Registry) Facts {
 	return Facts{Facilities: r.Facilities, Links: r.Links, Points: r.Points, Thresholds: r.Thresholds,
-		Orders: r.Orders, Filings: r.Filings, Terminals: r.Terminals}
+		Orders: r.Orders, Filings: r.Filings, Terminals: r.Terminals, TestWindows: TestWindows(r.Tests, r.Points)}
 }
 
 // BaselinePoints returns the points whose consumption makes up the baseline of

@@ -17,6 +17,9 @@ type Facts struct {
 	Orders     []store.Order
 	Filings    []store.Filing
 	Terminals  []store.Terminal
+	// TestWindows are the recorded acceptance and inspection tests, whose
+	// windows the violation rules do not judge (history.go).
+	TestWindows []TestWindow
 }
 
 // A Baseline is the normal consumption of a 限产 order's scope over the order's
@@ -90,6 +93,7 @@ type index struct {
 	termPoints    map[int64][]int64 // terminal → point ids
 	enterprises   []int64
 	termEnterpris map[int64]int64
+	tests         map[int64][]TestWindow // enterprise → test windows (history.go)
 }
 
 func newIndex(f *Facts) *index {
@@ -104,6 +108,7 @@ func newIndex(f *Facts) *index {
 	if f == nil {
 		return x
 	}
+	x.indexTests(f)
 	for i := range f.Facilities {
 		fc := &f.Facilities[i]
 		x.facility[fc.ID] = fc

@@ -44,10 +44,11 @@ type listOptions struct {
 	data                                 *dataFlags
 	from, to, typ, grade, status, format string
 	enterprise                           string
+	trial                                string // --trial: hide, include or only the alarms marked 试验
 }
 
 func runAlarmsList(e *env, args []string) error {
-	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--grade G] [--status S] [--enterprise NAME] --format json|csv")
+	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--grade G] [--status S] [--enterprise NAME] [--trial hide|include|only] --format json|csv")
 	o := listOptions{data: addDataFlags(fs)}
 	fs.StringVar(&o.from, "from", "", "alarms overlapping from this time (Beijing), e.g. 2026-11-28T08:00")
 	fs.StringVar(&o.to, "to", "", "… until this time (exclusive)")
@@ -56,6 +57,7 @@ func runAlarmsList(e *env, args []string) error {
 	fs.StringVar(&o.status, "status", "", "status(es), comma-separated: open, ended, withdrawn")
 	fs.StringVar(&o.enterprise, "enterprise", "", "enterprise name (substring)")
 	fs.StringVar(&o.format, "format", "json", "json (one object per line) or csv")
+	fs.StringVar(&o.trial, "trial", "hide", "alarms raised during a recorded on/off test (试验): hide, include or only")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -109,6 +111,16 @@ func (o listOptions) filter() (store.AlarmFilter, error) {
 		return f, err
 	}
 	f.Enterprise = o.enterprise
+	switch o.trial {
+	case "hide", "":
+		f.Trial = store.TrialNo
+	case "include":
+		f.Trial = store.TrialAny
+	case "only":
+		f.Trial = store.TrialOnly
+	default:
+		return f, usagef("--trial %q: want hide, include or only", o.trial)
+	}
 	return f, nil
 }
 
@@ -148,11 +160,13 @@ type alarmRow struct {
 	DurationMinutes    int64   `json:"duration_minutes"`
 	Status             string  `json:"status"`
 	Disposition        string  `json:"disposition"`
+	Trial              bool    `json:"trial,omitempty"` // raised during a recorded on/off test (试验)
 }
 
 func newAlarmRow(reg *store.Registry, a store.Alarm, now time.Time) alarmRow {
 	r := alarmRow{ID: a.ID, Type: string(a.Type), Grade: string(a.Grade), Start: a.Start.In(store.Beijing).Format(time.RFC3339),
-		DurationMinutes: int64(math.Round(a.Duration(now).Minutes())), Status: string(a.Status), Disposition: string(a.Disposition)}
+		DurationMinutes: int64(math.Round(a.Duration(now).Minutes())), Status: string(a.Status), Disposition: string(a.Disposition),
+		Trial: a.Trial}
 	if en, ok := reg.Enterprise(a.EnterpriseID); ok {
 		r.Enterprise = en.Name
 	}

@@ -98,6 +98,10 @@ type Alarm struct {
 	Detail       string // a sentence for people
 	Disposition  Disposition
 	UpdatedAt    time.Time
+	// Trial marks an alarm raised inside the window of a recorded acceptance
+	// or inspection test (停上电试验, 试验): kept as evidence of the test, but
+	// not in the officers' default queue (AlarmFilter.Trial).
+	Trial bool
 }
 
 // Duration is End − Start, or now − Start while the alarm is open.
@@ -143,7 +147,21 @@ type AlarmFilter struct {
 	Enterprise   string // name, substring match
 	Limit        int
 	Offset       int
+
+	// Trial selects by Alarm.Trial: TrialAny (the zero value) matches all,
+	// for code that reconciles or exports; queues for people ask TrialNo.
+	Trial TrialFilter
 }
+
+// TrialFilter selects alarms by whether they were raised inside a test window.
+type TrialFilter int
+
+// Trial filters.
+const (
+	TrialAny  TrialFilter = iota // every alarm
+	TrialNo                      // alarms of normal operation: the officers' queue
+	TrialOnly                    // only alarms marked 试验
+)
 
 // An AuditEntry records one change an operator made. The log is append-only.
 type AuditEntry struct {

@@ -67,6 +67,9 @@ type Facility struct {
 	Process      string  // 工艺
 	Pollutants   string  // 污染物, free text
 	Outlet       string  // 排口 the treatment discharges through
+	// CommissionedAt is the 投运/验收日期 from which the violation rules apply
+	// to the facility; zero means from the earliest InstalledAt of its points.
+	CommissionedAt time.Time
 }
 
 // LinkRole is 用 (active) or 备 (standby) for a treatment unit of a production unit.
@@ -120,6 +123,9 @@ type Point struct {
 	PFCode      string // power factor
 	StateCode   string // switch / run state
 	CTRatio     float64
+	// InstalledAt is the point's 安装日期: its data is expected and counted
+	// from then. Points of one terminal may have different dates.
+	InstalledAt time.Time
 }
 
 // Basis is the quantity a threshold is set on.

@@ -24,14 +24,18 @@ type RegistryRow struct {
 	Outlet      string      // "": keep the stored value
 	MN          string      // "": a facility without a monitoring point yet
 	Password    string      // "": keep the stored value
-	Installed   time.Time   // zero: keep the stored value
+	Installed   time.Time   // the point's 安装日期; zero: keep the stored value
 	PowerCode   string
 	CurrentCode string
 	VoltageCode string
 	EnergyCode  string
 	// Threshold is the facility's threshold wanted in force from the import on
-	// (Basis, Stop, Run, Derived, Note); nil keeps the stored history as it is.
+	// (Basis, Stop, Run, Derived, Note) or, as the facility's first, from the
+	// earliest installation date of its points; nil keeps the stored history.
 	Threshold *Threshold
+
+	// Commissioned is the facility's 投运/验收日期; zero: keep the stored value.
+	Commissioned time.Time
 }
 
 // TreatedBy names a treatment facility of the same enterprise in a registry row.

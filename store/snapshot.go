@@ -18,6 +18,9 @@ type Registry struct {
 	Thresholds  []Threshold // every facility's history, by facility then EffectiveFrom
 	Orders      []Order
 	Filings     []Filing
+	// Tests are the maintenance records that document an on/off test window
+	// (TestFrom/TestTo set), oldest first: the alarm rules skip those windows.
+	Tests []MaintenanceRecord
 
 	enterprise map[int64]int   // id → index in Enterprises
 	facility   map[int64]int   // id → index in Facilities

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"powerwatch/store"
 )
@@ -86,14 +87,20 @@ func facilityCells(reg *store.Registry, f store.Facility, p store.Point, t store
 	if f.RatedKW > 0 {
 		rated = f.RatedKW
 	}
-	installed := ""
-	if !t.InstalledAt.IsZero() {
-		local := t.InstalledAt.In(store.Beijing)
-		installed = local.Format("2006-01-02")
-		if local.Hour() != 0 || local.Minute() != 0 {
-			installed = local.Format("2006-01-02 15:04")
-		}
-	}
 	return []any{district, e.Name, e.USCC, industry, f.Name, kindWord[f.Kind], rated, strings.Join(treated, "|"),
-		t.MN, t.Password, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, stop, run, f.Outlet, installed}
+		t.MN, t.Password, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, stop, run, f.Outlet,
+		dateCell(p.InstalledAt), dateCell(f.CommissionedAt)}
+}
+
+// dateCell writes a date as the template reads it: the day, with the time
+// only when it is not midnight (Beijing).
+func dateCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	local := t.In(store.Beijing)
+	if local.Hour() != 0 || local.Minute() != 0 {
+		return local.Format("2006-01-02 15:04")
+	}
+	return local.Format("2006-01-02")
 }

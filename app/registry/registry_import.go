@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
 	"powerwatch/store"
 )
@@ -30,6 +31,7 @@ var registryColumns = []column{
 	{"run_kw", "运行限值kW", []string{"运行阈值", "运行阈值kW", "run"}},
 	{"outlet", "排口", []string{"排污口", "排放口"}},
 	{"installed", "安装日期", []string{"安装时间"}},
+	{"commissioned", "投运日期", []string{"投运/验收日期", "验收日期", "投运时间"}},
 }
 
 // kindNames maps the template's words (and the English kinds) to facility kinds.
@@ -141,14 +143,26 @@ func (c *check) cells(line int, ix columnIndex, rec []string) (r store.RegistryR
 	c.treatedBy(line, get("treated_by"), &r)
 	c.threshold(line, get("stop_kw"), get("run_kw"), &r)
 	c.terminal(line, &r)
-	if s := get("installed"); s != "" {
-		t, err := parseTime(s, false)
-		if err != nil {
-			c.add(line, "installed", "%q 不是日期，应如 2026-03-01 (not a date)", s)
-		}
-		r.Installed = t
-	}
+	r.Installed = c.date(line, "installed", get("installed"))
+	r.Commissioned = c.date(line, "commissioned", get("commissioned"))
 	return r, len(c.errs) == n
+}
+
+// date reads an optional date cell; a bad one is reported with its row and column.
+func (c *check) date(line int, key, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := parseTime(s, false)
+	if err != nil {
+		c.add(line, key, "%q 不是日期，应如 2026-03-01 (not a date)", s)
+		return time.Time{}
+	}
+	if t.Year() < 1990 || t.Year() > 2100 {
+		c.add(line, key, "%q 年份不合理，应在 1990–2100 之间 (implausible year)", s)
+		return time.Time{}
+	}
+	return t
 }
 
 func (c *check) number(line int, key, s string, v *float64) bool {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"powerwatch/store"
 )
@@ -90,17 +91,18 @@ func (im *registryImport) row(r *store.RegistryRow) error {
 	if err != nil {
 		return err
 	}
-	if err := im.threshold(r, facID); err != nil {
-		return err
+	if r.MN != "" { // else a facility without a monitoring point yet
+		termID, err := im.terminal(r, entID)
+		if err != nil {
+			return err
+		}
+		if err := im.point(r, termID, facID); err != nil {
+			return err
+		}
 	}
-	if r.MN == "" { // a facility without a monitoring point yet
-		return nil
-	}
-	termID, err := im.terminal(r, entID)
-	if err != nil {
-		return err
-	}
-	return im.point(r, termID, facID)
+	// After the point, so that a first threshold is anchored at the
+	// installation date the row gives (anchorFirstThreshold).
+	return im.threshold(r, facID)
 }
 
 // lookup returns the id of the first row of q, or 0.
@@ -224,6 +226,9 @@ func (im *registryImport) facility(r *store.RegistryRow, entID int64) (int64, er
 	if r.Outlet != "" {
 		f.Outlet = r.Outlet
 	}
+	if !r.Commissioned.IsZero() {
+		f.CommissionedAt = r.Commissioned
+	}
 	changed := false
 	if id == 0 {
 		err = im.db.createFacility(im.ctx, im.tx, im.who, &f)
@@ -270,7 +275,7 @@ func (im *registryImport) threshold(r *store.RegistryRow, facID int64) error {
 func (im *registryImport) terminal(r *store.RegistryRow, entID int64) (int64, error) {
 	key := "terminal\x00" + r.MN
 	if id, ok := im.ids[key]; ok {
-		return id, nil
+		return id, im.earlierTerminalDate(id, r.Installed)
 	}
 	t, err := getTerminal(im.ctx, im.tx, "mn", r.MN)
 	found := err == nil
@@ -281,8 +286,8 @@ func (im *registryImport) terminal(r *store.RegistryRow, entID int64) (int64, er
 	if r.Password != "" {
 		t.Password = r.Password
 	}
-	if !r.Installed.IsZero() {
-		t.InstalledAt = r.Installed
+	if !r.Installed.IsZero() && (t.InstalledAt.IsZero() || r.Installed.Before(t.InstalledAt)) {
+		t.InstalledAt = r.Installed // the terminal's date is its first point's
 	}
 	changed := false
 	if !found {
@@ -296,6 +301,21 @@ func (im *registryImport) terminal(r *store.RegistryRow, entID int64) (int64, er
 	count(&im.sum.Terminals, !found, changed)
 	im.ids[key] = t.ID
 	return t.ID, nil
+}
+
+// earlierTerminalDate moves terminal id's installation date back to a later
+// row's point installed before the terminal's first row said.
+func (im *registryImport) earlierTerminalDate(id int64, installed time.Time) error {
+	if installed.IsZero() {
+		return nil
+	}
+	t, err := terminalByID(im.ctx, im.tx, id)
+	if err != nil || !installed.Before(t.InstalledAt) {
+		return err
+	}
+	t.InstalledAt = installed
+	_, err = im.db.updateTerminal(im.ctx, im.tx, im.who, &t)
+	return err
 }
 
 func (im *registryImport) point(r *store.RegistryRow, termID, facID int64) error {
@@ -324,6 +344,9 @@ func (im *registryImport) point(r *store.RegistryRow, termID, facID int64) error
 		}
 	}
 	p.FacilityID, p.Name = facID, r.Facility
+	if !r.Installed.IsZero() {
+		p.InstalledAt = r.Installed
+	}
 	p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode = r.PowerCode, r.CurrentCode, r.VoltageCode, r.EnergyCode
 	var err error
 	changed := false
