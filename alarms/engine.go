@@ -270,7 +270,8 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 // engineTypes are the types the engine judges: all but the monthly
 // transmission rate, which the monthly job evaluates over whole months.
 var engineTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored,
-	store.Offline, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+	store.Offline, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
+	store.OrderUnjudged, store.TreatmentUnknown}
 
 func (e *Engine) terminalsOf(ent int64) []int64 {
 	ev := evaluator{x: e.x, ent: ent}

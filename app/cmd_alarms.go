@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"powerwatch/alarms"
+	"powerwatch/assets"
+	"powerwatch/calendar"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -519,38 +522,57 @@ func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent i
 }
 
 // storedBaselines computes the baseline of every 限产 order overlapping
-// [from, to) under rs's method: the mean, over the periods
-// alarms.BaselinePeriods names, of the scope's stored hourly energy.
-// Periods without any data are left out; an order without any gets none.
+// [from, to) under rs's method with alarms.BaselineFor: per 管控时段, the mean
+// of the scope's stored hourly energy over the candidate periods that are
+// usable — no order, 报备 or public holiday in them (the shipped holiday
+// calendar), and every hour of every point complete. The rated method needs
+// none.
 func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, from, to time.Time) ([]alarms.Baseline, error) {
+	if rs.CutBaseline == store.BaselineRated {
+		return nil, nil
+	}
+	holiday := shippedHolidays()
 	var out []alarms.Baseline
 	for _, o := range f.Orders {
 		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
 			continue
 		}
-		var total float64
-		var n int
-		for _, p := range alarms.BaselinePeriods(rs.CutBaseline, o.Start, o.End) {
-			kwh, seen := 0.0, false
-			for _, pid := range alarms.BaselinePoints(f, o) {
-				aggs, err := db.HourlyAggregates(ctx, pid, p.Start, p.End)
+		pts := alarms.BaselinePoints(f, o)
+		var failed error
+		measure := func(p alarms.Period) (float64, bool) {
+			kwh, complete := 0.0, len(pts) > 0
+			hours := int(p.End.Sub(p.Start.Truncate(time.Hour)).Hours() + 0.999)
+			for _, pid := range pts {
+				aggs, err := db.HourlyAggregates(ctx, pid, p.Start.Truncate(time.Hour), p.End)
 				if err != nil {
-					return nil, fmt.Errorf("baseline of order %d: %w", o.ID, err)
+					failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
+					return 0, false
+				}
+				if len(aggs) < hours {
+					complete = false
 				}
 				for _, a := range aggs {
 					kwh += a.Energy
-					seen = true
+					if a.Expected > 0 && a.Received < a.Expected {
+						complete = false
+					}
 				}
 			}
-			if seen {
-				total += kwh
-				n++
-			}
+			return kwh, complete
 		}
-		if n > 0 {
-			out = append(out, alarms.Baseline{OrderID: o.ID, Method: rs.CutBaseline, KWh: total / float64(n),
-				Note: fmt.Sprintf("mean of %d period(s) of stored hourly energy / %d 个基准期平均", n, n)})
+		b := alarms.BaselineFor(f, o, rs.CutBaseline, holiday, measure)
+		if failed != nil {
+			return nil, failed
 		}
+		out = append(out, b)
 	}
 	return out, nil
+}
+
+// shippedHolidays reports the public holidays of the shipped calendar
+// (assets/holidays.csv): a baseline period on one is not normal production.
+func shippedHolidays() func(time.Time) bool {
+	c, _ := calendar.Parse("assets/holidays.csv", bytes.NewReader(assets.HolidaysCSV())) // shipped and tested: a broken file is a build error elsewhere
+	cal := calendar.New(c)
+	return func(t time.Time) bool { return cal.Day(t).Kind == calendar.Holiday }
 }

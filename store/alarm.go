@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // AlarmType is the stable id of a rule that raises alarms.
 type AlarmType string
@@ -21,13 +25,80 @@ const (
 	PowerMismatch   AlarmType = "power_mismatch"
 	ClockDrift      AlarmType = "clock_drift"
 	SubmeterExcess  AlarmType = "submeter_excess"
+	// OrderUnjudged: a 停产/限产 order the rules cannot judge (no point on any
+	// facility it covers, or no usable baseline for a 限产), from its start.
+	OrderUnjudged AlarmType = "order_unjudged"
+	// TreatmentUnknown (治污设施数据缺失): a treatment unit's data is missing
+	// while its production runs, for longer than the backfill grace.
+	TreatmentUnknown AlarmType = "treatment_unknown"
 )
+
+// AlarmGroup is one of the three groups every alarm type belongs to.
+type AlarmGroup string
+
+// Alarm groups.
+const (
+	GroupViolation AlarmGroup = "violation" // 违法: the guideline's three rules
+	GroupSuspect   AlarmGroup = "suspect"   // 违法嫌疑: evidence of evasion (no rule raises it yet)
+	GroupDevice    AlarmGroup = "device"    // 设备与数据: devices, data quality, orders the rules cannot judge
+)
+
+// AlarmGroups lists the groups in the order they are shown.
+var AlarmGroups = []AlarmGroup{GroupViolation, GroupSuspect, GroupDevice}
+
+// Name is the group's name as shown, "中文 / English".
+func (g AlarmGroup) Name() string {
+	switch g {
+	case GroupViolation:
+		return "违法 / violation"
+	case GroupSuspect:
+		return "违法嫌疑 / suspected evasion"
+	case GroupDevice:
+		return "设备与数据 / device and data"
+	}
+	return string(g)
+}
+
+// ParseAlarmGroup reads a group id (violation, suspect, device) or its
+// Chinese name (违法, 违法嫌疑, 设备与数据).
+func ParseAlarmGroup(s string) (AlarmGroup, error) {
+	for _, g := range AlarmGroups {
+		zh, _, _ := strings.Cut(g.Name(), " / ")
+		if s == string(g) || s == zh {
+			return g, nil
+		}
+	}
+	return "", fmt.Errorf("alarm group %q: want violation (违法), suspect (违法嫌疑) or device (设备与数据): %w", s, ErrInvalid)
+}
+
+// Group is the group t belongs to: violation for the guideline's three rules,
+// suspect for evidence of evasion, device for everything else.
+func (t AlarmType) Group() AlarmGroup {
+	switch t {
+	case TreatmentOff, ShutdownIgnored, CutIgnored:
+		return GroupViolation
+	}
+	return GroupDevice
+}
+
+// TypesOf returns the known alarm types of group g.
+func TypesOf(g AlarmGroup) []AlarmType {
+	var out []AlarmType
+	for _, t := range AllAlarmTypes {
+		if t.Group() == g {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// AllAlarmTypes lists every alarm type.
+var AllAlarmTypes = []AlarmType{TreatmentOff, ShutdownIgnored, CutIgnored, Offline, LowTransmission, BadValues,
+	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown}
 
 // IsViolation reports whether t is one of the violation types that officers review
 // for enforcement, as opposed to data-quality and device alarms.
-func (t AlarmType) IsViolation() bool {
-	return t == TreatmentOff || t == ShutdownIgnored || t == CutIgnored
-}
+func (t AlarmType) IsViolation() bool { return t.Group() == GroupViolation }
 
 // Grade is an alarm's severity, graded by duration.
 type Grade string
@@ -108,6 +179,7 @@ type Review struct {
 type AlarmFilter struct {
 	From, To     time.Time // alarms overlapping [From, To)
 	Types        []AlarmType
+	Groups       []AlarmGroup // alarms whose type belongs to one of these groups
 	Grades       []Grade
 	Statuses     []AlarmStatus
 	EnterpriseID int64

@@ -10,10 +10,10 @@ import (
 	"powerwatch/store"
 )
 
-const facilityCols = `id, enterprise_id, name, kind, rated_kw, process, pollutants, outlet`
+const facilityCols = `id, enterprise_id, name, kind, rated_kw, process, pollutants, outlet, links_confirmed`
 
 func scanFacility(s scanner) (f store.Facility, err error) {
-	err = s.Scan(&f.ID, &f.EnterpriseID, &f.Name, &f.Kind, &f.RatedKW, &f.Process, &f.Pollutants, &f.Outlet)
+	err = s.Scan(&f.ID, &f.EnterpriseID, &f.Name, &f.Kind, &f.RatedKW, &f.Process, &f.Pollutants, &f.Outlet, &f.LinksConfirmed)
 	return f, err
 }
 
@@ -49,8 +49,8 @@ func (db *DB) createFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 	if err := validFacility(f); err != nil {
 		return fmt.Errorf("create facility: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind, rated_kw, process, pollutants, outlet)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet)
+	res, err := tx.ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind, rated_kw, process, pollutants, outlet, links_confirmed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, f.LinksConfirmed)
 	if err != nil {
 		return fmt.Errorf("create facility %q: %w", f.Name, classify(err))
 	}
@@ -75,8 +75,8 @@ func (db *DB) updateFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE facilities SET enterprise_id = ?, name = ?, kind = ?, rated_kw = ?,
-		process = ?, pollutants = ?, outlet = ? WHERE id = ?`,
-		f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, f.ID)
+		process = ?, pollutants = ?, outlet = ?, links_confirmed = ? WHERE id = ?`,
+		f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, f.LinksConfirmed, f.ID)
 	if err != nil {
 		return false, fmt.Errorf("update facility %d: %w", f.ID, classify(err))
 	}
