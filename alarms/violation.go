@@ -198,7 +198,7 @@ func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep epis
 	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
 		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
 			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
-	ev.emit(a, ep, ev.rs.OfflineAfter, "", evid)
+	ev.emit(a, ep, ev.rs.OfflineAfter+ev.step, "", evid) // outlasts the grace: strictly longer
 }
 
 // shutdownIgnored raises 停产未落实: during a 停产 order, a facility the order
