@@ -249,7 +249,7 @@ func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline,
 		if i >= 0 && i < ev.g.n {
 			cum += ev.energy(scope, i)
 		}
-		if over < 0 && cum > allow {
+		if over < 0 && cum > allow+1e-6 { // kWh: float noise never makes an exact cut an excess
 			over = i
 		}
 		if perHour > 0 && (i-first+1)%perHour == 0 {
