@@ -469,6 +469,10 @@ func typeName(t store.AlarmType) string {
 		return "时钟偏差"
 	case store.SubmeterExcess:
 		return "分表超总表"
+	case store.OrderUnjudged:
+		return "管控令无法判定"
+	case store.TreatmentUnknown:
+		return "治污设施数据缺失"
 	}
 	return string(t)
 }
