@@ -98,21 +98,27 @@ func newEvaluator(rs store.RuleSet, x *index, in *Input, ent int64) *evaluator {
 // minute data), so that a 14-minute stop in minute data stays 14 minutes
 // instead of touching four 5-minute slots.
 func gridStep(slot time.Duration, x *index, in *Input, ent int64) time.Duration {
-	finest := slot
+	finest := slot.Milliseconds()
 	for _, fid := range x.byEnterprise[ent] {
 		for _, pid := range x.pointsOf[fid] {
 			ss := sortedSamples(in.Series[pid])
-			for k := 1; k < len(ss); k++ {
-				if d := ss[k].At.Sub(ss[k-1].At); d > 0 && d < finest {
+			if len(ss) == 0 {
+				continue
+			}
+			prev := ss[0].At.UnixMilli()
+			for k := 1; k < len(ss) && finest > time.Minute.Milliseconds(); k++ {
+				t := ss[k].At.UnixMilli()
+				if d := t - prev; d > 0 && d < finest {
 					finest = d
 				}
+				prev = t
 			}
 		}
 	}
-	if finest >= slot {
+	if finest >= slot.Milliseconds() {
 		return slot
 	}
-	for m := finest / time.Minute; m > 1; m-- {
+	for m := time.Duration(finest) * time.Millisecond / time.Minute; m > 1; m-- {
 		if d := m * time.Minute; slot%d == 0 {
 			return d
 		}

@@ -94,18 +94,20 @@ type spans struct {
 	rtd, minute time.Duration
 }
 
-func (sp spans) of(s store.Sample, next time.Time) int64 {
+// ofMs is the span of sample s at Unix ms t, whose point's next sample is at
+// next (Unix ms; 0 when it is the last), in ms: at least 1.
+func (sp spans) ofMs(s *store.Sample, t, next int64) int64 {
 	switch {
 	case s.Flags&store.FlagHourValue != 0:
 		return time.Hour.Milliseconds()
 	case s.Flags&store.FlagMinuteValue != 0:
-		return sp.minute.Milliseconds()
+		return max(sp.minute.Milliseconds(), 1)
 	}
-	d := sp.rtd
-	if !next.IsZero() && next.Sub(s.At) < d {
-		d = next.Sub(s.At)
+	d := sp.rtd.Milliseconds()
+	if next != 0 && next-t < d {
+		d = next - t
 	}
-	return d.Milliseconds()
+	return max(d, 1)
 }
 
 func newPointGrid(g grid, raw []store.Sample, sp spans) *pointGrid {
@@ -116,22 +118,27 @@ func newPointGrid(g grid, raw []store.Sample, sp spans) *pointGrid {
 		pg.p[i], pg.cur[i] = math.NaN(), math.NaN()
 	}
 	var dup map[int]*[2]uint16 // samples per slot beyond the first, rare on a grid as fine as the data
-	for k, s := range samples {
-		i := g.index(s.At)
+	var t, next int64
+	if len(samples) > 0 {
+		next = samples[0].At.UnixMilli()
+	}
+	for k := range samples {
+		s := &samples[k]
+		t, next = next, 0
+		if k+1 < len(samples) {
+			next = samples[k+1].At.UnixMilli()
+		}
+		i := int(floorDiv(t-g.base, g.slot))
 		pg.at[k] = i
 		if i >= g.n || i < 0 {
 			pg.at[k] = -1
 		}
-		var next time.Time
-		if k+1 < len(samples) {
-			next = samples[k+1].At
-		}
-		last := int(floorDiv(s.At.UnixMilli()+max(sp.of(s, next), 1)-1-g.base, g.slot))
+		last := int(floorDiv(t+sp.ofMs(s, t, next)-1-g.base, g.slot))
 		if i >= g.n || last < 0 {
 			continue
 		}
 		off := s.Flags&store.FlagPowerOff != 0
-		p, cur := samplePower(s), s.I
+		p, cur := samplePower(*s), s.I
 		if s.Flags&store.FlagFault != 0 {
 			p, cur = math.NaN(), math.NaN() // the terminal itself says the value is not to be trusted
 		} else if s.U == 0 {
