@@ -59,8 +59,18 @@ func (ev *evaluator) clockDrift(tid int64) {
 	worst := time.Duration(0)
 	if ev.clocks == nil { // once per evaluator: an enterprise with many terminals is not quadratic
 		ev.clocks = map[int64][]ClockOffset{}
-		for _, c := range ev.in.Clock {
-			ev.clocks[c.TerminalID] = append(ev.clocks[c.TerminalID], c)
+		cs := ev.in.Clock
+		for i := 0; i < len(cs); { // the engine passes each terminal's observations together: take runs whole
+			j := i + 1
+			for j < len(cs) && cs[j].TerminalID == cs[i].TerminalID {
+				j++
+			}
+			if prev, ok := ev.clocks[cs[i].TerminalID]; ok {
+				ev.clocks[cs[i].TerminalID] = append(prev[:len(prev):len(prev)], cs[i:j]...)
+			} else {
+				ev.clocks[cs[i].TerminalID] = cs[i:j:j]
+			}
+			i = j
 		}
 	}
 	for _, c := range ev.clocks[tid] {
