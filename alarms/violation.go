@@ -195,6 +195,10 @@ func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep epis
 	i := ep.first
 	evid := ev.linkEvidence(pid, groups, i)
 	unit := firstUnit(groups, i, func(s State) bool { return s == Unknown || s == AboveStop })
+	if i > 0 && unit != 0 && ev.stateOf(unit)[i-1] == PowerOff {
+		// a cut of supply just before the silence: what a suspect-of-evasion rule will look for
+		evid.Values = map[string]float64{"power_off_before": 1}
+	}
 	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
 		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
 			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
