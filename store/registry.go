@@ -155,13 +155,14 @@ type Threshold struct {
 }
 
 // LinksAmbiguous reports whether links (of one production facility) hold more
-// than one ungrouped unit: before the stage syntax such links meant "any one
-// of them", and they keep that meaning until an officer confirms them
-// (Facility.LinksConfirmed).
+// than one ungrouped active unit: before the stage syntax such links meant
+// "any one of them", now "all of them", so they keep the old meaning until an
+// officer confirms them (Facility.LinksConfirmed). One active unit with
+// standby ones means the same either way.
 func LinksAmbiguous(links []Link) bool {
 	n := 0
 	for _, l := range links {
-		if l.Group == "" {
+		if l.Group == "" && l.Role != Standby {
 			n++
 		}
 	}
