@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -14,7 +15,7 @@ import (
 // the alarm, verified; a review package out, a decision made in it, back in;
 // then a second decision on both sides is a conflict until resolved.
 func TestReviewCommands(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	if code, out, errOut := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29"); code != 0 {
 		t.Fatalf("alarms evaluate = %d, %q %q", code, out, errOut)
 	}

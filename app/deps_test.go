@@ -23,6 +23,7 @@ func TestImportRules(t *testing.T) {
 		"powerwatch/app/sim":         {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "fyne.io/"},
 		"powerwatch/app/registry":    {"powerwatch/store/sqlite", "powerwatch/alarms", "powerwatch/ui", "powerwatch/listener", "fyne.io/", "modernc.org/"},
 		"powerwatch/app/maintenance": {"powerwatch/ui", "powerwatch/listener", "fyne.io/fyne/v2/app"},
+		"powerwatch/app/judge":       {"powerwatch/ui", "powerwatch/listener", "fyne.io/"},
 	}
 	for pkg, prefixes := range banned {
 		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()

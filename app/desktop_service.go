@@ -29,7 +29,7 @@ func (m *Main) UIDeps() ui.Deps {
 // alarm and, every few seconds, of the terminals online and the newest packet.
 func (m *Main) Subscribe(n ui.Notifier) {
 	if m.alarms != nil {
-		m.alarms.setNotify(func(a store.Alarm) {
+		m.alarms.SetNotify(func(a store.Alarm) {
 			name := fmt.Sprintf("#%d", a.EnterpriseID)
 			if e, err := m.DB.EnterpriseByID(context.Background(), a.EnterpriseID); err == nil {
 				name = e.Name

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -13,7 +14,7 @@ import (
 // TestPackageService starts the laptop's service on a review package and
 // refuses an ordinary database or a missing file (never creating one).
 func TestPackageService(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	if code, _, errOut := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29"); code != 0 {
 		t.Fatal(errOut)
 	}

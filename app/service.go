@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/afero"
 
+	"powerwatch/app/judge"
 	"powerwatch/app/uplink"
 	"powerwatch/listener"
 	"powerwatch/store/sqlite"
@@ -48,8 +49,8 @@ type Main struct {
 	uplinkTo  atomic.Pointer[[]string]
 	uplinkNow atomic.Pointer[uplink.Forwarder]
 
-	alarms  *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
-	indexer *indexer     // moves acknowledged uploads from the inbox into the tables (indexer.go)
+	alarms  *judge.Worker // the alarm engine fed by the ingest
+	indexer *indexer      // moves acknowledged uploads from the inbox into the tables (indexer.go)
 
 	ln      net.Listener
 	cancel  context.CancelFunc
@@ -80,11 +81,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.newUplink()
-	if err := m.startAlarms(ctx); err != nil {
+	if m.alarms, err = judge.Start(ctx, m.DB, judge.Options{Sweep: m.Config.Schedule.OfflineSweep, Logger: m.Logger}); err != nil {
 		return err
 	}
+	m.onClose(func() error { m.alarms.Wait(); return nil })
 	m.indexer = newIndexer(m.DB, m.Logger.With("component", "indexer"))
-	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.observe
+	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.Observe
 	go m.indexer.run(ctx)
 	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
 	m.Listener = &listener.Server{

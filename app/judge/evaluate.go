@@ -1,0 +1,291 @@
+package judge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"powerwatch/alarms"
+	"powerwatch/store"
+	"powerwatch/store/sqlite"
+)
+
+// Summary is what EvaluateStored did.
+type Summary struct {
+	Enterprises, Alarms, Changed, Withdrawn, RuleVersion int
+}
+
+// evaluationLead is how much data before --from is read, so that an episode
+// running at --from is judged from its true start.
+const evaluationLead = 6 * time.Hour
+
+// maxEpisodeFollow bounds how far past the end of a re-evaluated period the
+// data is read to judge the episodes running at its end, so that re-judging
+// an old month does not read a year of samples.
+const maxEpisodeFollow = 31 * 24 * time.Hour
+
+// EvaluateStored re-runs the rules over [from, to) from the stored registry,
+// series and aggregates, enterprise by enterprise, and reconciles the result
+// with the stored alarms.
+func EvaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (Summary, error) {
+	return evaluateEnterprises(ctx, db, from, to, 0)
+}
+
+// evaluateEnterprises is EvaluateStored for one enterprise, or all when ent is 0.
+func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time, ent int64) (Summary, error) {
+	rs, err := CurrentRules(ctx, db)
+	if err != nil {
+		return Summary{}, err
+	}
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	facts := alarms.FactsFrom(reg)
+	baselines, err := storedBaselines(ctx, db, rs, &facts, from, to)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{RuleVersion: rs.Version}
+	judgeTo := time.Now().Truncate(rs.Slot).Add(rs.Slot)
+	if judgeTo.Before(to) {
+		judgeTo = to
+	}
+	if limit := to.Add(maxEpisodeFollow); judgeTo.After(limit) {
+		judgeTo = limit
+	}
+	for _, en := range reg.Enterprises {
+		if ent != 0 && en.ID != ent {
+			continue
+		}
+		efrom, err := openSince(ctx, db, en.ID, from)
+		if err != nil {
+			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
+		}
+		// The rules read the data after to as well: an episode running at to
+		// (a terminal offline since before it) is judged with what came
+		// later, so it ends where the data resumed instead of being stored
+		// open. Only alarms starting before to are reconciled.
+		series, err := storedSeries(ctx, db, reg, en.ID, efrom.Add(-evaluationLead), judgeTo)
+		if err != nil {
+			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
+		}
+		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		got := alarms.Evaluate(rs, in)
+		sum.Enterprises++
+		for _, a := range got {
+			if a.Start.Before(to) {
+				sum.Alarms++
+			}
+		}
+		scopes := []store.AlarmScope{{From: efrom, To: to, EnterpriseID: en.ID, Types: alarms.ContinuousTypes()}}
+		if m, ok := alarms.CompleteMonths(from, to); ok {
+			scopes = append(scopes, store.AlarmScope{From: m.Start, To: m.End, EnterpriseID: en.ID, Types: []store.AlarmType{store.LowTransmission}})
+		}
+		for _, sc := range scopes {
+			changed, err := db.ReconcileAlarms(ctx, sc, got)
+			if err != nil {
+				return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
+			}
+			for _, a := range changed {
+				if a.Status == store.Withdrawn {
+					sum.Withdrawn++
+				} else {
+					sum.Changed++
+				}
+			}
+		}
+	}
+	return sum, nil
+}
+
+// openSince returns from, or the start of the enterprise's earliest alarm still
+// open from before it: that episode is judged again from its start, so a stored
+// alarm is never left open by a period that begins after it.
+func openSince(ctx context.Context, db *sqlite.DB, ent int64, from time.Time) (time.Time, error) {
+	open, err := db.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: ent, To: from, Statuses: []store.AlarmStatus{store.Open}})
+	if err != nil {
+		return from, err
+	}
+	for _, a := range open {
+		if a.Start.Before(from) && a.Type != store.LowTransmission {
+			from = a.Start
+		}
+	}
+	return from, nil
+}
+
+// CurrentRules is the newest saved rule set, or the defaults when none was saved.
+func CurrentRules(ctx context.Context, db *sqlite.DB) (store.RuleSet, error) {
+	rs, err := db.CurrentRuleSet(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return alarms.DefaultRules(), nil
+	}
+	return rs, err
+}
+
+// manyEnterprises is where re-judging late data switches from one pass per
+// enterprise to one pass over the district.
+const manyEnterprises = 20
+
+// Reevaluate re-judges, from stored data, the periods of late data: those
+// the engine handed back because they fell before its window, and the spans of
+// samples that arrived after their deadline.
+func Reevaluate(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) error {
+	// One pass per enterprise over the union of its late periods, reaching
+	// evaluationLead further back: late data arrives slot by slot, and an
+	// episode it completes usually started in an earlier slot, so judging
+	// only the new slots would never raise it.
+	merged := map[int64]store.AlarmScope{}
+	var order []int64
+	for _, sc := range scopes {
+		m, ok := merged[sc.EnterpriseID]
+		if !ok {
+			order = append(order, sc.EnterpriseID)
+			m = sc
+		}
+		if sc.From.Before(m.From) {
+			m.From = sc.From
+		}
+		if sc.To.After(m.To) {
+			m.To = sc.To
+		}
+		merged[sc.EnterpriseID] = m
+	}
+	if len(order) > manyEnterprises {
+		// A district-wide backfill (after a mobile-network outage): one pass
+		// over all enterprises reads the registry and rules once, not once each.
+		var all store.AlarmScope
+		for _, sc := range merged {
+			if all.From.IsZero() || sc.From.Before(all.From) {
+				all.From = sc.From
+			}
+			if sc.To.After(all.To) {
+				all.To = sc.To
+			}
+		}
+		if _, err := evaluateEnterprises(ctx, db, all.From.Add(-evaluationLead), all.To, 0); err != nil {
+			return fmt.Errorf("re-evaluate backfill of the district: %w", err)
+		}
+		return nil
+	}
+	for _, ent := range order {
+		sc := merged[ent]
+		if _, err := evaluateEnterprises(ctx, db, sc.From.Add(-evaluationLead), sc.To, ent); err != nil {
+			return fmt.Errorf("re-evaluate backfill of enterprise %d: %w", ent, err)
+		}
+	}
+	return nil
+}
+
+// Replay runs rs over [from, to) of the stored data, enterprise by
+// enterprise, and compares it with the stored alarms of the period and their
+// reviews (alarms.Replay), before an officer saves rs.
+func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.Time) (alarms.ReplayReport, error) {
+	var rep alarms.ReplayReport
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return rep, err
+	}
+	facts := alarms.FactsFrom(reg)
+	baselines, err := storedBaselines(ctx, db, rs, &facts, from, to)
+	if err != nil {
+		return rep, err
+	}
+	for _, en := range reg.Enterprises {
+		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
+		if err != nil {
+			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+		}
+		stored, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to, EnterpriseID: en.ID})
+		if err != nil {
+			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+		}
+		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		rep.Add(alarms.Replay(rs, in, stored))
+	}
+	return rep, nil
+}
+
+// storedSeries reads the series of every point of enterprise ent in [from, to).
+func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) (map[int64][]store.Sample, error) {
+	out := map[int64][]store.Sample{}
+	for _, p := range reg.Points {
+		if fc, ok := reg.Facility(p.FacilityID); ok && fc.EnterpriseID == ent {
+			ss, err := db.Samples(ctx, p.ID, from, to)
+			if err != nil {
+				return nil, err
+			}
+			out[p.ID] = ss
+		}
+	}
+	return out, nil
+}
+
+// storedBaselines computes the baseline of every 限产 order overlapping
+// [from, to) under rs's method with alarms.BaselineFor: per 管控时段, the mean
+// of the scope's stored hourly energy over the candidate periods that are
+// usable — no order, 报备 or public holiday (HolidaysFrom(ctx)) in them, and
+// every hour of every point complete. The rated method needs none; an order
+// whose periods have no usable candidate is judged order_unjudged.
+func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, from, to time.Time) ([]alarms.Baseline, error) {
+	if rs.CutBaseline == store.BaselineRated {
+		return nil, nil
+	}
+	holiday := HolidaysFrom(ctx)
+	var out []alarms.Baseline
+	for _, o := range f.Orders {
+		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
+			continue
+		}
+		pts := alarms.BaselinePoints(f, o)
+		var failed error
+		measure := func(p alarms.Period) (float64, bool) {
+			kwh, complete := 0.0, len(pts) > 0
+			start := p.Start.Truncate(time.Hour)
+			hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
+			for _, pid := range pts {
+				aggs, err := db.HourlyAggregates(ctx, pid, start, p.End)
+				if err != nil {
+					failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
+					return 0, false
+				}
+				if len(aggs) < hours {
+					complete = false
+				}
+				for _, a := range aggs {
+					kwh += a.Energy
+					if a.Expected > 0 && a.Received < a.Expected {
+						complete = false
+					}
+				}
+			}
+			return kwh, complete
+		}
+		b := alarms.BaselineFor(f, o, rs.CutBaseline, holiday, measure)
+		if failed != nil {
+			return nil, failed
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+type holidaysKey struct{}
+
+// WithHolidays returns ctx carrying the public-holiday calendar the 限产
+// baseline skips (a baseline period on a holiday is not normal production).
+// The app sets it once on its root context, from the shipped calendar with
+// the officer's holidays.csv over it; this package cannot load it itself
+// (the shipped file is embedded in assets, which imports Fyne).
+func WithHolidays(ctx context.Context, holiday func(time.Time) bool) context.Context {
+	return context.WithValue(ctx, holidaysKey{}, holiday)
+}
+
+// HolidaysFrom returns the calendar WithHolidays put in ctx, or nil (no day
+// is a holiday).
+func HolidaysFrom(ctx context.Context) func(time.Time) bool {
+	h, _ := ctx.Value(holidaysKey{}).(func(time.Time) bool)
+	return h
+}
