@@ -242,15 +242,16 @@ func (ev *evaluator) baseline(o store.Order, scope []int64) Baseline {
 func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline, pb PeriodBaseline) {
 	allow := pb.KWh * (1 - o.CutPercent/100) * (1 + ev.rs.CutMarginPct/100)
 	first, last := ev.g.index(pb.Period.Start), ev.g.index(pb.Period.End.Add(-1))
-	cum, over := 0.0, -1
+	cum, over, atOver := 0.0, -1, 0.0
 	var hourly []float64 // the cumulative at each hour of the period, for the evidence
+	hoursAtOver := 0
 	perHour := ev.slots(time.Hour)
 	for i := first; i <= last; i++ {
 		if i >= 0 && i < ev.g.n {
 			cum += ev.energy(scope, i)
 		}
 		if over < 0 && cum > allow+1e-6 { // kWh: float noise never makes an exact cut an excess
-			over = i
+			over, atOver, hoursAtOver = i, cum, len(hourly)
 		}
 		if perHour > 0 && (i-first+1)%perHour == 0 {
 			hourly = append(hourly, math.Round(cum*10)/10)
@@ -265,8 +266,14 @@ func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline,
 	}
 	ep := episode{first: ev.g.index(start), last: last, observed: last - ev.g.index(start) + 1, open: pb.Period.End.After(ev.in.To)}
 	evid := &evidence{Order: orderEv(o), Baseline: &baselineEvidence{Method: string(b.Method), KWh: pb.KWh, Note: b.Note,
-		AllowanceKWh: allow, MarginPct: ev.rs.CutMarginPct, Period: periodEv(pb.Period), ActualKWh: cum,
-		CumulativeKWh: hourly}}
+		AllowanceKWh: allow, MarginPct: ev.rs.CutMarginPct, Period: periodEv(pb.Period), ExceededKWh: math.Round(atOver*10) / 10}}
+	if ep.open {
+		// while the period runs, the evidence stays what it was when the
+		// allowance was passed: no store write with every packet
+		evid.Baseline.CumulativeKWh = hourly[:hoursAtOver]
+	} else {
+		evid.Baseline.ActualKWh, evid.Baseline.CumulativeKWh = math.Round(cum*10)/10, hourly
+	}
 	for _, u := range pb.Used {
 		evid.Baseline.Used = append(evid.Baseline.Used, periodEv(u))
 	}
@@ -281,7 +288,7 @@ func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline,
 	}
 	a := store.Alarm{Type: store.CutIgnored, OrderID: o.ID,
 		Detail: fmt.Sprintf("限产令 #%d（%.0f %%）%s 起累计用电 %.0f kWh 已超过本时段允许值 %.0f kWh（基线 %.0f kWh，%s）/ cumulative consumption of cut order #%d exceeded the period's allowance",
-			o.ID, o.CutPercent, beijingTime(pb.Period.Start), cum, allow, pb.KWh, b.Method, o.ID)}
+			o.ID, o.CutPercent, beijingTime(pb.Period.Start), atOver, allow, pb.KWh, b.Method, o.ID)}
 	if len(scope) == 1 {
 		a.ProductionID = scope[0]
 	}

@@ -59,11 +59,14 @@ type baselineEvidence struct {
 	Note         string  `json:"note,omitempty"`
 	AllowanceKWh float64 `json:"allowance_kwh"`
 	MarginPct    float64 `json:"margin_pct"`
-	// Period is the 管控时段 judged; ActualKWh the scope's cumulative over it
-	// as far as data reached, CumulativeKWh the cumulative at each full hour;
+	// Period is the 管控时段 judged; ExceededKWh the scope's cumulative when
+	// it passed the allowance; once the period is over, ActualKWh its
+	// cumulative over the whole period; CumulativeKWh the cumulative at each
+	// full hour (while the period runs, up to the passing);
 	// Used and Skipped the candidate baseline periods and why one was not used.
 	Period        string    `json:"period,omitempty"`
-	ActualKWh     float64   `json:"actual_kwh"`
+	ExceededKWh   float64   `json:"exceeded_kwh"`
+	ActualKWh     float64   `json:"actual_kwh,omitempty"`
 	CumulativeKWh []float64 `json:"cumulative_kwh,omitempty"`
 	Used          []string  `json:"used,omitempty"`
 	Skipped       []string  `json:"skipped,omitempty"`
