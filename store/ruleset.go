@@ -34,7 +34,7 @@ type RuleSet struct {
 	CutBaseline     BaselineMethod // 限产未落实: which baseline
 	CutRatedPercent float64        // for BaselineRated: normal consumption as % of rated power
 	CutMarginPct    float64        // alarm when consumption exceeds the allowance by more than this %
-	CutMin          time.Duration  // the excess must hold this long
+	CutMin          time.Duration  // no longer applies: cut_ignored is judged per 管控时段 on the cumulative (kept for old rule-set versions)
 
 	MajorAfter  time.Duration // grade bands: < MajorAfter minor (一般)
 	SevereAfter time.Duration // ≥ SevereAfter severe (严重); between: major (较重)

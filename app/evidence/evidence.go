@@ -365,7 +365,7 @@ func (f *facts) pdf(w io.Writer, img image.Image, m Manifest, compress bool) err
 			[2]string{"时段 Slot / 容许缺数 Gap", r.Slot.String() + " / " + r.GapBridge.String()},
 			[2]string{"治污未同步 最短 Min", r.TreatmentOffMin.String()},
 			[2]string{"停产未落实 最短 Min", r.ShutdownIgnoredMin.String()},
-			[2]string{"限产未落实 Cut", fmt.Sprintf("基准 %s，超出 %g%%，最短 %s", r.CutBaseline, r.CutMarginPct, r.CutMin)},
+			[2]string{"限产未落实 Cut", fmt.Sprintf("基准 %s，按管控时段累计，余量 %g%%", r.CutBaseline, r.CutMarginPct)},
 			[2]string{"等级 Grades", fmt.Sprintf("较重 ≥ %s，严重 ≥ %s", r.MajorAfter, r.SevereAfter)},
 		)
 	} else {
