@@ -260,11 +260,10 @@ func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline,
 	if over < 0 {
 		return
 	}
-	start := ev.g.at(over + 1)
-	if start.After(pb.Period.End) {
-		start = pb.Period.End
-	}
-	ep := episode{first: ev.g.index(start), last: last, observed: last - ev.g.index(start) + 1, open: pb.Period.End.After(ev.in.To)}
+	// The alarm starts with the slot in which the cumulative passed the
+	// allowance (at its end the excess is certain), so that even a period
+	// passed in its last slot gives an alarm of that slot, not of no time.
+	ep := episode{first: over, last: last, observed: last - over + 1, open: pb.Period.End.After(ev.in.To)}
 	evid := &evidence{Order: orderEv(o), Baseline: &baselineEvidence{Method: string(b.Method), KWh: pb.KWh, Note: b.Note,
 		AllowanceKWh: allow, MarginPct: ev.rs.CutMarginPct, Period: periodEv(pb.Period), ExceededKWh: math.Round(atOver*10) / 10}}
 	if ep.open {

@@ -18,8 +18,8 @@ func TestEngineOpenCutIsQuiet(t *testing.T) {
 	e := NewEngine(DefaultRules(), *f)
 	e.SetBaselines([]Baseline{{OrderID: 8, Method: store.BaselineWeekdays,
 		Periods: []PeriodBaseline{{Period: Period{o.Start, o.End}, KWh: 200, Used: []Period{{bj("11-21 08:00"), bj("11-21 12:00")}}}}}})
-	// allowance 200 × 0.5 × 1.1 = 110 kWh: 50 kW passes it in the 10:10 slot, so
-	// the alarm starts at 10:15 and is first returned with the 10:15 packet; the
+	// allowance 200 × 0.5 × 1.1 = 110 kWh: 50 kW passes it in the 10:10 slot,
+	// so the alarm starts at 10:10 and is returned with the 10:10 packet; the
 	// 11:55 packet completes the period and ends it
 	var updates []string
 	for at := bj("08:00"); at.Before(bj("12:30")); at = at.Add(5 * time.Minute) {
@@ -34,7 +34,7 @@ func TestEngineOpenCutIsQuiet(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"10:15 open", "11:55 ended"}
+	want := []string{"10:10 open", "11:55 ended"}
 	if len(updates) != 2 || updates[0] != want[0] || updates[1] != want[1] {
 		t.Errorf("updates carrying cut_ignored = %q, want %q", updates, want)
 	}

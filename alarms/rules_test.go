@@ -24,7 +24,7 @@ func TestCutIgnored(t *testing.T) {
 	}{
 		// allowance 600 × 0.5 × 1.1 = 330 kWh: 50 kW passes it after 6 h 36 min
 		{"no cut at all: alarm from the moment the cumulative passes the allowance", DefaultRules(), weekdays, []string{"08:00 50"},
-			[]string{"cut_ignored 1/0 11-28 14:40–11-28 20:00 severe"}},
+			[]string{"cut_ignored 1/0 11-28 14:35–11-28 20:00 severe"}},
 		{"cut by half: no alarm", DefaultRules(), weekdays, []string{"08:00 25"}, nil},
 		{"ran at full power for two hours, then stopped: within the period's allowance", DefaultRules(), weekdays,
 			[]string{"08:00 50", "10:00 0"}, nil},
@@ -32,7 +32,7 @@ func TestCutIgnored(t *testing.T) {
 			[]string{"order_unjudged 0/0 11-28 08:00–11-28 20:00 severe"}},
 		// rated: 60 % × 100 kW × 12 h = 720 kWh; allowance 720 × 0.5 × 1.1 = 396 kWh = 33 kW × 12 h
 		{"rated baseline, within the margin", rated, nil, []string{"08:00 32"}, nil},
-		{"rated baseline, above the margin", rated, nil, []string{"08:00 34"}, []string{"cut_ignored 1/0 11-28 19:40–11-28 20:00 minor"}},
+		{"rated baseline, above the margin", rated, nil, []string{"08:00 34"}, []string{"cut_ignored 1/0 11-28 19:35–11-28 20:00 minor"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
