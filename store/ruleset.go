@@ -26,7 +26,7 @@ type RuleSet struct {
 	Note      string
 
 	Slot      time.Duration // evaluation slot; 5 min
-	GapBridge time.Duration // missing data up to this long inside a condition does not break it
+	GapBridge time.Duration // missing data up to this long inside a condition does not break it (nor counts as its time)
 
 	TreatmentOffMin    time.Duration // 治污设施未同步运行: minimum duration, 15 min
 	ShutdownIgnoredMin time.Duration // 停产未落实: minimum duration, 30 min
