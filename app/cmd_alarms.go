@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"powerwatch/app/judge"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -103,7 +103,7 @@ func (o listOptions) filter() (store.AlarmFilter, error) {
 	if f.Types, err = parseList("type", o.typ, typeIDs); err != nil {
 		return f, err
 	}
-	if f.Groups, err = parseList("group", o.group, store.AlarmGroups); err != nil {
+	if f.Groups, err = parseList("group", o.group, store.Groups()); err != nil {
 		return f, err
 	}
 	if f.Grades, err = parseList("grade", o.grade, []store.Grade{store.Minor, store.Major, store.Severe}); err != nil {
@@ -182,7 +182,7 @@ func writeAlarms(w io.Writer, format string, reg *store.Registry, as []store.Ala
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"id", "type", "grade", "enterprise", "production_facility", "treatment_facility", "start", "end",
 		"duration_minutes", "status", "disposition"})
 	for _, a := range as {

@@ -33,19 +33,6 @@ const (
 	TreatmentUnknown AlarmType = "treatment_unknown"
 )
 
-// AlarmGroup is one of the three groups every alarm type belongs to.
-type AlarmGroup string
-
-// Alarm groups.
-const (
-	GroupViolation AlarmGroup = "violation" // 违法: the guideline's three rules
-	GroupSuspect   AlarmGroup = "suspect"   // 违法嫌疑: evidence of evasion (no rule raises it yet)
-	GroupDevice    AlarmGroup = "device"    // 设备与数据: devices, data quality, orders the rules cannot judge
-)
-
-// AlarmGroups lists the groups in the order they are shown.
-var AlarmGroups = []AlarmGroup{GroupViolation, GroupSuspect, GroupDevice}
-
 // Name is the group's name as shown, "中文 / English".
 func (g AlarmGroup) Name() string {
 	switch g {
@@ -62,23 +49,13 @@ func (g AlarmGroup) Name() string {
 // ParseAlarmGroup reads a group id (violation, suspect, device) or its
 // Chinese name (违法, 违法嫌疑, 设备与数据).
 func ParseAlarmGroup(s string) (AlarmGroup, error) {
-	for _, g := range AlarmGroups {
+	for _, g := range Groups() {
 		zh, _, _ := strings.Cut(g.Name(), " / ")
 		if s == string(g) || s == zh {
 			return g, nil
 		}
 	}
 	return "", fmt.Errorf("alarm group %q: want violation (违法), suspect (违法嫌疑) or device (设备与数据): %w", s, ErrInvalid)
-}
-
-// Group is the group t belongs to: violation for the guideline's three rules,
-// suspect for evidence of evasion, device for everything else.
-func (t AlarmType) Group() AlarmGroup {
-	switch t {
-	case TreatmentOff, ShutdownIgnored, CutIgnored:
-		return GroupViolation
-	}
-	return GroupDevice
 }
 
 // TypesOf returns the known alarm types of group g.
@@ -98,7 +75,38 @@ var AllAlarmTypes = []AlarmType{TreatmentOff, ShutdownIgnored, CutIgnored, Offli
 
 // IsViolation reports whether t is one of the violation types that officers review
 // for enforcement, as opposed to data-quality and device alarms.
-func (t AlarmType) IsViolation() bool { return t.Group() == GroupViolation }
+func (t AlarmType) IsViolation() bool {
+	return t == TreatmentOff || t == ShutdownIgnored || t == CutIgnored
+}
+
+// AlarmGroup is the review group an alarm type belongs to. The review badge
+// and "violations only" count the first two.
+type AlarmGroup string
+
+// Alarm groups.
+const (
+	GroupViolation AlarmGroup = "violation" // 违法: the guideline's rules, for enforcement
+	GroupSuspect   AlarmGroup = "suspect"   // 违法嫌疑: evasion suspects (our rules), for a closer look
+	GroupDevice    AlarmGroup = "device"    // 设备与数据: terminals, data and orders that cannot be judged
+)
+
+// Groups lists the alarm groups in the order a reviewer reads them.
+func Groups() []AlarmGroup { return []AlarmGroup{GroupViolation, GroupSuspect, GroupDevice} }
+
+// Group returns the review group of t: 违法 for the guideline's three rules,
+// 违法嫌疑 for evasion suspects, 设备与数据 for everything else (an unknown
+// type too: it is never counted as a violation by mistake). No suspect rule
+// exists yet; the duty-cycling and night-time rules will join 违法嫌疑.
+func (t AlarmType) Group() AlarmGroup {
+	if t.IsViolation() {
+		return GroupViolation
+	}
+	return GroupDevice
+}
+
+// NeedsReview reports whether alarms of t count on the review badge: the
+// violations and the suspects.
+func (t AlarmType) NeedsReview() bool { return t.Group() != GroupDevice }
 
 // Grade is an alarm's severity, graded by duration.
 type Grade string

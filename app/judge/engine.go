@@ -15,8 +15,9 @@ import (
 // open alarms resumed and primed with the stored samples from its horizon.
 // The ingest then calls Observe per stored batch and SaveUpdates with
 // the result; the offline-sweep job calls Sweep the same way; backfill scopes
-// go to Reevaluate.
-func StartEngine(ctx context.Context, db *sqlite.DB, now time.Time) (*alarms.Engine, []alarms.Update, error) {
+// go to Reevaluate. run is the id of the service run now going (see
+// sqlite.StartServiceRun), 0 for none.
+func StartEngine(ctx context.Context, db *sqlite.DB, now time.Time, run int64) (*alarms.Engine, []alarms.Update, error) {
 	rs, err := CurrentRules(ctx, db)
 	if err != nil {
 		return nil, nil, err
@@ -32,6 +33,11 @@ func StartEngine(ctx context.Context, db *sqlite.DB, now time.Time) (*alarms.Eng
 		return nil, nil, err
 	}
 	e.SetBaselines(bs)
+	runs, known, err := serviceRuns(ctx, db, now.Add(-e.Lookback-24*time.Hour), now.Add(time.Minute), run)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.SetRuns(runs, known)
 	open, err := db.OpenAlarms(ctx)
 	if err != nil {
 		return nil, nil, err

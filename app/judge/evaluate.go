@@ -47,8 +47,23 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 	if err != nil {
 		return Summary{}, err
 	}
+	runs, known, err := serviceRuns(ctx, db, from.Add(-evaluationLead), to.Add(maxEpisodeFollow), 0)
+	if err != nil {
+		return Summary{}, err
+	}
+	rates, err := monthlyRates(ctx, db, from, to)
+	if err != nil {
+		return Summary{}, err
+	}
 	sum := Summary{RuleVersion: rs.Version}
-	judgeTo := time.Now().Truncate(rs.Slot).Add(rs.Slot)
+	now := time.Now()
+	if to.After(now) {
+		to = now // nothing is judged that has not happened: a silent terminal is not offline tomorrow
+	}
+	if !to.After(from) {
+		return sum, nil
+	}
+	judgeTo := now.Truncate(rs.Slot).Add(rs.Slot)
 	if judgeTo.Before(to) {
 		judgeTo = to
 	}
@@ -71,7 +86,8 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
-		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
+			Runs: runs, RunsKnown: known, Rates: rates}
 		got := alarms.Evaluate(rs, in)
 		sum.Enterprises++
 		for _, a := range got {
@@ -153,6 +169,30 @@ func Reevaluate(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) e
 		}
 		merged[sc.EnterpriseID] = m
 	}
+	// Late data of a closed month changes its transmission rate: its
+	// low_transmission verdict is judged again (JudgeMonths skips the month
+	// still running).
+	thisMonth := store.Month.Start(time.Now())
+	var closed []time.Time
+	for _, ent := range order {
+		sc := merged[ent]
+		if !sc.From.Before(thisMonth) {
+			continue
+		}
+		ms := monthsOf(sc.From, sc.To)
+		if len(order) > manyEnterprises {
+			closed = append(closed, ms...)
+			continue
+		}
+		if _, err := JudgeMonths(ctx, db, ent, ms); err != nil {
+			return fmt.Errorf("re-judge the transmission of enterprise %d: %w", ent, err)
+		}
+	}
+	if len(closed) > 0 {
+		if _, err := JudgeMonths(ctx, db, 0, closed); err != nil {
+			return fmt.Errorf("re-judge the district's transmission: %w", err)
+		}
+	}
 	if len(order) > manyEnterprises {
 		// A district-wide backfill (after a mobile-network outage): one pass
 		// over all enterprises reads the registry and rules once, not once each.
@@ -193,6 +233,14 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 	if err != nil {
 		return rep, err
 	}
+	runs, known, err := serviceRuns(ctx, db, from.Add(-evaluationLead), to, 0)
+	if err != nil {
+		return rep, err
+	}
+	rates, err := monthlyRates(ctx, db, from, to)
+	if err != nil {
+		return rep, err
+	}
 	for _, en := range reg.Enterprises {
 		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
 		if err != nil {
@@ -202,7 +250,8 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 		if err != nil {
 			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
 		}
-		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
+		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
+			Runs: runs, RunsKnown: known, Rates: rates}
 		rep.Add(alarms.Replay(rs, in, stored))
 	}
 	return rep, nil
@@ -288,4 +337,105 @@ func WithHolidays(ctx context.Context, holiday func(time.Time) bool) context.Con
 func HolidaysFrom(ctx context.Context) func(time.Time) bool {
 	h, _ := ctx.Value(holidaysKey{}).(func(time.Time) bool)
 	return h
+}
+
+// serviceRuns reads the spans in which the receiving service ran around
+// [from, to) for the rules' offline time, the run current (still going, its
+// heartbeat lagging up to a minute) open-ended. known is false when no service
+// ever ran on this database.
+func serviceRuns(ctx context.Context, db *sqlite.DB, from, to time.Time, current int64) (runs []store.ServiceRun, known bool, err error) {
+	if known, err = db.AnyServiceRun(ctx); err != nil || !known {
+		return nil, known, err
+	}
+	if runs, err = db.ServiceRuns(ctx, from, to); err != nil {
+		return nil, true, err
+	}
+	for i := range runs {
+		if runs[i].ID == current {
+			runs[i].Alive = time.Time{}
+		}
+	}
+	return runs, true, nil
+}
+
+// monthlyRates reads the monthly transmission rates of every point for the
+// whole Beijing months inside [from, to), 报备 windows excluded: the numbers
+// of the monthly maintenance list (maintenance.LowTransmission reads the same
+// function), which low_transmission judges.
+func monthlyRates(ctx context.Context, db *sqlite.DB, from, to time.Time) ([]store.Rate, error) {
+	m, ok := alarms.CompleteMonths(from, to)
+	if !ok {
+		return nil, nil
+	}
+	_, months, err := db.TransmissionRate(ctx, 0, m.Start, m.End, true)
+	if err != nil {
+		return nil, fmt.Errorf("monthly transmission rates: %w", err)
+	}
+	return months, nil
+}
+
+// JudgeMonths re-judges low_transmission of the closed Beijing months that
+// start at months (any time inside a month names it) for enterprise ent, or
+// every enterprise when 0: after the monthly job, when late data of a closed
+// month arrives and when a 报备 covering one changes. A month not yet over is
+// left alone: its rate is still growing.
+func JudgeMonths(ctx context.Context, db *sqlite.DB, ent int64, months []time.Time) (Summary, error) {
+	rs, err := CurrentRules(ctx, db)
+	if err != nil {
+		return Summary{}, err
+	}
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	facts := alarms.FactsFrom(reg)
+	sum := Summary{RuleVersion: rs.Version}
+	thisMonth := store.Month.Start(time.Now())
+	seen := map[int64]bool{}
+	for _, at := range months {
+		start := store.Month.Start(at)
+		end := store.Month.Add(start, 1)
+		if end.After(thisMonth) || seen[start.UnixMilli()] {
+			continue
+		}
+		seen[start.UnixMilli()] = true
+		rates, err := monthlyRates(ctx, db, start, end)
+		if err != nil {
+			return sum, err
+		}
+		in := alarms.Input{From: start, To: end, Facts: &facts, Rates: rates, Types: []store.AlarmType{store.LowTransmission}}
+		if ent != 0 {
+			in.Enterprises = []int64{ent}
+		}
+		got := alarms.Evaluate(rs, in)
+		sum.Alarms += len(got)
+		for _, en := range reg.Enterprises {
+			if ent != 0 && en.ID != ent {
+				continue
+			}
+			sum.Enterprises++
+			changed, err := db.ReconcileAlarms(ctx, store.AlarmScope{From: start, To: end, EnterpriseID: en.ID,
+				Types: []store.AlarmType{store.LowTransmission}}, got)
+			if err != nil {
+				return sum, fmt.Errorf("judge transmission of %s for %s: %w", start.Format("2006-01"), en.Name, err)
+			}
+			for _, a := range changed {
+				if a.Status == store.Withdrawn {
+					sum.Withdrawn++
+				} else {
+					sum.Changed++
+				}
+			}
+		}
+	}
+	return sum, nil
+}
+
+// monthsOf names every month that [from, to) touches.
+func monthsOf(from, to time.Time) []time.Time {
+	var out []time.Time
+	for m := store.Month.Start(from); m.Before(to); m = store.Month.Add(m, 1) {
+		out = append(out, m)
+	}
+	return out
 }

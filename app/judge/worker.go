@@ -31,6 +31,7 @@ const maxPendingSamples = 2_000_000
 // stored alarms and tells the window about new violations.
 type Worker struct {
 	db     *sqlite.DB
+	runID  int64 // the service run now going
 	engine *alarms.Engine
 	logger *slog.Logger
 	now    func() time.Time
@@ -60,6 +61,9 @@ type Options struct {
 	// open alarms are re-judged without new data and the registry reloaded.
 	Sweep  string
 	Logger *slog.Logger
+	// Run is the id of the service run now going (sqlite.StartServiceRun):
+	// offline time counts only while a service ran, this one open-ended.
+	Run int64
 }
 
 // Start builds the engine from the store (rules, registry, open alarms,
@@ -75,11 +79,11 @@ func Start(ctx context.Context, db *sqlite.DB, opt Options) (*Worker, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	e, ups, err := StartEngine(ctx, db, now)
+	e, ups, err := StartEngine(ctx, db, now, opt.Run)
 	if err != nil {
 		return nil, fmt.Errorf("start alarm engine: %w", err)
 	}
-	w := &Worker{db: db, engine: e, sweepAt: sweepAt, logger: logger.With("component", "alarms"), now: time.Now,
+	w := &Worker{db: db, runID: opt.Run, engine: e, sweepAt: sweepAt, logger: logger.With("component", "alarms"), now: time.Now,
 		notified: map[int64]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	known, err := w.recentViolations(ctx, now)
 	if err != nil {
@@ -267,12 +271,21 @@ func (w *Worker) lateScopes(ss []store.Sample) []store.AlarmScope {
 // what the passing of time decides (terminals gone quiet).
 func (w *Worker) sweep(ctx context.Context) {
 	now := w.now()
+	old := w.reg
 	changed, err := w.refresh(ctx, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.logger.Error("reload registry for alarms", "err", err)
 		}
 		return
+	}
+	if ms := filingMonths(old, w.reg); changed && len(ms) > 0 {
+		// A 报备 added, edited or withdrawn changes what the months it
+		// covers expected: their transmission verdicts follow, as the
+		// monthly list does.
+		if _, err := JudgeMonths(ctx, w.db, 0, ms); err != nil && ctx.Err() == nil {
+			w.logger.Error("re-judge transmission after a filing change", "err", err)
+		}
 	}
 	if changed {
 		// An officer changed thresholds, links or orders: re-judge the
@@ -343,6 +356,11 @@ func (w *Worker) refresh(ctx context.Context, now time.Time) (changed bool, err 
 	w.engine.SetRules(rs)
 	w.engine.SetFacts(facts)
 	w.engine.SetBaselines(bs)
+	runs, known, err := serviceRuns(ctx, w.db, w.engine.Horizon(now).Add(-24*time.Hour), now.Add(time.Minute), w.runID)
+	if err != nil {
+		return false, err
+	}
+	w.engine.SetRuns(runs, known)
 	return changed, nil
 }
 
@@ -453,10 +471,38 @@ func (w *Worker) terminalsOf(a store.Alarm) []string {
 func MonthlyJob(ctx context.Context, db *sqlite.DB, at time.Time) (string, error) {
 	t := at.In(store.Beijing)
 	to := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, store.Beijing)
-	from := to.AddDate(0, -1, 0)
-	sum, err := EvaluateStored(ctx, db, from, to)
+	from := store.Month.Add(to, -1)
+	sum, err := JudgeMonths(ctx, db, 0, []time.Time{from})
 	if err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s: %d alarms, %d changed, %d withdrawn", from.Format("2006-01"), sum.Alarms, sum.Changed, sum.Withdrawn), nil
+}
+
+// filingMonths names the months touched by the 报备 filings that differ
+// between two loads of the registry (added, removed or changed).
+func filingMonths(old, cur *store.Registry) []time.Time {
+	if old == nil || cur == nil {
+		return nil
+	}
+	key := func(f store.Filing) string { b, _ := json.Marshal(f); return string(b) } // plain struct: cannot fail
+	was := map[string]bool{}
+	for _, f := range old.Filings {
+		was[key(f)] = true
+	}
+	is := map[string]bool{}
+	var out []time.Time
+	for _, f := range cur.Filings {
+		k := key(f)
+		is[k] = true
+		if !was[k] {
+			out = append(out, monthsOf(f.Start, f.End)...)
+		}
+	}
+	for _, f := range old.Filings {
+		if !is[key(f)] {
+			out = append(out, monthsOf(f.Start, f.End)...)
+		}
+	}
+	return out
 }
