@@ -44,6 +44,10 @@ const (
 	defaultPF    = 0.9
 )
 
+// zeroCurrent is the current (A) below which a zero voltage reads as a cut
+// supply: the same noise floor bad_values uses for "zero power with current".
+const zeroCurrent = 0.5
+
 // grid is the slot grid of one evaluation: slot i is [base+i·slot, base+(i+1)·slot).
 type grid struct {
 	base, slot int64 // Unix ms
@@ -139,10 +143,13 @@ func newPointGrid(g grid, raw []store.Sample, sp spans) *pointGrid {
 		}
 		off := s.Flags&store.FlagPowerOff != 0
 		p, cur := samplePower(*s), s.I
-		if s.Flags&store.FlagFault != 0 {
+		switch {
+		case s.Flags&store.FlagFault != 0:
 			p, cur = math.NaN(), math.NaN() // the terminal itself says the value is not to be trusted
-		} else if s.U == 0 {
-			off = true
+		case s.U == 0 && !(s.P > 0) && !(s.I > zeroCurrent):
+			off = true // no voltage, no power, no current: the supply is cut
+		case s.U == 0:
+			p, cur = math.NaN(), math.NaN() // no voltage yet power flows: the values contradict each other (bad_values says so)
 		}
 		over := s.Flags&store.FlagOverRange != 0 && s.Flags&store.FlagFault == 0
 		for c := max(i, 0); c <= last && c < g.n; c++ {
