@@ -12,19 +12,6 @@ func FactsFrom(r *store.Registry) Facts {
 		Orders: r.Orders, Filings: r.Filings, Terminals: r.Terminals, TestWindows: TestWindows(r.Tests, r.Points)}
 }
 
-// BaselinePoints returns the points whose consumption makes up the baseline of
-// 限产 order o: the same scope the rule judges (listed facilities, else the
-// total-supply point, else the production facilities).
-func BaselinePoints(f *Facts, o store.Order) []int64 {
-	x := newIndex(f)
-	ev := evaluator{x: x, ent: o.EnterpriseID}
-	var pts []int64
-	for _, fid := range ev.cutScope(o) {
-		pts = append(pts, x.pointsOf[fid]...)
-	}
-	return pts
-}
-
 // CompleteMonths returns the span of the whole Beijing calendar months inside
 // [from, to), the span over which low_transmission is judged; ok is false
 // when no whole month fits.

@@ -22,16 +22,6 @@ type Facts struct {
 	TestWindows []TestWindow
 }
 
-// A Baseline is the normal consumption of a 限产 order's scope over the order's
-// whole period, computed by the app from stored aggregates over the periods
-// BaselinePeriods names. The rated-power baseline needs none: Evaluate derives it.
-type Baseline struct {
-	OrderID int64
-	Method  store.BaselineMethod
-	KWh     float64
-	Note    string // how it was computed, for the evidence
-}
-
 // A ClockOffset is one observation of a terminal's clock against the
 // receiver's: DataTime − received time of a real-time packet.
 type ClockOffset struct {

@@ -43,16 +43,17 @@ func parseBeijing(flag, s string) (time.Time, error) {
 type listOptions struct {
 	data                                 *dataFlags
 	from, to, typ, grade, status, format string
-	enterprise                           string
+	enterprise, group                    string
 	trial                                string // --trial: hide, include or only the alarms marked 试验
 }
 
 func runAlarmsList(e *env, args []string) error {
-	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--grade G] [--status S] [--enterprise NAME] [--trial hide|include|only] --format json|csv")
+	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--group G] [--grade G] [--status S] [--enterprise NAME] [--trial hide|include|only] --format json|csv")
 	o := listOptions{data: addDataFlags(fs)}
 	fs.StringVar(&o.from, "from", "", "alarms overlapping from this time (Beijing), e.g. 2026-11-28T08:00")
 	fs.StringVar(&o.to, "to", "", "… until this time (exclusive)")
 	fs.StringVar(&o.typ, "type", "", "alarm type id(s), comma-separated: treatment_off, shutdown_ignored, cut_ignored, offline, …")
+	fs.StringVar(&o.group, "group", "", "alarm group(s), comma-separated: violation (违法), suspect (违法嫌疑), device (设备与数据)")
 	fs.StringVar(&o.grade, "grade", "", "grade id(s), comma-separated: minor, major, severe")
 	fs.StringVar(&o.status, "status", "", "status(es), comma-separated: open, ended, withdrawn")
 	fs.StringVar(&o.enterprise, "enterprise", "", "enterprise name (substring)")
@@ -104,6 +105,9 @@ func (o listOptions) filter() (store.AlarmFilter, error) {
 	if f.Types, err = parseList("type", o.typ, typeIDs); err != nil {
 		return f, err
 	}
+	if f.Groups, err = parseList("group", o.group, store.Groups()); err != nil {
+		return f, err
+	}
 	if f.Grades, err = parseList("grade", o.grade, []store.Grade{store.Minor, store.Major, store.Severe}); err != nil {
 		return f, err
 	}
@@ -124,8 +128,7 @@ func (o listOptions) filter() (store.AlarmFilter, error) {
 	return f, nil
 }
 
-var typeIDs = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline, store.LowTransmission,
-	store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+var typeIDs = store.AllAlarmTypes
 
 // parseList splits a comma-separated flag value and checks each id against valid.
 func parseList[T ~string](flag, s string, valid []T) ([]T, error) {

@@ -41,7 +41,9 @@ type RegistryRow struct {
 // TreatedBy names a treatment facility of the same enterprise in a registry row.
 type TreatedBy struct {
 	Facility string
-	Standby  bool // marked (备)
+	Standby  bool   // marked (备)
+	Group    string // the stage's group, "" for a stage of one unit (ParseTreatedBy)
+	Need     int    // of an N-of-M stage; 1 for alternatives
 }
 
 // ImportCounts counts what an import did to one kind of record.

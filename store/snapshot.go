@@ -142,3 +142,16 @@ func (r *Registry) FilingsAt(facilityID int64, t time.Time) []Filing {
 	}
 	return out
 }
+
+// UnconfirmedLinks returns the facilities whose treatment links hold several
+// ungrouped units and were never confirmed: they keep the old meaning (any
+// one unit suffices) until an officer says what must run (LinksAmbiguous).
+func (r *Registry) UnconfirmedLinks() []Facility {
+	var out []Facility
+	for _, f := range r.Facilities {
+		if !f.LinksConfirmed && LinksAmbiguous(r.LinksOf(f.ID)) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -51,7 +51,8 @@ type ReviewPackages interface {
 
 // alarmTypes are the alarm types in the order the type filter lists them.
 var alarmTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline,
-	store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+	store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
+	store.OrderUnjudged, store.TreatmentUnknown}
 
 // dispositions is the fixed list reviewers choose from; key n disposes with
 // dispositions[n-1].

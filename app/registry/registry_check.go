@@ -271,8 +271,8 @@ func (c *check) links(g *facilityGroup, key facKey) {
 	if len(r.TreatedBy) == 0 {
 		return
 	}
-	if r.Kind != store.Production && r.Kind != store.Integrated {
-		c.add(r.Row, "treated_by", "只有生产或产治一体设施可填写关联治理设施 (only production facilities are treated)")
+	if r.Kind != store.Production && r.Kind != store.Integrated && r.Kind != store.Indirect {
+		c.add(r.Row, "treated_by", "只有生产、产治一体或间接用电设施可填写关联治理设施 (only production, integrated and indirect facilities are treated)")
 		return
 	}
 	for _, tb := range r.TreatedBy {

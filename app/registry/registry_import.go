@@ -179,29 +179,17 @@ func (c *check) number(line int, key, s string, v *float64) bool {
 }
 
 func (c *check) treatedBy(line int, s string, r *store.RegistryRow) {
-	if s == "" {
+	tbs, err := store.ParseTreatedBy(s)
+	if err != nil {
+		c.add(line, "treated_by", "%q: %v", s, err)
 		return
 	}
-	seen := map[string]bool{}
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '｜' }) {
-		name := strings.TrimSpace(part)
-		tb := store.TreatedBy{Facility: name}
-		for _, mark := range []string{"(备)", "（备）"} {
-			if strings.HasSuffix(name, mark) {
-				tb = store.TreatedBy{Facility: strings.TrimSpace(strings.TrimSuffix(name, mark)), Standby: true}
-			}
-		}
-		switch {
-		case tb.Facility == "":
-			c.add(line, "treated_by", "%q 含空的设施名 (empty facility name between |)", s)
-		case seen[tb.Facility]:
-			c.add(line, "treated_by", "%q 重复 (listed twice)", tb.Facility)
-		case tb.Facility == r.Facility:
+	for _, tb := range tbs {
+		if tb.Facility == r.Facility {
 			c.add(line, "treated_by", "设施不能关联自己 (a facility cannot treat itself)")
 		}
-		seen[tb.Facility] = true
-		r.TreatedBy = append(r.TreatedBy, tb)
 	}
+	r.TreatedBy = tbs
 }
 
 func (c *check) threshold(line int, stop, run string, r *store.RegistryRow) {

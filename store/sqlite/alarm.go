@@ -33,6 +33,16 @@ func (db *DB) FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alar
 		w.add("(a.end_at = 0 OR a.end_at > ?)", ms(f.From))
 	}
 	in(&w, "a.type", f.Types)
+	if len(f.Groups) > 0 {
+		var ts []store.AlarmType
+		for _, g := range f.Groups {
+			ts = append(ts, store.TypesOf(g)...)
+		}
+		if len(ts) == 0 {
+			w.add("0") // a group no type belongs to yet (违法嫌疑) selects nothing
+		}
+		in(&w, "a.type", ts)
+	}
 	in(&w, "a.grade", f.Grades)
 	in(&w, "a.status", f.Statuses)
 	w.eqID("a.enterprise_id", f.EnterpriseID)

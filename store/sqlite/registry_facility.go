@@ -10,11 +10,11 @@ import (
 	"powerwatch/store"
 )
 
-const facilityCols = `id, enterprise_id, name, kind, rated_kw, process, pollutants, outlet, commissioned_at`
+const facilityCols = `id, enterprise_id, name, kind, rated_kw, process, pollutants, outlet, commissioned_at, links_confirmed`
 
 func scanFacility(s scanner) (f store.Facility, err error) {
 	var commissioned int64
-	err = s.Scan(&f.ID, &f.EnterpriseID, &f.Name, &f.Kind, &f.RatedKW, &f.Process, &f.Pollutants, &f.Outlet, &commissioned)
+	err = s.Scan(&f.ID, &f.EnterpriseID, &f.Name, &f.Kind, &f.RatedKW, &f.Process, &f.Pollutants, &f.Outlet, &commissioned, &f.LinksConfirmed)
 	f.CommissionedAt = fromMS(commissioned)
 	return f, err
 }
@@ -52,8 +52,8 @@ func (db *DB) createFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 	if err := validFacility(f); err != nil {
 		return fmt.Errorf("create facility: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind, rated_kw, process, pollutants, outlet, commissioned_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, ms(f.CommissionedAt))
+	res, err := tx.ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind, rated_kw, process, pollutants, outlet, commissioned_at, links_confirmed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, ms(f.CommissionedAt), f.LinksConfirmed)
 	if err != nil {
 		return fmt.Errorf("create facility %q: %w", f.Name, classify(err))
 	}
@@ -78,8 +78,8 @@ func (db *DB) updateFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE facilities SET enterprise_id = ?, name = ?, kind = ?, rated_kw = ?,
-		process = ?, pollutants = ?, outlet = ?, commissioned_at = ? WHERE id = ?`,
-		f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, ms(f.CommissionedAt), f.ID)
+		process = ?, pollutants = ?, outlet = ?, commissioned_at = ?, links_confirmed = ? WHERE id = ?`,
+		f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, ms(f.CommissionedAt), f.LinksConfirmed, f.ID)
 	if err != nil {
 		return false, fmt.Errorf("update facility %d: %w", f.ID, classify(err))
 	}

@@ -229,6 +229,9 @@ func (im *registryImport) facility(r *store.RegistryRow, entID int64) (int64, er
 	if !r.Commissioned.IsZero() {
 		f.CommissionedAt = r.Commissioned
 	}
+	// the file's 关联治理设施 cell, in the stage syntax, is the officer's
+	// statement of what must run: the facility's links are confirmed
+	f.LinksConfirmed = true
 	changed := false
 	if id == 0 {
 		err = im.db.createFacility(im.ctx, im.tx, im.who, &f)
@@ -362,7 +365,7 @@ func (im *registryImport) point(r *store.RegistryRow, termID, facID int64) error
 // links makes the stored links of a production or integrated facility what
 // the row lists: the file is the registry.
 func (im *registryImport) links(r *store.RegistryRow) error {
-	if r.Kind != store.Production && r.Kind != store.Integrated {
+	if r.Kind != store.Production && r.Kind != store.Integrated && r.Kind != store.Indirect {
 		return nil
 	}
 	entID := im.ids["enterprise\x00"+r.Enterprise]
@@ -396,10 +399,10 @@ func (im *registryImport) links(r *store.RegistryRow) error {
 		delete(byTreatment, tid)
 		changed := false
 		if !ok {
-			l = store.Link{ProductionID: prodID, TreatmentID: tid, Role: role}
+			l = store.Link{ProductionID: prodID, TreatmentID: tid, Role: role, Group: tb.Group, Need: tb.Need}
 			err = im.db.createLink(im.ctx, im.tx, im.who, &l)
 		} else {
-			l.Role = role
+			l.Role, l.Group, l.Need = role, tb.Group, tb.Need
 			changed, err = im.db.updateLink(im.ctx, im.tx, im.who, &l)
 		}
 		if err != nil {
