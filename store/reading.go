@@ -36,6 +36,7 @@ const (
 	FlagFault                       // the terminal marked the value faulty (D, F, M…)
 	FlagBackfill                    // received after its slot's deadline (history upload)
 	FlagEstimated                   // derived, not measured (e.g. P from U·I·PF)
+	FlagIncomplete                  // from a split upload that never got all its parts
 )
 
 // A Sample is one slot of a point's series: power kW, current A, voltage V,

@@ -1,0 +1,124 @@
+package sqlite_test
+
+import (
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"powerwatch/store"
+)
+
+// sameTimeFrame is a stored frame of f's terminal at at with QN qn, header
+// extra (e.g. ";PNUM=2;PNO=1") and CP body; the CRC is a placeholder (the
+// store does not check it).
+func (f *readingsFixture) sameTimeFrame(at time.Time, qn, flag, extra, body string) store.RawPacket {
+	n14 := at.In(store.Beijing).Format("20060102150405")
+	frame := fmt.Sprintf("##0100QN=%s;ST=44;CN=2011;PW=123456;MN=%s;Flag=%s%s;CP=&&DataTime=%s;%s&&ABCD", qn, f.mn, flag, extra, n14, body)
+	return store.RawPacket{MN: f.mn, ST: "44", CN: "2011", QN: qn, DataTime: at, ReceivedAt: at.Add(3 * time.Second),
+		CRCOK: true, Frame: []byte(frame)}
+}
+
+// TestSameTimeFrames: a frame with the MN, ST, CN and DataTime of a stored
+// one is a duplicate only when its CP is the same (whatever its QN); with
+// other factors it is stored beside the first and its values merged into
+// the slot; a changed value is the newest in the series and both frames stay.
+// In the packed tier (late data) and through a compaction likewise.
+func TestSameTimeFrames(t *testing.T) {
+	for _, packed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("packed=%v", packed), func(t *testing.T) {
+			ctx := t.Context()
+			f := mustReadings(t, 2)
+			if packed {
+				if _, err := f.db.Compact(ctx, day0.AddDate(0, 0, 1)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			at := day0.Add(10 * time.Hour)
+			p1, p2 := f.points[0], f.points[1]
+			meter1 := f.sameTimeFrame(at, "20261102100000001", "5", "", "d20401-Rtd=50")
+			first := mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{meter1}, Samples: []store.Sample{sample(p1, at, 50, math.NaN())}})
+			if first.Duplicate[0] || first.Revision[0] {
+				t.Fatalf("first frame: %+v", first)
+			}
+			tests := []struct {
+				name      string
+				pk        store.RawPacket
+				ss        []store.Sample
+				dup, rev  bool
+				newSample int
+				revised   int
+			}{
+				{"retry with a new QN", f.sameTimeFrame(at, "20261102100003999", "5", "", "d20401-Rtd=50"),
+					[]store.Sample{sample(p1, at, 50, math.NaN())}, true, false, 0, 0},
+				{"second meter, other factors", f.sameTimeFrame(at, "20261102100000002", "5", "", "d20402-Rtd=7"),
+					[]store.Sample{sample(p2, at, 7, math.NaN())}, false, true, 1, 0},
+				{"energy added to the first meter", f.sameTimeFrame(at, "20261102100000003", "5", "", "d20401-Cou=1234"),
+					[]store.Sample{sample(p1, at, math.NaN(), 1234)}, false, true, 0, 1},
+				{"revised power", f.sameTimeFrame(at, "20261102100000004", "5", "", "d20401-Rtd=80"),
+					[]store.Sample{sample(p1, at, 80, math.NaN())}, false, true, 0, 1},
+				{"the revision again", f.sameTimeFrame(at, "20261102100000005", "5", "", "d20401-Rtd=80"),
+					[]store.Sample{sample(p1, at, 80, math.NaN())}, true, false, 0, 0},
+			}
+			for _, tt := range tests {
+				got := mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{tt.pk}, Samples: tt.ss})
+				if got.Duplicate[0] != tt.dup || got.Revision[0] != tt.rev || got.NewSamples != tt.newSample || len(got.Revised) != tt.revised {
+					t.Errorf("%s: %+v, want duplicate %v, revision %v, %d new samples, %d revised", tt.name, got, tt.dup, tt.rev, tt.newSample, tt.revised)
+				}
+			}
+			check := func(when string) {
+				t.Helper()
+				ps, err := f.db.RawPackets(ctx, f.mn, at, at.Add(time.Second))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ps) != 4 {
+					t.Errorf("%s: %d frames stored at %s, want 4 (first, second meter, energy, revision)", when, len(ps), at)
+				}
+				ss, err := f.db.Samples(ctx, p1, at, at.Add(time.Second))
+				if err != nil || len(ss) != 1 || ss[0].P != 80 || ss[0].E != 1234 {
+					t.Errorf("%s: point 1 = %+v (%v), want P 80 (newest) and E 1234", when, ss, err)
+				}
+				ss, err = f.db.Samples(ctx, p2, at, at.Add(time.Second))
+				if err != nil || len(ss) != 1 || ss[0].P != 7 {
+					t.Errorf("%s: point 2 = %+v (%v), want P 7", when, ss, err)
+				}
+			}
+			check("ingested")
+			if _, err := f.db.Compact(ctx, day0.AddDate(0, 0, 2)); err != nil {
+				t.Fatal(err)
+			}
+			check("compacted")
+		})
+	}
+}
+
+// TestSplitParts: new parts of split uploads are kept until the listener is
+// done with their message; a part sent again is kept once; other frames and
+// a malformed part number are not parts.
+func TestSplitParts(t *testing.T) {
+	ctx := t.Context()
+	f := mustReadings(t, 1)
+	at := day0.Add(time.Hour)
+	b := &store.Batch{Packets: []store.RawPacket{
+		f.sameTimeFrame(at, "20261102010000001", "7", ";PNUM=2;PNO=1", "d20401-Rtd=1"),
+		f.sameTimeFrame(at, "20261102010000002", "7", ";PNO=2;PNUM=2", "d20401-Cou=2"),
+		f.sameTimeFrame(at, "20261102010000003", "7", ";PNUM=2;PNO=1", "d20401-Rtd=1"), // retry
+		f.sameTimeFrame(at.Add(time.Minute), "20261102010100001", "5", "", "d20401-Rtd=3"),
+		f.sameTimeFrame(at.Add(2*time.Minute), "20261102010200001", "7", ";PNUM=2;PNO=3", "d20401-Rtd=4"),
+	}}
+	mustIngest(t, f.db, b)
+	ps, err := f.db.PendingSplitParts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 2 || ps[0].PNO+ps[1].PNO != 3 || ps[0].PNUM != 2 || !ps[0].DataTime.Equal(at) {
+		t.Fatalf("pending parts = %+v, want PNO 1 and 2 of 2 at %s", ps, at)
+	}
+	if err := f.db.DoneSplitParts(ctx, ps[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if ps, err = f.db.PendingSplitParts(ctx); err != nil || len(ps) != 0 {
+		t.Fatalf("pending parts after done = %+v, %v; want none", ps, err)
+	}
+}
