@@ -22,10 +22,11 @@ type IngestResult struct {
 	NewPackets int
 	NewSamples int // samples of a slot (point, At) not stored before
 	DupSamples int // samples ignored because their slot was already stored with the same values
+	OutboxIDs  []int64
+
 	// Revised lists slots already stored whose values a later frame of the
 	// same time changed (or completed): the newest values are now stored.
 	Revised []SampleRevision
-	OutboxIDs  []int64
 }
 
 // An OutboxStat summarises one upstream target's queue.

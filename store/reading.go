@@ -36,8 +36,11 @@ const (
 	FlagFault                       // the terminal marked the value faulty (D, F, M…)
 	FlagBackfill                    // received after its slot's deadline (history upload)
 	FlagEstimated                   // derived, not measured (e.g. P from U·I·PF)
-	FlagIncomplete                  // from a split upload that never got all its parts
 )
+
+// FlagIncomplete marks values of a split upload that never got all its
+// parts: the parts' values, kept (they were acknowledged) but not a whole reading.
+const FlagIncomplete uint8 = 1 << 4
 
 // A Sample is one slot of a point's series: power kW, current A, voltage V,
 // energy counter kWh and power factor. A quantity that was not sent is NaN.
