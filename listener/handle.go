@@ -11,9 +11,10 @@ import (
 
 // Quarantine reasons.
 const (
-	ReasonUnregistered = "unregistered" // the MN is not in the registry
-	ReasonBadPassword  = "bad_password" // PW differs from the registered password
-	ReasonBadKey       = "bad_key"      // the 2025 CP could not be decrypted with the registered key
+	ReasonUnregistered = "unregistered"         // the MN is not in the registry
+	ReasonBadPassword  = "bad_password"         // PW differs from the registered password
+	ReasonBadKey       = "bad_key"              // the 2025 CP could not be decrypted with the registered key
+	ReasonEnvelope     = "unsupported_envelope" // the CP is the 2025 EncryptedData=<hex> envelope, which is not supported
 )
 
 // handle answers and routes one parsed packet (HJ212-2017 §6.5 flows).
@@ -39,6 +40,12 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 		return
 	case reg.Terminal.Password != "" && p.PW != reg.Terminal.Password:
 		s.quar.add(p, ReasonBadPassword, c.info.Remote, now)
+		return
+	}
+	if isEnvelope(p) {
+		s.log.Warn("decode CP", "mn", p.MN, "cn", p.CN, "err", errEnvelope)
+		s.quar.add(p, ReasonEnvelope, c.info.Remote, now)
+		s.state.reject(p.MN, rejectEnvelope, c.info.Remote, now)
 		return
 	}
 	plain, err := s.decrypt(reg, p)
@@ -100,25 +107,22 @@ func (c *conn) answer(p *hj212.Packet, cn string) {
 }
 
 // upload hands a data packet to the committer; its 9014 goes out once the
-// batch holding it is durable. Parts of a split message wait for the others
-// and are stored, and acknowledged, together.
+// batch holding it is durable. Each part of a split message is stored and
+// acknowledged on its own (HJ212-2017 Table C.50: the terminal waits for a
+// part's 9014 before it sends the next); the splitter joins them.
 func (c *conn) upload(reg *Registration, p *hj212.Packet, now time.Time) {
-	var ack []byte
+	u := &Upload{Conn: c.info, Terminal: reg, Packet: p, ReceivedAt: now, c: c, Part: isPart(p)}
+	if u.Part && !c.s.splits.admit(p) {
+		// At the cap on incomplete split uploads: not acknowledged, so the
+		// terminal sends the part again later. Nothing acknowledged is dropped.
+		c.s.stats.splitRefused.Add(1)
+		c.s.log.Warn("split upload part refused: too many incomplete split uploads", "mn", p.MN, "cn", p.CN, "pno", p.PNO, "pnum", p.PNUM)
+		return
+	}
 	// HJ212-2017 Table 3: A=1 asks for an answer; 9014 for every upload,
 	// duplicates and each subpacket included (hj212.md §7).
 	if p.Flag.Answer() {
-		ack = replyFrame(p, "9014")
-	}
-	u := &Upload{Conn: c.info, Terminal: reg, Packet: p, ReceivedAt: now, c: c}
-	if ack != nil {
-		u.acks = [][]byte{ack}
-	}
-	if p.Flag.Split() {
-		merged, acks := c.asm.add(p, ack, now)
-		if merged == nil {
-			return
-		}
-		u.Packet, u.acks = merged, acks
+		u.acks = [][]byte{replyFrame(p, hj212.CNDataReply)}
 	}
 	c.inflight <- struct{}{}
 	c.pending.Add(1)
@@ -127,7 +131,17 @@ func (c *conn) upload(reg *Registration, p *hj212.Packet, now time.Time) {
 }
 
 // finish is called by the committer once u's batch is durable (err nil) or failed.
-func (u *Upload) finish(err error) {
+func (u *Upload) finish(s *Server, err error) {
+	switch {
+	case u.Assembled && err != nil:
+		s.splits.retry(u) // its parts are stored: it must go in
+		return
+	case u.Assembled:
+		s.splits.stored(u)
+		return
+	case u.Part && err == nil:
+		s.splits.stored(u)
+	}
 	c := u.c
 	if err == nil {
 		for _, a := range u.acks {

@@ -298,6 +298,16 @@ func (s *Server) Terminals() []store.TerminalState {
 	return out
 }
 
+// incomplete sets how many split uploads of mn wait for parts.
+func (t *tracker) incomplete(mn string, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ts := t.get(mn)
+	if ts.st.Incomplete != n {
+		ts.st.Incomplete, ts.dirty = n, true
+	}
+}
+
 // commandEvent records a finished command in the terminal's events.
 func (t *tracker) commandEvent(cmd *command, now time.Time) {
 	t.mu.Lock()
