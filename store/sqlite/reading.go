@@ -75,6 +75,9 @@ func (db *DB) ingestTx(ctx context.Context, tx *sql.Tx, b *store.Batch) (store.I
 	if err := w.aggregate(fresh); err != nil {
 		return res, fmt.Errorf("update aggregates: %w", err)
 	}
+	if err := w.markRevised(res.Revised, ms(db.Now())); err != nil {
+		return res, err
+	}
 	res.OutboxIDs, err = enqueue(ctx, w.tx, newPacketsOnly(b.Outbox, res.Duplicate), db.Now())
 	return res, err
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,5 +121,68 @@ func TestSplitParts(t *testing.T) {
 	}
 	if ps, err = f.db.PendingSplitParts(ctx); err != nil || len(ps) != 0 {
 		t.Fatalf("pending parts after done = %+v, %v; want none", ps, err)
+	}
+}
+
+// TestRevisionKeepsViolation: a later frame of the same time that revises a
+// slot inside a violation alarm marks it 数据被修订, pins both frames as
+// evidence, and a re-evaluation that no longer finds the violation does not
+// withdraw it; an alarm whose data was not revised is withdrawn as before.
+func TestRevisionKeepsViolation(t *testing.T) {
+	f := mustFixture(t)
+	ctx := t.Context()
+	scope := store.AlarmScope{From: f.t0, To: f.t0.Add(24 * time.Hour)}
+	revisedAlarm := f.alarmAt(f.t0.Add(time.Hour), 30*time.Minute)
+	other := f.alarmAt(f.t0.Add(5*time.Hour), 30*time.Minute)
+	if _, err := f.db.ReconcileAlarms(ctx, scope, []store.Alarm{revisedAlarm, other}); err != nil {
+		t.Fatal(err)
+	}
+	at := f.t0.Add(70 * time.Minute)
+	frame := func(qn, cp string) store.RawPacket {
+		seg := "QN=" + qn + ";ST=44;CN=2011;PW=123456;MN=" + f.term.MN + ";Flag=5;CP=&&DataTime=" + at.Format("20060102150405") + ";" + cp + "&&"
+		return store.RawPacket{MN: f.term.MN, ST: "44", CN: "2011", QN: qn, DataTime: at, ReceivedAt: at, CRCOK: true,
+			Frame: []byte(fmt.Sprintf("##%04d%sABCD", len(seg), seg))}
+	}
+	off, on := store.NewSample(f.pTreat.ID, at), store.NewSample(f.pTreat.ID, at)
+	off.P, on.P = 0, 25
+	mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{frame("20261101011000001", "e10102-Rtd=0")}, Samples: []store.Sample{off}})
+	res := mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{frame("20261101011000002", "e10102-Rtd=25")}, Samples: []store.Sample{on}})
+	if len(res.Revised) != 1 {
+		t.Fatalf("second frame: %+v, want one revised slot", res)
+	}
+	// The engine, seeing the treatment running, no longer computes the first alarm.
+	if _, err := f.db.ReconcileAlarms(ctx, scope, nil); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.db.FindAlarms(ctx, store.AlarmFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all {
+		switch {
+		case a.Start.Equal(revisedAlarm.Start):
+			if a.Status == store.Withdrawn || !strings.Contains(a.Detail, "数据被修订") {
+				t.Errorf("revised alarm = %+v, want kept and marked 数据被修订", a)
+			}
+			revs, err := f.db.AlarmRevisions(ctx, a.ID)
+			if err != nil || len(revs) != 1 || !strings.Contains(revs[0], "P=0 → P=25") {
+				t.Errorf("revisions = %q (%v), want P=0 → P=25", revs, err)
+			}
+		case a.Start.Equal(other.Start):
+			if a.Status != store.Withdrawn || strings.Contains(a.Detail, "数据被修订") {
+				t.Errorf("unrevised alarm = %+v, want withdrawn", a)
+			}
+		}
+	}
+	ps, err := f.db.RawPackets(ctx, f.term.MN, at, at.Add(time.Second))
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("frames of the slot = %d (%v), want both", len(ps), err)
+	}
+	// Pinned: the retention purge keeps both.
+	if _, _, err := f.db.PurgeRaw(ctx, at.AddDate(1, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if ps, _ = f.db.RawPackets(ctx, f.term.MN, at, at.Add(time.Second)); len(ps) != 2 {
+		t.Errorf("after the purge %d frames of the slot, want both kept as evidence", len(ps))
 	}
 }

@@ -30,3 +30,16 @@ ALTER TABLE terminal_state ADD COLUMN rejected INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE terminal_state ADD COLUMN reject_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE terminal_state ADD COLUMN rejected_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE terminal_state ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
+
+-- A later frame of the same time that revised a slot inside a violation
+-- alarm (数据被修订): the alarm is kept for review, never withdrawn because
+-- of it, with both frames pinned as evidence (raw_keep).
+CREATE TABLE alarm_revisions (
+	alarm_id  INTEGER NOT NULL REFERENCES alarms(id) ON DELETE CASCADE,
+	point_id  INTEGER NOT NULL,
+	at        INTEGER NOT NULL,
+	before    TEXT NOT NULL,
+	after     TEXT NOT NULL,
+	marked_at INTEGER NOT NULL,
+	PRIMARY KEY (alarm_id, point_id, at, after)
+) WITHOUT ROWID;
