@@ -91,7 +91,12 @@ func headerField(frame []byte, key string) string {
 // envelope one peer simulator sends: a form whose rules we have not read,
 // distinct from an SM4-encrypted CP with a wrong key.
 func isEnvelope(p *hj212.Packet) bool {
-	return p.NumFields() >= 1 && p.Field(0).Key == "EncryptedData"
+	for i := range p.NumFields() {
+		if p.Field(i).Key == "EncryptedData" {
+			return true
+		}
+	}
+	return false
 }
 
 // errEnvelope is logged for a packet in the EncryptedData envelope.

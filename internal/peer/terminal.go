@@ -266,9 +266,16 @@ func (t *Terminal) ReadSegment() (string, error) {
 			break
 		}
 	}
-	var n int
-	if _, err := fmt.Fscanf(t.rd, "%04d", &n); err != nil {
+	var ll [4]byte
+	if _, err := readFull(t.rd, ll[:]); err != nil {
 		return "", fmt.Errorf("terminal %s: length field: %w", t.MN, err)
+	}
+	n := 0
+	for _, c := range ll {
+		if c < '0' || c > '9' {
+			return "", fmt.Errorf("terminal %s: length field %q is not 4 digits", t.MN, ll[:])
+		}
+		n = n*10 + int(c-'0')
 	}
 	rest := make([]byte, n+6)
 	if _, err := readFull(t.rd, rest); err != nil {

@@ -1,6 +1,8 @@
 package peer
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -88,4 +90,25 @@ func TestTerminalParts(t *testing.T) {
 			t.Errorf("%s: fields of the parts differ from the upload's", tt.name)
 		}
 	}
+}
+
+// FuzzTerminalReadSegment: the terminal's reader takes any bytes from a
+// centre without panicking, and a segment it returns has the HJ 212 CRC.
+func FuzzTerminalReadSegment(f *testing.F) {
+	f.Add([]byte("##0101QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&1C80\r\n"))
+	f.Add([]byte("garbage##0004abcd1234\r\n"))
+	f.Add([]byte("##9999"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		term := &Terminal{MN: "fuzz", rd: bufio.NewReader(bytes.NewReader(b))}
+		for range 4 {
+			seg, err := term.ReadSegment()
+			if err != nil {
+				return
+			}
+			if !strings.Contains(string(b), fmt.Sprintf("%s%04X", seg, terminalCRC(seg))) &&
+				!strings.Contains(strings.ToUpper(string(b)), strings.ToUpper(fmt.Sprintf("%s%04X", seg, terminalCRC(seg)))) {
+				t.Fatalf("segment %q returned without its CRC", seg)
+			}
+		}
+	})
 }

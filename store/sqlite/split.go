@@ -20,7 +20,7 @@ import (
 // split upload: Flag bit D set and 1 ≤ PNO ≤ PNUM, PNUM > 1.
 func splitHeader(frame []byte) (pnum, pno int, ok bool) {
 	end := bytes.Index(frame, []byte("CP=&&"))
-	if end < 0 || len(frame) < 6 {
+	if end < 6 {
 		return 0, 0, false
 	}
 	var flag int
