@@ -9,7 +9,7 @@ func TestSplitHeader(t *testing.T) {
 		ok        bool
 	}{
 		{"##0100QN=1;ST=44;CN=2011;PW=1;MN=A;Flag=7;PNUM=3;PNO=2;CP=&&DataTime=20260302100000&&ABCD", 3, 2, true},
-		{"##0100QN=1;PNO=1;PNUM=2;Flag=6;CP=&&&&ABCD", 2, 1, true}, // any order; no answer asked
+		{"##0100QN=1;PNO=1;PNUM=2;Flag=6;CP=&&&&ABCD", 2, 1, true},  // any order; no answer asked
 		{"##0100QN=1;Flag=11;PNUM=2;PNO=2;CP=&&&&ABCD", 2, 2, true}, // 2025 flags
 		{"##0100QN=1;Flag=5;PNUM=2;PNO=1;CP=&&&&ABCD", 2, 1, false}, // D bit not set
 		{"##0100QN=1;Flag=7;PNUM=1;PNO=1;CP=&&&&ABCD", 1, 1, false}, // a whole message
