@@ -22,9 +22,9 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 	s := c.s
 	now := s.Now()
 	switch p.CN {
-	case "9014": // answer to an upload of ours: nothing to do
+	case hj212.CNDataReply: // answer to an upload of ours: nothing to do
 		return
-	case "9013": // answer to a notification we sent
+	case hj212.CNNotifyReply: // answer to a notification we sent
 		s.cmds.reply(p, now)
 		return
 	}
@@ -58,20 +58,22 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 	c.identify(p.MN, reg, now)
 	s.state.seen(reg, p, c.info.Remote, now)
 	switch {
-	case p.CN == "9011" || p.CN == "9012":
+	case p.CN == hj212.CNRequestReply || p.CN == hj212.CNExecResult:
 		s.cmds.reply(p, now)
-	case p.CN == "1013":
+	case p.CN == hj212.CNTimeCalibration:
 		// HJ212-2017 Table 9: a time-calibration request is a notification
-		// (9013), after which the centre sends its time with 1012.
-		c.answer(p, "9013")
-		s.cmds.calibrate(p.MN, now)
+		// (9013), after which the centre sends its time with 1012 — for the
+		// instrument the request named (PolId), if any.
+		c.answer(p, hj212.CNNotifyReply)
+		polID, _ := p.Get("PolId")
+		s.cmds.calibrate(p.MN, polID, now)
 	case isNotification(p.CN):
-		c.answer(p, "9013")
+		c.answer(p, hj212.CNNotifyReply)
 	case isCommandData(p.CN):
 		// Data a command asked for (1011 SystemTime, 1061 RtdInterval …): it
 		// belongs to the command log, not to the readings.
 		s.cmds.data(p, now)
-		c.answer(p, "9014")
+		c.answer(p, hj212.CNDataReply)
 	case isUpload(p.CN):
 		s.cmds.data(p, now)
 		c.upload(reg, p, now)
@@ -157,12 +159,12 @@ func (u *Upload) finish(s *Server, err error) {
 // isNotification: HJ212-2017 Table 9 notifications answered with 9013
 // (2012/2022 stop uploads; 9015 is the 2025 heartbeat).
 func isNotification(cn string) bool {
-	return cn == "2012" || cn == "2022" || cn == "9015"
+	return cn == hj212.CNStopRealtime || cn == hj212.CNStopRunState || cn == hj212.CNHeartbeat
 }
 
 // isCommandData: uploads that answer a centre's query (HJ212-2017 Table 9).
 func isCommandData(cn string) bool {
-	return cn == "1011" || cn == "1061" || cn == "1063"
+	return cn == hj212.CNGetTime || cn == hj212.CNGetRtdInterval || cn == hj212.CNGetMinInterval
 }
 
 // isUpload: data uploads (2xxx) and the field-information uploads (3015–3020).

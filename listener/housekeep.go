@@ -93,7 +93,7 @@ func (s *Server) checkGap(ctx context.Context, job gapJob) {
 			return
 		}
 		c.Origin = "gap"
-		if job.cn == "2011" {
+		if job.cn == hj212.CNRealtime {
 			c.ST = "44"
 		}
 		c, err = s.EnqueueCommand(ctx, c)
