@@ -144,15 +144,17 @@ func (s *Server) Flush(ctx context.Context) error {
 	return nil
 }
 
-// flushSplits tells the SplitJournal which messages are done: those of the
-// last hour, again at each flush, since the parts of a message may reach the
-// tables after it was assembled (the store moves its inbox in later).
+// flushSplits tells the SplitJournal which messages are done, at a few
+// flushes in a row, since the parts of a message may reach the tables after
+// it was assembled (the store moves its inbox in later). A part that reaches
+// them later still is joined again after a restart: its values are the same,
+// so nothing changes, and it is forgotten then.
 func (s *Server) flushSplits(ctx context.Context) error {
 	sj, ok := s.Journal.(SplitJournal)
 	if !ok {
 		return nil
 	}
-	return sj.DoneSplitParts(ctx, s.splits.doneKeys(s.Now().Add(-time.Hour)))
+	return sj.DoneSplitParts(ctx, s.splits.doneKeys())
 }
 
 // statsLogEvery is how often the counters are logged (when they changed), so

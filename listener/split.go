@@ -54,6 +54,22 @@ func isPart(p *hj212.Packet) bool {
 	return p.Flag.Split() && p.PNUM > 1 && p.PNO >= 1 && p.PNO <= p.PNUM && ok
 }
 
+// doneFor is how long a joined message is remembered: far longer than a
+// terminal retries a part whose 9014 it missed (OverTime × ReCount, about
+// 30 s by HJ212-2017 Table 1).
+const doneFor = time.Hour
+
+// doneFlushes is how many journal flushes tell the SplitJournal a message is
+// done: its parts may reach the tables (the store moves its inbox in a few
+// seconds later) after the first one.
+const doneFlushes = 3
+
+// splitDone is a joined or closed message.
+type splitDone struct {
+	at      time.Time // when its values were stored; zero until then
+	flushes int       // journal flushes that have told the SplitJournal
+}
+
 // splitMsg is one split message with the parts stored so far.
 type splitMsg struct {
 	key   splitKey
@@ -72,16 +88,16 @@ type splitter struct {
 	m     map[splitKey]*splitMsg
 	perMN map[string]int
 	bytes int
-	// done holds messages assembled or closed recently: a part of theirs sent
-	// again (its 9014 was lost) is stored and acknowledged, not taken as the
-	// start of a new message.
-	done  map[splitKey]time.Time
+	// done holds messages assembled or closed in the last doneFor: a part of
+	// theirs sent again (its 9014 was lost) is stored and acknowledged, not
+	// taken as the start of a new message.
+	done  map[splitKey]*splitDone
 	ready []*Upload // whole or closed messages waiting for the committer
 	kick  chan struct{}
 }
 
 func newSplitter(s *Server) splitter {
-	return splitter{s: s, m: map[splitKey]*splitMsg{}, perMN: map[string]int{}, done: map[splitKey]time.Time{},
+	return splitter{s: s, m: map[splitKey]*splitMsg{}, perMN: map[string]int{}, done: map[splitKey]*splitDone{},
 		kick: make(chan struct{}, 1)}
 }
 
@@ -111,7 +127,7 @@ func (sp *splitter) stored(u *Upload) {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	if u.Assembled {
-		sp.done[u.split] = sp.s.Now()
+		sp.done[u.split] = &splitDone{at: sp.s.Now()}
 		return
 	}
 	sp.addLocked(u.Packet, u.Terminal, u.ReceivedAt)
@@ -150,7 +166,7 @@ func (sp *splitter) closeLocked(m *splitMsg, now time.Time, incomplete bool) {
 		delete(sp.perMN, m.key.mn)
 	}
 	sp.s.state.incomplete(m.key.mn, sp.perMN[m.key.mn])
-	sp.done[m.key] = time.Time{} // done once its values are stored (stored)
+	sp.done[m.key] = &splitDone{} // done once its values are stored (stored)
 	parts := make([]*hj212.Packet, 0, len(m.parts))
 	for _, pno := range slices.Sorted(maps.Keys(m.parts)) {
 		parts = append(parts, m.parts[pno])
@@ -180,16 +196,17 @@ func (sp *splitter) retry(u *Upload) {
 	sp.ready = append(sp.ready, u)
 }
 
-// doneKeys returns the messages closed since since, as SplitParts for
-// SplitJournal.DoneSplitParts.
-func (sp *splitter) doneKeys(since time.Time) []store.SplitPart {
+// doneKeys returns the messages whose values are stored, for
+// SplitJournal.DoneSplitParts, each at doneFlushes flushes.
+func (sp *splitter) doneKeys() []store.SplitPart {
 	sp.mu.Lock()
 	defer sp.mu.Unlock()
 	var out []store.SplitPart
-	for k, at := range sp.done {
-		if at.IsZero() || at.Before(since) {
+	for k, d := range sp.done {
+		if d.at.IsZero() || d.flushes >= doneFlushes {
 			continue
 		}
+		d.flushes++
 		dt, err := parseN14(k.dataTime)
 		if err != nil {
 			continue
@@ -248,8 +265,8 @@ func (sp *splitter) tick(now time.Time) []splitPull {
 			pulls = append(pulls, splitPull{mn: m.key.mn, cn: m.key.cn, at: dt, missing: m.missing(), pnum: m.key.pnum, received: len(m.parts)})
 		}
 	}
-	for k, at := range sp.done {
-		if !at.IsZero() && now.Sub(at) > 24*time.Hour {
+	for k, d := range sp.done {
+		if !d.at.IsZero() && now.Sub(d.at) > doneFor {
 			delete(sp.done, k)
 		}
 	}

@@ -186,3 +186,35 @@ func TestRevisionKeepsViolation(t *testing.T) {
 		t.Errorf("after the purge %d frames of the slot, want both kept as evidence", len(ps))
 	}
 }
+
+// TestIncompleteFlag: the values of a split upload closed incomplete are
+// marked so; the whole message, before or after, clears the mark.
+func TestIncompleteFlag(t *testing.T) {
+	ctx := t.Context()
+	for _, wholeFirst := range []bool{false, true} {
+		f := mustReadings(t, 1)
+		at := day0.Add(3 * time.Hour)
+		part := sample(f.points[0], at, 5, math.NaN())
+		part.Flags |= store.FlagIncomplete
+		whole := sample(f.points[0], at, 5, 100)
+		order := []store.Sample{part, whole}
+		if wholeFirst {
+			order = []store.Sample{whole, part}
+		}
+		for _, s := range order {
+			mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{s}})
+		}
+		ss, err := f.db.Samples(ctx, f.points[0], at, at.Add(time.Second))
+		if err != nil || len(ss) != 1 || ss[0].Flags&store.FlagIncomplete != 0 || ss[0].E != 100 {
+			t.Errorf("whole first %v: %+v (%v), want the slot whole with E 100", wholeFirst, ss, err)
+		}
+	}
+	f := mustReadings(t, 1)
+	at := day0.Add(4 * time.Hour)
+	part := sample(f.points[0], at, 5, math.NaN())
+	part.Flags |= store.FlagIncomplete
+	mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{part}})
+	if ss, _ := f.db.Samples(ctx, f.points[0], at, at.Add(time.Second)); len(ss) != 1 || ss[0].Flags&store.FlagIncomplete == 0 {
+		t.Errorf("incomplete alone: %+v, want marked incomplete", ss)
+	}
+}

@@ -246,7 +246,7 @@ func (w *writer) reviseSample(s store.Sample) (store.SampleRevision, bool, error
 
 // mergeSample returns old completed and revised by add, a later frame's
 // sample of the same slot, and whether anything changed. Flags add up, except
-// that a slot received in time stays so.
+// that a slot received in time stays so, and one made whole stays whole.
 func mergeSample(old, add store.Sample) (store.Sample, bool) {
 	m := old
 	for _, q := range [...]struct {
@@ -260,6 +260,12 @@ func mergeSample(old, add store.Sample) (store.Sample, bool) {
 	m.Flags |= add.Flags
 	if old.Flags&store.FlagBackfill == 0 {
 		m.Flags &^= store.FlagBackfill
+	}
+	// A slot is incomplete (a split upload closed without all its parts)
+	// only while every frame of it was: the whole message, arriving before
+	// or after, makes it whole.
+	if old.Flags&add.Flags&store.FlagIncomplete == 0 {
+		m.Flags &^= store.FlagIncomplete
 	}
 	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 	changed := !same(m.P, old.P) || !same(m.I, old.I) || !same(m.U, old.U) || !same(m.E, old.E) || !same(m.PF, old.PF) || m.Flags != old.Flags
