@@ -221,50 +221,86 @@ func (w *writer) insertRaw(ps []store.RawPacket, idx []int, res *store.IngestRes
 		delete(inserted, k)
 	}
 	rows.Close()
-	for _, i := range again {
-		if err := w.sameTimeRaw(ps[i], i, res); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.sameTimeRaw(ps, again, res)
 }
 
-// sameTimeRaw files packet p (index i), whose (MN, ST, CN, DataTime) is
+// sameTime is what is stored under one (MN, ST, CN, DataTime).
+type sameTime struct {
+	top int64    // highest revision number
+	cps [][]byte // the frames' CPs (rawCP)
+}
+
+// sameTimeRaw files the packets ps[idx], whose (MN, ST, CN, DataTime) is
 // stored already: a duplicate when a stored frame has the same CP, else the
 // next revision of that key, stored beside the others. Nothing acknowledged
 // is thrown away: devices send one frame per meter at the same DataTime, and
-// the parts of a split upload share theirs.
-func (w *writer) sameTimeRaw(p store.RawPacket, i int, res *store.IngestResult) error {
-	r := newRawRecord(p)
-	rows, err := w.tx.QueryContext(w.ctx, `SELECT rev, frame FROM raw_packets WHERE mn = ? AND st = ? AND cn = ? AND dt = ?`,
-		p.MN, p.ST, p.CN, r.dt)
-	if err != nil {
-		return fmt.Errorf("frames of %s CN %s at %s: %w", p.MN, p.CN, p.DataTime.Format(time.DateTime), err)
-	}
-	top, same := int64(-1), false
-	for rows.Next() {
-		var rev int64
-		var frame []byte
-		if err := rows.Scan(&rev, &frame); err != nil {
-			rows.Close()
+// the parts of a split upload share theirs. The stored frames are read with
+// one statement per chunk: a terminal re-sending its cache makes many.
+func (w *writer) sameTimeRaw(ps []store.RawPacket, idx []int, res *store.IngestResult) error {
+	stored := make(map[rawKey]*sameTime, len(idx))
+	for len(idx) > 0 {
+		n := len(idx)
+		if cs := rowChunks(n); len(cs) > 0 {
+			n = cs[0]
+		} else {
+			n = min(n, 1)
+		}
+		chunk := idx[:n]
+		idx = idx[n:]
+		args := make([]any, 0, 4*len(chunk))
+		for _, i := range chunk {
+			r := newRawRecord(ps[i])
+			args = append(args, r.p.MN, r.p.ST, r.p.CN, r.dt)
+		}
+		// The keys drive the join, each one a lookup in the unique index.
+		rows, err := w.tx.QueryContext(w.ctx, `SELECT r.mn, r.st, r.cn, r.dt, r.rev, r.frame
+			FROM (VALUES `+placeholders(len(chunk), 4)+`) AS k CROSS JOIN raw_packets r
+			WHERE r.mn = k.column1 AND r.st = k.column2 AND r.cn = k.column3 AND r.dt = k.column4`, args...)
+		if err != nil {
+			return fmt.Errorf("frames of the same time from %s: %w", ps[chunk[0]].MN, err)
+		}
+		for rows.Next() {
+			var k rawKey
+			var rev int64
+			var frame []byte
+			if err := rows.Scan(&k.mn, &k.st, &k.cn, &k.dt, &rev, &frame); err != nil {
+				rows.Close()
+				return err
+			}
+			st := stored[k]
+			if st == nil {
+				st = &sameTime{top: -1}
+				stored[k] = st
+			}
+			st.top = max(st.top, rev)
+			st.cps = append(st.cps, rawCP(frame))
+		}
+		if err := rows.Close(); err != nil {
 			return err
 		}
-		top = max(top, rev)
-		same = same || bytes.Equal(rawCP(frame), rawCP(p.Frame))
+		for _, i := range chunk {
+			p := ps[i]
+			r := newRawRecord(p)
+			st := stored[r.key()]
+			if st == nil { // cannot be: the insert conflicted on this key
+				st = &sameTime{top: -1}
+				stored[r.key()] = st
+			}
+			cp := rawCP(p.Frame)
+			if slices.ContainsFunc(st.cps, func(o []byte) bool { return bytes.Equal(o, cp) }) {
+				res.Duplicate[i] = true
+				continue
+			}
+			st.top++
+			st.cps = append(st.cps, cp)
+			_, err = w.tx.ExecContext(w.ctx, `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame, rev)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.MN, p.ST, p.CN, r.dt, r.hasDT, p.QN, ms(p.ReceivedAt), p.CRCOK, p.Frame, st.top)
+			if err != nil {
+				return fmt.Errorf("store frame %d of %s CN %s at %s: %w", st.top+1, p.MN, p.CN, p.DataTime.Format(time.DateTime), err)
+			}
+			res.Duplicate[i], res.Revision[i] = false, true
+		}
 	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if same {
-		res.Duplicate[i] = true
-		return nil
-	}
-	_, err = w.tx.ExecContext(w.ctx, `INSERT INTO raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame, rev)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.MN, p.ST, p.CN, r.dt, r.hasDT, p.QN, ms(p.ReceivedAt), p.CRCOK, p.Frame, top+1)
-	if err != nil {
-		return fmt.Errorf("store frame %d of %s CN %s at %s: %w", top+2, p.MN, p.CN, p.DataTime.Format(time.DateTime), err)
-	}
-	res.Duplicate[i], res.Revision[i] = false, true
 	return nil
 }
 

@@ -121,17 +121,8 @@ func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, []store.Sampl
 		}
 	}
 	rows.Close()
-	var revised []store.SampleRevision
-	for _, s := range again {
-		r, changed, err := w.reviseSample(s)
-		if err != nil {
-			return nil, nil, err
-		}
-		if changed {
-			revised = append(revised, r)
-		}
-	}
-	return added, revised, nil
+	revised, err := w.reviseSamples(again)
+	return added, revised, err
 }
 
 func sortSamples(ss []store.Sample) {
@@ -221,6 +212,69 @@ func withRevisions(fresh []store.Sample, revised []store.SampleRevision) []store
 		fresh = append(fresh, r.After)
 	}
 	return fresh
+}
+
+// reviseSamples merges each of ss into its stored hot-tier slot (see
+// reviseSample), reading the slots with one statement: a terminal re-sending
+// its cache makes many, nearly all unchanged.
+func (w *writer) reviseSamples(ss []store.Sample) ([]store.SampleRevision, error) {
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	type key struct{ point, at int64 }
+	stored := make(map[key]store.Sample, len(ss))
+	for rest := ss; len(rest) > 0; {
+		n := len(rest)
+		if cs := rowChunks(n); len(cs) > 0 {
+			n = cs[0]
+		}
+		args := make([]any, 0, 2*n)
+		for _, s := range rest[:n] {
+			args = append(args, s.PointID, s.At.UnixMilli())
+		}
+		rest = rest[n:]
+		rows, err := w.tx.QueryContext(w.ctx, `SELECT s.point_id, s.at, s.p, s.i, s.u, s.e, s.pf, s.flags
+			FROM (VALUES `+placeholders(len(args)/2, 2)+`) AS k CROSS JOIN samples s
+			WHERE s.point_id = k.column1 AND s.at = k.column2`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read %d stored samples: %w", len(args)/2, err)
+		}
+		for rows.Next() {
+			var at int64
+			var p, i, u, e, pf sql.NullFloat64
+			var s store.Sample
+			if err := rows.Scan(&s.PointID, &at, &p, &i, &u, &e, &pf, &s.Flags); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s.At = fromMS(at)
+			s.P, s.I, s.U, s.E, s.PF = fromNull(p), fromNull(i), fromNull(u), fromNull(e), fromNull(pf)
+			stored[key{s.PointID, at}] = s
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	var revised []store.SampleRevision
+	for _, s := range ss {
+		k := key{s.PointID, s.At.UnixMilli()}
+		old, ok := stored[k]
+		if !ok {
+			continue
+		}
+		m, changed := mergeSample(old, s)
+		if !changed {
+			continue
+		}
+		_, err := w.tx.ExecContext(w.ctx, `UPDATE samples SET p = ?, i = ?, u = ?, e = ?, pf = ?, flags = ? WHERE point_id = ? AND at = ?`,
+			nullable(m.P), nullable(m.I), nullable(m.U), nullable(m.E), nullable(m.PF), m.Flags, s.PointID, k.at)
+		if err != nil {
+			return nil, fmt.Errorf("revise sample of point %d at %s: %w", s.PointID, s.At.Format(time.RFC3339), err)
+		}
+		stored[k] = m // a later sample of the batch merges into this one
+		revised = append(revised, store.SampleRevision{Before: old, After: m})
+	}
+	return revised, nil
 }
 
 // reviseSample merges s into the stored hot-tier slot of its point and time:

@@ -20,8 +20,8 @@ import (
 // split upload: Flag bit D set and 1 ≤ PNO ≤ PNUM, PNUM > 1.
 func splitHeader(frame []byte) (pnum, pno int, ok bool) {
 	end := bytes.Index(frame, []byte("CP=&&"))
-	if end < 6 {
-		return 0, 0, false
+	if end < 6 || !bytes.Contains(frame[6:end], []byte("PNUM=")) {
+		return 0, 0, false // nearly every frame: not split
 	}
 	var flag int
 	for _, f := range bytes.Split(frame[6:end], []byte(";")) {
