@@ -39,13 +39,15 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 		dt, _ := p.DataTime()
 		if !u.Part { // a part's values come with its whole message (Assembled)
 			samples := listener.Readings(p, u.Terminal.Points)
+			var flags uint8
+			if late(u, dt) {
+				flags |= store.FlagBackfill
+			}
+			if u.Incomplete {
+				flags |= store.FlagIncomplete
+			}
 			for i := range samples {
-				if late(u, dt) {
-					samples[i].Flags |= store.FlagBackfill
-				}
-				if u.Incomplete {
-					samples[i].Flags |= store.FlagIncomplete
-				}
+				samples[i].Flags |= flags
 			}
 			b.Samples = append(b.Samples, samples...)
 		}
