@@ -35,6 +35,7 @@ type Config struct {
 	Log      LogConfig      `json:"log"`
 
 	Maintenance MaintenanceConfig `json:"maintenance"` // see schedule.go
+	Import      ImportConfig      `json:"import"`      // see config_import.go
 }
 
 // LimitsConfig is listener.Limits in the file.
@@ -180,6 +181,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Uplink.validate(); err != nil { // uplink_wire.go
+		return err
+	}
+	if err := c.Import.validate(); err != nil { // config_import.go
 		return err
 	}
 	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 {
