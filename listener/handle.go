@@ -40,6 +40,7 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 		return
 	case reg.Terminal.Password != "" && p.PW != reg.Terminal.Password:
 		s.quar.add(p, ReasonBadPassword, c.info.Remote, now)
+		s.state.reject(p.MN, rejectPassword, c.info.Remote, now)
 		return
 	}
 	if isEnvelope(p) {
@@ -52,6 +53,7 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 	if err != nil {
 		s.log.Warn("decrypt CP", "mn", p.MN, "err", err)
 		s.quar.add(p, ReasonBadKey, c.info.Remote, now)
+		s.state.reject(p.MN, rejectKey, c.info.Remote, now)
 		return
 	}
 	p = plain

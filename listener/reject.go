@@ -26,6 +26,8 @@ const (
 	rejectCRC      = "CRC 不符 / CRC mismatch"
 	rejectSegment  = "数据段无法解析 / data segment rejected"
 	rejectEnvelope = "不支持的加密封装 EncryptedData / unsupported envelope (EncryptedData=…)"
+	rejectPassword = "密码错误 / wrong password (PW)"
+	rejectKey      = "无法用登记的密钥解密 / cannot decrypt with the registered SM4 key"
 )
 
 // rejectEventEvery bounds the events one terminal's rejected frames write:

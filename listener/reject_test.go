@@ -38,6 +38,7 @@ func TestRejectedFramesShown(t *testing.T) {
 		{"other CRC", withCRC(good, 0x1234), testMN, "CRC 不符 / CRC mismatch: frame says 1234"},
 		{"bad segment", wrapCRC(badSeg, hj212.Checksum(badSeg)), testMN, "数据段无法解析"},
 		{"EncryptedData envelope", envelope, testMN, "unsupported envelope"},
+		{"wrong password", frame(t, testMN, "654321", "20260302100000008", "2011", 5, t0), testMN, "密码错误"},
 		{"unregistered MODBUS", withCRC(realtime(t, stranger, "1", t0), 0x4B37), stranger, ""},
 		{"no MN", wrapCRC([]byte("QN=1;CN=2011;CP=&&&&"), 0x1111), "", ""},
 	}
