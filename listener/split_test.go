@@ -14,7 +14,13 @@ import (
 // DataTime at, asking for an answer.
 func part(t testing.TB, qn, cn string, at time.Time, pnum, pno int, cp ...hj212.Field) []byte {
 	t.Helper()
-	p := hj212.Packet{QN: qn, ST: "44", CN: cn, PW: testPW, MN: testMN, Flag: 7, PNUM: pnum, PNO: pno,
+	return partOf(t, testMN, qn, cn, at, pnum, pno, cp...)
+}
+
+// partOf is part for terminal mn.
+func partOf(t testing.TB, mn, qn, cn string, at time.Time, pnum, pno int, cp ...hj212.Field) []byte {
+	t.Helper()
+	p := hj212.Packet{QN: qn, ST: "44", CN: cn, PW: testPW, MN: mn, Flag: 7, PNUM: pnum, PNO: pno,
 		Header: hj212.HasQN | hj212.HasST | hj212.HasCN | hj212.HasPW | hj212.HasMN | hj212.HasFlag | hj212.HasPNUM | hj212.HasPNO}
 	b, err := p.SetFields(append([]hj212.Field{{Key: "DataTime", Value: hj212.FormatN14(at)}}, cp...)).Encode()
 	if err != nil {
@@ -123,6 +129,31 @@ func TestSplitCaps(t *testing.T) {
 	c.expectAck("20260302100500002")
 	if k := rec.kinds(); k != "PPAP" {
 		t.Errorf("recorded %q, want the first message whole and the retried part", k)
+	}
+}
+
+// TestSplitCapsTotal: the caps in total (messages, bytes) hold across
+// terminals: another terminal's new message is refused unacknowledged at
+// the cap, and gets in once the first message is whole.
+func TestSplitCapsTotal(t *testing.T) {
+	const other = "010000A8900016F000169DC1"
+	for _, lim := range []listener.Limits{{MaxSplitTotal: 1}, {MaxSplitBytes: 200}} {
+		rec := &memRecorder{}
+		s := &listener.Server{Recorder: rec, Directory: newFakeDir(testMN, other), Limits: lim}
+		addr := startServer(t, s)
+		a, b := dial(t, addr), dial(t, addr)
+		a.write(part(t, "20260302100000001", "2011", t0, 2, 1, hj212.Field{Key: "d20401-Rtd", Value: "1"}))
+		a.expectAck("20260302100000001")
+		b.write(partOf(t, other, "20260302100000101", "2011", t0, 2, 1, hj212.Field{Key: "d20401-Rtd", Value: "5"}))
+		b.expectSilence(300 * time.Millisecond)
+		a.write(part(t, "20260302100000002", "2011", t0, 2, 2, hj212.Field{Key: "d20301-Rtd", Value: "2"}))
+		a.expectAck("20260302100000002")
+		waitFor(t, "the first message whole", func() bool { return rec.count() == 3 })
+		b.write(partOf(t, other, "20260302100000102", "2011", t0, 2, 1, hj212.Field{Key: "d20401-Rtd", Value: "5"}))
+		b.expectAck("20260302100000102")
+		if st := s.Stats(); st.SplitRefused != 1 {
+			t.Errorf("%+v: SplitRefused = %d, want 1", lim, st.SplitRefused)
+		}
 	}
 }
 
