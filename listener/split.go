@@ -216,7 +216,7 @@ func (sp *splitter) doneKeys() []store.SplitPart {
 	return out
 }
 
-// splitMissing lists the PNOs m lacks, for the terminal's events.
+// missing lists the PNOs m lacks, for the terminal's events.
 func (m *splitMsg) missing() string {
 	var b strings.Builder
 	for pno := 1; pno <= m.key.pnum; pno++ {
