@@ -82,12 +82,20 @@ func (r *relay) setError(err error, dial bool) {
 		return
 	}
 	r.mu.Lock()
-	r.lastErr, r.lastErrAt = err.Error(), time.Now()
+	// Hundreds of terminal connections fail together when the upstream is
+	// down: the log says so once per message and 10 s.
+	quiet := r.lastErr == err.Error() && time.Since(r.lastErrAt) < 10*time.Second
+	r.lastErr = err.Error()
+	if !quiet {
+		r.lastErrAt = time.Now()
+	}
 	if dial {
 		r.reachable = false
 	}
 	r.mu.Unlock()
-	r.log().Warn("relay interrupted", "err", err)
+	if !quiet {
+		r.log().Warn("relay interrupted", "err", err)
+	}
 }
 
 func (r *relay) markOK() {

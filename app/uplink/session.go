@@ -60,6 +60,18 @@ func (s *session) loop(ctx context.Context) (err error) {
 		if s.idle() {
 			return errIdle
 		}
+		if s.more() { // frames that need no answer: write on without waiting
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case err := <-s.readErr:
+				return err
+			case k := <-s.acks:
+				s.acked(k)
+			default:
+			}
+			continue
+		}
 		timer.Reset(max(s.next(), 0))
 		select {
 		case <-ctx.Done():
@@ -95,6 +107,13 @@ func (s *session) idle() bool {
 		s.idleSince = time.Now()
 	}
 	return s.r.waiting.Load() > 0 || time.Since(s.idleSince) >= orDefault(s.r.f.ConnIdle, 3*time.Minute)
+}
+
+// more reports whether fill would read and write again at once: the queue
+// has more and the window has room (frames counted on write leave it free).
+func (s *session) more() bool {
+	window := orDefault(s.r.f.Window, 100)
+	return !s.drained && len(s.inflight) <= window/2
 }
 
 // next is how long the loop may wait for an answer or a wake.
