@@ -3,6 +3,7 @@ package uplink_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -30,14 +31,22 @@ func peerDistrict(t *testing.T, enq func(...[]byte), terms, frames int) map[stri
 	var batch [][]byte
 	for k := range frames {
 		for i := range terms {
-			factors := 1
+			var f []byte
+			var m message
 			switch {
 			case k%25 == 24:
-				factors = 75
-			case k%5 == 4:
-				factors = 53
+				f, m = wideUpload(t, mn(i), k, 75)
+			case k%5 == 4: // the most factors that stay within 1,015 bytes
+				for n := 40; ; n++ {
+					g, gm := wideUpload(t, mn(i), k, n)
+					if len(g)-10 > 1015 {
+						break
+					}
+					f, m = g, gm
+				}
+			default:
+				f, m = wideUpload(t, mn(i), k, 1)
 			}
-			f, m := wideUpload(t, mn(i), k, factors)
 			batch = append(batch, f)
 			sent[mn(i)] = append(sent[mn(i)], m)
 		}
@@ -187,9 +196,11 @@ func TestRelayPeerCentres(t *testing.T) {
 			db := mustDB(t)
 			sent := peerDistrict(t, func(f ...[]byte) { enqueue(t, db, c.Addr, f...) }, 20, 100)
 			d := &countingDial{}
+			var logs syncBuffer
 			fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr, Password: "city-password-2026",
 				AckTimeout: 300 * time.Millisecond, MaxConns: 8}},
-				Outbox: db, Dial: d.dial, Window: 16, Poll: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond}
+				Outbox: db, Dial: d.dial, Window: 16, Poll: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond,
+				Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 			run(t, fw)
 			waitFor(t, "an empty outbox", func() bool { return pending(t, db, c.Addr) == 0 })
 			checkMessages(t, kind, received(t, c), sent)
@@ -207,6 +218,114 @@ func TestRelayPeerCentres(t *testing.T) {
 			if err != nil || st[0].WriteOnly != (kind == peer.CentreSilent) {
 				t.Errorf("Status = %+v, %v; want WriteOnly only behind the silent centre", st, err)
 			}
+			if warned := strings.Contains(logs.String(), "level=ERROR") && strings.Contains(logs.String(), "does not acknowledge"); warned != (kind == peer.CentreSilent) {
+				t.Errorf("fallback error logged = %v, want it only behind the silent centre:\n%s", warned, logs.String())
+			}
 		})
+	}
+}
+
+// TestRelayPeerCentresMultiplexed ensures the multiplexed option keeps one
+// connection for all terminals and, with QN-then-MN matching and the
+// write-and-count fallback, delivers everything in order to every centre;
+// a first-MN centre then files every terminal under the first MN, which is
+// why a connection per terminal is the default.
+func TestRelayPeerCentresMultiplexed(t *testing.T) {
+	for _, kind := range peer.CentreKinds {
+		t.Run(kind.String(), func(t *testing.T) {
+			c, err := peer.StartCentre(kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Close() })
+			db := mustDB(t)
+			sent := peerDistrict(t, func(f ...[]byte) { enqueue(t, db, c.Addr, f...) }, 20, 100)
+			d := &countingDial{}
+			fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr, Password: "city-password-2026",
+				AckTimeout: 300 * time.Millisecond, Multiplex: true}},
+				Outbox: db, Dial: d.dial, Window: 16, Poll: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond}
+			run(t, fw)
+			waitFor(t, "an empty outbox", func() bool { return pending(t, db, c.Addr) == 0 })
+			got := received(t, c)
+			if kind == peer.CentreFirstMN {
+				if len(got) != 1 {
+					t.Errorf("first-MN centre filed under %d MNs, want all under the first", len(got))
+				}
+			} else {
+				checkMessages(t, kind, got, sent)
+			}
+			if total, _, _ := c.Conns(); d.max != 1 || total < 1 {
+				t.Errorf("%d connections open at once (%d accepted), want one", d.max, total)
+			}
+			st, err := fw.Status(t.Context())
+			if err != nil || st[0].WriteOnly != (kind == peer.CentreSilent) {
+				t.Errorf("Status = %+v, %v; want WriteOnly only behind the silent centre", st, err)
+			}
+		})
+	}
+}
+
+// TestRelayAnswersRequests ensures a request the city sends on a terminal's
+// relay connection is answered with 9011 QnRtn=2 (refused), counted and
+// logged, and that relaying goes on.
+func TestRelayAnswersRequests(t *testing.T) {
+	c, err := peer.StartCentre(peer.CentreMux)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	db := mustDB(t)
+	sent := district(t, nil, 3, 0, 2, func(f ...[]byte) { enqueue(t, db, c.Addr, f...) })
+	var logs syncBuffer
+	fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr}}, Outbox: db, Poll: 20 * time.Millisecond,
+		ConnIdle: time.Hour, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	run(t, fw)
+	waitFor(t, "an empty outbox", func() bool { return pending(t, db, c.Addr) == 0 })
+	if n := c.Request("1011"); n != 3 {
+		t.Fatalf("centre sent the request on %d connections, want 3 (one per terminal, kept open)", n)
+	}
+	waitFor(t, "three answers", func() bool { return len(c.Replies()) == 3 })
+	for _, r := range c.Replies() {
+		if r.CN != "9011" || !contains(r.CP, "QnRtn=2") {
+			t.Errorf("answer %s %v, want 9011 QnRtn=2", r.CN, r.CP)
+		}
+	}
+	if st, _ := fw.Status(t.Context()); st[0].Requests != 3 || st[0].Conns != 3 {
+		t.Errorf("Status = %+v, want 3 requests on 3 connections", st[0])
+	}
+	if !strings.Contains(logs.String(), "upstream request refused") || !strings.Contains(logs.String(), "cn=1011") {
+		t.Errorf("log lacks the refused request:\n%s", logs.String())
+	}
+	district(t, sent, 3, 2, 4, func(f ...[]byte) { enqueue(t, db, c.Addr, f...) })
+	fw.Wake()
+	waitFor(t, "the next frames", func() bool { return pending(t, db, c.Addr) == 0 })
+	if got := received(t, c); len(got[mn(0)]) != 4 {
+		t.Errorf("after the request %s has %d messages, want 4", mn(0), len(got[mn(0)]))
+	}
+}
+
+// TestRelayIdleClose ensures a terminal's connection closes once it has had
+// nothing to send for ConnIdle, and that the upstream still counts as
+// connected (reachable) without an open connection.
+func TestRelayIdleClose(t *testing.T) {
+	c, err := peer.StartCentre(peer.CentreMux)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	db := mustDB(t)
+	district(t, nil, 3, 0, 2, func(f ...[]byte) { enqueue(t, db, c.Addr, f...) })
+	d := &countingDial{}
+	fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr}}, Outbox: db, Dial: d.dial,
+		Poll: 20 * time.Millisecond, ConnIdle: 50 * time.Millisecond}
+	run(t, fw)
+	waitFor(t, "an empty outbox", func() bool { return pending(t, db, c.Addr) == 0 })
+	waitFor(t, "idle connections closed", func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		return d.open == 0
+	})
+	if st, _ := fw.Status(t.Context()); !st[0].Connected || st[0].Conns != 0 {
+		t.Errorf("Status = %+v, want connected with no connection open", st[0])
 	}
 }
