@@ -50,6 +50,7 @@ type CentreFrame struct {
 	Conn     int    // connection number, from 1
 	FiledAs  string // the MN the centre files it under (CentreFirstMN: the connection's first)
 	MN, QN   string // header fields as sent
+	PW       string
 	CN       string
 	Flag     int
 	PNUM     int // 0 when absent
@@ -71,9 +72,12 @@ type Centre struct {
 	replies []CentreFrame // answers to the centre's own requests
 	conns   map[int]*centreConn
 	closed  bool
-	nconn   int
-	maxOpen int
-	qn      int64
+	// counting keeps counts only; received and rejected count frames.
+	counting           bool
+	received, rejected int
+	nconn              int
+	maxOpen            int
+	qn                 int64
 }
 
 type centreConn struct {
@@ -83,12 +87,18 @@ type centreConn struct {
 }
 
 // StartCentre listens on 127.0.0.1:0 and serves until Close.
-func StartCentre(kind CentreKind) (*Centre, error) {
+func StartCentre(kind CentreKind) (*Centre, error) { return startCentre(kind, false) }
+
+// StartCountingCentre is StartCentre for load tests: the centre keeps only
+// counts (Received), not the frames.
+func StartCountingCentre(kind CentreKind) (*Centre, error) { return startCentre(kind, true) }
+
+func startCentre(kind CentreKind, counting bool) (*Centre, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start %s centre: %w", kind, err)
 	}
-	c := &Centre{Kind: kind, Addr: ln.Addr().String(), ln: ln, conns: map[int]*centreConn{}}
+	c := &Centre{Kind: kind, Addr: ln.Addr().String(), ln: ln, conns: map[int]*centreConn{}, counting: counting}
 	c.wg.Go(c.accept)
 	return c, nil
 }
@@ -147,7 +157,7 @@ func (c *Centre) record(id int, cc *centreConn, seg string, readErr error) Centr
 	flag, _ := strconv.Atoi(h["Flag"])
 	pnum, _ := strconv.Atoi(h["PNUM"])
 	pno, _ := strconv.Atoi(h["PNO"])
-	f := CentreFrame{Conn: id, MN: h["MN"], QN: h["QN"], CN: h["CN"], Flag: flag, PNUM: pnum, PNO: pno,
+	f := CentreFrame{Conn: id, MN: h["MN"], QN: h["QN"], PW: h["PW"], CN: h["CN"], Flag: flag, PNUM: pnum, PNO: pno,
 		Segment: seg, CP: centreCP(seg)}
 	switch {
 	case readErr != nil:
@@ -163,6 +173,14 @@ func (c *Centre) record(id int, cc *centreConn, seg string, readErr error) Centr
 	f.FiledAs = f.MN
 	if c.Kind == CentreFirstMN && cc.bound != "" {
 		f.FiledAs = cc.bound
+	}
+	c.received++
+	if f.Rejected != "" {
+		c.rejected++
+	}
+	if c.counting {
+		f.Segment, f.CP = "", nil
+		return f
 	}
 	if len(f.CN) == 4 && f.CN[0] == '9' {
 		c.replies = append(c.replies, f)
@@ -187,7 +205,7 @@ func (c *Centre) answer(f CentreFrame, cc *centreConn) string {
 		qn = c.freshQN()
 	}
 	// HJ212-2017 §6.5.3: the data answer 9014 with ST=91 and Flag A=0.
-	return fmt.Sprintf("QN=%s;ST=91;CN=9014;PW=%s;MN=%s;Flag=4;CP=&&&&", qn, centreHeader(f.Segment)["PW"], mn)
+	return fmt.Sprintf("QN=%s;ST=91;CN=9014;PW=%s;MN=%s;Flag=4;CP=&&&&", qn, f.PW, mn)
 }
 
 // freshQN is a QN no terminal sent: the centre's clock plus a counter in
@@ -241,6 +259,14 @@ func (c *Centre) Replies() []CentreFrame {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]CentreFrame(nil), c.replies...)
+}
+
+// Received reports how many frames the centre read (answers included) and
+// how many of them it rejected.
+func (c *Centre) Received() (n, rejected int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.received, c.rejected
 }
 
 // Conns reports the connections accepted so far, those open now, and the

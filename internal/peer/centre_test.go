@@ -149,3 +149,31 @@ func TestCentreRequest(t *testing.T) {
 		t.Errorf("Replies = %+v, frames %d; want the 9011 only", r, len(c.Frames()))
 	}
 }
+
+// TestCountingCentre ensures a counting centre answers as the full one and
+// counts frames and rejections without keeping them.
+func TestCountingCentre(t *testing.T) {
+	c, err := StartCountingCentre(CentreStrict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	conn, err := net.Dial("tcp", c.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write(append(upload(t, "010000A8900016F000100001", "20261205100000001", 0), upload(t, "010000A8900016F000100001", "20261205100000002", 1100)...))
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if p, err := hj212.NewReader(conn, 4096).ReadPacket(); err != nil || p.QN != "20261205100000001" || p.PW != "123456" {
+		t.Fatalf("answer = %+v, %v; want the 9014 of the first frame", p, err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if n, _ := c.Received(); n == 2 {
+			break
+		}
+	}
+	if n, rej := c.Received(); n != 2 || rej != 1 || len(c.Frames()) != 0 {
+		t.Errorf("Received = %d, %d rejected, %d kept; want 2, 1, none", n, rej, len(c.Frames()))
+	}
+}
