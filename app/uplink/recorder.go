@@ -57,8 +57,9 @@ func (rc *recorder) run(ctx context.Context) {
 	}
 }
 
-// flush records what has gathered. On a store error the items stay pending
-// and are sent again by a later connection (at-least-once).
+// flush records what has gathered. On a store error the items are kept
+// for the next flush; if the program stops first, they stay pending and are
+// sent again (at-least-once).
 func (rc *recorder) flush(ctx context.Context) error {
 	rc.fmu.Lock()
 	defer rc.fmu.Unlock()
@@ -70,7 +71,12 @@ func (rc *recorder) flush(ctx context.Context) error {
 		return nil
 	}
 	if err := rc.r.f.Outbox.MarkSent(ctx, ids, time.Now()); err != nil {
-		rc.r.log().Warn("record delivered frames; they will be sent again", "n", len(ids), "err", err)
+		// Kept for the next flush: the connections that sent them read on
+		// past them and would not send them again before a restart.
+		rc.mu.Lock()
+		rc.ids = append(ids, rc.ids...)
+		rc.mu.Unlock()
+		rc.r.log().Warn("record delivered frames; trying again", "n", len(ids), "err", err)
 		return err
 	}
 	rc.r.markOK()

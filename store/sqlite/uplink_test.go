@@ -169,6 +169,28 @@ func TestPendingOutboxOf(t *testing.T) {
 	}
 }
 
+// TestMarkSentMany ensures delivery of more items than SQLite allows
+// variables in one statement is recorded (a relay with hundreds of terminal
+// connections gathers that many answers).
+func TestMarkSentMany(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := t.Context()
+	items := make([]store.OutboxItem, 40_000)
+	for i := range items {
+		items[i] = store.OutboxItem{Target: "a:1", Kind: "hj212", Key: "M", Payload: []byte("x")}
+	}
+	ids, err := db.Enqueue(ctx, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, ids, day0); err != nil {
+		t.Fatalf("MarkSent of %d items: %v", len(ids), err)
+	}
+	if n, _, err := db.PendingCount(ctx, "a:1"); err != nil || n != 0 {
+		t.Errorf("PendingCount = %d, %v; want 0", n, err)
+	}
+}
+
 // TestIngestRelaysNewPacketsOnly ensures an outbox item tied to a packet is
 // queued only when the packet is new: a terminal's re-send of a stored
 // packet is not relayed to the city again.
