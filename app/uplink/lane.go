@@ -86,6 +86,15 @@ func (l *lane) connect(ctx context.Context) (progress bool, err error) {
 
 // pending reads the lane's next items after id after.
 func (l *lane) pending(ctx context.Context, after int64, limit int) ([]store.OutboxItem, error) {
+	// Hundreds of terminal connections reading at once would each take a
+	// database connection (opened and closed again by the pool): a few
+	// reads at a time are faster.
+	select {
+	case l.r.reads <- struct{}{}:
+		defer func() { <-l.r.reads }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	if l.all {
 		return l.r.f.Outbox.PendingOutboxAfter(ctx, l.r.up.Addr, after, limit)
 	}

@@ -17,6 +17,8 @@ type relay struct {
 	up   Upstream
 	wake chan struct{}
 	rec  *recorder
+	// reads bounds the queue reads running at once (lane.pending).
+	reads chan struct{}
 	// waiting is how many terminals wait for a connection (MaxConns
 	// reached): an idle terminal connection then closes at once.
 	waiting atomic.Int64
@@ -39,7 +41,7 @@ type relay struct {
 }
 
 func newRelay(f *Forwarder, u Upstream) *relay {
-	r := &relay{f: f, up: u, wake: make(chan struct{}, 1)}
+	r := &relay{f: f, up: u, wake: make(chan struct{}, 1), reads: make(chan struct{}, 2)}
 	r.rec = &recorder{r: r, kick: make(chan struct{}, 1)}
 	if u.NoAck {
 		r.writeOnly = true
