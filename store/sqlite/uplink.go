@@ -154,7 +154,9 @@ func (db *DB) PendingOutboxOf(ctx context.Context, target, key string, after int
 // an id above after, the key whose oldest such item is oldest first, each
 // with the highest id it has: the terminals whose relay connection has work.
 func (db *DB) PendingKeys(ctx context.Context, target string, after int64) ([]store.OutboxKey, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT key, max(id) FROM outbox
+	// By id: the relay asks for what arrived since its last look, which the
+	// planner would otherwise find by reading every waiting item in key order.
+	rows, err := db.db.QueryContext(ctx, `SELECT key, max(id) FROM outbox INDEXED BY outbox_pending
 		WHERE target = ? AND sent_at = 0 AND id > ? GROUP BY key ORDER BY min(id)`, target, after)
 	if err != nil {
 		return nil, fmt.Errorf("pending keys of %s after %d: %w", target, after, classify(err))
