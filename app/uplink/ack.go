@@ -3,8 +3,9 @@ package uplink
 // The acknowledgement health of an upstream. A platform that never
 // answers, or answers with something the relay cannot match, would
 // otherwise get the first window of frames again and again and nothing
-// newer (issue 17): after AckFallback frames without a matched answer, the
-// relay writes and counts instead, and says so in red (Status.WriteOnly).
+// newer (issue 17): after AckFallback frames in a row left unanswered past
+// AckTimeout, or as many answers in a row that match nothing, the relay
+// writes and counts instead, and says so in red (Status.WriteOnly).
 
 // fallbackAfter is AckFallback with its default.
 func (r *relay) fallbackAfter() int { return orDefault(r.up.AckFallback, 10) }
@@ -16,17 +17,10 @@ func (r *relay) acking() bool {
 	return !r.writeOnly
 }
 
-// wrote counts n frames written that ask an answer.
-func (r *relay) wrote(n int) {
-	r.mu.Lock()
-	r.silent += n
-	r.mu.Unlock()
-}
-
 // answered records a 9014 that matched a frame.
 func (r *relay) answered() {
 	r.mu.Lock()
-	r.silent, r.unmatched = 0, 0
+	r.missed, r.unmatched = 0, 0
 	r.mu.Unlock()
 }
 
@@ -45,11 +39,14 @@ func (r *relay) stray(mn, qn string) bool {
 	return !r.acking()
 }
 
-// expired records frames that waited past AckTimeout and reports whether
-// the relay now writes and counts.
-func (r *relay) expired() bool {
+// expired records n frames that waited past AckTimeout unanswered and
+// reports whether the relay now writes and counts. Any matched answer, on
+// any of the upstream's connections, starts the count again: a slow
+// upstream still answers some.
+func (r *relay) expired(n int) bool {
 	r.mu.Lock()
-	tip := r.silent >= r.fallbackAfter() && !r.writeOnly
+	r.missed += n
+	tip := r.missed >= r.fallbackAfter() && !r.writeOnly
 	r.mu.Unlock()
 	if tip {
 		r.fallBack("no 9014 answer")
@@ -59,7 +56,7 @@ func (r *relay) expired() bool {
 
 func (r *relay) fallBack(why string) {
 	r.mu.Lock()
-	n := r.silent
+	n := r.missed
 	r.writeOnly = true
 	r.mu.Unlock()
 	r.log().Error("城市平台不应答 9014，改为写出即计 / the upstream does not acknowledge: frames now count as delivered once written; its receipt is no longer confirmed",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +35,10 @@ func peerDistrict(t *testing.T, enq func(...[]byte), terms, frames int) map[stri
 			var f []byte
 			var m message
 			switch {
+			case k%25 == 12: // a terminal's split upload, stored part by part as it came
+				parts, pm := splitUpload(t, mn(i), k, 60)
+				batch = append(batch, parts[:len(parts)-1]...)
+				f, m = parts[len(parts)-1], pm
 			case k%25 == 24:
 				f, m = wideUpload(t, mn(i), k, 75)
 			case k%5 == 4: // the most factors that stay within 1,015 bytes
@@ -77,6 +82,31 @@ func wideUpload(t *testing.T, mn string, k, n int) ([]byte, message) {
 		t.Fatal(err)
 	}
 	return b[:len(b)-2], m
+}
+
+// splitUpload is terminal mn's upload at slot k with n factors as a
+// terminal splits it: two parts with their own QNs, Flag bit D, PNUM/PNO,
+// the same DataTime and half the factors each.
+func splitUpload(t *testing.T, mn string, k, n int) ([][]byte, message) {
+	t.Helper()
+	whole, m := wideUpload(t, mn, k, n)
+	p, err := hj212.Parse(append(slices.Clone(whole), '\r', '\n'))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := p.Fields()
+	halves := [][]hj212.Field{fs[:1+n/2], append([]hj212.Field{fs[0]}, fs[1+n/2:]...)}
+	var out [][]byte
+	for i, h := range halves {
+		at := t0.Add(time.Duration(k)*time.Minute + time.Duration(i)*time.Millisecond)
+		q := &hj212.Packet{QN: hj212.NewQN(at), ST: p.ST, CN: p.CN, PW: p.PW, MN: mn, Flag: p.Flag | hj212.FlagD, PNUM: 2, PNO: i + 1}
+		b, err := q.SetFields(h).Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b[:len(b)-2])
+	}
+	return out, m
 }
 
 // received rebuilds each terminal's messages from what a centre filed:
@@ -198,7 +228,7 @@ func TestRelayPeerCentres(t *testing.T) {
 			d := &countingDial{}
 			var logs syncBuffer
 			fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr, Password: "city-password-2026",
-				AckTimeout: 300 * time.Millisecond, MaxConns: 8}},
+				AckTimeout: 3 * time.Second, MaxConns: 8}},
 				Outbox: db, Dial: d.dial, Window: 16, Poll: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond,
 				Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 			run(t, fw)
@@ -242,7 +272,7 @@ func TestRelayPeerCentresMultiplexed(t *testing.T) {
 			sent := peerDistrict(t, func(f ...[]byte) { enqueue(t, db, c.Addr, f...) }, 20, 100)
 			d := &countingDial{}
 			fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr, Password: "city-password-2026",
-				AckTimeout: 300 * time.Millisecond, Multiplex: true}},
+				AckTimeout: 3 * time.Second, Multiplex: true}},
 				Outbox: db, Dial: d.dial, Window: 16, Poll: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond}
 			run(t, fw)
 			waitFor(t, "an empty outbox", func() bool { return pending(t, db, c.Addr) == 0 })

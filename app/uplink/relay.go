@@ -33,7 +33,7 @@ type relay struct {
 	over      bool // the queue was over MaxPending at the last check
 	checked   time.Time
 	// Acknowledgement health (ack.go).
-	silent    int  // frames written since the last matched 9014
+	missed    int  // frames left unanswered past AckTimeout since the last matched 9014
 	unmatched int  // answers in a row that matched no frame
 	writeOnly bool // fallback: a frame counts as delivered once written
 	strays    int64

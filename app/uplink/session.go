@@ -189,7 +189,6 @@ func (s *session) fill(ctx context.Context) error {
 		return fmt.Errorf("write %d items to %s: %w", len(items), s.r.up.Addr, err)
 	}
 	s.inflight = append(s.inflight, waiting...)
-	s.r.wrote(len(waiting))
 	s.deliver(noAck...)
 	return nil
 }
@@ -298,7 +297,7 @@ func (s *session) expire(ctx context.Context) error {
 	if len(s.inflight) == 0 || time.Now().Before(s.inflight[0].deadline) {
 		return nil
 	}
-	if s.r.expired() {
+	if s.r.expired(len(s.inflight)) {
 		s.writeOnly()
 		return nil
 	}

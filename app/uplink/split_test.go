@@ -45,6 +45,7 @@ func TestPrepareSplit(t *testing.T) {
 		{"just under the limit (1,010 bytes)", frameWith(t, "123456", 30, ""), Upstream{}, 1},
 		{"a longer password pushes it over", frameWith(t, "123456", 30, ""), Upstream{Password: "city-password-2026-district"}, 2},
 		{"reassembled upload stored whole (3,010 bytes)", frameWith(t, "123456", 100, ""), Upstream{}, 4},
+		{"a terminal's part, as received", partOf(t, frameWith(t, "123456", 20, "")), Upstream{}, 1},
 		{"one factor over the limit", frameWith(t, "123456", 1, strings.Repeat("x", 1100)), Upstream{}, 0},
 	}
 	for _, tt := range tests {
@@ -115,4 +116,20 @@ func checkParts(t *testing.T, orig *hj212.Packet, frs []outFrame) {
 	if strings.Join(all, ";") != strings.Join(want, ";") {
 		t.Errorf("parts carry\n%v\nwant\n%v", all, want)
 	}
+}
+
+// partOf marks a stored frame as part 1 of 2 of a split upload (Flag bit D,
+// PNUM, PNO), as a terminal sends it.
+func partOf(t *testing.T, payload []byte) []byte {
+	t.Helper()
+	p, err := hj212.Parse(append([]byte(string(payload)), '\r', '\n'))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &hj212.Packet{QN: p.QN, ST: p.ST, CN: p.CN, PW: p.PW, MN: p.MN, Flag: p.Flag | hj212.FlagD, PNUM: 2, PNO: 1}
+	b, err := q.SetFields(p.Fields()).Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b[:len(b)-2]
 }
