@@ -55,8 +55,16 @@ func BenchmarkRelayBacklog(b *testing.B) {
 // each frame is marked delivered only on its answer. The backlog is queued
 // before the clock starts.
 func BenchmarkRelayTerminals(b *testing.B) {
-	for _, terms := range []int{20, 200, 2000} {
-		b.Run(fmt.Sprintf("terminals=%d", terms), func(b *testing.B) {
+	for _, bc := range []struct {
+		terms int
+		mux   bool
+	}{{20, false}, {200, false}, {2000, false}, {2000, true}} {
+		terms := bc.terms
+		name := fmt.Sprintf("terminals=%d", terms)
+		if bc.mux {
+			name += "/multiplexed" // the same backlog on one connection, for comparison
+		}
+		b.Run(name, func(b *testing.B) {
 			for range b.N {
 				b.StopTimer()
 				db := mustDB(b)
@@ -78,7 +86,7 @@ func BenchmarkRelayTerminals(b *testing.B) {
 				b.StartTimer()
 				start := time.Now()
 				d := &countingDial{}
-				stop := run(b, &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr}}, Outbox: db, Dial: d.dial, Poll: 50 * time.Millisecond,
+				stop := run(b, &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: c.Addr, Multiplex: bc.mux}}, Outbox: db, Dial: d.dial, Poll: 50 * time.Millisecond,
 					Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 				for pending(b, db, c.Addr) > 0 {
 					time.Sleep(100 * time.Millisecond) // counting the queue costs; a tenth of a second is noise here
