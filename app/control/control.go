@@ -6,6 +6,7 @@
 package control
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,9 +71,17 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 	for _, s := range ss {
 		latest[s.PointID] = s
 	}
-	as, err := src.FindAlarms(ctx, store.AlarmFilter{From: ep.Start, To: ep.End, Types: []store.AlarmType{store.ShutdownIgnored, store.CutIgnored}})
+	as, err := src.FindAlarms(ctx, store.AlarmFilter{From: ep.Start, To: ep.End,
+		Types:    []store.AlarmType{store.ShutdownIgnored, store.CutIgnored, store.OrderUnjudged},
+		Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
 	if err != nil {
 		return fail(err)
+	}
+	unjudged := map[int64]string{} // order → why the rules cannot judge it
+	for _, a := range as {
+		if a.Type == store.OrderUnjudged {
+			unjudged[a.OrderID] = a.Detail
+		}
 	}
 	for _, o := range ep.Orders {
 		ent, err := src.EnterpriseByID(ctx, o.EnterpriseID)
@@ -87,6 +96,15 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 		for _, f := range facs {
 			inScope[f.ID] = true
 		}
+		if len(facs) == 0 {
+			// Nothing it covers can be measured: the order is still on the
+			// board, saying so, never silently absent.
+			r.Facilities = append(r.Facilities, store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, Enterprise: ent.Name,
+				Facility: "—", Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent, State: store.StateUnknown,
+				PowerKW: math.NaN(), Baseline: math.NaN(), Allowance: math.NaN(),
+				Unjudged: cmp.Or(unjudged[o.ID], "管控令未覆盖任何生产设施 / the order covers no production facility")})
+			continue
+		}
 		first := true
 		for _, f := range facs {
 			fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
@@ -94,7 +112,11 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 			if err := measure(ctx, src, &fr, f, rs, r.From, r.To, latest, now); err != nil {
 				return fail(fmt.Errorf("%s %s: %w", ent.Name, f.Name, err))
 			}
+			fr.Unjudged = unjudged[o.ID]
 			for _, a := range as {
+				if a.Type == store.OrderUnjudged {
+					continue
+				}
 				// An alarm counts on its facility, or on the first row when that is not a row.
 				if a.OrderID == o.ID && (a.ProductionID == f.ID || (!inScope[a.ProductionID] && first)) {
 					fr.Alarms++

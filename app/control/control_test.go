@@ -245,3 +245,34 @@ func TestReportLeavesExemptedFacilities(t *testing.T) {
 		t.Errorf("facilities = %+v; want the mill alone", r.Facilities)
 	}
 }
+
+// TestReportShowsUnjudgedOrders: an order the rules cannot judge says so on
+// the board, and one that covers nothing still has its row.
+func TestReportShowsUnjudgedOrders(t *testing.T) {
+	c := mustCement(t)
+	ctx := t.Context()
+	a := store.Alarm{Type: store.OrderUnjudged, EnterpriseID: c.ent.ID, OrderID: c.order.ID, Start: c.order.Start, End: c.order.End,
+		Status: store.Ended, Grade: store.Minor, Detail: "管控令无法判定：无可用基准期"}
+	if _, err := c.db.ReconcileAlarms(ctx, store.AlarmScope{From: c.order.Start, To: c.order.End, Types: []store.AlarmType{store.OrderUnjudged}},
+		[]store.Alarm{a}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := control.Report(ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Facilities {
+		if f.Unjudged != a.Detail || f.Alarms != 0 && f.Facility == "2号磨" {
+			t.Errorf("%s: unjudged %q, alarms %d; want the alarm's reason and order_unjudged not counted as a violation", f.Facility, f.Unjudged, f.Alarms)
+		}
+	}
+	o := c.order
+	o.ID, o.ExemptIDs = o.ID+1, []int64{c.pKiln.FacilityID, c.pMill.FacilityID}
+	r, err = control.Report(ctx, c.db, store.EpisodesOf([]store.Order{o})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Facilities) != 1 || r.Facilities[0].Unjudged == "" {
+		t.Errorf("an order covering nothing: %+v; want one row saying it cannot be judged", r.Facilities)
+	}
+}
