@@ -33,6 +33,7 @@ type Config struct {
 	Uplink   UplinkConfig   `json:"uplink"`
 	Schedule ScheduleConfig `json:"schedule"`
 	Log      LogConfig      `json:"log"`
+	Values   ValuesConfig   `json:"values"` // impossible values, refused at the door (values.go)
 
 	Maintenance MaintenanceConfig `json:"maintenance"` // see schedule.go
 }
@@ -173,6 +174,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Uplink.validate(); err != nil { // uplink_wire.go
+		return err
+	}
+	if err := c.Values.validate(); err != nil {
 		return err
 	}
 	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 {

@@ -87,8 +87,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.observe
 	go m.indexer.run(ctx)
 	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
+	values, err := m.Config.valuePolicy()
+	if err != nil {
+		return err
+	}
+	valuesLog := m.Logger.With("component", "ingest")
 	m.Listener = &listener.Server{
-		Recorder:  &ingest{db: m.DB, uplink: m.uplinkTargets, appended: m.indexer.notify},
+		Recorder: &ingest{db: m.DB, uplink: m.uplinkTargets, appended: m.indexer.notify, values: values,
+			rejected: func(mn string, reasons []string) {
+				valuesLog.Warn("impossible values kept only in the raw frame / 不可能的数值仅保存在原始报文中", "mn", mn, "values", reasons)
+			}},
 		Directory: directory{m.DB},
 		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},

@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"math"
 	"strconv"
 
 	"powerwatch/listener/hj212"
@@ -22,7 +23,8 @@ var (
 // a point none of whose codes is in the packet gets no sample; a packet
 // without DataTime gives none. Codes no point maps, and state codes, stay only
 // in the raw packet. A value's code-Flag sets FlagPowerOff (P) or FlagFault
-// (anything but N). It is pure.
+// (anything but N). A value that is not a finite number ("Inf", "NaN")
+// stays Missing and sets FlagRejected. It is pure.
 func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
 	at, ok := p.DataTime()
 	if !ok {
@@ -50,9 +52,15 @@ func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
 			if !ok {
 				continue
 			}
-			*q.dst = v
 			n++
 			s.Flags |= flagBits(p, q.code)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				// ParseFloat accepts "Inf" and "NaN": no meter measures
+				// them, and one in a sum poisons every aggregate after it.
+				s.Flags |= store.FlagRejected
+				continue
+			}
+			*q.dst = v
 		}
 		if n > 0 {
 			out = append(out, s)

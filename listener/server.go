@@ -34,6 +34,9 @@ func (f RecorderFunc) Record(ctx context.Context, batch []*Upload) error { retur
 type Registration struct {
 	Terminal store.Terminal
 	Points   []store.Point
+	// RatedKW is the rated power (额定功率) of each point's facility, by
+	// facility ID, for the ingest's plausibility check; may be nil.
+	RatedKW map[int64]float64
 }
 
 // A Directory finds registered terminals. Lookup returns an error wrapping

@@ -1,0 +1,101 @@
+package sqlite_test
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"powerwatch/store"
+	"powerwatch/store/sqlite"
+)
+
+// TestHostileValuesNeverPoison: uploads of Inf, then -Inf, then finite values
+// whose sum overflows, acknowledged into the inbox and not yet moved in when
+// the service stops, leave a database that opens, with every aggregate a
+// number and the valid uploads of the same batches in the tables.
+func TestHostileValuesNeverPoison(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pw.db")
+	direct := mustReadings(t, 2)
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &readingsFixture{db: db}
+	copyRegistry(t, direct, f)
+	if err := db.OpenInbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	hostile := []float64{math.Inf(1), math.Inf(-1), 1.7e308, 1.7e308, -1.7e308, math.NaN()}
+	for i, v := range hostile {
+		at := day0.Add(8*time.Hour + time.Duration(i)*5*time.Minute)
+		s := sample(f.points[0], at, v, v)
+		if math.IsNaN(v) {
+			s.PF = v // a NaN the caller did not mean as "missing" is just missing
+		}
+		b := &store.Batch{Packets: []store.RawPacket{f.packet(at, fmt.Sprintf("d20401-Rtd=%v", v))},
+			Samples: []store.Sample{s, sample(f.points[1], at, 50, float64(100+i))}} // a valid point in the same batch
+		mustAppend(t, db, b)
+	}
+	if err := db.Close(); err != nil { // an ordinary stop before the indexer ran
+		t.Fatal(err)
+	}
+	db, err = sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("reopen after hostile uploads: %v", err)
+	}
+	defer db.Close()
+	f.db = db
+	for _, q := range []string{"agg_hour", "agg_day", "agg_month"} {
+		for _, row := range queryText(t, db, `SELECT quote(energy) || ' ' || quote(sum_p) || ' ' || quote(run_min) FROM `+q) {
+			if containsAny(row, "NULL", "Inf", "nan") {
+				t.Errorf("%s row %q: not a number", q, row)
+			}
+		}
+	}
+	flagged := queryText(t, db, fmt.Sprintf(`SELECT count(*) FROM samples WHERE point_id = %d AND flags & %d != 0 AND p IS NULL`, f.points[0], store.FlagRejected))
+	if flagged[0] != "[5]" {
+		t.Errorf("rejected samples of the hostile point = %s, want 5 (every non-finite or overflowing one)", flagged[0])
+	}
+	valid := queryText(t, db, fmt.Sprintf(`SELECT count(*) FROM samples WHERE point_id = %d AND p = 50`, f.points[1]))
+	if valid[0] != fmt.Sprint([]int{len(hostile)}) {
+		t.Errorf("valid samples in the same batches = %s, want %d", valid[0], len(hostile))
+	}
+	raw := queryText(t, db, `SELECT count(*) FROM raw_packets`)
+	if raw[0] != fmt.Sprint([]int{len(hostile)}) {
+		t.Errorf("raw frames = %s, want %d: rejected values are kept as evidence", raw[0], len(hostile))
+	}
+}
+
+// TestAggregatesSurvivePoisonedRows: a database written before values were
+// checked (±Inf stored in the series) still aggregates to numbers.
+func TestAggregatesSurvivePoisonedRows(t *testing.T) {
+	f := mustReadings(t, 1)
+	at := day0.Add(9 * time.Hour)
+	for i, v := range []float64{math.Inf(1), math.Inf(-1), 1.7e308, -1.7e308} {
+		if _, err := f.db.SQL().ExecContext(t.Context(), `INSERT INTO samples(point_id, at, p, e, flags) VALUES (?, ?, ?, ?, 0)`,
+			f.points[0], at.Add(time.Duration(i)*5*time.Minute).UnixMilli(), v, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.db.RecomputeAggregates(t.Context(), day0, day0.Add(24*time.Hour)); err != nil {
+		t.Fatalf("recompute over poisoned rows: %v", err)
+	}
+	mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{sample(f.points[0], at.Add(30*time.Minute), 10, 5)}})
+	for _, row := range queryText(t, f.db, `SELECT quote(energy) || ' ' || quote(sum_p) FROM agg_hour`) {
+		if containsAny(row, "NULL", "Inf") {
+			t.Errorf("agg_hour row %q: not a number", row)
+		}
+	}
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
