@@ -22,7 +22,7 @@ func (m *Main) UIDeps() ui.Deps {
 	db := m.DB
 	return m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
 		Transfer: registryTransfer{st: db}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
-		Maintenance: m.MaintenanceUI(), Uplink: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
+		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
 }
 
 // Subscribe tells n, from the service's goroutines, of every new violation

@@ -129,3 +129,59 @@ func TestHostileValues(t *testing.T) {
 		t.Errorf("valid terminal: %d samples, %v; want %d", len(valid), err, len(hostile)+1)
 	}
 }
+
+// TestHostileGroupCommitSetAside: when the tables refuse one terminal's
+// uploads, the group commits they share with other terminals still go in:
+// only that terminal's share is set aside, listed, and goes in on retry once
+// the cause is gone; the service keeps answering meanwhile.
+func TestHostileGroupCommitSetAside(t *testing.T) {
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "setaside.db"), nil)
+	pts := svcRegister(t, m.DB, 3)
+	addr := m.Addr().String()
+	// The tables refuse terminal 0's packets, as a constraint would.
+	if _, err := m.DB.SQL().Exec(`CREATE TRIGGER refuse0 BEFORE INSERT ON raw_packets WHEN NEW.mn = '` + svcMN(0) + `'
+		BEGIN SELECT RAISE(ABORT, 'terminal 0 refused'); END`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 20
+	acked := sendAll(t, addr, 3, n, nil)
+	if len(acked) != 3*n {
+		t.Fatalf("acknowledged %d uploads, want %d", len(acked), 3*n)
+	}
+	ctx := t.Context()
+	if err := m.Flush(ctx); err != nil {
+		t.Fatalf("Flush: %v; one terminal's uploads must not fail the move", err)
+	}
+	probeLiveness(t, addr, 1, 100)
+	for _, i := range []int{1, 2} {
+		if ss, err := m.DB.Samples(ctx, pts[svcMN(i)], svcT0, svcT0.Add(n*5*time.Minute)); err != nil || len(ss) != n {
+			t.Errorf("terminal %d: %d samples, %v; want all %d acknowledged", i, len(ss), err, n)
+		}
+	}
+	failed, err := m.InboxFailed(ctx)
+	packets := 0
+	for _, f := range failed {
+		if f.MN != svcMN(0) || !strings.Contains(f.Error, "terminal 0 refused") {
+			t.Errorf("set aside %+v: want only terminal 0's, with the reason", f)
+		}
+		packets += f.Packets
+	}
+	if err != nil || packets != n {
+		t.Fatalf("set aside %d packets, %v; want terminal 0's %d", packets, err, n)
+	}
+	if _, err := m.DB.SQL().Exec(`DROP TRIGGER refuse0`); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range failed {
+		if err := m.RetryInboxFailed(ctx, f.ID); err != nil {
+			t.Fatalf("retry %d: %v", f.ID, err)
+		}
+	}
+	if ss, _ := m.DB.Samples(ctx, pts[svcMN(0)], svcT0, svcT0.Add(n*5*time.Minute)); len(ss) != n {
+		t.Errorf("terminal 0 after the retry: %d samples, want %d", len(ss), n)
+	}
+	if left, _ := m.InboxFailed(ctx); len(left) != 0 {
+		t.Errorf("still set aside after the retry: %+v", left)
+	}
+	reopen(t, m)
+}

@@ -76,6 +76,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.onClose(m.DB.Close)
+	for _, n := range m.DB.Notices() {
+		m.Logger.Warn("database opened with a notice / 数据库打开时的提示", "notice", n)
+	}
 	if err := m.DB.OpenInbox(ctx); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -41,6 +41,7 @@ type DB struct {
 	inboxMu  sync.Mutex // guards inbox
 	inbox    *inbox     // the acknowledgement path's queue (inbox.go); nil until opened
 	indexMu  sync.Mutex // serialises IndexInbox
+	notices  []string   // what Open worked around (Notices); guarded by inboxMu
 }
 
 // Open opens the database file at path, creating it if needed, checks its
