@@ -18,7 +18,7 @@ func TestLoadConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "no file: embedded defaults", check: func(t *testing.T, c Config) {
-			if c.Listen != "0.0.0.0:9212" || c.Sync != "normal" || time.Duration(c.Limits.FrameTimeout) != 30*time.Second {
+			if c.Listen != "0.0.0.0:9212" || c.Sync != "full" || time.Duration(c.Limits.FrameTimeout) != 30*time.Second {
 				t.Errorf("defaults = %+v", c)
 			}
 		}},

@@ -185,3 +185,24 @@ func TestHostileGroupCommitSetAside(t *testing.T) {
 	}
 	reopen(t, m)
 }
+
+// TestDurableByDefault: with the built-in configuration both the inbox (the
+// acknowledgement) and the main file commit only after an fsync, so an
+// acknowledged upload survives a power cut; "sync": "normal" trades that
+// for speed, as README says.
+func TestDurableByDefault(t *testing.T) {
+	for _, tt := range []struct {
+		sync        string
+		main, inbox int
+	}{{"", 2, 2}, {"normal", 1, 1}, {"full", 2, 2}} {
+		m := svcRunMain(t, filepath.Join(t.TempDir(), "sync.db"), func(c *Config) {
+			if tt.sync != "" {
+				c.Sync = tt.sync
+			}
+		})
+		main, inbox, err := m.DB.SyncModes(t.Context())
+		if err != nil || main != tt.main || inbox != tt.inbox {
+			t.Errorf("sync %q: synchronous main %d, inbox %d, %v; want %d and %d", tt.sync, main, inbox, err, tt.main, tt.inbox)
+		}
+	}
+}

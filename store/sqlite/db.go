@@ -37,11 +37,12 @@ type DB struct {
 
 	stmts stmtPool // the ingest's prepared statements (reading_stmt.go)
 
-	syncFull bool       // Options.Synchronous "full", for the inbox too
-	inboxMu  sync.Mutex // guards inbox
-	inbox    *inbox     // the acknowledgement path's queue (inbox.go); nil until opened
-	indexMu  sync.Mutex // serialises IndexInbox
-	notices  []string   // what Open worked around (Notices); guarded by inboxMu
+	syncFull bool                    // Options.Synchronous "full", for the inbox too
+	inboxMu  sync.Mutex              // guards inbox
+	inbox    *inbox                  // the acknowledgement path's queue (inbox.go); nil until opened
+	indexMu  sync.Mutex              // serialises IndexInbox
+	notices  []string                // what Open worked around (Notices); guarded by inboxMu
+	crashAt  func(point string) bool // crash tests only (inbox.go crashed); nil otherwise
 }
 
 // Open opens the database file at path, creating it if needed, checks its

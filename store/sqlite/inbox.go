@@ -50,6 +50,7 @@ var ErrInboxBusy = errors.New("另一个 powerwatch 正在向此数据库接收�
 type inbox struct {
 	db   *sql.DB // one connection holding the file's exclusive lock
 	path string
+	lock *fileLock // the receiver's lock on the database file itself (lock.go)
 
 	memLimit int // inboxMemBytes; tests lower it
 
@@ -168,7 +169,22 @@ func (in *inbox) load(ctx context.Context, through int64) error {
 	return rows.Err()
 }
 
-func (in *inbox) close() error { return in.db.Close() }
+func (in *inbox) close() error { return errors.Join(in.db.Close(), in.lock.close()) }
+
+// inboxPath names the inbox next to the real database file, so that the
+// database reached through a symlink finds the same inbox; an inbox left
+// next to the link by an older version is still used while it exists.
+func (db *DB) inboxPath() string {
+	real := canonical(db.path) + InboxSuffix
+	if old := db.path + InboxSuffix; old != real {
+		if _, err := os.Stat(real); err != nil {
+			if _, err := os.Stat(old); err == nil {
+				return old
+			}
+		}
+	}
+	return real
+}
 
 // indexedThrough reads the last inbox sequence number moved into the tables.
 func indexedThrough(ctx context.Context, q querier) (int64, error) {
@@ -192,20 +208,27 @@ func (db *DB) OpenInbox(ctx context.Context) error {
 	if db.inbox != nil {
 		return nil
 	}
-	in, err := openInbox(ctx, db.path+InboxSuffix, db.syncFull)
-	if errors.Is(err, store.ErrCorrupt) {
-		// Not an SQLite file (a foreign or torn file): keep it for a
-		// specialist, start a new inbox, and say so.
-		aside := fmt.Sprintf("%s%s.damaged-%s", db.path, InboxSuffix, db.Now().Format("20060102-150405"))
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Rename(db.path+InboxSuffix+suffix, aside+suffix)
-		}
-		db.notices = append(db.notices, fmt.Sprintf("收件箱文件已损坏，已移至 %s / the inbox file was damaged (%v); moved aside to %s, a new one is used", aside, err, aside))
-		in, err = openInbox(ctx, db.path+InboxSuffix, db.syncFull)
-	}
+	lock, err := lockDatabase(db.path)
 	if err != nil {
 		return err
 	}
+	path := db.inboxPath()
+	in, err := openInbox(ctx, path, db.syncFull)
+	if errors.Is(err, store.ErrCorrupt) {
+		// Not an SQLite file (a foreign or torn file): keep it for a
+		// specialist, start a new inbox, and say so.
+		aside := fmt.Sprintf("%s.damaged-%s", path, db.Now().Format("20060102-150405"))
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Rename(path+suffix, aside+suffix)
+		}
+		db.notices = append(db.notices, fmt.Sprintf("收件箱文件已损坏，已移至 %s / the inbox file was damaged (%v); moved aside to %s, a new one is used", aside, err, aside))
+		in, err = openInbox(ctx, path, db.syncFull)
+	}
+	if err != nil {
+		lock.close()
+		return err
+	}
+	in.lock = lock
 	through, err := indexedThrough(ctx, db.db)
 	if err == nil {
 		err = in.load(ctx, through)
@@ -225,7 +248,7 @@ func (db *DB) OpenInbox(ctx context.Context) error {
 // what cannot be moved stays in the inbox, what the tables refuse is set
 // aside, and both are reported by Notices.
 func (db *DB) indexLeftover(ctx context.Context) error {
-	if _, err := os.Stat(db.path + InboxSuffix); err != nil {
+	if _, err := os.Stat(db.inboxPath()); err != nil {
 		return nil // never received into, or not a file path
 	}
 	if err := db.OpenInbox(ctx); err != nil {
@@ -303,6 +326,9 @@ func (db *DB) Append(ctx context.Context, b *store.Batch) error {
 	if err != nil {
 		return fmt.Errorf("append %d packets to the inbox: %w", len(b.Packets), err)
 	}
+	if db.crashed("appended") {
+		return errCrashed
+	}
 	e := inboxEntry{seq: seq, packets: len(b.Packets), size: len(body)}
 	if in.memBytes+e.size <= in.memLimit {
 		e.batch = b
@@ -374,6 +400,9 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 		// A full disk or a locked file clears and the move is retried.
 		return InboxResult{}, fmt.Errorf("move inbox entries %d–%d (%d packets) into the tables: %w", take[0].seq, last, n, err)
 	}
+	if db.crashed("moved") {
+		return InboxResult{}, errCrashed
+	}
 	in.mu.Lock()
 	for _, e := range in.queue[:len(take)] {
 		if e.batch != nil {
@@ -387,8 +416,20 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 	if _, err := in.db.ExecContext(ctx, `DELETE FROM inbox WHERE seq <= ?`, last); err != nil {
 		return res, fmt.Errorf("delete moved inbox entries up to %d: %w", last, classify(err))
 	}
+	if db.crashed("deleted") {
+		return InboxResult{}, errCrashed
+	}
 	return res, nil
 }
+
+// errCrashed is what a crash point returns in the crash tests: the process
+// died there, and nothing after it happened.
+var errCrashed = errors.New("crashed here (test)")
+
+// crashed reports whether the crash tests end the process at point: between
+// the inbox's commit and the acknowledgement ("appended"), between the
+// tables' commit and the inbox's delete ("moved"), and after the delete.
+func (db *DB) crashed(point string) bool { return db.crashAt != nil && db.crashAt(point) }
 
 // moveEntries moves take (their batches; nil for one set aside as damaged)
 // into the tables in one transaction and advances the watermark. Unless

@@ -1,0 +1,27 @@
+//go:build windows
+
+package sqlite
+
+import (
+	"errors"
+	"os"
+
+	"golang.org/x/sys/windows"
+)
+
+// lockOffset is a byte far beyond SQLite's lock bytes (at 1 GB) and any
+// data, so the lock never blocks SQLite's reads and writes: Windows locks
+// are mandatory for the bytes they cover.
+const lockOffset = 0x7fff_ff00
+
+// tryLock takes an exclusive lock on one byte of f without waiting.
+// LockFileEx locks the file, whatever path or alias opened it.
+func tryLock(f *os.File) error {
+	ol := new(windows.Overlapped)
+	ol.Offset, ol.OffsetHigh = lockOffset, 0x7fff_ffff
+	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
+	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) || errors.Is(err, windows.ERROR_IO_PENDING) {
+		return errLocked
+	}
+	return err
+}
