@@ -49,6 +49,12 @@ type LimitsConfig struct {
 	MaxInFlight   int      `json:"max_in_flight"`
 	WriteQueue    int      `json:"write_queue"`
 	MaxBadFrames  int      `json:"max_bad_frames"`
+	// MaxUnidentified caps connections not yet identified, from all
+	// addresses; at it (and at max_conns_per_ip) the oldest is dropped.
+	MaxUnidentified int `json:"max_unidentified"`
+	// MaxQuarantineRows caps the quarantine list in the database; the least
+	// recently seen entries beyond it are purged and counted.
+	MaxQuarantineRows int `json:"max_quarantine_rows"`
 }
 
 // TimingConfig is listener.Timing in the file.
@@ -179,7 +185,8 @@ func (c Config) Validate() error {
 	if err := c.Values.validate(); err != nil {
 		return err
 	}
-	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 {
+	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 ||
+		c.Limits.MaxUnidentified < 0 || c.Limits.MaxQuarantineRows < 0 {
 		return fmt.Errorf("limits: counts may not be negative")
 	}
 	return nil
@@ -192,7 +199,7 @@ func (c Config) ListenerLimits() listener.Limits {
 		MaxConns: l.MaxConns, MaxConnsPerIP: l.MaxConnsPerIP, MaxFrame: l.MaxFrame,
 		IdleTimeout: time.Duration(l.IdleTimeout), FrameTimeout: time.Duration(l.FrameTimeout),
 		WriteTimeout: time.Duration(l.WriteTimeout), MaxInFlight: l.MaxInFlight, WriteQueue: l.WriteQueue,
-		MaxBadFrames: l.MaxBadFrames,
+		MaxBadFrames: l.MaxBadFrames, MaxUnidentified: l.MaxUnidentified,
 	}
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"math"
+	"net"
+	"runtime"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -204,5 +206,71 @@ func TestDurableByDefault(t *testing.T) {
 		if err != nil || main != tt.main || inbox != tt.inbox {
 			t.Errorf("sync %q: synchronous main %d, inbox %d, %v; want %d and %d", tt.sync, main, inbox, err, tt.main, tt.inbox)
 		}
+	}
+}
+
+// TestHostileIdleFlood: idle connections that never identify themselves,
+// from one address beyond max_conns_per_ip and in total beyond
+// max_unidentified and max_conns, never lock out a registered terminal behind
+// the same address: the oldest idle ones are dropped, counted, and memory
+// stays bounded.
+func TestHostileIdleFlood(t *testing.T) {
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "idle.db"), func(c *Config) {
+		c.Limits.MaxConnsPerIP, c.Limits.MaxUnidentified, c.Limits.MaxConns = 40, 60, 80
+	})
+	svcRegister(t, m.DB, 2)
+	addr := m.Addr().String()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var idle []net.Conn
+	for range 300 { // 127.0.0.1 is one address: every limit is passed many times over
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		idle = append(idle, c)
+	}
+	t.Cleanup(func() {
+		for _, c := range idle {
+			c.Close()
+		}
+	})
+	probeLiveness(t, addr, 0, 200) // a terminal behind the flooding address gets in
+	probeLiveness(t, addr, 1, 200)
+	st := m.Listener.Stats()
+	if st.EvictedUnidentified < 300-60 || st.RefusedMaxConns != 0 {
+		t.Errorf("Stats = %+v; want the oldest idle connections dropped, none refused", st)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 64<<20 {
+		t.Errorf("heap grew %d MB for 300 idle connections; want well under 64 MB", grown>>20)
+	}
+}
+
+// TestHostileQuarantineFlood: packets of random unregistered MNs, which need
+// no credentials, keep at most max_quarantine_rows entries, the oldest purged
+// and counted; a registered terminal is answered meanwhile.
+func TestHostileQuarantineFlood(t *testing.T) {
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "quar.db"), func(c *Config) { c.Limits.MaxQuarantineRows = 50 })
+	svcRegister(t, m.DB, 1)
+	addr := m.Addr().String()
+	c := svcDial(t, addr)
+	for i := range 400 {
+		c.write(svcFrame(svcMN(1000+i), svcQN(1000+i, 0), svcT0, 40))
+	}
+	probeLiveness(t, addr, 0, 300)
+	for deadline := time.Now().Add(10 * time.Second); m.Listener.Stats().Quarantined < 400 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the flood's connection is read on its own goroutine
+	}
+	q, err := m.Listener.Quarantine(t.Context()) // flushes the listener's list into the table
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) > 50 || len(q) == 0 {
+		t.Errorf("quarantine holds %d entries, want at most the cap of 50", len(q))
+	}
+	if n, err := m.DB.QuarantinePurged(t.Context()); err != nil || n+int64(len(q)) < 400 {
+		t.Errorf("purged %d, kept %d, %v; want every one of the 400 MNs kept or counted", n, len(q), err)
 	}
 }

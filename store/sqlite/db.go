@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"powerwatch/store"
@@ -43,6 +44,8 @@ type DB struct {
 	indexMu  sync.Mutex              // serialises IndexInbox
 	notices  []string                // what Open worked around (Notices); guarded by inboxMu
 	crashAt  func(point string) bool // crash tests only (inbox.go crashed); nil otherwise
+
+	quarantineCap atomic.Int64 // SetQuarantineCap; 0: DefaultQuarantineRows
 }
 
 // Open opens the database file at path, creating it if needed, checks its

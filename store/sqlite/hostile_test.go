@@ -99,3 +99,46 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
+
+// TestQuarantineCap: a flood of random MNs keeps at most the cap of
+// quarantine entries, the least recently seen purged and counted; an MN seen
+// again stays.
+func TestQuarantineCap(t *testing.T) {
+	db := MustOpenDB(t)
+	db.SetQuarantineCap(100)
+	t0 := day0
+	// One MN keeps coming back; the others are seen once each.
+	for flush := range 5 {
+		var ps []store.QuarantinedPacket
+		for i := range 60 {
+			at := t0.Add(time.Duration(flush*60+i) * time.Second)
+			ps = append(ps, store.QuarantinedPacket{MN: fmt.Sprintf("RANDOM%06d", flush*60+i), Reason: "unregistered",
+				RemoteAddr: "10.0.0.9:4000", FirstSeen: at, LastSeen: at, Count: 1, Sample: []byte("##0000")})
+		}
+		at := t0.Add(time.Duration(flush*60+59) * time.Second)
+		ps = append(ps, store.QuarantinedPacket{MN: "KEEPSCOMING", Reason: "bad_password", FirstSeen: at, LastSeen: at, Count: 1})
+		if err := db.AddQuarantined(t.Context(), ps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, err := db.Quarantined(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(q) != 100 {
+		t.Fatalf("kept %d entries, want the cap of 100", len(q))
+	}
+	if q[len(q)-1].MN != "RANDOM000201" {
+		t.Errorf("oldest kept = %s, want one of the last 100 seen", q[len(q)-1].MN)
+	}
+	found := false
+	for _, e := range q {
+		found = found || e.MN == "KEEPSCOMING" && e.Count == 5
+	}
+	if !found {
+		t.Errorf("the MN seen in every flush was purged")
+	}
+	if n, err := db.QuarantinePurged(t.Context()); err != nil || n != 5*60+1-100 {
+		t.Errorf("QuarantinePurged = %d, %v; want %d", n, err, 5*60+1-100)
+	}
+}

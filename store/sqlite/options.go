@@ -26,6 +26,10 @@ type Options struct {
 	// Live ingest touches one b-tree page per point and terminal, so a cache
 	// smaller than those pages makes every group commit read them back.
 	CacheMB int
+	// Receiver says the caller opens the inbox (OpenInbox) and moves what it
+	// holds with IndexInbox itself: the uploads a crash left in the inbox
+	// are then not moved at open, so a service listens at once.
+	Receiver bool
 }
 
 // DefaultCacheMB is the page cache per connection unless Options say otherwise.
@@ -65,6 +69,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if o.Receiver {
+		return db, nil
 	}
 	if err := db.indexLeftover(ctx); err != nil {
 		db.Close()
