@@ -90,7 +90,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.indexer = newIndexer(m.DB, m.Logger.With("component", "indexer"))
 	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.observe
 	go m.indexer.run(ctx)
-	m.indexer.notify() // what a crash left in the inbox goes in now, while the listener already answers
+	m.indexer.notify()         // what a crash left in the inbox goes in now, while the listener already answers
 	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
 	values, err := m.Config.valuePolicy()
 	if err != nil {
