@@ -274,3 +274,47 @@ func TestHostileQuarantineFlood(t *testing.T) {
 		t.Errorf("purged %d, kept %d, %v; want every one of the 400 MNs kept or counted", n, len(q), err)
 	}
 }
+
+// TestHostileClockAhead: over TCP, an upload dated 2099 gets no 9014 but the
+// time (1012) and is quarantined; one ten minutes ahead is acknowledged and
+// stored, flagged, and does not become the point's latest value.
+func TestHostileClockAhead(t *testing.T) {
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "ahead.db"), nil)
+	pts := svcRegister(t, m.DB, 1)
+	c := svcDial(t, m.Addr().String())
+	now := time.Now().Truncate(time.Second)
+	c.write(svcFrame(svcMN(0), svcQN(0, 1), now, 40))
+	if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+		t.Fatalf("live upload: %v, %v", p, err)
+	}
+	c.write(svcFrame(svcMN(0), svcQN(0, 2), time.Date(2099, 1, 1, 0, 0, 0, 0, store.Beijing), 40))
+	if p, err := c.read(10 * time.Second); err != nil || p.CN != "1012" {
+		t.Fatalf("upload dated 2099: reply %v, %v; want the time (1012), no 9014", p, err)
+	}
+	c.write(svcFrame(svcMN(0), svcQN(0, 3), now.Add(10*time.Minute), 77))
+	for {
+		p, err := c.read(10 * time.Second)
+		if err != nil {
+			t.Fatalf("upload ten minutes ahead: %v", err)
+		}
+		if p.CN == "9014" && p.QN == svcQN(0, 3) {
+			break
+		}
+	}
+	ctx := t.Context()
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := m.Listener.Quarantine(ctx)
+	if len(q) != 1 || q[0].Reason != "future_time" {
+		t.Errorf("quarantine = %+v, want the 2099 upload", q)
+	}
+	ss, _ := m.DB.Samples(ctx, pts[svcMN(0)], now.Add(-time.Hour), now.Add(time.Hour))
+	if len(ss) != 2 || ss[1].Flags&store.FlagAhead == 0 {
+		t.Errorf("samples = %+v, want the live one and the one ahead, flagged", ss)
+	}
+	latest, _ := m.DB.LatestSamples(ctx)
+	if len(latest) != 1 || latest[0].P != 40 {
+		t.Errorf("latest = %+v, want the live value, not the one dated ahead", latest)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FlagRejected marks a sample one or more of whose quantities a terminal sent
@@ -13,6 +14,20 @@ import (
 // Missing: the value is kept only in the raw frame, as evidence, and never
 // reaches a sum, an aggregate or an alarm.
 const FlagRejected uint8 = 1 << 4
+
+// FlagAhead marks a sample dated ahead of its arrival by more than MaxAhead:
+// the terminal's clock runs fast. It is stored (the alarm engine raises
+// clock_drift from it) but never taken as the point's latest value.
+const FlagAhead uint8 = 1 << 5
+
+// MaxAhead is how far a DataTime may lie after its receive time and still be
+// taken as the newest data; beyond it the terminal's clock is fast.
+const MaxAhead = time.Minute
+
+// MaxAheadStored is how far a DataTime may lie after its receive time at all:
+// an upload dated further ahead (a clock set to 2099) is quarantined, not
+// stored, and the terminal is sent the time (1012).
+const MaxAheadStored = 24 * time.Hour
 
 // HardLimit is the magnitude beyond which no quantity is accepted whatever
 // the configuration says: sums of a century of 1-second samples of it stay

@@ -142,3 +142,33 @@ func TestQuarantineCap(t *testing.T) {
 		t.Errorf("QuarantinePurged = %d, %v; want %d", n, err, 5*60+1-100)
 	}
 }
+
+// TestAheadNeverLatest: a sample dated ahead of its arrival is stored but is
+// not the point's latest value, and its packet's DataTime is not the
+// terminal's newest; a later plausible sample still becomes the latest.
+func TestAheadNeverLatest(t *testing.T) {
+	f := mustReadings(t, 1)
+	at := day0.Add(8 * time.Hour)
+	ok := sample(f.points[0], at, 10, 100)
+	ahead := sample(f.points[0], at.Add(3*time.Hour), 99, 101)
+	ahead.Flags |= store.FlagAhead
+	pa := f.packet(at.Add(3*time.Hour), "d20401-Rtd=99")
+	pa.ReceivedAt = at.Add(3 * time.Second) // received now, dated three hours ahead
+	mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{f.packet(at, "d20401-Rtd=10"), pa}, Samples: []store.Sample{ok, ahead}})
+	latest, err := f.db.LatestSamples(t.Context())
+	if err != nil || len(latest) != 1 || latest[0].P != 10 {
+		t.Fatalf("latest = %+v, %v; want the plausible sample, not the one ahead", latest, err)
+	}
+	if ss, _ := f.db.Samples(t.Context(), f.points[0], at, at.Add(4*time.Hour)); len(ss) != 2 {
+		t.Errorf("stored %d samples, want both", len(ss))
+	}
+	seen, err := f.db.LastSeen(t.Context())
+	if err != nil || len(seen) != 1 || !seen[0].DataTime.Equal(at) {
+		t.Errorf("LastSeen = %+v, %v; want DataTime %v", seen, err, at)
+	}
+	next := sample(f.points[0], at.Add(5*time.Minute), 11, 102)
+	mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{next}})
+	if latest, _ := f.db.LatestSamples(t.Context()); len(latest) != 1 || latest[0].P != 11 {
+		t.Errorf("latest after the next slot = %+v, want P 11", latest)
+	}
+}

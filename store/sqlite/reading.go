@@ -302,7 +302,7 @@ func (w *writer) updateSeen(ps []store.RawPacket, dup []bool) error {
 		if p.ReceivedAt.After(s.recv) {
 			s.recv = p.ReceivedAt
 		}
-		if p.DataTime.After(s.dt) {
+		if p.DataTime.After(s.dt) && !p.DataTime.After(p.ReceivedAt.Add(store.MaxAhead)) { // a fast clock must not pin it
 			s.dt = p.DataTime
 		}
 		if !dup[i] {
