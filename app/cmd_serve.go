@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/spf13/afero"
+
+	"powerwatch/store/sqlite"
 )
 
 // runServe is `powerwatch serve`: the service without a window. It logs to
@@ -41,7 +43,7 @@ func runServe(e *env, args []string) error {
 	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
-		return err
+		return sqlite.ExplainStart(m.Config.DB, err) // a full disk or a read-only folder, in words
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(e.stderr, logw), &slog.HandlerOptions{Level: slog.LevelInfo}))

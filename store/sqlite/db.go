@@ -50,7 +50,16 @@ type DB struct {
 
 // Open opens the database file at path, creating it if needed, checks its
 // integrity and applies pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (_ *DB, err error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	existed := exists(path)
+	defer func() {
+		if err != nil {
+			removeIfEmptyNew(path, existed)
+		}
+	}()
 	// A plain path, not a file: URI, so Windows drive letters work.
 	sqldb, err := sql.Open("sqlite", path+"?"+dsnOptions)
 	if err != nil {
@@ -59,11 +68,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{db: sqldb, path: path, Now: time.Now}
 	if err := db.quickCheck(ctx); err != nil {
 		sqldb.Close()
+		return nil, explainOpen(path, err)
+	}
+	if err := db.checkForeign(ctx); err != nil {
+		sqldb.Close()
 		return nil, err
 	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, explainOpen(path, fmt.Errorf("migrate %s: %w", path, err))
 	}
 	if err := db.indexLeftover(ctx); err != nil {
 		db.Close()

@@ -18,3 +18,10 @@ func tryLock(f *os.File) error {
 	}
 	return err
 }
+
+// isDiskFull and isReadOnlyFS recognise the system's errors for a full disk
+// and a read-only file system (open_errors.go).
+func isDiskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+func isReadOnlyFS(err error) bool { return errors.Is(err, syscall.EROFS) }

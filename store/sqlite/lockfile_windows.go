@@ -25,3 +25,10 @@ func tryLock(f *os.File) error {
 	}
 	return err
 }
+
+// isDiskFull and isReadOnlyFS recognise the system's errors for a full disk
+// and a write-protected medium (open_errors.go).
+func isDiskFull(err error) bool {
+	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL)
+}
+func isReadOnlyFS(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }

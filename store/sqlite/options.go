@@ -36,7 +36,16 @@ type Options struct {
 const DefaultCacheMB = 32
 
 // OpenWith is Open with options.
-func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
+func OpenWith(ctx context.Context, path string, o Options) (_ *DB, err error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	existed := exists(path)
+	defer func() {
+		if err != nil {
+			removeIfEmptyNew(path, existed)
+		}
+	}()
 	dsn := dsnOptions
 	switch strings.ToLower(o.Synchronous) {
 	case "", "normal":
@@ -60,15 +69,19 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if !o.SkipCheck {
 		if err := db.quickCheck(ctx); err != nil {
 			sqldb.Close()
-			return nil, err
+			return nil, explainOpen(path, err)
 		}
+	}
+	if err := db.checkForeign(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
 	}
 	if o.ReadOnly {
 		return db, nil
 	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, explainOpen(path, fmt.Errorf("migrate %s: %w", path, err))
 	}
 	if o.Receiver {
 		return db, nil
