@@ -132,13 +132,22 @@ func LoadConfig(fsys afero.Fs, path string) (Config, error) {
 	case err != nil:
 		return c, fmt.Errorf("read config %s: %w", path, err)
 	}
+	lines, strs, err := keyIndex(b) // config_lines.go: each key's line; duplicates refused
+	if err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, describeJSON(b, err))
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &se) || errors.As(err, &te) {
+			return c, fmt.Errorf("config %s: %w", path, describeJSON(b, err))
+		}
+		return c, fmt.Errorf("config %s: %w", path, locate(err, lines, strs))
 	}
 	if err := c.Validate(); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, err)
+		return c, fmt.Errorf("config %s: %w", path, locate(err, lines, strs))
 	}
 	return c, nil
 }
