@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -316,5 +317,108 @@ func TestHostileClockAhead(t *testing.T) {
 	latest, _ := m.DB.LatestSamples(ctx)
 	if len(latest) != 1 || latest[0].P != 40 {
 		t.Errorf("latest = %+v, want the live value, not the one dated ahead", latest)
+	}
+}
+
+// TestHostileFiles: crafted files given to the commands are refused with a
+// clear, specific message and exit status 1, and change nothing.
+func TestHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := filepath.Join(dir, "good.db")
+	db, err := sqlite.Open(t.Context(), good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"0-byte database", []string{"backup", "--db", write("empty.db", ""), "--to", dir}, "empty (0 bytes)"},
+		{"a text file as database", []string{"inbox", "list", "--db", write("notes.db", "meeting at 10")}, "not an SQLite file"},
+		{"duplicate key in the config", []string{"serve", "--db", good, "--listen", "127.0.0.1:0", "--config",
+			write("dup.json", "{\n\"sync\": \"normal\",\n\"sync\": \"full\"\n}")}, `line 3: key "sync" appears twice`},
+		{"unknown key in the config", []string{"serve", "--db", good, "--listen", "127.0.0.1:0", "--config",
+			write("unknown.json", "{\n\"limits\": {\n\"max_conn\": 5}}")}, `line 3: key "max_conn" is not a setting`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, tt.args...)
+			if code == 0 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("%v = %d, %q; want a failure saying %q", tt.args, code, errOut, tt.want)
+			}
+		})
+	}
+	if st, _ := os.Stat(filepath.Join(dir, "empty.db")); st.Size() != 0 {
+		t.Errorf("the 0-byte file was written to")
+	}
+}
+
+// TestHostileRestoreWithPoisonedInbox: an inbox holding Inf and overflowing
+// values (as an older version acknowledged them), left next to a database
+// restored from a backup, is moved into the restored file at the next
+// start: the database opens, aggregates are numbers, valid uploads are in.
+func TestHostileRestoreWithPoisonedInbox(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pw.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := svcRegister(t, db, 2)
+	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", filepath.Join(dir, "backups"))
+	if code != 0 {
+		t.Fatalf("backup: %d %s", code, errOut)
+	}
+	backup := strings.TrimSpace(out)
+	if err := db.OpenInbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range []float64{math.Inf(1), math.Inf(-1), 1.7e308, -1.7e308} {
+		at := svcT0.Add(time.Duration(k) * 5 * time.Minute)
+		bad, good := store.NewSample(pts[svcMN(0)], at), store.NewSample(pts[svcMN(1)], at)
+		bad.P, bad.E, good.P = v, v, 40
+		b := &store.Batch{Packets: []store.RawPacket{{MN: svcMN(0), ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: svcFrame(svcMN(0), svcQN(0, k), at, v)},
+			{MN: svcMN(1), ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: svcFrame(svcMN(1), svcQN(1, k), at, 40)}},
+			Samples: []store.Sample{bad, good}}
+		if err := db.Append(t.Context(), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close() // stopped before the indexer moved them
+	// The README's restore: copy the backup over the database, delete -wal and -shm, keep the inbox.
+	body, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := svcRunMain(t, path, nil)
+	if err := m.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	probeLiveness(t, m.Addr().String(), 1, 100)
+	if ss, _ := m.DB.Samples(t.Context(), pts[svcMN(1)], svcT0, svcT0.Add(time.Hour)); len(ss) != 4 {
+		t.Errorf("valid uploads in the restored database: %d, want 4", len(ss))
+	}
+	db2 := reopen(t, m)
+	aggs, err := db2.HourlyAggregates(t.Context(), pts[svcMN(0)], svcT0, svcT0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range aggs {
+		if math.IsNaN(a.Energy) || math.IsInf(a.Energy, 0) {
+			t.Errorf("aggregate %+v is not a number", a)
+		}
 	}
 }
