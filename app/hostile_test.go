@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"net"
@@ -421,4 +422,44 @@ func TestHostileRestoreWithPoisonedInbox(t *testing.T) {
 			t.Errorf("aggregate %+v is not a number", a)
 		}
 	}
+}
+
+// TestServeListensBeforeCheck: serve answers terminals before the integrity
+// check of the whole file, and a check that finds damage (here in pages no
+// upload touches) is logged in words while uploads are still acknowledged.
+func TestServeListensBeforeCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a serve process")
+	}
+	path := filepath.Join(t.TempDir(), "pw.db")
+	db, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcRegister(t, db, 1)
+	if _, err := db.SQL().Exec(`CREATE TABLE filler(x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000)
+		INSERT INTO filler SELECT randomblob(300) FROM n; PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	f.WriteAt(bytes.Repeat([]byte{0xA5}, 4*4096), st.Size()*3/4/4096*4096) // damage in the filler's pages
+	f.Close()
+	_, addr := startServe(t, path)
+	probeLiveness(t, addr, 0, 1)
+	logPath := filepath.Join(filepath.Dir(path), "logs", "powerwatch.log")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, _ := os.ReadFile(logPath)
+		if strings.Contains(string(b), "the database file is damaged") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no damage reported in the log after 30 s:\n%s", b)
+		}
+	}
+	probeLiveness(t, addr, 0, 2) // still answering after the check
 }
