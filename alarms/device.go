@@ -3,7 +3,6 @@ package alarms
 import (
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	"powerwatch/store"
@@ -33,8 +32,9 @@ func (ev *evaluator) offline(tid int64) {
 		seen = max(ev.g.index(t.LastSeen), -1)
 	}
 	cond := make([]uint8, ev.g.n)
+	on := ev.listening()
 	for i := seen + 1; i < ev.g.n; i++ {
-		if i >= 0 && !present[i] {
+		if i >= 0 && !present[i] && (on == nil || on[i]) {
 			cond[i] = cTrue
 		}
 	}
@@ -157,59 +157,37 @@ func (ev *evaluator) grids(pids []int64) []*pointGrid {
 }
 
 // transmission raises low_transmission for each complete Beijing calendar
-// month inside [From, To) in which the point delivered fewer than
-// TransmissionMin of the slots expected at its terminal's interval. Graded by
-// the shortfall: below the minimum minor, below 75 % major, below 50 % severe.
-func (ev *evaluator) transmission(fid, pid int64, ss []store.Sample) {
+// month inside [From, To) whose rate in in.Rates — the store's monthly rate,
+// 报备 windows excluded, the same numbers as the monthly maintenance list —
+// is below TransmissionMin. Graded by the shortfall: below the minimum minor,
+// below 75 % major, below 50 % severe. A month the input has no rate for is
+// not judged.
+func (ev *evaluator) transmission(fid, pid int64) {
 	if !ev.in.wants(store.LowTransmission) {
 		return
 	}
-	step := ev.rs.Slot
-	if t := ev.x.terminal[ev.x.points[pid].TerminalID]; t != nil && t.MinInterval > 0 {
-		step = t.MinInterval
-	}
-	f := ev.in.From.In(store.Beijing)
-	m := time.Date(f.Year(), f.Month(), 1, 0, 0, 0, 0, store.Beijing)
-	if m.Before(ev.in.From) {
-		m = m.AddDate(0, 1, 0)
-	}
-	for ; !m.AddDate(0, 1, 0).After(ev.in.To); m = m.AddDate(0, 1, 0) {
+	for _, r := range ev.in.Rates {
+		if r.PointID != pid || r.Period != store.Month || r.Expected == 0 || math.IsNaN(r.Rate) {
+			continue
+		}
+		m := r.Start.In(store.Beijing)
 		end := m.AddDate(0, 1, 0)
-		got := distinctSteps(ss, m, end, step)
-		want := float64(end.Sub(m) / step)
-		rate := float64(got) / want
-		if rate >= ev.rs.TransmissionMin {
+		if m.Before(ev.in.From) || end.After(ev.in.To) || r.Rate >= ev.rs.TransmissionMin {
 			continue
 		}
 		g := store.Minor
 		switch {
-		case rate < 0.5:
+		case r.Rate < 0.5:
 			g = store.Severe
-		case rate < 0.75:
+		case r.Rate < 0.75:
 			g = store.Major
 		}
-		b := []byte(fmt.Sprintf(`{"rule_version":%d,"rule":"low_transmission","rate":%.4f,"min":%.2f,"received":%d,"expected":%.0f}`,
-			ev.rs.Version, rate, ev.rs.TransmissionMin, got, want))
+		b := []byte(fmt.Sprintf(`{"rule_version":%d,"rule":"low_transmission","rate":%.4f,"min":%.2f,"received":%d,"expected":%d}`,
+			ev.rs.Version, r.Rate, ev.rs.TransmissionMin, r.Received, r.Expected))
 		a := ev.pointAlarm(store.LowTransmission, fid, pid, fmt.Sprintf("%s 月传输率 %.1f %% < %.0f %% / monthly transmission rate below minimum",
-			m.Format("2006-01"), rate*100, ev.rs.TransmissionMin*100))
+			m.Format("2006-01"), r.Rate*100, ev.rs.TransmissionMin*100))
 		a.EnterpriseID, a.Start, a.End, a.Status, a.Grade = ev.ent, m.UTC(), end.UTC(), store.Ended, g
 		a.RuleVersion, a.Thresholds = ev.rs.Version, string(b)
 		ev.out = append(ev.out, a)
 	}
-}
-
-// distinctSteps counts the distinct step-long slots of sorted samples in [from, to).
-func distinctSteps(ss []store.Sample, from, to time.Time, step time.Duration) int {
-	k := sort.Search(len(ss), func(i int) bool { return !ss[i].At.Before(from) })
-	n, last, st, end := 0, int64(-1<<62), step.Milliseconds(), to.UnixMilli()
-	for ; k < len(ss); k++ {
-		t := ss[k].At.UnixMilli()
-		if t >= end {
-			break
-		}
-		if q := floorDiv(t, st); q != last {
-			n, last = n+1, q
-		}
-	}
-	return n
 }

@@ -32,6 +32,8 @@ type Engine struct {
 	rules     store.RuleSet
 	x         *index
 	baselines []Baseline
+	runs      []store.ServiceRun
+	runsKnown bool
 	buf       map[int64][]store.Sample // point → samples in the window, by time
 	clock     map[int64][]ClockOffset  // terminal → observations in the window
 	openFrom  map[int64]time.Time      // enterprise → earliest open alarm start
@@ -67,6 +69,14 @@ func (e *Engine) SetBaselines(bs []Baseline) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.baselines = bs
+}
+
+// SetRuns replaces the spans in which the receiving service ran (see
+// Input.Runs); the run now going has a zero Alive.
+func (e *Engine) SetRuns(runs []store.ServiceRun, known bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.runs, e.runsKnown = runs, known
 }
 
 // Resume tells a new engine about the alarms the store holds open, so that
@@ -225,7 +235,7 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 	from := e.windowStart(ent, now)
 	cut := from.Add(-e.lead())
 	in := Input{From: from, To: now.Truncate(e.rules.Slot).Add(e.rules.Slot), Series: map[int64][]store.Sample{},
-		Baselines: e.baselines, Enterprises: []int64{ent}, Types: engineTypes}
+		Baselines: e.baselines, Runs: e.runs, RunsKnown: e.runsKnown, Enterprises: []int64{ent}, Types: engineTypes}
 	for _, fid := range e.x.byEnterprise[ent] {
 		for _, pid := range e.x.pointsOf[fid] {
 			ss := e.buf[pid]

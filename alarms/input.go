@@ -41,11 +41,19 @@ type ClockOffset struct {
 // lead-in, so that an episode running at From is seen whole); only alarms that
 // start in [From, To) are returned.
 type Input struct {
-	From, To    time.Time
-	Facts       *Facts
-	Series      map[int64][]store.Sample // by point, any order
-	Baselines   []Baseline
-	Clock       []ClockOffset
+	From, To  time.Time
+	Facts     *Facts
+	Series    map[int64][]store.Sample // by point, any order
+	Baselines []Baseline
+	Clock     []ClockOffset
+	// Runs are the spans in which the receiving service ran (a zero Alive:
+	// still running); offline time counts only inside them. RunsKnown is
+	// false for a database no service ever ran on.
+	// Rates are the stored monthly transmission rates (store.Month rows,
+	// 报备 windows excluded) that low_transmission judges.
+	Rates       []store.Rate
+	Runs        []store.ServiceRun
+	RunsKnown   bool
 	Enterprises []int64           // evaluate only these; all when empty
 	Types       []store.AlarmType // raise only these; all when empty
 }

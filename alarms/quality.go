@@ -35,7 +35,7 @@ func (ev *evaluator) quality() {
 			ev.badValues(fid, pid, ss, at)
 			ev.counterReset(fid, pid, ss, at)
 			ev.powerMismatch(fid, pid, ss, at)
-			ev.transmission(fid, pid, ss)
+			ev.transmission(fid, pid)
 		}
 	}
 	for _, tid := range ev.terminals() {

@@ -107,37 +107,36 @@ func TestDataQuality(t *testing.T) {
 }
 
 func TestLowTransmission(t *testing.T) {
-	// October 2026 in Beijing: 31 days of 5-minute slots = 8928 expected.
-	// Deliver 85 %: drop every slot whose index mod 20 < 3.
-	var ss []store.Sample
-	start := time.Date(2026, 10, 1, 0, 0, 0, 0, store.Beijing)
-	for k := 0; k < 8928; k++ {
-		if k%20 < 3 {
-			continue
-		}
-		s := store.NewSample(101, start.Add(time.Duration(k)*5*time.Minute))
-		s.P, s.U = 50+0.01*float64(k%3), 380
-		ss = append(ss, s)
+	oct := time.Date(2026, 10, 1, 0, 0, 0, 0, store.Beijing)
+	rate := func(month time.Time, received, expected int) store.Rate {
+		return store.Rate{PointID: 101, Start: month, Period: store.Month, Received: received, Expected: expected,
+			Rate: float64(received) / float64(expected)}
 	}
-	in := Input{From: time.Date(2026, 9, 20, 0, 0, 0, 0, store.Beijing), To: time.Date(2026, 11, 10, 0, 0, 0, 0, store.Beijing),
-		Facts: district(map[int64]store.FacilityKind{}), Series: map[int64][]store.Sample{101: ss}, Types: only(store.LowTransmission)}
-	got := Evaluate(DefaultRules(), in)
-	// Only October is a whole month inside the period; it starts at Beijing midnight.
-	assertAlarms(t, got, []string{"low_transmission 1/0 10-01 00:00–11-01 00:00 minor"})
-	if len(got) == 1 && got[0].Start.Format(time.RFC3339) != "2026-09-30T16:00:00Z" {
-		t.Errorf("month start = %s, want 2026-09-30T16:00:00Z (Beijing midnight)", got[0].Start.Format(time.RFC3339))
+	from, to := time.Date(2026, 9, 20, 0, 0, 0, 0, store.Beijing), time.Date(2026, 11, 10, 0, 0, 0, 0, store.Beijing)
+	tests := []struct {
+		name string
+		r    store.Rate
+		want []string
+	}{
+		{"exactly 90 %", rate(oct, 900, 1000), nil},
+		{"just under 90 %", rate(oct, 899, 1000), []string{"low_transmission 1/0 10-01 00:00–11-01 00:00 minor"}},
+		{"exactly 75 %", rate(oct, 750, 1000), []string{"low_transmission 1/0 10-01 00:00–11-01 00:00 minor"}},
+		{"just under 75 %", rate(oct, 749, 1000), []string{"low_transmission 1/0 10-01 00:00–11-01 00:00 major"}},
+		{"exactly 50 %", rate(oct, 500, 1000), []string{"low_transmission 1/0 10-01 00:00–11-01 00:00 major"}},
+		{"just under 50 %", rate(oct, 499, 1000), []string{"low_transmission 1/0 10-01 00:00–11-01 00:00 severe"}},
+		{"nothing expected (all 报备)", store.Rate{PointID: 101, Start: oct, Period: store.Month, Rate: math.NaN()}, nil},
+		{"a month not whole in the period", rate(oct.AddDate(0, 1, 0), 0, 1000), nil},
+		{"a day row is not a month", store.Rate{PointID: 101, Start: oct, Period: store.Day, Received: 1, Expected: 288, Rate: 1.0 / 288}, nil},
 	}
-}
-
-func TestPowerFromCurrent(t *testing.T) {
-	// A point that sends only current: power is estimated as √3·U·I·PF.
-	s := store.NewSample(1, bj("08:00"))
-	s.I, s.U, s.PF = 100, 380, 0.8
-	if got, want := samplePower(s), math.Sqrt(3)*380*100*0.8/1000; math.Abs(got-want) > 1e-9 {
-		t.Errorf("samplePower = %v, want %v", got, want)
-	}
-	s.U, s.PF = math.NaN(), math.NaN()
-	if got, want := samplePower(s), math.Sqrt(3)*defaultVolts*100*defaultPF/1000; math.Abs(got-want) > 1e-9 {
-		t.Errorf("samplePower(no U, PF) = %v, want %v", got, want)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := Input{From: from, To: to, Facts: district(map[int64]store.FacilityKind{}), Rates: []store.Rate{tc.r},
+				Types: only(store.LowTransmission)}
+			got := Evaluate(DefaultRules(), in)
+			assertAlarms(t, got, tc.want)
+			if len(got) == 1 && got[0].Start.Format(time.RFC3339) != "2026-09-30T16:00:00Z" {
+				t.Errorf("month start = %s, want 2026-09-30T16:00:00Z (Beijing midnight)", got[0].Start.Format(time.RFC3339))
+			}
+		})
 	}
 }

@@ -37,6 +37,12 @@ func TestOfflineAlarmFollowsResumedData(t *testing.T) {
 				t.Fatal(err)
 			}
 			svcRegister(t, db, 1)
+			// A service listened through the whole story (offline time
+			// counts only while one did): it ran until now, and runs on.
+			run, err := db.StartServiceRun(t.Context(), now.Add(-9*time.Hour))
+			if err != nil || db.ServiceAlive(t.Context(), run, time.Now()) != nil {
+				t.Fatal(err)
+			}
 			if err := db.Close(); err != nil {
 				t.Fatal(err)
 			}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"powerwatch/alarms"
+	"powerwatch/app/judge"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -180,7 +179,7 @@ func writeAlarms(w io.Writer, format string, reg *store.Registry, as []store.Ala
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"id", "type", "grade", "enterprise", "production_facility", "treatment_facility", "start", "end",
 		"duration_minutes", "status", "disposition"})
 	for _, a := range as {
@@ -227,330 +226,11 @@ func runAlarmsEvaluate(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := evaluateStored(e.ctx, db, f, t)
+	sum, err := judge.EvaluateStored(e.ctx, db, f, t)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "evaluated %d enterprises under rule set v%d: %d alarms; %d inserted or changed, %d withdrawn / 重新研判完成\n",
-		sum.enterprises, sum.ruleVersion, sum.alarms, sum.changed, sum.withdrawn)
+		sum.Enterprises, sum.RuleVersion, sum.Alarms, sum.Changed, sum.Withdrawn)
 	return nil
-}
-
-// evalSummary is what evaluateStored did.
-type evalSummary struct {
-	enterprises, alarms, changed, withdrawn, ruleVersion int
-}
-
-// evaluationLead is how much data before --from is read, so that an episode
-// running at --from is judged from its true start.
-const evaluationLead = 6 * time.Hour
-
-// maxEpisodeFollow bounds how far past the end of a re-evaluated period the
-// data is read to judge the episodes running at its end, so that re-judging
-// an old month does not read a year of samples.
-const maxEpisodeFollow = 31 * 24 * time.Hour
-
-// evaluateStored re-runs the rules over [from, to) from the stored registry,
-// series and aggregates, enterprise by enterprise, and reconciles the result
-// with the stored alarms.
-func evaluateStored(ctx context.Context, db *sqlite.DB, from, to time.Time) (evalSummary, error) {
-	return evaluateEnterprises(ctx, db, from, to, 0)
-}
-
-// evaluateEnterprises is evaluateStored for one enterprise, or all when ent is 0.
-func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time, ent int64) (evalSummary, error) {
-	rs, err := currentRules(ctx, db)
-	if err != nil {
-		return evalSummary{}, err
-	}
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		return evalSummary{}, err
-	}
-	facts := alarms.FactsFrom(reg)
-	baselines, err := storedBaselines(ctx, db, rs, &facts, from, to)
-	if err != nil {
-		return evalSummary{}, err
-	}
-	sum := evalSummary{ruleVersion: rs.Version}
-	judgeTo := time.Now().Truncate(rs.Slot).Add(rs.Slot)
-	if judgeTo.Before(to) {
-		judgeTo = to
-	}
-	if limit := to.Add(maxEpisodeFollow); judgeTo.After(limit) {
-		judgeTo = limit
-	}
-	for _, en := range reg.Enterprises {
-		if ent != 0 && en.ID != ent {
-			continue
-		}
-		efrom, err := openSince(ctx, db, en.ID, from)
-		if err != nil {
-			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
-		}
-		// The rules read the data after to as well: an episode running at to
-		// (a terminal offline since before it) is judged with what came
-		// later, so it ends where the data resumed instead of being stored
-		// open. Only alarms starting before to are reconciled.
-		series, err := storedSeries(ctx, db, reg, en.ID, efrom.Add(-evaluationLead), judgeTo)
-		if err != nil {
-			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
-		}
-		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
-		got := alarms.Evaluate(rs, in)
-		sum.enterprises++
-		for _, a := range got {
-			if a.Start.Before(to) {
-				sum.alarms++
-			}
-		}
-		scopes := []store.AlarmScope{{From: efrom, To: to, EnterpriseID: en.ID, Types: alarms.ContinuousTypes()}}
-		if m, ok := alarms.CompleteMonths(from, to); ok {
-			scopes = append(scopes, store.AlarmScope{From: m.Start, To: m.End, EnterpriseID: en.ID, Types: []store.AlarmType{store.LowTransmission}})
-		}
-		for _, sc := range scopes {
-			changed, err := db.ReconcileAlarms(ctx, sc, got)
-			if err != nil {
-				return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
-			}
-			for _, a := range changed {
-				if a.Status == store.Withdrawn {
-					sum.withdrawn++
-				} else {
-					sum.changed++
-				}
-			}
-		}
-	}
-	return sum, nil
-}
-
-// openSince returns from, or the start of the enterprise's earliest alarm still
-// open from before it: that episode is judged again from its start, so a stored
-// alarm is never left open by a period that begins after it.
-func openSince(ctx context.Context, db *sqlite.DB, ent int64, from time.Time) (time.Time, error) {
-	open, err := db.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: ent, To: from, Statuses: []store.AlarmStatus{store.Open}})
-	if err != nil {
-		return from, err
-	}
-	for _, a := range open {
-		if a.Start.Before(from) && a.Type != store.LowTransmission {
-			from = a.Start
-		}
-	}
-	return from, nil
-}
-
-// currentRules is the newest saved rule set, or the defaults when none was saved.
-func currentRules(ctx context.Context, db *sqlite.DB) (store.RuleSet, error) {
-	rs, err := db.CurrentRuleSet(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		return alarms.DefaultRules(), nil
-	}
-	return rs, err
-}
-
-// startAlarmEngine builds the engine that serve and the desktop app feed: the
-// current rule set, the registry, the baselines of 限产 orders around now, the
-// open alarms resumed and primed with the stored samples from its horizon.
-// The ingest then calls Observe per stored batch and saveAlarmUpdates with
-// the result; the offline-sweep job calls Sweep the same way; backfill scopes
-// go to reevaluateScopes.
-func startAlarmEngine(ctx context.Context, db *sqlite.DB, now time.Time) (*alarms.Engine, []alarms.Update, error) {
-	rs, err := currentRules(ctx, db)
-	if err != nil {
-		return nil, nil, err
-	}
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	facts := alarms.FactsFrom(reg)
-	e := alarms.NewEngine(rs, facts)
-	bs, err := storedBaselines(ctx, db, rs, &facts, now.Add(-24*time.Hour), now.Add(24*time.Hour))
-	if err != nil {
-		return nil, nil, err
-	}
-	e.SetBaselines(bs)
-	open, err := db.OpenAlarms(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	e.Resume(open)
-	prime, err := primeSamples(ctx, db, reg, e, 0, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	ups, _ := e.Observe(now, prime)
-	return e, ups, nil
-}
-
-// primeSamples reads the stored samples the engine needs at now for
-// enterprise ent (every enterprise when 0), from its horizon on.
-func primeSamples(ctx context.Context, db *sqlite.DB, reg *store.Registry, e *alarms.Engine, ent int64, now time.Time) ([]store.Sample, error) {
-	var prime []store.Sample
-	for _, p := range reg.Points {
-		f, ok := reg.Facility(p.FacilityID)
-		if !ok || ent != 0 && f.EnterpriseID != ent {
-			continue
-		}
-		ss, err := db.Samples(ctx, p.ID, e.HorizonOf(f.EnterpriseID, now), now.Add(time.Second))
-		if err != nil {
-			return nil, fmt.Errorf("prime alarm engine with point %d: %w", p.ID, err)
-		}
-		for i := range ss {
-			ss[i].Flags |= store.FlagBackfill // stored data says nothing of the clock now
-		}
-		prime = append(prime, ss...)
-	}
-	return prime, nil
-}
-
-// saveAlarmUpdates reconciles the engine's verdicts with the store and returns
-// the alarms inserted or changed, for the UI.
-func saveAlarmUpdates(ctx context.Context, db *sqlite.DB, ups []alarms.Update) ([]store.Alarm, error) {
-	var changed []store.Alarm
-	for _, u := range ups {
-		c, err := db.ReconcileAlarms(ctx, u.Scope, u.Alarms)
-		if err != nil {
-			return changed, err
-		}
-		changed = append(changed, c...)
-	}
-	return changed, nil
-}
-
-// manyEnterprises is where re-judging late data switches from one pass per
-// enterprise to one pass over the district.
-const manyEnterprises = 20
-
-// reevaluateScopes re-judges, from stored data, the periods of late data: those
-// the engine handed back because they fell before its window, and the spans of
-// samples that arrived after their deadline.
-func reevaluateScopes(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) error {
-	// One pass per enterprise over the union of its late periods, reaching
-	// evaluationLead further back: late data arrives slot by slot, and an
-	// episode it completes usually started in an earlier slot, so judging
-	// only the new slots would never raise it.
-	merged := map[int64]store.AlarmScope{}
-	var order []int64
-	for _, sc := range scopes {
-		m, ok := merged[sc.EnterpriseID]
-		if !ok {
-			order = append(order, sc.EnterpriseID)
-			m = sc
-		}
-		if sc.From.Before(m.From) {
-			m.From = sc.From
-		}
-		if sc.To.After(m.To) {
-			m.To = sc.To
-		}
-		merged[sc.EnterpriseID] = m
-	}
-	if len(order) > manyEnterprises {
-		// A district-wide backfill (after a mobile-network outage): one pass
-		// over all enterprises reads the registry and rules once, not once each.
-		var all store.AlarmScope
-		for _, sc := range merged {
-			if all.From.IsZero() || sc.From.Before(all.From) {
-				all.From = sc.From
-			}
-			if sc.To.After(all.To) {
-				all.To = sc.To
-			}
-		}
-		if _, err := evaluateEnterprises(ctx, db, all.From.Add(-evaluationLead), all.To, 0); err != nil {
-			return fmt.Errorf("re-evaluate backfill of the district: %w", err)
-		}
-		return nil
-	}
-	for _, ent := range order {
-		sc := merged[ent]
-		if _, err := evaluateEnterprises(ctx, db, sc.From.Add(-evaluationLead), sc.To, ent); err != nil {
-			return fmt.Errorf("re-evaluate backfill of enterprise %d: %w", ent, err)
-		}
-	}
-	return nil
-}
-
-// replayStored runs rs over [from, to) of the stored data, enterprise by
-// enterprise, and compares it with the stored alarms of the period and their
-// reviews (alarms.Replay), before an officer saves rs.
-func replayStored(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.Time) (alarms.ReplayReport, error) {
-	var rep alarms.ReplayReport
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		return rep, err
-	}
-	facts := alarms.FactsFrom(reg)
-	baselines, err := storedBaselines(ctx, db, rs, &facts, from, to)
-	if err != nil {
-		return rep, err
-	}
-	for _, en := range reg.Enterprises {
-		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
-		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
-		}
-		stored, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to, EnterpriseID: en.ID})
-		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
-		}
-		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID}}
-		rep.Add(alarms.Replay(rs, in, stored))
-	}
-	return rep, nil
-}
-
-// storedSeries reads the series of every point of enterprise ent in [from, to).
-func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) (map[int64][]store.Sample, error) {
-	out := map[int64][]store.Sample{}
-	for _, p := range reg.Points {
-		if fc, ok := reg.Facility(p.FacilityID); ok && fc.EnterpriseID == ent {
-			ss, err := db.Samples(ctx, p.ID, from, to)
-			if err != nil {
-				return nil, err
-			}
-			out[p.ID] = ss
-		}
-	}
-	return out, nil
-}
-
-// storedBaselines computes the baseline of every 限产 order overlapping
-// [from, to) under rs's method: the mean, over the periods
-// alarms.BaselinePeriods names, of the scope's stored hourly energy.
-// Periods without any data are left out; an order without any gets none.
-func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, from, to time.Time) ([]alarms.Baseline, error) {
-	var out []alarms.Baseline
-	for _, o := range f.Orders {
-		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
-			continue
-		}
-		var total float64
-		var n int
-		for _, p := range alarms.BaselinePeriods(rs.CutBaseline, o.Start, o.End) {
-			kwh, seen := 0.0, false
-			for _, pid := range alarms.BaselinePoints(f, o) {
-				aggs, err := db.HourlyAggregates(ctx, pid, p.Start, p.End)
-				if err != nil {
-					return nil, fmt.Errorf("baseline of order %d: %w", o.ID, err)
-				}
-				for _, a := range aggs {
-					kwh += a.Energy
-					seen = true
-				}
-			}
-			if seen {
-				total += kwh
-				n++
-			}
-		}
-		if n > 0 {
-			out = append(out, alarms.Baseline{OrderID: o.ID, Method: rs.CutBaseline, KWh: total / float64(n),
-				Note: fmt.Sprintf("mean of %d period(s) of stored hourly energy / %d 个基准期平均", n, n)})
-		}
-	}
-	return out, nil
 }

@@ -2,68 +2,17 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
+	"powerwatch/app/internal/fixture"
 	"strings"
 	"testing"
 	"time"
 
-	"powerwatch/alarms"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
 
-// mustAlarmDB builds a database with one enterprise whose production line ran
-// 08:00–10:00 on 2026-11-28 while its dust collector was off 08:30–09:00, with
-// thresholds derived from rated power. It returns the file's path.
-func mustAlarmDB(t *testing.T) string {
-	t.Helper()
-	ctx := t.Context()
-	path := filepath.Join(t.TempDir(), "pw.db")
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	ent := store.Enterprise{Name: "北京某铸造厂"}
-	must(db.CreateEnterprise(ctx, "test", &ent))
-	prod := store.Facility{EnterpriseID: ent.ID, Name: "1号熔炉", Kind: store.Production, RatedKW: 100}
-	must(db.CreateFacility(ctx, "test", &prod))
-	treat := store.Facility{EnterpriseID: ent.ID, Name: "布袋除尘", Kind: store.Treatment, RatedKW: 50}
-	must(db.CreateFacility(ctx, "test", &treat))
-	must(db.CreateLink(ctx, "test", &store.Link{ProductionID: prod.ID, TreatmentID: treat.ID, Role: store.Active}))
-	term := store.Terminal{MN: "010000A8900016F000169DC0", EnterpriseID: ent.ID}
-	must(db.CreateTerminal(ctx, "test", &term))
-	pp := store.Point{TerminalID: term.ID, FacilityID: prod.ID, PowerCode: "e10101"}
-	must(db.CreatePoint(ctx, "test", &pp))
-	pt := store.Point{TerminalID: term.ID, FacilityID: treat.ID, PowerCode: "e10102"}
-	must(db.CreatePoint(ctx, "test", &pt))
-	var ss []store.Sample
-	t0 := time.Date(2026, 11, 28, 8, 0, 0, 0, store.Beijing)
-	for i := 0; i < 24; i++ {
-		at := t0.Add(time.Duration(i) * 5 * time.Minute)
-		p := store.NewSample(pp.ID, at)
-		p.P, p.U = 50+float64(i%3), 380
-		q := store.NewSample(pt.ID, at)
-		q.P, q.U = 30+float64(i%2), 380
-		if i >= 6 && i < 12 {
-			q.P = 0
-		}
-		ss = append(ss, p, q)
-	}
-	if _, err := db.Ingest(ctx, &store.Batch{Samples: ss}); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func TestAlarmsEvaluateAndList(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	code, out, _ := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28T08:00", "--to", "2026-11-28T10:00")
 	if code != 0 || !strings.Contains(out, "1 alarms; 1 inserted") {
 		t.Fatalf("alarms evaluate = %d, %q; want 0 and one alarm inserted", code, out)
@@ -170,62 +119,5 @@ func TestAlarmsUsage(t *testing.T) {
 				t.Errorf("%v = %d, %q; want exit status 2", tt.args, code, errOut)
 			}
 		})
-	}
-}
-
-func TestAlarmEngineWiring(t *testing.T) {
-	path := mustAlarmDB(t)
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	now := time.Date(2026, 11, 28, 10, 1, 0, 0, store.Beijing)
-	e, ups, err := startAlarmEngine(ctx, db, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed, err := saveAlarmUpdates(ctx, db, ups)
-	if err != nil || len(changed) != 1 || changed[0].Type != store.TreatmentOff || changed[0].Status != store.Ended {
-		t.Fatalf("primed engine saved %+v, %v; want the ended treatment_off alarm", changed, err)
-	}
-	// The terminal stays silent: after an hour the sweep raises offline.
-	changed, err = saveAlarmUpdates(ctx, db, e.Sweep(now.Add(70*time.Minute)))
-	if err != nil || len(changed) != 1 || changed[0].Type != store.Offline || changed[0].Status != store.Open {
-		t.Fatalf("sweep saved %+v, %v; want an open offline alarm", changed, err)
-	}
-	if err := reevaluateScopes(ctx, db, []store.AlarmScope{{EnterpriseID: 1, From: now.Add(-3 * time.Hour), To: now}}); err != nil {
-		t.Fatal(err)
-	}
-	all, _ := db.FindAlarms(ctx, store.AlarmFilter{})
-	if len(all) != 2 {
-		t.Errorf("alarms after re-evaluating the morning = %d, want the same 2", len(all))
-	}
-}
-
-func TestReplayStored(t *testing.T) {
-	path := mustAlarmDB(t)
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	from := time.Date(2026, 11, 28, 8, 0, 0, 0, store.Beijing)
-	if _, err := evaluateStored(ctx, db, from, from.Add(2*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ReviewAlarm(ctx, 1, store.Confirmed, "现场核实", "officer1"); err != nil {
-		t.Fatal(err)
-	}
-	rs := alarms.DefaultRules()
-	rs.Version, rs.TreatmentOffMin = 2, 40*time.Minute
-	rep, err := replayStored(ctx, db, rs, from, from.Add(2*time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Alarms) != 0 || len(rep.Missed) != 1 || rep.Missed[0].ID != 1 {
-		t.Errorf("replay with 40 min: %d alarms, missed %+v; want none raised and alarm 1 missed", len(rep.Alarms), rep.Missed)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"powerwatch/app/judge"
 	"powerwatch/assets"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -170,7 +171,7 @@ func startupParts(ctx context.Context, out io.Writer, cfg Config) error {
 	}{
 		{"LoadRegistry", func() error { _, err := db.LoadRegistry(ctx); return err }},
 		{"alarm engine start (rules, registry, baselines, open alarms, recent samples, first judgement)", func() error {
-			_, _, err := startAlarmEngine(ctx, db, now)
+			_, _, err := judge.StartEngine(ctx, db, now, 0)
 			return err
 		}},
 		{"dashboard: FindTerminals", func() error { _, err := db.FindTerminals(ctx, store.TerminalFilter{}); return err }},

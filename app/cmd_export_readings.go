@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"powerwatch/csvsafe"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 )
@@ -141,7 +141,7 @@ func writeValues(w io.Writer, format string, rows []valueRow) error {
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"mn", "code", "suffix", "datatime", "value", "flag"})
 	for _, r := range rows {
 		cw.Write([]string{r.MN, r.Code, r.Suffix, r.DataTime, r.Value, r.Flag})
@@ -252,7 +252,7 @@ func writeStats(w io.Writer, format string, p store.Period, in []store.StatsRow)
 	case "xlsx":
 		return writeStatsXLSX(w, rows)
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(statsHeader)
 	for _, r := range rows {
 		rec := make([]string, 0, len(statsHeader))

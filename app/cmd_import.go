@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/afero"
+
 	"powerwatch/app/registry"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -25,7 +27,7 @@ func runImportFilings(e *env, args []string) error {
 }
 
 // importFunc is one of registry's Import functions.
-type importFunc func(ctx context.Context, st registry.Store, who string, r io.Reader, name string, dryRun bool) (store.ImportSummary, error)
+type importFunc func(ctx context.Context, st registry.Store, who string, r io.Reader, name string, dryRun bool, lim registry.Limits) (store.ImportSummary, error)
 
 // runImport runs one import command: check the whole file, then write it in one
 // transaction or not at all.
@@ -41,6 +43,10 @@ func runImport(e *env, args []string, path string, imp importFunc) error {
 	if len(pos) != 1 {
 		return usagef("want one file, got %d", len(pos))
 	}
+	cfg, err := loadServeConfig(afero.NewOsFs(), data, "") // the import limits
+	if err != nil {
+		return err
+	}
 	f, err := os.Open(pos[0])
 	if err != nil {
 		return err
@@ -51,7 +57,7 @@ func runImport(e *env, args []string, path string, imp importFunc) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := imp(e.ctx, db, *who, f, pos[0], *dryRun)
+	sum, err := imp(e.ctx, db, *who, f, pos[0], *dryRun, cfg.Import.limits())
 	if err != nil {
 		return err
 	}

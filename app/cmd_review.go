@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,8 +18,9 @@ import (
 
 // evidenceDesk writes evidence folders for the 报警 view (ui.EvidenceExporter).
 type evidenceDesk struct {
-	db  *sqlite.DB
-	zip bool // also pack the folder into a .zip next to it
+	db     *sqlite.DB
+	zip    bool   // also pack the folder into a .zip next to it
+	keyDir string // where the signing key is kept; "": the database's folder (the data folder)
 }
 
 // ExportEvidence writes the evidence of alarm id into a new folder under dir,
@@ -26,7 +28,16 @@ type evidenceDesk struct {
 func (d evidenceDesk) ExportEvidence(ctx context.Context, id int64, dir, who string) (string, error) {
 	now := d.db.Now()
 	out := filepath.Join(dir, fmt.Sprintf("报警证据_%d_%s", id, now.In(store.Beijing).Format("20060102-150405")))
-	if _, err := evidence.Export(ctx, d.db, id, out, evidence.Options{Who: who, Now: func() time.Time { return now }, Compress: true}); err != nil {
+	// The key lives in the data folder, next to the database; the first export makes it.
+	keyDir := d.keyDir
+	if keyDir == "" {
+		keyDir = filepath.Dir(d.db.Path())
+	}
+	key, err := evidence.LoadOrCreateKey(keyDir)
+	if err != nil {
+		return "", err
+	}
+	if _, err := evidence.Export(ctx, d.db, id, out, evidence.Options{Who: who, Now: func() time.Time { return now }, Compress: true, Key: key}); err != nil {
 		return "", err
 	}
 	if d.zip {
@@ -68,7 +79,9 @@ func runAlarmsEvidence(e *env, args []string) error {
 }
 
 func runAlarmsVerify(e *env, args []string) error {
-	fs := newFlags(e, "alarms verify", "DIR")
+	fs := newFlags(e, "alarms verify", "DIR [--fingerprint FP] [--db PATH]")
+	data := addDataFlags(fs)
+	fp := fs.String("fingerprint", "", "the signing key's SHA-256 fingerprint the bureau published (default: this installation's key)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -76,11 +89,38 @@ func runAlarmsVerify(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one evidence folder")
 	}
-	m, err := evidence.Verify(pos[0])
+	want := ""
+	if *fp != "" {
+		if want, err = evidence.ParseFingerprint(*fp); err != nil {
+			return usagef("--fingerprint: %v", err)
+		}
+	}
+	// Without --fingerprint, trust this installation's key when it has one.
+	dbPath := data.db
+	if dbPath == "" {
+		dbPath = filepath.Join(dataDir(), "powerwatch.db")
+	}
+	trusted, err := evidence.LoadPublicKey(filepath.Dir(dbPath))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if want != "" {
+		trusted = nil // checked against the fingerprint below
+	}
+	m, err := evidence.Verify(pos[0], trusted)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "alarm %d: %d files match the manifest / 文件未被改动\n", m.AlarmID, len(m.Files))
+	got := strings.ReplaceAll(m.Fingerprint, " ", "")
+	switch {
+	case want != "" && got != want:
+		return fmt.Errorf("verify evidence %s: signed by key %s, not by %s: %w", pos[0], m.Fingerprint, *fp, evidence.ErrOtherKey)
+	case want == "" && trusted == nil:
+		fmt.Fprintf(e.stdout, "alarm %d: %d files match the signed manifest, but no trusted key to compare with: "+
+			"check that the key fingerprint %s is the bureau's (--fingerprint) / 签名有效，请核对密钥指纹\n", m.AlarmID, len(m.Files), m.Fingerprint)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "alarm %d: %d files match the manifest signed by key %s / 文件未被改动，签名有效\n", m.AlarmID, len(m.Files), m.Fingerprint)
 	return nil
 }
 
@@ -158,17 +198,32 @@ func runReviewImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d reviews, set aside %d, %d alarms unchanged, %d conflicts / 导入 %d 条\n",
-		res.Imported, res.SetAside, res.Unchanged, len(res.Conflicts), res.Imported)
+	fmt.Fprintf(e.stdout, "imported %d reviews, set aside %d, %d alarms unchanged, %d conflicts, %d already imported, %d refused / 导入 %d 条\n",
+		res.Imported, res.SetAside, res.Unchanged, len(res.Conflicts), len(res.AlreadyApplied), len(res.Refused), res.Imported)
+	when := func(t time.Time) string { return t.In(store.Beijing).Format("2006-01-02 15:04") }
+	for _, a := range res.AlreadyApplied {
+		fmt.Fprintf(e.stdout, "already imported alarm %d: %s by %s at %s, imported by %s at %s / 已导入\n",
+			a.AlarmID, a.Disposition, a.Reviewer, when(a.At), a.ImportedBy, when(a.ImportedAt))
+	}
+	for _, r := range res.Refused {
+		fmt.Fprintf(e.stdout, "refused alarm %d: %s by %s at %s: %s / 未导入\n", r.AlarmID, r.Disposition, r.Reviewer, when(r.At), r.Reason)
+	}
 	for _, c := range res.Conflicts {
 		last := func(rs []store.Review) string {
 			r := rs[len(rs)-1]
-			return fmt.Sprintf("%s by %s at %s", r.Disposition, r.Reviewer, r.At.In(store.Beijing).Format("2006-01-02 15:04"))
+			return fmt.Sprintf("%s by %s at %s", r.Disposition, r.Reviewer, when(r.At))
 		}
 		fmt.Fprintf(e.stdout, "conflict alarm %d: office %s; package %s\n", c.AlarmID, last(c.Office), last(c.Package))
 	}
-	if len(res.Conflicts) > 0 {
+	switch {
+	case len(res.Conflicts) > 0:
 		return fmt.Errorf("%d alarms reviewed in both places: run again with --keep-office or --take-package for them", len(res.Conflicts))
+	case len(res.Refused) > 0:
+		return fmt.Errorf("%d decisions refused: dated outside the export (%s) and this import / %d 条审核时间不可信，未导入",
+			len(res.Refused), when(res.Package.CreatedAt), len(res.Refused))
+	case res.Imported == 0 && res.SetAside == 0 && len(res.AlreadyApplied) > 0:
+		return fmt.Errorf("package %s was imported before: its %d decisions are already applied, nothing new / 此审核包已导入过",
+			res.Package.ID, len(res.AlreadyApplied))
 	}
 	return nil
 }
@@ -189,6 +244,6 @@ func operatorName() string {
 // and the rule what-if of 设置.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
 	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
-	d.Orders, d.Replay = orderDesk{db}, ruleDesk{db: db}
+	d.Orders, d.Replay = orderDesk{DB: db}, ruleDesk{db: db}
 	return d
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"powerwatch/app/registry"
 	"powerwatch/app/sim"
+	"powerwatch/csvsafe"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -126,7 +126,7 @@ func simTerminals(f *simFlags) ([]sim.Terminal, []store.RegistryRow, error) {
 // an empty registry) and returns its rows, without a database.
 func readRegistryRows(r io.Reader, name string) ([]store.RegistryRow, error) {
 	var c rowCatcher
-	if _, err := registry.ImportRegistry(context.Background(), &c, "simulate", r, name, true); err != nil {
+	if _, err := registry.ImportRegistry(context.Background(), &c, "simulate", r, name, true, registry.Limits{}); err != nil {
 		return nil, err
 	}
 	return c.rows, nil
@@ -226,7 +226,7 @@ func registerSimulated(ctx context.Context, db *sqlite.DB, rows []store.Registry
 	if !withOrders {
 		return nil
 	}
-	if _, err := registry.ImportOrders(ctx, db, "simulate", bytes.NewReader(orders), "orders.csv", false); err != nil {
+	if _, err := registry.ImportOrders(ctx, db, "simulate", bytes.NewReader(orders), "orders.csv", false, registry.Limits{}); err != nil {
 		return fmt.Errorf("register the orders of the violations: %w", err)
 	}
 	return nil
@@ -288,7 +288,7 @@ func writeRegistryFile(ctx context.Context, rows []store.RegistryRow, path strin
 // ordersCSV is the orders file (`import orders`) of the violations that breach one.
 func ordersCSV(vs []sim.Violation) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := csvsafe.NewWriter(&buf)
 	w.Write([]string{"企业名称", "设施名称", "类型", "限产比例%", "开始", "结束", "预警级别", "备注"})
 	for _, v := range vs {
 		o, ok := v.Order()

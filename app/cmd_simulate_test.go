@@ -33,7 +33,7 @@ func TestSimulateAgainstServe(t *testing.T) {
 	defer m.Close()
 	var mu sync.Mutex
 	announced := map[int64]int{} // alarm id → notifications
-	m.alarms.setNotify(func(a store.Alarm) {
+	m.alarms.SetNotify(func(a store.Alarm) {
 		mu.Lock()
 		announced[a.ID]++
 		mu.Unlock()

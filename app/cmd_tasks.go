@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/spf13/afero"
 
 	"powerwatch/app/maintenance"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -143,7 +143,7 @@ func writeTasks(w io.Writer, format string, reg *store.Registry, ts []store.Task
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(taskHeader)
 	for _, t := range ts {
 		cw.Write(newTaskRow(reg, t).cells())

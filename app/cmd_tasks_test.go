@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/app/maintenance"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -19,7 +20,7 @@ import (
 
 func mustTaskDB(t *testing.T) string {
 	t.Helper()
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
@@ -113,7 +114,7 @@ func TestRecordsExport(t *testing.T) {
 }
 
 func TestBackupCommand(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	to := filepath.Join(t.TempDir(), "b")
 	os.MkdirAll(to, 0o755)
 	// Twelve monthly backups of 2020: with today's, the oldest is the 13th month.
@@ -145,7 +146,7 @@ func TestBackupCommand(t *testing.T) {
 }
 
 func TestReportInstall(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	survey := `{"EnterpriseID": 1, "Surveyors": "王工", "Products": "铸件",
 		"Points": [{"Name": "P1", "Facilities": [1], "BreakerA": 400, "SharedAuxKW": 500}]}`
 	sf := filepath.Join(t.TempDir(), "survey.json")
@@ -167,7 +168,7 @@ func TestReportInstall(t *testing.T) {
 }
 
 func TestAcceptanceCommand(t *testing.T) {
-	path := mustAlarmDB(t) // 2026-11-28 08:00–10:00: the dust collector off 08:30–09:00
+	path := fixture.AlarmDB(t) // 2026-11-28 08:00–10:00: the dust collector off 08:30–09:00
 	code, out, errs := runCLI(t, "acceptance", "--db", path, "--enterprise", "1", "--since", "2026-11-28 07:00", "--people", "王工")
 	if code != 1 || !strings.Contains(errs, "2 of 2 points failed") {
 		t.Fatalf("exit %d, stderr %q; want both failed (no packets were stored)", code, errs)

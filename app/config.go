@@ -36,6 +36,7 @@ type Config struct {
 	Values   ValuesConfig   `json:"values"` // impossible values, refused at the door (values.go)
 
 	Maintenance MaintenanceConfig `json:"maintenance"` // see schedule.go
+	Import      ImportConfig      `json:"import"`      // see config_import.go
 }
 
 // LimitsConfig is listener.Limits in the file.
@@ -192,6 +193,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.Values.validate(); err != nil {
+		return err
+	}
+	if err := c.Import.validate(); err != nil { // config_import.go
 		return err
 	}
 	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 ||

@@ -16,7 +16,10 @@ import (
 // orderDesk serves the 管控 view (ui.OrderDesk): orders and filings by hand
 // (the store's audited methods), from files (app/registry), and the episode
 // board and report (app/control).
-type orderDesk struct{ *sqlite.DB }
+type orderDesk struct {
+	*sqlite.DB
+	lim registry.Limits // zero: app/registry's defaults
+}
 
 // ImportOrderFile imports orders, or filings, from an .xlsx or .csv file.
 func (d orderDesk) ImportOrderFile(ctx context.Context, who, path string, filings bool) (store.ImportSummary, error) {
@@ -26,9 +29,9 @@ func (d orderDesk) ImportOrderFile(ctx context.Context, who, path string, filing
 	}
 	defer f.Close()
 	if filings {
-		return registry.ImportFilings(ctx, d.DB, who, f, path, false)
+		return registry.ImportFilings(ctx, d.DB, who, f, path, false, d.lim)
 	}
-	return registry.ImportOrders(ctx, d.DB, who, f, path, false)
+	return registry.ImportOrders(ctx, d.DB, who, f, path, false, d.lim)
 }
 
 // EpisodeReport is the board of ep up to now.

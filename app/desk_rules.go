@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"powerwatch/app/judge"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
@@ -16,7 +17,7 @@ import (
 type ruleDesk struct{ db *sqlite.DB }
 
 func (d ruleDesk) CurrentRuleSet(ctx context.Context) (store.RuleSet, error) {
-	return currentRules(ctx, d.db)
+	return judge.CurrentRules(ctx, d.db)
 }
 
 func (d ruleDesk) SaveRuleSet(ctx context.Context, who string, rs *store.RuleSet) error {
@@ -30,7 +31,7 @@ func (d ruleDesk) ReplayRules(ctx context.Context, rs store.RuleSet, from, to ti
 	if err := rs.Validate(); err != nil {
 		return sum, err
 	}
-	rep, err := replayStored(ctx, d.db, rs, from, to)
+	rep, err := judge.Replay(ctx, d.db, rs, from, to)
 	if err != nil {
 		return sum, fmt.Errorf("replay rules: %w", err)
 	}

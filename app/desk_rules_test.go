@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -12,7 +13,7 @@ import (
 // alarm as stored) and with a 2-hour minimum for treatment_off (it is gone,
 // and the reviewer's verdict on it shows as dropped).
 func TestRuleDeskReplay(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	if code, out, errOut := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29"); code != 0 {
 		t.Fatalf("alarms evaluate = %d, %q %q", code, out, errOut)
 	}

@@ -20,16 +20,18 @@ func (m *Main) Start(ctx context.Context) error { return m.Run(ctx) }
 // quarantine), maintenance, the uplink status and the holiday calendar.
 func (m *Main) UIDeps() ui.Deps {
 	db := m.DB
-	return m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
-		Transfer: registryTransfer{st: db}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
+	d := m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
+		Transfer: registryTransfer{st: db, lim: m.Config.Import.limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
 		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
+	d.Orders = orderDesk{DB: db, lim: m.Config.Import.limits()}
+	return d
 }
 
 // Subscribe tells n, from the service's goroutines, of every new violation
 // alarm and, every few seconds, of the terminals online and the newest packet.
 func (m *Main) Subscribe(n ui.Notifier) {
 	if m.alarms != nil {
-		m.alarms.setNotify(func(a store.Alarm) {
+		m.alarms.SetNotify(func(a store.Alarm) {
 			name := fmt.Sprintf("#%d", a.EnterpriseID)
 			if e, err := m.DB.EnterpriseByID(context.Background(), a.EnterpriseID); err == nil {
 				name = e.Name

@@ -13,7 +13,8 @@ import (
 // registryTransfer gives the 企业 view the registry import and export of
 // app/registry, on files the officer chose.
 type registryTransfer struct {
-	st registry.Store
+	st  registry.Store
+	lim registry.Limits // zero: app/registry's defaults
 }
 
 // ImportRegistry imports the file at path as who. The import is checked whole
@@ -26,7 +27,7 @@ func (t registryTransfer) ImportRegistry(ctx context.Context, who, path string, 
 	}
 	defer f.Close()
 	progress(0, 1)
-	_, err = registry.ImportRegistry(ctx, t.st, who, f, filepath.Base(path), false)
+	_, err = registry.ImportRegistry(ctx, t.st, who, f, filepath.Base(path), false, t.lim)
 	var rows registry.RowErrors
 	if errors.As(err, &rows) {
 		errs := make([]error, len(rows))

@@ -16,8 +16,9 @@ import (
 // a laptop away from the office network. Reviews are made in the file and
 // brought back with `review import`.
 type packageService struct {
-	path string
-	db   *sqlite.DB
+	path   string
+	keyDir string // the evidence signing key's folder: the laptop's data folder
+	db     *sqlite.DB
 }
 
 func (p *packageService) Start(ctx context.Context) error {
@@ -41,7 +42,12 @@ func (p *packageService) Start(ctx context.Context) error {
 
 func (p *packageService) UIDeps() ui.Deps {
 	db := p.db
-	return withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Operator: operatorName()})
+	d := withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Operator: operatorName(),
+		AskOperator: true})
+	// The laptop's own signing key, in its data folder: not next to the
+	// package, which travels on a USB stick.
+	d.Evidence = evidenceDesk{db: db, zip: true, keyDir: p.keyDir}
+	return d
 }
 
 func (p *packageService) Subscribe(ui.Notifier) {}
@@ -64,5 +70,9 @@ func runReviewOpen(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one review package file")
 	}
-	return runDesktop(e, &packageService{path: pos[0]}, false)
+	keyDir := dataDir()
+	if err := os.MkdirAll(keyDir, 0o755); err != nil {
+		return fmt.Errorf("data folder for the evidence signing key: %w", err)
+	}
+	return runDesktop(e, &packageService{path: pos[0], keyDir: keyDir}, false)
 }

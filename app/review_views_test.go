@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
@@ -29,7 +30,7 @@ var (
 // reports an error.
 func TestReviewViewsOnRealStore(t *testing.T) {
 	t.Setenv("HOME", t.TempDir())
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	if code, _, errOut := runCLI(t, "alarms", "evaluate", "--db", path, "--from", "2026-11-28", "--to", "2026-11-29"); code != 0 {
 		t.Fatal(errOut)
 	}

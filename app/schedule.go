@@ -13,6 +13,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"powerwatch/app/judge"
 	"powerwatch/app/maintenance"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -54,7 +55,7 @@ func (m *Main) jobs() []jobDef {
 		{maintenance.JobTransmission, s.Transmission, m.transmissionJob},
 		{maintenance.JobPlausibility, s.Plausibility, m.plausibilityJob},
 		{maintenance.JobInspection, s.Inspection, m.inspectionJob},
-		{jobAlarmsMonthly, s.Transmission, m.alarmMonthlyJob},
+		{jobAlarmsMonthly, s.Transmission, func(ctx context.Context, at time.Time) (string, error) { return judge.MonthlyJob(ctx, m.DB, at) }},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/app/maintenance"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -250,7 +251,7 @@ func TestScheduleBadSpec(t *testing.T) {
 // TestJobBodies runs every job once against a real database, as the
 // scheduler would at its activation, and checks the tasks and files they make.
 func TestJobBodies(t *testing.T) {
-	path := mustAlarmDB(t)
+	path := fixture.AlarmDB(t)
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {

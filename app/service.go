@@ -10,10 +10,13 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/afero"
 
+	"powerwatch/alarms"
+	"powerwatch/app/judge"
 	"powerwatch/app/uplink"
 	"powerwatch/listener"
 	"powerwatch/store/sqlite"
@@ -48,8 +51,8 @@ type Main struct {
 	uplinkTo  atomic.Pointer[[]string]
 	uplinkNow atomic.Pointer[uplink.Forwarder]
 
-	alarms  *alarmWorker // the alarm engine fed by the ingest (alarm_wire.go)
-	indexer *indexer     // moves acknowledged uploads from the inbox into the tables (indexer.go)
+	alarms  *judge.Worker // the alarm engine fed by the ingest
+	indexer *indexer      // moves acknowledged uploads from the inbox into the tables (indexer.go)
 
 	ln      net.Listener
 	cancel  context.CancelFunc
@@ -84,11 +87,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.newUplink()
-	if err := m.startAlarms(ctx); err != nil {
+	run, err := m.startServiceRun(ctx)
+	if err != nil {
 		return err
 	}
+	if m.alarms, err = judge.Start(ctx, m.DB, judge.Options{Sweep: m.Config.Schedule.OfflineSweep, Logger: m.Logger, Run: run}); err != nil {
+		return err
+	}
+	m.onClose(func() error { m.alarms.Wait(); return nil })
 	m.indexer = newIndexer(m.DB, m.Logger.With("component", "indexer"))
-	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.observe
+	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.Observe
 	go m.indexer.run(ctx)
 	m.indexer.notify()         // what a crash left in the inbox goes in now, while the listener already answers
 	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
@@ -157,4 +165,41 @@ func (m *Main) Close() error {
 	}
 	m.closers = nil
 	return errors.Join(errs...)
+}
+
+// startServiceRun records that the service listens from now on and keeps
+// the record's heartbeat fresh until Close: the rules count a terminal's
+// offline time only while a service ran (alarms.Input.Runs).
+func (m *Main) startServiceRun(ctx context.Context) (int64, error) {
+	id, err := m.DB.StartServiceRun(ctx, time.Now())
+	if err != nil {
+		return 0, fmt.Errorf("start service: %w", err)
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(alarms.HeartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				if err := m.DB.ServiceAlive(ctx, id, now); err != nil && ctx.Err() == nil {
+					m.Logger.Error("service heartbeat", "err", err)
+				}
+			}
+		}
+	}()
+	m.onClose(func() error {
+		close(done)
+		<-stopped
+		// The last heartbeat: the run lasted until now. Close stops the
+		// database after this (closers run in reverse order).
+		return m.DB.ServiceAlive(context.Background(), id, time.Now())
+	})
+	return id, nil
 }

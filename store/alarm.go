@@ -29,6 +29,35 @@ func (t AlarmType) IsViolation() bool {
 	return t == TreatmentOff || t == ShutdownIgnored || t == CutIgnored
 }
 
+// AlarmGroup is the review group an alarm type belongs to. The review badge
+// and "violations only" count the first two.
+type AlarmGroup string
+
+// Alarm groups.
+const (
+	GroupViolation AlarmGroup = "violation" // 违法: the guideline's rules, for enforcement
+	GroupSuspect   AlarmGroup = "suspect"   // 违法嫌疑: evasion suspects (our rules), for a closer look
+	GroupDevice    AlarmGroup = "device"    // 设备与数据: terminals, data and orders that cannot be judged
+)
+
+// Groups lists the alarm groups in the order a reviewer reads them.
+func Groups() []AlarmGroup { return []AlarmGroup{GroupViolation, GroupSuspect, GroupDevice} }
+
+// Group returns the review group of t: 违法 for the guideline's three rules,
+// 违法嫌疑 for evasion suspects, 设备与数据 for everything else (an unknown
+// type too: it is never counted as a violation by mistake). No suspect rule
+// exists yet; the duty-cycling and night-time rules will join 违法嫌疑.
+func (t AlarmType) Group() AlarmGroup {
+	if t.IsViolation() {
+		return GroupViolation
+	}
+	return GroupDevice
+}
+
+// NeedsReview reports whether alarms of t count on the review badge: the
+// violations and the suspects.
+func (t AlarmType) NeedsReview() bool { return t.Group() != GroupDevice }
+
 // Grade is an alarm's severity, graded by duration.
 type Grade string
 

@@ -1,6 +1,13 @@
 package store
 
-import "time"
+import (
+	"errors"
+	"time"
+)
+
+// ErrForeignPackage means a review package was not exported from the
+// database it is being imported into.
+var ErrForeignPackage = errors.New("review package from another database")
 
 // A ReviewPackage describes a file of alarms exported for offline review: a
 // copy of the registry, the alarms of a scope with their reviews, series and
@@ -9,7 +16,8 @@ type ReviewPackage struct {
 	ID        string // random, so that importing the same package twice is recognised
 	CreatedAt time.Time
 	CreatedBy string
-	Source    string // the database it was exported from
+	Source    string // the database file it was exported from, for people
+	SourceID  string // the identity of that database (DatabaseID), checked on import
 	Scope     string // the alarm filter, as JSON, for people
 	Alarms    int
 }
@@ -39,4 +47,21 @@ type ReviewImport struct {
 	SetAside  int              // package reviews not applied because the office decision was kept
 	Unchanged int              // alarms with no new review in the package
 	Conflicts []ReviewConflict // unresolved: nothing applied for these alarms
+
+	AlreadyApplied []AppliedReview // package reviews an earlier import of this package brought in
+	Refused        []RefusedReview // package reviews not applied: their time or reviewer cannot be right
+}
+
+// An AppliedReview is a package review that an earlier import applied or set aside.
+type AppliedReview struct {
+	Review                   // as made in the package
+	OfficeReviewID int64     // the office review it became; 0 when it was set aside
+	ImportedAt     time.Time // when, and by whom, it was imported
+	ImportedBy     string
+}
+
+// A RefusedReview is a package review an import did not apply, and why.
+type RefusedReview struct {
+	Review
+	Reason string
 }

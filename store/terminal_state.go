@@ -39,3 +39,12 @@ type TerminalEventFilter struct {
 	From, To time.Time // [From, To)
 	Limit    int
 }
+
+// A ServiceRun is a span during which the receiving service (serve or the
+// desktop app) ran and listened: from Start to its last heartbeat Alive. The
+// run of the service now running has a zero Alive when handed to the rules
+// (it is still listening).
+type ServiceRun struct {
+	ID           int64
+	Start, Alive time.Time
+}

@@ -849,12 +849,37 @@ func (as *alarmsScreen) importPackage(path string, resolve map[int64]store.Revie
 			as.note.SetText(s.errorText(s.tr.T("al.pkg.import"), err))
 			return
 		}
-		as.note.SetText(s.tr.T("al.pkg.imported", res.Imported, res.SetAside, len(res.Conflicts)))
+		as.note.SetText(s.tr.T("al.pkg.imported", res.Imported, res.SetAside, len(res.Conflicts), len(res.AlreadyApplied), len(res.Refused)))
+		if len(res.Refused) > 0 || len(res.AlreadyApplied) > 0 {
+			as.showImportReport(res)
+		}
 		if len(res.Conflicts) > 0 {
 			as.showConflicts(path, res.Conflicts)
 		}
 		as.refresh()
 	})
+}
+
+// showImportReport lists the package's decisions that were not applied now:
+// refused for their time or reviewer, or applied by an earlier import — so
+// importing a package twice is never a silent "nothing to do".
+func (as *alarmsScreen) showImportReport(res store.ReviewImport) {
+	s := as.s
+	box := container.NewVBox()
+	line := func(text string) {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	for _, r := range res.Refused {
+		line(s.tr.T("al.pkg.refused", r.AlarmID, s.disposition(r.Disposition), r.Reviewer, short(r.At), r.Reason))
+	}
+	for _, a := range res.AlreadyApplied {
+		line(s.tr.T("al.pkg.already", a.AlarmID, s.disposition(a.Disposition), a.Reviewer, short(a.At), a.ImportedBy, short(a.ImportedAt)))
+	}
+	scroll := container.NewVScroll(box)
+	scroll.SetMinSize(fyne.NewSize(640, 320))
+	dialog.NewCustom(s.tr.T("al.pkg.report"), s.tr.T("common.close"), scroll, s.win).Show()
 }
 
 // showConflicts lets the reviewer choose, per alarm reviewed in both places,

@@ -136,6 +136,9 @@ type Deps struct {
 	Now      func() time.Time // nil: time.Now
 	ListenOn string           // listener address for the status bar, e.g. 0.0.0.0:9212
 	Operator string           // default operator name for audit entries
+	// AskOperator asks the reviewer's name at the first start (a review
+	// package on a laptop) and remembers it; it then names every decision.
+	AskOperator bool
 	// Holidays is the official working calendar the curves shade: public
 	// holidays, and make-up working days left unshaded. nil: weekends only.
 	// HolidaysErr, when set, is what was wrong in the officer's holidays.csv

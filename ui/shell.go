@@ -116,6 +116,7 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 	s.tr = &translator{lang: Lang(a.Preferences().StringWithFallback(prefLang, string(Chinese))), msgs: msgs}
 	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
 	s.build()
+	s.askOperator()
 	go s.autoRefresh(autoRefreshEvery)
 	return s, nil
 }

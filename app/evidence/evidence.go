@@ -9,8 +9,9 @@ package evidence
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/csv"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -31,6 +32,7 @@ import (
 
 	"powerwatch/app/pdfdoc"
 	"powerwatch/assets"
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 	"powerwatch/ui/chart"
 )
@@ -45,14 +47,18 @@ type Source interface {
 	ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (store.Threshold, error)
 	RawPackets(ctx context.Context, mn string, from, to time.Time) ([]store.RawPacket, error)
 	RuleSetVersion(ctx context.Context, v int) (store.RuleSet, error)
+	// AppendAudit records the export, so that every evidence folder handed
+	// out is in the audit log with its hashes.
+	AppendAudit(ctx context.Context, e store.AuditEntry) error
 }
 
 // Options tune an export.
 type Options struct {
-	Margin   time.Duration    // the period shown around the alarm; 0: 2 h
-	Who      string           // who exported it, printed in the PDF
-	Now      func() time.Time // nil: time.Now
-	Compress bool             // compress the PDF's streams (off lets tests read its text)
+	Margin   time.Duration      // the period shown around the alarm; 0: 2 h
+	Who      string             // who exported it, printed in the PDF
+	Now      func() time.Time   // nil: time.Now
+	Compress bool               // compress the PDF's streams (off lets tests read its text)
+	Key      ed25519.PrivateKey // signs the manifest; required (LoadOrCreateKey)
 }
 
 // The files of an evidence folder.
@@ -64,6 +70,9 @@ const (
 	FileSeries   = "series.csv"
 	FileManifest = "manifest.json"
 	FileSums     = "SHA256SUMS" // the same hashes in sha256sum's format, for `sha256sum -c`
+
+	FileSignature = "manifest.sig"    // Ed25519 signature of manifest.json's bytes, base64
+	FilePublicKey = "signing_key.pub" // the public key and its fingerprint, as printed in the PDF
 )
 
 // A Manifest lists the files of an evidence folder with their hashes.
@@ -74,6 +83,9 @@ type Manifest struct {
 	From      time.Time      `json:"from"`
 	To        time.Time      `json:"to"`
 	Files     []ManifestFile `json:"files"`
+
+	PublicKey   string `json:"public_key"`      // Ed25519, base64: the key manifest.sig verifies with
+	Fingerprint string `json:"key_fingerprint"` // SHA-256 of the public key, as Fingerprint prints it
 }
 
 // A ManifestFile is one file of the folder.
@@ -96,6 +108,14 @@ func Export(ctx context.Context, src Source, id int64, dir string, o Options) (M
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if len(o.Key) != ed25519.PrivateKeySize {
+		return fail(errors.New("no signing key"))
+	}
+	if strings.TrimSpace(o.Who) == "" {
+		return fail(fmt.Errorf("who is empty: %w", store.ErrInvalid))
+	}
+	pub := o.Key.Public().(ed25519.PublicKey)
+	m.PublicKey, m.Fingerprint = base64.StdEncoding.EncodeToString(pub), Fingerprint(pub)
 	m.CreatedAt = o.Now().Truncate(time.Second)
 	if err := emptyDir(dir); err != nil {
 		return fail(err)
@@ -140,39 +160,108 @@ func Export(ctx context.Context, src Source, id int64, dir string, o Options) (M
 	if err != nil {
 		return fail(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, FileManifest), append(mj, '\n'), 0o644); err != nil {
+	mj = append(mj, '\n')
+	sig := base64.StdEncoding.EncodeToString(ed25519.Sign(o.Key, mj)) + "\n"
+	for _, file := range []struct {
+		name string
+		data []byte
+	}{{FileManifest, mj}, {FileSignature, []byte(sig)}, {FilePublicKey, publicKeyText(pub)}, {FileSums, []byte(sums.String())}} {
+		if err := os.WriteFile(filepath.Join(dir, file.name), file.data, 0o644); err != nil {
+			return fail(err)
+		}
+	}
+	mh := sha256.Sum256(mj)
+	after, err := json.Marshal(map[string]any{"folder": dir, "manifest_sha256": hex.EncodeToString(mh[:]),
+		"key_fingerprint": m.Fingerprint, "files": m.Files})
+	if err != nil {
 		return fail(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, FileSums), []byte(sums.String()), 0o644); err != nil {
-		return fail(err)
+	if err := src.AppendAudit(ctx, store.AuditEntry{Who: o.Who, Action: "export", Entity: "evidence", EntityID: id, After: string(after)}); err != nil {
+		return fail(fmt.Errorf("audit: %w", err))
 	}
 	return m, nil
 }
 
-// ErrModified is returned by Verify when a file does not match the manifest.
-var ErrModified = errors.New("evidence file changed since export")
+// Errors joined in Verify's error, one per finding.
+var (
+	ErrModified  = errors.New("evidence file changed since export")
+	ErrMissing   = errors.New("evidence file removed since export")
+	ErrAdded     = errors.New("file added to the evidence folder since export")
+	ErrSignature = errors.New("manifest signature missing or invalid")
+	ErrOtherKey  = errors.New("evidence signed with another key than the trusted one")
+)
 
-// Verify re-hashes the files the manifest of dir lists. The error joins one
-// error per file that is missing or differs.
-func Verify(dir string) (Manifest, error) {
+// metaFiles are the folder's files that describe the others.
+var metaFiles = map[string]bool{FileManifest: true, FileSignature: true, FilePublicKey: true, FileSums: true}
+
+// Verify checks the evidence folder dir: the manifest's signature with the
+// public key it names, that key against trusted (when not nil: the
+// installation's key or one the bureau published), every listed file's size
+// and SHA-256, that no file was added or removed, and that SHA256SUMS and
+// the public key file say what the manifest says. The error joins one error
+// per finding; the manifest is returned as read.
+func Verify(dir string, trusted ed25519.PublicKey) (Manifest, error) {
 	var m Manifest
+	fail := func(err error) (Manifest, error) { return m, fmt.Errorf("verify evidence %s: %w", dir, err) }
 	data, err := os.ReadFile(filepath.Join(dir, FileManifest))
 	if err != nil {
-		return m, fmt.Errorf("verify evidence %s: %w", dir, err)
+		return fail(err)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("verify evidence %s: read manifest: %w", dir, err)
+		return fail(fmt.Errorf("read manifest: %w", err))
 	}
 	var errs []error
+	pub, err := base64.StdEncoding.DecodeString(m.PublicKey)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		errs = append(errs, fmt.Errorf("%s names no Ed25519 public key: %w", FileManifest, ErrSignature))
+		pub = nil
+	}
+	if pub != nil {
+		sig, err := os.ReadFile(filepath.Join(dir, FileSignature))
+		raw, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sig)))
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: %w: %w", FileSignature, ErrSignature, err))
+		case derr != nil || !ed25519.Verify(pub, data, raw):
+			errs = append(errs, fmt.Errorf("%s does not match %s: %w", FileSignature, FileManifest, ErrSignature))
+		}
+		if trusted != nil && !bytes.Equal(pub, trusted) {
+			errs = append(errs, fmt.Errorf("signed by key %s, trusted key is %s: %w", Fingerprint(pub), Fingerprint(trusted), ErrOtherKey))
+		}
+		if txt, err := os.ReadFile(filepath.Join(dir, FilePublicKey)); err != nil || !bytes.Equal(txt, publicKeyText(pub)) {
+			errs = append(errs, fmt.Errorf("%s differs from the key in %s: %w", FilePublicKey, FileManifest, ErrModified))
+		}
+	}
+	listed := map[string]bool{}
+	var sums strings.Builder
 	for _, f := range m.Files {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.Base(f.Name)))
+		name := filepath.Base(f.Name)
+		listed[name] = true
+		fmt.Fprintf(&sums, "%s  %s\n", f.SHA256, f.Name)
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("%s: %w", f.Name, ErrMissing))
+			continue
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", f.Name, err))
 			continue
 		}
 		h := sha256.Sum256(b)
-		if hex.EncodeToString(h[:]) != f.SHA256 {
+		if hex.EncodeToString(h[:]) != f.SHA256 || int64(len(b)) != f.Size {
 			errs = append(errs, fmt.Errorf("%s: sha256 %x, manifest says %s: %w", f.Name, h, f.SHA256, ErrModified))
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, FileSums)); err != nil || string(b) != sums.String() {
+		errs = append(errs, fmt.Errorf("%s differs from %s: %w", FileSums, FileManifest, ErrModified))
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fail(err)
+	}
+	for _, e := range entries {
+		if !listed[e.Name()] && !metaFiles[e.Name()] {
+			errs = append(errs, fmt.Errorf("%s: %w", e.Name(), ErrAdded))
 		}
 	}
 	return m, errors.Join(errs...)
@@ -395,13 +484,19 @@ func (f *facts) pdf(w io.Writer, img image.Image, m Manifest, compress bool) err
 	}
 	d.Text(fmt.Sprintf("%s: %d 个原始报文 raw packets (CRC 错误 bad: %d), 终端 MN %s\n%s: 监测点序列 series\n%s: SHA-256\n导出 exported %s by %s",
 		FileRaw, len(f.packets), crcBad, strings.Join(f.mns, ", "), FileSeries, FileManifest, bj(m.CreatedAt), m.CreatedBy))
+	d.Heading("签名 Signature")
+	d.Text(fmt.Sprintf("%s 由本机证据签名密钥签名 (Ed25519)，%s 为公钥。\n"+
+		"%s is signed with this installation's evidence key (Ed25519); %s holds the public key.\n"+
+		"核验 Verify: powerwatch alarms verify FOLDER --fingerprint \"FINGERPRINT\"\n"+
+		"公钥 Public key: %s\n指纹 Fingerprint (SHA-256):\n%s",
+		FileManifest, FilePublicKey, FileManifest, FilePublicKey, m.PublicKey, m.Fingerprint))
 	return d.Write(w)
 }
 
 // rawCSV lists the packets as received; frame is the exact bytes, CRC status as checked on arrival.
 func (f *facts) rawCSV() []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := csvsafe.NewWriter(&b)
 	w.Write([]string{"received_at", "data_time", "mn", "st", "cn", "qn", "crc_ok", "frame"})
 	for _, p := range f.packets {
 		w.Write([]string{rfc(p.ReceivedAt), rfc(p.DataTime), p.MN, p.ST, p.CN, p.QN, strconv.FormatBool(p.CRCOK), string(p.Frame)})
@@ -422,7 +517,7 @@ func (f *facts) frames() []byte {
 
 func (f *facts) seriesCSV() []byte {
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	w := csvsafe.NewWriter(&b)
 	w.Write([]string{"point_id", "point", "facility", "at", "p_kw", "i_a", "u_v", "e_kwh", "pf", "flags"})
 	num := func(v float64) string {
 		if math.IsNaN(v) {

@@ -1,6 +1,7 @@
 package evidence_test
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -98,7 +99,8 @@ func district(t testing.TB) (*sqlite.DB, store.Alarm) {
 func TestExport(t *testing.T) {
 	db, a := district(t)
 	dir := filepath.Join(t.TempDir(), "evidence")
-	m, err := evidence.Export(t.Context(), db, a.ID, dir, evidence.Options{Margin: time.Hour, Who: "李四",
+	key := mustKey(t)
+	m, err := evidence.Export(t.Context(), db, a.ID, dir, evidence.Options{Margin: time.Hour, Who: "李四", Key: key,
 		Now: func() time.Time { return time.Date(2026, 11, 3, 9, 0, 0, 0, store.Beijing) }})
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +118,7 @@ func TestExport(t *testing.T) {
 			t.Errorf("%s: sha256 %x size %d, manifest %s size %d", f.Name, h, len(data), f.SHA256, f.Size)
 		}
 	}
-	if _, err := evidence.Verify(dir); err != nil {
+	if _, err := evidence.Verify(dir, key.Public().(ed25519.PublicKey)); err != nil {
 		t.Errorf("Verify of an untouched folder: %v", err)
 	}
 	// 01:00–03:40: 32 packets, one with a bad CRC; 32 slots of two points.
@@ -140,7 +142,7 @@ func TestExport(t *testing.T) {
 		text := strings.Join(strings.Fields(string(out)), " ")
 		for _, want := range []string{"北京恒达铸造有限公司", "1号熔炉", "布袋除尘器", "治污设施未同步运行", "2026-11-02 02:00:00",
 			"2026-11-02 02:40:00", "熔炉运行而布袋除尘器停机40分钟", "张科长", "现场检查属实", "确认违法", "treatment_stop_kw",
-			"试行", "治污未同步 最短 Min 15m0s"} {
+			"试行", "治污未同步 最短 Min 15m0s", m.Fingerprint, m.PublicKey[:20]} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF's text has no %q:\n%s", want, text)
 			}
@@ -153,10 +155,10 @@ func TestExport(t *testing.T) {
 	if err := os.WriteFile(p, series, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := evidence.Verify(dir); !errors.Is(err, evidence.ErrModified) || !strings.Contains(err.Error(), evidence.FileSeries) {
+	if _, err := evidence.Verify(dir, nil); !errors.Is(err, evidence.ErrModified) || !strings.Contains(err.Error(), evidence.FileSeries) {
 		t.Errorf("Verify after a change = %v, want ErrModified naming %s", err, evidence.FileSeries)
 	}
-	if _, err := evidence.Export(t.Context(), db, a.ID, dir, evidence.Options{}); !errors.Is(err, store.ErrConflict) {
+	if _, err := evidence.Export(t.Context(), db, a.ID, dir, evidence.Options{Who: who, Key: key}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("export into a full folder = %v, want ErrConflict", err)
 	}
 	if err := evidence.Zip(dir, dir+".zip"); err != nil {
@@ -168,11 +170,12 @@ func TestExport(t *testing.T) {
 // and manifest of an alarm with 2 h of context around it (32 packets, 64 slots).
 func BenchmarkExport(b *testing.B) {
 	db, a := district(b)
+	key := mustKey(b)
 	root := b.TempDir()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		dir := filepath.Join(root, strconv.Itoa(i))
-		if _, err := evidence.Export(b.Context(), db, a.ID, dir, evidence.Options{Margin: time.Hour, Who: "bench", Compress: true}); err != nil {
+		if _, err := evidence.Export(b.Context(), db, a.ID, dir, evidence.Options{Margin: time.Hour, Who: "bench", Compress: true, Key: key}); err != nil {
 			b.Fatal(err)
 		}
 	}

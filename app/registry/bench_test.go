@@ -37,7 +37,7 @@ func BenchmarkImportRegistry(b *testing.B) {
 		b.StopTimer()
 		db := MustOpenDB(b)
 		b.StartTimer()
-		if _, err := registry.ImportRegistry(b.Context(), db, who, bytes.NewReader(body), "d.csv", false); err != nil {
+		if _, err := registry.ImportRegistry(b.Context(), db, who, bytes.NewReader(body), "d.csv", false, registry.Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,11 +47,11 @@ func BenchmarkImportRegistry(b *testing.B) {
 func BenchmarkReimportRegistry(b *testing.B) {
 	body := districtCSV(400)
 	db := MustOpenDB(b)
-	if _, err := registry.ImportRegistry(b.Context(), db, who, bytes.NewReader(body), "d.csv", false); err != nil {
+	if _, err := registry.ImportRegistry(b.Context(), db, who, bytes.NewReader(body), "d.csv", false, registry.Limits{}); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := registry.ImportRegistry(b.Context(), db, who, bytes.NewReader(body), "d.csv", false); err != nil {
+		if _, err := registry.ImportRegistry(b.Context(), db, who, bytes.NewReader(body), "d.csv", false, registry.Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -62,7 +62,7 @@ func BenchmarkReimportRegistry(b *testing.B) {
 func BenchmarkLoadRegistry(b *testing.B) {
 	db := MustOpenDB(b)
 	ctx := b.Context()
-	if _, err := registry.ImportRegistry(ctx, db, who, bytes.NewReader(districtCSV(400)), "d.csv", false); err != nil {
+	if _, err := registry.ImportRegistry(ctx, db, who, bytes.NewReader(districtCSV(400)), "d.csv", false, registry.Limits{}); err != nil {
 		b.Fatal(err)
 	}
 	es, _ := db.FindEnterprises(ctx, store.EnterpriseFilter{})

@@ -53,7 +53,7 @@ func TestExampleFile(t *testing.T) {
 		}
 		defer db.Close()
 		for i, wantChange := range []bool{true, false} {
-			sum, err := ImportRegistry(t.Context(), db, "test", bytes.NewReader(body), name, false)
+			sum, err := ImportRegistry(t.Context(), db, "test", bytes.NewReader(body), name, false, Limits{})
 			if err != nil {
 				t.Fatalf("%s import #%d: %v", name, i+1, err)
 			}

@@ -49,8 +49,8 @@ var filingKinds = map[string]store.FilingKind{
 // the whole enterprise; several separated by |), 类型 停产/限产, 限产比例%, 开始,
 // 结束, 预警级别 黄/橙/红, 备注. Enterprises and facilities must be registered.
 // All rows are checked before anything is written.
-func ImportOrders(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool) (store.ImportSummary, error) {
-	t, reg, err := readWithRegistry(ctx, st, r, name)
+func ImportOrders(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool, lim Limits) (store.ImportSummary, error) {
+	t, reg, err := readWithRegistry(ctx, st, r, name, lim)
 	if err != nil {
 		return store.ImportSummary{}, err
 	}
@@ -63,8 +63,8 @@ func ImportOrders(ctx context.Context, st Store, who string, r io.Reader, name s
 
 // ImportFilings reads 报备 filings (.xlsx or .csv): 企业名称, 设施名称, 类型
 // 计划停产/检修改造/停电/其他, 开始, 结束, 备注, like ImportOrders.
-func ImportFilings(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool) (store.ImportSummary, error) {
-	t, reg, err := readWithRegistry(ctx, st, r, name)
+func ImportFilings(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool, lim Limits) (store.ImportSummary, error) {
+	t, reg, err := readWithRegistry(ctx, st, r, name, lim)
 	if err != nil {
 		return store.ImportSummary{}, err
 	}
@@ -75,8 +75,8 @@ func ImportFilings(ctx context.Context, st Store, who string, r io.Reader, name 
 	return st.ImportFilings(ctx, who, filings, dryRun)
 }
 
-func readWithRegistry(ctx context.Context, st Store, r io.Reader, name string) (*table, *store.Registry, error) {
-	t, err := readTable(r, name)
+func readWithRegistry(ctx context.Context, st Store, r io.Reader, name string, lim Limits) (*table, *store.Registry, error) {
+	t, err := readTable(r, name, lim)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,7 +26,7 @@ func TestImportOrders(t *testing.T) {
 		"北京甲铸造有限公司,1号熔炉|布袋除尘器,限产,30%,2026-11-28 08:00,2026-11-29 20:00,橙,\n" +
 		"91110105MA00000002,,限产,50,2026-11-28,2026-11-28,黄色预警,按统一社会信用代码\n"
 	imp := func() (store.ImportSummary, error) {
-		return registry.ImportOrders(ctx, db, who, strings.NewReader(file), "orders.csv", false)
+		return registry.ImportOrders(ctx, db, who, strings.NewReader(file), "orders.csv", false, registry.Limits{})
 	}
 	sum, err := imp()
 	if err != nil || sum.Orders.Created != 3 {
@@ -69,7 +69,7 @@ func TestImportOrdersRowErrors(t *testing.T) {
 		"北京甲铸造有限公司,,停产,,28/11/2026,2026-11-30,,\n" +
 		"北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,\n" +
 		"北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,重复\n"
-	_, err := registry.ImportOrders(t.Context(), db, who, strings.NewReader(file), "orders.csv", false)
+	_, err := registry.ImportOrders(t.Context(), db, who, strings.NewReader(file), "orders.csv", false, registry.Limits{})
 	want := []string{
 		`第 2 行 (row 2), 列 企业名称 (enterprise): "北京丙公司" 未登记，请先导入企业名录 (enterprise not registered)`,
 		`第 3 行 (row 3), 列 设施名称 (facility): "3号熔炉" 不是企业 "北京甲铸造有限公司" 的设施 (unknown facility of this enterprise)`,
@@ -106,13 +106,13 @@ func TestImportFilings(t *testing.T) {
 		"北京甲铸造有限公司,布袋除尘器,检修改造,2026-12-01 08:00,2026-12-01 17:00,更换滤袋\n" +
 		"北京甲铸造有限公司,,停电,2026-12-02,2026-12-02,\n" +
 		"北京甲铸造有限公司,,放假,2026-12-02,2026-12-02,\n"
-	_, err := registry.ImportFilings(ctx, db, who, strings.NewReader(file), "filings.csv", false)
+	_, err := registry.ImportFilings(ctx, db, who, strings.NewReader(file), "filings.csv", false, registry.Limits{})
 	if err == nil || !strings.Contains(err.Error(), `第 4 行 (row 4), 列 类型 (kind): "放假" 应为 计划停产 / 检修改造 / 停电 / 其他 (unknown filing kind)`) {
 		t.Fatalf("ImportFilings(bad kind) = %v", err)
 	}
 	file = file[:strings.LastIndex(strings.TrimSuffix(file, "\n"), "\n")+1]
 	for i, want := range []store.ImportCounts{{Created: 2}, {Unchanged: 2}} {
-		sum, err := registry.ImportFilings(ctx, db, who, strings.NewReader(file), "filings.csv", false)
+		sum, err := registry.ImportFilings(ctx, db, who, strings.NewReader(file), "filings.csv", false, registry.Limits{})
 		if err != nil || sum.Filings != want {
 			t.Errorf("ImportFilings #%d = %+v, %v; want %+v", i+1, sum.Filings, err, want)
 		}
@@ -135,7 +135,7 @@ func TestImportRegistryGB18030AndAliases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := registry.ImportRegistry(t.Context(), db, who, bytes.NewReader(gb), "reg.CSV", false)
+	sum, err := registry.ImportRegistry(t.Context(), db, who, bytes.NewReader(gb), "reg.CSV", false, registry.Limits{})
 	if err != nil || sum.Points.Created != 2 || sum.Terminals.Created != 1 {
 		t.Fatalf("import GB18030 = %+v, %v", sum, err)
 	}

@@ -64,9 +64,9 @@ var (
 // ImportRegistry reads a registry file (.xlsx or .csv, chosen by name), checks
 // every row against the file itself and the stored registry, and applies it
 // as who in one transaction. A file with any bad row writes nothing and
-// returns RowErrors listing all of them.
-func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool) (store.ImportSummary, error) {
-	t, err := readTable(r, name)
+// returns RowErrors listing all of them; a file over lim, ErrTooLarge.
+func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name string, dryRun bool, lim Limits) (store.ImportSummary, error) {
+	t, err := readTable(r, name, lim)
 	if err != nil {
 		return store.ImportSummary{}, err
 	}

@@ -42,13 +42,13 @@ func csvFile(rows ...string) *bytes.Reader {
 
 func importCSV(t *testing.T, db *sqlite.DB, rows ...string) (store.ImportSummary, error) {
 	t.Helper()
-	return registry.ImportRegistry(t.Context(), db, who, csvFile(rows...), "reg.csv", false)
+	return registry.ImportRegistry(t.Context(), db, who, csvFile(rows...), "reg.csv", false, registry.Limits{})
 }
 
 func TestImportRegistry(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := t.Context()
-	sum, err := registry.ImportRegistry(ctx, db, who, csvFile(goodRows...), "reg.csv", true)
+	sum, err := registry.ImportRegistry(ctx, db, who, csvFile(goodRows...), "reg.csv", true, registry.Limits{})
 	if err != nil || !sum.DryRun || sum.Points.Created != 4 {
 		t.Fatalf("dry run = %+v, %v", sum, err)
 	}
@@ -208,13 +208,13 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Re-importing the export into the same database changes nothing.
-			sum, err := registry.ImportRegistry(t.Context(), a, who, bytes.NewReader(exported.Bytes()), "out."+format, false)
+			sum, err := registry.ImportRegistry(t.Context(), a, who, bytes.NewReader(exported.Bytes()), "out."+format, false, registry.Limits{})
 			if err != nil || sum.Changed() {
 				t.Fatalf("re-import of export = %+v, %v; want nothing changed", sum, err)
 			}
 			// Importing it into an empty database rebuilds the same registry.
 			b := MustOpenDB(t)
-			if _, err := registry.ImportRegistry(t.Context(), b, who, bytes.NewReader(exported.Bytes()), "out."+format, false); err != nil {
+			if _, err := registry.ImportRegistry(t.Context(), b, who, bytes.NewReader(exported.Bytes()), "out."+format, false, registry.Limits{}); err != nil {
 				t.Fatal(err)
 			}
 			var fromA, fromB bytes.Buffer
@@ -227,5 +227,28 @@ func TestRoundTrip(t *testing.T) {
 				t.Errorf("export lacks the Chinese header or the standby mark:\n%s", fromA.String())
 			}
 		})
+	}
+}
+
+// TestRoundTripFormulaNames: names a spreadsheet would read as formulas are
+// exported with an apostrophe and come back unchanged on import.
+func TestRoundTripFormulaNames(t *testing.T) {
+	db := MustOpenDB(t)
+	rows := []string{
+		`朝阳区,"=cmd|' /C calc'!A0",91110105MA00000003,铸造,-熔炉,生产,200,,010000A8900016F000169DC2,123456,e10101,,,,10,40,,2026-03-01`,
+	}
+	if _, err := importCSV(t, db, rows...); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := registry.ExportRegistry(t.Context(), db, &out, "out.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `'=cmd|' /C calc'!A0`) || !strings.Contains(out.String(), ",'-熔炉,") {
+		t.Fatalf("export does not escape the names:\n%s", out.String())
+	}
+	sum, err := registry.ImportRegistry(t.Context(), db, who, bytes.NewReader(out.Bytes()), "out.csv", false, registry.Limits{})
+	if err != nil || sum.Changed() {
+		t.Errorf("re-import of the escaped export = %+v, %v; want nothing changed", sum, err)
 	}
 }

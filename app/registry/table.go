@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,15 +16,17 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"powerwatch/csvsafe"
 	"powerwatch/store"
 )
 
 // A table is a sheet as read from a file: its header and data rows, each with
 // the row number a person sees in Excel (the header is row 1).
 type table struct {
-	header []string
-	rows   [][]string
-	lines  []int
+	header  []string
+	rows    [][]string // blank rows are left out
+	lines   []int
+	maxRows int
 }
 
 // ErrFormat means the file is neither .xlsx nor .csv, or cannot be read as one.
@@ -40,17 +43,63 @@ func isXLSX(name string) (bool, error) {
 	return false, fmt.Errorf("%w %q: want .xlsx or .csv (仅支持 .xlsx 或 .csv)", ErrFormat, name)
 }
 
-// readTable reads the first sheet of an .xlsx file or a .csv file, chosen by name.
-func readTable(r io.Reader, name string) (*table, error) {
+// Limits bound what an import reads, so that a huge or hostile file is
+// refused with a message instead of taking the memory of the machine.
+type Limits struct {
+	MaxBytes int64 // the file's size; 0: DefaultMaxBytes
+	MaxRows  int   // data rows that are not blank; 0: DefaultMaxRows
+}
+
+// Defaults of Limits: a district's registry is a few thousand rows, well
+// under a megabyte as .xlsx.
+const (
+	DefaultMaxBytes = 16 << 20
+	DefaultMaxRows  = 20000
+
+	// maxColumns bounds the header: the templates have under 20 columns.
+	maxColumns = 200
+	// unzipPerByte bounds an .xlsx's unpacked size against its file size: a
+	// worksheet compresses about tenfold, a zip bomb a thousandfold.
+	unzipPerByte = 40
+)
+
+func (l Limits) maxBytes() int64 {
+	if l.MaxBytes > 0 {
+		return l.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+func (l Limits) maxRows() int {
+	if l.MaxRows > 0 {
+		return l.MaxRows
+	}
+	return DefaultMaxRows
+}
+
+// ErrTooLarge means a file is over Limits.
+var ErrTooLarge = errors.New("file too large")
+
+// readTable reads the first sheet of an .xlsx file or a .csv file, chosen by
+// name, within lim.
+func readTable(r io.Reader, name string, lim Limits) (*table, error) {
 	xlsx, err := isXLSX(name)
 	if err != nil {
 		return nil, err
 	}
-	var t *table
+	b, err := io.ReadAll(io.LimitReader(r, lim.maxBytes()+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(b)) > lim.maxBytes() {
+		return nil, fmt.Errorf("read %s: %w: more than %d MB (文件超过 %d MB；可在配置 import.max_file_mb 中调整)",
+			name, ErrTooLarge, lim.maxBytes()>>20, lim.maxBytes()>>20)
+	}
+	t := &table{maxRows: lim.maxRows()}
 	if xlsx {
-		t, err = readXLSX(r)
+		err = t.readXLSX(b)
 	} else {
-		t, err = readCSV(r)
+		err = t.readCSV(b)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -58,67 +107,102 @@ func readTable(r io.Reader, name string) (*table, error) {
 	return t, nil
 }
 
-func readXLSX(r io.Reader) (*table, error) {
-	f, err := excelize.OpenReader(r)
+// readXLSX streams the first sheet row by row (excelize's Rows iterator):
+// GetRows would build every row, padded to its last cell, at once — a stray
+// cell in column XFD made each row 16,384 strings.
+func (t *table) readXLSX(b []byte) error {
+	size := int64(len(b)) * unzipPerByte
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: size, UnzipXMLSizeLimit: min(size, 16<<20)})
 	if err != nil {
-		return nil, fmt.Errorf("%w: not an .xlsx workbook: %w", ErrFormat, err)
+		return fmt.Errorf("%w: not an .xlsx workbook, or it unpacks to more than %d MB: %w", ErrFormat, size>>20, err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fmt.Errorf("%w: workbook has no sheet", ErrFormat)
+		return fmt.Errorf("%w: workbook has no sheet", ErrFormat)
 	}
-	// Raw values: numbers and dates as stored, not as the cell format shows
-	// them, so 2026-03-01 formatted "3月1日" still reads as a date.
-	all, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, fmt.Errorf("sheet %s: %w", sheets[0], err)
+		return fmt.Errorf("sheet %s: %w", sheets[0], err)
 	}
-	t := &table{}
-	for i, row := range all {
-		if i == 0 {
-			t.header = row
-			continue
+	defer rows.Close()
+	for line := 1; rows.Next(); line++ {
+		// Raw values: numbers and dates as stored, not as the cell format
+		// shows them, so 2026-03-01 formatted "3月1日" still reads as a date.
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return fmt.Errorf("sheet %s row %d: %w", sheets[0], line, err)
 		}
-		t.rows = append(t.rows, row)
-		t.lines = append(t.lines, i+1)
+		if err := t.add(rec, line); err != nil {
+			return err
+		}
 	}
-	return t, nil
+	if err := rows.Error(); err != nil {
+		return fmt.Errorf("sheet %s: %w", sheets[0], err)
+	}
+	return nil
 }
 
 // readCSV reads UTF-8 (with or without BOM) or, as Excel saves "CSV" on a
 // Chinese Windows, GB18030.
-func readCSV(r io.Reader) (*table, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
+func (t *table) readCSV(b []byte) error {
 	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(b) {
+		var err error
 		if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
-			return nil, fmt.Errorf("%w: neither UTF-8 nor GB18030 text", ErrFormat)
+			return fmt.Errorf("%w: neither UTF-8 nor GB18030 text", ErrFormat)
 		}
 	}
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1
-	t := &table{}
+	cr.ReuseRecord = true
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			break
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrFormat, err)
+			return fmt.Errorf("%w: %w", ErrFormat, err)
 		}
 		line, _ := cr.FieldPos(0)
-		if t.header == nil {
-			t.header = rec
-			continue
+		if err := t.add(rec, line); err != nil {
+			return err
 		}
-		t.rows = append(t.rows, rec)
-		t.lines = append(t.lines, line)
 	}
-	return t, nil
+}
+
+// add keeps rec, read at line, as the header or a data row. A data row keeps
+// only the header's columns (a cell with no column name has no meaning here)
+// and counts against maxRows unless it is blank.
+func (t *table) add(rec []string, line int) error {
+	if t.header == nil {
+		n := len(rec)
+		for n > 0 && strings.TrimSpace(rec[n-1]) == "" {
+			n--
+		}
+		if n > maxColumns {
+			return fmt.Errorf("%w: the header row has %d columns, the templates under %d (表头列数过多)", ErrFormat, n, maxColumns)
+		}
+		t.header = slices.Clone(rec[:n])
+		return nil
+	}
+	rec = rec[:min(len(rec), len(t.header))]
+	if blank(rec) {
+		return nil
+	}
+	rec = slices.Clone(rec)
+	for i := range rec {
+		// Our CSV exports escape formula-like cells with an apostrophe
+		// (csvsafe); such a file opened in Excel and saved as .xlsx keeps it.
+		rec[i] = csvsafe.Unescape(rec[i])
+	}
+	if len(t.rows) == t.maxRows {
+		return fmt.Errorf("%w: more than %d data rows, row %d is one too many (数据行超过 %d 行；可在配置 import.max_rows 中调整)",
+			ErrTooLarge, t.maxRows, line, t.maxRows)
+	}
+	t.rows = append(t.rows, rec)
+	t.lines = append(t.lines, line)
+	return nil
 }
 
 // writeTable writes header and rows as .xlsx (one sheet named sheet, header
@@ -160,7 +244,7 @@ func writeCSV(w io.Writer, header []string, rows [][]any) error {
 	if _, err := io.WriteString(w, "\xef\xbb\xbf"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(header)
 	for _, row := range rows {
 		rec := make([]string, len(row))

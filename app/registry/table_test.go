@@ -24,7 +24,7 @@ func TestReadXLSXTypedCells(t *testing.T) {
 	if _, err := f.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	tab, err := readTable(&b, "reg.xlsx")
+	tab, err := readTable(&b, "reg.xlsx", Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestReadTableErrors(t *testing.T) {
 		{"reg.xlsx", "not a zip", "not an .xlsx workbook"},
 		{"reg.csv", "a,\"b\n", "unsupported file"},
 	} {
-		_, err := readTable(strings.NewReader(tt.body), tt.name)
+		_, err := readTable(strings.NewReader(tt.body), tt.name, Limits{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("readTable(%s) = %v, want %q", tt.name, err, tt.want)
 		}
@@ -61,7 +61,17 @@ func FuzzParseRegistry(f *testing.F) {
 	f.Add("企业名称,设施名称,设施类型,MN\n甲,乙,治理,X\n,,,\n甲,乙,生产,010000A8900016F000169DC0\n")
 	f.Add("MN,MN\n")
 	f.Fuzz(func(t *testing.T, body string) {
-		tab, err := readTable(strings.NewReader(body), "f.csv")
+		if small, err := readTable(strings.NewReader(body), "f.csv", Limits{MaxRows: 3}); err == nil {
+			for _, r := range small.rows {
+				if len(r) > len(small.header) || blank(r) {
+					t.Fatalf("row %q kept: header has %d columns, blank rows are left out", r, len(small.header))
+				}
+			}
+			if len(small.rows) > 3 {
+				t.Fatalf("%d rows read with MaxRows 3", len(small.rows))
+			}
+		}
+		tab, err := readTable(strings.NewReader(body), "f.csv", Limits{})
 		if err != nil {
 			return
 		}

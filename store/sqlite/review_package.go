@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
+	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -59,6 +62,10 @@ func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []stor
 	if who == "" {
 		return fail(fmt.Errorf("who is empty: %w", store.ErrInvalid))
 	}
+	var err error
+	if p.SourceID, err = db.DatabaseID(ctx); err != nil {
+		return fail(err)
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fail(fmt.Errorf("the file exists already: %w", store.ErrConflict))
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -72,12 +79,7 @@ func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []stor
 	p.ID = hex.EncodeToString(id[:])
 
 	// The periods to copy, decided before the write transaction.
-	type span struct {
-		point    int64
-		mn       string
-		from, to int64
-	}
-	var spans []span
+	var spans []packageSpan
 	for _, a := range alarms {
 		pids, err := db.evidencePoints(ctx, a)
 		if err != nil {
@@ -93,7 +95,7 @@ func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []stor
 			if err != nil {
 				return fail(fmt.Errorf("terminal of point %d: %w", pid, classify(err)))
 			}
-			spans = append(spans, span{pid, mn, ms(a.Start.Add(-margin)), ms(end.Add(margin))})
+			spans = append(spans, packageSpan{pid, mn, ms(a.Start.Add(-margin)), ms(end.Add(margin))})
 		}
 	}
 
@@ -106,15 +108,27 @@ func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []stor
 	}
 	err = db.withPackage(ctx, path, func(tx *sql.Tx) error {
 		for _, t := range packageRegistry {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO pkg.`+t+` SELECT * FROM main.`+t); err != nil {
+			cols, err := packageColumns(ctx, tx, t)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pkg.`+t+` SELECT `+cols+` FROM main.`+t); err != nil {
 				return fmt.Errorf("copy %s: %w", t, err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO main.review_exports(id, created_at, created_by, path) VALUES (?, ?, ?, ?)`,
+			p.ID, ms(p.CreatedAt), who, path); err != nil {
+			return fmt.Errorf("record the export: %w", err)
 		}
 		for _, a := range alarms {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO pkg.review_package_alarms(alarm_id, base_review_id)
 				VALUES (?, (SELECT coalesce(max(id), 0) FROM main.alarm_reviews WHERE alarm_id = ?))`, a.ID, a.ID); err != nil {
 				return fmt.Errorf("alarm %d: %w", a.ID, err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO main.review_export_alarms(export_id, alarm_id, base_review_id)
+			SELECT ?, alarm_id, base_review_id FROM pkg.review_package_alarms`, p.ID); err != nil {
+			return fmt.Errorf("record the export's alarms: %w", err)
 		}
 		for _, t := range []string{"alarms", "alarm_reviews"} {
 			key := "id"
@@ -127,33 +141,16 @@ func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []stor
 			}
 		}
 		for _, s := range spans {
-			copies := []struct{ table, where string }{
-				{"samples", `point_id = ? AND at >= ? AND at < ?`},
-				{"series_days", `point_id = ? AND day >= ? AND day < ?`},
-				{"raw_packets", `mn = ? AND dt >= ? AND dt < ?`},
-				{"raw_days", `mn = ? AND day >= ? AND day < ?`},
-			}
-			for _, c := range copies {
-				var key any = s.point
-				if c.table == "raw_packets" || c.table == "raw_days" {
-					key = s.mn
-				}
-				from := s.from
-				if c.table == "series_days" || c.table == "raw_days" {
-					from = dayOfMS(s.from)
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pkg.`+c.table+` SELECT * FROM main.`+c.table+
-					` WHERE `+c.where, key, from, s.to); err != nil {
-					return fmt.Errorf("copy %s of point %d: %w", c.table, s.point, err)
-				}
+			if err := copySpan(ctx, tx, s); err != nil {
+				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO pkg.review_package(id, created_at, created_by, source, scope) VALUES (?, ?, ?, ?, ?)`,
-			p.ID, ms(p.CreatedAt), who, p.Source, p.Scope); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pkg.review_package(id, created_at, created_by, source, scope, source_id) VALUES (?, ?, ?, ?, ?, ?)`,
+			p.ID, ms(p.CreatedAt), who, p.Source, p.Scope, p.SourceID); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, who, "export", "review_package", 0, nil,
-			map[string]any{"package": p.ID, "path": path, "alarms": len(alarms), "scope": json.RawMessage(scope)})
+			map[string]any{"package": p.ID, "path": path, "alarms": len(alarms), "scope": json.RawMessage(scope), "source_id": p.SourceID})
 	})
 	if err != nil {
 		os.Remove(path) // a half-written package must not be handed out
@@ -162,6 +159,45 @@ func (db *DB) exportPackage(ctx context.Context, who, path string, alarms []stor
 		return fail(err)
 	}
 	return p, nil
+}
+
+// packageSpan is a point's period a package holds the series and raw packets of.
+type packageSpan struct {
+	point    int64
+	mn       string // the point's terminal
+	from, to int64  // ms
+}
+
+// copySpan copies the series and raw packets of s into the attached package.
+func copySpan(ctx context.Context, tx *sql.Tx, s packageSpan) error {
+	copies := []struct{ table, where string }{
+		{"samples", `point_id = ? AND at >= ? AND at < ?`},
+		{"series_days", `point_id = ? AND day >= ? AND day < ?`},
+	}
+	for _, c := range copies {
+		from := s.from
+		if c.table == "series_days" {
+			from = dayOfMS(s.from)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pkg.`+c.table+` SELECT * FROM main.`+c.table+
+			` WHERE `+c.where, s.point, from, s.to); err != nil {
+			return fmt.Errorf("copy %s of point %d: %w", c.table, s.point, err)
+		}
+	}
+	// Raw packets are read (the packed days unpacked) and written with their
+	// passwords starred: every frame carries the terminal's PW.
+	recs, err := readRaw(ctx, tx, s.mn, s.from, s.to)
+	if err != nil {
+		return fmt.Errorf("raw packets of %s: %w", s.mn, err)
+	}
+	for _, r := range recs {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pkg.raw_packets(mn, st, cn, dt, has_dt, qn, received_at, crc_ok, frame)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.p.MN, r.p.ST, r.p.CN, r.dt, r.hasDT, r.p.QN, ms(r.p.ReceivedAt), r.p.CRCOK,
+			scrubFrame(r.p.Frame)); err != nil {
+			return fmt.Errorf("copy raw packets of %s: %w", s.mn, err)
+		}
+	}
+	return nil
 }
 
 // ReviewPackageInfo reads what the database at path is as a review package;
@@ -174,9 +210,9 @@ func (db *DB) ReviewPackageInfo(ctx context.Context) (store.ReviewPackage, error
 func packageInfo(ctx context.Context, q dbtx, schema string) (store.ReviewPackage, error) {
 	var p store.ReviewPackage
 	var at int64
-	err := q.QueryRowContext(ctx, `SELECT id, created_at, created_by, source, scope,
+	err := q.QueryRowContext(ctx, `SELECT id, created_at, created_by, source, scope, source_id,
 		(SELECT count(*) FROM `+schema+`.review_package_alarms) FROM `+schema+`.review_package`).
-		Scan(&p.ID, &at, &p.CreatedBy, &p.Source, &p.Scope, &p.Alarms)
+		Scan(&p.ID, &at, &p.CreatedBy, &p.Source, &p.Scope, &p.SourceID, &p.Alarms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("not a review package: %w", store.ErrNotFound)
 	}
@@ -185,141 +221,6 @@ func packageInfo(ctx context.Context, q dbtx, schema string) (store.ReviewPackag
 	}
 	p.CreatedAt = fromMS(at)
 	return p, nil
-}
-
-// ImportReviewPackage brings the reviews made in the package at path since
-// its export into this database. Each keeps its reviewer and time, in
-// alarm_reviews and in the audit log (action review_import, with who imported
-// it). An alarm reviewed here too since the export is a conflict: nothing is
-// applied for it unless resolve names the side that wins, and it is returned
-// in Conflicts. Importing the same package again applies only what is new.
-func (db *DB) ImportReviewPackage(ctx context.Context, who, path string, resolve map[int64]store.ReviewSide) (store.ReviewImport, error) {
-	var res store.ReviewImport
-	fail := func(err error) (store.ReviewImport, error) {
-		return res, fmt.Errorf("import review package %s: %w", path, err)
-	}
-	if who == "" {
-		return fail(fmt.Errorf("who is empty: %w", store.ErrInvalid))
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return fail(err)
-	}
-	if self, err := os.Stat(db.path); err == nil && os.SameFile(st, self) {
-		return fail(fmt.Errorf("the package is this database: %w", store.ErrInvalid))
-	}
-	pkg, err := Open(ctx, path) // checks the file and brings an older package's schema up to date
-	if err != nil {
-		return fail(err)
-	}
-	if err := pkg.Close(); err != nil {
-		return fail(err)
-	}
-	err = db.withPackage(ctx, path, func(tx *sql.Tx) error {
-		p, err := packageInfo(ctx, tx, "pkg")
-		if err != nil {
-			return err
-		}
-		res.Package = p
-		type entry struct{ alarm, base int64 }
-		entries, err := queryAll(ctx, tx, func(s scanner) (e entry, err error) {
-			err = s.Scan(&e.alarm, &e.base)
-			return e, err
-		}, `SELECT alarm_id, base_review_id FROM pkg.review_package_alarms ORDER BY alarm_id`)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			theirs, err := reviewsAfter(ctx, tx, `pkg.alarm_reviews WHERE alarm_id = ? AND id > ?
-				AND id NOT IN (SELECT package_review_id FROM main.imported_reviews WHERE package_id = ?)`, e.alarm, e.base, p.ID)
-			if err != nil {
-				return fmt.Errorf("alarm %d: %w", e.alarm, err)
-			}
-			if len(theirs) == 0 {
-				res.Unchanged++
-				continue
-			}
-			ours, err := reviewsAfter(ctx, tx, `main.alarm_reviews WHERE alarm_id = ? AND id > ?
-				AND id NOT IN (SELECT review_id FROM main.imported_reviews WHERE package_id = ?)`, e.alarm, e.base, p.ID)
-			if err != nil {
-				return fmt.Errorf("alarm %d: %w", e.alarm, err)
-			}
-			side := resolve[e.alarm]
-			if len(ours) > 0 && side == "" {
-				res.Conflicts = append(res.Conflicts, store.ReviewConflict{AlarmID: e.alarm, Office: ours, Package: theirs})
-				continue
-			}
-			if len(ours) > 0 && side == store.KeepOffice {
-				for _, r := range theirs {
-					if err := markImported(ctx, tx, p.ID, r.ID, 0, who, db.Now()); err != nil {
-						return err
-					}
-				}
-				res.SetAside += len(theirs)
-				if err := db.audit(ctx, tx, who, "review_set_aside", "alarm", e.alarm, nil,
-					map[string]any{"package": p.ID, "kept": ours[len(ours)-1], "set_aside": theirs}); err != nil {
-					return err
-				}
-				continue
-			}
-			for _, r := range theirs {
-				if err := db.applyImportedReview(ctx, tx, p.ID, who, r); err != nil {
-					return fmt.Errorf("alarm %d: %w", e.alarm, err)
-				}
-				res.Imported++
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fail(err)
-	}
-	return res, nil
-}
-
-func reviewsAfter(ctx context.Context, tx *sql.Tx, from string, args ...any) ([]store.Review, error) {
-	return queryAll(ctx, tx, func(s scanner) (store.Review, error) {
-		var r store.Review
-		var at int64
-		err := s.Scan(&r.ID, &r.AlarmID, &r.Disposition, &r.Note, &r.Reviewer, &at)
-		r.At = fromMS(at)
-		return r, err
-	}, `SELECT id, alarm_id, disposition, note, reviewer, at FROM `+from+` ORDER BY id`, args...)
-}
-
-// applyImportedReview appends r, made in package pkgID, as an office review
-// with its own reviewer and time, sets the alarm's disposition and audits it
-// under the reviewer at the review's time, naming the importer.
-func (db *DB) applyImportedReview(ctx context.Context, tx *sql.Tx, pkgID, who string, r store.Review) error {
-	before, err := alarmByID(ctx, tx, r.AlarmID)
-	if err != nil {
-		return err
-	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO main.alarm_reviews(alarm_id, disposition, note, reviewer, at) VALUES (?, ?, ?, ?, ?)`,
-		r.AlarmID, r.Disposition, r.Note, r.Reviewer, ms(r.At))
-	if err != nil {
-		return err
-	}
-	id, _ := res.LastInsertId()
-	if _, err := tx.ExecContext(ctx, `UPDATE main.alarms SET disposition = ?, updated_at = ? WHERE id = ?`,
-		r.Disposition, ms(db.Now()), r.AlarmID); err != nil {
-		return err
-	}
-	if err := markImported(ctx, tx, pkgID, r.ID, id, who, db.Now()); err != nil {
-		return err
-	}
-	b, _ := json.Marshal(map[string]any{"disposition": before.Disposition})
-	a, _ := json.Marshal(map[string]any{"disposition": r.Disposition, "note": r.Note, "review_id": id,
-		"package": pkgID, "package_review_id": r.ID, "imported_by": who})
-	_, err = tx.ExecContext(ctx, `INSERT INTO main.audit_log(at, who, action, entity, entity_id, before, after)
-		VALUES (?, ?, 'review_import', 'alarm', ?, ?, ?)`, ms(r.At), r.Reviewer, r.AlarmID, string(b), string(a))
-	return err
-}
-
-func markImported(ctx context.Context, tx *sql.Tx, pkgID string, pkgReview, review int64, who string, at time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO main.imported_reviews(package_id, package_review_id, review_id, imported_at, imported_by)
-		VALUES (?, ?, ?, ?, ?)`, pkgID, pkgReview, review, ms(at), who)
-	return err
 }
 
 // withPackage attaches the database file at path as schema pkg on one
@@ -343,4 +244,60 @@ func (db *DB) withPackage(ctx context.Context, path string, fn func(*sql.Tx) err
 		return classify(err)
 	}
 	return classify(tx.Commit())
+}
+
+// DatabaseID is this database's identity: random, made once by migration
+// 0013, kept by backups. A review package names the id it came from.
+func (db *DB) DatabaseID(ctx context.Context) (string, error) {
+	var id string
+	if err := db.db.QueryRowContext(ctx, `SELECT db_id FROM database_identity WHERE id = 1`).Scan(&id); err != nil {
+		return "", fmt.Errorf("database identity: %w", classify(err))
+	}
+	return id, nil
+}
+
+// packageSecrets are columns a package never carries: a laptop needs no
+// terminal's credentials to review alarms.
+var packageSecrets = map[string]map[string]bool{"terminals": {"password": true, "sm4_key": true}}
+
+// packageColumns is the select list that copies table t, its secret columns blanked.
+func packageColumns(ctx context.Context, tx *sql.Tx, t string) (string, error) {
+	names, err := queryAll(ctx, tx, func(s scanner) (string, error) {
+		var cid, notnull, pk int
+		var name, typ string
+		var dflt sql.NullString
+		err := s.Scan(&cid, &name, &typ, &notnull, &dflt, &pk)
+		return name, err
+	}, `SELECT cid, name, type, "notnull", dflt_value, pk FROM pragma_table_info(?, 'main') ORDER BY cid`, t)
+	if err != nil {
+		return "", fmt.Errorf("columns of %s: %w", t, err)
+	}
+	for i, n := range names {
+		if packageSecrets[t][n] {
+			names[i] = `'' AS ` + n
+		} else {
+			names[i] = `"` + n + `"`
+		}
+	}
+	return strings.Join(names, ", "), nil
+}
+
+// pwKey finds HJ 212 password fields — PW=, and NewPW= of a 1072 reply —
+// at the start of the data segment (after ## and the length) or of a field.
+var pwKey = regexp.MustCompile(`(?:^(?:##\d{4})?|[;,&])[A-Za-z]*PW=`)
+
+// scrubFrame returns frame with the value of every password field replaced
+// by as many '*', so the frame keeps its length and shape.
+func scrubFrame(frame []byte) []byte {
+	locs := pwKey.FindAllIndex(frame, -1)
+	if locs == nil {
+		return frame
+	}
+	out := bytes.Clone(frame)
+	for _, l := range locs {
+		for i := l[1]; i < len(out) && out[i] != ';' && out[i] != ',' && out[i] != '&'; i++ {
+			out[i] = '*'
+		}
+	}
+	return out
 }

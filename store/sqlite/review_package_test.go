@@ -40,6 +40,7 @@ func TestReviewPackageRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	f.db.Now = func() time.Time { return f.t0.Add(24 * time.Hour) } // the export
 	path := filepath.Join(t.TempDir(), "review.pwreview")
 	p, err := f.db.ExportReviewPackage(ctx, "office1", path, store.AlarmFilter{From: f.t0, To: f.t0.Add(24 * time.Hour)}, time.Hour)
 	if err != nil {
@@ -99,6 +100,7 @@ func TestReviewPackageRoundTrip(t *testing.T) {
 	if _, err := f.db.ReviewAlarm(ctx, a1, store.Filed, "企业已报备", "office2"); err != nil {
 		t.Fatal(err)
 	}
+	f.db.Now = func() time.Time { return f.t0.Add(72 * time.Hour) } // the import
 	res, err := f.db.ImportReviewPackage(ctx, "office1", path, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -140,8 +142,8 @@ func TestReviewPackageRoundTrip(t *testing.T) {
 		t.Errorf("alarm %d has %d reviews, want all 3 kept", a1, len(rs))
 	}
 	res, err = f.db.ImportReviewPackage(ctx, "office1", path, nil)
-	if err != nil || res.Imported != 0 || len(res.Conflicts) != 0 || res.Unchanged != 2 {
-		t.Errorf("import again = %+v, %v; want nothing new", res, err)
+	if err != nil || res.Imported != 0 || len(res.Conflicts) != 0 || res.Unchanged != 2 || len(res.AlreadyApplied) != 2 {
+		t.Errorf("import again = %+v, %v; want nothing new and both decisions reported as already applied", res, err)
 	}
 	if _, err := f.db.ImportReviewPackage(ctx, "office1", f.db.Path(), nil); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("import of the database itself = %v, want ErrInvalid", err)

@@ -1,4 +1,4 @@
-package main
+package judge
 
 import (
 	"context"
@@ -25,12 +25,13 @@ const judgeEvery = time.Second
 // bounded when the engine falls behind a backfill storm.
 const maxPendingSamples = 2_000_000
 
-// alarmWorker runs the alarm engine off the ingest path: the ingest hands it the
+// Worker runs the alarm engine off the ingest path: the ingest hands it the
 // samples of each committed batch and returns at once (the terminal's 9014 never
 // waits for the rules); the worker judges them, reconciles the verdicts with the
 // stored alarms and tells the window about new violations.
-type alarmWorker struct {
+type Worker struct {
 	db     *sqlite.DB
+	runID  int64 // the service run now going
 	engine *alarms.Engine
 	logger *slog.Logger
 	now    func() time.Time
@@ -54,41 +55,58 @@ type alarmWorker struct {
 	done chan struct{}
 }
 
-// startAlarms builds the engine from the store (rules, registry, open alarms,
-// recent samples) and starts its worker; Close stops it.
-func (m *Main) startAlarms(ctx context.Context) error {
+// Options configure a Worker.
+type Options struct {
+	// Sweep is the cron schedule (config schedule.offline_sweep) on which
+	// open alarms are re-judged without new data and the registry reloaded.
+	Sweep  string
+	Logger *slog.Logger
+	// Run is the id of the service run now going (sqlite.StartServiceRun):
+	// offline time counts only while a service ran, this one open-ended.
+	Run int64
+}
+
+// Start builds the engine from the store (rules, registry, open alarms,
+// recent samples) and starts its worker, which runs until ctx is done; Wait
+// returns when it has stopped.
+func Start(ctx context.Context, db *sqlite.DB, opt Options) (*Worker, error) {
 	now := time.Now()
-	sweepAt, err := cron.ParseStandard(m.Config.Schedule.OfflineSweep)
+	sweepAt, err := cron.ParseStandard(opt.Sweep)
 	if err != nil {
-		return fmt.Errorf("alarm sweep schedule %q: %w", m.Config.Schedule.OfflineSweep, err)
+		return nil, fmt.Errorf("alarm sweep schedule %q: %w", opt.Sweep, err)
 	}
-	e, ups, err := startAlarmEngine(ctx, m.DB, now)
+	logger := opt.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	e, ups, err := StartEngine(ctx, db, now, opt.Run)
 	if err != nil {
-		return fmt.Errorf("start alarm engine: %w", err)
+		return nil, fmt.Errorf("start alarm engine: %w", err)
 	}
-	w := &alarmWorker{db: m.DB, engine: e, sweepAt: sweepAt, logger: m.Logger.With("component", "alarms"), now: time.Now,
+	w := &Worker{db: db, runID: opt.Run, engine: e, sweepAt: sweepAt, logger: logger.With("component", "alarms"), now: time.Now,
 		notified: map[int64]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	known, err := w.recentViolations(ctx, now)
 	if err != nil {
-		return fmt.Errorf("start alarm engine: %w", err)
+		return nil, fmt.Errorf("start alarm engine: %w", err)
 	}
 	for _, a := range known { // announced before the restart
 		w.notified[a.ID] = true
 	}
-	if _, err := saveAlarmUpdates(ctx, m.DB, ups); err != nil {
-		return fmt.Errorf("start alarm engine: %w", err)
+	if _, err := SaveUpdates(ctx, db, ups); err != nil {
+		return nil, fmt.Errorf("start alarm engine: %w", err)
 	}
 	if _, err := w.refresh(ctx, now); err != nil {
-		return fmt.Errorf("start alarm engine: %w", err)
+		return nil, fmt.Errorf("start alarm engine: %w", err)
 	}
-	m.alarms = w
 	go w.run(ctx)
-	m.onClose(func() error { <-w.done; return nil })
-	return nil
+	return w, nil
 }
 
-// observe is the ingest's hook: it queues the batch's samples and returns.
-func (w *alarmWorker) observe(_ context.Context, b *store.Batch, res store.IngestResult) {
+// Wait returns when the worker has stopped (its context is done).
+func (w *Worker) Wait() { <-w.done }
+
+// Observe is the ingest's hook: it queues the batch's samples and returns.
+func (w *Worker) Observe(_ context.Context, b *store.Batch, res store.IngestResult) {
 	if res.NewSamples == 0 || len(b.Samples) == 0 {
 		return
 	}
@@ -106,7 +124,7 @@ func (w *alarmWorker) observe(_ context.Context, b *store.Batch, res store.Inges
 
 // spill turns the waiting samples into a period to re-judge from the store.
 // The caller holds w.mu.
-func (w *alarmWorker) spill() {
+func (w *Worker) spill() {
 	for _, s := range w.pending {
 		if w.overflow.From.IsZero() || s.At.Before(w.overflow.From) {
 			w.overflow.From = s.At
@@ -118,14 +136,14 @@ func (w *alarmWorker) spill() {
 	w.pending = w.pending[:0]
 }
 
-// setNotify sets the function told about each new violation alarm.
-func (w *alarmWorker) setNotify(fn func(store.Alarm)) {
+// SetNotify sets the function told about each new violation alarm.
+func (w *Worker) SetNotify(fn func(store.Alarm)) {
 	w.mu.Lock()
 	w.notify = fn
 	w.mu.Unlock()
 }
 
-func (w *alarmWorker) run(ctx context.Context) {
+func (w *Worker) run(ctx context.Context) {
 	defer close(w.done)
 	t := time.NewTimer(time.Until(w.sweepAt.Next(time.Now())))
 	defer t.Stop()
@@ -152,7 +170,7 @@ func (w *alarmWorker) run(ctx context.Context) {
 }
 
 // judgePending feeds the waiting samples to the engine and saves its verdicts.
-func (w *alarmWorker) judgePending(ctx context.Context) {
+func (w *Worker) judgePending(ctx context.Context) {
 	w.mu.Lock()
 	ss, over := w.pending, w.overflow
 	w.pending, w.overflow = nil, store.AlarmScope{}
@@ -168,7 +186,7 @@ func (w *alarmWorker) judgePending(ctx context.Context) {
 	backfill = append(backfill, w.lateScopes(ss)...)
 	w.save(ctx, ups)
 	if len(backfill) > 0 {
-		if err := reevaluateScopes(ctx, w.db, backfill); err != nil && ctx.Err() == nil {
+		if err := Reevaluate(ctx, w.db, backfill); err != nil && ctx.Err() == nil {
 			w.logger.Error("re-evaluate late data", "err", err)
 		}
 		w.adoptOpen(ctx, backfill)
@@ -180,7 +198,7 @@ func (w *alarmWorker) judgePending(ctx context.Context) {
 // with the stored samples since their start. Without this the engine judges
 // only its window and never sees such an alarm, so the data that ends it
 // (live or late) would leave it open for good.
-func (w *alarmWorker) adoptOpen(ctx context.Context, scopes []store.AlarmScope) {
+func (w *Worker) adoptOpen(ctx context.Context, scopes []store.AlarmScope) {
 	if w.reg == nil {
 		return
 	}
@@ -220,7 +238,7 @@ func (w *alarmWorker) adoptOpen(ctx context.Context, scopes []store.AlarmScope) 
 // after their slot's deadline (store.FlagBackfill). They are re-judged from the
 // store: late data comes slot by slot, and an episode it completes may have
 // started before the engine's window, where the engine raises nothing.
-func (w *alarmWorker) lateScopes(ss []store.Sample) []store.AlarmScope {
+func (w *Worker) lateScopes(ss []store.Sample) []store.AlarmScope {
 	spans := map[int64]store.AlarmScope{}
 	for _, s := range ss {
 		if s.Flags&store.FlagBackfill == 0 {
@@ -251,8 +269,9 @@ func (w *alarmWorker) lateScopes(ss []store.Sample) []store.AlarmScope {
 
 // sweep reloads the registry and baselines, then lets the engine close or raise
 // what the passing of time decides (terminals gone quiet).
-func (w *alarmWorker) sweep(ctx context.Context) {
+func (w *Worker) sweep(ctx context.Context) {
 	now := w.now()
+	old := w.reg
 	changed, err := w.refresh(ctx, now)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -260,12 +279,20 @@ func (w *alarmWorker) sweep(ctx context.Context) {
 		}
 		return
 	}
+	if ms := filingMonths(old, w.reg); changed && len(ms) > 0 {
+		// A 报备 added, edited or withdrawn changes what the months it
+		// covers expected: their transmission verdicts follow, as the
+		// monthly list does.
+		if _, err := JudgeMonths(ctx, w.db, 0, ms); err != nil && ctx.Err() == nil {
+			w.logger.Error("re-judge transmission after a filing change", "err", err)
+		}
+	}
 	if changed {
 		// An officer changed thresholds, links or orders: re-judge the
 		// engine's window from the store under the new facts, so that the
 		// alarms of the last hours follow the registry in force.
 		from := w.engine.Horizon(now)
-		if _, err := evaluateStored(ctx, w.db, from, now); err != nil && ctx.Err() == nil {
+		if _, err := EvaluateStored(ctx, w.db, from, now); err != nil && ctx.Err() == nil {
 			w.logger.Error("re-evaluate after a registry change", "err", err)
 		}
 	}
@@ -279,7 +306,7 @@ const announceWindow = 48 * time.Hour
 
 // recentViolations returns the violation alarms overlapping the last
 // announceWindow that are not withdrawn.
-func (w *alarmWorker) recentViolations(ctx context.Context, now time.Time) ([]store.Alarm, error) {
+func (w *Worker) recentViolations(ctx context.Context, now time.Time) ([]store.Alarm, error) {
 	return w.db.FindAlarms(ctx, store.AlarmFilter{From: now.Add(-announceWindow), To: now.Add(time.Minute),
 		Types:    []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored},
 		Statuses: []store.AlarmStatus{store.Open, store.Ended}})
@@ -287,7 +314,7 @@ func (w *alarmWorker) recentViolations(ctx context.Context, now time.Time) ([]st
 
 // announceRecent announces the recent violations not yet announced: those a
 // re-evaluation from the store raised rather than the engine.
-func (w *alarmWorker) announceRecent(ctx context.Context) {
+func (w *Worker) announceRecent(ctx context.Context) {
 	as, err := w.recentViolations(ctx, w.now())
 	if err != nil {
 		if ctx.Err() == nil {
@@ -300,8 +327,8 @@ func (w *alarmWorker) announceRecent(ctx context.Context) {
 
 // refresh reloads rules, registry and baselines into the engine and reports
 // whether the rules or the registry changed since the last load.
-func (w *alarmWorker) refresh(ctx context.Context, now time.Time) (changed bool, err error) {
-	rs, err := currentRules(ctx, w.db)
+func (w *Worker) refresh(ctx context.Context, now time.Time) (changed bool, err error) {
+	rs, err := CurrentRules(ctx, w.db)
 	if err != nil {
 		return false, err
 	}
@@ -329,6 +356,11 @@ func (w *alarmWorker) refresh(ctx context.Context, now time.Time) (changed bool,
 	w.engine.SetRules(rs)
 	w.engine.SetFacts(facts)
 	w.engine.SetBaselines(bs)
+	runs, known, err := serviceRuns(ctx, w.db, w.engine.Horizon(now).Add(-24*time.Hour), now.Add(time.Minute), w.runID)
+	if err != nil {
+		return false, err
+	}
+	w.engine.SetRuns(runs, known)
 	return changed, nil
 }
 
@@ -352,11 +384,11 @@ func fingerprint(rs store.RuleSet, reg *store.Registry) ([32]byte, error) {
 }
 
 // save reconciles verdicts with the store and announces new open violations.
-func (w *alarmWorker) save(ctx context.Context, ups []alarms.Update) {
+func (w *Worker) save(ctx context.Context, ups []alarms.Update) {
 	if len(ups) == 0 {
 		return
 	}
-	changed, err := saveAlarmUpdates(ctx, w.db, ups)
+	changed, err := SaveUpdates(ctx, w.db, ups)
 	if err != nil && ctx.Err() == nil {
 		w.logger.Error("save alarms", "err", err)
 	}
@@ -366,7 +398,7 @@ func (w *alarmWorker) save(ctx context.Context, ups []alarms.Update) {
 
 // announce tells the subscriber of each violation in as not announced
 // before, and returns those.
-func (w *alarmWorker) announce(as []store.Alarm) []store.Alarm {
+func (w *Worker) announce(as []store.Alarm) []store.Alarm {
 	w.mu.Lock()
 	notify := w.notify
 	var fresh []store.Alarm
@@ -393,7 +425,7 @@ const evidenceMargin = time.Hour
 // facilities of a violation alarm, from an hour before it to an hour after it
 // (to now while it is open): they are its evidence, and the raw-packet
 // retention must not purge them.
-func (w *alarmWorker) pin(ctx context.Context, as []store.Alarm) {
+func (w *Worker) pin(ctx context.Context, as []store.Alarm) {
 	if w.reg == nil {
 		return
 	}
@@ -415,7 +447,7 @@ func (w *alarmWorker) pin(ctx context.Context, as []store.Alarm) {
 
 // terminalsOf returns the MNs of the terminals watching a's facilities, or all
 // of its enterprise's when the alarm names none.
-func (w *alarmWorker) terminalsOf(a store.Alarm) []string {
+func (w *Worker) terminalsOf(a store.Alarm) []string {
 	facilities := map[int64]bool{a.ProductionID: a.ProductionID != 0, a.TreatmentID: a.TreatmentID != 0}
 	whole := a.ProductionID == 0 && a.TreatmentID == 0
 	terminals := map[int64]bool{}
@@ -434,15 +466,43 @@ func (w *alarmWorker) terminalsOf(a store.Alarm) []string {
 	return mns
 }
 
-// alarmMonthlyJob judges the month before at: the monthly transmission rate
+// MonthlyJob judges the month before at: the monthly transmission rate
 // (low_transmission) needs the whole month, so it is judged once it ends.
-func (m *Main) alarmMonthlyJob(ctx context.Context, at time.Time) (string, error) {
+func MonthlyJob(ctx context.Context, db *sqlite.DB, at time.Time) (string, error) {
 	t := at.In(store.Beijing)
 	to := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, store.Beijing)
-	from := to.AddDate(0, -1, 0)
-	sum, err := evaluateStored(ctx, m.DB, from, to)
+	from := store.Month.Add(to, -1)
+	sum, err := JudgeMonths(ctx, db, 0, []time.Time{from})
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("%s: %d alarms, %d changed, %d withdrawn", from.Format("2006-01"), sum.alarms, sum.changed, sum.withdrawn), nil
+	return fmt.Sprintf("%s: %d alarms, %d changed, %d withdrawn", from.Format("2006-01"), sum.Alarms, sum.Changed, sum.Withdrawn), nil
+}
+
+// filingMonths names the months touched by the 报备 filings that differ
+// between two loads of the registry (added, removed or changed).
+func filingMonths(old, cur *store.Registry) []time.Time {
+	if old == nil || cur == nil {
+		return nil
+	}
+	key := func(f store.Filing) string { b, _ := json.Marshal(f); return string(b) } // plain struct: cannot fail
+	was := map[string]bool{}
+	for _, f := range old.Filings {
+		was[key(f)] = true
+	}
+	is := map[string]bool{}
+	var out []time.Time
+	for _, f := range cur.Filings {
+		k := key(f)
+		is[k] = true
+		if !was[k] {
+			out = append(out, monthsOf(f.Start, f.End)...)
+		}
+	}
+	for _, f := range old.Filings {
+		if !is[key(f)] {
+			out = append(out, monthsOf(f.Start, f.End)...)
+		}
+	}
+	return out
 }
