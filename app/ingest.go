@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"powerwatch/listener"
@@ -24,6 +25,7 @@ type ingest struct {
 	// values decides which values are impossible (config, factor
 	// dictionary, rated power); they are stored only in the raw frame.
 	values store.ValuePolicy
+	limits sync.Map // limitKey → store.SampleLimits: the dictionary's pattern scan once per point
 	// rejected, when set, hears of each upload with values rejected at the
 	// door (logged by the service); it must not block.
 	rejected func(mn string, reasons []string)
@@ -91,7 +93,7 @@ func (in *ingest) check(u *listener.Upload, samples []store.Sample) {
 		if !ok {
 			continue
 		}
-		why := in.values.Limits(pt, u.Terminal.RatedKW[pt.FacilityID]).Check(s)
+		why := in.limitsOf(pt, u.Terminal.RatedKW[pt.FacilityID]).Check(s)
 		if s.Flags&store.FlagRejected != 0 && len(why) == 0 {
 			why = []string{"a value that is not a finite number (Inf, NaN)"}
 		}
@@ -102,6 +104,22 @@ func (in *ingest) check(u *listener.Upload, samples []store.Sample) {
 	if len(reasons) > 0 && in.rejected != nil {
 		in.rejected(u.Packet.MN, reasons)
 	}
+}
+
+// limitKey is what a point's limits depend on: an edited point or rating is a new key.
+type limitKey struct {
+	pt    store.Point
+	rated float64
+}
+
+func (in *ingest) limitsOf(pt store.Point, rated float64) store.SampleLimits {
+	k := limitKey{pt, rated}
+	if l, ok := in.limits.Load(k); ok {
+		return l.(store.SampleLimits)
+	}
+	l := in.values.Limits(pt, rated)
+	in.limits.Store(k, l)
+	return l
 }
 
 func pointByID(pts []store.Point, id int64) (store.Point, bool) {
