@@ -35,7 +35,7 @@ func TestCounterResetEpisodes(t *testing.T) {
 				return 3 - 0.02*float64(k%2)
 			}
 			return 3 + float64(k-206)*0.4
-		}), []string{"counter_reset 1/0 11-28 09:40–11-28 09:45 minor"}},
+		}), []string{"counter_reset 1/0 11-28 09:40–11-28 09:41 minor"}},
 		{"two resets an hour apart: two alarms", every30s(480, func(k int) float64 {
 			switch {
 			case k < 100:
@@ -44,7 +44,7 @@ func TestCounterResetEpisodes(t *testing.T) {
 				return float64(k-100) * 0.4
 			}
 			return float64(k-220) * 0.4
-		}), []string{"counter_reset 1/0 11-28 08:50–11-28 08:55 minor", "counter_reset 1/0 11-28 09:50–11-28 09:55 minor"}},
+		}), []string{"counter_reset 1/0 11-28 08:50–11-28 08:51 minor", "counter_reset 1/0 11-28 09:50–11-28 09:51 minor"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,11 +62,6 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 				samples[i].Flags |= store.FlagBackfill
 			}
 		}
-		if dt.After(u.ReceivedAt.Add(store.MaxAhead)) {
-			for i := range samples {
-				samples[i].Flags |= store.FlagAhead
-			}
-		}
 		b.Samples = append(b.Samples, samples...)
 		for _, t := range targets {
 			b.Outbox = append(b.Outbox, store.OutboxItem{Target: t, Kind: "hj212", Key: p.MN, Payload: frame, CreatedAt: u.ReceivedAt,

@@ -22,17 +22,28 @@ var (
 // factor, at the packet's DataTime. Quantities not sent stay store.Missing;
 // a point none of whose codes is in the packet gets no sample; a packet
 // without DataTime gives none. Codes no point maps, and state codes, stay only
-// in the raw packet. A value's code-Flag sets FlagPowerOff (P) or FlagFault
-// (anything but N). A value that is not a finite number ("Inf", "NaN")
-// stays Missing and sets FlagRejected. It is pure.
+// in the raw packet. A value's code-Flag sets sample flags by the rule set's
+// flag table (store.FlagsOf: P power-off, T over range, anything else but N
+// unknown); a minute (2051) or hour (2061) upload marks its samples as
+// covering that period (store.FlagMinuteValue, FlagHourValue). A value that
+// is not a finite number ("Inf", "NaN") stays Missing and sets
+// FlagRejected. It is pure.
 func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
 	at, ok := p.DataTime()
 	if !ok {
 		return nil
 	}
+	var period uint8
+	switch p.CN {
+	case hj212.CNMinuteHistory:
+		period = store.FlagMinuteValue
+	case hj212.CNHourHistory:
+		period = store.FlagHourValue
+	}
 	var out []store.Sample
 	for _, pt := range points {
 		s := store.NewSample(pt.ID, at)
+		s.Flags = period
 		n := 0
 		for _, q := range [...]struct {
 			code     string
@@ -80,15 +91,8 @@ func value(p *hj212.Packet, code string, suffixes []string) (float64, bool) {
 }
 
 // flagBits maps a code's data flag (HJ212-2017 Table 8, extensible) to
-// sample flags: N or none is normal, P a loss of supply, anything else a
-// value the terminal itself does not vouch for.
+// sample flags by store.FlagTable.
 func flagBits(p *hj212.Packet, code string) uint8 {
-	f, ok := p.Value(code, "Flag")
-	switch {
-	case !ok || f == "" || f == "N":
-		return 0
-	case f == "P":
-		return store.FlagPowerOff
-	}
-	return store.FlagFault
+	f, _ := p.Value(code, "Flag")
+	return store.FlagsOf(f)
 }

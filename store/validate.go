@@ -12,16 +12,16 @@ import (
 // as a value no meter can measure (not a finite number, beyond the meter's
 // range, or far beyond the facility's rated power). Those quantities are
 // Missing: the value is kept only in the raw frame, as evidence, and never
-// reaches a sum, an aggregate or an alarm.
-const FlagRejected uint8 = 1 << 4
+// reaches a sum, an aggregate or an alarm. The flag is FlagFault (a value
+// nobody vouches for: the rules take the slot as unknown): all eight flag
+// bits are taken, and the series codec keeps one byte per sample.
+const FlagRejected = FlagFault
 
-// FlagAhead marks a sample dated ahead of its arrival by more than MaxAhead:
-// the terminal's clock runs fast. It is stored (the alarm engine raises
-// clock_drift from it) but never taken as the point's latest value.
-const FlagAhead uint8 = 1 << 5
-
-// MaxAhead is how far a DataTime may lie after its receive time and still be
-// taken as the newest data; beyond it the terminal's clock is fast.
+// MaxAhead is how far a DataTime may lie after its receive time (for the
+// store: after the time it is moved in) and still be taken as the newest
+// data; beyond it the terminal's clock is fast: the sample is stored (the
+// alarm engine raises clock_drift from it) but is never the point's latest
+// value, which it would pin.
 const MaxAhead = time.Minute
 
 // MaxAheadStored is how far a DataTime may lie after its receive time at all:

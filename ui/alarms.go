@@ -51,7 +51,8 @@ type ReviewPackages interface {
 
 // alarmTypes are the alarm types in the order the type filter lists them.
 var alarmTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline,
-	store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+	store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
+	store.OrderUnjudged, store.TreatmentUnknown}
 
 // dispositions is the fixed list reviewers choose from; key n disposes with
 // dispositions[n-1].
@@ -142,7 +143,7 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 	}
 	as.typ = widget.NewSelect(types, apply)
 	as.grade = widget.NewSelect([]string{tr.T("al.all.grade"), s.grade(store.Minor), s.grade(store.Major), s.grade(store.Severe)}, apply)
-	as.status = widget.NewSelect([]string{tr.T("al.all.status"), s.alarmStatus(store.Open), s.alarmStatus(store.Ended), s.alarmStatus(store.Withdrawn)}, apply)
+	as.status = widget.NewSelect([]string{tr.T("al.all.status"), s.alarmStatus(store.Open), s.alarmStatus(store.Ended), s.alarmStatus(store.Withdrawn), tr.T("al.status.trial")}, apply)
 	disps := []string{tr.T("al.all.disp"), s.disposition(store.Undecided)}
 	for _, d := range dispositions {
 		disps = append(disps, s.disposition(d))
@@ -268,6 +269,8 @@ type alarmLoad struct {
 
 func gatherAlarms(ctx context.Context, d Deps, from, to time.Time) (alarmLoad, error) {
 	var l alarmLoad
+	// Alarms raised during a recorded on/off test (试验) are loaded for the
+	// status filter's 试验 entry; apply leaves them out of the queue otherwise.
 	alarms, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
 	if err != nil {
 		return l, fmt.Errorf("read alarms: %w", err)
@@ -335,6 +338,9 @@ func (as *alarmsScreen) onRange() {
 	}
 }
 
+// trialStatus is the index of 试验 in the status filter.
+const trialStatus = 4
+
 // apply filters and sorts all into rows and keeps the alarm under review
 // selected when it is still listed.
 func (as *alarmsScreen) apply() {
@@ -347,12 +353,16 @@ func (as *alarmsScreen) apply() {
 	}
 	as.rows = as.rows[:0]
 	name := strings.TrimSpace(as.ent.Text)
+	// The last status entry, 试验, lists only the alarms raised during a
+	// recorded on/off test; every other choice leaves them out.
+	trial := as.status.SelectedIndex() == trialStatus
 	for _, r := range as.all {
 		a := r.a
 		switch {
 		case as.typ.SelectedIndex() > 0 && a.Type != alarmTypes[as.typ.SelectedIndex()-1],
 			as.grade.SelectedIndex() > 0 && a.Grade != []store.Grade{store.Minor, store.Major, store.Severe}[as.grade.SelectedIndex()-1],
-			as.status.SelectedIndex() > 0 && a.Status != []store.AlarmStatus{store.Open, store.Ended, store.Withdrawn}[as.status.SelectedIndex()-1],
+			as.status.SelectedIndex() > 0 && !trial && a.Status != []store.AlarmStatus{store.Open, store.Ended, store.Withdrawn}[as.status.SelectedIndex()-1],
+			a.Trial != trial,
 			as.disp.SelectedIndex() == 1 && a.Disposition != store.Undecided,
 			as.disp.SelectedIndex() > 1 && a.Disposition != dispositions[as.disp.SelectedIndex()-2],
 			as.region.SelectedIndex() > 0 && r.regionID != as.regions[as.region.SelectedIndex()-1].ID,

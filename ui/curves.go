@@ -429,7 +429,7 @@ func (c *curveScreen) addSpans(ctx context.Context, o *chart.Options, req curveR
 	if d.Alarms == nil {
 		return nil
 	}
-	as, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to})
+	as, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to, Trial: store.TrialNo})
 	if err != nil {
 		return fmt.Errorf("read alarms: %w", err)
 	}

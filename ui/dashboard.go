@@ -149,12 +149,12 @@ func (d *dashboardScreen) gatherAlarms(ctx context.Context, dd *dashData, start,
 		dd.alarmNote = s.tr.T("common.nodata")
 		return
 	}
-	open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
+	open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}, Trial: store.TrialNo})
 	if err == nil {
 		// A withdrawn alarm was disproved by later data: it is kept for the
 		// record, but it is not one of today's alarms.
 		dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now,
-			Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
 	}
 	if err != nil {
 		dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)

@@ -95,7 +95,7 @@ func (w *writer) aggregate(fresh []store.Sample) error {
 		// A sample dated ahead of its arrival (a fast terminal clock) is
 		// stored, but is never the point's latest value: it would pin it.
 		for k := len(r.ss) - 1; k >= 0; k-- {
-			if r.ss[k].Flags&store.FlagAhead == 0 {
+			if !r.ss[k].At.After(w.now.Add(store.MaxAhead)) {
 				last = append(last, r.ss[k])
 				break
 			}

@@ -150,8 +150,8 @@ func TestAheadNeverLatest(t *testing.T) {
 	f := mustReadings(t, 1)
 	at := day0.Add(8 * time.Hour)
 	ok := sample(f.points[0], at, 10, 100)
+	f.db.Now = func() time.Time { return at.Add(3 * time.Second) } // the move's time: the sample below is 3 h ahead of it
 	ahead := sample(f.points[0], at.Add(3*time.Hour), 99, 101)
-	ahead.Flags |= store.FlagAhead
 	pa := f.packet(at.Add(3*time.Hour), "d20401-Rtd=99")
 	pa.ReceivedAt = at.Add(3 * time.Second) // received now, dated three hours ahead
 	mustIngest(t, f.db, &store.Batch{Packets: []store.RawPacket{f.packet(at, "d20401-Rtd=10"), pa}, Samples: []store.Sample{ok, ahead}})
@@ -166,6 +166,7 @@ func TestAheadNeverLatest(t *testing.T) {
 	if err != nil || len(seen) != 1 || !seen[0].DataTime.Equal(at) {
 		t.Errorf("LastSeen = %+v, %v; want DataTime %v", seen, err, at)
 	}
+	f.db.Now = func() time.Time { return at.Add(5*time.Minute + 3*time.Second) }
 	next := sample(f.points[0], at.Add(5*time.Minute), 11, 102)
 	mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{next}})
 	if latest, _ := f.db.LatestSamples(t.Context()); len(latest) != 1 || latest[0].P != 11 {
