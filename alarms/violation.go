@@ -246,18 +246,37 @@ func (ev *evaluator) shutdownIgnored() {
 	}
 }
 
-// orderScope returns the facilities an order is judged on — the listed ones,
+// orderScope is OrderScope over the evaluator's facts.
+func (ev *evaluator) orderScope(o store.Order) (scope, context []int64) {
+	ids := ev.x.byEnterprise[ev.ent]
+	fs := make([]store.Facility, 0, len(ids))
+	for _, fid := range ids {
+		fs = append(fs, *ev.x.facility[fid])
+	}
+	return OrderScope(o, fs)
+}
+
+// OrderScope returns the facilities an order is judged on — the listed ones,
 // or for a whole-enterprise order every production, 产治一体 and 间接用电
 // facility, less those it exempts — and the context shown beside its alarms:
 // the enterprise's treatment facilities and total-supply point (and any such
-// facility the order lists), which an order never stops.
-func (ev *evaluator) orderScope(o store.Order) (scope, context []int64) {
-	ids := o.FacilityIDs
-	if len(ids) == 0 {
-		ids = ev.x.byEnterprise[ev.ent]
+// facility the order lists), which an order never stops. facilities are the
+// order's enterprise's. The rules and the episode board (app/control) both
+// read it, so the board shows exactly what is judged.
+func OrderScope(o store.Order, facilities []store.Facility) (scope, context []int64) {
+	byID := make(map[int64]*store.Facility, len(facilities))
+	ids := make([]int64, 0, len(facilities))
+	for i := range facilities {
+		byID[facilities[i].ID] = &facilities[i]
+		ids = append(ids, facilities[i].ID)
 	}
-	for _, fid := range ids {
-		f := ev.x.facility[fid]
+	slices.Sort(ids)
+	listed := o.FacilityIDs
+	if len(listed) == 0 {
+		listed = ids
+	}
+	for _, fid := range listed {
+		f := byID[fid]
 		if f == nil || slices.Contains(o.ExemptIDs, fid) {
 			continue
 		}
@@ -265,8 +284,8 @@ func (ev *evaluator) orderScope(o store.Order) (scope, context []int64) {
 			scope = append(scope, fid)
 		}
 	}
-	for _, fid := range ev.x.byEnterprise[ev.ent] {
-		if k := ev.x.facility[fid].Kind; k == store.Treatment || k == store.Total {
+	for _, fid := range ids {
+		if k := byID[fid].Kind; k == store.Treatment || k == store.Total {
 			context = append(context, fid)
 		}
 	}

@@ -96,3 +96,18 @@ func flagBits(p *hj212.Packet, code string) uint8 {
 	f, _ := p.Value(code, "Flag")
 	return store.FlagsOf(f)
 }
+
+// FrameCRCOK reports whether frame ("##" … CRC, with or without CR LF) has
+// the CRC of its data segment (HJ212-2017 Appendix A): the status stored
+// with the raw packet, computed, not assumed.
+func FrameCRCOK(frame []byte) bool {
+	for len(frame) > 0 && (frame[len(frame)-1] == '\n' || frame[len(frame)-1] == '\r') {
+		frame = frame[:len(frame)-1]
+	}
+	if len(frame) < 10 || frame[0] != '#' || frame[1] != '#' {
+		return false
+	}
+	seg := frame[6 : len(frame)-4]
+	want, err := strconv.ParseUint(string(frame[len(frame)-4:]), 16, 16)
+	return err == nil && uint16(want) == hj212.Checksum(seg)
+}

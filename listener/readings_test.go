@@ -1,6 +1,7 @@
 package listener_test
 
 import (
+	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -120,5 +121,30 @@ func TestReadings(t *testing.T) {
 				t.Errorf("CN %s: samples %+v, want flags %d", cn, got, flag)
 			}
 		})
+	}
+}
+
+func TestFrameCRCOK(t *testing.T) {
+	good := realtime(t, testMN, "20260302100000001", t0)
+	bad := append([]byte(nil), good...)
+	copy(bad[len(bad)-6:], "0000")
+	lower := append([]byte(nil), good...)
+	copy(lower[len(lower)-6:], bytes.ToLower(good[len(good)-6:len(good)-2]))
+	tests := []struct {
+		name  string
+		frame []byte
+		want  bool
+	}{
+		{"good, with CR LF", good, true},
+		{"good, without", good[:len(good)-2], true},
+		{"lower-case hex (peers send it)", lower, true},
+		{"wrong CRC", bad, false},
+		{"too short", []byte("##00"), false},
+		{"not hex", append(append([]byte(nil), good[:len(good)-6]...), "ZZZZ\r\n"...), false},
+	}
+	for _, tt := range tests {
+		if got := listener.FrameCRCOK(tt.frame); got != tt.want {
+			t.Errorf("%s: FrameCRCOK = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -264,6 +264,13 @@ type OutboxItem struct {
 	Packet int
 }
 
+// OutboxKey is one ordering key (a terminal's MN) with undelivered items of
+// a target: the relay opens a connection per key.
+type OutboxKey struct {
+	Key  string
+	Last int64 // highest id of the key's undelivered items
+}
+
 // AlarmEvidence is what a reviewer looks at for one alarm: the alarm with its
 // parameters (Alarm.Thresholds), its reviews, and the series of the points
 // involved from Margin before its start to Margin after its end.

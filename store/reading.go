@@ -32,14 +32,17 @@ type Value struct {
 
 // Sample flags.
 const (
-	FlagPowerOff    uint8 = 1 << iota // the terminal reported loss of supply (flag P)
-	FlagFault                         // the terminal marked the value faulty (D, F, M…)
-	FlagBackfill                      // received after its slot's deadline (history upload)
-	FlagEstimated                     // derived, not measured (e.g. P from U·I·PF)
-	FlagOverRange                     // above the meter's range (flag T): valid, and the facility runs
-	FlagMinuteValue                   // a minute value (CN 2051): it covers the terminal's minute interval
-	FlagHourValue                     // an hour value (CN 2061): it covers its hour
-	FlagMaintenance                   // maintenance or calibration (flags M, C): unknown, a maintenance record should cover it
+	FlagPowerOff uint8 = 1 << iota // the terminal reported loss of supply (flag P)
+	FlagFault                      // the terminal marked the value faulty (D, F, M…)
+	FlagBackfill                   // received after its slot's deadline (history upload)
+	// FlagIncomplete marks values of a split upload that never got all its
+	// parts: the parts' values, kept (they were acknowledged) but not a whole
+	// reading. (Bit 3 was FlagEstimated, which nothing ever set.)
+	FlagIncomplete
+	FlagOverRange   // above the meter's range (flag T): valid, and the facility runs
+	FlagMinuteValue // a minute value (CN 2051): it covers the terminal's minute interval
+	FlagHourValue   // an hour value (CN 2061): it covers its hour
+	FlagMaintenance // maintenance or calibration (flags M, C): unknown, a maintenance record should cover it
 )
 
 // A FlagRule is one row of the data-flag table: what an HJ 212 data flag

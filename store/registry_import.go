@@ -64,6 +64,11 @@ type ImportSummary struct {
 	Thresholds  ImportCounts
 	Orders      ImportCounts
 	Filings     ImportCounts
+
+	// Warnings is what was accepted but deserves a look, one per line (e.g.
+	// a 14-character HJ/T 212-2005 MN, not the 24 hex digits the guideline
+	// asks for). A string keeps the summary comparable.
+	Warnings string
 }
 
 // Changed reports whether the import created, updated or deleted anything.
@@ -109,6 +114,9 @@ func (s ImportSummary) String() string {
 	}
 	if !s.Changed() {
 		b.WriteString("无变化 (nothing changed)\n")
+	}
+	for w := range strings.Lines(s.Warnings) {
+		b.WriteString("注意 warning: " + w)
 	}
 	return b.String()
 }

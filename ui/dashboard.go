@@ -298,7 +298,7 @@ func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail s
 		set("uplink", "—", tr.T("dash.uplink.none"))
 		return
 	}
-	connected, pending, over := 0, 0, false
+	connected, pending, over, writeOnly := 0, 0, false, false
 	var oldest time.Time
 	for _, u := range dd.uplink {
 		if u.Connected {
@@ -306,6 +306,7 @@ func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail s
 		}
 		pending += u.Pending
 		over = over || u.OverLimit
+		writeOnly = writeOnly || u.WriteOnly
 		if !u.Oldest.IsZero() && (oldest.IsZero() || u.Oldest.Before(oldest)) {
 			oldest = u.Oldest
 		}
@@ -314,7 +315,18 @@ func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail s
 	if over {
 		detail = tr.T("uplink.overlimit")
 	}
+	if writeOnly {
+		detail = tr.T("uplink.writeonly")
+	}
 	set("uplink", fmt.Sprintf("%d / %d", connected, len(dd.uplink)), detail)
+	// A warning is red: the city's receipt is in doubt or it falls behind.
+	if t := d.tiles["uplink"]; over || writeOnly {
+		t.detail.Importance = widget.DangerImportance
+		t.detail.Refresh()
+	} else if t.detail.Importance != widget.MediumImportance {
+		t.detail.Importance = widget.MediumImportance
+		t.detail.Refresh()
+	}
 }
 
 // alarmBreakdown is "治污设施未同步运行 3 · 离线 2 | 严重 1 · 一般 4".

@@ -121,41 +121,23 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 	return r, nil
 }
 
-// scope is what order o is measured on, as the 限产 rule judges it: the
-// listed facilities; for a whole-enterprise order its total-supply meter
-// when it has one with points, else its production facilities (treatment
-// must keep running).
+// scope is what order o is measured on, as the rules judge it
+// (alarms.OrderScope): the listed facilities, or for a whole-enterprise order
+// its production, 产治一体 and 间接用电 facilities, less the exempted ones;
+// never treatment (it must keep running) nor the total-supply meter.
 func scope(ctx context.Context, src Source, o store.Order) ([]store.Facility, error) {
 	facs, err := src.FacilitiesByEnterprise(ctx, o.EnterpriseID)
 	if err != nil {
 		return nil, err
 	}
-	var listed, total, production []store.Facility
+	ids, _ := alarms.OrderScope(o, facs) // what the rules judge, exemptions and all
+	out := make([]store.Facility, 0, len(ids))
 	for _, f := range facs {
-		switch {
-		case len(o.FacilityIDs) > 0:
-			if slices.Contains(o.FacilityIDs, f.ID) {
-				listed = append(listed, f)
-			}
-		case f.Kind == store.Total:
-			pts, err := src.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
-			if err != nil {
-				return nil, err
-			}
-			if len(pts) > 0 {
-				total = append(total, f)
-			}
-		case f.Kind == store.Production || f.Kind == store.Integrated:
-			production = append(production, f)
+		if slices.Contains(ids, f.ID) {
+			out = append(out, f)
 		}
 	}
-	switch {
-	case len(o.FacilityIDs) > 0:
-		return listed, nil
-	case len(total) > 0:
-		return total, nil
-	}
-	return production, nil
+	return out, nil
 }
 
 // measure fills fr's state now, energy over [from, to), baseline and allowance.

@@ -188,9 +188,11 @@ func TestReport(t *testing.T) {
 	}
 }
 
-// TestReportTotalMeter: with a total-supply meter, a whole-enterprise order
-// is measured on it, as the 限产 rule judges it.
-func TestReportTotalMeter(t *testing.T) {
+// TestReportNeverOnTotalMeter: a whole-enterprise order is measured on the
+// production facilities, as the rules judge it, even when the enterprise has a
+// total-supply meter: treatment and base load on that meter are not ordered
+// to stop or cut (issue 14: a 50 % cut met exactly must not look unmet).
+func TestReportNeverOnTotalMeter(t *testing.T) {
 	c := mustCement(t)
 	ctx := t.Context()
 	total := store.Facility{EnterpriseID: c.ent.ID, Name: "总进线", Kind: store.Total, RatedKW: 400}
@@ -214,9 +216,8 @@ func TestReportTotalMeter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Facilities) != 1 || r.Facilities[0].Facility != "总进线" || r.Facilities[0].Energy != c.hourly(t, pt.ID, epStart, now) ||
-		r.Facilities[0].Alarms != 1 {
-		t.Errorf("facilities = %+v; want the total meter alone with its stored energy", r.Facilities)
+	if len(r.Facilities) != 2 || r.Facilities[0].Facility != "1号窑" || r.Facilities[1].Facility != "2号磨" {
+		t.Errorf("facilities = %+v; want the kiln and the mill, not the total meter", r.Facilities)
 	}
 }
 
@@ -227,5 +228,20 @@ func TestEpisodesOf(t *testing.T) {
 	eps := store.EpisodesOf([]store.Order{a, c, b})
 	if len(eps) != 2 || eps[0].Level != store.Red || len(eps[1].Orders) != 2 {
 		t.Errorf("EpisodesOf = %+v; want the red one first, then the orange with two orders", eps)
+	}
+}
+
+// TestReportLeavesExemptedFacilities: an order that exempts the kiln (一厂一策:
+// kept warm) shows only what must cut, as the rules judge it.
+func TestReportLeavesExemptedFacilities(t *testing.T) {
+	c := mustCement(t)
+	o := c.order
+	o.ExemptIDs = []int64{c.pKiln.FacilityID}
+	r, err := control.Report(t.Context(), c.db, store.EpisodesOf([]store.Order{o})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Facilities) != 1 || r.Facilities[0].Facility != "2号磨" {
+		t.Errorf("facilities = %+v; want the mill alone", r.Facilities)
 	}
 }

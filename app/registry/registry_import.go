@@ -63,6 +63,10 @@ var (
 	codeForm = regexp.MustCompile(`^[^\s;,=&|]+$`)
 )
 
+// mn2005 is an HJ/T 212-2005 MN (14 characters): such devices are still in
+// the field and must be registrable, with a warning (hj212.md §3).
+var mn2005 = regexp.MustCompile(`^[0-9A-Z]{14}$`)
+
 // ImportRegistry reads a registry file (.xlsx or .csv, chosen by name), checks
 // every row against the file itself and the stored registry, and applies it
 // as who in one transaction. A file with any bad row writes nothing and
@@ -80,7 +84,19 @@ func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name
 	if err != nil {
 		return store.ImportSummary{}, err
 	}
-	return st.ImportRegistry(ctx, who, rows, dryRun)
+	sum, err := st.ImportRegistry(ctx, who, rows, dryRun)
+	if err != nil {
+		return sum, err
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if mn2005.MatchString(r.MN) && !seen[r.MN] {
+			seen[r.MN] = true
+			sum.Warnings += fmt.Sprintf("MN %s 为 14 位（HJ/T 212-2005），不是北京导则要求的 24 位十六进制 / "+
+				"a 14-character 2005 MN, not the 24 hex digits the guideline asks for\n", r.MN)
+		}
+	}
+	return sum, nil
 }
 
 // parseRegistry turns a table into checked rows, or returns RowErrors.
@@ -233,7 +249,7 @@ func (c *check) terminal(line int, r *store.RegistryRow) {
 	switch {
 	case r.MN == "" && anyCode:
 		c.add(line, "mn", "填写了因子但缺少 MN (codes given without an MN)")
-	case r.MN != "" && !hexMN.MatchString(r.MN):
+	case r.MN != "" && !hexMN.MatchString(r.MN) && !mn2005.MatchString(r.MN):
 		c.add(line, "mn", "%q 不是 24 位十六进制字符 (MN must be 24 hex characters, has %d)", r.MN, len([]rune(r.MN)))
 	case r.MN != "" && r.PowerCode == "" && r.CurrentCode == "":
 		c.add(line, "power_code", "功率因子和电流因子至少填写一个 (power_code or current_code required)")

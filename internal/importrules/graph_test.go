@@ -65,6 +65,7 @@ func rules() map[string]rule {
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
 		"app/internal/fixture":     {mod: []string{"store", "store/sqlite"}},
 		"internal/importrules":     {},
+		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, the service and the desktop wiring.
 		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
 			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "listener", "listener/hj212", "store", "store/sqlite", "ui"},

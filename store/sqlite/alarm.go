@@ -117,6 +117,17 @@ func (db *DB) ReconcileAlarms(ctx context.Context, scope store.AlarmScope, compu
 			if used[k] || s.Status == store.Withdrawn {
 				continue
 			}
+			// A violation whose data a later frame of the same time revised
+			// is never withdrawn by the revision: it stays for review.
+			if s.Type.IsViolation() {
+				revised, err := isRevised(ctx, tx, s.ID)
+				if err != nil {
+					return err
+				}
+				if revised {
+					continue
+				}
+			}
 			w := s
 			w.Status = store.Withdrawn
 			if err := db.updateAlarm(ctx, tx, s, w); err != nil {
@@ -211,6 +222,21 @@ func (db *DB) insertAlarm(ctx context.Context, tx *sql.Tx, a *store.Alarm) error
 // updateAlarm writes next over the stored alarm old. A change to a reviewed
 // alarm is audited, by "system", with both versions.
 func (db *DB) updateAlarm(ctx context.Context, tx *sql.Tx, old store.Alarm, next store.Alarm) error {
+	if old.Type.IsViolation() && !strings.Contains(next.Detail, dataRevised) {
+		// A violation whose data a later frame of the same time revised
+		// keeps saying so (issue 17).
+		revised, err := isRevised(ctx, tx, old.ID)
+		if err != nil {
+			return fmt.Errorf("update alarm %d: %w", old.ID, err)
+		}
+		if revised {
+			base, reviewed := strings.CutSuffix(next.Detail, changedAfterReview)
+			next.Detail = base + dataRevised
+			if reviewed {
+				next.Detail += changedAfterReview
+			}
+		}
+	}
 	if old.Disposition != store.Undecided && material(old, next) && !strings.HasSuffix(next.Detail, changedAfterReview) {
 		next.Detail += changedAfterReview
 	}
