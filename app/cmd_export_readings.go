@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"powerwatch/csvsafe"
 	"powerwatch/listener/hj212"
+	"powerwatch/statsheet"
 	"powerwatch/store"
 )
 
@@ -152,21 +151,20 @@ func writeValues(w io.Writer, format string, rows []valueRow) error {
 	return cw.Error()
 }
 
-// statsHeader are the columns of export stats in csv and xlsx.
-var statsHeader = []string{"编号 id", "名称 name", "时段 period", "用电量 kWh", "去年同期 kWh", "同比 %", "上期 kWh", "环比 %", "运行时长 h", "点位数 points"}
-
-// statsRow is one exported row, also the JSON object.
+// statsRow is one exported row as a JSON object; csv and xlsx have the
+// columns of statsheet.Header.
 type statsRow struct {
-	ID         int64    `json:"id"`
-	Name       string   `json:"name"`
-	Period     string   `json:"period"`
-	Energy     float64  `json:"energy_kwh"`
-	LastYear   float64  `json:"last_year_kwh"`
-	YoY        *float64 `json:"yoy_pct"` // null when the base is zero
-	Previous   float64  `json:"previous_kwh"`
-	MoM        *float64 `json:"mom_pct"`
-	RunHours   float64  `json:"run_hours"`
-	PointCount int      `json:"points"`
+	ID          int64    `json:"id"`
+	Name        string   `json:"name"`
+	Period      string   `json:"period"`
+	Energy      float64  `json:"energy_kwh"`
+	LastYear    float64  `json:"last_year_kwh"`
+	YoY         *float64 `json:"yoy_pct"` // null when the base is zero
+	Previous    float64  `json:"previous_kwh"`
+	MoM         *float64 `json:"mom_pct"`
+	IndustryAvg *float64 `json:"industry_avg_kwh"` // null when it does not apply
+	RunHours    float64  `json:"run_hours"`
+	PointCount  int      `json:"points"`
 }
 
 func runExportStats(e *env, args []string) error {
@@ -210,55 +208,33 @@ func runExportStats(e *env, args []string) error {
 	return output(e, *out, func(w io.Writer) error { return writeStats(w, *format, q.Period, rows) })
 }
 
-func toStatsRows(p store.Period, rows []store.StatsRow) []statsRow {
-	layout := map[store.Period]string{store.Day: time.DateOnly, store.Month: "2006-01", store.Year: "2006"}[p]
-	pct := func(v float64) *float64 {
-		if math.IsNaN(v) {
-			return nil
-		}
-		r := math.Round(v*1000) / 10
-		return &r
-	}
-	out := make([]statsRow, len(rows))
-	for i, r := range rows {
-		out[i] = statsRow{ID: r.ID, Name: r.Name, Period: r.Start.In(store.Beijing).Format(layout),
-			Energy: round2(r.Energy), LastYear: round2(r.LastYear), YoY: pct(r.YoY), Previous: round2(r.Previous), MoM: pct(r.MoM),
-			RunHours: round2(r.RunMinutes / 60), PointCount: r.Points}
-	}
-	return out
-}
-
-func round2(v float64) float64 { return math.Round(v*100) / 100 }
-
-func (r statsRow) cells() []any {
-	pct := func(p *float64) any {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	return []any{r.ID, r.Name, r.Period, r.Energy, r.LastYear, pct(r.YoY), r.Previous, pct(r.MoM), r.RunHours, r.PointCount}
-}
-
-func writeStats(w io.Writer, format string, p store.Period, in []store.StatsRow) error {
-	rows := toStatsRows(p, in)
+func writeStats(w io.Writer, format string, p store.Period, rows []store.StatsRow) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
 		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
+			var avg *float64
+			if !math.IsNaN(r.IndustryAvg) {
+				v := statsheet.Round2(r.IndustryAvg)
+				avg = &v
+			}
+			if err := enc.Encode(statsRow{ID: r.ID, Name: r.Name, Period: statsheet.PeriodLabel(p, r.Start),
+				Energy: statsheet.Round2(r.Energy), LastYear: statsheet.Round2(r.LastYear), YoY: statsheet.Percent(r.YoY),
+				Previous: statsheet.Round2(r.Previous), MoM: statsheet.Percent(r.MoM), IndustryAvg: avg,
+				RunHours: statsheet.Round2(r.RunMinutes / 60), PointCount: r.Points}); err != nil {
 				return err
 			}
 		}
 		return nil
 	case "xlsx":
-		return writeStatsXLSX(w, rows)
+		return statsheet.WriteXLSX(w, p, rows)
 	}
 	cw := csvsafe.NewWriter(w)
-	cw.Write(statsHeader)
+	cw.Write(statsheet.Header)
 	for _, r := range rows {
-		rec := make([]string, 0, len(statsHeader))
-		for _, c := range r.cells() {
+		cells := statsheet.Cells(p, r)
+		rec := make([]string, 0, len(cells))
+		for _, c := range cells {
 			switch v := c.(type) {
 			case float64:
 				rec = append(rec, strconv.FormatFloat(v, 'f', -1, 64))
@@ -270,28 +246,4 @@ func writeStats(w io.Writer, format string, p store.Period, in []store.StatsRow)
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-func writeStatsXLSX(w io.Writer, rows []statsRow) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "用电统计"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	header := make([]any, len(statsHeader))
-	for i, h := range statsHeader {
-		header[i] = h
-	}
-	if err := f.SetSheetRow(sheet, "A1", &header); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		cells := r.cells()
-		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &cells); err != nil {
-			return err
-		}
-	}
-	_, err := f.WriteTo(w)
-	return err
 }

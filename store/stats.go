@@ -76,6 +76,10 @@ type StatsRow struct {
 	MoM        float64 // 环比
 	RunMinutes float64
 	Points     int // points that contributed
+	// IndustryAvg is the mean consumption in the period of the enterprises
+	// of the row's industry that used any (ByEnterprise: its own industry's;
+	// ByIndustry: that industry's); NaN for other groupings or no industry.
+	IndustryAvg float64
 }
 
 // A Rate is a point's transmission rate in one day or month: distinct slots

@@ -313,6 +313,18 @@ func (f *fakeStore) Consumption(_ context.Context, q store.StatsQuery) ([]store.
 			rows = append(rows, r)
 		}
 	}
+	// The industry average as the real store gives it (store.SetIndustryAverages).
+	industryOf := map[int64]int64{}
+	for _, e := range f.ents {
+		industryOf[e.ID] = e.IndustryID
+	}
+	per := rows
+	if q.By != store.ByEnterprise {
+		eq := q
+		eq.By = store.ByEnterprise
+		per, _ = f.Consumption(context.Background(), eq)
+	}
+	store.SetIndustryAverages(q.By, rows, per, industryOf)
 	return rows, nil
 }
 

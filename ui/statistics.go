@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,9 +18,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/golang/freetype/truetype"
-	"github.com/xuri/excelize/v2"
 
 	"powerwatch/assets"
+	"powerwatch/statsheet"
 	"powerwatch/store"
 	"powerwatch/ui/chart"
 )
@@ -208,43 +209,8 @@ func (st *statisticsScreen) gather(ctx context.Context, q store.StatsQuery, dark
 	if err != nil {
 		return res, fmt.Errorf("read enterprises: %w", err)
 	}
-	industryOf := map[int64]int64{}
-	for _, e := range ents {
-		industryOf[e.ID] = e.IndustryID
-	}
-	// The industry average is per enterprise: the industry's consumption in
-	// the period over the number of its enterprises that used any.
-	perEnt := rows
-	if q.By != store.ByEnterprise && q.By != store.ByRegion {
-		eq := q
-		eq.By, eq.IDs = store.ByEnterprise, nil
-		if perEnt, err = d.Stats.Consumption(ctx, eq); err != nil {
-			return res, err
-		}
-	}
-	type key struct {
-		industry int64
-		start    int64
-	}
-	sum, n := map[key]float64{}, map[key]int{}
-	for _, r := range perEnt {
-		k := key{industryOf[r.ID], r.Start.UnixMilli()}
-		sum[k] += r.Energy
-		n[k]++
-	}
-	for _, r := range rows {
-		avg := math.NaN()
-		switch q.By {
-		case store.ByEnterprise:
-			if k := (key{industryOf[r.ID], r.Start.UnixMilli()}); n[k] > 0 && industryOf[r.ID] != 0 {
-				avg = sum[k] / float64(n[k])
-			}
-		case store.ByIndustry:
-			if k := (key{r.ID, r.Start.UnixMilli()}); n[k] > 0 {
-				avg = sum[k] / float64(n[k])
-			}
-		}
-		res.rows = append(res.rows, statRow{StatsRow: r, industryAvg: avg})
+	for _, r := range rows { // the industry average comes with the rows (store.SetIndustryAverages)
+		res.rows = append(res.rows, statRow{StatsRow: r, industryAvg: r.IndustryAvg})
 	}
 	if res.img, err = st.chart(q, rows, dark); err != nil {
 		return res, err
@@ -325,15 +291,7 @@ func dayNight(ctx context.Context, d Deps, ents []store.Enterprise, from, to tim
 }
 
 // periodLabel writes a period start as the period's name: 2026-03-18, 2026-03, 2026.
-func periodLabel(p store.Period, t time.Time) string {
-	switch p {
-	case store.Year:
-		return t.In(store.Beijing).Format("2006")
-	case store.Month:
-		return t.In(store.Beijing).Format("2006-01")
-	}
-	return t.In(store.Beijing).Format("2006-01-02")
-}
+func periodLabel(p store.Period, t time.Time) string { return statsheet.PeriodLabel(p, t) }
 
 func kwh(v float64) string {
 	if math.IsNaN(v) {
@@ -418,17 +376,9 @@ func (st *statisticsScreen) onExport() {
 // fractions to 0.0001 (empty when there is no base), so a spreadsheet can
 // recompute them and nothing depends on Excel's 15 significant digits.
 func (st *statisticsScreen) exportXLSX(path string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := st.s.tr.T("st.tab.consumption")
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return fmt.Errorf("export statistics: %w", err)
-	}
-	num := func(v float64) any {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return ""
-		}
-		return roundTo(v, 2)
+	rows := make([]store.StatsRow, len(st.rows))
+	for i, r := range st.rows {
+		rows[i] = r.StatsRow
 	}
 	frac := func(v float64) any {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -436,34 +386,24 @@ func (st *statisticsScreen) exportXLSX(path string) error {
 		}
 		return roundTo(v, 4)
 	}
-	head := []any{}
-	for _, c := range st.columns() {
-		head = append(head, c)
+	dn := statsheet.Sheet{Name: st.s.tr.T("st.tab.daynight"),
+		Header: []string{st.s.tr.T("st.col.name"), st.s.tr.T("st.dn.day"), st.s.tr.T("st.dn.night"), st.s.tr.T("st.dn.share")}}
+	for _, r := range st.dn {
+		dn.Rows = append(dn.Rows, []any{r.name, statsheet.Round2(r.day), statsheet.Round2(r.night), frac(r.nightPercent / 100)})
 	}
-	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
+	var extra []statsheet.Sheet
+	if len(st.dn) > 0 {
+		extra = append(extra, dn)
+	}
+	f, err := os.Create(path)
+	if err != nil {
 		return fmt.Errorf("export statistics: %w", err)
 	}
-	for i, r := range st.rows {
-		row := []any{r.Name, periodLabel(st.q.Period, r.Start), num(r.Energy), num(r.LastYear), frac(r.YoY), num(r.Previous), frac(r.MoM), num(r.industryAvg)}
-		if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+2), &row); err != nil {
-			return fmt.Errorf("export statistics row %d: %w", i+1, err)
-		}
+	if err := statsheet.WriteXLSX(f, st.q.Period, rows, extra...); err != nil {
+		f.Close()
+		return fmt.Errorf("export statistics to %s: %w", path, err)
 	}
-	dn := st.s.tr.T("st.tab.daynight")
-	if _, err := f.NewSheet(dn); err != nil {
-		return fmt.Errorf("export statistics: %w", err)
-	}
-	head = []any{st.s.tr.T("st.col.name"), st.s.tr.T("st.dn.day"), st.s.tr.T("st.dn.night"), st.s.tr.T("st.dn.share")}
-	if err := f.SetSheetRow(dn, "A1", &head); err != nil {
-		return fmt.Errorf("export statistics: %w", err)
-	}
-	for i, r := range st.dn {
-		row := []any{r.name, num(r.day), num(r.night), frac(r.nightPercent / 100)}
-		if err := f.SetSheetRow(dn, "A"+strconv.Itoa(i+2), &row); err != nil {
-			return fmt.Errorf("export day/night row %d: %w", i+1, err)
-		}
-	}
-	if err := f.SaveAs(path); err != nil {
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("export statistics to %s: %w", path, err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
+	"powerwatch/statsheet"
 	"powerwatch/store"
 )
 
@@ -54,6 +55,19 @@ func (f *statsFake) Consumption(_ context.Context, q store.StatsQuery) ([]store.
 			out = append(out, r)
 		}
 	}
+	// The industry average as the real store gives it (store.SetIndustryAverages).
+	industryOf := map[int64]int64{}
+	for _, e := range f.ents {
+		industryOf[e.ID] = e.IndustryID
+	}
+	per := out
+	if q.By != store.ByEnterprise {
+		eq := q
+		eq.By = store.ByEnterprise
+		per, _ = f.Consumption(context.Background(), eq)
+		f.queries = f.queries[:len(f.queries)-1] // the store's own query, not the view's
+	}
+	store.SetIndustryAverages(q.By, out, per, industryOf)
 	return out, nil
 }
 
@@ -117,7 +131,7 @@ func TestStatistics(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	rows, err := x.GetRows(s.tr.T("st.tab.consumption"))
+	rows, err := x.GetRows(statsheet.SheetName)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,9 +140,10 @@ func TestStatistics(t *testing.T) {
 	}
 	for i, r := range st.rows {
 		cells := rows[i+1]
-		// Energy to 0.01 kWh, rates as fractions to 0.0001, exactly.
-		for c, v := range map[int]float64{2: roundTo(r.Energy, 2), 3: roundTo(r.LastYear, 2), 4: roundTo(r.YoY, 4),
-			5: roundTo(r.Previous, 2), 6: roundTo(r.MoM, 4), 7: roundTo(r.industryAvg, 2)} {
+		// The columns of statsheet.Header: energy to 0.01 kWh, rates as
+		// percentages to 0.01, exactly.
+		for c, v := range map[int]float64{3: roundTo(r.Energy, 2), 4: roundTo(r.LastYear, 2), 5: roundTo(r.YoY*100, 2),
+			6: roundTo(r.Previous, 2), 7: roundTo(r.MoM*100, 2), 8: roundTo(r.industryAvg, 2)} {
 			got := math.NaN()
 			if c < len(cells) && cells[c] != "" {
 				if got, err = strconv.ParseFloat(cells[c], 64); err != nil {
@@ -139,8 +154,8 @@ func TestStatistics(t *testing.T) {
 				t.Errorf("row %d column %d reads back %v, the table has %v", i+2, c+1, got, v)
 			}
 		}
-		if cells[0] != r.Name || cells[1] != periodLabel(st.q.Period, r.Start) {
-			t.Errorf("row %d = %v", i+2, cells[:2])
+		if cells[1] != r.Name || cells[2] != periodLabel(st.q.Period, r.Start) {
+			t.Errorf("row %d = %v", i+2, cells[:3])
 		}
 	}
 	dn, _ := x.GetRows(s.tr.T("st.tab.daynight"))

@@ -45,6 +45,7 @@ func rules() map[string]rule {
 		"store":          {std: true},
 		"listener/hj212": {std: true, ext: []string{sm4}, stdExcept: []string{sm4, "golang.org/x/sys/cpu"}},
 		"csvsafe":        {std: true},
+		"statsheet":      {mod: []string{"store"}, ext: []string{excelize}},
 		"calendar":       {ext: []string{gbk}},
 		"assets":         {ext: []string{fyne}},
 		// The rooms above it.
@@ -53,7 +54,7 @@ func rules() map[string]rule {
 		"alarms":                   {mod: []string{"store"}},
 		"listener":                 {mod: []string{"listener/hj212", "store"}},
 		"ui/chart":                 {mod: []string{"calendar", "store"}, ext: []string{truetype, gochart}},
-		"ui":                       {mod: []string{"assets", "calendar", "store", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
+		"ui":                       {mod: []string{"assets", "calendar", "statsheet", "store", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
 		"app/pdfdoc":               {mod: []string{"assets"}, ext: []string{fpdf, afero}},
 		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite"}, ext: []string{cron}},
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
@@ -68,7 +69,7 @@ func rules() map[string]rule {
 		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, the service and the desktop wiring.
 		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
-			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
+			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
 			ext: []string{fyne, cron, afero, excelize}},
 	}
 }

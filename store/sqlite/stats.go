@@ -36,6 +36,51 @@ const (
 // period of the range once they have any data in it; rows come sorted by
 // group id and period.
 func (db *DB) Consumption(ctx context.Context, q store.StatsQuery) ([]store.StatsRow, error) {
+	rows, err := db.consumption(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var per []store.StatsRow
+	switch q.By {
+	case store.ByEnterprise, store.ByIndustry:
+		if per = rows; q.By != store.ByEnterprise || len(q.IDs) > 0 {
+			eq := q
+			eq.By, eq.IDs = store.ByEnterprise, nil
+			if per, err = db.consumption(ctx, eq); err != nil {
+				return nil, err
+			}
+		}
+	}
+	industryOf := map[int64]int64{}
+	if per != nil {
+		if industryOf, err = db.industryOf(ctx); err != nil {
+			return nil, fmt.Errorf("consumption by %s per %s: %w", q.By, q.Period, err)
+		}
+	}
+	store.SetIndustryAverages(q.By, rows, per, industryOf)
+	return rows, nil
+}
+
+// industryOf maps every enterprise to its industry.
+func (db *DB) industryOf(ctx context.Context) (map[int64]int64, error) {
+	rs, err := db.db.QueryContext(ctx, `SELECT id, industry_id FROM enterprises`)
+	if err != nil {
+		return nil, fmt.Errorf("read industries of enterprises: %w", err)
+	}
+	defer rs.Close()
+	out := map[int64]int64{}
+	for rs.Next() {
+		var id int64
+		var ind sql.NullInt64
+		if err := rs.Scan(&id, &ind); err != nil {
+			return nil, fmt.Errorf("read industries of enterprises: %w", err)
+		}
+		out[id] = ind.Int64
+	}
+	return out, rs.Err()
+}
+
+func (db *DB) consumption(ctx context.Context, q store.StatsQuery) ([]store.StatsRow, error) {
 	g, ok := groupings[q.By]
 	if !ok || !q.Period.Valid() || !q.To.After(q.From) {
 		return nil, fmt.Errorf("consumption: %w: by %q, period %q, from %s to %s", store.ErrInvalid, q.By, q.Period, q.From, q.To)
