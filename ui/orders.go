@@ -393,6 +393,7 @@ func (od *ordersScreen) filingCell(id widget.TableCellID) string {
 type orderForm struct {
 	ent        *widget.Select
 	facs       *widget.CheckGroup
+	exempt     *widget.CheckGroup // facilities a whole-enterprise order lets run (一厂一策)
 	facIDs     map[string]int64
 	kind       *widget.Select
 	cut        *widget.Entry
@@ -411,7 +412,7 @@ var (
 // newForm builds the fields; filing forms have a filing kind and no level or cut.
 func (od *ordersScreen) newForm(filing bool) *orderForm {
 	tr := od.s.tr
-	f := &orderForm{facs: widget.NewCheckGroup(nil, nil), facIDs: map[string]int64{}, cut: widget.NewEntry(),
+	f := &orderForm{facs: widget.NewCheckGroup(nil, nil), exempt: widget.NewCheckGroup(nil, nil), facIDs: map[string]int64{}, cut: widget.NewEntry(),
 		start: widget.NewEntry(), end: widget.NewEntry(), note: widget.NewEntry(), err: widget.NewLabel("")}
 	f.err.Importance = widget.DangerImportance
 	var names []string
@@ -465,6 +466,9 @@ func (od *ordersScreen) loadFacilities(f *orderForm) {
 		f.facs.Options = opts
 		f.facs.Selected = nil
 		f.facs.Refresh()
+		f.exempt.Options = opts
+		f.exempt.Selected = nil
+		f.exempt.Refresh()
 	})
 }
 
@@ -512,6 +516,9 @@ func (od *ordersScreen) order(f *orderForm) (store.Order, string) {
 	for _, label := range f.facs.Selected {
 		o.FacilityIDs = append(o.FacilityIDs, f.facIDs[label])
 	}
+	for _, label := range f.exempt.Selected {
+		o.ExemptIDs = append(o.ExemptIDs, f.facIDs[label])
+	}
 	return o, ""
 }
 
@@ -545,7 +552,8 @@ func (od *ordersScreen) showForm(filing bool) {
 		widget.NewFormItem(tr.T("ord.col.kind"), f.kind),
 	}
 	if !filing {
-		items = append(items, widget.NewFormItem(tr.T("ord.col.cut"), f.cut), widget.NewFormItem(tr.T("ord.col.level"), f.level))
+		items = append(items, widget.NewFormItem(tr.T("ord.col.exempt"), container.NewVBox(widget.NewLabel(tr.T("ord.exempt.hint")), f.exempt)),
+			widget.NewFormItem(tr.T("ord.col.cut"), f.cut), widget.NewFormItem(tr.T("ord.col.level"), f.level))
 	}
 	items = append(items, widget.NewFormItem(tr.T("ord.col.start"), f.start), widget.NewFormItem(tr.T("ord.col.end"), f.end),
 		widget.NewFormItem(tr.T("ord.col.note"), f.note))

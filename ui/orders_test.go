@@ -132,6 +132,8 @@ func TestOrderFormValidation(t *testing.T) {
 		{"bad time", func() { form.start.SetText("明天") }, "时间格式"},
 		{"cut without percent", func() { form.start.SetText("2026-03-17 08:00"); form.kind.SetSelectedIndex(1) }, "限产比例"},
 		{"cut over 100", func() { form.cut.SetText("150") }, "限产比例"},
+		{"a 100 % cut is a shutdown", func() { form.cut.SetText("100") }, "停产"},
+		{"a 0 % cut orders nothing", func() { form.cut.SetText("0") }, "限产比例"},
 	}
 	for _, c := range cases {
 		c.set()
@@ -143,6 +145,7 @@ func TestOrderFormValidation(t *testing.T) {
 	}
 	form.cut.SetText("50")
 	form.facs.SetSelected([]string{form.facs.Options[0]})
+	form.exempt.SetSelected([]string{form.exempt.Options[1]})
 	form.level.SetSelectedIndex(2)
 	od.save(form, false, done)
 	s.Wait()
@@ -153,7 +156,8 @@ func TestOrderFormValidation(t *testing.T) {
 	want := store.Order{ID: 2, EnterpriseID: 3, FacilityIDs: []int64{31}, Kind: store.Cut, CutPercent: 50, Level: store.Red,
 		Start: time.Date(2026, 3, 17, 8, 0, 0, 0, store.Beijing), End: time.Date(2026, 3, 18, 8, 0, 0, 0, store.Beijing)}
 	if o.ID != want.ID || o.EnterpriseID != want.EnterpriseID || len(o.FacilityIDs) != 1 || o.FacilityIDs[0] != 31 || o.Kind != want.Kind ||
-		o.CutPercent != 50 || o.Level != store.Red || !o.Start.Equal(want.Start) || !o.End.Equal(want.End) {
+		o.CutPercent != 50 || o.Level != store.Red || !o.Start.Equal(want.Start) || !o.End.Equal(want.End) ||
+		len(o.ExemptIDs) != 1 || o.ExemptIDs[0] != form.facIDs[form.exempt.Options[1]] {
 		t.Errorf("saved order = %+v, want %+v", o, want)
 	}
 	if len(od.episodes) != 2 || !strings.Contains(od.episodeText(0), "红色预警") {
