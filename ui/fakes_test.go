@@ -313,19 +313,25 @@ func (f *fakeStore) Consumption(_ context.Context, q store.StatsQuery) ([]store.
 			rows = append(rows, r)
 		}
 	}
-	// The industry average as the real store gives it (store.SetIndustryAverages).
+	withIndustryAverages(f.ents, q, rows, f.Consumption)
+	return rows, nil
+}
+
+// withIndustryAverages fills rows' industry averages as the real store does
+// (store.SetIndustryAverages), reading the per-enterprise rows with consumption.
+func withIndustryAverages(ents []store.Enterprise, q store.StatsQuery, rows []store.StatsRow,
+	consumption func(context.Context, store.StatsQuery) ([]store.StatsRow, error)) {
 	industryOf := map[int64]int64{}
-	for _, e := range f.ents {
+	for _, e := range ents {
 		industryOf[e.ID] = e.IndustryID
 	}
 	per := rows
 	if q.By != store.ByEnterprise {
 		eq := q
 		eq.By = store.ByEnterprise
-		per, _ = f.Consumption(context.Background(), eq)
+		per, _ = consumption(context.Background(), eq)
 	}
 	store.SetIndustryAverages(q.By, rows, per, industryOf)
-	return rows, nil
 }
 
 func (f *fakeStore) TransmissionRate(_ context.Context, _ int64, from, to time.Time, _ bool) (days, months []store.Rate, err error) {

@@ -55,19 +55,9 @@ func (f *statsFake) Consumption(_ context.Context, q store.StatsQuery) ([]store.
 			out = append(out, r)
 		}
 	}
-	// The industry average as the real store gives it (store.SetIndustryAverages).
-	industryOf := map[int64]int64{}
-	for _, e := range f.ents {
-		industryOf[e.ID] = e.IndustryID
-	}
-	per := out
-	if q.By != store.ByEnterprise {
-		eq := q
-		eq.By = store.ByEnterprise
-		per, _ = f.Consumption(context.Background(), eq)
-		f.queries = f.queries[:len(f.queries)-1] // the store's own query, not the view's
-	}
-	store.SetIndustryAverages(q.By, out, per, industryOf)
+	n := len(f.queries)
+	withIndustryAverages(f.ents, q, out, f.Consumption)
+	f.queries = f.queries[:n] // the store's own query, not the view's
 	return out, nil
 }
 

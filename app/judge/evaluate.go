@@ -104,16 +104,21 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 			if err != nil {
 				return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 			}
-			for _, a := range changed {
-				if a.Status == store.Withdrawn {
-					sum.Withdrawn++
-				} else {
-					sum.Changed++
-				}
-			}
+			sum.count(changed)
 		}
 	}
 	return sum, nil
+}
+
+// count adds what a reconciliation inserted, changed or withdrew.
+func (sum *Summary) count(changed []store.Alarm) {
+	for _, a := range changed {
+		if a.Status == store.Withdrawn {
+			sum.Withdrawn++
+		} else {
+			sum.Changed++
+		}
+	}
 }
 
 // openSince returns from, or the start of the enterprise's earliest alarm still
@@ -419,13 +424,7 @@ func JudgeMonths(ctx context.Context, db *sqlite.DB, ent int64, months []time.Ti
 			if err != nil {
 				return sum, fmt.Errorf("judge transmission of %s for %s: %w", start.Format("2006-01"), en.Name, err)
 			}
-			for _, a := range changed {
-				if a.Status == store.Withdrawn {
-					sum.Withdrawn++
-				} else {
-					sum.Changed++
-				}
-			}
+			sum.count(changed)
 		}
 	}
 	return sum, nil
