@@ -34,6 +34,9 @@ func DefaultRules() store.RuleSet {
 		ClockTolerance:     5 * time.Minute,
 		SubmeterTolerance:  0.05,
 		SubmeterMinKWh:     1,
+		CycleWindow:        30 * time.Minute,
+		CycleOffMin:        20 * time.Minute,
+		CycleMinStops:      2,
 	}
 }
 

@@ -48,9 +48,11 @@ func (ev *evaluator) treatmentOff() {
 				unknown[i] = cTrue
 			}
 		}
-		for _, ep := range findEpisodes(cond, ev.gapSlots()) {
+		offEps := findEpisodes(cond, ev.gapSlots())
+		for _, ep := range offEps {
 			ev.emitTreatmentOff(pid, groups, ep)
 		}
+		ev.dutyCycling(pid, prod, cond, offEps, groups)
 		if ev.in.wants(store.TreatmentUnknown) {
 			for _, ep := range findEpisodes(unknown, ev.gapSlots()) {
 				ev.emitTreatmentUnknown(pid, groups, ep)

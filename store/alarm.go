@@ -33,6 +33,14 @@ const (
 	TreatmentUnknown AlarmType = "treatment_unknown"
 )
 
+// Evasion-suspect alarm types (违法嫌疑): our rules, not the guideline's.
+const (
+	// TreatmentCycling (治污设施间歇启停嫌疑): treatment off most of a short
+	// window in several stops while production ran throughout (10 min off,
+	// 5 on), so that no single stop reaches treatment_off's 15 minutes.
+	TreatmentCycling AlarmType = "treatment_cycling"
+)
+
 // Name is the group's name as shown, "中文 / English".
 func (g AlarmGroup) Name() string {
 	switch g {
@@ -71,7 +79,7 @@ func TypesOf(g AlarmGroup) []AlarmType {
 
 // AllAlarmTypes lists every alarm type.
 var AllAlarmTypes = []AlarmType{TreatmentOff, ShutdownIgnored, CutIgnored, Offline, LowTransmission, BadValues,
-	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown}
+	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown, TreatmentCycling}
 
 // IsViolation reports whether t is one of the violation types that officers review
 // for enforcement, as opposed to data-quality and device alarms.
@@ -96,10 +104,13 @@ func Groups() []AlarmGroup { return []AlarmGroup{GroupViolation, GroupSuspect, G
 // Group returns the review group of t: 违法 for the guideline's three rules,
 // 违法嫌疑 for evasion suspects, 设备与数据 for everything else (an unknown
 // type too: it is never counted as a violation by mistake). No suspect rule
-// exists yet; the duty-cycling and night-time rules will join 违法嫌疑.
+// exists yet for night-time under-treatment; duty-cycling is one.
 func (t AlarmType) Group() AlarmGroup {
-	if t.IsViolation() {
+	switch {
+	case t.IsViolation():
 		return GroupViolation
+	case t == TreatmentCycling:
+		return GroupSuspect
 	}
 	return GroupDevice
 }

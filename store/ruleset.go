@@ -51,6 +51,14 @@ type RuleSet struct {
 	ClockTolerance    time.Duration // |terminal clock − receiver clock| above this
 	SubmeterTolerance float64       // Σ sub-meters > total × (1 + this) per hour
 	SubmeterMinKWh    float64       // … and by at least this many kWh
+
+	// treatment_cycling (违法嫌疑, our rule): within any CycleWindow in which
+	// production ran throughout, treatment off at least CycleOffMin in at
+	// least CycleMinStops separate stops. Zero values (rule sets saved before
+	// the rule existed) mean the defaults: 30 min, 20 min, 2.
+	CycleWindow   time.Duration
+	CycleOffMin   time.Duration
+	CycleMinStops int
 }
 
 // Validate reports the first parameter that makes no sense, wrapped in ErrInvalid.
@@ -65,6 +73,10 @@ func (r RuleSet) Validate() error {
 		return bad("GapBridge", r.GapBridge)
 	case r.TreatmentOffMin < 0 || r.ShutdownIgnoredMin < 0 || r.CutMin < 0 || r.MismatchMin < 0:
 		return bad("minimum durations", "negative")
+	case r.CycleWindow < 0 || r.CycleOffMin < 0 || r.CycleMinStops < 0:
+		return bad("duty-cycling parameters", "negative")
+	case r.CycleWindow > 0 && r.CycleOffMin > r.CycleWindow:
+		return bad("CycleOffMin", r.CycleOffMin)
 	case r.CutBaseline != BaselineWeekdays && r.CutBaseline != BaselineLastYear && r.CutBaseline != BaselineRated:
 		return bad("CutBaseline", r.CutBaseline)
 	case r.CutBaseline == BaselineRated && !(r.CutRatedPercent > 0 && r.CutRatedPercent <= 200):

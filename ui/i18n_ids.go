@@ -9,9 +9,7 @@ func dynamicIDs() []string {
 	for _, v := range Views {
 		ids = append(ids, "nav."+string(v))
 	}
-	for _, t := range []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline,
-		store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
-		store.OrderUnjudged, store.TreatmentUnknown} {
+	for _, t := range store.AllAlarmTypes {
 		ids = append(ids, "alarm."+string(t))
 	}
 	for _, g := range []store.Grade{store.Minor, store.Major, store.Severe} {

@@ -568,6 +568,8 @@ func typeName(t store.AlarmType) string {
 		return "管控令无法判定"
 	case store.TreatmentUnknown:
 		return "治污设施数据缺失"
+	case store.TreatmentCycling:
+		return "治污设施间歇启停嫌疑"
 	}
 	return string(t)
 }

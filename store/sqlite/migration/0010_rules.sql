@@ -25,7 +25,7 @@ CREATE TABLE alarms (
 	id            INTEGER PRIMARY KEY,
 	type          TEXT NOT NULL CHECK (type IN ('treatment_off', 'shutdown_ignored', 'cut_ignored', 'offline',
 	                  'low_transmission', 'bad_values', 'counter_reset', 'power_mismatch', 'clock_drift', 'submeter_excess',
-	                  'order_unjudged', 'treatment_unknown')),
+	                  'order_unjudged', 'treatment_unknown', 'treatment_cycling')),
 	grade         TEXT NOT NULL CHECK (grade IN ('minor', 'major', 'severe')),
 	status        TEXT NOT NULL CHECK (status IN ('open', 'ended', 'withdrawn')),
 	enterprise_id INTEGER REFERENCES enterprises(id),
