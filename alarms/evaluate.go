@@ -52,6 +52,7 @@ func evaluateRules(rs store.RuleSet, x *index, in *Input, ent int64, trialRun bo
 	}
 	ev.trialRun = trialRun
 	ev.treatmentOff()
+	ev.nightUndertreatment()
 	ev.shutdownIgnored()
 	ev.cutIgnored()
 	ev.quality()

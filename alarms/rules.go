@@ -37,6 +37,10 @@ func DefaultRules() store.RuleSet {
 		CycleWindow:        30 * time.Minute,
 		CycleOffMin:        20 * time.Minute,
 		CycleMinStops:      2,
+		NightFrom:          22,
+		NightTo:            6,
+		NightShare:         0.3,
+		NightRatio:         0.5,
 	}
 }
 

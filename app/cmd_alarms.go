@@ -247,6 +247,12 @@ func runAlarmsEvaluate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The night rule reads a whole day before each night: judged night by night.
+	nights, err := judge.JudgeNights(e.ctx, db, 0, f, t)
+	if err != nil {
+		return err
+	}
+	sum.Alarms, sum.Changed, sum.Withdrawn = sum.Alarms+nights.Alarms, sum.Changed+nights.Changed, sum.Withdrawn+nights.Withdrawn
 	fmt.Fprintf(e.stdout, "evaluated %d enterprises under rule set v%d: %d alarms; %d inserted or changed, %d withdrawn / 重新研判完成\n",
 		sum.Enterprises, sum.RuleVersion, sum.Alarms, sum.Changed, sum.Withdrawn)
 	return nil

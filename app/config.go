@@ -91,6 +91,9 @@ type ScheduleConfig struct {
 	Transmission  string `json:"monthly_transmission"`
 	Plausibility  string `json:"quarterly_plausibility"`
 	Inspection    string `json:"halfyear_inspection"`
+	// NightRule judges the night just ended (night_undertreatment): after
+	// the rule set's NightTo hour.
+	NightRule string `json:"night_rule"`
 }
 
 // LogConfig sizes the rotating log file in logs/ next to the database.
@@ -188,6 +191,7 @@ func (c Config) Validate() error {
 		{"aggregate", c.Schedule.Aggregate}, {"purge", c.Schedule.Purge}, {"backup", c.Schedule.Backup},
 		{"weekly_communication", c.Schedule.Communication}, {"monthly_transmission", c.Schedule.Transmission},
 		{"quarterly_plausibility", c.Schedule.Plausibility}, {"halfyear_inspection", c.Schedule.Inspection},
+		{"night_rule", c.Schedule.NightRule},
 	} {
 		if _, err := cron.ParseStandard(j.spec); err != nil {
 			return fmt.Errorf("schedule %s %q: %w", j.name, j.spec, err)

@@ -43,6 +43,9 @@ type jobDef struct {
 // jobAlarmsMonthly judges the month just ended (monthly transmission rate).
 const jobAlarmsMonthly = "monthly-alarms"
 
+// jobAlarmsNightly judges the night just ended (night_undertreatment).
+const jobAlarmsNightly = "nightly-alarms"
+
 // jobs lists every periodic job with its spec from the config.
 func (m *Main) jobs() []jobDef {
 	s := m.Config.Schedule
@@ -56,6 +59,7 @@ func (m *Main) jobs() []jobDef {
 		{maintenance.JobPlausibility, s.Plausibility, m.plausibilityJob},
 		{maintenance.JobInspection, s.Inspection, m.inspectionJob},
 		{jobAlarmsMonthly, s.Transmission, func(ctx context.Context, at time.Time) (string, error) { return judge.MonthlyJob(ctx, m.DB, at) }},
+		{jobAlarmsNightly, s.NightRule, func(ctx context.Context, at time.Time) (string, error) { return judge.NightlyJob(ctx, m.DB, at) }},
 	}
 }
 

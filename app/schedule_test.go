@@ -76,8 +76,8 @@ func defaultJobs(t *testing.T) []jobDef {
 	for i := range defs {
 		defs[i].run = func(context.Context, time.Time) (string, error) { return "ok", nil }
 	}
-	if len(defs) != 9 {
-		t.Fatalf("jobs = %d; want 9", len(defs))
+	if len(defs) != 10 {
+		t.Fatalf("jobs = %d; want 10", len(defs))
 	}
 	return defs
 }
@@ -111,11 +111,12 @@ func TestScheduleDefaultTimes(t *testing.T) {
 			maintenance.JobInspection:    {"2000-01-01 09:00", "2000-07-01 09:00"}, // 1 Jan/Jul
 			maintenance.JobBackup:        {"2000-01-02 02:00", "2000-01-03 02:00"}, // nightly
 			maintenance.JobAggregate:     {"2000-01-02 01:15", "2000-01-03 01:15"}, // nightly
+			jobAlarmsNightly:             {"2000-01-02 06:30", "2000-01-03 06:30"}, // after the night
 		}
 		counts := map[string]int{
 			maintenance.JobCommunication: 26, maintenance.JobTransmission: 7, maintenance.JobPlausibility: 2,
 			maintenance.JobInspection: 2, maintenance.JobBackup: 182, maintenance.JobAggregate: 182,
-			maintenance.JobCompact: 182, maintenance.JobPurge: 182,
+			maintenance.JobCompact: 182, maintenance.JobPurge: 182, jobAlarmsNightly: 182,
 		}
 		for job, times := range want {
 			runs := log.of(job)

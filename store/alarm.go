@@ -39,6 +39,10 @@ const (
 	// window in several stops while production ran throughout (10 min off,
 	// 5 on), so that no single stop reaches treatment_off's 15 minutes.
 	TreatmentCycling AlarmType = "treatment_cycling"
+	// NightUndertreatment (夜间治污不足嫌疑): at night the treatment's energy
+	// per unit of production energy falls far below the same day's, while
+	// production ran a real share of its daytime load (夜间偷停).
+	NightUndertreatment AlarmType = "night_undertreatment"
 )
 
 // Name is the group's name as shown, "中文 / English".
@@ -79,7 +83,7 @@ func TypesOf(g AlarmGroup) []AlarmType {
 
 // AllAlarmTypes lists every alarm type.
 var AllAlarmTypes = []AlarmType{TreatmentOff, ShutdownIgnored, CutIgnored, Offline, LowTransmission, BadValues,
-	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown, TreatmentCycling}
+	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown, TreatmentCycling, NightUndertreatment}
 
 // IsViolation reports whether t is one of the violation types that officers review
 // for enforcement, as opposed to data-quality and device alarms.
@@ -103,13 +107,12 @@ func Groups() []AlarmGroup { return []AlarmGroup{GroupViolation, GroupSuspect, G
 
 // Group returns the review group of t: 违法 for the guideline's three rules,
 // 违法嫌疑 for evasion suspects, 设备与数据 for everything else (an unknown
-// type too: it is never counted as a violation by mistake). No suspect rule
-// exists yet for night-time under-treatment; duty-cycling is one.
+// type too: it is never counted as a violation by mistake).
 func (t AlarmType) Group() AlarmGroup {
 	switch {
 	case t.IsViolation():
 		return GroupViolation
-	case t == TreatmentCycling:
+	case t == TreatmentCycling || t == NightUndertreatment:
 		return GroupSuspect
 	}
 	return GroupDevice

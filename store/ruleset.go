@@ -59,6 +59,15 @@ type RuleSet struct {
 	CycleWindow   time.Duration
 	CycleOffMin   time.Duration
 	CycleMinStops int
+
+	// night_undertreatment (违法嫌疑, our rule): on a night [NightFrom,
+	// NightTo) (hours, Beijing) after a day [NightTo, NightFrom), when
+	// production used more than NightShare of its daytime energy, the
+	// treatment/production energy ratio at night below NightRatio × the day's.
+	// Zero values mean the defaults: 22, 6, 0.3, 0.5.
+	NightFrom, NightTo int
+	NightShare         float64
+	NightRatio         float64
 }
 
 // Validate reports the first parameter that makes no sense, wrapped in ErrInvalid.
@@ -77,6 +86,10 @@ func (r RuleSet) Validate() error {
 		return bad("duty-cycling parameters", "negative")
 	case r.CycleWindow > 0 && r.CycleOffMin > r.CycleWindow:
 		return bad("CycleOffMin", r.CycleOffMin)
+	case r.NightFrom < 0 || r.NightFrom > 23 || r.NightTo < 0 || r.NightTo > 23 || r.NightFrom != 0 && r.NightFrom <= r.NightTo:
+		return bad("night hours", fmt.Sprintf("%d–%d", r.NightFrom, r.NightTo))
+	case r.NightShare < 0 || r.NightRatio < 0 || r.NightRatio > 1:
+		return bad("night ratios", fmt.Sprintf("share %g, ratio %g", r.NightShare, r.NightRatio))
 	case r.CutBaseline != BaselineWeekdays && r.CutBaseline != BaselineLastYear && r.CutBaseline != BaselineRated:
 		return bad("CutBaseline", r.CutBaseline)
 	case r.CutBaseline == BaselineRated && !(r.CutRatedPercent > 0 && r.CutRatedPercent <= 200):

@@ -570,6 +570,8 @@ func typeName(t store.AlarmType) string {
 		return "治污设施数据缺失"
 	case store.TreatmentCycling:
 		return "治污设施间歇启停嫌疑"
+	case store.NightUndertreatment:
+		return "夜间治污不足嫌疑"
 	}
 	return string(t)
 }

@@ -438,3 +438,78 @@ func monthsOf(from, to time.Time) []time.Time {
 	}
 	return out
 }
+
+// nightsLead is how much data before a night the night rule reads: the day
+// before it, from the rule set's NightTo hour.
+const nightsLead = 24 * time.Hour
+
+// JudgeNights judges night_undertreatment for the nights that end in
+// (from, to] (at most now), for enterprise ent or every enterprise when 0,
+// and reconciles exactly those nights: each is judged with its whole day
+// before it, so a short re-evaluation never withdraws a night it cannot see.
+func JudgeNights(ctx context.Context, db *sqlite.DB, ent int64, from, to time.Time) (Summary, error) {
+	if now := time.Now(); to.After(now) {
+		to = now
+	}
+	rs, err := CurrentRules(ctx, db)
+	if err != nil {
+		return Summary{}, err
+	}
+	nightFrom, nightTo := rs.NightFrom, rs.NightTo
+	if nightFrom == 0 && nightTo == 0 {
+		d := alarms.DefaultRules()
+		nightFrom, nightTo = d.NightFrom, d.NightTo
+	}
+	// The nights ending in (from, to]: they start at nightFrom on the day
+	// before their end.
+	f := from.In(store.Beijing)
+	first := time.Date(f.Year(), f.Month(), f.Day(), nightTo, 0, 0, 0, store.Beijing)
+	if !first.After(from) {
+		first = first.AddDate(0, 0, 1)
+	}
+	sum := Summary{RuleVersion: rs.Version}
+	if first.After(to) {
+		return sum, nil
+	}
+	last := first
+	for !last.AddDate(0, 0, 1).After(to) {
+		last = last.AddDate(0, 0, 1)
+	}
+	startFirst := first.AddDate(0, 0, -1).Add(time.Duration(nightFrom-nightTo) * time.Hour)
+	startLast := last.AddDate(0, 0, -1).Add(time.Duration(nightFrom-nightTo) * time.Hour)
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return sum, err
+	}
+	facts := alarms.FactsFrom(reg)
+	types := []store.AlarmType{store.NightUndertreatment}
+	for _, en := range reg.Enterprises {
+		if ent != 0 && en.ID != ent {
+			continue
+		}
+		series, err := storedSeries(ctx, db, reg, en.ID, first.Add(-nightsLead), last)
+		if err != nil {
+			return sum, fmt.Errorf("judge the nights of %s: %w", en.Name, err)
+		}
+		got := alarms.Evaluate(rs, alarms.Input{From: startFirst, To: last, Facts: &facts, Series: series,
+			Enterprises: []int64{en.ID}, Types: types})
+		sum.Enterprises++
+		sum.Alarms += len(got)
+		changed, err := db.ReconcileAlarms(ctx, store.AlarmScope{From: startFirst, To: startLast.Add(time.Second), EnterpriseID: en.ID, Types: types}, got)
+		if err != nil {
+			return sum, fmt.Errorf("judge the nights of %s: %w", en.Name, err)
+		}
+		sum.count(changed)
+	}
+	return sum, nil
+}
+
+// NightlyJob judges the night that ended before at.
+func NightlyJob(ctx context.Context, db *sqlite.DB, at time.Time) (string, error) {
+	sum, err := JudgeNights(ctx, db, 0, at.Add(-24*time.Hour), at)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("night before %s: %d alarms, %d changed, %d withdrawn", at.In(store.Beijing).Format("2006-01-02 15:04"),
+		sum.Alarms, sum.Changed, sum.Withdrawn), nil
+}

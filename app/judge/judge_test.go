@@ -283,3 +283,65 @@ func TestChangedFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeNights: a night whose treatment idles while production keeps
+// most of its load is raised by the night job with its whole day, and a
+// short re-evaluation of late data inside that night does not withdraw it.
+func TestJudgeNights(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, fixture.AlarmDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prod, treat int64
+	for _, p := range reg.Points {
+		if f, _ := reg.Facility(p.FacilityID); f.Kind == store.Production {
+			prod = p.ID
+		} else {
+			treat = p.ID
+		}
+	}
+	today := store.Day.Start(time.Now())
+	dayFrom := today.AddDate(0, 0, -2).Add(6 * time.Hour) // the day before last, 06:00
+	var ss []store.Sample
+	for at := dayFrom; at.Before(dayFrom.Add(24 * time.Hour)); at = at.Add(5 * time.Minute) {
+		night := at.Sub(dayFrom) >= 16*time.Hour
+		p, q := store.NewSample(prod, at), store.NewSample(treat, at)
+		p.U, q.U = 380, 380
+		p.P, q.P = 50, 30
+		if night {
+			p.P, q.P = 40, 11 // the dust collector idles above its running threshold
+		}
+		ss = append(ss, p, q)
+	}
+	if _, err := db.Ingest(ctx, &store.Batch{Samples: ss}); err != nil {
+		t.Fatal(err)
+	}
+	nightEnd := dayFrom.Add(24 * time.Hour)
+	sum, err := JudgeNights(ctx, db, 0, nightEnd.Add(-time.Hour), nightEnd.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nights := func() []store.Alarm {
+		as, err := db.FindAlarms(ctx, store.AlarmFilter{Types: []store.AlarmType{store.NightUndertreatment},
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return as
+	}
+	if as := nights(); len(as) != 1 || !as[0].Start.Equal(dayFrom.Add(16*time.Hour)) || sum.Alarms != 1 {
+		t.Fatalf("night alarms = %+v (summary %+v), want one from 22:00", as, sum)
+	}
+	if err := Reevaluate(ctx, db, []store.AlarmScope{{EnterpriseID: reg.Enterprises[0].ID, From: nightEnd.Add(-2 * time.Hour), To: nightEnd}}); err != nil {
+		t.Fatal(err)
+	}
+	if as := nights(); len(as) != 1 {
+		t.Fatalf("after re-evaluating late data of the night: %+v, want the night alarm kept", as)
+	}
+}
