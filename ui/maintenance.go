@@ -261,6 +261,8 @@ func (ms *maintenanceScreen) jobName(name string) string {
 		return ms.s.tr.T("maint.job.inspection")
 	case "monthly-alarms":
 		return ms.s.tr.T("maint.job.alarms")
+	case "nightly-alarms":
+		return ms.s.tr.T("maint.job.nightalarms")
 	}
 	return name
 }
