@@ -24,7 +24,7 @@ func TestMaintenanceUI(t *testing.T) {
 	for _, j := range m.Jobs() {
 		specs[j.Name] = j.Spec
 	}
-	if len(specs) != 9 || specs["backup"] != "0 2 * * *" || specs["weekly-communication"] != "30 8 * * 1" {
+	if len(specs) != 10 || specs["nightly-alarms"] != "30 6 * * *" || specs["backup"] != "0 2 * * *" || specs["weekly-communication"] != "30 8 * * 1" {
 		t.Errorf("jobs = %v", specs)
 	}
 	if m.CheckSpec("30 8 * * 1") != nil || m.CheckSpec("30 25 * * *") == nil {
