@@ -17,7 +17,7 @@ func TestFilterAlarms(t *testing.T) {
 	all := []alarmRow{
 		row(1, store.TreatmentOff, store.Severe, store.Open, store.Undecided, at(-3), time.Time{}, "华北建材有限公司", 1, 1), // 3h, still open
 		row(2, store.Offline, store.Minor, store.Ended, store.Undecided, at(-10), at(-9), "顺达钢结构厂", 2, 3),            // 1h
-		row(3, store.CutIgnored, store.Major, store.Ended, store.Confirmed, at(-30), at(-22), "华北建材有限公司", 1, 1),   // 8h
+		row(3, store.CutIgnored, store.Major, store.Ended, store.Confirmed, at(-30), at(-22), "华北建材有限公司", 1, 1),      // 8h
 		row(4, store.PowerMismatch, store.Major, store.Withdrawn, store.Undecided, at(-5), at(-4), "东湖石化有限公司", 2, 2), // 1h, disproved
 	}
 	live := []store.AlarmStatus{store.Open, store.Ended}
