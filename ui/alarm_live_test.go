@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/store"
+	"powerwatch/ui/chart"
 )
 
 // alarmQueueAt is the queue over the demo district with a clock the test moves.
@@ -234,5 +236,52 @@ func TestAlarmTableFits1366(t *testing.T) {
 		if x < tablePos.X || x+found.Size().Width > right+0.5 {
 			t.Errorf("column %s spans x %.0f–%.0f, outside the table's %.0f–%.0f", title, x, x+found.Size().Width, tablePos.X, right)
 		}
+	}
+}
+
+// TestCurveShadesNoWithdrawnAlarm: the curve shades alarms of the enterprise,
+// but not one that later data withdrew.
+func TestCurveShadesNoWithdrawnAlarm(t *testing.T) {
+	f := demoDistrict(demoNow)
+	s, _ := mustShell(t, demoDeps(f, demoNow))
+	req := curveRequest{enterprise: 1, from: dayStart(demoNow).AddDate(0, 0, -2), to: dayStart(demoNow).AddDate(0, 0, 1)}
+	alarmSpans := func() int {
+		var o chart.Options
+		if err := s.curve.addSpans(context.Background(), &o, req); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, sp := range o.Spans {
+			if sp.Kind == chart.Alarm {
+				n++
+			}
+		}
+		return n
+	}
+	if n := alarmSpans(); n != 2 {
+		t.Fatalf("alarm spans of enterprise 1 = %d, want 2 (alarms 1 and 3)", n)
+	}
+	f.changeAlarms(func(a []store.Alarm) []store.Alarm { a[0].Status = store.Withdrawn; return a })
+	if n := alarmSpans(); n != 1 {
+		t.Errorf("alarm spans with alarm 1 withdrawn = %d, want 1", n)
+	}
+}
+
+// TestDashboardCountsNoWithdrawnAlarm: a withdrawn alarm is neither one of
+// today's alarms nor an enterprise with an open alarm on the dashboard.
+func TestDashboardCountsNoWithdrawnAlarm(t *testing.T) {
+	f := demoDistrict(demoNow)
+	s, _ := mustShell(t, demoDeps(f, demoNow))
+	count := func() (today, openEnts int) {
+		var dd dashData
+		s.dash.gatherAlarms(context.Background(), &dd, dayStart(demoNow), demoNow)
+		return len(dd.today), dd.openEnterprises
+	}
+	if today, open := count(); today != 2 || open != 1 {
+		t.Fatalf("today %d, enterprises with open alarms %d; want 2 and 1", today, open)
+	}
+	f.changeAlarms(func(a []store.Alarm) []store.Alarm { a[0].Status = store.Withdrawn; return a })
+	if today, open := count(); today != 1 || open != 0 {
+		t.Errorf("with the open alarm 1 withdrawn: today %d, enterprises with open alarms %d; want 1 and 0", today, open)
 	}
 }

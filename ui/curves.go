@@ -429,7 +429,9 @@ func (c *curveScreen) addSpans(ctx context.Context, o *chart.Options, req curveR
 	if d.Alarms == nil {
 		return nil
 	}
-	as, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to})
+	// A withdrawn alarm was disproved by later data: no shading for it.
+	as, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to,
+		Statuses: []store.AlarmStatus{store.Open, store.Ended}})
 	if err != nil {
 		return fmt.Errorf("read alarms: %w", err)
 	}
