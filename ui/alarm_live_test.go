@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -283,5 +284,53 @@ func TestDashboardCountsNoWithdrawnAlarm(t *testing.T) {
 	f.changeAlarms(func(a []store.Alarm) []store.Alarm { a[0].Status = store.Withdrawn; return a })
 	if today, open := count(); today != 1 || open != 0 {
 		t.Errorf("with the open alarm 1 withdrawn: today %d, enterprises with open alarms %d; want 1 and 0", today, open)
+	}
+}
+
+// tableOffset is where t is scrolled to (Fyne keeps it unexported).
+func tableOffset(t *widget.Table) fyne.Position {
+	v := reflect.ValueOf(t).Elem().FieldByName("offset")
+	return fyne.NewPos(float32(v.FieldByName("X").Float()), float32(v.FieldByName("Y").Float()))
+}
+
+// TestAlarmQueueLiveKeepsScroll: a poll that brings a changed and a new alarm
+// leaves the queue scrolled where the reviewer left it, with the same alarm selected.
+func TestAlarmQueueLiveKeepsScroll(t *testing.T) {
+	f := &reviewFake{fakeStore: demoDistrict(demoNow)}
+	for i := int64(0); i < 60; i++ { // older alarms, below the demo's three
+		f.alarms = append(f.alarms, store.Alarm{ID: 10 + i, Type: store.Offline, Grade: store.Minor, Status: store.Ended,
+			EnterpriseID: 2, TerminalID: 2, Start: demoNow.Add(-time.Duration(40+i) * time.Hour), End: demoNow.Add(-time.Duration(39+i) * time.Hour)})
+	}
+	d := demoDeps(f.fakeStore, demoNow)
+	d.Review, d.Evidence, d.Packages = f, f, f
+	s, _ := mustShell(t, d)
+	s.Show(ViewAlarms)
+	s.Wait()
+	as := s.screens[ViewAlarms].(*alarmsScreen)
+	as.table.ScrollToOffset(fyne.NewPos(0, 600))
+	scrolled := tableOffset(as.table)
+	if scrolled.Y == 0 {
+		t.Fatal("the test could not scroll the queue")
+	}
+	row := 16 // inside the view scrolled to 600 px (rows are about 36 px high)
+	as.table.Select(widget.TableCellID{Row: row})
+	s.Wait()
+	scrolled = tableOffset(as.table)
+	id := as.curID
+	f.changeAlarms(func(a []store.Alarm) []store.Alarm {
+		a[5].Grade = store.Major // changed, below the view
+		return append(a, store.Alarm{ID: 200, Type: store.Offline, Grade: store.Minor, Status: store.Ended, EnterpriseID: 3,
+			TerminalID: 3, Start: demoNow.Add(-200 * time.Hour), End: demoNow.Add(-199 * time.Hour)}) // new, the oldest
+	})
+	s.pollAlarms()
+	s.Wait()
+	if len(as.rows) != 64 {
+		t.Fatalf("queue after the poll has %d rows, want 64", len(as.rows))
+	}
+	if as.curID != id || as.rows[as.cur].a.ID != id {
+		t.Errorf("alarm under review %d became %d", id, as.curID)
+	}
+	if got := tableOffset(as.table); got != scrolled {
+		t.Errorf("the poll scrolled the queue from %v to %v", scrolled, got)
 	}
 }
