@@ -52,6 +52,7 @@ type alarmsScreen struct {
 	shown store.Alarm // the alarm as the detail shows it, to tell when the stored one changed
 	sig   uint64      // alarmsSignature of the last load
 	fresh bool        // sig is from a load of the current period
+	seq   int         // number of the latest reload: an older one finishing later is dropped
 
 	rangeSel *widget.Select
 	from, to *widget.Entry
@@ -206,8 +207,13 @@ func (as *alarmsScreen) reload(force bool) {
 		return
 	}
 	skip, check := as.sig, !force && as.fresh
+	as.seq++
+	seq := as.seq
 	load(as.s, func(ctx context.Context) (alarmLoad, error) { return gatherAlarms(ctx, d, from, to, skip, check) },
 		func(l alarmLoad, err error) {
+			if seq != as.seq {
+				return // a newer reload (another range, a later poll) is under way
+			}
 			if err != nil {
 				as.note.SetText(as.s.errorText(as.s.tr.T("nav.alarms"), err))
 				return
