@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -237,6 +238,26 @@ func TestAlarmTableFits1366(t *testing.T) {
 		if x < tablePos.X || x+found.Size().Width > right+0.5 {
 			t.Errorf("column %s spans x %.0f–%.0f, outside the table's %.0f–%.0f", title, x, x+found.Size().Width, tablePos.X, right)
 		}
+	}
+	// The demo's names, times, grades and statuses fit their columns whole:
+	// nothing in the triage columns is ellipsized (long names elsewhere may be).
+	triageEnd := tablePos.X
+	for _, w := range alarmColumnWidths[:requiredAlarmColumns] {
+		triageEnd += w
+	}
+	cells := 0
+	walk(as.table, func(o fyne.CanvasObject) {
+		txt, ok := o.(*canvas.Text)
+		if !ok || txt.Text == "" || d.AbsolutePositionForObject(txt).X >= triageEnd {
+			return
+		}
+		cells++
+		if strings.Contains(txt.Text, "…") {
+			t.Errorf("%q is cut in the alarm table at 1366×768", txt.Text)
+		}
+	})
+	if cells < requiredAlarmColumns*2 {
+		t.Errorf("found only %d texts in the triage columns; the walk is broken", cells)
 	}
 }
 

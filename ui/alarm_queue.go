@@ -29,7 +29,7 @@ func alarmColumns(tr *translator) []string {
 }
 
 // alarmColumnWidths are the widths of alarmColumns; long names are ellipsized.
-var alarmColumnWidths = []float32{140, 96, 120, 88, 60, 44, 56, 130, 96, 88, 76}
+var alarmColumnWidths = []float32{140, 96, 150, 104, 64, 48, 68, 130, 96, 104, 76}
 
 // requiredAlarmColumns is how many leading columns must be visible at 1366×768.
 const requiredAlarmColumns = 7
