@@ -208,7 +208,14 @@ func TestAlarmReviewHistoryAfterSave(t *testing.T) {
 // TestAlarmTableFits1366 renders the queue at 1366×768 and fails when one of
 // the columns an officer triages by is not on screen without scrolling.
 func TestAlarmTableFits1366(t *testing.T) {
+	for _, lang := range []Lang{Chinese, English} {
+		t.Run(string(lang), func(t *testing.T) { alarmTableFits1366(t, lang) })
+	}
+}
+
+func alarmTableFits1366(t *testing.T, lang Lang) {
 	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
+	s.SetLanguage(lang)
 	w.Resize(fyne.NewSize(1366, 768))
 	s.Show(ViewAlarms)
 	s.Wait()
@@ -223,6 +230,7 @@ func TestAlarmTableFits1366(t *testing.T) {
 		t.Fatalf("the alarm table ends at x=%.0f, beyond the screen", right)
 	}
 	cols := alarmColumns(s.tr)
+	var headerEnd float32 // the bottom of the header row
 	for _, title := range cols[:requiredAlarmColumns] {
 		var found fyne.CanvasObject
 		walk(as.table, func(o fyne.CanvasObject) {
@@ -235,20 +243,26 @@ func TestAlarmTableFits1366(t *testing.T) {
 			continue
 		}
 		x := d.AbsolutePositionForObject(found).X
+		headerEnd = d.AbsolutePositionForObject(found).Y + found.Size().Height
 		if x < tablePos.X || x+found.Size().Width > right+0.5 {
 			t.Errorf("column %s spans x %.0f–%.0f, outside the table's %.0f–%.0f", title, x, x+found.Size().Width, tablePos.X, right)
 		}
 	}
-	// The demo's names, times, grades and statuses fit their columns whole:
-	// nothing in the triage columns is ellipsized (long names elsewhere may be).
-	triageEnd := tablePos.X
-	for _, w := range alarmColumnWidths[:requiredAlarmColumns] {
+	// Headers, types, times, grades and statuses fit their columns whole;
+	// enterprise and facility names may be ellipsized when long.
+	widths := alarmColumnWidths(lang)
+	namesEnd, triageEnd := tablePos.X+widths[0]+widths[1], tablePos.X
+	for _, w := range widths[:requiredAlarmColumns] {
 		triageEnd += w
 	}
 	cells := 0
 	walk(as.table, func(o fyne.CanvasObject) {
 		txt, ok := o.(*canvas.Text)
-		if !ok || txt.Text == "" || d.AbsolutePositionForObject(txt).X >= triageEnd {
+		if !ok || txt.Text == "" {
+			return
+		}
+		pos := d.AbsolutePositionForObject(txt)
+		if pos.X >= triageEnd || (pos.Y >= headerEnd && pos.X < namesEnd) {
 			return
 		}
 		cells++

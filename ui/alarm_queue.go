@@ -28,8 +28,14 @@ func alarmColumns(tr *translator) []string {
 		tr.T("al.col.treatment"), tr.T("al.col.end"), tr.T("al.col.disposition")}
 }
 
-// alarmColumnWidths are the widths of alarmColumns; long names are ellipsized.
-var alarmColumnWidths = []float32{140, 96, 150, 104, 64, 48, 68, 130, 96, 104, 76}
+// alarmColumnWidths are the widths of alarmColumns in language l; long
+// names are ellipsized. English words are wider than their Chinese terms.
+func alarmColumnWidths(l Lang) []float32 {
+	if l == English {
+		return []float32{116, 96, 176, 104, 80, 68, 72, 130, 96, 104, 96}
+	}
+	return []float32{140, 96, 150, 104, 64, 48, 68, 130, 96, 104, 76}
+}
 
 // requiredAlarmColumns is how many leading columns must be visible at 1366×768.
 const requiredAlarmColumns = 7
@@ -146,7 +152,7 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 			o.(*widget.Label).SetText(cols[id.Col])
 		}
 	}
-	for i, w := range alarmColumnWidths {
+	for i, w := range alarmColumnWidths(tr.lang) {
 		as.table.SetColumnWidth(i, w)
 	}
 	as.table.OnSelected = func(id widget.TableCellID) {
