@@ -170,3 +170,40 @@ func benchEvaluate(b *testing.B, ents, days int) {
 		b.ReportMetric(cpu.Seconds(), "cpu-s/op") // includes the GC work on the other core
 	}
 }
+
+// BenchmarkObserveMinute is BenchmarkObserve with minute data: each packet
+// is a terminal's 10 points for one minute, and the enterprise is re-judged
+// on a 1-minute grid (gridStep) over its window.
+func BenchmarkObserveMinute(b *testing.B) {
+	f := benchDistrict(200)
+	for i := range f.Terminals {
+		f.Terminals[i].MinInterval = time.Minute
+	}
+	e := NewEngine(DefaultRules(), f)
+	start := bj("2026-03-02 02:00")
+	sample := func(pid int64, at time.Time) store.Sample {
+		return store.Sample{PointID: pid, At: at, P: benchValue(pid, at) + 0.001*float64(at.Minute()), I: store.Missing, U: 380,
+			E: store.Missing, PF: store.Missing, Flags: store.FlagMinuteValue}
+	}
+	warm := 360 // 6 h of minutes
+	for i := 0; i < warm; i++ {
+		at := start.Add(time.Duration(i) * time.Minute)
+		var batch []store.Sample
+		for _, p := range f.Points {
+			batch = append(batch, sample(p.ID, at))
+		}
+		e.Observe(at.Add(time.Minute), batch)
+	}
+	b.ResetTimer()
+	c0 := cpuTime()
+	for i := 0; i < b.N; i++ {
+		ent := int64(i%200) + 1
+		at := start.Add(time.Duration(warm+i/200) * time.Minute)
+		batch := make([]store.Sample, 0, 10)
+		for k := int64(0); k < 10; k++ {
+			batch = append(batch, sample(ent*100+k, at))
+		}
+		e.Observe(at.Add(time.Minute), batch)
+	}
+	b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
+}

@@ -3,6 +3,7 @@ package alarms
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"powerwatch/store"
@@ -11,12 +12,33 @@ import (
 // A Period is a half-open span of time [Start, End).
 type Period struct{ Start, End time.Time }
 
-// BaselinePeriods returns the past periods whose consumption, averaged, is the
-// normal consumption of [start, end) under method: the same weekday and hours
-// in each of the 4 previous weeks, or the same dates one year earlier (in
-// Beijing time). The rated-power baseline needs no history and returns nil.
-// The app sums its stored aggregates over each period and passes the mean as
-// Baseline.KWh.
+func (p Period) overlaps(start, end time.Time) bool {
+	return p.Start.Before(end) && start.Before(p.End)
+}
+
+// CutPeriods splits a 限产 order into its 管控时段, each judged on its own
+// allowance: the order itself, or for an order over several Beijing calendar
+// days, its part of each day (our rule: a day's allowance is the day's, so a
+// plant's night and day are not traded across days).
+func CutPeriods(o store.Order) []Period {
+	var out []Period
+	for s := o.Start; s.Before(o.End); {
+		b := s.In(store.Beijing)
+		e := time.Date(b.Year(), b.Month(), b.Day()+1, 0, 0, 0, 0, store.Beijing)
+		if e.After(o.End) {
+			e = o.End
+		}
+		out = append(out, Period{s, e})
+		s = e
+	}
+	return out
+}
+
+// BaselinePeriods returns the candidate past periods whose consumption,
+// averaged, is the normal consumption of [start, end) under method: the same
+// weekday and hours in each of the 4 previous weeks, or the same dates one
+// year earlier (in Beijing time). The rated-power baseline needs no history
+// and returns nil. BaselineFor says which candidates are usable.
 func BaselinePeriods(method store.BaselineMethod, start, end time.Time) []Period {
 	switch method {
 	case store.BaselineWeekdays:
@@ -32,42 +54,164 @@ func BaselinePeriods(method store.BaselineMethod, start, end time.Time) []Period
 	return nil
 }
 
-// cutIgnored raises 限产未落实: during a 限产 order, the scope's cumulative
-// consumption since the order's start exceeds the allowance — the baseline
-// pro rata, reduced by the ordered percent — by more than the margin, for at
-// least CutMin. The scope is the listed facilities, or for a whole-enterprise
-// order the total-supply point (the production facilities when it has none).
+// A Baseline is the normal consumption of a 限产 order's scope in each of its
+// 管控时段 (CutPeriods), from the usable candidate periods. BaselineFor builds
+// it; the rated-power baseline needs none: Evaluate derives it.
+type Baseline struct {
+	OrderID int64
+	Method  store.BaselineMethod
+	Periods []PeriodBaseline
+	Note    string // how it was computed, for the evidence
+}
+
+// A PeriodBaseline is the baseline of one 管控时段: the mean consumption of the
+// scope over the candidate periods used. No Used: the period cannot be judged.
+type PeriodBaseline struct {
+	Period  Period
+	KWh     float64
+	Used    []Period
+	Skipped []SkippedPeriod
+}
+
+// A SkippedPeriod is a candidate baseline period not used, and why.
+type SkippedPeriod struct {
+	Period
+	Reason string // order, filing, holiday, missing_data
+}
+
+// Measure returns the consumption of an order's scope (BaselinePoints) over p
+// in kWh and whether the data covering p is complete (every expected slot
+// of every point received).
+type Measure func(p Period) (kwh float64, complete bool)
+
+// BaselineFor computes the baseline of 限产 order o under method, period by
+// period. A candidate period is not used when it overlaps an order or a 报备
+// of the enterprise (a filing of the whole enterprise or of a facility in the
+// scope), touches a rest day of a public holiday (holiday may be nil), or its
+// data is incomplete. The app passes measure over its stored aggregates.
+func BaselineFor(f *Facts, o store.Order, method store.BaselineMethod, holiday func(time.Time) bool, measure Measure) Baseline {
+	b := Baseline{OrderID: o.ID, Method: method}
+	scope := BaselineFacilities(f, o)
+	used, total := 0, 0
+	for _, p := range CutPeriods(o) {
+		pb := PeriodBaseline{Period: p}
+		sum := 0.0
+		for _, c := range BaselinePeriods(method, p.Start, p.End) {
+			total++
+			why := unusable(f, o, scope, c, holiday)
+			var kwh float64
+			if why == "" {
+				var complete bool
+				if kwh, complete = measure(c); !complete {
+					why = "missing_data"
+				}
+			}
+			if why != "" {
+				pb.Skipped = append(pb.Skipped, SkippedPeriod{c, why})
+				continue
+			}
+			pb.Used = append(pb.Used, c)
+			sum += kwh
+		}
+		if len(pb.Used) > 0 {
+			pb.KWh = sum / float64(len(pb.Used))
+			used += len(pb.Used)
+		}
+		b.Periods = append(b.Periods, pb)
+	}
+	b.Note = fmt.Sprintf("%s: %d of %d candidate periods usable / 可用基线时段 %d/%d", method, used, total, used, total)
+	return b
+}
+
+func unusable(f *Facts, o store.Order, scope []int64, c Period, holiday func(time.Time) bool) string {
+	for _, x := range f.Orders {
+		if x.EnterpriseID == o.EnterpriseID && c.overlaps(x.Start, x.End) {
+			return "order"
+		}
+	}
+	for _, fl := range f.Filings {
+		if fl.EnterpriseID != o.EnterpriseID || !c.overlaps(fl.Start, fl.End) {
+			continue
+		}
+		if len(fl.FacilityIDs) == 0 || slices.ContainsFunc(scope, func(id int64) bool { return slices.Contains(fl.FacilityIDs, id) }) {
+			return "filing"
+		}
+	}
+	if holiday != nil {
+		for d := c.Start.In(store.Beijing); d.Before(c.End); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, store.Beijing) {
+			if holiday(d) {
+				return "holiday"
+			}
+		}
+	}
+	return ""
+}
+
+// BaselineFacilities returns the facilities a 限产 order is judged on: the
+// same scope as a 停产 (orderScope), never treatment or the total supply.
+func BaselineFacilities(f *Facts, o store.Order) []int64 {
+	ev := evaluator{x: newIndex(f), ent: o.EnterpriseID}
+	scope, _ := ev.orderScope(o)
+	return scope
+}
+
+// BaselinePoints returns the points whose consumption makes up the baseline of
+// 限产 order o: those of BaselineFacilities.
+func BaselinePoints(f *Facts, o store.Order) []int64 {
+	x := newIndex(f)
+	var pts []int64
+	for _, fid := range BaselineFacilities(f, o) {
+		pts = append(pts, x.pointsOf[fid]...)
+	}
+	return pts
+}
+
+// cutIgnored raises 限产未落实 (our reading of 累计用电明显大于正常): in each
+// 管控时段 of a 限产 order, from the moment the scope's cumulative consumption
+// exceeds the period's allowance — the baseline over the same hours × (1 −
+// ordered %) × (1 + margin) — to the period's end. Cumulative consumption only
+// grows, so later data of the period never withdraws it, and a plant that
+// cuts by 错峰 or shorter hours is never alarmed. Missing data lowers the
+// cumulative: it can delay an alarm, never raise one. A period without a
+// usable baseline raises order_unjudged.
 func (ev *evaluator) cutIgnored() {
 	for _, o := range ev.x.orders[ev.ent] {
 		if o.Kind != store.Cut {
 			continue
 		}
-		scope := ev.cutScope(o)
-		base, ok := ev.baseline(o, scope)
-		if !ok || len(scope) == 0 {
+		scope, context := ev.orderScope(o)
+		if !ev.measured(scope) {
+			ev.unjudged(o, Period{o.Start, o.End}, "限产令覆盖的设施均无监测点 / no facility the order covers has a monitoring point")
 			continue
 		}
-		ev.judgeCut(o, scope, base)
-	}
-}
-
-func (ev *evaluator) cutScope(o store.Order) []int64 {
-	if len(o.FacilityIDs) > 0 {
-		return o.FacilityIDs
-	}
-	var total []int64
-	for _, fid := range ev.x.byEnterprise[ev.ent] {
-		if ev.x.facility[fid].Kind == store.Total && len(ev.x.pointsOf[fid]) > 0 {
-			total = append(total, fid)
+		b := ev.baseline(o, scope)
+		for _, pb := range b.Periods {
+			if len(pb.Used) == 0 && b.Method != store.BaselineRated || pb.KWh <= 0 {
+				ev.unjudged(o, pb.Period, fmt.Sprintf("没有可用的基线时段（%s）/ no usable baseline period (%s)", b.Method, skippedText(pb.Skipped)))
+				continue
+			}
+			ev.judgeCut(o, scope, context, b, pb)
 		}
 	}
-	if len(total) > 0 {
-		return total
-	}
-	return ev.orderScope(o, false)
 }
 
-func (ev *evaluator) baseline(o store.Order, scope []int64) (Baseline, bool) {
+func skippedText(ss []SkippedPeriod) string {
+	s := ""
+	for k, x := range ss {
+		if k > 0 {
+			s += ", "
+		}
+		s += beijingTime(x.Start) + " " + x.Reason
+	}
+	if s == "" {
+		return "none computed"
+	}
+	return s
+}
+
+// baseline returns order o's baseline: the rated one derived here, else the
+// one the app computed (Input.Baselines), else one whose periods have none.
+func (ev *evaluator) baseline(o store.Order, scope []int64) Baseline {
 	if ev.rs.CutBaseline == store.BaselineRated {
 		rated := 0.0
 		for _, fid := range scope {
@@ -75,58 +219,95 @@ func (ev *evaluator) baseline(o store.Order, scope []int64) (Baseline, bool) {
 				rated += f.RatedKW
 			}
 		}
-		h := o.End.Sub(o.Start).Hours()
-		return Baseline{OrderID: o.ID, Method: store.BaselineRated, KWh: ev.rs.CutRatedPercent / 100 * rated * h,
-			Note: fmt.Sprintf("%.0f %% × %.1f kW rated × %.1f h", ev.rs.CutRatedPercent, rated, h)}, rated > 0
+		b := Baseline{OrderID: o.ID, Method: store.BaselineRated,
+			Note: fmt.Sprintf("%.0f %% × %.1f kW rated", ev.rs.CutRatedPercent, rated)}
+		for _, p := range CutPeriods(o) {
+			b.Periods = append(b.Periods, PeriodBaseline{Period: p, KWh: ev.rs.CutRatedPercent / 100 * rated * p.End.Sub(p.Start).Hours()})
+		}
+		return b
 	}
 	for _, b := range ev.in.Baselines {
-		if b.OrderID == o.ID && b.Method == ev.rs.CutBaseline && b.KWh > 0 {
-			return b, true
+		if b.OrderID == o.ID && b.Method == ev.rs.CutBaseline {
+			return b
 		}
 	}
-	return Baseline{}, false
+	b := Baseline{OrderID: o.ID, Method: ev.rs.CutBaseline}
+	for _, p := range CutPeriods(o) {
+		b.Periods = append(b.Periods, PeriodBaseline{Period: p})
+	}
+	return b
 }
 
-func (ev *evaluator) judgeCut(o store.Order, scope []int64, b Baseline) {
-	first, last := ev.g.index(o.Start), ev.g.index(o.End.Add(-1))
-	slots := last - first + 1
-	allowPerSlot := b.KWh / float64(slots) * (1 - o.CutPercent/100)
-	limit := 1 + ev.rs.CutMarginPct/100
-	cond := make([]uint8, ev.g.n)
-	cum := 0.0
+// judgeCut judges one 管控时段.
+func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline, pb PeriodBaseline) {
+	allow := pb.KWh * (1 - o.CutPercent/100) * (1 + ev.rs.CutMarginPct/100)
+	first, last := ev.g.index(pb.Period.Start), ev.g.index(pb.Period.End.Add(-1))
+	cum, over, atOver := 0.0, -1, 0.0
+	var hourly []float64 // the cumulative at each hour of the period, for the evidence
+	hoursAtOver := 0
+	perHour := ev.slots(time.Hour)
 	for i := first; i <= last; i++ {
-		if i < 0 || i >= ev.g.n {
-			continue
+		if i >= 0 && i < ev.g.n {
+			cum += ev.energy(scope, i)
 		}
-		kwh, seen := 0.0, false
-		for _, fid := range scope {
-			for _, pid := range ev.x.pointsOf[fid] {
-				if v := ev.point(pid).p[i]; !math.IsNaN(v) {
-					kwh += v * ev.g.hours()
-					seen = true
-				}
+		if over < 0 && cum > allow+1e-6 { // kWh: float noise never makes an exact cut an excess
+			over, atOver, hoursAtOver = i, cum, len(hourly)
+		}
+		if perHour > 0 && (i-first+1)%perHour == 0 {
+			hourly = append(hourly, math.Round(cum*10)/10)
+		}
+	}
+	if over < 0 {
+		return
+	}
+	// The alarm starts with the slot in which the cumulative passed the
+	// allowance (at its end the excess is certain), so that even a period
+	// passed in its last slot gives an alarm of that slot, not of no time.
+	ep := episode{first: over, last: last, observed: last - over + 1, open: pb.Period.End.After(ev.in.To)}
+	evid := &evidence{Order: orderEv(o), Baseline: &baselineEvidence{Method: string(b.Method), KWh: pb.KWh, Note: b.Note,
+		AllowanceKWh: allow, MarginPct: ev.rs.CutMarginPct, Period: periodEv(pb.Period), ExceededKWh: math.Round(atOver*10) / 10}}
+	if ep.open {
+		// while the period runs, the evidence stays what it was when the
+		// allowance was passed: no store write with every packet
+		evid.Baseline.CumulativeKWh = hourly[:hoursAtOver]
+	} else {
+		evid.Baseline.ActualKWh, evid.Baseline.CumulativeKWh = math.Round(cum*10)/10, hourly
+	}
+	for _, u := range pb.Used {
+		evid.Baseline.Used = append(evid.Baseline.Used, periodEv(u))
+	}
+	for _, s := range pb.Skipped {
+		evid.Baseline.Skipped = append(evid.Baseline.Skipped, periodEv(s.Period)+" "+s.Reason)
+	}
+	for _, fid := range scope {
+		evid.Facilities = append(evid.Facilities, ev.facilityEv(fid, "production", ep.first))
+	}
+	for _, c := range context {
+		evid.Facilities = append(evid.Facilities, ev.facilityEv(c, "context", ep.first))
+	}
+	a := store.Alarm{Type: store.CutIgnored, OrderID: o.ID,
+		Detail: fmt.Sprintf("限产令 #%d（%.0f %%）%s 起累计用电 %.0f kWh 已超过本时段允许值 %.0f kWh（基线 %.0f kWh，%s）/ cumulative consumption of cut order #%d exceeded the period's allowance",
+			o.ID, o.CutPercent, beijingTime(pb.Period.Start), atOver, allow, pb.KWh, b.Method, o.ID)}
+	if len(scope) == 1 {
+		a.ProductionID = scope[0]
+	}
+	ev.emit(a, ep, 0, o.Level, evid)
+}
+
+// energy is the scope's consumption in slot i, kWh: power × slot over the
+// points that reported; a point without data or reporting loss of supply adds
+// nothing, so the sum is a lower bound.
+func (ev *evaluator) energy(scope []int64, i int) float64 {
+	kwh := 0.0
+	for _, fid := range scope {
+		for _, pid := range ev.x.pointsOf[fid] {
+			pg := ev.point(pid)
+			if v := pg.p[i]; !math.IsNaN(v) && !pg.off[i] && v > 0 {
+				kwh += v * ev.g.hours()
 			}
 		}
-		cum += kwh
-		switch {
-		case !seen:
-			cond[i] = cUnknown
-		case cum > allowPerSlot*float64(i-first+1)*limit:
-			cond[i] = cTrue
-		}
 	}
-	for _, ep := range findEpisodes(cond, ev.gapSlots()) {
-		evid := &evidence{Order: orderEv(o), Baseline: &baselineEvidence{Method: string(b.Method), KWh: b.KWh, Note: b.Note,
-			AllowanceKWh: allowPerSlot * float64(slots), MarginPct: ev.rs.CutMarginPct}}
-		for _, fid := range scope {
-			evid.Facilities = append(evid.Facilities, ev.facilityEv(fid, "production", ep.first))
-		}
-		a := store.Alarm{Type: store.CutIgnored, OrderID: o.ID,
-			Detail: fmt.Sprintf("限产令 #%d（%.0f %%）期间累计用电超出允许值 %.0f %% 以上（基线 %s）/ consumption above the allowance of cut order #%d by more than %.0f %% (baseline %s)",
-				o.ID, o.CutPercent, ev.rs.CutMarginPct, b.Method, o.ID, ev.rs.CutMarginPct, b.Method)}
-		if len(scope) == 1 {
-			a.ProductionID = scope[0]
-		}
-		ev.emit(a, ep, ev.rs.CutMin, o.Level, evid)
-	}
+	return kwh
 }
+
+func periodEv(p Period) string { return beijingTime(p.Start) + "/" + beijingTime(p.End) }

@@ -59,8 +59,18 @@ func (ev *evaluator) clockDrift(tid int64) {
 	worst := time.Duration(0)
 	if ev.clocks == nil { // once per evaluator: an enterprise with many terminals is not quadratic
 		ev.clocks = map[int64][]ClockOffset{}
-		for _, c := range ev.in.Clock {
-			ev.clocks[c.TerminalID] = append(ev.clocks[c.TerminalID], c)
+		cs := ev.in.Clock
+		for i := 0; i < len(cs); { // the engine passes each terminal's observations together: take runs whole
+			j := i + 1
+			for j < len(cs) && cs[j].TerminalID == cs[i].TerminalID {
+				j++
+			}
+			if prev, ok := ev.clocks[cs[i].TerminalID]; ok {
+				ev.clocks[cs[i].TerminalID] = append(prev[:len(prev):len(prev)], cs[i:j]...)
+			} else {
+				ev.clocks[cs[i].TerminalID] = cs[i:j:j]
+			}
+			i = j
 		}
 	}
 	for _, c := range ev.clocks[tid] {
@@ -75,11 +85,16 @@ func (ev *evaluator) clockDrift(tid int64) {
 			}
 		}
 		d := c.Offset.Abs()
-		if d > ev.rs.ClockTolerance {
-			cond[i] = cTrue
-			worst = max(worst, d)
-		} else if cond[i] != cTrue {
-			cond[i] = cFalse
+		// an observation speaks for its whole rule slot, however fine the grid
+		per := ev.slots(ev.rs.Slot)
+		b := int(floorDiv(int64(i)+ev.g.base/ev.g.slot, int64(per))*int64(per) - ev.g.base/ev.g.slot)
+		for k := max(b, 0); k < b+per && k < ev.g.n; k++ {
+			if d > ev.rs.ClockTolerance {
+				cond[k] = cTrue
+				worst = max(worst, d)
+			} else if cond[k] != cTrue {
+				cond[k] = cFalse
+			}
 		}
 	}
 	for _, ep := range findEpisodes(cond, ev.gapSlots()) {
@@ -105,7 +120,7 @@ func (ev *evaluator) submeterExcess() {
 		return
 	}
 	tg, sg := ev.grids(total), ev.grids(subs)
-	perHour := int(time.Hour / ev.rs.Slot)
+	perHour := ev.slots(time.Hour)
 	// slots before the first whole hour of the grid
 	lead := int((3600000 - ev.g.base%3600000) % 3600000 / ev.g.slot)
 	cond := make([]uint8, ev.g.n)
@@ -131,7 +146,7 @@ func (ev *evaluator) submeterExcess() {
 		}
 		c := cFalse
 		switch {
-		case !complete || j-i < int(time.Hour/ev.rs.Slot):
+		case !complete || j-i < perHour:
 			c = cUnknown
 		case sub > tot*(1+ev.rs.SubmeterTolerance) && sub-tot > ev.rs.SubmeterMinKWh:
 			c = cTrue

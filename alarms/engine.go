@@ -24,8 +24,8 @@ type Engine struct {
 	// Lookback is how far back each re-judgement reaches (default 3 h, and
 	// never less than the longest minimum duration of the rules plus the gap
 	// allowance, so no episode can start unseen before the window); the window
-	// also reaches back to the start of every open alarm and of every running
-	// 限产 order.
+	// also reaches back to the start of every open alarm and of the running
+	// 管控时段 of every 限产 order.
 	Lookback time.Duration
 
 	mu        sync.Mutex
@@ -187,8 +187,13 @@ func (e *Engine) windowStart(ent int64, now time.Time) time.Time {
 		from = t
 	}
 	for _, o := range e.x.orders[ent] {
-		if o.Kind == store.Cut && o.Start.Before(from) && o.End.After(from) {
-			from = o.Start
+		if o.Kind != store.Cut || !o.Start.Before(from) || !o.End.After(from) {
+			continue
+		}
+		for _, p := range CutPeriods(o) { // the running 管控时段 is judged whole
+			if p.Start.Before(from) && p.End.After(from) {
+				from = p.Start
+			}
 		}
 	}
 	return from.Truncate(e.rules.Slot)
@@ -280,7 +285,8 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 // engineTypes are the types the engine judges: all but the monthly
 // transmission rate, which the monthly job evaluates over whole months.
 var engineTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored,
-	store.Offline, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+	store.Offline, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
+	store.OrderUnjudged, store.TreatmentUnknown}
 
 func (e *Engine) terminalsOf(ent int64) []int64 {
 	ev := evaluator{x: e.x, ent: ent}

@@ -9,10 +9,14 @@ const (
 
 // An episode is a run of slots in which a condition held: first and last are
 // the first and last slots where it was true. open means it may still hold:
-// only missing data, no longer than the gap allowance, follows it.
+// only missing data, no longer than the gap allowance, follows it. observed
+// is how many slots it was seen true: the unknown slots it bridges (gaps,
+// [from, to) slot pairs) count neither as on nor as off time.
 type episode struct {
 	first, last int
 	open        bool
+	observed    int
+	gaps        [][2]int
 }
 
 // findEpisodes returns the episodes of cond, bridging runs of unknown of at
@@ -26,10 +30,16 @@ func findEpisodes(cond []uint8, gap int) []episode {
 			continue
 		}
 		first, last := i, i
+		observed := 1
+		var gaps [][2]int
 		j := i + 1
 		for j < n {
 			if cond[j] == cTrue {
+				if j > last+1 {
+					gaps = append(gaps, [2]int{last + 1, j})
+				}
 				last = j
+				observed++
 				j++
 				continue
 			}
@@ -45,7 +55,7 @@ func findEpisodes(cond []uint8, gap int) []episode {
 			}
 			j = k
 		}
-		eps = append(eps, episode{first: first, last: last, open: trailingUnknown(cond, last+1) <= gap})
+		eps = append(eps, episode{first: first, last: last, open: trailingUnknown(cond, last+1) <= gap, observed: observed, gaps: gaps})
 		i = last + 1
 	}
 	return eps

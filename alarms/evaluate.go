@@ -43,11 +43,14 @@ func Evaluate(rs store.RuleSet, in Input) []store.Alarm {
 	return out
 }
 
-func evaluateEnterprise(rs store.RuleSet, x *index, in *Input, ent int64) []store.Alarm {
+// evaluateRules runs the rules on one enterprise; evaluateEnterprise
+// (history.go) calls it. trialRun judges test windows as operation.
+func evaluateRules(rs store.RuleSet, x *index, in *Input, ent int64, trialRun bool) []store.Alarm {
 	ev := newEvaluator(rs, x, in, ent)
 	if ev == nil {
 		return nil
 	}
+	ev.trialRun = trialRun
 	ev.treatmentOff()
 	ev.shutdownIgnored()
 	ev.cutIgnored()
@@ -63,10 +66,14 @@ type evaluator struct {
 	in     *Input
 	ent    int64
 	g      grid
+	step   time.Duration // the grid's slot: rs.Slot, or finer for finer data (gridStep)
 	pts    map[int64]*pointGrid
 	states map[int64][]State
 	out    []store.Alarm
 	clocks map[int64][]ClockOffset // in.Clock by terminal, built on first use
+	// trialRun judges test windows like other time, to find what a test
+	// raises (history.go).
+	trialRun bool
 }
 
 func newEvaluator(rs store.RuleSet, x *index, in *Input, ent int64) *evaluator {
@@ -85,21 +92,78 @@ func newEvaluator(rs store.RuleSet, x *index, in *Input, ent int64) *evaluator {
 			}
 		}
 	}
-	g := newGrid(from, in.To, rs.Slot)
-	ev := &evaluator{rs: rs, x: x, in: in, ent: ent, g: g, pts: map[int64]*pointGrid{}, states: map[int64][]State{}}
+	step := gridStep(rs.Slot, x, in, ent)
+	g := newGrid(from, in.To, step)
+	ev := &evaluator{rs: rs, x: x, in: in, ent: ent, g: g, step: step, pts: map[int64]*pointGrid{}, states: map[int64][]State{}}
 	return ev
+}
+
+// gridStep is the slot of an enterprise's grid: rs.Slot, or for data finer
+// than that the largest whole number of minutes dividing rs.Slot that is no
+// longer than the finest spacing of the enterprise's samples (1 minute for
+// minute data), so that a 14-minute stop in minute data stays 14 minutes
+// instead of touching four 5-minute slots.
+func gridStep(slot time.Duration, x *index, in *Input, ent int64) time.Duration {
+	finest := slot.Milliseconds()
+	for _, fid := range x.byEnterprise[ent] {
+		for _, pid := range x.pointsOf[fid] {
+			ss := sortedSamples(in.Series[pid])
+			if len(ss) == 0 {
+				continue
+			}
+			prev := ss[0].At.UnixMilli()
+			for k := 1; k < len(ss) && finest > time.Minute.Milliseconds(); k++ {
+				t := ss[k].At.UnixMilli()
+				if d := t - prev; d > 0 && d < finest {
+					finest = d
+				}
+				prev = t
+			}
+		}
+	}
+	if finest >= slot.Milliseconds() {
+		return slot
+	}
+	for m := time.Duration(finest) * time.Millisecond / time.Minute; m > 1; m-- {
+		if d := m * time.Minute; slot%d == 0 {
+			return d
+		}
+	}
+	return time.Minute
 }
 
 func (ev *evaluator) point(id int64) *pointGrid {
 	pg, ok := ev.pts[id]
 	if !ok {
-		pg = newPointGrid(ev.g, ev.in.Series[id])
+		pg = newPointGrid(ev.g, ev.in.Series[id], ev.spansOf(id))
 		ev.pts[id] = pg
 	}
 	return pg
 }
 
-func (ev *evaluator) gapSlots() int { return int(ev.rs.GapBridge / ev.rs.Slot) }
+// spansOf is how long point id's samples stand for, from its terminal's
+// configured intervals (rs.Slot where none is configured).
+func (ev *evaluator) spansOf(id int64) spans {
+	sp := spans{rtd: ev.rs.Slot, minute: ev.rs.Slot}
+	p := ev.x.points[id]
+	if p == nil {
+		return sp
+	}
+	if t := ev.x.terminal[p.TerminalID]; t != nil {
+		if t.MinInterval > 0 {
+			sp.minute, sp.rtd = t.MinInterval, t.MinInterval
+		}
+		if t.RtdInterval > 0 {
+			sp.rtd = t.RtdInterval
+		}
+	}
+	return sp
+}
+
+// slots is how many grid slots d spans.
+func (ev *evaluator) slots(d time.Duration) int { return int(d / ev.step) }
+
+func (ev *evaluator) gapSlots() int { return ev.slots(ev.rs.GapBridge) }
 
 // stateOf returns facility fid's state per slot, judged against the threshold
 // in force in each slot, with its minimum persistence applied.
@@ -119,12 +183,13 @@ func (ev *evaluator) stateOf(fid int64) []State {
 		pgs[k] = ev.point(pid)
 	}
 	ev.classifySlots(st, ts, pgs)
+	ev.maskStates(fid, st)
 	smooth(st, func(i int) int {
 		t, ok := store.ThresholdAt(ts, ev.g.at(i))
 		if !ok {
 			return 0
 		}
-		return int(t.MinPersist / ev.rs.Slot)
+		return ev.slots(t.MinPersist)
 	})
 	return st
 }
@@ -146,7 +211,7 @@ func (ev *evaluator) classifySlots(st []State, ts []store.Threshold, pgs []*poin
 			continue // no threshold in force yet
 		}
 		t := &ts[ti]
-		sum, missing, off := 0.0, 0, 0
+		sum, missing, off, over := 0.0, 0, 0, 0
 		for _, pg := range pgs {
 			v := pg.p[i]
 			if t.Basis == store.ByCurrent {
@@ -155,21 +220,27 @@ func (ev *evaluator) classifySlots(st []State, ts []store.Threshold, pgs []*poin
 			switch {
 			case pg.off[i]:
 				off++
+			case pg.over[i]:
+				over++
 			case math.IsNaN(v):
 				missing++
 			default:
 				sum += v
 			}
 		}
-		st[i] = classify(*t, sum, missing, off, len(pgs))
+		st[i] = classify(*t, sum, missing, off, over, len(pgs))
 	}
 }
 
-// emit turns an episode into an alarm when it lasted at least min and starts
-// inside the evaluated period.
+// emit turns an episode into an alarm when it was observed for at least min
+// and starts inside the evaluated period. Its grade goes by the observed
+// time too: the gaps it bridges are shown in the evidence, never counted.
 func (ev *evaluator) emit(a store.Alarm, ep episode, min time.Duration, level store.Level, evid *evidence) {
 	start, end := ev.g.at(ep.first), ev.g.at(ep.last+1)
-	d := end.Sub(start)
+	d := time.Duration(ep.observed) * ev.step
+	if ep.observed == 0 { // a point event (counter reset): one slot
+		d = end.Sub(start)
+	}
 	if d < min || start.Before(ev.in.From) || !start.Before(ev.in.To) || !ev.in.wants(a.Type) {
 		return
 	}
@@ -186,6 +257,12 @@ func (ev *evaluator) emit(a store.Alarm, ep episode, min time.Duration, level st
 		evid.RuleVersion = ev.rs.Version
 		evid.Rule = string(a.Type)
 		evid.MinMinutes = min.Minutes()
+		if !ep.open { // an open alarm's evidence stays the same from packet to packet: no store write each time
+			evid.ObservedMinutes = d.Minutes()
+		}
+		for _, gp := range ep.gaps {
+			evid.Gaps = append(evid.Gaps, gapEvidence{From: beijingTime(ev.g.at(gp[0])), To: beijingTime(ev.g.at(gp[1]))})
+		}
 		b, _ := json.Marshal(evid) // plain structs: cannot fail
 		a.Thresholds = string(b)
 	}

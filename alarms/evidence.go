@@ -10,13 +10,23 @@ import (
 // parameters and the thresholds in force when it started, so that an old alarm
 // is explained with the values of its time.
 type evidence struct {
-	RuleVersion int                `json:"rule_version"`
-	Rule        string             `json:"rule"`
-	MinMinutes  float64            `json:"min_minutes"`
-	Facilities  []facilityEvidence `json:"facilities,omitempty"`
-	Order       *orderEvidence     `json:"order,omitempty"`
-	Baseline    *baselineEvidence  `json:"baseline,omitempty"`
-	Values      map[string]float64 `json:"values,omitempty"`
+	RuleVersion int     `json:"rule_version"`
+	Rule        string  `json:"rule"`
+	MinMinutes  float64 `json:"min_minutes"`
+	// ObservedMinutes is the time the condition was seen to hold; Gaps are
+	// the spans without data it bridges, counted neither as on nor off time.
+	ObservedMinutes float64            `json:"observed_minutes,omitempty"`
+	Gaps            []gapEvidence      `json:"gaps,omitempty"`
+	Facilities      []facilityEvidence `json:"facilities,omitempty"`
+	Order           *orderEvidence     `json:"order,omitempty"`
+	Baseline        *baselineEvidence  `json:"baseline,omitempty"`
+	Values          map[string]float64 `json:"values,omitempty"`
+	Reason          string             `json:"reason,omitempty"` // why an order cannot be judged
+}
+
+type gapEvidence struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 type facilityEvidence struct {
@@ -49,6 +59,17 @@ type baselineEvidence struct {
 	Note         string  `json:"note,omitempty"`
 	AllowanceKWh float64 `json:"allowance_kwh"`
 	MarginPct    float64 `json:"margin_pct"`
+	// Period is the 管控时段 judged; ExceededKWh the scope's cumulative when
+	// it passed the allowance; once the period is over, ActualKWh its
+	// cumulative over the whole period; CumulativeKWh the cumulative at each
+	// full hour (while the period runs, up to the passing);
+	// Used and Skipped the candidate baseline periods and why one was not used.
+	Period        string    `json:"period,omitempty"`
+	ExceededKWh   float64   `json:"exceeded_kwh"`
+	ActualKWh     float64   `json:"actual_kwh,omitempty"`
+	CumulativeKWh []float64 `json:"cumulative_kwh,omitempty"`
+	Used          []string  `json:"used,omitempty"`
+	Skipped       []string  `json:"skipped,omitempty"`
 }
 
 // facilityEv describes facility id with the threshold in force at slot i.

@@ -9,20 +9,7 @@ import (
 // FactsFrom takes the facts the rules read from a registry snapshot.
 func FactsFrom(r *store.Registry) Facts {
 	return Facts{Facilities: r.Facilities, Links: r.Links, Points: r.Points, Thresholds: r.Thresholds,
-		Orders: r.Orders, Filings: r.Filings, Terminals: r.Terminals}
-}
-
-// BaselinePoints returns the points whose consumption makes up the baseline of
-// 限产 order o: the same scope the rule judges (listed facilities, else the
-// total-supply point, else the production facilities).
-func BaselinePoints(f *Facts, o store.Order) []int64 {
-	x := newIndex(f)
-	ev := evaluator{x: x, ent: o.EnterpriseID}
-	var pts []int64
-	for _, fid := range ev.cutScope(o) {
-		pts = append(pts, x.pointsOf[fid]...)
-	}
-	return pts
+		Orders: r.Orders, Filings: r.Filings, Terminals: r.Terminals, TestWindows: TestWindows(r.Tests, r.Points)}
 }
 
 // CompleteMonths returns the span of the whole Beijing calendar months inside

@@ -17,16 +17,9 @@ type Facts struct {
 	Orders     []store.Order
 	Filings    []store.Filing
 	Terminals  []store.Terminal
-}
-
-// A Baseline is the normal consumption of a 限产 order's scope over the order's
-// whole period, computed by the app from stored aggregates over the periods
-// BaselinePeriods names. The rated-power baseline needs none: Evaluate derives it.
-type Baseline struct {
-	OrderID int64
-	Method  store.BaselineMethod
-	KWh     float64
-	Note    string // how it was computed, for the evidence
+	// TestWindows are the recorded acceptance and inspection tests, whose
+	// windows the violation rules do not judge (history.go).
+	TestWindows []TestWindow
 }
 
 // A ClockOffset is one observation of a terminal's clock against the
@@ -90,6 +83,7 @@ type index struct {
 	termPoints    map[int64][]int64 // terminal → point ids
 	enterprises   []int64
 	termEnterpris map[int64]int64
+	tests         map[int64][]TestWindow // enterprise → test windows (history.go)
 }
 
 func newIndex(f *Facts) *index {
@@ -104,6 +98,7 @@ func newIndex(f *Facts) *index {
 	if f == nil {
 		return x
 	}
+	x.indexTests(f)
 	for i := range f.Facilities {
 		fc := &f.Facilities[i]
 		x.facility[fc.ID] = fc

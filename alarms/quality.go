@@ -124,7 +124,7 @@ func (ev *evaluator) badValues(fid, pid int64, ss []store.Sample, at []int) {
 			cond[i], why[i] = cTrue, why[i]|r
 		}
 	}
-	run, minRun := 0, int(ev.rs.ConstantFor/ev.rs.Slot)
+	run, minRun := 0, ev.slots(ev.rs.ConstantFor)
 	for k, s := range ss {
 		if s.P < 0 || s.I < 0 || s.U < 0 {
 			mark(k, badNegative)

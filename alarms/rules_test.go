@@ -11,7 +11,8 @@ import (
 
 func TestCutIgnored(t *testing.T) {
 	order := store.Order{ID: 8, EnterpriseID: enterpri, Kind: store.Cut, CutPercent: 50, Level: store.Orange, Start: bj("08:00"), End: bj("20:00")}
-	weekdays := []Baseline{{OrderID: 8, Method: store.BaselineWeekdays, KWh: 600, Note: "4 weeks"}}
+	weekdays := []Baseline{{OrderID: 8, Method: store.BaselineWeekdays, Note: "4 weeks",
+		Periods: []PeriodBaseline{{Period: Period{bj("08:00"), bj("20:00")}, KWh: 600, Used: []Period{{bj("11-21 08:00"), bj("11-21 20:00")}}}}}}
 	rated := DefaultRules()
 	rated.CutBaseline = store.BaselineRated
 	tests := []struct {
@@ -21,24 +22,27 @@ func TestCutIgnored(t *testing.T) {
 		steps     []string
 		want      []string
 	}{
-		{"no cut at all: alarm for the whole order", DefaultRules(), weekdays, []string{"08:00 50"},
-			[]string{"cut_ignored 1/0 11-28 08:00–11-28 20:00 severe"}},
+		// allowance 600 × 0.5 × 1.1 = 330 kWh: 50 kW passes it after 6 h 36 min
+		{"no cut at all: alarm from the moment the cumulative passes the allowance", DefaultRules(), weekdays, []string{"08:00 50"},
+			[]string{"cut_ignored 1/0 11-28 14:35–11-28 20:00 severe"}},
 		{"cut by half: no alarm", DefaultRules(), weekdays, []string{"08:00 25"}, nil},
-		{"ran at full power for two hours, then stopped: alarm until the allowance catches up", DefaultRules(), weekdays,
-			[]string{"08:00 50", "10:00 0"}, []string{"cut_ignored 1/0 11-28 08:00–11-28 11:35 major"}},
-		{"no baseline: nothing judged", DefaultRules(), nil, []string{"08:00 50"}, nil},
+		{"ran at full power for two hours, then stopped: within the period's allowance", DefaultRules(), weekdays,
+			[]string{"08:00 50", "10:00 0"}, nil},
+		{"no baseline: order_unjudged from the start", DefaultRules(), nil, []string{"08:00 50"},
+			[]string{"order_unjudged 0/0 11-28 08:00–11-28 20:00 severe"}},
+		// rated: 60 % × 100 kW × 12 h = 720 kWh; allowance 720 × 0.5 × 1.1 = 396 kWh = 33 kW × 12 h
 		{"rated baseline, within the margin", rated, nil, []string{"08:00 32"}, nil},
-		{"rated baseline, above the margin", rated, nil, []string{"08:00 34"}, []string{"cut_ignored 1/0 11-28 08:00–11-28 20:00 severe"}},
+		{"rated baseline, above the margin", rated, nil, []string{"08:00 34"}, []string{"cut_ignored 1/0 11-28 19:35–11-28 20:00 minor"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := district(map[int64]store.FacilityKind{})
 			f.Orders = []store.Order{order}
-			in := Input{From: bj("08:00"), To: bj("22:00"), Facts: f, Baselines: tt.baselines, Types: only(store.CutIgnored),
+			in := Input{From: bj("08:00"), To: bj("22:00"), Facts: f, Baselines: tt.baselines, Types: only(store.CutIgnored, store.OrderUnjudged),
 				Series: map[int64][]store.Sample{101: series{step: 5 * time.Minute, end: bj("22:00"), steps: tt.steps}.samples(101)}}
 			got := Evaluate(tt.rs, in)
 			assertAlarms(t, got, tt.want)
-			if len(got) == 1 && !strings.Contains(got[0].Thresholds, `"method":"`+string(tt.rs.CutBaseline)+`"`) {
+			if len(got) == 1 && got[0].Type == store.CutIgnored && !strings.Contains(got[0].Thresholds, `"method":"`+string(tt.rs.CutBaseline)+`"`) {
 				t.Errorf("evidence %s does not show the baseline method", got[0].Thresholds)
 			}
 		})

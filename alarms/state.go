@@ -10,19 +10,23 @@ import (
 // State is a facility's operating state in one slot.
 type State uint8
 
-// States. Unknown means no data; PowerOff means the terminal reported loss of
-// supply or the voltage was zero.
+// States. Unknown means no data (or data the terminal flagged as not to be
+// trusted); PowerOff means the terminal reported loss of supply (flag P) or
+// the voltage was zero. AboveStop is what a lower bound proves: some points of
+// the facility are missing and those that reported already sum above the
+// shutdown threshold, but whether it reaches the running threshold is unknown.
 const (
 	Unknown State = iota
 	Stopped
 	Low // above the shutdown threshold, below the running threshold
 	Running
 	PowerOff
+	AboveStop
 )
 
-var stateNames = [...]string{"unknown", "stopped", "low", "running", "power_off"}
+var stateNames = [...]string{"unknown", "stopped", "low", "running", "power_off", "above_stop"}
 
-// String is the state's id: unknown, stopped, low, running, power_off.
+// String is the state's id: unknown, stopped, low, running, power_off, above_stop.
 func (s State) String() string {
 	if int(s) < len(stateNames) {
 		return stateNames[s]
@@ -31,7 +35,7 @@ func (s State) String() string {
 }
 
 // aboveStop reports whether s is above the shutdown threshold (low or running).
-func (s State) aboveStop() bool { return s == Low || s == Running }
+func (s State) aboveStop() bool { return s == Low || s == Running || s == AboveStop }
 
 // When only current is reported, power is estimated as √3·U·I·PF with these
 // where U or PF is missing: a 380 V three-phase supply at a typical motor PF.
@@ -39,6 +43,10 @@ const (
 	defaultVolts = 380.0
 	defaultPF    = 0.9
 )
+
+// zeroCurrent is the current (A) below which a zero voltage reads as a cut
+// supply: the same noise floor bad_values uses for "zero power with current".
+const zeroCurrent = 0.5
 
 // grid is the slot grid of one evaluation: slot i is [base+i·slot, base+(i+1)·slot).
 type grid struct {
@@ -71,55 +79,103 @@ func (g grid) hours() float64        { return float64(g.slot) / 3.6e6 }
 
 // pointGrid is one point's series on the grid: mean power (measured, or
 // estimated from current) and current per slot, NaN where missing or flagged
-// faulty by the terminal (HJ 212 flags D, M, F… → store.FlagFault).
+// unknown by the terminal (store.FlagTable: D, M, C, F… → store.FlagFault).
+// Each sample covers the span it stands for (spans.of), which may be several
+// slots of a fine grid.
 type pointGrid struct {
 	p, cur []float64
-	off    []bool
-	seen   []bool // a sample arrived for the slot, whatever it carried
-	at     []int  // slot of each sample as given, -1 outside the grid
+	off    []bool // loss of supply (flag P) or zero voltage
+	over   []bool // above the meter's range (flag T): valid and running
+	seen   []bool // a sample covers the slot, whatever it carried
+	at     []int  // slot of each sample in time order, -1 outside the grid
 }
 
-func newPointGrid(g grid, samples []store.Sample) *pointGrid {
-	pg := &pointGrid{p: make([]float64, g.n), cur: make([]float64, g.n), off: make([]bool, g.n), seen: make([]bool, g.n),
-		at: make([]int, len(samples))}
+// spans says how long a sample of one point stands for (issue 14 point 6): a
+// minute value (2051) its terminal's minute interval, an hour value (2061)
+// its hour, a real-time value (2011, or any sample without a period flag)
+// the time until the point's next sample, at most rtd; longer is unknown.
+type spans struct {
+	rtd, minute time.Duration
+}
+
+// ofMs is the span of sample s at Unix ms t, whose point's next sample is at
+// next (Unix ms; 0 when it is the last), in ms: at least 1.
+func (sp spans) ofMs(s *store.Sample, t, next int64) int64 {
+	switch {
+	case s.Flags&store.FlagHourValue != 0:
+		return time.Hour.Milliseconds()
+	case s.Flags&store.FlagMinuteValue != 0:
+		return max(sp.minute.Milliseconds(), 1)
+	}
+	d := sp.rtd.Milliseconds()
+	if next != 0 && next-t < d {
+		d = next - t
+	}
+	return max(d, 1)
+}
+
+func newPointGrid(g grid, raw []store.Sample, sp spans) *pointGrid {
+	samples := sortedSamples(raw)
+	pg := &pointGrid{p: make([]float64, g.n), cur: make([]float64, g.n), off: make([]bool, g.n), over: make([]bool, g.n),
+		seen: make([]bool, g.n), at: make([]int, len(samples))}
 	for i := range pg.p {
 		pg.p[i], pg.cur[i] = math.NaN(), math.NaN()
 	}
-	var dup map[int]*[2]uint16 // samples per slot beyond the first, rare
-	for k, s := range samples {
-		i := g.index(s.At)
-		if i < 0 || i >= g.n {
-			pg.at[k] = -1
-			continue
+	var dup map[int]*[2]uint16 // samples per slot beyond the first, rare on a grid as fine as the data
+	var t, next int64
+	if len(samples) > 0 {
+		next = samples[0].At.UnixMilli()
+	}
+	for k := range samples {
+		s := &samples[k]
+		t, next = next, 0
+		if k+1 < len(samples) {
+			next = samples[k+1].At.UnixMilli()
 		}
+		i := int(floorDiv(t-g.base, g.slot))
 		pg.at[k] = i
-		if s.Flags&store.FlagPowerOff != 0 || s.U == 0 {
-			pg.off[i] = true
+		if i >= g.n || i < 0 {
+			pg.at[k] = -1
 		}
-		p, cur := samplePower(s), s.I
-		if s.Flags&store.FlagFault != 0 {
-			p, cur = math.NaN(), math.NaN() // the terminal itself says the value is not to be trusted
-		}
-		if !pg.seen[i] {
-			pg.seen[i], pg.p[i], pg.cur[i] = true, p, cur
+		last := int(floorDiv(t+sp.ofMs(s, t, next)-1-g.base, g.slot))
+		if i >= g.n || last < 0 {
 			continue
 		}
-		if dup == nil {
-			dup = map[int]*[2]uint16{}
+		off := s.Flags&store.FlagPowerOff != 0
+		p, cur := samplePower(*s), s.I
+		switch {
+		case s.Flags&store.FlagFault != 0:
+			p, cur = math.NaN(), math.NaN() // the terminal itself says the value is not to be trusted
+		case s.U == 0 && !(s.P > 0) && !(s.I > zeroCurrent):
+			off = true // no voltage, no power, no current: the supply is cut
+		case s.U == 0:
+			p, cur = math.NaN(), math.NaN() // no voltage yet power flows: the values contradict each other (bad_values says so)
 		}
-		c := dup[i]
-		if c == nil {
-			c = &[2]uint16{1, 1}
-			if math.IsNaN(pg.p[i]) {
-				c[0] = 0
+		over := s.Flags&store.FlagOverRange != 0 && s.Flags&store.FlagFault == 0
+		for c := max(i, 0); c <= last && c < g.n; c++ {
+			pg.off[c] = pg.off[c] || off
+			pg.over[c] = pg.over[c] || over
+			if !pg.seen[c] {
+				pg.seen[c], pg.p[c], pg.cur[c] = true, p, cur
+				continue
 			}
-			if math.IsNaN(pg.cur[i]) {
-				c[1] = 0
+			if dup == nil {
+				dup = map[int]*[2]uint16{}
 			}
-			dup[i] = c
+			n := dup[c]
+			if n == nil {
+				n = &[2]uint16{1, 1}
+				if math.IsNaN(pg.p[c]) {
+					n[0] = 0
+				}
+				if math.IsNaN(pg.cur[c]) {
+					n[1] = 0
+				}
+				dup[c] = n
+			}
+			pg.p[c], n[0] = addMean(pg.p[c], p, n[0])
+			pg.cur[c], n[1] = addMean(pg.cur[c], cur, n[1])
 		}
-		pg.p[i], c[0] = addMean(pg.p[i], p, c[0])
-		pg.cur[i], c[1] = addMean(pg.cur[i], cur, c[1])
 	}
 	return pg
 }
@@ -154,22 +210,24 @@ func samplePower(s store.Sample) float64 {
 }
 
 // classify maps a facility's value in one slot to a state under threshold t.
-// sum is the total over the points that reported, missing how many did not,
-// off how many reported loss of supply, of total points.
-func classify(t store.Threshold, sum float64, missing, off, total int) State {
+// sum is the total over the points that reported a valid value, missing how
+// many did not, off how many reported loss of supply, over how many are above
+// their meter's range, of total points. With points missing, the known sum is
+// a lower bound: it can prove the facility above a threshold, never below one.
+func classify(t store.Threshold, sum float64, missing, off, over, total int) State {
 	switch {
 	case total == 0 || missing == total:
 		return Unknown
+	case over > 0:
+		return Running
 	case off == total:
 		return PowerOff
-	case off+missing == total:
-		if missing > 0 {
-			return Unknown
-		}
-		return PowerOff
-	case missing > 0 && sum <= t.Stop:
-		// the missing points could lift it above the shutdown threshold
-		return Unknown
+	case missing > 0 && sum >= t.Run:
+		return Running
+	case missing > 0 && sum > t.Stop:
+		return AboveStop
+	case missing > 0:
+		return Unknown // the missing points could lift it above either threshold
 	case sum <= t.Stop:
 		return Stopped
 	case sum >= t.Run:

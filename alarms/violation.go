@@ -1,26 +1,36 @@
 package alarms
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"time"
 
 	"powerwatch/store"
 )
 
-// treatmentOff raises 治污设施未同步运行: a production facility above its shutdown
-// threshold while its linked treatment is not running. Links of a production
-// facility with the same Group form one requirement (ungrouped links are one
-// group): at least Need (default 1) of the group, active or standby, must run.
-// A 产治一体 facility has no treatment link to itself, so it never raises this
-// against itself; it counts as treatment where another facility links to it.
+// judgedAsProduction reports whether facilities of kind k are judged as
+// production: by orders and against their treatment links. 间接用电 facilities
+// stand for a non-electric process (a gas kiln's fan, guideline §6.7.1).
+func judgedAsProduction(k store.FacilityKind) bool {
+	return k == store.Production || k == store.Integrated || k == store.Indirect
+}
+
+// treatmentOff raises 治污设施未同步运行: a production facility above its
+// shutdown threshold while a stage of its linked treatment is not running
+// (see linkGroups for what must run), and treatment_unknown where it cannot be
+// told because treatment data is missing while production runs. A 产治一体
+// facility has no treatment link to itself, so it never raises this against
+// itself; it counts as treatment where another facility links to it.
 func (ev *evaluator) treatmentOff() {
 	for _, pid := range ev.x.byEnterprise[ev.ent] {
 		f := ev.x.facility[pid]
 		links := ev.x.links[pid]
-		if len(links) == 0 || (f.Kind != store.Production && f.Kind != store.Integrated) {
+		if len(links) == 0 || !judgedAsProduction(f.Kind) {
 			continue
 		}
-		groups := linkGroups(links)
+		groups := linkGroups(links, f.LinksConfirmed)
 		for g := range groups {
 			for _, l := range groups[g].links {
 				groups[g].states = append(groups[g].states, ev.stateOf(l.TreatmentID))
@@ -28,16 +38,29 @@ func (ev *evaluator) treatmentOff() {
 		}
 		prod := ev.stateOf(pid)
 		cond := make([]uint8, ev.g.n)
+		unknown := make([]uint8, ev.g.n)
 		for i := range cond {
 			cond[i] = coverage(prod[i], groups, i)
+			switch {
+			case prod[i] == Unknown:
+				unknown[i] = cUnknown
+			case cond[i] == cUnknown:
+				unknown[i] = cTrue
+			}
 		}
 		for _, ep := range findEpisodes(cond, ev.gapSlots()) {
 			ev.emitTreatmentOff(pid, groups, ep)
 		}
+		if ev.in.wants(store.TreatmentUnknown) {
+			for _, ep := range findEpisodes(unknown, ev.gapSlots()) {
+				ev.emitTreatmentUnknown(pid, groups, ep)
+			}
+		}
 	}
 }
 
-// A linkGroup is one requirement of a production facility: Need of Links run.
+// A linkGroup is one stage of a production facility's treatment: Need of
+// links must run.
 type linkGroup struct {
 	name   string
 	need   int
@@ -45,18 +68,30 @@ type linkGroup struct {
 	states [][]State // of each link's treatment, filled by treatmentOff
 }
 
-func linkGroups(links []store.Link) []linkGroup {
+// linkGroups returns the stages of a production facility's links, our rule
+// (the guideline leaves AND/OR open but records 主备用关系): links sharing a
+// Group are one N-of-M stage (Need, default 1, of them must run); the
+// ungrouped links are one stage in which every active unit must run and a
+// standby unit may stand in for any one (N = the active count, M = all). A
+// facility whose links were never confirmed keeps the old meaning for its
+// ungrouped links: any one of them suffices.
+func linkGroups(links []store.Link, confirmed bool) []linkGroup {
 	by := map[string]*linkGroup{}
 	var names []string
 	for _, l := range links {
 		g, ok := by[l.Group]
 		if !ok {
-			g = &linkGroup{name: l.Group, need: 1}
+			g = &linkGroup{name: l.Group}
 			by[l.Group] = g
 			names = append(names, l.Group)
 		}
-		if l.Need > g.need {
-			g.need = l.Need
+		switch {
+		case l.Group != "":
+			g.need = max(g.need, l.Need, 1)
+		case !confirmed:
+			g.need = 1
+		case l.Role != store.Standby:
+			g.need++
 		}
 		g.links = append(g.links, l)
 	}
@@ -64,9 +99,7 @@ func linkGroups(links []store.Link) []linkGroup {
 	out := make([]linkGroup, 0, len(names))
 	for _, n := range names {
 		g := by[n]
-		if g.need > len(g.links) {
-			g.need = len(g.links)
-		}
+		g.need = min(max(g.need, 1), len(g.links))
 		// active units first, so the alarm names an active unit when one is off
 		sort.SliceStable(g.links, func(i, j int) bool { return g.links[i].Role == store.Active && g.links[j].Role != store.Active })
 		out = append(out, *g)
@@ -75,7 +108,7 @@ func linkGroups(links []store.Link) []linkGroup {
 }
 
 // coverage is the condition in slot i: true when production is above its
-// shutdown threshold and some group is short of running treatment units even
+// shutdown threshold and some stage is short of running treatment units even
 // if every unit without data were running; unknown when it depends on them.
 func coverage(prod State, groups []linkGroup, i int) uint8 {
 	if prod == Unknown {
@@ -91,7 +124,7 @@ func coverage(prod State, groups []linkGroup, i int) uint8 {
 			switch st[i] {
 			case Running:
 				run++
-			case Unknown:
+			case Unknown, AboveStop:
 				unk++
 			}
 		}
@@ -106,17 +139,10 @@ func coverage(prod State, groups []linkGroup, i int) uint8 {
 	return res
 }
 
-func (ev *evaluator) emitTreatmentOff(pid int64, groups []linkGroup, ep episode) {
-	i := ep.first
+// linkEvidence describes every linked unit with its stage, at slot i.
+func (ev *evaluator) linkEvidence(pid int64, groups []linkGroup, i int) *evidence {
 	evid := &evidence{Facilities: []facilityEvidence{ev.facilityEv(pid, "production", i)}}
-	var off int64
 	for _, g := range groups {
-		run := 0
-		for _, l := range g.links {
-			if ev.stateOf(l.TreatmentID)[i] == Running {
-				run++
-			}
-		}
 		for _, l := range g.links {
 			fe := ev.facilityEv(l.TreatmentID, "treatment", i)
 			if l.Role == store.Standby {
@@ -124,29 +150,78 @@ func (ev *evaluator) emitTreatmentOff(pid int64, groups []linkGroup, ep episode)
 			}
 			fe.Group, fe.Need = g.name, g.need
 			evid.Facilities = append(evid.Facilities, fe)
-			if off == 0 && run < g.need && ev.stateOf(l.TreatmentID)[i] != Running {
-				off = l.TreatmentID
+		}
+	}
+	return evid
+}
+
+// firstUnit returns the first unit of a short stage at slot i whose state
+// satisfies pick.
+func firstUnit(groups []linkGroup, i int, pick func(State) bool) int64 {
+	for _, g := range groups {
+		run := 0
+		for _, st := range g.states {
+			if st[i] == Running {
+				run++
+			}
+		}
+		if run >= g.need {
+			continue
+		}
+		for k, l := range g.links {
+			if pick(g.states[k][i]) {
+				return l.TreatmentID
 			}
 		}
 	}
+	return 0
+}
+
+func (ev *evaluator) emitTreatmentOff(pid int64, groups []linkGroup, ep episode) {
+	i := ep.first
+	evid := ev.linkEvidence(pid, groups, i)
+	off := firstUnit(groups, i, func(s State) bool { return s != Running && s != Unknown && s != AboveStop })
 	a := store.Alarm{Type: store.TreatmentOff, ProductionID: pid, TreatmentID: off,
 		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 未运行 / production %s above its shutdown threshold while treatment %s is not running",
 			ev.facilityName(pid), ev.facilityName(off), ev.facilityName(pid), ev.facilityName(off))}
 	ev.emit(a, ep, ev.rs.TreatmentOffMin, "", evid)
 }
 
-// shutdownIgnored raises 停产未落实: during a 停产 order, a listed facility — or
-// for a whole-enterprise order any production or 产治一体 facility or the
-// total-supply point — above its shutdown threshold for the minimum duration.
+// emitTreatmentUnknown raises treatment_unknown (治污设施数据缺失) once the
+// treatment's data has been missing while production ran for longer than the
+// backfill grace (OfflineAfter): terminals cache and re-send (补发, §6.6.3),
+// and the backfill, when it comes, withdraws the alarm on re-evaluation.
+func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep episode) {
+	i := ep.first
+	evid := ev.linkEvidence(pid, groups, i)
+	unit := firstUnit(groups, i, func(s State) bool { return s == Unknown || s == AboveStop })
+	if i > 0 && unit != 0 && ev.stateOf(unit)[i-1] == PowerOff {
+		// a cut of supply just before the silence: what a suspect-of-evasion rule will look for
+		evid.Values = map[string]float64{"power_off_before": 1}
+	}
+	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
+		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
+			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
+	ev.emit(a, ep, ev.rs.OfflineAfter+ev.step, "", evid) // outlasts the grace: strictly longer
+}
+
+// shutdownIgnored raises 停产未落实: during a 停产 order, a facility the order
+// covers (orderScope) above its shutdown threshold for the minimum duration.
 // The condition is false outside the order, so an order that starts while a
-// facility runs opens the episode at the order's start.
+// facility runs opens the episode at the order's start. An order with no
+// point on any facility it covers raises order_unjudged instead.
 func (ev *evaluator) shutdownIgnored() {
 	for _, o := range ev.x.orders[ev.ent] {
 		if o.Kind != store.Shutdown {
 			continue
 		}
+		scope, context := ev.orderScope(o)
+		if !ev.measured(scope) {
+			ev.unjudged(o, Period{o.Start, o.End}, "停产令覆盖的设施均无监测点 / no facility the order covers has a monitoring point")
+			continue
+		}
 		first, last := ev.g.index(o.Start), ev.g.index(o.End.Add(-1))
-		for _, fid := range ev.orderScope(o, true) {
+		for _, fid := range scope {
 			st := ev.stateOf(fid)
 			cond := make([]uint8, ev.g.n)
 			for i := max(first, 0); i <= last && i < ev.g.n; i++ {
@@ -159,6 +234,9 @@ func (ev *evaluator) shutdownIgnored() {
 			}
 			for _, ep := range findEpisodes(cond, ev.gapSlots()) {
 				evid := &evidence{Facilities: []facilityEvidence{ev.facilityEv(fid, "production", ep.first)}, Order: orderEv(o)}
+				for _, c := range context {
+					evid.Facilities = append(evid.Facilities, ev.facilityEv(c, "context", ep.first))
+				}
 				a := store.Alarm{Type: store.ShutdownIgnored, ProductionID: fid, OrderID: o.ID,
 					Detail: fmt.Sprintf("停产令 #%d 期间 %s 高于停机阈值 / %s above its shutdown threshold during shutdown order #%d",
 						o.ID, ev.facilityName(fid), ev.facilityName(fid), o.ID)}
@@ -168,23 +246,77 @@ func (ev *evaluator) shutdownIgnored() {
 	}
 }
 
-// orderScope returns the facilities an order covers: the listed ones, or for a
-// whole-enterprise order the production and 产治一体 facilities and, for a
-// shutdown, also the total-supply point.
-func (ev *evaluator) orderScope(o store.Order, withTotal bool) []int64 {
-	if len(o.FacilityIDs) > 0 {
-		return o.FacilityIDs
+// orderScope is OrderScope over the evaluator's facts.
+func (ev *evaluator) orderScope(o store.Order) (scope, context []int64) {
+	ids := ev.x.byEnterprise[ev.ent]
+	fs := make([]store.Facility, 0, len(ids))
+	for _, fid := range ids {
+		fs = append(fs, *ev.x.facility[fid])
 	}
-	var ids []int64
-	for _, fid := range ev.x.byEnterprise[ev.ent] {
-		switch ev.x.facility[fid].Kind {
-		case store.Production, store.Integrated:
-			ids = append(ids, fid)
-		case store.Total:
-			if withTotal {
-				ids = append(ids, fid)
-			}
+	return OrderScope(o, fs)
+}
+
+// OrderScope returns the facilities an order is judged on — the listed ones,
+// or for a whole-enterprise order every production, 产治一体 and 间接用电
+// facility, less those it exempts — and the context shown beside its alarms:
+// the enterprise's treatment facilities and total-supply point (and any such
+// facility the order lists), which an order never stops. facilities are the
+// order's enterprise's. The rules and the episode board (app/control) both
+// read it, so the board shows exactly what is judged.
+func OrderScope(o store.Order, facilities []store.Facility) (scope, context []int64) {
+	byID := make(map[int64]*store.Facility, len(facilities))
+	ids := make([]int64, 0, len(facilities))
+	for i := range facilities {
+		byID[facilities[i].ID] = &facilities[i]
+		ids = append(ids, facilities[i].ID)
+	}
+	slices.Sort(ids)
+	listed := o.FacilityIDs
+	if len(listed) == 0 {
+		listed = ids
+	}
+	for _, fid := range listed {
+		f := byID[fid]
+		if f == nil || slices.Contains(o.ExemptIDs, fid) {
+			continue
+		}
+		if judgedAsProduction(f.Kind) {
+			scope = append(scope, fid)
 		}
 	}
-	return ids
+	for _, fid := range ids {
+		if k := byID[fid].Kind; k == store.Treatment || k == store.Total {
+			context = append(context, fid)
+		}
+	}
+	return scope, context
+}
+
+// measured reports whether any of the facilities has a monitoring point.
+func (ev *evaluator) measured(fids []int64) bool {
+	for _, fid := range fids {
+		if len(ev.x.pointsOf[fid]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// unjudged raises order_unjudged for period p of order o, from its start: the
+// rules cannot judge it, and an officer must know rather than read silence as
+// compliance.
+func (ev *evaluator) unjudged(o store.Order, p Period, why string) {
+	if !ev.in.wants(store.OrderUnjudged) || p.Start.Before(ev.in.From) || !p.Start.Before(ev.in.To) {
+		return
+	}
+	a := store.Alarm{Type: store.OrderUnjudged, EnterpriseID: ev.ent, OrderID: o.ID, Start: p.Start, End: p.End,
+		Status: store.Ended, RuleVersion: ev.rs.Version,
+		Detail: fmt.Sprintf("管控令 #%d 无法判定：%s", o.ID, why)}
+	if p.End.After(ev.in.To) {
+		a.Status, a.End = store.Open, time.Time{}
+	}
+	a.Grade = GradeFor(ev.rs, a.Type, p.End.Sub(p.Start), "")
+	b, _ := json.Marshal(evidence{RuleVersion: ev.rs.Version, Rule: string(a.Type), Order: orderEv(o), Reason: why})
+	a.Thresholds = string(b)
+	ev.out = append(ev.out, a)
 }

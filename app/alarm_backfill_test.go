@@ -27,7 +27,7 @@ func TestLiveAlarmsFromBackfilledData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), true, since); err != nil {
+	if err := registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), true); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

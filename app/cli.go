@@ -36,6 +36,7 @@ func commands() []command {
 		{"import orders", "import control orders from .xlsx/.csv / 导入管控指令", runImportOrders},
 		{"import filings", "import 报备 filings from .xlsx/.csv / 导入报备", runImportFilings},
 		{"export registry", "export the registry as .xlsx/.csv / 导出企业名录", runExportRegistry},
+		{"registry links", "treatment links awaiting confirmation; --confirm one / 待确认的治理设施关联", runRegistryLinks},
 		{"hj212 decode", "decode HJ 212 frames from stdin, one JSON object per line / 解码", runHJ212Decode},
 		{"hj212 encode", "build one HJ 212 frame from flags / 编码", runHJ212Encode},
 		{"simulate", "simulated terminals talking HJ 212 to a listener / 模拟数采仪", runSimulate},

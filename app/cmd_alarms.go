@@ -43,19 +43,22 @@ func parseBeijing(flag, s string) (time.Time, error) {
 type listOptions struct {
 	data                                 *dataFlags
 	from, to, typ, grade, status, format string
-	enterprise                           string
+	enterprise, group                    string
+	trial                                string // --trial: hide, include or only the alarms marked 试验
 }
 
 func runAlarmsList(e *env, args []string) error {
-	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--grade G] [--status S] [--enterprise NAME] --format json|csv")
+	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--group G] [--grade G] [--status S] [--enterprise NAME] [--trial hide|include|only] --format json|csv")
 	o := listOptions{data: addDataFlags(fs)}
 	fs.StringVar(&o.from, "from", "", "alarms overlapping from this time (Beijing), e.g. 2026-11-28T08:00")
 	fs.StringVar(&o.to, "to", "", "… until this time (exclusive)")
 	fs.StringVar(&o.typ, "type", "", "alarm type id(s), comma-separated: treatment_off, shutdown_ignored, cut_ignored, offline, …")
+	fs.StringVar(&o.group, "group", "", "alarm group(s), comma-separated: violation (违法), suspect (违法嫌疑), device (设备与数据)")
 	fs.StringVar(&o.grade, "grade", "", "grade id(s), comma-separated: minor, major, severe")
 	fs.StringVar(&o.status, "status", "", "status(es), comma-separated: open, ended, withdrawn")
 	fs.StringVar(&o.enterprise, "enterprise", "", "enterprise name (substring)")
 	fs.StringVar(&o.format, "format", "json", "json (one object per line) or csv")
+	fs.StringVar(&o.trial, "trial", "hide", "alarms raised during a recorded on/off test (试验): hide, include or only")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -102,6 +105,9 @@ func (o listOptions) filter() (store.AlarmFilter, error) {
 	if f.Types, err = parseList("type", o.typ, typeIDs); err != nil {
 		return f, err
 	}
+	if f.Groups, err = parseList("group", o.group, store.Groups()); err != nil {
+		return f, err
+	}
 	if f.Grades, err = parseList("grade", o.grade, []store.Grade{store.Minor, store.Major, store.Severe}); err != nil {
 		return f, err
 	}
@@ -109,11 +115,20 @@ func (o listOptions) filter() (store.AlarmFilter, error) {
 		return f, err
 	}
 	f.Enterprise = o.enterprise
+	switch o.trial {
+	case "hide", "":
+		f.Trial = store.TrialNo
+	case "include":
+		f.Trial = store.TrialAny
+	case "only":
+		f.Trial = store.TrialOnly
+	default:
+		return f, usagef("--trial %q: want hide, include or only", o.trial)
+	}
 	return f, nil
 }
 
-var typeIDs = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline, store.LowTransmission,
-	store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+var typeIDs = store.AllAlarmTypes
 
 // parseList splits a comma-separated flag value and checks each id against valid.
 func parseList[T ~string](flag, s string, valid []T) ([]T, error) {
@@ -148,11 +163,13 @@ type alarmRow struct {
 	DurationMinutes    int64   `json:"duration_minutes"`
 	Status             string  `json:"status"`
 	Disposition        string  `json:"disposition"`
+	Trial              bool    `json:"trial,omitempty"` // raised during a recorded on/off test (试验)
 }
 
 func newAlarmRow(reg *store.Registry, a store.Alarm, now time.Time) alarmRow {
 	r := alarmRow{ID: a.ID, Type: string(a.Type), Grade: string(a.Grade), Start: a.Start.In(store.Beijing).Format(time.RFC3339),
-		DurationMinutes: int64(math.Round(a.Duration(now).Minutes())), Status: string(a.Status), Disposition: string(a.Disposition)}
+		DurationMinutes: int64(math.Round(a.Duration(now).Minutes())), Status: string(a.Status), Disposition: string(a.Disposition),
+		Trial: a.Trial}
 	if en, ok := reg.Enterprise(a.EnterpriseID); ok {
 		r.Enterprise = en.Name
 	}

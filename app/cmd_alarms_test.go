@@ -94,6 +94,16 @@ func TestAlarmsEvaluateAndList(t *testing.T) {
 			t.Fatalf("alarms list --format csv = %d,\n%s\nwant\n%s", code, out, want)
 		}
 	})
+	t.Run("group filter", func(t *testing.T) {
+		code, out, _ := runCLI(t, "alarms", "list", "--db", path, "--group", "violation")
+		if code != 0 || !strings.Contains(out, `"type":"treatment_off"`) || strings.Contains(out, `"type":"offline"`) {
+			t.Fatalf("alarms list --group violation = %d, %q; want the violation and not the offline alarm", code, out)
+		}
+		code, out, _ = runCLI(t, "alarms", "list", "--db", path, "--group", "device")
+		if code != 0 || strings.Contains(out, `"type":"treatment_off"`) || !strings.Contains(out, `"type":"offline"`) {
+			t.Fatalf("alarms list --group device = %d, %q; want only device alarms", code, out)
+		}
+	})
 	t.Run("filters that match nothing", func(t *testing.T) {
 		code, out, _ := runCLI(t, "alarms", "list", "--db", path, "--status", "withdrawn")
 		if code != 0 || out != "" {
@@ -109,6 +119,7 @@ func TestAlarmsUsage(t *testing.T) {
 	}{
 		{"unknown format", []string{"alarms", "list", "--format", "xml"}},
 		{"unknown type", []string{"alarms", "list", "--type", "smoke"}},
+		{"unknown group", []string{"alarms", "list", "--group", "crime"}},
 		{"bad time", []string{"alarms", "list", "--from", "yesterday"}},
 		{"evaluate needs a period", []string{"alarms", "evaluate"}},
 		{"evaluate period reversed", []string{"alarms", "evaluate", "--from", "2026-11-29", "--to", "2026-11-28"}},

@@ -95,8 +95,7 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 		return fmt.Errorf("demo database: %w", err)
 	}
 	defer db.Close()
-	since := start.AddDate(0, -1, 0)
-	return registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), len(vs) > 0, since)
+	return registerSimulated(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), ordersCSV(vs), len(vs) > 0)
 }
 
 // UIDeps hands the screens the running service's parts.

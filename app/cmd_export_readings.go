@@ -46,6 +46,8 @@ func output(e *env, out string, write func(io.Writer) error) error {
 // valueRow is one stored CP value of a raw packet.
 type valueRow struct {
 	MN       string `json:"mn"`
+	ST       string `json:"st"` // system code and command: values of different
+	CN       string `json:"cn"` // commands at the same time are told apart
 	Code     string `json:"code"`
 	Suffix   string `json:"suffix"`
 	DataTime string `json:"datatime"`
@@ -126,7 +128,7 @@ func packetValues(p store.RawPacket, code string) ([]valueRow, error) {
 		if f.Key == "DataTime" || f.Suffix() == "Flag" || (code != "" && f.Code() != code) {
 			continue
 		}
-		out = append(out, valueRow{MN: p.MN, Code: f.Code(), Suffix: f.Suffix(), DataTime: dt, Value: f.Value, Flag: flags[f.Code()]})
+		out = append(out, valueRow{MN: p.MN, ST: p.ST, CN: p.CN, Code: f.Code(), Suffix: f.Suffix(), DataTime: dt, Value: f.Value, Flag: flags[f.Code()]})
 	}
 	return out, nil
 }
@@ -142,9 +144,9 @@ func writeValues(w io.Writer, format string, rows []valueRow) error {
 		return nil
 	}
 	cw := csvsafe.NewWriter(w)
-	cw.Write([]string{"mn", "code", "suffix", "datatime", "value", "flag"})
+	cw.Write([]string{"mn", "st", "cn", "code", "suffix", "datatime", "value", "flag"})
 	for _, r := range rows {
-		cw.Write([]string{r.MN, r.Code, r.Suffix, r.DataTime, r.Value, r.Flag})
+		cw.Write([]string{r.MN, r.ST, r.CN, r.Code, r.Suffix, r.DataTime, r.Value, r.Flag})
 	}
 	cw.Flush()
 	return cw.Error()

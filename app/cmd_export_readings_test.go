@@ -45,10 +45,10 @@ func TestReadingsCommands(t *testing.T) {
 		{"readings of one code as CSV", []string{"export", "readings", "--db", dbPath, "--mn", mn, "--code", "d20501",
 			"--from", "2026-11-27T08:00", "--to", "2026-11-27T08:15"}, 0, func(t *testing.T, out string) {
 			lines := strings.Split(strings.TrimSpace(out), "\n")
-			if lines[0] != "mn,code,suffix,datatime,value,flag" || len(lines) < 3 || len(lines) > 4 {
+			if lines[0] != "mn,st,cn,code,suffix,datatime,value,flag" || len(lines) < 3 || len(lines) > 4 {
 				t.Fatalf("csv = %q, want a header and 2–3 rows of 08:00–08:15 (a slot may be lost)", out)
 			}
-			if !strings.HasPrefix(lines[1], mn+",d20501,Rtd,2026-11-27 08:0") || !strings.HasSuffix(lines[1], ",N") {
+			if !strings.HasPrefix(lines[1], mn+",44,2011,d20501,Rtd,2026-11-27 08:0") || !strings.HasSuffix(lines[1], ",N") {
 				t.Errorf("first row = %q, want the power value of 08:00 with flag N", lines[1])
 			}
 		}},

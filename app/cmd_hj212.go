@@ -166,9 +166,11 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// runHJ212Encode prints one frame built from the flags, with CR LF.
+// runHJ212Encode prints one frame built from the flags, with CR LF; a data
+// segment over the standard's 1,024 bytes is refused, or with --split sent
+// as the parts of a split upload, one frame per line.
 func runHJ212Encode(e *env, args []string) error {
-	fs := newFlags(e, "hj212 encode", "--st 44 --cn 2011 --mn MN --pw PW [--flag 5] [--qn QN] --cp 'DataTime=…;code-Rtd=…'")
+	fs := newFlags(e, "hj212 encode", "--st 44 --cn 2011 --mn MN --pw PW [--flag 5] [--qn QN] [--split] --cp 'DataTime=…;code-Rtd=…'")
 	st := fs.String("st", "", "system code ST, e.g. 44 (用电监控)")
 	cn := fs.String("cn", "", "command number CN, e.g. 2011")
 	mn := fs.String("mn", "", "device number MN (24 hex digits)")
@@ -178,6 +180,7 @@ func runHJ212Encode(e *env, args []string) error {
 	cp := fs.String("cp", "", "CP content: key=value pairs separated by ';' (or ',' within one factor)")
 	pnum := fs.Int("pnum", 0, "PNUM, total parts (with Flag bit D)")
 	pno := fs.Int("pno", 0, "PNO, this part's number (with Flag bit D)")
+	split := fs.Bool("split", false, "split a data segment over 1,024 bytes into parts (own QNs, Flag bit D, PNUM/PNO, same DataTime) / 超长时分包")
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -208,14 +211,47 @@ func runHJ212Encode(e *env, args []string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	// Refuse to print a frame our own decoder would reject (bad CN, DataTime…).
-	if _, err := hj212.Parse(frame); err != nil {
-		var se *hj212.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("encode: the frame would not decode: %s", se.Message())
+	frames := [][]byte{frame}
+	if seg := len(frame) - 12; seg > hj212.MaxSegment {
+		// HJ212-2017 Table 2: a data segment is 0–1024 bytes; common parsers
+		// reject longer ones.
+		if !*split {
+			return fmt.Errorf("encode: the data segment is %d bytes, over the standard's %d; use --split to send it as parts / 数据段超过 %d 字节，可加 --split 分包",
+				seg, hj212.MaxSegment, hj212.MaxSegment)
 		}
-		return fmt.Errorf("encode: %w", err)
+		if *pnum != 0 || *pno != 0 {
+			return usagef("--split builds PNUM and PNO itself: leave out --pnum and --pno")
+		}
+		if _, ok := hj212.NextQN(*qn, 0); !ok {
+			return usagef("--split: QN %q is not YYYYMMDDhhmmsszzz; the parts' QNs follow it", *qn)
+		}
+		parts, err := p.Split(hj212.MaxSegment, func(i int) string { q, _ := hj212.NextQN(*qn, i-1); return q })
+		if err != nil {
+			return fmt.Errorf("encode: %w", err)
+		}
+		frames = frames[:0]
+		for _, part := range parts {
+			f, err := part.Encode()
+			if err != nil {
+				return fmt.Errorf("encode part %d: %w", part.PNO, err)
+			}
+			frames = append(frames, f)
+		}
 	}
-	_, err = e.stdout.Write(frame)
-	return err
+	for _, f := range frames {
+		// Refuse to print a frame our own decoder would reject (bad CN, DataTime…).
+		if _, err := hj212.Parse(f); err != nil {
+			var se *hj212.SyntaxError
+			if errors.As(err, &se) {
+				return fmt.Errorf("encode: the frame would not decode: %s", se.Message())
+			}
+			return fmt.Errorf("encode: %w", err)
+		}
+	}
+	for _, f := range frames {
+		if _, err := e.stdout.Write(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"powerwatch/listener/hj212"
 	"powerwatch/listener/hj212/hj212test"
@@ -122,5 +124,41 @@ func TestHJ212Encode(t *testing.T) {
 		if code != tt.code || out != "" {
 			t.Errorf("%s: exit %d, stdout %q; want exit %d and no frame", tt.name, code, out, tt.code)
 		}
+	}
+}
+
+// TestHJ212EncodeSplit: a CP making a data segment over 1,024 bytes is
+// refused, or with --split printed as parts that decode, fit, carry their
+// own QNs, PNUM/PNO and the same DataTime, and join back into every field.
+func TestHJ212EncodeSplit(t *testing.T) {
+	cp := "DataTime=20260302100000"
+	for i := range 40 {
+		cp += fmt.Sprintf(";d2%04d-Rtd=%d.25,d2%04d-Flag=N", i, i, i)
+	}
+	args := []string{"hj212", "encode", "--st", "44", "--cn", "2011", "--mn", "010000A8900016F000169DC0", "--pw", "123456",
+		"--flag", "5", "--qn", "20260302100000000", "--cp", cp}
+	code, out, errOut := hj212CLI(t, "", args...)
+	if code != 1 || out != "" || !strings.Contains(errOut, "over the standard's 1024") {
+		t.Fatalf("encode of a long segment = exit %d, stdout %q, stderr %q; want it refused", code, out, errOut)
+	}
+	code, out, errOut = hj212CLI(t, "", append(args, "--split")...)
+	if code != 0 {
+		t.Fatalf("encode --split = exit %d: %s", code, errOut)
+	}
+	var asm hj212.Assembler
+	var whole *hj212.Packet
+	lines := strings.SplitAfter(strings.TrimSuffix(out, "\r\n"), "\r\n")
+	for i, l := range lines {
+		p, err := hj212.Parse([]byte(strings.TrimSuffix(l, "\r\n") + "\r\n"))
+		if err != nil {
+			t.Fatalf("part %d: %v", i+1, err)
+		}
+		if want, _ := hj212.NextQN("20260302100000000", i); p.QN != want || p.PNUM != len(lines) || p.PNO != i+1 || p.Flag != 7 || len(p.Segment()) > 1024 {
+			t.Errorf("part %d: QN %s, PNUM %d, PNO %d, Flag %d, %d bytes", i+1, p.QN, p.PNUM, p.PNO, p.Flag, len(p.Segment()))
+		}
+		whole, _ = asm.Add(p, time.Now())
+	}
+	if len(lines) != 2 || whole == nil || whole.NumFields() != 81 {
+		t.Fatalf("%d parts joined into %v, want 2 parts with DataTime and 80 fields", len(lines), whole)
 	}
 }

@@ -50,7 +50,7 @@ func runSimulate(e *env, args []string) error {
 	if rows == nil {
 		rows = sim.Rows(cfg.Terminals, cfg.Start.AddDate(0, -1, 0))
 	}
-	if err := simPrepare(e.ctx, f, rows, cfg.Violations, cfg.Start.AddDate(0, -1, 0)); err != nil {
+	if err := simPrepare(e.ctx, f, rows, cfg.Violations); err != nil {
 		return err
 	}
 	if f.to == "" {
@@ -190,7 +190,7 @@ func simSpan(cfg sim.Config) time.Duration {
 }
 
 // simPrepare writes --out and --orders-out and registers into --db.
-func simPrepare(ctx context.Context, f *simFlags, rows []store.RegistryRow, vs []sim.Violation, since time.Time) error {
+func simPrepare(ctx context.Context, f *simFlags, rows []store.RegistryRow, vs []sim.Violation) error {
 	orders := ordersCSV(vs)
 	if f.out != "" {
 		if err := writeRegistryFile(ctx, rows, f.out); err != nil {
@@ -210,53 +210,22 @@ func simPrepare(ctx context.Context, f *simFlags, rows []store.RegistryRow, vs [
 		return err
 	}
 	defer db.Close()
-	return registerSimulated(ctx, db, rows, orders, len(vs) > 0, since)
+	return registerSimulated(ctx, db, rows, orders, len(vs) > 0)
 }
 
 // registerSimulated imports the terminals' registry rows and the orders
-// their violations breach, and back-dates their facilities' thresholds to
-// since, so that replayed data from before the import is judged too.
-func registerSimulated(ctx context.Context, db *sqlite.DB, rows []store.RegistryRow, orders []byte, withOrders bool, since time.Time) error {
+// their violations breach. The rows give the points' installation date, so
+// the facilities' thresholds are in force from then and replayed data from
+// before the import is judged like any other.
+func registerSimulated(ctx context.Context, db *sqlite.DB, rows []store.RegistryRow, orders []byte, withOrders bool) error {
 	if _, err := db.ImportRegistry(ctx, "simulate", rows, false); err != nil {
 		return fmt.Errorf("register simulated terminals: %w", err)
-	}
-	if err := backdateThresholds(ctx, db, rows, since); err != nil {
-		return err
 	}
 	if !withOrders {
 		return nil
 	}
 	if _, err := registry.ImportOrders(ctx, db, "simulate", bytes.NewReader(orders), "orders.csv", false, registry.Limits{}); err != nil {
 		return fmt.Errorf("register the orders of the violations: %w", err)
-	}
-	return nil
-}
-
-// backdateThresholds gives each facility of rows whose first threshold
-// starts after since a copy of it in force from since: an import puts
-// thresholds in force from the import on, and the alarm rules judge nothing
-// before a threshold exists.
-func backdateThresholds(ctx context.Context, db *sqlite.DB, rows []store.RegistryRow, since time.Time) error {
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		return fmt.Errorf("back-date thresholds: %w", err)
-	}
-	ents := map[string]bool{}
-	for _, r := range rows {
-		ents[r.Enterprise] = true
-	}
-	for _, f := range reg.Facilities {
-		e, _ := reg.Enterprise(f.EnterpriseID)
-		hist := reg.ThresholdsOf(f.ID)
-		if !ents[e.Name] || len(hist) == 0 || !hist[0].EffectiveFrom.After(since) {
-			continue
-		}
-		t := hist[0]
-		t.ID, t.EffectiveFrom = 0, since
-		t.Note += " (模拟数据回放 back-dated for simulated data)"
-		if err := db.CreateThreshold(ctx, "simulate", &t); err != nil {
-			return fmt.Errorf("back-date threshold of %s %s: %w", e.Name, f.Name, err)
-		}
 	}
 	return nil
 }

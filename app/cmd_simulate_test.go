@@ -25,7 +25,7 @@ func TestSimulateAgainstServe(t *testing.T) {
 	}
 	m := NewMain()
 	m.Config.DB, m.Config.Listen = db, "127.0.0.1:0"
-	m.Config.Schedule.OfflineSweep = "@every 1s" // simulate --db back-dates the thresholds: re-judge soon
+	m.Config.Schedule.OfflineSweep = "@every 1s" // simulate --db imports the orders while serve runs: reload soon
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"powerwatch/app/judge"
 	"powerwatch/app/maintenance"
 	"powerwatch/csvsafe"
 	"powerwatch/store"
@@ -395,13 +396,28 @@ func runAcceptance(e *env, args []string) error {
 	if *people != "" {
 		rec := maintenance.AcceptanceRecord(store.TaskKind(*kind), *ent, now, results)
 		rec.People = *people
+		rec.TestFrom, rec.TestTo = from, now // the violation rules skip the test (试验)
 		if err := db.AddRecord(e.ctx, defaultWho(), &rec); err != nil {
+			return err
+		}
+		if err := rejudgeTest(e.ctx, db, rec); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "记录 record %d\n", rec.ID)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d points failed", failed, len(results))
+	}
+	return nil
+}
+
+// rejudgeTest re-judges the window of a test just recorded, so that what the
+// switching raised while the test ran is marked 试验 at once and not left in
+// the queue until the next re-evaluation.
+func rejudgeTest(ctx context.Context, db *sqlite.DB, rec store.MaintenanceRecord) error {
+	sc := store.AlarmScope{EnterpriseID: rec.EnterpriseID, From: rec.TestFrom, To: rec.TestTo.Add(time.Minute)}
+	if err := judge.Reevaluate(ctx, db, []store.AlarmScope{sc}); err != nil {
+		return fmt.Errorf("re-judge the test window of record %d: %w", rec.ID, err)
 	}
 	return nil
 }

@@ -187,4 +187,19 @@ func TestAcceptanceCommand(t *testing.T) {
 	if err != nil || len(rs) != 1 || rs[0].Kind != store.TaskAcceptance || rs[0].People != "王工" || len(rs[0].OnOff) != 2 {
 		t.Fatalf("records = %+v, %v", rs, err)
 	}
+	// The record keeps the test's window, and the command re-judged it: the
+	// dust collector's switch-off inside it is the test (试验), not a violation.
+	since := time.Date(2026, 11, 28, 7, 0, 0, 0, store.Beijing)
+	if !rs[0].TestFrom.Equal(since) || time.Since(rs[0].TestTo) > time.Minute {
+		t.Errorf("test window %v – %v, want %v – now", rs[0].TestFrom, rs[0].TestTo, since)
+	}
+	for _, tt := range []struct {
+		trial string
+		want  int
+	}{{"hide", 0}, {"only", 1}} {
+		_, list, _ := runCLI(t, "alarms", "list", "--db", path, "--type", "treatment_off", "--trial", tt.trial)
+		if n := strings.Count(list, "treatment_off"); n != tt.want {
+			t.Errorf("alarms list --trial %s: %d treatment_off alarms, want %d:\n%s", tt.trial, n, tt.want, list)
+		}
+	}
 }

@@ -49,6 +49,12 @@ type LimitsConfig struct {
 	MaxInFlight   int      `json:"max_in_flight"`
 	WriteQueue    int      `json:"write_queue"`
 	MaxBadFrames  int      `json:"max_bad_frames"`
+
+	// Incomplete split uploads (issue 19): per terminal, in total, bytes, age.
+	MaxSplitPerTerminal int      `json:"max_split_per_terminal"`
+	MaxSplitTotal       int      `json:"max_split_total"`
+	MaxSplitBytes       int      `json:"max_split_bytes"`
+	SplitMaxAge         Duration `json:"split_max_age"`
 }
 
 // TimingConfig is listener.Timing in the file.
@@ -63,6 +69,7 @@ type TimingConfig struct {
 	ExecTimeout     Duration `json:"exec_timeout"`
 	GapDelay        Duration `json:"gap_delay"`
 	RegistryTTL     Duration `json:"registry_ttl"`
+	SplitAskAfter   Duration `json:"split_ask_after"`
 }
 
 // ScheduleConfig holds the cron specs (5 fields, Beijing time) of the periodic jobs.
@@ -182,6 +189,9 @@ func (c Config) Validate() error {
 	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 {
 		return fmt.Errorf("limits: counts may not be negative")
 	}
+	if c.Limits.MaxSplitPerTerminal < 0 || c.Limits.MaxSplitTotal < 0 || c.Limits.MaxSplitBytes < 0 || c.Limits.SplitMaxAge < 0 {
+		return fmt.Errorf("limits: max_split_per_terminal, max_split_total, max_split_bytes and split_max_age may not be negative")
+	}
 	return nil
 }
 
@@ -192,7 +202,9 @@ func (c Config) ListenerLimits() listener.Limits {
 		MaxConns: l.MaxConns, MaxConnsPerIP: l.MaxConnsPerIP, MaxFrame: l.MaxFrame,
 		IdleTimeout: time.Duration(l.IdleTimeout), FrameTimeout: time.Duration(l.FrameTimeout),
 		WriteTimeout: time.Duration(l.WriteTimeout), MaxInFlight: l.MaxInFlight, WriteQueue: l.WriteQueue,
-		MaxBadFrames: l.MaxBadFrames,
+		MaxBadFrames:        l.MaxBadFrames,
+		MaxSplitPerTerminal: l.MaxSplitPerTerminal, MaxSplitTotal: l.MaxSplitTotal, MaxSplitBytes: l.MaxSplitBytes,
+		SplitMaxAge: time.Duration(l.SplitMaxAge),
 	}
 }
 
@@ -203,6 +215,6 @@ func (c Config) ListenerTiming() listener.Timing {
 		MaxBatch: t.MaxBatch, BatchDelay: time.Duration(t.BatchDelay), DefaultInterval: time.Duration(t.DefaultInterval), OfflineGrace: time.Duration(t.OfflineGrace),
 		DriftLimit: time.Duration(t.DriftLimit), CommandTimeout: time.Duration(t.CommandTimeout),
 		CommandRetries: t.CommandRetries, ExecTimeout: time.Duration(t.ExecTimeout), GapDelay: time.Duration(t.GapDelay),
-		RegistryTTL: time.Duration(t.RegistryTTL),
+		RegistryTTL: time.Duration(t.RegistryTTL), SplitAskAfter: time.Duration(t.SplitAskAfter),
 	}
 }

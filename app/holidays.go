@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -46,4 +47,12 @@ func (m *Main) withHolidays(d ui.Deps) ui.Deps {
 		m.Logger.Warn("holiday calendar", "err", d.HolidaysErr)
 	}
 	return d
+}
+
+// shippedHolidays reports the public holidays of the shipped calendar, for
+// the 限产 baseline (judge.WithHolidays).
+func shippedHolidays() func(time.Time) bool {
+	rows, _ := calendar.Parse("assets/holidays.csv", bytes.NewReader(assets.HolidaysCSV())) // shipped: a bad row is caught by its test
+	cal := calendar.New(rows)
+	return func(t time.Time) bool { return cal.Day(t).Kind == calendar.Holiday }
 }

@@ -36,24 +36,27 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 	}
 	for _, u := range batch {
 		p := u.Packet
-		frame := []byte(p.Raw())
-		if len(frame) == 0 { // a reassembled split upload was never one frame
-			var err error
-			if frame, err = p.Encode(); err != nil {
-				return fmt.Errorf("encode merged upload of %s: %w", p.MN, err)
-			}
-		}
-		frame = trimEOL(frame)
 		dt, _ := p.DataTime()
-		b.Packets = append(b.Packets, store.RawPacket{MN: p.MN, ST: p.ST, CN: p.CN, QN: p.QN, DataTime: dt,
-			ReceivedAt: u.ReceivedAt, CRCOK: true, Frame: frame})
-		samples := listener.Readings(p, u.Terminal.Points)
-		if late(u, dt) {
-			for i := range samples {
-				samples[i].Flags |= store.FlagBackfill
+		if !u.Part { // a part's values come with its whole message (Assembled)
+			samples := listener.Readings(p, u.Terminal.Points)
+			var flags uint8
+			if late(u, dt) {
+				flags |= store.FlagBackfill
 			}
+			if u.Incomplete {
+				flags |= store.FlagIncomplete
+			}
+			for i := range samples {
+				samples[i].Flags |= flags
+			}
+			b.Samples = append(b.Samples, samples...)
 		}
-		b.Samples = append(b.Samples, samples...)
+		if u.Assembled {
+			continue // its frames are its parts', stored (and relayed) as they came
+		}
+		frame := trimEOL([]byte(p.Raw()))
+		b.Packets = append(b.Packets, store.RawPacket{MN: p.MN, ST: p.ST, CN: p.CN, QN: p.QN, DataTime: dt,
+			ReceivedAt: u.ReceivedAt, CRCOK: listener.FrameCRCOK(frame), Frame: frame})
 		for _, t := range targets {
 			b.Outbox = append(b.Outbox, store.OutboxItem{Target: t, Kind: "hj212", Key: p.MN, Payload: frame, CreatedAt: u.ReceivedAt,
 				Packet: len(b.Packets)}) // a re-send of a stored packet is not relayed again

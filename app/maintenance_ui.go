@@ -177,7 +177,12 @@ func (m *maintenanceUI) SaveAcceptance(ctx context.Context, who string, kind sto
 	if err != nil {
 		return store.MaintenanceRecord{}, err
 	}
-	rec := maintenance.AcceptanceRecord(kind, enterpriseID, time.Now(), rs)
+	now := time.Now()
+	rec := maintenance.AcceptanceRecord(kind, enterpriseID, now, rs)
 	rec.People = people
-	return rec, m.AddRecord(ctx, who, &rec)
+	rec.TestFrom, rec.TestTo = since, now // the violation rules skip the test (试验)
+	if err := m.AddRecord(ctx, who, &rec); err != nil {
+		return rec, err
+	}
+	return rec, rejudgeTest(ctx, m.DB, rec)
 }

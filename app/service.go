@@ -18,6 +18,7 @@ import (
 	"powerwatch/alarms"
 	"powerwatch/app/judge"
 	"powerwatch/app/uplink"
+	"powerwatch/calendar"
 	"powerwatch/listener"
 	"powerwatch/store/sqlite"
 )
@@ -86,6 +87,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	run, err := m.startServiceRun(ctx)
 	if err != nil {
 		return err
+	}
+	// the 限产 baseline skips public holidays: the officer's calendar in the
+	// data folder over the shipped one (a bad file is shown on the curves)
+	if m.FS != nil {
+		cal, _ := loadHolidays(m.FS, filepath.Dir(m.Config.DB))
+		ctx = judge.WithHolidays(ctx, func(t time.Time) bool { return cal.Day(t).Kind == calendar.Holiday })
 	}
 	if m.alarms, err = judge.Start(ctx, m.DB, judge.Options{Sweep: m.Config.Schedule.OfflineSweep, Logger: m.Logger, Run: run}); err != nil {
 		return err

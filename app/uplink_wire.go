@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,6 +36,18 @@ type UplinkConfig struct {
 	// MaxBackoff caps the wait between failed attempts (connections and
 	// pushes), which doubles from 1 s (JSON: 5 s).
 	MaxBackoff Duration `json:"max_backoff"`
+	// Multiplex sends every terminal's frames over one connection per
+	// upstream; by default each terminal has its own (README "Uplink").
+	Multiplex bool `json:"multiplex"`
+	// MaxConns bounds the connections open at once per upstream (one per
+	// terminal with frames to send); 0 means 500.
+	MaxConns int `json:"max_conns"`
+	// ConnIdle closes a terminal's connection after this long with nothing
+	// to send; 0 means 3 minutes.
+	ConnIdle Duration `json:"conn_idle"`
+	// AckFallback is how many frames in a row may go without a matching
+	// 9014 before the relay writes and counts instead; 0 means 10.
+	AckFallback int `json:"ack_fallback"`
 }
 
 // UpstreamConfig is one HJ 212 upstream. In the file it is either the
@@ -45,6 +58,8 @@ type UpstreamConfig struct {
 	Password   string            `json:"password,omitempty"` // replaces every frame's PW
 	NoAck      bool              `json:"no_ack,omitempty"`   // the platform never answers 9014
 	AckTimeout Duration          `json:"ack_timeout,omitempty"`
+	Multiplex  bool              `json:"multiplex,omitempty"` // one connection for all terminals (else uplink.multiplex)
+	MaxConns   int               `json:"max_conns,omitempty"` // else uplink.max_conns
 }
 
 // UnmarshalJSON accepts "host:port" or {"addr": …, …}.
@@ -70,8 +85,13 @@ func (c UplinkConfig) validate() error {
 			return fmt.Errorf("uplink http %q: want an http:// or https:// URL", s)
 		}
 	}
-	if c.MaxPending < 0 || c.Window < 0 {
-		return fmt.Errorf("uplink: max_pending and window may not be negative")
+	if c.MaxPending < 0 || c.Window < 0 || c.MaxConns < 0 || c.AckFallback < 0 || c.ConnIdle < 0 {
+		return fmt.Errorf("uplink: max_pending, window, max_conns, ack_fallback and conn_idle may not be negative")
+	}
+	for _, u := range c.HJ212 {
+		if u.MaxConns < 0 {
+			return fmt.Errorf("uplink hj212 %q: max_conns may not be negative", u.Addr)
+		}
 	}
 	return nil
 }
@@ -111,10 +131,11 @@ func (f *uplinkFlags) apply(c *UplinkConfig) {
 func (m *Main) newUplink() {
 	c := m.Config.Uplink
 	fw := &uplink.Forwarder{Outbox: m.DB, Window: c.Window, MaxPending: c.MaxPending, MaxBackoff: time.Duration(c.MaxBackoff),
-		Logger: m.Logger.With("component", "uplink")}
+		ConnIdle: time.Duration(c.ConnIdle), Logger: m.Logger.With("component", "uplink")}
 	for _, u := range c.HJ212 {
 		fw.Upstreams = append(fw.Upstreams, uplink.Upstream{Addr: u.Addr, MN: u.MN, Password: u.Password, NoAck: u.NoAck,
-			AckTimeout: time.Duration(orDuration(u.AckTimeout, c.AckTimeout))})
+			AckTimeout: time.Duration(orDuration(u.AckTimeout, c.AckTimeout)), Multiplex: u.Multiplex || c.Multiplex,
+			MaxConns: cmp.Or(u.MaxConns, c.MaxConns), AckFallback: c.AckFallback})
 	}
 	m.Uplink = fw
 	m.uplinkNow.Store(fw)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net"
 	"path/filepath"
 	"slices"
@@ -152,6 +153,8 @@ func TestUplinkConfig(t *testing.T) {
 		`{"uplink": {"hj212": [{"adr": "x:1"}]}}`,
 		`{"uplink": {"hj212": ["no-port"]}}`,
 		`{"uplink": {"http": ["ftp://x"]}}`,
+		`{"uplink": {"max_conns": -1}}`,
+		`{"uplink": {"hj212": [{"addr": "x:1", "max_conns": -5}]}}`,
 	} {
 		afero.WriteFile(fs, "/bad.json", []byte(bad), 0o644)
 		if _, err := LoadConfig(fs, "/bad.json"); err == nil {
@@ -162,6 +165,35 @@ func TestUplinkConfig(t *testing.T) {
 	f.apply(&c.Uplink)
 	if got := c.Uplink.targets(); !slices.Equal(got, []string{"x:1", "y:2"}) || len(c.Uplink.HTTP) != 1 {
 		t.Errorf("after --uplink-hj212 x:1 y:2: targets %v, http %v; want the flags' upstreams, the file's URL", got, c.Uplink.HTTP)
+	}
+}
+
+// TestUplinkConnectionOptions ensures the relay gets a connection per
+// terminal by default, with the shipped bounds, and the options of the file:
+// multiplexed for every upstream or one, MaxConns per upstream or for all.
+func TestUplinkConnectionOptions(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	afero.WriteFile(fs, "/c.json", []byte(`{"uplink": {"hj212": ["a:1", {"addr": "b:1", "multiplex": true}, {"addr": "c:1", "max_conns": 20}],
+		"conn_idle": "30s", "ack_fallback": 4}}`), 0o644)
+	c, err := LoadConfig(fs, "/c.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Main{Config: c, FS: fs, Logger: slog.New(slog.DiscardHandler)}
+	m.newUplink()
+	ups := m.Uplink.Upstreams
+	if len(ups) != 3 || ups[0].Multiplex || !ups[1].Multiplex || ups[0].MaxConns != 500 || ups[2].MaxConns != 20 ||
+		ups[0].AckFallback != 4 || m.Uplink.ConnIdle != 30*time.Second {
+		t.Errorf("upstreams = %+v, ConnIdle %s; want per terminal (500 connections) but b:1 multiplexed, c:1 with 20, fallback after 4",
+			ups, m.Uplink.ConnIdle)
+	}
+	afero.WriteFile(fs, "/c.json", []byte(`{"uplink": {"hj212": ["a:1"], "multiplex": true}}`), 0o644)
+	if m.Config, err = LoadConfig(fs, "/c.json"); err != nil {
+		t.Fatal(err)
+	}
+	m.newUplink()
+	if up := m.Uplink.Upstreams[0]; !up.Multiplex || up.AckFallback != 10 {
+		t.Errorf("upstream = %+v, want multiplexed by uplink.multiplex, fallback after the default 10", up)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -169,7 +170,7 @@ func (m *commander) transmit(cmd *command, c *conn, now time.Time) {
 		st = cmd.ST
 	}
 	fields := cmd.fields
-	if cmd.CN == "1012" && !hasKey(fields, "SystemTime") {
+	if cmd.CN == hj212.CNSetTime && !hasKey(fields, "SystemTime") {
 		// The centre's time at the moment of sending, not of queueing.
 		fields = append(fields[:len(fields):len(fields)], hj212.Field{Key: "SystemTime", Value: hj212.FormatN14(now)})
 		cmd.CP = formatCP(fields)
@@ -269,7 +270,7 @@ func (m *commander) reply(p *hj212.Packet, now time.Time) {
 	}
 	m.s.stats.commandReplies.Add(1)
 	switch p.CN {
-	case "9011": // HJ212-2017 Table 7 QnRtn: 1 means ready to execute
+	case hj212.CNRequestReply: // HJ212-2017 Table 7 QnRtn: 1 means ready to execute
 		v, _ := p.Get("QnRtn")
 		cmd.QnRtn, _ = strconv.Atoi(v)
 		if cmd.QnRtn != 1 {
@@ -278,18 +279,18 @@ func (m *commander) reply(p *hj212.Packet, now time.Time) {
 		}
 		cmd.Status, cmd.deadline = store.CommandAccepted, now.Add(m.s.tim.ExecTimeout)
 		m.dirty = append(m.dirty, cmd)
-	case "9012": // HJ212-2017 Table 6 ExeRtn: 1 means success
+	case hj212.CNExecResult: // HJ212-2017 Table 6 ExeRtn: 1 means success
 		v, _ := p.Get("ExeRtn")
 		cmd.ExeRtn, _ = strconv.Atoi(v)
 		if cmd.ExeRtn != 1 {
 			m.finish(cmd, store.CommandFailed, now, "ExeRtn="+v+" "+exeRtnText(cmd.ExeRtn))
 			return
 		}
-		if cmd.CN == "1000" {
+		if cmd.CN == hj212.CNSetOverTime {
 			m.setRule(cmd)
 		}
 		m.finish(cmd, store.CommandDone, now, "")
-	case "9013": // a notification (2012, 2022) needs only this answer
+	case hj212.CNNotifyReply: // a notification (2012, 2022) needs only this answer
 		m.finish(cmd, store.CommandDone, now, "")
 	}
 }
@@ -337,16 +338,23 @@ func (m *commander) data(p *hj212.Packet, now time.Time) {
 
 // calibrate answers a terminal's 1013 time-calibration request with a 1012
 // carrying the centre's time, unless one is already waiting.
-func (m *commander) calibrate(mn string, now time.Time) {
+func (m *commander) calibrate(mn, polID string, now time.Time) {
+	// HJ212-2017 Table 9: a 1013 with PolId asks for that instrument's
+	// clock; the 1012 must carry the same PolId, or it sets the logger's.
+	cp := ""
+	if polID != "" {
+		cp = "PolId=" + polID
+	}
 	m.mu.Lock()
 	for _, c := range m.queues[mn] {
-		if c.CN == "1012" && !c.Status.Final() {
+		if c.CN == hj212.CNSetTime && !c.Status.Final() && polIDOf(c.CP) == polID {
 			m.mu.Unlock()
 			return
 		}
 	}
 	m.mu.Unlock()
 	c := SetTime(mn)
+	c.CP = cp
 	c.Origin = "time-calibration"
 	if _, err := m.s.EnqueueCommand(context.Background(), c); err != nil {
 		m.s.log.Error("queue time calibration", "mn", mn, "err", err)
@@ -444,4 +452,14 @@ func exeRtnText(v int) string {
 		return "no data"
 	}
 	return "unknown"
+}
+
+// polIDOf returns the PolId of a command's CP text, "" when none.
+func polIDOf(cp string) string {
+	for _, f := range strings.FieldsFunc(cp, func(r rune) bool { return r == ';' || r == ',' }) {
+		if v, ok := strings.CutPrefix(f, "PolId="); ok {
+			return v
+		}
+	}
+	return ""
 }

@@ -12,8 +12,8 @@ import (
 
 // commandCNs are the CNs EnqueueCommand accepts (HJ212-2017 Table 9; 2011
 // with BeginTime/EndTime is the 2025 ST=44 history pull).
-var commandCNs = []string{"1000", "1011", "1012", "1061", "1062", "1063", "1064",
-	"2011", "2012", "2021", "2022", "2031", "2041", "2051", "2061"}
+var commandCNs = []string{hj212.CNSetOverTime, hj212.CNGetTime, hj212.CNSetTime, hj212.CNGetRtdInterval, hj212.CNSetRtdInterval, hj212.CNGetMinInterval, hj212.CNSetMinInterval,
+	hj212.CNRealtime, hj212.CNStopRealtime, hj212.CNRunState, hj212.CNStopRunState, hj212.CNDayHistory, hj212.CNRunTimeHistory, hj212.CNMinuteHistory, hj212.CNHourHistory}
 
 // minIntervals are the MinInterval values HJ212-2017 Table 4 allows, in minutes.
 var minIntervals = []int{1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30}
@@ -25,7 +25,7 @@ func SetRealtimeInterval(mn string, d time.Duration) (store.Command, error) {
 	if d%time.Second != 0 || s < 30 || s > 3600 {
 		return store.Command{}, fmt.Errorf("real-time interval %s: %w: must be whole seconds from 30 s to 3600 s", d, store.ErrInvalid)
 	}
-	return store.Command{MN: mn, CN: "1062", CP: "RtdInterval=" + strconv.Itoa(s)}, nil
+	return store.Command{MN: mn, CN: hj212.CNSetRtdInterval, CP: "RtdInterval=" + strconv.Itoa(s)}, nil
 }
 
 // SetMinuteInterval returns the command (CN 1064) that sets mn's minute-data
@@ -36,15 +36,15 @@ func SetMinuteInterval(mn string, d time.Duration) (store.Command, error) {
 	if d%time.Minute != 0 || !slices.Contains(minIntervals, m) {
 		return store.Command{}, fmt.Errorf("minute interval %s: %w: must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 min", d, store.ErrInvalid)
 	}
-	return store.Command{MN: mn, CN: "1064", CP: "MinInterval=" + strconv.Itoa(m)}, nil
+	return store.Command{MN: mn, CN: hj212.CNSetMinInterval, CP: "MinInterval=" + strconv.Itoa(m)}, nil
 }
 
 // ReadTime returns the command (CN 1011) that asks mn for its clock.
-func ReadTime(mn string) store.Command { return store.Command{MN: mn, CN: "1011"} }
+func ReadTime(mn string) store.Command { return store.Command{MN: mn, CN: hj212.CNGetTime} }
 
 // SetTime returns the command (CN 1012) that sets mn's clock to the centre's
 // time; SystemTime is filled in when the command is sent.
-func SetTime(mn string) store.Command { return store.Command{MN: mn, CN: "1012"} }
+func SetTime(mn string) store.Command { return store.Command{MN: mn, CN: hj212.CNSetTime} }
 
 // SetTimeout returns the command (CN 1000) that sets mn's OverTime and ReCount;
 // the listener then uses the same values for the commands it sends to mn.
@@ -53,7 +53,7 @@ func SetTimeout(mn string, overtime time.Duration, recount int) (store.Command, 
 	if s < 1 || s > 99 || recount < 0 || recount > 99 {
 		return store.Command{}, fmt.Errorf("timeout %s × %d: %w: OverTime is 1–99 s and ReCount 0–99 (N2)", overtime, recount, store.ErrInvalid)
 	}
-	return store.Command{MN: mn, CN: "1000", CP: fmt.Sprintf("OverTime=%d;ReCount=%d", s, recount)}, nil
+	return store.Command{MN: mn, CN: hj212.CNSetOverTime, CP: fmt.Sprintf("OverTime=%d;ReCount=%d", s, recount)}, nil
 }
 
 // HistoryPull returns the command that asks mn to send its data of [from, to]
@@ -61,7 +61,7 @@ func SetTimeout(mn string, overtime time.Duration, recount int) (store.Command, 
 // with BeginTime and EndTime (HJ212-2017 Table 9); cn 2011 gives the
 // HJ 212-2025 electricity form (ST=44, CN=2011 + BeginTime/EndTime).
 func HistoryPull(mn, cn string, from, to time.Time) (store.Command, error) {
-	if !slices.Contains([]string{"2011", "2031", "2041", "2051", "2061"}, cn) {
+	if !slices.Contains([]string{hj212.CNRealtime, hj212.CNDayHistory, hj212.CNRunTimeHistory, hj212.CNMinuteHistory, hj212.CNHourHistory}, cn) {
 		return store.Command{}, fmt.Errorf("history pull CN %q: %w: must be 2011, 2031, 2041, 2051 or 2061", cn, store.ErrInvalid)
 	}
 	if !to.After(from) {
@@ -69,7 +69,7 @@ func HistoryPull(mn, cn string, from, to time.Time) (store.Command, error) {
 	}
 	// The 2017 examples group the two times with ","; the 2025 ST=44 form uses ";".
 	c := store.Command{MN: mn, CN: cn, CP: "BeginTime=" + hj212.FormatN14(from) + ",EndTime=" + hj212.FormatN14(to)}
-	if cn == "2011" {
+	if cn == hj212.CNRealtime {
 		c.ST = "44"
 		c.CP = "BeginTime=" + hj212.FormatN14(from) + ";EndTime=" + hj212.FormatN14(to)
 	}

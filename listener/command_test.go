@@ -106,22 +106,32 @@ func TestCommandRetries(t *testing.T) {
 }
 
 // TestTimeCalibration ensures a 1013 is answered with 9013 and then a 1012
-// carrying the centre's time.
+// carrying the centre's time — and the PolId of the 1013 when it had one,
+// so that the instrument's clock is set, not the logger's.
 func TestTimeCalibration(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := &listener.Server{Recorder: &memRecorder{}, Directory: newFakeDir(testMN), Journal: &journal{}}
-		l, stop := bubble(t, s)
-		defer stop()
-		c := l.dial(t)
-		c.write(frame(t, testMN, testPW, "20260302100000009", "1013", 5, time.Now()))
-		if p := c.read(); p.CN != "9013" || p.QN != "20260302100000009" {
-			t.Fatalf("reply %s %s, want 9013 echoing the QN", p.CN, p.QN)
-		}
-		set := c.read()
-		if v, _ := set.Get("SystemTime"); set.CN != "1012" || v != hj212.FormatN14(time.Now()) {
-			t.Errorf("then %s SystemTime=%s, want 1012 with the centre's time %s", set.CN, v, hj212.FormatN14(time.Now()))
-		}
-	})
+	for _, polID := range []string{"", "d20405"} {
+		synctest.Test(t, func(t *testing.T) {
+			s := &listener.Server{Recorder: &memRecorder{}, Directory: newFakeDir(testMN), Journal: &journal{}}
+			l, stop := bubble(t, s)
+			defer stop()
+			c := l.dial(t)
+			var cp []hj212.Field
+			if polID != "" {
+				cp = append(cp, hj212.Field{Key: "PolId", Value: polID})
+			}
+			c.write(frame(t, testMN, testPW, "20260302100000009", "1013", 5, time.Now(), cp...))
+			if p := c.read(); p.CN != "9013" || p.QN != "20260302100000009" {
+				t.Fatalf("reply %s %s, want 9013 echoing the QN", p.CN, p.QN)
+			}
+			set := c.read()
+			if v, _ := set.Get("SystemTime"); set.CN != "1012" || v != hj212.FormatN14(time.Now()) {
+				t.Errorf("then %s SystemTime=%s, want 1012 with the centre's time %s", set.CN, v, hj212.FormatN14(time.Now()))
+			}
+			if v, ok := set.Get("PolId"); v != polID || ok != (polID != "") {
+				t.Errorf("1012 PolId = %q (present %v), want %q", v, ok, polID)
+			}
+		})
+	}
 }
 
 // TestCommandValidation ensures values outside the standard's ranges are refused.

@@ -16,7 +16,22 @@ func (s *Server) commitLoop(ctx context.Context) {
 	defer close(s.committed)
 	ctx = context.WithoutCancel(ctx) // a batch already read is committed even during shutdown
 	batch := make([]*Upload, 0, s.tim.MaxBatch)
-	for u := range s.uploads {
+	for {
+		var u *Upload
+		select {
+		case v, ok := <-s.uploads:
+			if !ok {
+				return
+			}
+			u = v
+		case <-s.splits.kick:
+			// Split messages made whole (or closed) by the last batch, by
+			// the restore or by housekeeping: their values go in now.
+			if ready := s.splits.takeReady(); len(ready) > 0 {
+				s.commit(ctx, ready)
+			}
+			continue
+		}
 		batch = append(batch[:0], u)
 	fill:
 		for len(batch) < s.tim.MaxBatch {
@@ -33,6 +48,9 @@ func (s *Server) commitLoop(ctx context.Context) {
 		batch = s.linger(batch)
 		s.commit(ctx, batch)
 		clear(batch) // drop references for the garbage collector
+		if ready := s.splits.takeReady(); len(ready) > 0 {
+			s.commit(ctx, ready)
+		}
 	}
 }
 
@@ -52,7 +70,7 @@ func (s *Server) commit(ctx context.Context, batch []*Upload) {
 			s.stats.batches.Add(1)
 		}
 		for _, u := range batch {
-			u.finish(err)
+			u.finish(s, err)
 		}
 	}()
 	start := time.Now()

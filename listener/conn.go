@@ -35,7 +35,6 @@ type conn struct {
 
 	// Used by the reader goroutine only.
 	mns []string // MNs identified on this connection (a concentrator may carry several)
-	asm assembler
 }
 
 func newConn(s *Server, nc net.Conn, id uint64, ip string) *conn {
@@ -95,8 +94,9 @@ func (c *conn) readLoop(ctx context.Context) {
 			if errors.Is(err, hj212.ErrTooLarge) {
 				s.stats.oversize.Add(1)
 			}
+			c.rejected(ctx, se)
 			if bad++; bad == 1 {
-				s.log.Warn("bad frame", "remote", c.info.Remote, "err", err)
+				s.log.Warn("bad frame", "remote", c.info.Remote, "mn", headerField(se.Frame, "MN"), "err", err)
 			}
 			if bad >= s.lim.MaxBadFrames {
 				c.kill(&s.stats.closedBadData, "too many bad frames in a row")

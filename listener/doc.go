@@ -8,4 +8,10 @@
 // and command goes through the writer, so a peer that does not read never
 // blocks the others. One committer goroutine collects the uploads of all
 // connections into one transaction (group commit).
+//
+// Each part of a split upload is recorded and acknowledged on its own; the
+// splitter joins the parts of all connections (and, through a SplitJournal,
+// of earlier runs) and records the whole message's values once (split.go).
+// Frames the codec rejects are counted on the registered terminal they name,
+// with the reason (reject.go).
 package listener

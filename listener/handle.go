@@ -11,9 +11,10 @@ import (
 
 // Quarantine reasons.
 const (
-	ReasonUnregistered = "unregistered" // the MN is not in the registry
-	ReasonBadPassword  = "bad_password" // PW differs from the registered password
-	ReasonBadKey       = "bad_key"      // the 2025 CP could not be decrypted with the registered key
+	ReasonUnregistered = "unregistered"         // the MN is not in the registry
+	ReasonBadPassword  = "bad_password"         // PW differs from the registered password
+	ReasonBadKey       = "bad_key"              // the 2025 CP could not be decrypted with the registered key
+	ReasonEnvelope     = "unsupported_envelope" // the CP is the 2025 EncryptedData=<hex> envelope, which is not supported
 )
 
 // handle answers and routes one parsed packet (HJ212-2017 §6.5 flows).
@@ -21,9 +22,9 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 	s := c.s
 	now := s.Now()
 	switch p.CN {
-	case "9014": // answer to an upload of ours: nothing to do
+	case hj212.CNDataReply: // answer to an upload of ours: nothing to do
 		return
-	case "9013": // answer to a notification we sent
+	case hj212.CNNotifyReply: // answer to a notification we sent
 		s.cmds.reply(p, now)
 		return
 	}
@@ -39,32 +40,42 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 		return
 	case reg.Terminal.Password != "" && p.PW != reg.Terminal.Password:
 		s.quar.add(p, ReasonBadPassword, c.info.Remote, now)
+		s.state.reject(p.MN, rejectPassword, c.info.Remote, now)
+		return
+	}
+	if isEnvelope(p) {
+		s.log.Warn("decode CP", "mn", p.MN, "cn", p.CN, "err", errEnvelope)
+		s.quar.add(p, ReasonEnvelope, c.info.Remote, now)
+		s.state.reject(p.MN, rejectEnvelope, c.info.Remote, now)
 		return
 	}
 	plain, err := s.decrypt(reg, p)
 	if err != nil {
 		s.log.Warn("decrypt CP", "mn", p.MN, "err", err)
 		s.quar.add(p, ReasonBadKey, c.info.Remote, now)
+		s.state.reject(p.MN, rejectKey, c.info.Remote, now)
 		return
 	}
 	p = plain
 	c.identify(p.MN, reg, now)
 	s.state.seen(reg, p, c.info.Remote, now)
 	switch {
-	case p.CN == "9011" || p.CN == "9012":
+	case p.CN == hj212.CNRequestReply || p.CN == hj212.CNExecResult:
 		s.cmds.reply(p, now)
-	case p.CN == "1013":
+	case p.CN == hj212.CNTimeCalibration:
 		// HJ212-2017 Table 9: a time-calibration request is a notification
-		// (9013), after which the centre sends its time with 1012.
-		c.answer(p, "9013")
-		s.cmds.calibrate(p.MN, now)
+		// (9013), after which the centre sends its time with 1012 — for the
+		// instrument the request named (PolId), if any.
+		c.answer(p, hj212.CNNotifyReply)
+		polID, _ := p.Get("PolId")
+		s.cmds.calibrate(p.MN, polID, now)
 	case isNotification(p.CN):
-		c.answer(p, "9013")
+		c.answer(p, hj212.CNNotifyReply)
 	case isCommandData(p.CN):
 		// Data a command asked for (1011 SystemTime, 1061 RtdInterval …): it
 		// belongs to the command log, not to the readings.
 		s.cmds.data(p, now)
-		c.answer(p, "9014")
+		c.answer(p, hj212.CNDataReply)
 	case isUpload(p.CN):
 		s.cmds.data(p, now)
 		c.upload(reg, p, now)
@@ -100,25 +111,22 @@ func (c *conn) answer(p *hj212.Packet, cn string) {
 }
 
 // upload hands a data packet to the committer; its 9014 goes out once the
-// batch holding it is durable. Parts of a split message wait for the others
-// and are stored, and acknowledged, together.
+// batch holding it is durable. Each part of a split message is stored and
+// acknowledged on its own (HJ212-2017 Table C.50: the terminal waits for a
+// part's 9014 before it sends the next); the splitter joins them.
 func (c *conn) upload(reg *Registration, p *hj212.Packet, now time.Time) {
-	var ack []byte
+	u := &Upload{Conn: c.info, Terminal: reg, Packet: p, ReceivedAt: now, c: c, Part: isPart(p)}
+	if u.Part && !c.s.splits.admit(p) {
+		// At the cap on incomplete split uploads: not acknowledged, so the
+		// terminal sends the part again later. Nothing acknowledged is dropped.
+		c.s.stats.splitRefused.Add(1)
+		c.s.log.Warn("split upload part refused: too many incomplete split uploads", "mn", p.MN, "cn", p.CN, "pno", p.PNO, "pnum", p.PNUM)
+		return
+	}
 	// HJ212-2017 Table 3: A=1 asks for an answer; 9014 for every upload,
 	// duplicates and each subpacket included (hj212.md §7).
 	if p.Flag.Answer() {
-		ack = replyFrame(p, "9014")
-	}
-	u := &Upload{Conn: c.info, Terminal: reg, Packet: p, ReceivedAt: now, c: c}
-	if ack != nil {
-		u.acks = [][]byte{ack}
-	}
-	if p.Flag.Split() {
-		merged, acks := c.asm.add(p, ack, now)
-		if merged == nil {
-			return
-		}
-		u.Packet, u.acks = merged, acks
+		u.acks = [][]byte{replyFrame(p, hj212.CNDataReply)}
 	}
 	c.inflight <- struct{}{}
 	c.pending.Add(1)
@@ -127,7 +135,17 @@ func (c *conn) upload(reg *Registration, p *hj212.Packet, now time.Time) {
 }
 
 // finish is called by the committer once u's batch is durable (err nil) or failed.
-func (u *Upload) finish(err error) {
+func (u *Upload) finish(s *Server, err error) {
+	switch {
+	case u.Assembled && err != nil:
+		s.splits.retry(u) // its parts are stored: it must go in
+		return
+	case u.Assembled:
+		s.splits.stored(u)
+		return
+	case u.Part && err == nil:
+		s.splits.stored(u)
+	}
 	c := u.c
 	if err == nil {
 		for _, a := range u.acks {
@@ -143,12 +161,12 @@ func (u *Upload) finish(err error) {
 // isNotification: HJ212-2017 Table 9 notifications answered with 9013
 // (2012/2022 stop uploads; 9015 is the 2025 heartbeat).
 func isNotification(cn string) bool {
-	return cn == "2012" || cn == "2022" || cn == "9015"
+	return cn == hj212.CNStopRealtime || cn == hj212.CNStopRunState || cn == hj212.CNHeartbeat
 }
 
 // isCommandData: uploads that answer a centre's query (HJ212-2017 Table 9).
 func isCommandData(cn string) bool {
-	return cn == "1011" || cn == "1061" || cn == "1063"
+	return cn == hj212.CNGetTime || cn == hj212.CNGetRtdInterval || cn == hj212.CNGetMinInterval
 }
 
 // isUpload: data uploads (2xxx) and the field-information uploads (3015–3020).

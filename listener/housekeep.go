@@ -29,6 +29,9 @@ func (s *Server) housekeep(work, stop context.Context) {
 		for _, job := range s.state.sweep(now) {
 			s.checkGap(work, job)
 		}
+		for _, p := range s.splits.tick(now) {
+			s.askAgain(work, p)
+		}
 		if now.Sub(lastReload) >= s.tim.RegistryTTL {
 			lastReload = now
 			if err := s.dir.reload(work); err != nil {
@@ -90,7 +93,7 @@ func (s *Server) checkGap(ctx context.Context, job gapJob) {
 			return
 		}
 		c.Origin = "gap"
-		if job.cn == "2011" {
+		if job.cn == hj212.CNRealtime {
 			c.ST = "44"
 		}
 		c, err = s.EnqueueCommand(ctx, c)
@@ -134,10 +137,24 @@ func (s *Server) Flush(ctx context.Context) error {
 		s.Journal.AddTerminalEvents(ctx, events),
 		s.Journal.AddQuarantined(ctx, s.quar.take()),
 		s.flushCommands(ctx),
+		s.flushSplits(ctx),
 	); err != nil {
 		return fmt.Errorf("flush listener journal: %w", err)
 	}
 	return nil
+}
+
+// flushSplits tells the SplitJournal which messages are done, at a few
+// flushes in a row, since the parts of a message may reach the tables after
+// it was assembled (the store moves its inbox in later). A part that reaches
+// them later still is joined again after a restart: its values are the same,
+// so nothing changes, and it is forgotten then.
+func (s *Server) flushSplits(ctx context.Context) error {
+	sj, ok := s.Journal.(SplitJournal)
+	if !ok {
+		return nil
+	}
+	return sj.DoneSplitParts(ctx, s.splits.doneKeys())
 }
 
 // statsLogEvery is how often the counters are logged (when they changed), so

@@ -37,6 +37,20 @@ type Limits struct {
 	// MaxQuarantine is how many distinct (MN, reason) entries are kept in memory
 	// between flushes; further ones are only counted. 0 means 10,000.
 	MaxQuarantine int
+
+	// Incomplete split uploads (their parts are stored, acknowledged and
+	// never purged) are bounded per terminal, in total and in bytes; at a cap
+	// a part that would start another one is not acknowledged, so the
+	// terminal sends it again later. MaxSplitPerTerminal: 0 means 16.
+	MaxSplitPerTerminal int
+	// MaxSplitTotal: 0 means 10,000.
+	MaxSplitTotal int
+	// MaxSplitBytes is the most bytes of parts held; 0 means 64 MiB.
+	MaxSplitBytes int
+	// SplitMaxAge is how long a split upload may wait for its missing parts;
+	// then it is closed and the values of the parts received go to the
+	// readings marked incomplete. 0 means 24 hours.
+	SplitMaxAge time.Duration
 }
 
 // Timing holds the protocol's and the service's intervals. Zero fields take the
@@ -77,6 +91,9 @@ type Timing struct {
 	// FlushEvery is how often terminal state, events and quarantine are
 	// written to the journal; 0 means 10 s.
 	FlushEvery time.Duration
+	// SplitAskAfter is how long a split upload may miss parts before they are
+	// asked for again with a history pull; 0 means 10 minutes.
+	SplitAskAfter time.Duration
 	// RegistryTTL is how long a registry lookup is cached; 0 means 1 minute.
 	// Invalidate drops entries at once when the registry changes.
 	RegistryTTL time.Duration
@@ -108,6 +125,10 @@ func (l Limits) withDefaults() Limits {
 	l.WriteQueue = orInt(l.WriteQueue, 512)
 	l.MaxBadFrames = orInt(l.MaxBadFrames, 1000)
 	l.MaxQuarantine = orInt(l.MaxQuarantine, 10000)
+	l.MaxSplitPerTerminal = orInt(l.MaxSplitPerTerminal, 16)
+	l.MaxSplitTotal = orInt(l.MaxSplitTotal, 10000)
+	l.MaxSplitBytes = orInt(l.MaxSplitBytes, 64<<20)
+	l.SplitMaxAge = orDur(l.SplitMaxAge, 24*time.Hour)
 	return l
 }
 
@@ -125,5 +146,6 @@ func (t Timing) withDefaults() Timing {
 	t.Tick = orDur(t.Tick, time.Second)
 	t.FlushEvery = orDur(t.FlushEvery, 10*time.Second)
 	t.RegistryTTL = orDur(t.RegistryTTL, time.Minute)
+	t.SplitAskAfter = orDur(t.SplitAskAfter, 10*time.Minute)
 	return t
 }

@@ -21,16 +21,26 @@ var (
 // factor, at the packet's DataTime. Quantities not sent stay store.Missing;
 // a point none of whose codes is in the packet gets no sample; a packet
 // without DataTime gives none. Codes no point maps, and state codes, stay only
-// in the raw packet. A value's code-Flag sets FlagPowerOff (P) or FlagFault
-// (anything but N). It is pure.
+// in the raw packet. A value's code-Flag sets sample flags by the rule set's
+// flag table (store.FlagsOf: P power-off, T over range, anything else but N
+// unknown); a minute (2051) or hour (2061) upload marks its samples as
+// covering that period (store.FlagMinuteValue, FlagHourValue). It is pure.
 func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
 	at, ok := p.DataTime()
 	if !ok {
 		return nil
 	}
+	var period uint8
+	switch p.CN {
+	case hj212.CNMinuteHistory:
+		period = store.FlagMinuteValue
+	case hj212.CNHourHistory:
+		period = store.FlagHourValue
+	}
 	var out []store.Sample
 	for _, pt := range points {
 		s := store.NewSample(pt.ID, at)
+		s.Flags = period
 		n := 0
 		for _, q := range [...]struct {
 			code     string
@@ -72,15 +82,23 @@ func value(p *hj212.Packet, code string, suffixes []string) (float64, bool) {
 }
 
 // flagBits maps a code's data flag (HJ212-2017 Table 8, extensible) to
-// sample flags: N or none is normal, P a loss of supply, anything else a
-// value the terminal itself does not vouch for.
+// sample flags by store.FlagTable.
 func flagBits(p *hj212.Packet, code string) uint8 {
-	f, ok := p.Value(code, "Flag")
-	switch {
-	case !ok || f == "" || f == "N":
-		return 0
-	case f == "P":
-		return store.FlagPowerOff
+	f, _ := p.Value(code, "Flag")
+	return store.FlagsOf(f)
+}
+
+// FrameCRCOK reports whether frame ("##" … CRC, with or without CR LF) has
+// the CRC of its data segment (HJ212-2017 Appendix A): the status stored
+// with the raw packet, computed, not assumed.
+func FrameCRCOK(frame []byte) bool {
+	for len(frame) > 0 && (frame[len(frame)-1] == '\n' || frame[len(frame)-1] == '\r') {
+		frame = frame[:len(frame)-1]
 	}
-	return store.FlagFault
+	if len(frame) < 10 || frame[0] != '#' || frame[1] != '#' {
+		return false
+	}
+	seg := frame[6 : len(frame)-4]
+	want, err := strconv.ParseUint(string(frame[len(frame)-4:]), 16, 16)
+	return err == nil && uint16(want) == hj212.Checksum(seg)
 }

@@ -1,7 +1,9 @@
 package listener_test
 
 import (
+	"bytes"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -56,6 +58,13 @@ func TestReadings(t *testing.T) {
 			want:   []store.Sample{{PointID: 7, At: at, P: 0, I: 5, U: 220, E: nan, PF: nan, Flags: store.FlagPowerOff | store.FlagFault}},
 		},
 		{
+			name:   "flags by the rule set's table: T over range, M maintenance, an unknown token a fault",
+			cp:     "DataTime=20260302100000;p1-Rtd=900,p1-Flag=T;i1-Rtd=5,i1-Flag=M;u1-Rtd=220,u1-Flag=Q",
+			points: []store.Point{full},
+			want: []store.Sample{{PointID: 7, At: at, P: 900, I: 5, U: 220, E: nan, PF: nan,
+				Flags: store.FlagOverRange | store.FlagFault | store.FlagMaintenance}},
+		},
+		{
 			name:   "two points of one terminal; a point with no code in the packet gets no sample",
 			cp:     "DataTime=20260302100000;a-Rtd=1;b-Rtd=2",
 			points: []store.Point{{ID: 1, PowerCode: "a"}, {ID: 2, CurrentCode: "b"}, {ID: 3, PowerCode: "c"}},
@@ -84,5 +93,40 @@ func TestReadings(t *testing.T) {
 				t.Errorf("Readings mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+	// minute and hour uploads mark the period their values cover
+	for cn, flag := range map[string]uint8{"2011": 0, "2051": store.FlagMinuteValue, "2061": store.FlagHourValue} {
+		t.Run("CN "+cn, func(t *testing.T) {
+			h := strings.Replace(head, "CN=2011", "CN="+cn, 1)
+			got := listener.Readings(mustParse(t, h+"DataTime=20260302100000;p1-Avg=2,p1-Flag=N&&"), []store.Point{full})
+			if len(got) != 1 || got[0].Flags != flag {
+				t.Errorf("CN %s: samples %+v, want flags %d", cn, got, flag)
+			}
+		})
+	}
+}
+
+func TestFrameCRCOK(t *testing.T) {
+	good := realtime(t, testMN, "20260302100000001", t0)
+	bad := append([]byte(nil), good...)
+	copy(bad[len(bad)-6:], "0000")
+	lower := append([]byte(nil), good...)
+	copy(lower[len(lower)-6:], bytes.ToLower(good[len(good)-6:len(good)-2]))
+	tests := []struct {
+		name  string
+		frame []byte
+		want  bool
+	}{
+		{"good, with CR LF", good, true},
+		{"good, without", good[:len(good)-2], true},
+		{"lower-case hex (peers send it)", lower, true},
+		{"wrong CRC", bad, false},
+		{"too short", []byte("##00"), false},
+		{"not hex", append(append([]byte(nil), good[:len(good)-6]...), "ZZZZ\r\n"...), false},
+	}
+	for _, tt := range tests {
+		if got := listener.FrameCRCOK(tt.frame); got != tt.want {
+			t.Errorf("%s: FrameCRCOK = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 // QN echoed, ST=91, the sender's version bits with A=0.
 func replyFrame(p *hj212.Packet, cn string) []byte {
 	var r *hj212.Packet
-	if cn == "9013" {
+	if cn == hj212.CNNotifyReply {
 		r = hj212.NotifyAck(p)
 	} else {
 		r = hj212.DataAck(p)

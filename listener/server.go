@@ -90,9 +90,20 @@ type Upload struct {
 	// empty: it was never sent as one frame).
 	Packet     *hj212.Packet
 	ReceivedAt time.Time
+	// Part is set on one part of a split upload (HJ212-2017 Table C.50): keep
+	// its frame (evidence, relay) but not its values, which come with the
+	// whole message (Assembled).
+	Part bool
+	// Assembled is set on a split message joined from its stored parts: its
+	// values are the reading; its frames are the parts'. Conn is zero.
+	Assembled bool
+	// Incomplete is set on an Assembled message that never got all its parts
+	// (Limits.SplitMaxAge): the values of the parts received, to be marked so.
+	Incomplete bool
 
-	c    *conn
-	acks [][]byte // 9014 frames to send once durable
+	c     *conn
+	acks  [][]byte // 9014 frames to send once durable
+	split splitKey // of an Assembled message
 }
 
 // ConnInfo describes the connection a packet came on.
@@ -133,10 +144,11 @@ type Server struct {
 	connWG    sync.WaitGroup
 	committed chan struct{}
 
-	dir   dirCache
-	state tracker
-	quar  quarantine
-	cmds  commander
+	dir    dirCache
+	state  tracker
+	quar   quarantine
+	cmds   commander
+	splits splitter
 }
 
 func (s *Server) init() {
@@ -159,6 +171,7 @@ func (s *Server) init() {
 		s.dir = dirCache{s: s, m: map[string]dirEntry{}, sem: make(chan struct{}, lookupsAtOnce)}
 		s.state = tracker{s: s, m: map[string]*termState{}}
 		s.quar = quarantine{s: s, m: map[quarKey]*store.QuarantinedPacket{}}
+		s.splits = newSplitter(s)
 		s.cmds = commander{s: s, queues: map[string][]*command{}, conns: map[string]*conn{}, pw: map[string]string{}}
 	})
 }
@@ -188,7 +201,7 @@ func (s *Server) Restore(ctx context.Context) error {
 	if err := s.dir.reload(ctx); err != nil {
 		return fmt.Errorf("load registry: %w", err)
 	}
-	return nil
+	return s.restoreSplits(ctx)
 }
 
 // Serve accepts connections on ln until ctx is done. It then stops reading,

@@ -84,38 +84,6 @@ func TestNoAckWhenRecordFails(t *testing.T) {
 	}
 }
 
-// TestSubpacketsAckedTogether ensures the parts of a split upload are stored
-// as one packet and each part gets its own 9014 once it is stored.
-func TestSubpacketsAckedTogether(t *testing.T) {
-	rec := &memRecorder{}
-	s := &listener.Server{Recorder: rec, Directory: newFakeDir(testMN)}
-	c := dial(t, startServer(t, s))
-	part := func(qn string, pno int, f hj212.Field) []byte {
-		p := hj212.Packet{QN: qn, ST: "44", CN: "2011", PW: testPW, MN: testMN, Flag: 7, PNUM: 2, PNO: pno,
-			Header: hj212.HasQN | hj212.HasST | hj212.HasCN | hj212.HasPW | hj212.HasMN | hj212.HasFlag | hj212.HasPNUM | hj212.HasPNO}
-		b, err := p.SetFields([]hj212.Field{{Key: "DataTime", Value: hj212.FormatN14(t0)}, f}).Encode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	c.write(part("20260302100000001", 1, hj212.Field{Key: "d20401-Rtd", Value: "1.5"}))
-	c.expectSilence(200 * time.Millisecond)
-	c.write(part("20260302100000002", 2, hj212.Field{Key: "d20301-Rtd", Value: "2.5"}))
-	for _, qn := range []string{"20260302100000001", "20260302100000002"} {
-		if p := c.read(); p.CN != "9014" || p.QN != qn {
-			t.Fatalf("reply = %s %s, want 9014 %s", p.CN, p.QN, qn)
-		}
-	}
-	if n := rec.count(); n != 1 {
-		t.Fatalf("recorded %d uploads, want 1 merged", n)
-	}
-	got := listener.Readings(rec.uploads[0].Packet, rec.uploads[0].Terminal.Points)
-	if len(got) != 1 || got[0].P != 1.5 || got[0].I != 2.5 {
-		t.Errorf("Readings of merged packet = %+v", got)
-	}
-}
-
 // TestEncrypted2025 ensures an HJ 212-2025 upload with an SM4-encrypted CP
 // is decrypted with the terminal's key and stored, and that a wrong key
 // sends it to the quarantine without an acknowledgement.

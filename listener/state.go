@@ -122,7 +122,7 @@ func (t *tracker) seen(reg *Registration, p *hj212.Packet, remote string, now ti
 	if dt.After(st.LastData) {
 		st.LastData = dt
 	}
-	if p.CN == "2011" || p.CN == "2051" {
+	if p.CN == hj212.CNRealtime || p.CN == hj212.CNMinuteHistory {
 		t.observe(ts, p.CN, dt, now)
 	}
 }
@@ -148,7 +148,7 @@ func (t *tracker) observe(ts *termState, cn string, dt, now time.Time) {
 		}
 	}
 	o.prevData = dt
-	if cn == "2011" {
+	if cn == hj212.CNRealtime {
 		t.drift(ts, o, dt.Sub(now), now)
 	}
 }
@@ -158,7 +158,7 @@ func (t *tracker) interval(ts *termState, cn string, o *obs, d time.Duration, no
 		o.cand = d
 		return
 	}
-	if cn == "2051" && ts.streams["2011"] != nil {
+	if cn == hj212.CNMinuteHistory && ts.streams[hj212.CNRealtime] != nil {
 		return // real-time data, when sent, decides the interval
 	}
 	if d != ts.st.Interval {
@@ -251,11 +251,11 @@ func (t *tracker) sweep(now time.Time) []gapJob {
 func (ts *termState) historyCN() string {
 	switch {
 	case ts.version == hj212.Version2025 && ts.lastST == "44":
-		return "2011"
-	case ts.streams["2051"] == nil && ts.streams["2011"] == nil && ts.st.Interval >= time.Hour:
-		return "2061"
+		return hj212.CNRealtime
+	case ts.streams[hj212.CNMinuteHistory] == nil && ts.streams[hj212.CNRealtime] == nil && ts.st.Interval >= time.Hour:
+		return hj212.CNHourHistory
 	}
-	return "2051"
+	return hj212.CNMinuteHistory
 }
 
 // take returns the changed states and the new events, and forgets them.
@@ -296,6 +296,16 @@ func (s *Server) Terminals() []store.TerminalState {
 	s.state.mu.Unlock()
 	slices.SortFunc(out, func(a, b store.TerminalState) int { return strings.Compare(a.MN, b.MN) })
 	return out
+}
+
+// incomplete sets how many split uploads of mn wait for parts.
+func (t *tracker) incomplete(mn string, n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ts := t.get(mn)
+	if ts.st.Incomplete != n {
+		ts.st.Incomplete, ts.dirty = n, true
+	}
 }
 
 // commandEvent records a finished command in the terminal's events.

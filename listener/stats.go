@@ -17,6 +17,7 @@ type counters struct {
 	uploads, acked, recordErrors, batches                           atomic.Uint64
 	quarantined, quarantineDropped, unknownCN                       atomic.Uint64
 	commandsSent, commandReplies                                    atomic.Uint64
+	splitRefused, rejectedRegistered                                atomic.Uint64
 	commitNanos                                                     atomic.Int64
 }
 
@@ -50,6 +51,13 @@ type Stats struct {
 	UnknownCN         uint64 // packets with a CN the listener does not handle (connection kept)
 	CommandsSent      uint64 // command frames written, retries included
 	CommandReplies    uint64 // 9011/9012 received for a known command
+
+	// SplitRefused counts parts of split uploads not acknowledged because
+	// the incomplete split uploads were at a cap (Limits.MaxSplit…).
+	SplitRefused uint64
+	// RejectedRegistered counts rejected frames naming a registered MN
+	// (shown on the terminal's page with the reason).
+	RejectedRegistered uint64
 }
 
 // Stats returns a snapshot of the counters.
@@ -75,5 +83,6 @@ func (s *Server) Stats() Stats {
 		Batches: k.batches.Load(), RecordErrs: k.recordErrors.Load(), CommitTime: time.Duration(k.commitNanos.Load()),
 		Quarantined: k.quarantined.Load(), QuarantineDropped: k.quarantineDropped.Load(), UnknownCN: k.unknownCN.Load(),
 		CommandsSent: k.commandsSent.Load(), CommandReplies: k.commandReplies.Load(),
+		SplitRefused: k.splitRefused.Load(), RejectedRegistered: k.rejectedRegistered.Load(),
 	}
 }

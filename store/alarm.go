@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // AlarmType is the stable id of a rule that raises alarms.
 type AlarmType string
@@ -21,7 +25,53 @@ const (
 	PowerMismatch   AlarmType = "power_mismatch"
 	ClockDrift      AlarmType = "clock_drift"
 	SubmeterExcess  AlarmType = "submeter_excess"
+	// OrderUnjudged: a 停产/限产 order the rules cannot judge (no point on any
+	// facility it covers, or no usable baseline for a 限产), from its start.
+	OrderUnjudged AlarmType = "order_unjudged"
+	// TreatmentUnknown (治污设施数据缺失): a treatment unit's data is missing
+	// while its production runs, for longer than the backfill grace.
+	TreatmentUnknown AlarmType = "treatment_unknown"
 )
+
+// Name is the group's name as shown, "中文 / English".
+func (g AlarmGroup) Name() string {
+	switch g {
+	case GroupViolation:
+		return "违法 / violation"
+	case GroupSuspect:
+		return "违法嫌疑 / suspected evasion"
+	case GroupDevice:
+		return "设备与数据 / device and data"
+	}
+	return string(g)
+}
+
+// ParseAlarmGroup reads a group id (violation, suspect, device) or its
+// Chinese name (违法, 违法嫌疑, 设备与数据).
+func ParseAlarmGroup(s string) (AlarmGroup, error) {
+	for _, g := range Groups() {
+		zh, _, _ := strings.Cut(g.Name(), " / ")
+		if s == string(g) || s == zh {
+			return g, nil
+		}
+	}
+	return "", fmt.Errorf("alarm group %q: want violation (违法), suspect (违法嫌疑) or device (设备与数据): %w", s, ErrInvalid)
+}
+
+// TypesOf returns the known alarm types of group g.
+func TypesOf(g AlarmGroup) []AlarmType {
+	var out []AlarmType
+	for _, t := range AllAlarmTypes {
+		if t.Group() == g {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// AllAlarmTypes lists every alarm type.
+var AllAlarmTypes = []AlarmType{TreatmentOff, ShutdownIgnored, CutIgnored, Offline, LowTransmission, BadValues,
+	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown}
 
 // IsViolation reports whether t is one of the violation types that officers review
 // for enforcement, as opposed to data-quality and device alarms.
@@ -98,6 +148,10 @@ type Alarm struct {
 	Detail       string // a sentence for people
 	Disposition  Disposition
 	UpdatedAt    time.Time
+	// Trial marks an alarm raised inside the window of a recorded acceptance
+	// or inspection test (停上电试验, 试验): kept as evidence of the test, but
+	// not in the officers' default queue (AlarmFilter.Trial).
+	Trial bool
 }
 
 // Duration is End − Start, or now − Start while the alarm is open.
@@ -137,13 +191,28 @@ type Review struct {
 type AlarmFilter struct {
 	From, To     time.Time // alarms overlapping [From, To)
 	Types        []AlarmType
+	Groups       []AlarmGroup // alarms whose type belongs to one of these groups
 	Grades       []Grade
 	Statuses     []AlarmStatus
 	EnterpriseID int64
 	Enterprise   string // name, substring match
 	Limit        int
 	Offset       int
+
+	// Trial selects by Alarm.Trial: TrialAny (the zero value) matches all,
+	// for code that reconciles or exports; queues for people ask TrialNo.
+	Trial TrialFilter
 }
+
+// TrialFilter selects alarms by whether they were raised inside a test window.
+type TrialFilter int
+
+// Trial filters.
+const (
+	TrialAny  TrialFilter = iota // every alarm
+	TrialNo                      // alarms of normal operation: the officers' queue
+	TrialOnly                    // only alarms marked 试验
+)
 
 // An AuditEntry records one change an operator made. The log is append-only.
 type AuditEntry struct {
@@ -193,6 +262,13 @@ type OutboxItem struct {
 	// this item relays: the item is queued only when that packet is new, so
 	// a terminal's re-send of a stored packet is not relayed again. 0: always queued.
 	Packet int
+}
+
+// OutboxKey is one ordering key (a terminal's MN) with undelivered items of
+// a target: the relay opens a connection per key.
+type OutboxKey struct {
+	Key  string
+	Last int64 // highest id of the key's undelivered items
 }
 
 // AlarmEvidence is what a reviewer looks at for one alarm: the alarm with its

@@ -63,6 +63,9 @@ type FacilityReduction struct {
 	Baseline     float64   // kWh it would normally have used over the span; NaN when unknown
 	Allowance    float64   // kWh allowed: 0 under 停产, baseline × (1 − cut %) under 限产; NaN when unknown
 	Alarms       int       // 停产/限产未落实 alarms raised for the order
+	// Unjudged says why the rules cannot judge the order (an order_unjudged
+	// alarm: no point on what it covers, no usable baseline); "" when they can.
+	Unjudged string
 }
 
 // A ReductionRow sums facilities: one enterprise or one industry.

@@ -30,6 +30,7 @@ type Order struct {
 	ID           int64
 	EnterpriseID int64
 	FacilityIDs  []int64
+	ExemptIDs    []int64 // facilities the order lets run (一厂一策: a kiln fan kept for 保温 or cooling)
 	Kind         OrderKind
 	CutPercent   float64 // 限产比例, 0–100; for Cut only
 	Level        Level
@@ -39,9 +40,10 @@ type Order struct {
 }
 
 // Covers reports whether the order applies to facility id of its enterprise at
-// time t: within [Start, End) and for the whole enterprise or listing id.
+// time t: within [Start, End), for the whole enterprise or listing id, and not
+// exempting id.
 func (o Order) Covers(id int64, t time.Time) bool {
-	if t.Before(o.Start) || !t.Before(o.End) {
+	if t.Before(o.Start) || !t.Before(o.End) || slices.Contains(o.ExemptIDs, id) {
 		return false
 	}
 	return len(o.FacilityIDs) == 0 || slices.Contains(o.FacilityIDs, id)

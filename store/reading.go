@@ -32,11 +32,55 @@ type Value struct {
 
 // Sample flags.
 const (
-	FlagPowerOff  uint8 = 1 << iota // the terminal reported loss of supply (flag P)
-	FlagFault                       // the terminal marked the value faulty (D, F, M…)
-	FlagBackfill                    // received after its slot's deadline (history upload)
-	FlagEstimated                   // derived, not measured (e.g. P from U·I·PF)
+	FlagPowerOff uint8 = 1 << iota // the terminal reported loss of supply (flag P)
+	FlagFault                      // the terminal marked the value faulty (D, F, M…)
+	FlagBackfill                   // received after its slot's deadline (history upload)
+	// FlagIncomplete marks values of a split upload that never got all its
+	// parts: the parts' values, kept (they were acknowledged) but not a whole
+	// reading. (Bit 3 was FlagEstimated, which nothing ever set.)
+	FlagIncomplete
+	FlagOverRange   // above the meter's range (flag T): valid, and the facility runs
+	FlagMinuteValue // a minute value (CN 2051): it covers the terminal's minute interval
+	FlagHourValue   // an hour value (CN 2061): it covers its hour
+	FlagMaintenance // maintenance or calibration (flags M, C): unknown, a maintenance record should cover it
 )
+
+// A FlagRule is one row of the data-flag table: what an HJ 212 data flag
+// (HJ 212-2017 Table 8, as peers send them) means for the alarm rules.
+type FlagRule struct {
+	Token   string
+	Flags   uint8
+	Meaning string // 中文 / English, for the README and the rules screen
+}
+
+// FlagTable is the rule set's reading of HJ 212 data flags. A token not in
+// the table is unknown (FlagFault): the rules neither count it as running nor
+// as stopped.
+var FlagTable = []FlagRule{
+	{"N", 0, "有效 / valid"},
+	{"T", FlagOverRange, "超测上限：有效且运行 / above range: valid and running"},
+	{"P", FlagPowerOff, "电源故障：断电（治污停运、生产停产）/ power off: treatment off, production stopped"},
+	{"M", FlagFault | FlagMaintenance, "维护：未知（应有维护记录）/ maintenance: unknown (a maintenance record should cover it)"},
+	{"C", FlagFault | FlagMaintenance, "校准：未知 / calibration: unknown"},
+	{"D", FlagFault, "故障：未知 / fault: unknown"},
+	{"B", FlagFault, "通讯异常：未知 / communication fault: unknown"},
+	{"S", FlagFault, "设定值：未知 / set value: unknown"},
+	{"F", FlagFault, "停运：未知 / stopped (analyser): unknown"},
+}
+
+// FlagsOf maps one HJ 212 data flag to sample flags by FlagTable: "" and N
+// are valid, an unknown token is FlagFault.
+func FlagsOf(token string) uint8 {
+	if token == "" {
+		return 0
+	}
+	for _, r := range FlagTable {
+		if r.Token == token {
+			return r.Flags
+		}
+	}
+	return FlagFault
+}
 
 // A Sample is one slot of a point's series: power kW, current A, voltage V,
 // energy counter kWh and power factor. A quantity that was not sent is NaN.

@@ -54,7 +54,7 @@ const (
 	Treatment  FacilityKind = "treatment"  // 治污设施
 	Integrated FacilityKind = "integrated" // 产治一体: production and treatment on one circuit
 	Total      FacilityKind = "total"      // 总用电: the enterprise's total supply
-	Indirect   FacilityKind = "indirect"   // 间接: auxiliary loads watched for context
+	Indirect   FacilityKind = "indirect"   // 间接用电: a load standing for a non-electric process (a gas kiln's fan, §6.7.1); judged as production
 )
 
 // A Facility is one production or treatment unit (or a supply point) of an enterprise.
@@ -67,6 +67,14 @@ type Facility struct {
 	Process      string  // 工艺
 	Pollutants   string  // 污染物, free text
 	Outlet       string  // 排口 the treatment discharges through
+	// CommissionedAt is the 投运/验收日期 from which the violation rules apply
+	// to the facility; zero means from the earliest InstalledAt of its points.
+	CommissionedAt time.Time
+	// LinksConfirmed says an officer confirmed what the treatment links mean
+	// (or a registry import wrote them in the stage syntax): ungrouped links
+	// are then stages that must all run. Unconfirmed, several ungrouped links
+	// keep their old meaning, one of them suffices (LinksAmbiguous).
+	LinksConfirmed bool
 }
 
 // LinkRole is 用 (active) or 备 (standby) for a treatment unit of a production unit.
@@ -79,8 +87,11 @@ const (
 )
 
 // A Link is one edge of the 产治排 chain: production facility → treatment facility.
-// Links of one production facility with the same non-empty Group form an N-of-M
-// group: the production is covered when at least Need of the group run.
+// Links of one production facility with the same non-empty Group form one
+// stage, an N-of-M group: the stage is covered when at least Need of the group
+// run. The ungrouped links of a facility whose links are confirmed form one
+// stage in which every active unit must run and a standby unit may stand in
+// for any one of them; unconfirmed, they are alternatives (see LinksAmbiguous).
 type Link struct {
 	ID           int64
 	ProductionID int64
@@ -120,6 +131,9 @@ type Point struct {
 	PFCode      string // power factor
 	StateCode   string // switch / run state
 	CTRatio     float64
+	// InstalledAt is the point's 安装日期: its data is expected and counted
+	// from then. Points of one terminal may have different dates.
+	InstalledAt time.Time
 }
 
 // Basis is the quantity a threshold is set on.
@@ -144,4 +158,19 @@ type Threshold struct {
 	EffectiveFrom time.Time
 	Derived       bool // computed from rated power by DefaultThreshold, not set by a person
 	Note          string
+}
+
+// LinksAmbiguous reports whether links (of one production facility) hold more
+// than one ungrouped active unit: before the stage syntax such links meant
+// "any one of them", now "all of them", so they keep the old meaning until an
+// officer confirms them (Facility.LinksConfirmed). One active unit with
+// standby ones means the same either way.
+func LinksAmbiguous(links []Link) bool {
+	n := 0
+	for _, l := range links {
+		if l.Group == "" && l.Role != Standby {
+			n++
+		}
+	}
+	return n > 1
 }

@@ -26,7 +26,7 @@ type RuleSet struct {
 	Note      string
 
 	Slot      time.Duration // evaluation slot; 5 min
-	GapBridge time.Duration // missing data up to this long inside a condition does not break it
+	GapBridge time.Duration // missing data up to this long inside a condition does not break it (nor counts as its time)
 
 	TreatmentOffMin    time.Duration // 治污设施未同步运行: minimum duration, 15 min
 	ShutdownIgnoredMin time.Duration // 停产未落实: minimum duration, 30 min
@@ -34,7 +34,7 @@ type RuleSet struct {
 	CutBaseline     BaselineMethod // 限产未落实: which baseline
 	CutRatedPercent float64        // for BaselineRated: normal consumption as % of rated power
 	CutMarginPct    float64        // alarm when consumption exceeds the allowance by more than this %
-	CutMin          time.Duration  // the excess must hold this long
+	CutMin          time.Duration  // no longer applies: cut_ignored is judged per 管控时段 on the cumulative (kept for old rule-set versions)
 
 	MajorAfter  time.Duration // grade bands: < MajorAfter minor (一般)
 	SevereAfter time.Duration // ≥ SevereAfter severe (严重); between: major (较重)

@@ -18,6 +18,9 @@ type Registry struct {
 	Thresholds  []Threshold // every facility's history, by facility then EffectiveFrom
 	Orders      []Order
 	Filings     []Filing
+	// Tests are the maintenance records that document an on/off test window
+	// (TestFrom/TestTo set), oldest first: the alarm rules skip those windows.
+	Tests []MaintenanceRecord
 
 	enterprise map[int64]int   // id → index in Enterprises
 	facility   map[int64]int   // id → index in Facilities
@@ -135,6 +138,19 @@ func (r *Registry) FilingsAt(facilityID int64, t time.Time) []Filing {
 	for _, x := range r.Filings {
 		if x.EnterpriseID == f.EnterpriseID && x.Covers(facilityID, t) {
 			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// UnconfirmedLinks returns the facilities whose treatment links hold several
+// ungrouped units and were never confirmed: they keep the old meaning (any
+// one unit suffices) until an officer says what must run (LinksAmbiguous).
+func (r *Registry) UnconfirmedLinks() []Facility {
+	var out []Facility
+	for _, f := range r.Facilities {
+		if !f.LinksConfirmed && LinksAmbiguous(r.LinksOf(f.ID)) {
+			out = append(out, f)
 		}
 	}
 	return out

@@ -157,6 +157,10 @@ type MaintenanceRecord struct {
 	SignedBy     string // 签字确认
 	SignedAt     time.Time
 	CreatedAt    time.Time
+	// TestFrom and TestTo are the window of the 停上电试验 an acceptance or
+	// inspection record documents (§6.7.3–6.7.4, §6.10); zero when none. The
+	// violation rules skip the window and mark what it raises as 试验.
+	TestFrom, TestTo time.Time
 }
 
 // RecordFilter selects maintenance records; zero fields do not filter.

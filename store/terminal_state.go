@@ -18,6 +18,14 @@ type TerminalState struct {
 	// OutageFrom is the last DataTime before the terminal went offline; zero
 	// when there is no outage whose gaps are still to be asked for.
 	OutageFrom time.Time
+	// Rejected counts frames naming this MN that the listener rejected (bad
+	// CRC, a segment it cannot read); RejectReason is the newest reason, in
+	// words, and RejectedAt when it came.
+	Rejected     int64
+	RejectReason string
+	RejectedAt   time.Time
+	// Incomplete is how many split uploads of the terminal wait for parts.
+	Incomplete int
 }
 
 // Terminal event kinds.
@@ -30,6 +38,8 @@ const (
 	EventInterval   = "interval"
 	EventCommand    = "command"
 	EventGapRequest = "gap_request"
+	EventRejected   = "rejected"         // a frame naming the MN was rejected; Detail says why
+	EventSplit      = "split_incomplete" // a split upload still misses parts, or expired without them
 )
 
 // TerminalEventFilter selects terminal events; zero fields match everything.

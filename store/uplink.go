@@ -42,4 +42,14 @@ type UpstreamStatus struct {
 	// OverLimit is set when Pending exceeds the configured limit: nothing is
 	// dropped, but the city is falling behind and someone should look.
 	OverLimit bool
+	// Conns is how many HJ 212 connections are open now: one per terminal
+	// with frames to send, or one when multiplexed.
+	Conns int
+	// WriteOnly is set when the HJ 212 upstream answered no 9014, or none
+	// that matched a frame, for several frames in a row: the relay no longer
+	// waits for answers and counts a frame as delivered once written, so
+	// frames keep flowing, but the city's receipt is no longer confirmed.
+	WriteOnly bool
+	Unmatched int64 // 9014 answers that matched no frame sent
+	Requests  int64 // requests the upstream sent, refused with 9011 (the relay only uploads)
 }

@@ -42,6 +42,7 @@ type queueFilter struct {
 	regionID     int64
 	industryID   int64
 	enterprise   string // substring of the enterprise name
+	trial        bool   // list only the alarms of a recorded test (试验); otherwise they are left out
 	sort         queueSort
 	desc         bool
 }
@@ -55,7 +56,8 @@ func filterAlarms(all []alarmRow, f queueFilter, now time.Time) []alarmRow {
 	for _, r := range all {
 		a := r.a
 		switch {
-		case len(f.groups) > 0 && !slices.Contains(f.groups, a.Type.Group()),
+		case a.Trial != f.trial,
+			len(f.groups) > 0 && !slices.Contains(f.groups, a.Type.Group()),
 			len(f.grades) > 0 && !slices.Contains(f.grades, a.Grade),
 			len(f.statuses) > 0 && !slices.Contains(f.statuses, a.Status),
 			len(f.dispositions) > 0 && !slices.Contains(f.dispositions, a.Disposition),
@@ -122,18 +124,20 @@ func rangePeriod(r queueRange, now time.Time) (from, to time.Time) {
 func alarmsSignature(as []store.Alarm) uint64 {
 	h := fnv.New64a()
 	for _, a := range as {
-		fmt.Fprintf(h, "%d|%s|%s|%s|%d|%d|%s|%d|%s|%s\n", a.ID, a.Type, a.Grade, a.Status, a.Start.UnixMilli(),
-			a.End.UnixMilli(), a.Disposition, a.UpdatedAt.UnixMilli(), a.Detail, a.Thresholds)
+		fmt.Fprintf(h, "%d|%s|%s|%s|%d|%d|%s|%d|%t|%d|%d|%d|%d|%d|%d|%d|%d|%s|%s\n", a.ID, a.Type, a.Grade, a.Status,
+			a.Start.UnixMilli(), a.End.UnixMilli(), a.Disposition, a.UpdatedAt.UnixMilli(), a.Trial, a.EnterpriseID,
+			a.ProductionID, a.TreatmentID, a.PointID, a.TerminalID, a.OrderID, a.FilingID, a.RuleVersion, a.Detail, a.Thresholds)
 	}
 	return h.Sum64()
 }
 
 // unreviewed counts the alarms of as a reviewer still has to decide: those
-// that need review (not device and data alarms), not withdrawn, undecided.
+// that need review (not device and data alarms), not withdrawn, not of a
+// recorded test, undecided.
 func unreviewed(as []store.Alarm) int {
 	n := 0
 	for _, a := range as {
-		if a.Type.NeedsReview() && a.Status != store.Withdrawn && a.Disposition == store.Undecided {
+		if a.Type.NeedsReview() && a.Status != store.Withdrawn && !a.Trial && a.Disposition == store.Undecided {
 			n++
 		}
 	}
@@ -143,7 +147,7 @@ func unreviewed(as []store.Alarm) int {
 // reviewTypes are the alarm types that need review, for the badge's query.
 func reviewTypes() []store.AlarmType {
 	var out []store.AlarmType
-	for _, t := range alarmTypes {
+	for _, t := range store.AllAlarmTypes {
 		if t.NeedsReview() {
 			out = append(out, t)
 		}

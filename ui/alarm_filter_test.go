@@ -20,6 +20,9 @@ func TestFilterAlarms(t *testing.T) {
 		row(3, store.CutIgnored, store.Major, store.Ended, store.Confirmed, at(-30), at(-22), "华北建材有限公司", 1, 1),      // 8h
 		row(4, store.PowerMismatch, store.Major, store.Withdrawn, store.Undecided, at(-5), at(-4), "东湖石化有限公司", 2, 2), // 1h, disproved
 	}
+	trial := row(5, store.TreatmentOff, store.Minor, store.Ended, store.Undecided, at(-2), at(-1), "华北建材有限公司", 1, 1)
+	trial.a.Trial = true // raised during a recorded test: out of every queue but 试验's
+	all = append(all, trial)
 	live := []store.AlarmStatus{store.Open, store.Ended}
 	cases := []struct {
 		name string
@@ -43,6 +46,7 @@ func TestFilterAlarms(t *testing.T) {
 		{"no enterprise matches", queueFilter{enterprise: "不存在"}, ""},
 		{"by duration, open alarm counted to now", queueFilter{sort: byDuration, desc: true}, "3,1,2,4"},
 		{"by grade ascending, ties by id", queueFilter{sort: byGrade}, "2,3,4,1"},
+		{"tests (试验) only", queueFilter{trial: true}, "5"},
 		{"filters combine", queueFilter{groups: []store.AlarmGroup{store.GroupViolation}, grades: []store.Grade{store.Major}}, "3"},
 	}
 	for _, c := range cases {
@@ -55,7 +59,7 @@ func TestFilterAlarms(t *testing.T) {
 	if got := filterAlarms(nil, queueFilter{}, now); got == nil || len(got) != 0 {
 		t.Errorf("no alarms = %v, want an empty queue", got)
 	}
-	if ids(all) != "1,2,3,4" {
+	if ids(all) != "1,2,3,4,5" {
 		t.Errorf("filterAlarms reordered its input: %s", ids(all))
 	}
 }
@@ -99,5 +103,38 @@ func TestTerminalLabel(t *testing.T) {
 		if got := terminalLabel(c.a, points, mns); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// TestAlarmsSignature: every change the judge worker or a reviewer makes to
+// an alarm changes the signature the poll compares; the same alarms keep it.
+func TestAlarmsSignature(t *testing.T) {
+	base := store.Alarm{ID: 1, Type: store.TreatmentOff, Grade: store.Minor, Status: store.Open, EnterpriseID: 1,
+		Start: time.Date(2026, 3, 18, 13, 0, 0, 0, store.Beijing), Detail: "停机"}
+	sig := alarmsSignature([]store.Alarm{base})
+	if alarmsSignature([]store.Alarm{base}) != sig {
+		t.Fatal("the same alarm gives two signatures")
+	}
+	changes := map[string]func(*store.Alarm){
+		"grade":       func(a *store.Alarm) { a.Grade = store.Major },
+		"ended":       func(a *store.Alarm) { a.Status, a.End = store.Ended, a.Start.Add(time.Hour) },
+		"withdrawn":   func(a *store.Alarm) { a.Status = store.Withdrawn },
+		"reviewed":    func(a *store.Alarm) { a.Disposition = store.Confirmed },
+		"start":       func(a *store.Alarm) { a.Start = a.Start.Add(-5 * time.Minute) },
+		"test (试验)":   func(a *store.Alarm) { a.Trial = true },
+		"detail":      func(a *store.Alarm) { a.Detail = "停机，已恢复" },
+		"filing":      func(a *store.Alarm) { a.FilingID = 3 },
+		"updated":     func(a *store.Alarm) { a.UpdatedAt = a.Start },
+		"another one": func(a *store.Alarm) { a.ID = 2 },
+	}
+	for name, change := range changes {
+		a := base
+		change(&a)
+		if alarmsSignature([]store.Alarm{a}) == sig {
+			t.Errorf("%s: the signature did not change", name)
+		}
+	}
+	if alarmsSignature([]store.Alarm{base, base}) == sig {
+		t.Error("a raised alarm did not change the signature")
 	}
 }

@@ -16,8 +16,7 @@ import (
 )
 
 // alarmTypes are the alarm types in the order the ui lists them.
-var alarmTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline,
-	store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess}
+var alarmTypes = store.AllAlarmTypes
 
 // alarmColumns are the queue's column titles. The first seven are those an
 // officer needs to triage and must fit at 1366×768 without scrolling
@@ -110,6 +109,7 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 	for _, st := range alarmStatuses {
 		statuses = append(statuses, s.alarmStatus(st))
 	}
+	statuses = append(statuses, tr.T("al.status.trial")) // the last entry: alarms of a recorded test
 	as.groups = widget.NewCheckGroup(groups, applyAll)
 	as.groups.Horizontal = true
 	as.grades = widget.NewCheckGroup(grades, applyAll)
@@ -364,6 +364,7 @@ func (as *alarmsScreen) filter() queueFilter {
 		groups:     checked(as.groups, store.Groups()),
 		grades:     checked(as.grades, alarmGrades),
 		statuses:   checked(as.statuses, alarmStatuses),
+		trial:      slices.Contains(as.statuses.Selected, as.s.tr.T("al.status.trial")),
 		enterprise: as.ent.Text,
 		sort:       queueSort(max(as.sortBy.SelectedIndex(), 0)),
 		desc:       as.desc.Checked,
@@ -543,14 +544,14 @@ func (s *Shell) pollAlarms() {
 }
 
 // updateBadge counts the alarms still to review (NeedsReview, not withdrawn,
-// undecided) into the 报警 navigation entry.
+// not of a recorded test, undecided) into the 报警 navigation entry.
 func (s *Shell) updateBadge() {
 	if s.deps.Alarms == nil {
 		return
 	}
 	load(s, func(ctx context.Context) (int, error) {
 		as, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Types: reviewTypes(),
-			Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
 		if err != nil {
 			return 0, fmt.Errorf("count alarms to review: %w", err)
 		}

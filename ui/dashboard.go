@@ -149,12 +149,12 @@ func (d *dashboardScreen) gatherAlarms(ctx context.Context, dd *dashData, start,
 		dd.alarmNote = s.tr.T("common.nodata")
 		return
 	}
-	open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
+	open, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}, Trial: store.TrialNo})
 	if err == nil {
 		// A withdrawn alarm was disproved by later data: it is kept for the
 		// record, but it is not one of today's alarms.
 		dd.today, err = s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{From: start, To: now,
-			Statuses: []store.AlarmStatus{store.Open, store.Ended}})
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
 	}
 	if err != nil {
 		dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)
@@ -298,7 +298,7 @@ func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail s
 		set("uplink", "—", tr.T("dash.uplink.none"))
 		return
 	}
-	connected, pending, over := 0, 0, false
+	connected, pending, over, writeOnly := 0, 0, false, false
 	var oldest time.Time
 	for _, u := range dd.uplink {
 		if u.Connected {
@@ -306,6 +306,7 @@ func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail s
 		}
 		pending += u.Pending
 		over = over || u.OverLimit
+		writeOnly = writeOnly || u.WriteOnly
 		if !u.Oldest.IsZero() && (oldest.IsZero() || u.Oldest.Before(oldest)) {
 			oldest = u.Oldest
 		}
@@ -314,7 +315,18 @@ func (d *dashboardScreen) applyUplink(dd dashData, set func(key, value, detail s
 	if over {
 		detail = tr.T("uplink.overlimit")
 	}
+	if writeOnly {
+		detail = tr.T("uplink.writeonly")
+	}
 	set("uplink", fmt.Sprintf("%d / %d", connected, len(dd.uplink)), detail)
+	// A warning is red: the city's receipt is in doubt or it falls behind.
+	if t := d.tiles["uplink"]; over || writeOnly {
+		t.detail.Importance = widget.DangerImportance
+		t.detail.Refresh()
+	} else if t.detail.Importance != widget.MediumImportance {
+		t.detail.Importance = widget.MediumImportance
+		t.detail.Refresh()
+	}
 }
 
 // alarmBreakdown is "治污设施未同步运行 3 · 离线 2 | 严重 1 · 一般 4".

@@ -46,17 +46,22 @@ func newChainDiagram(s *Shell, fs []store.Facility, links []store.Link) fyne.Can
 			other = append(other, f)
 		}
 	}
-	linked := map[int64]bool{}
+	linked := map[int64][]store.Link{}
 	for _, l := range links {
-		linked[l.ProductionID] = true
+		linked[l.ProductionID] = append(linked[l.ProductionID], l)
 	}
 	for i, f := range append(prod, other...) {
 		pos[f.ID] = fyne.NewPos(col(0), row(i))
 		note := s.facilityKind(f.Kind)
-		if f.Kind == store.Production && !linked[f.ID] {
-			note += " · " + s.tr.T("diagram.unlinked")
+		warn := false
+		switch {
+		case f.Kind == store.Production && len(linked[f.ID]) == 0:
+			note, warn = note+" · "+s.tr.T("diagram.unlinked"), true
+		case !f.LinksConfirmed && store.LinksAmbiguous(linked[f.ID]):
+			// stored before the stage syntax: still judged as "any one suffices"
+			note, warn = note+" · "+s.tr.T("diagram.unconfirmed"), true
 		}
-		addBox(c, pos[f.ID], f.Name, note, f.Kind == store.Production && !linked[f.ID])
+		addBox(c, pos[f.ID], f.Name, note, warn)
 	}
 	outlets := map[string]fyne.Position{}
 	for i, f := range treat {

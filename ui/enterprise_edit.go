@@ -108,6 +108,14 @@ func (p *enterprisePage) editEnterprise() {
 	}, p.refresh)
 }
 
+// parseDate reads a Beijing date; an empty field is the zero time.
+func parseDate(s string) (time.Time, error) {
+	if s = strings.TrimSpace(s); s == "" {
+		return time.Time{}, nil
+	}
+	return time.ParseInLocation(time.DateOnly, s, store.Beijing)
+}
+
 // parseFloat reads a number; an empty field is 0.
 func parseFloat(s string) (float64, error) {
 	s = strings.TrimSpace(s)
@@ -122,6 +130,11 @@ func (p *enterprisePage) editFacility(f store.Facility) {
 	tr := p.s.tr
 	kinds := []store.FacilityKind{store.Production, store.Treatment, store.Integrated, store.Total, store.Indirect}
 	name, rated, process, pollutants, outlet := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	commissioned := widget.NewEntry()
+	commissioned.SetPlaceHolder("2026-03-01")
+	if !f.CommissionedAt.IsZero() {
+		commissioned.SetText(f.CommissionedAt.In(store.Beijing).Format(time.DateOnly))
+	}
 	kind := widget.NewSelect(names(kinds, p.s.facilityKind), nil)
 	name.SetText(f.Name)
 	rated.SetText(strconv.FormatFloat(f.RatedKW, 'f', -1, 64))
@@ -136,9 +149,12 @@ func (p *enterprisePage) editFacility(f store.Facility) {
 	form := widget.NewForm(
 		widget.NewFormItem(tr.T("fac.name"), name), widget.NewFormItem(tr.T("fac.kind"), kind),
 		widget.NewFormItem(tr.T("ent.rated"), rated), widget.NewFormItem(tr.T("fac.process"), process),
-		widget.NewFormItem(tr.T("fac.pollutants"), pollutants), widget.NewFormItem(tr.T("fac.outlet"), outlet))
+		widget.NewFormItem(tr.T("fac.pollutants"), pollutants), widget.NewFormItem(tr.T("fac.outlet"), outlet),
+		widget.NewFormItem(tr.T("fac.commissioned"), commissioned))
 	p.s.editDialog(tr.T("fac.edit.title", f.Name), form, func() (string, func(context.Context, string) error) {
 		n := f
+		var errDate error
+		n.CommissionedAt, errDate = parseDate(commissioned.Text)
 		n.Name, n.Process, n.Pollutants, n.Outlet = strings.TrimSpace(name.Text), strings.TrimSpace(process.Text), strings.TrimSpace(pollutants.Text), strings.TrimSpace(outlet.Text)
 		kw, err := parseFloat(rated.Text)
 		switch {
@@ -148,6 +164,8 @@ func (p *enterprisePage) editFacility(f store.Facility) {
 			return tr.T("valid.rated"), nil
 		case kind.SelectedIndex() < 0:
 			return tr.T("valid.kind"), nil
+		case errDate != nil:
+			return tr.T("valid.time"), nil
 		}
 		n.RatedKW, n.Kind = kw, kinds[kind.SelectedIndex()]
 		return "", func(ctx context.Context, who string) error { return p.s.deps.Editor.UpdateFacility(ctx, who, &n) }

@@ -203,7 +203,11 @@ func (p *enterprisePage) showControl() {
 		if o.Kind == store.Cut {
 			cut = fmt.Sprintf(" %.0f %%", o.CutPercent)
 		}
-		lines = append(lines, fmt.Sprintf("    %s%s  %s  %s — %s  %s", tr.T("order."+string(o.Kind)), cut, tr.T("level."+string(o.Level)), when(o.Start), when(o.End), p.scope(o.FacilityIDs)))
+		scope := p.scope(o.FacilityIDs)
+		if len(o.ExemptIDs) > 0 {
+			scope += "  " + tr.T("ent.scope.exempt", p.scope(o.ExemptIDs))
+		}
+		lines = append(lines, fmt.Sprintf("    %s%s  %s  %s — %s  %s", tr.T("order."+string(o.Kind)), cut, tr.T("level."+string(o.Level)), when(o.Start), when(o.End), scope))
 	}
 	lines = append(lines, "", tr.T("ent.filings"))
 	if len(p.data.filings) == 0 {

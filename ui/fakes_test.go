@@ -248,6 +248,12 @@ func (f *fakeStore) FindAlarms(_ context.Context, fl store.AlarmFilter) ([]store
 		if len(fl.Types) > 0 && !slices.Contains(fl.Types, a.Type) {
 			continue
 		}
+		if len(fl.Groups) > 0 && !slices.Contains(fl.Groups, a.Type.Group()) {
+			continue
+		}
+		if fl.Trial == store.TrialNo && a.Trial || fl.Trial == store.TrialOnly && !a.Trial {
+			continue
+		}
 		if len(fl.Statuses) > 0 && !slices.Contains(fl.Statuses, a.Status) {
 			continue
 		}

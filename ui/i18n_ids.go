@@ -10,7 +10,8 @@ func dynamicIDs() []string {
 		ids = append(ids, "nav."+string(v))
 	}
 	for _, t := range []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.Offline,
-		store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess} {
+		store.LowTransmission, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
+		store.OrderUnjudged, store.TreatmentUnknown} {
 		ids = append(ids, "alarm."+string(t))
 	}
 	for _, g := range []store.Grade{store.Minor, store.Major, store.Severe} {
@@ -23,7 +24,7 @@ func dynamicIDs() []string {
 		store.CommandDone, store.CommandFailed, store.CommandCanceled} {
 		ids = append(ids, "cmd."+string(s))
 	}
-	for _, r := range []string{"unregistered", "bad_password", "bad_key"} {
+	for _, r := range []string{"unregistered", "bad_password", "bad_key", "unsupported_envelope"} {
 		ids = append(ids, "quar.reason."+r)
 	}
 	ids = append(ids, "uplink.kind.hj212", "uplink.kind.json")

@@ -324,6 +324,9 @@ func (od *ordersScreen) boardCell(id widget.TableCellID) string {
 	case 2:
 		return od.orderText(f.Kind, f.CutPercent)
 	case 3:
+		if f.Unjudged != "" {
+			return od.s.tr.T("ord.state.unjudged")
+		}
 		return od.state(f.State)
 	case 4:
 		return kwh(f.PowerKW)

@@ -107,12 +107,17 @@ func (q *quarantineList) refresh() {
 
 var hexMN = regexp.MustCompile(`^[0-9A-Fa-f]{24}$`)
 
+// mn2005 is an HJ/T 212-2005 MN: 14 characters. Such devices are registrable
+// after the operator confirmed the warning (issue 17).
+var mn2005 = regexp.MustCompile(`^[0-9A-Za-z]{14}$`)
+
 // registerForm is the dialog's fields; validate returns the first mistake.
 type registerForm struct {
 	quarMN           string // the MN as quarantined
 	mn, pw, rtd, min *widget.Entry
 	ent              *widget.Select
 	err              *widget.Label
+	warned           string // the 2005 MN whose warning was shown: saving again registers it
 }
 
 func (q *quarantineList) onRegister(it store.QuarantinedPacket) {
@@ -175,7 +180,11 @@ func (q *quarantineList) submit(f *registerForm, dlg *dialog.CustomDialog) {
 func (q *quarantineList) terminal(f *registerForm) (store.Terminal, string) {
 	tr := q.s.tr
 	mn := strings.ToUpper(strings.TrimSpace(f.mn.Text))
-	if !hexMN.MatchString(mn) {
+	switch {
+	case mn2005.MatchString(mn) && f.warned != mn:
+		f.warned = mn
+		return store.Terminal{}, tr.T("valid.mn2005")
+	case !hexMN.MatchString(mn) && !mn2005.MatchString(mn):
 		return store.Terminal{}, tr.T("valid.mn")
 	}
 	i := f.ent.SelectedIndex()

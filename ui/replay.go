@@ -82,8 +82,6 @@ func newReplayPanel(s *Shell) *replayPanel {
 			set: func(r *store.RuleSet, v float64) { r.ShutdownIgnoredMin = fromMinutes(v) }},
 		{id: "rp.cut_margin_pct", get: func(r store.RuleSet) float64 { return r.CutMarginPct },
 			set: func(r *store.RuleSet, v float64) { r.CutMarginPct = v }},
-		{id: "rp.cut_min", get: func(r store.RuleSet) float64 { return asMinutes(r.CutMin) },
-			set: func(r *store.RuleSet, v float64) { r.CutMin = fromMinutes(v) }},
 		{id: "rp.offline_after", get: func(r store.RuleSet) float64 { return asMinutes(r.OfflineAfter) },
 			set: func(r *store.RuleSet, v float64) { r.OfflineAfter = fromMinutes(v) }},
 		{id: "rp.major_after", get: func(r store.RuleSet) float64 { return asMinutes(r.MajorAfter) },
@@ -94,7 +92,7 @@ func newReplayPanel(s *Shell) *replayPanel {
 	form := widget.NewForm()
 	p.labels = map[string]string{
 		"rp.treatment_off_min": tr.T("rp.treatment_off_min"), "rp.shutdown_ignored_min": tr.T("rp.shutdown_ignored_min"),
-		"rp.cut_margin_pct": tr.T("rp.cut_margin_pct"), "rp.cut_min": tr.T("rp.cut_min"), "rp.offline_after": tr.T("rp.offline_after"),
+		"rp.cut_margin_pct": tr.T("rp.cut_margin_pct"), "rp.offline_after": tr.T("rp.offline_after"),
 		"rp.major_after": tr.T("rp.major_after"), "rp.severe_after": tr.T("rp.severe_after"),
 	}
 	for _, f := range p.fields {

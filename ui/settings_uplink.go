@@ -128,7 +128,7 @@ func (p *uplinkPanel) show(sts []store.UpstreamStatus, err error) {
 	for _, st := range sts {
 		l := widget.NewLabel(p.describe(st))
 		l.Wrapping = fyne.TextWrapWord
-		if st.OverLimit || (!st.Connected && st.LastError != "") {
+		if st.OverLimit || st.WriteOnly || (!st.Connected && st.LastError != "") {
 			l.Importance = widget.DangerImportance
 		}
 		objs = append(objs, l)
@@ -146,11 +146,20 @@ func (p *uplinkPanel) describe(st store.UpstreamStatus) string {
 	}
 	lines := []string{tr.T("uplink.kind."+st.Kind) + "  " + st.Target + "  —  " + state,
 		tr.T("uplink.queue", st.Pending, when(st.Oldest), when(st.LastOK))}
+	if st.Kind == "hj212" && st.Conns > 0 {
+		lines[0] += "  " + tr.T("uplink.conns", st.Conns)
+	}
 	if st.Kind == "hj212" && st.Resent > 0 {
 		lines[1] += "  " + tr.T("uplink.resent", st.Resent)
 	}
 	if st.OverLimit {
 		lines = append(lines, tr.T("uplink.overlimit"))
+	}
+	if st.WriteOnly {
+		lines = append(lines, tr.T("uplink.writeonly"))
+	}
+	if st.Requests > 0 {
+		lines = append(lines, tr.T("uplink.requests", st.Requests))
 	}
 	if st.LastError != "" {
 		lines = append(lines, tr.T("uplink.lasterror", when(st.LastErrorAt), st.LastError))

@@ -42,6 +42,9 @@ func TestSettingsUplink(t *testing.T) {
 			}, nil
 		}}}, []string{"[HJ 212 转发]  10.1.1.1:9212  —  未连接", "待发送 120001 条", "重发 4 条", "队列超过上限", "connection refused",
 			"[共享数据 JSON]  https://city.example/api  —  已连接", "最近成功 2026-03-18 16:30:00"}},
+		{"write-and-count, requests refused", Deps{Uplink: fakeUplink{func(context.Context) ([]store.UpstreamStatus, error) {
+			return []store.UpstreamStatus{{Target: "a:1", Kind: "hj212", Connected: true, Conns: 12, WriteOnly: true, Requests: 2}}, nil
+		}}}, []string{"a:1  —  已连接  12 个连接", "写出即计", "下发请求 2 条，已以 9011 拒绝"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := mustShell(t, tt.deps)
@@ -123,6 +126,8 @@ func TestDashboardUplinkTile(t *testing.T) {
 		}, []string{"1 / 2", "待发送 7 条，最早 2026-03-18 16:30:00"}},
 		{"over the limit", []store.UpstreamStatus{{Target: "a:1", Kind: "hj212", Pending: 9, OverLimit: true}},
 			[]string{"0 / 1", "队列超过上限"}},
+		{"write-and-count", []store.UpstreamStatus{{Target: "a:1", Kind: "hj212", Connected: true, WriteOnly: true}},
+			[]string{"1 / 1", "写出即计"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := mustShell(t, Deps{Uplink: fakeUplink{func(context.Context) ([]store.UpstreamStatus, error) { return tt.sts, nil }}})
@@ -133,6 +138,10 @@ func TestDashboardUplinkTile(t *testing.T) {
 				if !strings.Contains(got, w) {
 					t.Errorf("dashboard lacks %q:\n%s", w, got)
 				}
+			}
+			warn := len(tt.sts) > 0 && (tt.sts[0].OverLimit || tt.sts[0].WriteOnly)
+			if red := s.screens[ViewDashboard].(*dashboardScreen).tiles["uplink"].detail.Importance == widget.DangerImportance; red != warn {
+				t.Errorf("uplink tile red = %v, want %v", red, warn)
 			}
 		})
 	}

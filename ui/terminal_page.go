@@ -27,10 +27,13 @@ type terminalPage struct {
 	events  *widget.Label
 	replies *widget.Label
 	note    *widget.Label
+	diag    *widget.Label // rejected frames and incomplete split uploads; empty when none
 }
 
 func newTerminalPage(s *Shell, r termRow, back func()) *terminalPage {
-	p := &terminalPage{s: s, row: r, events: widget.NewLabel(""), replies: widget.NewLabel(""), note: widget.NewLabel("")}
+	p := &terminalPage{s: s, row: r, events: widget.NewLabel(""), replies: widget.NewLabel(""), note: widget.NewLabel(""), diag: widget.NewLabel("")}
+	p.diag.Wrapping = fyne.TextWrapWord
+	p.diag.Importance = widget.DangerImportance
 	tr := s.tr
 	p.events.Wrapping = fyne.TextWrapWord
 	p.replies.Wrapping = fyne.TextWrapWord
@@ -58,7 +61,7 @@ func newTerminalPage(s *Shell, r termRow, back func()) *terminalPage {
 		p.replies.SetText(tr.T("term.nolistener"))
 	}
 	left := container.NewBorder(widget.NewLabelWithStyle(tr.T("term.packets"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, p.packets)
-	right := container.NewVBox(head, widget.NewSeparator(),
+	right := container.NewVBox(head, p.diag, widget.NewSeparator(),
 		widget.NewLabelWithStyle(tr.T("term.commands"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), cmds, p.replies,
 		widget.NewSeparator(), widget.NewLabelWithStyle(tr.T("term.events"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.events)
 	split := container.NewHSplit(left, container.NewVScroll(right))
@@ -90,6 +93,7 @@ func (p *terminalPage) refresh() {
 	d, mn, now := p.s.deps, p.row.t.MN, p.s.deps.Now()
 	type pageData struct {
 		pkts   []store.RawPacket
+		state  store.TerminalState
 		events []store.TerminalEvent
 		cmds   []store.Command
 		errs   []string
@@ -104,6 +108,15 @@ func (p *terminalPage) refresh() {
 			pd.pkts = newestFirst(pd.pkts, 50)
 		}
 		if d.Terminals != nil {
+			states, err := d.Terminals.TerminalStates(ctx)
+			if err != nil {
+				pd.errs = append(pd.errs, p.s.errorText(p.s.tr.T("term.diag"), err))
+			}
+			for _, st := range states {
+				if st.MN == mn {
+					pd.state = st
+				}
+			}
 			if pd.events, err = d.Terminals.TerminalEvents(ctx, store.TerminalEventFilter{MN: mn, Limit: 50}); err != nil {
 				pd.errs = append(pd.errs, p.s.errorText(p.s.tr.T("term.events"), err))
 			}
@@ -117,8 +130,24 @@ func (p *terminalPage) refresh() {
 		p.packets.Refresh()
 		p.note.SetText(strings.Join(pd.errs, "; "))
 		p.events.SetText(p.eventsText(pd.events))
+		p.diag.SetText(p.diagText(pd.state))
 		p.replies.SetText(p.commandsText(pd.cmds))
 	})
+}
+
+// diagText says what the listener rejected of this terminal and which split
+// uploads wait for parts: a terminal whose every frame fails the CRC must
+// not look as if it never connected (issue 17).
+func (p *terminalPage) diagText(st store.TerminalState) string {
+	tr := p.s.tr
+	var lines []string
+	if st.Rejected > 0 {
+		lines = append(lines, fmt.Sprintf("%s: %d — %s (%s)", tr.T("term.rejected"), st.Rejected, st.RejectReason, when(st.RejectedAt)))
+	}
+	if st.Incomplete > 0 {
+		lines = append(lines, fmt.Sprintf("%s: %d", tr.T("term.incomplete"), st.Incomplete))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // packetWindow is how far back the page looks for raw packets.

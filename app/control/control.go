@@ -6,6 +6,7 @@
 package control
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,9 +71,17 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 	for _, s := range ss {
 		latest[s.PointID] = s
 	}
-	as, err := src.FindAlarms(ctx, store.AlarmFilter{From: ep.Start, To: ep.End, Types: []store.AlarmType{store.ShutdownIgnored, store.CutIgnored}})
+	as, err := src.FindAlarms(ctx, store.AlarmFilter{From: ep.Start, To: ep.End,
+		Types:    []store.AlarmType{store.ShutdownIgnored, store.CutIgnored, store.OrderUnjudged},
+		Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
 	if err != nil {
 		return fail(err)
+	}
+	unjudged := map[int64]string{} // order → why the rules cannot judge it
+	for _, a := range as {
+		if a.Type == store.OrderUnjudged {
+			unjudged[a.OrderID] = a.Detail
+		}
 	}
 	for _, o := range ep.Orders {
 		ent, err := src.EnterpriseByID(ctx, o.EnterpriseID)
@@ -87,6 +96,15 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 		for _, f := range facs {
 			inScope[f.ID] = true
 		}
+		if len(facs) == 0 {
+			// Nothing it covers can be measured: the order is still on the
+			// board, saying so, never silently absent.
+			r.Facilities = append(r.Facilities, store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, Enterprise: ent.Name,
+				Facility: "—", Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent, State: store.StateUnknown,
+				PowerKW: math.NaN(), Baseline: math.NaN(), Allowance: math.NaN(),
+				Unjudged: cmp.Or(unjudged[o.ID], "管控令未覆盖任何生产设施 / the order covers no production facility")})
+			continue
+		}
 		first := true
 		for _, f := range facs {
 			fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
@@ -94,7 +112,11 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 			if err := measure(ctx, src, &fr, f, rs, r.From, r.To, latest, now); err != nil {
 				return fail(fmt.Errorf("%s %s: %w", ent.Name, f.Name, err))
 			}
+			fr.Unjudged = unjudged[o.ID]
 			for _, a := range as {
+				if a.Type == store.OrderUnjudged {
+					continue
+				}
 				// An alarm counts on its facility, or on the first row when that is not a row.
 				if a.OrderID == o.ID && (a.ProductionID == f.ID || (!inScope[a.ProductionID] && first)) {
 					fr.Alarms++
@@ -121,41 +143,23 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 	return r, nil
 }
 
-// scope is what order o is measured on, as the 限产 rule judges it: the
-// listed facilities; for a whole-enterprise order its total-supply meter
-// when it has one with points, else its production facilities (treatment
-// must keep running).
+// scope is what order o is measured on, as the rules judge it
+// (alarms.OrderScope): the listed facilities, or for a whole-enterprise order
+// its production, 产治一体 and 间接用电 facilities, less the exempted ones;
+// never treatment (it must keep running) nor the total-supply meter.
 func scope(ctx context.Context, src Source, o store.Order) ([]store.Facility, error) {
 	facs, err := src.FacilitiesByEnterprise(ctx, o.EnterpriseID)
 	if err != nil {
 		return nil, err
 	}
-	var listed, total, production []store.Facility
+	ids, _ := alarms.OrderScope(o, facs) // what the rules judge, exemptions and all
+	out := make([]store.Facility, 0, len(ids))
 	for _, f := range facs {
-		switch {
-		case len(o.FacilityIDs) > 0:
-			if slices.Contains(o.FacilityIDs, f.ID) {
-				listed = append(listed, f)
-			}
-		case f.Kind == store.Total:
-			pts, err := src.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
-			if err != nil {
-				return nil, err
-			}
-			if len(pts) > 0 {
-				total = append(total, f)
-			}
-		case f.Kind == store.Production || f.Kind == store.Integrated:
-			production = append(production, f)
+		if slices.Contains(ids, f.ID) {
+			out = append(out, f)
 		}
 	}
-	switch {
-	case len(o.FacilityIDs) > 0:
-		return listed, nil
-	case len(total) > 0:
-		return total, nil
-	}
-	return production, nil
+	return out, nil
 }
 
 // measure fills fr's state now, energy over [from, to), baseline and allowance.

@@ -188,9 +188,11 @@ func TestReport(t *testing.T) {
 	}
 }
 
-// TestReportTotalMeter: with a total-supply meter, a whole-enterprise order
-// is measured on it, as the 限产 rule judges it.
-func TestReportTotalMeter(t *testing.T) {
+// TestReportNeverOnTotalMeter: a whole-enterprise order is measured on the
+// production facilities, as the rules judge it, even when the enterprise has a
+// total-supply meter: treatment and base load on that meter are not ordered
+// to stop or cut (issue 14: a 50 % cut met exactly must not look unmet).
+func TestReportNeverOnTotalMeter(t *testing.T) {
 	c := mustCement(t)
 	ctx := t.Context()
 	total := store.Facility{EnterpriseID: c.ent.ID, Name: "总进线", Kind: store.Total, RatedKW: 400}
@@ -214,9 +216,8 @@ func TestReportTotalMeter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Facilities) != 1 || r.Facilities[0].Facility != "总进线" || r.Facilities[0].Energy != c.hourly(t, pt.ID, epStart, now) ||
-		r.Facilities[0].Alarms != 1 {
-		t.Errorf("facilities = %+v; want the total meter alone with its stored energy", r.Facilities)
+	if len(r.Facilities) != 2 || r.Facilities[0].Facility != "1号窑" || r.Facilities[1].Facility != "2号磨" {
+		t.Errorf("facilities = %+v; want the kiln and the mill, not the total meter", r.Facilities)
 	}
 }
 
@@ -227,5 +228,51 @@ func TestEpisodesOf(t *testing.T) {
 	eps := store.EpisodesOf([]store.Order{a, c, b})
 	if len(eps) != 2 || eps[0].Level != store.Red || len(eps[1].Orders) != 2 {
 		t.Errorf("EpisodesOf = %+v; want the red one first, then the orange with two orders", eps)
+	}
+}
+
+// TestReportLeavesExemptedFacilities: an order that exempts the kiln (一厂一策:
+// kept warm) shows only what must cut, as the rules judge it.
+func TestReportLeavesExemptedFacilities(t *testing.T) {
+	c := mustCement(t)
+	o := c.order
+	o.ExemptIDs = []int64{c.pKiln.FacilityID}
+	r, err := control.Report(t.Context(), c.db, store.EpisodesOf([]store.Order{o})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Facilities) != 1 || r.Facilities[0].Facility != "2号磨" {
+		t.Errorf("facilities = %+v; want the mill alone", r.Facilities)
+	}
+}
+
+// TestReportShowsUnjudgedOrders: an order the rules cannot judge says so on
+// the board, and one that covers nothing still has its row.
+func TestReportShowsUnjudgedOrders(t *testing.T) {
+	c := mustCement(t)
+	ctx := t.Context()
+	a := store.Alarm{Type: store.OrderUnjudged, EnterpriseID: c.ent.ID, OrderID: c.order.ID, Start: c.order.Start, End: c.order.End,
+		Status: store.Ended, Grade: store.Minor, Detail: "管控令无法判定：无可用基准期"}
+	if _, err := c.db.ReconcileAlarms(ctx, store.AlarmScope{From: c.order.Start, To: c.order.End, Types: []store.AlarmType{store.OrderUnjudged}},
+		[]store.Alarm{a}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := control.Report(ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Facilities {
+		if f.Unjudged != a.Detail || f.Alarms != 0 && f.Facility == "2号磨" {
+			t.Errorf("%s: unjudged %q, alarms %d; want the alarm's reason and order_unjudged not counted as a violation", f.Facility, f.Unjudged, f.Alarms)
+		}
+	}
+	o := c.order
+	o.ID, o.ExemptIDs = o.ID+1, []int64{c.pKiln.FacilityID, c.pMill.FacilityID}
+	r, err = control.Report(ctx, c.db, store.EpisodesOf([]store.Order{o})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Facilities) != 1 || r.Facilities[0].Unjudged == "" {
+		t.Errorf("an order covering nothing: %+v; want one row saying it cannot be judged", r.Facilities)
 	}
 }

@@ -454,7 +454,7 @@ func (f *facts) pdf(w io.Writer, img image.Image, m Manifest, compress bool) err
 			[2]string{"时段 Slot / 容许缺数 Gap", r.Slot.String() + " / " + r.GapBridge.String()},
 			[2]string{"治污未同步 最短 Min", r.TreatmentOffMin.String()},
 			[2]string{"停产未落实 最短 Min", r.ShutdownIgnoredMin.String()},
-			[2]string{"限产未落实 Cut", fmt.Sprintf("基准 %s，超出 %g%%，最短 %s", r.CutBaseline, r.CutMarginPct, r.CutMin)},
+			[2]string{"限产未落实 Cut", fmt.Sprintf("基准 %s，按管控时段累计，余量 %g%%", r.CutBaseline, r.CutMarginPct)},
 			[2]string{"等级 Grades", fmt.Sprintf("较重 ≥ %s，严重 ≥ %s", r.MajorAfter, r.SevereAfter)},
 		)
 	} else {
@@ -564,6 +564,10 @@ func typeName(t store.AlarmType) string {
 		return "时钟偏差"
 	case store.SubmeterExcess:
 		return "分表超总表"
+	case store.OrderUnjudged:
+		return "管控令无法判定"
+	case store.TreatmentUnknown:
+		return "治污设施数据缺失"
 	}
 	return string(t)
 }

@@ -164,8 +164,9 @@ func writeEnterprise(exec func(string, ...any) (int64, error), e *enterprise, re
 		if f.id, err = exec(`INSERT INTO facilities(enterprise_id, name, kind, rated_kw) VALUES (?, ?, ?, ?)`, e.id, f.name, kind, f.ratedKW); err != nil {
 			return err
 		}
-		if f.point, err = exec(`INSERT INTO points(terminal_id, facility_id, name, power_code, current_code, voltage_code, energy_code, pf_code)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.terminals[f.term], f.id, f.name, f.codes[0], f.codes[1], f.codes[2], f.codes[3], f.codes[4]); err != nil {
+		if f.point, err = exec(`INSERT INTO points(terminal_id, facility_id, name, power_code, current_code, voltage_code, energy_code, pf_code, installed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.terminals[f.term], f.id, f.name, f.codes[0], f.codes[1], f.codes[2], f.codes[3], f.codes[4],
+			start.UnixMilli()); err != nil {
 			return err
 		}
 		if _, err = exec(`INSERT INTO thresholds(facility_id, basis, stop, run, min_persist_s, effective_from, derived, note)

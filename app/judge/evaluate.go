@@ -273,40 +273,70 @@ func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent i
 }
 
 // storedBaselines computes the baseline of every 限产 order overlapping
-// [from, to) under rs's method: the mean, over the periods
-// alarms.BaselinePeriods names, of the scope's stored hourly energy.
-// Periods without any data are left out; an order without any gets none.
+// [from, to) under rs's method with alarms.BaselineFor: per 管控时段, the mean
+// of the scope's stored hourly energy over the candidate periods that are
+// usable — no order, 报备 or public holiday (HolidaysFrom(ctx)) in them, and
+// every hour of every point complete. The rated method needs none; an order
+// whose periods have no usable candidate is judged order_unjudged.
 func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, from, to time.Time) ([]alarms.Baseline, error) {
+	if rs.CutBaseline == store.BaselineRated {
+		return nil, nil
+	}
+	holiday := HolidaysFrom(ctx)
 	var out []alarms.Baseline
 	for _, o := range f.Orders {
 		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
 			continue
 		}
-		var total float64
-		var n int
-		for _, p := range alarms.BaselinePeriods(rs.CutBaseline, o.Start, o.End) {
-			kwh, seen := 0.0, false
-			for _, pid := range alarms.BaselinePoints(f, o) {
-				aggs, err := db.HourlyAggregates(ctx, pid, p.Start, p.End)
+		pts := alarms.BaselinePoints(f, o)
+		var failed error
+		measure := func(p alarms.Period) (float64, bool) {
+			kwh, complete := 0.0, len(pts) > 0
+			start := p.Start.Truncate(time.Hour)
+			hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
+			for _, pid := range pts {
+				aggs, err := db.HourlyAggregates(ctx, pid, start, p.End)
 				if err != nil {
-					return nil, fmt.Errorf("baseline of order %d: %w", o.ID, err)
+					failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
+					return 0, false
+				}
+				if len(aggs) < hours {
+					complete = false
 				}
 				for _, a := range aggs {
 					kwh += a.Energy
-					seen = true
+					if a.Expected > 0 && a.Received < a.Expected {
+						complete = false
+					}
 				}
 			}
-			if seen {
-				total += kwh
-				n++
-			}
+			return kwh, complete
 		}
-		if n > 0 {
-			out = append(out, alarms.Baseline{OrderID: o.ID, Method: rs.CutBaseline, KWh: total / float64(n),
-				Note: fmt.Sprintf("mean of %d period(s) of stored hourly energy / %d 个基准期平均", n, n)})
+		b := alarms.BaselineFor(f, o, rs.CutBaseline, holiday, measure)
+		if failed != nil {
+			return nil, failed
 		}
+		out = append(out, b)
 	}
 	return out, nil
+}
+
+type holidaysKey struct{}
+
+// WithHolidays returns ctx carrying the public-holiday calendar the 限产
+// baseline skips (a baseline period on a holiday is not normal production).
+// The app sets it once on its root context, from the shipped calendar with
+// the officer's holidays.csv over it; this package cannot load it itself
+// (the shipped file is embedded in assets, which imports Fyne).
+func WithHolidays(ctx context.Context, holiday func(time.Time) bool) context.Context {
+	return context.WithValue(ctx, holidaysKey{}, holiday)
+}
+
+// HolidaysFrom returns the calendar WithHolidays put in ctx, or nil (no day
+// is a holiday).
+func HolidaysFrom(ctx context.Context) func(time.Time) bool {
+	h, _ := ctx.Value(holidaysKey{}).(func(time.Time) bool)
+	return h
 }
 
 // serviceRuns reads the spans in which the receiving service ran around

@@ -376,7 +376,8 @@ func fingerprint(rs store.RuleSet, reg *store.Registry) ([32]byte, error) {
 		Thresholds []store.Threshold
 		Orders     []store.Order
 		Filings    []store.Filing
-	}{rs, reg.Facilities, reg.Links, reg.Points, reg.Thresholds, reg.Orders, reg.Filings})
+		Tests      []alarms.TestWindow // a recorded on/off test turns its alarms into 试验
+	}{rs, reg.Facilities, reg.Links, reg.Points, reg.Thresholds, reg.Orders, reg.Filings, alarms.TestWindows(reg.Tests, reg.Points)})
 	if err != nil {
 		return [32]byte{}, fmt.Errorf("fingerprint registry: %w", err)
 	}

@@ -20,6 +20,7 @@ var orderColumns = []column{
 	{"end", "结束", []string{"结束时间", "to"}},
 	{"level", "预警级别", []string{"级别", "预警等级"}},
 	{"note", "备注", nil},
+	{"exempt", "豁免设施", []string{"允许运行设施", "exempt"}}, // 一厂一策: facilities the order lets run, names joined by |
 }
 
 var filingColumns = []column{
@@ -113,20 +114,7 @@ func periodCells(c *rowErrs, reg *store.Registry, line int, ix columnIndex, rec 
 	}
 	p.enterpriseID = e.ID
 	if fs := ix.get(rec, "facility"); fs != "" && found {
-		for _, name := range strings.FieldsFunc(fs, func(r rune) bool { return r == '|' || r == '｜' }) {
-			name = strings.TrimSpace(name)
-			id := int64(0)
-			for _, f := range reg.Facilities {
-				if f.EnterpriseID == e.ID && f.Name == name {
-					id = f.ID
-				}
-			}
-			if id == 0 {
-				c.add(line, "facility", "%q 不是企业 %q 的设施 (unknown facility of this enterprise)", name, ent)
-			}
-			p.facilityIDs = append(p.facilityIDs, id)
-		}
-		slices.Sort(p.facilityIDs)
+		p.facilityIDs = facilityNames(c, reg, line, "facility", e, fs)
 	}
 	p.start = timeCell(c, line, "start", ix.get(rec, "start"), false)
 	p.end = timeCell(c, line, "end", ix.get(rec, "end"), true)
@@ -134,6 +122,26 @@ func periodCells(c *rowErrs, reg *store.Registry, line int, ix columnIndex, rec 
 		c.add(line, "end", "结束时间不晚于开始时间 (ends before it starts)")
 	}
 	return p, len(c.errs) == n
+}
+
+// facilityNames reads facility names of enterprise e joined by |, sorted by id.
+func facilityNames(c *rowErrs, reg *store.Registry, line int, key string, e store.Enterprise, cell string) []int64 {
+	var ids []int64
+	for _, name := range strings.FieldsFunc(cell, func(r rune) bool { return r == '|' || r == '｜' }) {
+		name = strings.TrimSpace(name)
+		id := int64(0)
+		for _, f := range reg.Facilities {
+			if f.EnterpriseID == e.ID && f.Name == name {
+				id = f.ID
+			}
+		}
+		if id == 0 {
+			c.add(line, key, "%q 不是企业 %q 的设施 (unknown facility of this enterprise)", name, e.Name)
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func timeCell(c *rowErrs, line int, key, s string, end bool) time.Time {
@@ -169,6 +177,10 @@ func parseOrders(t *table, reg *store.Registry) ([]store.Order, error) {
 		n := len(c.errs)
 		p, _ := periodCells(c, reg, line, ix, rec)
 		o := store.Order{EnterpriseID: p.enterpriseID, FacilityIDs: p.facilityIDs, Start: p.start, End: p.end, Note: ix.get(rec, "note")}
+		if cell := ix.get(rec, "exempt"); cell != "" && p.enterpriseID != 0 {
+			e, _ := reg.Enterprise(p.enterpriseID)
+			o.ExemptIDs = facilityNames(c, reg, line, "exempt", e, cell)
+		}
 		kind, ok := orderKinds[strings.ToLower(ix.get(rec, "kind"))]
 		if !ok {
 			c.add(line, "kind", "%q 应为 停产 或 限产 (kind must be 停产 or 限产)", ix.get(rec, "kind"))

@@ -148,3 +148,31 @@ func TestImportRegistryGB18030AndAliases(t *testing.T) {
 		t.Errorf("MN typed in lower case not stored in upper case: %v", err)
 	}
 }
+
+// TestImportOrderExemptions: 豁免设施 names the facilities an order lets run;
+// an unknown name is a row error; importing again changes nothing.
+func TestImportOrderExemptions(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := t.Context()
+	if _, err := importCSV(t, db, goodRows...); err != nil {
+		t.Fatal(err)
+	}
+	file := orderHeader + ",豁免设施\n" + "北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,,1号熔炉\n"
+	imp := func(f string) (store.ImportSummary, error) {
+		return registry.ImportOrders(ctx, db, who, strings.NewReader(f), "orders.csv", false, registry.Limits{})
+	}
+	if sum, err := imp(file); err != nil || sum.Orders.Created != 1 {
+		t.Fatalf("ImportOrders = %+v, %v", sum, err)
+	}
+	if sum, err := imp(file); err != nil || sum.Changed() {
+		t.Errorf("again = %+v, %v; want nothing changed", sum, err)
+	}
+	os, err := db.FindOrders(ctx, store.OrderFilter{})
+	if err != nil || len(os) != 1 || len(os[0].ExemptIDs) != 1 {
+		t.Fatalf("orders = %+v, %v; want one exemption", os, err)
+	}
+	_, err = imp(orderHeader + ",豁免设施\n" + "北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,,窑尾风机\n")
+	if err == nil || !strings.Contains(err.Error(), `列 豁免设施 (exempt): "窑尾风机" 不是企业`) {
+		t.Errorf("unknown exempted facility: %v", err)
+	}
+}

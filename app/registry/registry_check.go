@@ -161,6 +161,7 @@ func (c *check) facilities() *facilityGroup {
 		}
 		agree(c, r.Row, "rated_kw", &f.RatedKW, f.Row, &r.RatedKW)
 		agree(c, r.Row, "outlet", &f.Outlet, f.Row, &r.Outlet)
+		agree(c, r.Row, "commissioned", &f.Commissioned, f.Row, &r.Commissioned)
 		if r.TreatedBy == nil {
 			r.TreatedBy = f.TreatedBy
 		} else if f.TreatedBy == nil {
@@ -183,6 +184,7 @@ func (c *check) facilities() *facilityGroup {
 		for _, i := range g.rows[key] {
 			r := &c.rows[i]
 			r.Kind, r.RatedKW, r.Outlet, r.TreatedBy, r.Threshold = f.Kind, f.RatedKW, f.Outlet, f.TreatedBy, f.Threshold
+			r.Commissioned = f.Commissioned
 		}
 	}
 	return g
@@ -206,12 +208,12 @@ func (c *check) terminals() {
 			c.add(r.Row, "mn", "MN 已用于第 %d 行的企业 %q (one terminal belongs to one enterprise)", f.Row, f.Enterprise)
 		}
 		agree(c, r.Row, "pw", &f.Password, f.Row, &r.Password)
-		agree(c, r.Row, "installed", &f.Installed, f.Row, &r.Installed)
+		// 安装日期 is the point's: a meter added to a terminal later has its
+		// own date, so rows of one terminal may differ here.
 	}
 	for i := range c.rows { // the first row may have been filled in by a later one
 		if r := &c.rows[i]; r.MN != "" {
-			f := c.rows[first[r.MN]]
-			r.Password, r.Installed = f.Password, f.Installed
+			r.Password = c.rows[first[r.MN]].Password
 		}
 	}
 }
@@ -269,8 +271,8 @@ func (c *check) links(g *facilityGroup, key facKey) {
 	if len(r.TreatedBy) == 0 {
 		return
 	}
-	if r.Kind != store.Production && r.Kind != store.Integrated {
-		c.add(r.Row, "treated_by", "只有生产或产治一体设施可填写关联治理设施 (only production facilities are treated)")
+	if r.Kind != store.Production && r.Kind != store.Integrated && r.Kind != store.Indirect {
+		c.add(r.Row, "treated_by", "只有生产、产治一体或间接用电设施可填写关联治理设施 (only production, integrated and indirect facilities are treated)")
 		return
 	}
 	for _, tb := range r.TreatedBy {

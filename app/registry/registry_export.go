@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"powerwatch/store"
 )
@@ -69,15 +70,10 @@ func facilityCells(reg *store.Registry, f store.Facility, p store.Point, t store
 			industry = i.Name
 		}
 	}
-	var treated []string
-	for _, l := range reg.LinksOf(f.ID) {
-		tf, _ := reg.Facility(l.TreatmentID)
-		name := tf.Name
-		if l.Role == store.Standby {
-			name += "(备)"
-		}
-		treated = append(treated, name)
-	}
+	treated := store.FormatTreatedBy(reg.LinksOf(f.ID), f.LinksConfirmed, func(id int64) string {
+		tf, _ := reg.Facility(id)
+		return tf.Name
+	})
 	var stop, run any = "", ""
 	if hist := reg.ThresholdsOf(f.ID); len(hist) > 0 && !hist[len(hist)-1].Derived && hist[len(hist)-1].Basis == store.ByPower {
 		stop, run = hist[len(hist)-1].Stop, hist[len(hist)-1].Run
@@ -86,14 +82,20 @@ func facilityCells(reg *store.Registry, f store.Facility, p store.Point, t store
 	if f.RatedKW > 0 {
 		rated = f.RatedKW
 	}
-	installed := ""
-	if !t.InstalledAt.IsZero() {
-		local := t.InstalledAt.In(store.Beijing)
-		installed = local.Format("2006-01-02")
-		if local.Hour() != 0 || local.Minute() != 0 {
-			installed = local.Format("2006-01-02 15:04")
-		}
+	return []any{district, e.Name, e.USCC, industry, f.Name, kindWord[f.Kind], rated, treated,
+		t.MN, t.Password, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, stop, run, f.Outlet,
+		dateCell(p.InstalledAt), dateCell(f.CommissionedAt)}
+}
+
+// dateCell writes a date as the template reads it: the day, with the time
+// only when it is not midnight (Beijing).
+func dateCell(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	return []any{district, e.Name, e.USCC, industry, f.Name, kindWord[f.Kind], rated, strings.Join(treated, "|"),
-		t.MN, t.Password, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, stop, run, f.Outlet, installed}
+	local := t.In(store.Beijing)
+	if local.Hour() != 0 || local.Minute() != 0 {
+		return local.Format("2006-01-02 15:04")
+	}
+	return local.Format("2006-01-02")
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
 	"powerwatch/store"
 )
@@ -30,6 +31,7 @@ var registryColumns = []column{
 	{"run_kw", "运行限值kW", []string{"运行阈值", "运行阈值kW", "run"}},
 	{"outlet", "排口", []string{"排污口", "排放口"}},
 	{"installed", "安装日期", []string{"安装时间"}},
+	{"commissioned", "投运日期", []string{"投运/验收日期", "验收日期", "投运时间"}},
 }
 
 // kindNames maps the template's words (and the English kinds) to facility kinds.
@@ -61,6 +63,10 @@ var (
 	codeForm = regexp.MustCompile(`^[^\s;,=&|]+$`)
 )
 
+// mn2005 is an HJ/T 212-2005 MN (14 characters): such devices are still in
+// the field and must be registrable, with a warning (hj212.md §3).
+var mn2005 = regexp.MustCompile(`^[0-9A-Z]{14}$`)
+
 // ImportRegistry reads a registry file (.xlsx or .csv, chosen by name), checks
 // every row against the file itself and the stored registry, and applies it
 // as who in one transaction. A file with any bad row writes nothing and
@@ -78,7 +84,19 @@ func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name
 	if err != nil {
 		return store.ImportSummary{}, err
 	}
-	return st.ImportRegistry(ctx, who, rows, dryRun)
+	sum, err := st.ImportRegistry(ctx, who, rows, dryRun)
+	if err != nil {
+		return sum, err
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if mn2005.MatchString(r.MN) && !seen[r.MN] {
+			seen[r.MN] = true
+			sum.Warnings += fmt.Sprintf("MN %s 为 14 位（HJ/T 212-2005），不是北京导则要求的 24 位十六进制 / "+
+				"a 14-character 2005 MN, not the 24 hex digits the guideline asks for\n", r.MN)
+		}
+	}
+	return sum, nil
 }
 
 // parseRegistry turns a table into checked rows, or returns RowErrors.
@@ -141,14 +159,26 @@ func (c *check) cells(line int, ix columnIndex, rec []string) (r store.RegistryR
 	c.treatedBy(line, get("treated_by"), &r)
 	c.threshold(line, get("stop_kw"), get("run_kw"), &r)
 	c.terminal(line, &r)
-	if s := get("installed"); s != "" {
-		t, err := parseTime(s, false)
-		if err != nil {
-			c.add(line, "installed", "%q 不是日期，应如 2026-03-01 (not a date)", s)
-		}
-		r.Installed = t
-	}
+	r.Installed = c.date(line, "installed", get("installed"))
+	r.Commissioned = c.date(line, "commissioned", get("commissioned"))
 	return r, len(c.errs) == n
+}
+
+// date reads an optional date cell; a bad one is reported with its row and column.
+func (c *check) date(line int, key, s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := parseTime(s, false)
+	if err != nil {
+		c.add(line, key, "%q 不是日期，应如 2026-03-01 (not a date)", s)
+		return time.Time{}
+	}
+	if t.Year() < 1990 || t.Year() > 2100 {
+		c.add(line, key, "%q 年份不合理，应在 1990–2100 之间 (implausible year)", s)
+		return time.Time{}
+	}
+	return t
 }
 
 func (c *check) number(line int, key, s string, v *float64) bool {
@@ -165,29 +195,17 @@ func (c *check) number(line int, key, s string, v *float64) bool {
 }
 
 func (c *check) treatedBy(line int, s string, r *store.RegistryRow) {
-	if s == "" {
+	tbs, err := store.ParseTreatedBy(s)
+	if err != nil {
+		c.add(line, "treated_by", "%q: %v", s, err)
 		return
 	}
-	seen := map[string]bool{}
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == '｜' }) {
-		name := strings.TrimSpace(part)
-		tb := store.TreatedBy{Facility: name}
-		for _, mark := range []string{"(备)", "（备）"} {
-			if strings.HasSuffix(name, mark) {
-				tb = store.TreatedBy{Facility: strings.TrimSpace(strings.TrimSuffix(name, mark)), Standby: true}
-			}
-		}
-		switch {
-		case tb.Facility == "":
-			c.add(line, "treated_by", "%q 含空的设施名 (empty facility name between |)", s)
-		case seen[tb.Facility]:
-			c.add(line, "treated_by", "%q 重复 (listed twice)", tb.Facility)
-		case tb.Facility == r.Facility:
+	for _, tb := range tbs {
+		if tb.Facility == r.Facility {
 			c.add(line, "treated_by", "设施不能关联自己 (a facility cannot treat itself)")
 		}
-		seen[tb.Facility] = true
-		r.TreatedBy = append(r.TreatedBy, tb)
 	}
+	r.TreatedBy = tbs
 }
 
 func (c *check) threshold(line int, stop, run string, r *store.RegistryRow) {
@@ -231,7 +249,7 @@ func (c *check) terminal(line int, r *store.RegistryRow) {
 	switch {
 	case r.MN == "" && anyCode:
 		c.add(line, "mn", "填写了因子但缺少 MN (codes given without an MN)")
-	case r.MN != "" && !hexMN.MatchString(r.MN):
+	case r.MN != "" && !hexMN.MatchString(r.MN) && !mn2005.MatchString(r.MN):
 		c.add(line, "mn", "%q 不是 24 位十六进制字符 (MN must be 24 hex characters, has %d)", r.MN, len([]rune(r.MN)))
 	case r.MN != "" && r.PowerCode == "" && r.CurrentCode == "":
 		c.add(line, "power_code", "功率因子和电流因子至少填写一个 (power_code or current_code required)")

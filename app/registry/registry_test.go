@@ -230,6 +230,22 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestImport2005MN: a 14-character HJ/T 212-2005 MN is registered, with a
+// warning in the summary; other lengths stay refused (TestImportRegistryRowErrors).
+func TestImport2005MN(t *testing.T) {
+	db := MustOpenDB(t)
+	sum, err := importCSV(t, db, "朝阳区,丙公司,,铸造,窑,生产,100,,8800000A000012,1,e1,,,,,,,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Terminals.Created != 1 || !strings.Contains(sum.Warnings, "8800000A000012") || !strings.Contains(sum.String(), "2005") {
+		t.Errorf("summary = %+v, want the terminal created and a warning naming its 2005 MN", sum)
+	}
+	if _, err := db.TerminalByMN(t.Context(), "8800000A000012"); err != nil {
+		t.Errorf("terminal with the 2005 MN: %v", err)
+	}
+}
+
 // TestRoundTripFormulaNames: names a spreadsheet would read as formulas are
 // exported with an apostrophe and come back unchanged on import.
 func TestRoundTripFormulaNames(t *testing.T) {

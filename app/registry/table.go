@@ -205,6 +205,16 @@ func (t *table) add(rec []string, line int) error {
 	return nil
 }
 
+// headerNotes are the notes shown on template header cells in Excel: how to
+// fill a cell whose syntax is not obvious.
+var headerNotes = map[string]string{
+	"关联治理设施": "生产运行时必须运行的治理设施 / treatment that must run while production runs:\n" +
+		"喷淋塔+活性炭 = 两段都须运行 (stages: all must run)\n" +
+		"1号除尘|2号除尘(备) 或 A/B = 任一运行即可 (alternatives: one suffices; (备) = standby)\n" +
+		"2of3(A,B,C) 或 3选2(A,B,C) = 三台中至少两台运行 (N of M)\n" +
+		"可组合 (combine): 喷淋塔+2of3(A,B,C)",
+}
+
 // writeTable writes header and rows as .xlsx (one sheet named sheet, header
 // frozen) or .csv (UTF-8 with BOM, so that Excel shows the Chinese), by name.
 func writeTable(w io.Writer, name, sheet string, header []string, rows [][]any) error {
@@ -227,6 +237,14 @@ func writeTable(w io.Writer, name, sheet string, header []string, rows [][]any) 
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := f.SetSheetRow(sheet, cell, &row); err != nil {
 			return fmt.Errorf("write row %d: %w", i+2, err)
+		}
+	}
+	for i, h := range header {
+		if note, ok := headerNotes[h]; ok {
+			cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+			if err := f.AddComment(sheet, excelize.Comment{Cell: cell, Author: "powerwatch", Text: note}); err != nil {
+				return fmt.Errorf("note on %s: %w", h, err)
+			}
 		}
 	}
 	last, _ := excelize.ColumnNumberToName(len(header))

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"powerwatch/listener/hj212"
 	"powerwatch/store"
 )
 
@@ -20,7 +21,11 @@ func (m *memOutbox) add(target string, payloads ...[]byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, p := range payloads {
-		m.items = append(m.items, store.OutboxItem{ID: int64(len(m.items) + 1), Target: target, Kind: "hj212", Payload: p, CreatedAt: time.Now()})
+		key := ""
+		if pk, err := hj212.Parse(append(slices.Clone(p), '\r', '\n')); err == nil {
+			key = pk.MN // the ingest's ordering key
+		}
+		m.items = append(m.items, store.OutboxItem{ID: int64(len(m.items) + 1), Target: target, Kind: "hj212", Key: key, Payload: p, CreatedAt: time.Now()})
 	}
 }
 
@@ -74,4 +79,35 @@ func (m *memOutbox) get(i int) store.OutboxItem {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.items[i]
+}
+
+func (m *memOutbox) PendingOutboxOf(_ context.Context, target, key string, after int64, limit int) ([]store.OutboxItem, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []store.OutboxItem
+	for _, it := range m.items {
+		if it.Target == target && it.Key == key && it.SentAt.IsZero() && it.ID > after && len(out) < limit {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+func (m *memOutbox) PendingKeys(_ context.Context, target string, after int64) ([]store.OutboxKey, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []store.OutboxKey
+	at := map[string]int{}
+	for _, it := range m.items {
+		if it.Target != target || !it.SentAt.IsZero() || it.ID <= after {
+			continue
+		}
+		if i, ok := at[it.Key]; ok {
+			out[i].Last = it.ID
+			continue
+		}
+		at[it.Key] = len(out)
+		out = append(out, store.OutboxKey{Key: it.Key, Last: it.ID})
+	}
+	return out, nil
 }

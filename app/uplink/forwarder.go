@@ -15,6 +15,12 @@ type Outbox interface {
 	// PendingOutboxAfter returns up to limit undelivered items of target with
 	// an id above after, in id order.
 	PendingOutboxAfter(ctx context.Context, target string, after int64, limit int) ([]store.OutboxItem, error)
+	// PendingOutboxOf is PendingOutboxAfter for the items of one ordering
+	// key (a terminal's MN).
+	PendingOutboxOf(ctx context.Context, target, key string, after int64, limit int) ([]store.OutboxItem, error)
+	// PendingKeys returns the keys with undelivered items of target above
+	// after, oldest first, each with its highest such id.
+	PendingKeys(ctx context.Context, target string, after int64) ([]store.OutboxKey, error)
 	// PendingCount returns the number of undelivered items of target and the
 	// creation time of the oldest.
 	PendingCount(ctx context.Context, target string) (int, time.Time, error)
@@ -38,16 +44,35 @@ type Upstream struct {
 	// AckTimeout is how long a frame may wait for its 9014 before it is sent
 	// again; 0 means 60 s.
 	AckTimeout time.Duration
+	// Multiplex sends every terminal's frames over one connection, for
+	// platforms that want that. By default each terminal (MN) has its own
+	// connection, order, window and acknowledgement, as if the device
+	// itself were connected: centres that bind a connection to the first MN
+	// they read work too.
+	Multiplex bool
+	// MaxConns bounds the connections open at once to this upstream (per
+	// terminal mode); 0 means 500. With more terminals waiting, a
+	// connection closes as soon as its terminal's queue is empty.
+	MaxConns int
+	// AckFallback is how many frames may go unanswered (or how many answers
+	// may match nothing) in a row before the relay stops waiting for 9014
+	// and counts a frame as delivered once written; 0 means 10.
+	AckFallback int
 }
 
-// Forwarder relays the outbox to each upstream over HJ 212, one connection
-// and one goroutine per upstream. Set Upstreams and Outbox before Run.
+// Forwarder relays the outbox to each upstream over HJ 212: per upstream,
+// one connection per terminal with frames waiting (or one for all when
+// Upstream.Multiplex is set). Set Upstreams and Outbox before Run.
 type Forwarder struct {
 	Upstreams []Upstream
 	Outbox    Outbox
 	Dial      func(ctx context.Context, network, addr string) (net.Conn, error) // nil: net.Dialer
-	// Window is how many frames may await their 9014 at once; 0 means 100.
+	// Window is how many frames may await their 9014 at once on one
+	// connection; 0 means 100.
 	Window int
+	// ConnIdle is how long a terminal's connection stays open with nothing
+	// to send; 0 means 3 minutes.
+	ConnIdle time.Duration
 	// MaxPending is the queue length per upstream above which Status and the
 	// log warn (nothing is dropped); 0 means 100,000.
 	MaxPending int
@@ -70,7 +95,7 @@ type Forwarder struct {
 func (f *Forwarder) init() {
 	f.once.Do(func() {
 		for _, u := range f.Upstreams {
-			f.relays = append(f.relays, &relay{f: f, up: u, wake: make(chan struct{}, 1)})
+			f.relays = append(f.relays, newRelay(f, u))
 		}
 	})
 }

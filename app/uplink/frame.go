@@ -7,7 +7,7 @@ import (
 	"powerwatch/listener/hj212"
 )
 
-// outFrame is one outbox payload ready for an upstream.
+// outFrame is one frame ready for an upstream.
 type outFrame struct {
 	bytes   []byte // the frame with its CR LF
 	mn, qn  string // as sent, for matching the upstream's 9014
@@ -15,14 +15,17 @@ type outFrame struct {
 }
 
 // prepare turns a stored frame (as received, without its CR LF) into what is
-// sent to u. Without a rewrite the bytes are the received ones. With an MN or
-// password rewrite only that header field changes, and the frame gets a new
-// length and CRC (HJ212-2017 §6.3.2: both cover the data segment).
-func (u *Upstream) prepare(payload []byte) (outFrame, error) {
+// sent to u: usually one frame. Without a rewrite the bytes are the received
+// ones. With an MN or password rewrite only that header field changes, and
+// the frame gets a new length and CRC (HJ212-2017 §6.3.2: both cover the data
+// segment). A data segment over the standard's 1,024 bytes (HJ212-2017
+// Table 2) — after a rewrite, or a split upload stored whole — goes as
+// several parts (split.go).
+func (u *Upstream) prepare(payload []byte) ([]outFrame, error) {
 	frame := append(append(make([]byte, 0, len(payload)+2), payload...), '\r', '\n')
 	p, err := hj212.Parse(frame)
 	if err != nil {
-		return outFrame{}, fmt.Errorf("parse stored frame: %w", err)
+		return nil, fmt.Errorf("parse stored frame: %w", err)
 	}
 	out := outFrame{bytes: frame, mn: p.MN, qn: p.QN, wantAck: p.Flag.Answer() && p.QN != ""}
 	mn, pw := p.MN, p.PW
@@ -32,18 +35,23 @@ func (u *Upstream) prepare(payload []byte) (outFrame, error) {
 	if u.Password != "" {
 		pw = u.Password
 	}
-	if mn == p.MN && pw == p.PW {
-		return out, nil
+	seg := p.Segment()
+	if mn != p.MN || pw != p.PW {
+		if seg, err = rewriteHeader(seg, map[string]string{"MN": mn, "PW": pw}); err != nil {
+			return nil, err
+		}
 	}
-	seg, err := rewriteHeader(p.Segment(), map[string]string{"MN": mn, "PW": pw})
-	if err != nil {
-		return outFrame{}, err
+	if len(seg) > hj212.MaxSegment {
+		return split(p, mn, pw)
+	}
+	if seg == p.Segment() {
+		return []outFrame{out}, nil
 	}
 	if out.bytes, err = hj212.Wrap(nil, []byte(seg)); err != nil {
-		return outFrame{}, fmt.Errorf("re-frame after rewrite: %w", err)
+		return nil, fmt.Errorf("re-frame after rewrite: %w", err)
 	}
 	out.mn = mn
-	return out, nil
+	return []outFrame{out}, nil
 }
 
 // rewriteHeader replaces header fields (those before "CP=&&") of a data

@@ -2,101 +2,102 @@ package uplink
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"sync"
+	"sync/atomic"
 	"time"
-
-	"powerwatch/listener/hj212"
 )
 
-// errAckTimeout ends a session whose oldest frame waited too long for its 9014.
-var errAckTimeout = errors.New("no 9014 answer in time")
-
-// relay is the Forwarder's worker for one upstream.
+// relay is the Forwarder's worker for one upstream: one lane (connection)
+// for all terminals when multiplexed, else one lane per terminal with
+// frames waiting (terminals.go).
 type relay struct {
 	f    *Forwarder
 	up   Upstream
 	wake chan struct{}
+	rec  *recorder
+	// reads bounds the queue reads running at once (lane.pending).
+	reads chan struct{}
+	// waiting is how many terminals wait for a connection (MaxConns
+	// reached): an idle terminal connection then closes at once.
+	waiting atomic.Int64
 
 	mu        sync.Mutex
-	connected bool
+	conns     int  // connections open now
+	reachable bool // the last connection attempt succeeded
 	lastOK    time.Time
 	lastErr   string
 	lastErrAt time.Time
 	resent    int64
-	highest   int64 // highest outbox id ever written: ids at or below it are re-sends
-	over      bool  // the queue was over MaxPending at the last check
+	over      bool // the queue was over MaxPending at the last check
 	checked   time.Time
+	// Acknowledgement health (ack.go).
+	missed    int  // frames left unanswered past AckTimeout since the last matched 9014
+	unmatched int  // answers in a row that matched no frame
+	writeOnly bool // fallback: a frame counts as delivered once written
+	strays    int64
+	requests  int64 // upstream requests refused (requests.go)
+}
+
+func newRelay(f *Forwarder, u Upstream) *relay {
+	r := &relay{f: f, up: u, wake: make(chan struct{}, 1), reads: make(chan struct{}, 2)}
+	r.rec = &recorder{r: r, kick: make(chan struct{}, 1)}
+	if u.NoAck {
+		r.writeOnly = true
+	}
+	return r
 }
 
 func (r *relay) log() *slog.Logger { return r.f.logger().With("upstream", r.up.Addr) }
 
-// run connects, relays, and reconnects with doubling backoff until ctx ends.
+// run relays until ctx ends.
 func (r *relay) run(ctx context.Context) {
-	minB, maxB := orDefault(r.f.MinBackoff, time.Second), orDefault(r.f.MaxBackoff, 2*time.Minute)
-	backoff := minB
-	for ctx.Err() == nil {
-		progress, err := r.connect(ctx)
-		r.setConnected(false)
-		if ctx.Err() != nil {
-			return
-		}
-		r.setError(err)
-		if progress {
-			backoff = minB
-		}
-		if errors.Is(err, errAckTimeout) {
-			continue // the upstream works; send the unanswered frames again at once
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, maxB)
+	var wg sync.WaitGroup
+	rctx, stopRec := context.WithCancel(context.WithoutCancel(ctx))
+	wg.Go(func() { r.rec.run(rctx) })
+	if r.up.Multiplex {
+		l := &lane{r: r, all: true, wake: r.wake}
+		l.run(ctx)
+	} else {
+		r.runTerminals(ctx)
 	}
+	stopRec() // every lane has flushed its answers; the recorder's last flush is done
+	wg.Wait()
 }
 
-// connect runs one session on a new connection. progress reports whether
-// anything was delivered on it.
-func (r *relay) connect(ctx context.Context) (progress bool, err error) {
-	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	dial := r.f.Dial
-	if dial == nil {
-		dial = (&net.Dialer{}).DialContext
-	}
-	conn, err := dial(dctx, "tcp", r.up.Addr)
-	if err != nil {
-		return false, fmt.Errorf("connect to %s: %w", r.up.Addr, err)
-	}
-	defer conn.Close()
-	r.setConnected(true)
-	r.log().Info("connected")
-	s := &session{r: r, conn: conn, acks: make(chan ackKey, 256), readErr: make(chan error, 1), done: make(chan struct{})}
-	defer close(s.done)
-	go s.readAcks()
-	err = s.loop(ctx)
-	return s.delivered > 0, err
-}
-
-func (r *relay) setConnected(c bool) {
+func (r *relay) opened() {
 	r.mu.Lock()
-	r.connected = c
+	r.conns++
+	r.reachable = true
 	r.mu.Unlock()
 }
 
-func (r *relay) setError(err error) {
+func (r *relay) closed() {
+	r.mu.Lock()
+	r.conns--
+	r.mu.Unlock()
+}
+
+func (r *relay) setError(err error, dial bool) {
 	if err == nil {
 		return
 	}
 	r.mu.Lock()
-	r.lastErr, r.lastErrAt = err.Error(), time.Now()
+	// Hundreds of terminal connections fail together when the upstream is
+	// down: the log says so once per message and 10 s.
+	quiet := r.lastErr == err.Error() && time.Since(r.lastErrAt) < 10*time.Second
+	r.lastErr = err.Error()
+	if !quiet {
+		r.lastErrAt = time.Now()
+	}
+	if dial {
+		r.reachable = false
+	}
 	r.mu.Unlock()
-	r.log().Warn("relay interrupted", "err", err)
+	if !quiet {
+		r.log().Warn("relay interrupted", "err", err)
+	}
 }
 
 func (r *relay) markOK() {
@@ -105,14 +106,9 @@ func (r *relay) markOK() {
 	r.mu.Unlock()
 }
 
-// noteSent counts re-sends: an item written before by this process, or
-// that failed an attempt before.
-func (r *relay) noteSent(id int64, attempts int) {
+func (r *relay) noteResent() {
 	r.mu.Lock()
-	if attempts > 0 || id <= r.highest {
-		r.resent++
-	}
-	r.highest = max(r.highest, id)
+	r.resent++
 	r.mu.Unlock()
 }
 
@@ -159,54 +155,10 @@ func (r *relay) status(ctx context.Context) (Status, error) {
 	over := r.updateOver(n, oldest)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return Status{Target: r.up.Addr, Kind: "hj212", Connected: r.connected, Pending: n, Oldest: oldest,
-		LastOK: r.lastOK, LastError: r.lastErr, LastErrorAt: r.lastErrAt, Resent: r.resent, OverLimit: over}, nil
-}
-
-// ackKey identifies the frame a 9014 answers.
-type ackKey struct{ mn, qn string }
-
-// flight is a frame written and awaiting its 9014.
-type flight struct {
-	id       int64
-	key      ackKey
-	deadline time.Time
-}
-
-// session is one connection's relaying.
-type session struct {
-	r         *relay
-	conn      net.Conn
-	acks      chan ackKey
-	readErr   chan error
-	done      chan struct{}
-	inflight  []flight
-	answered  []int64   // ids answered but not yet recorded (see flushEvery)
-	flushAt   time.Time // when answered must be recorded
-	last      int64     // highest id written on this connection
-	delivered int
-}
-
-// readAcks passes the upstream's 9014 answers to the session. Other frames
-// (a platform's own requests) are ignored: the relay only uploads.
-func (s *session) readAcks() {
-	rd := hj212.NewReader(s.conn, 64<<10)
-	for {
-		p, err := rd.ReadPacket()
-		var se *hj212.SyntaxError
-		switch {
-		case errors.As(err, &se):
-			continue // the reader has resynchronised
-		case err != nil:
-			s.readErr <- fmt.Errorf("read from %s: %w", s.r.up.Addr, err)
-			return
-		case p.CN != "9014":
-			continue
-		}
-		select {
-		case s.acks <- ackKey{p.MN, p.QN}:
-		case <-s.done:
-			return
-		}
-	}
+	// Per terminal, connections close when idle: the upstream counts as
+	// connected while the last attempt to reach it succeeded.
+	connected := r.conns > 0 || (!r.up.Multiplex && r.reachable)
+	return Status{Target: r.up.Addr, Kind: "hj212", Connected: connected, Pending: n, Oldest: oldest,
+		LastOK: r.lastOK, LastError: r.lastErr, LastErrorAt: r.lastErrAt, Resent: r.resent, OverLimit: over,
+		Conns: r.conns, WriteOnly: r.writeOnly && !r.up.NoAck, Unmatched: r.strays, Requests: r.requests}, nil
 }

@@ -165,3 +165,48 @@ func TestRelayBackoff(t *testing.T) {
 		}
 	})
 }
+
+// TestRelaySilentFallback ensures an upstream that never answers stalls
+// the relay for one acknowledgement time only: once AckFallback frames in a
+// row went unanswered, the relay writes and counts, so every frame arrives
+// and leaves the queue, nothing is sent again and again, and Status says so.
+func TestRelaySilentFallback(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		frames   int
+		fallback int
+		copies   int // frames the city gets in 5 minutes
+	}{
+		{"a window of frames unanswered", 30, 10, 30}, // the 16 in flight count as written, the rest follow
+		{"one frame, three times unanswered", 1, 3, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ob := &memOutbox{}
+				for k := range tt.frames {
+					ob.add("city:1", upload(t, mn(0), testPW, k, 5))
+				}
+				city := &silentCity{}
+				fw := &uplink.Forwarder{Upstreams: []uplink.Upstream{{Addr: "city:1", AckTimeout: 30 * time.Second, AckFallback: tt.fallback}},
+					Outbox: ob, Dial: city.dial, Window: 16}
+				ctx, cancel := context.WithCancel(t.Context())
+				done := make(chan struct{})
+				go func() { defer close(done); fw.Run(ctx) }()
+				time.Sleep(5 * time.Minute)
+				synctest.Wait()
+				st, _ := fw.Status(t.Context())
+				cancel()
+				<-done
+				if got := len(city.arrivals()); got != tt.copies {
+					t.Errorf("city got %d frames in 5 minutes, want %d", got, tt.copies)
+				}
+				if n, _, _ := ob.PendingCount(t.Context(), "city:1"); n != 0 {
+					t.Errorf("%d frames still queued, want none", n)
+				}
+				if !st[0].WriteOnly {
+					t.Errorf("Status = %+v, want WriteOnly", st[0])
+				}
+			})
+		})
+	}
+}

@@ -110,6 +110,12 @@ func (g *group) received() []*Packet {
 	return out
 }
 
+// Merge joins the parts of one split upload, given in PNO order, as Add
+// does when the last arrives: the header of the first part with D, PNUM and
+// PNO cleared, DataTime once, then every part's other fields in order. It
+// also serves for the parts of an upload that never became whole.
+func Merge(parts []*Packet) *Packet { return merge(parts) }
+
 func merge(parts []*Packet) *Packet {
 	first := parts[0]
 	m := &Packet{QN: first.QN, ST: first.ST, CN: first.CN, PW: first.PW, MN: first.MN,

@@ -106,3 +106,22 @@ func parseCRC(b []byte) (uint16, bool) {
 	}
 	return v, true
 }
+
+// ModbusChecksum is CRC-16/MODBUS (register 0xFFFF, r XOR b, poly 0xA001),
+// which several peer implementations send instead of the HJ 212 CRC
+// (hj212.md §2). It is never accepted; it only lets a receiver say why a
+// terminal's frames are rejected.
+func ModbusChecksum(b []byte) uint16 {
+	r := uint16(0xFFFF)
+	for _, c := range b {
+		r ^= uint16(c)
+		for range 8 {
+			if r&1 != 0 {
+				r = r>>1 ^ 0xA001
+			} else {
+				r >>= 1
+			}
+		}
+	}
+	return r
+}

@@ -79,3 +79,19 @@ func FuzzChecksum(f *testing.F) {
 		}
 	})
 }
+
+func TestModbusChecksum(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint16
+	}{
+		{"123456789", 0x4B37}, // CRC-16/MODBUS check value
+		{"QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&", 0x0759},
+		{"", 0xFFFF},
+	}
+	for _, tt := range tests {
+		if got := ModbusChecksum([]byte(tt.in)); got != tt.want {
+			t.Errorf("ModbusChecksum(%q) = %04X, want %04X", tt.in, got, tt.want)
+		}
+	}
+}

@@ -51,6 +51,10 @@ type SyntaxError struct {
 	Field  string // "QN", "CP", "DataTime", … when known
 	Detail string // what was wrong, in English, with the offending text quoted
 	Err    error  // one of the Err values above
+	// Frame is the rejected frame when its bounds were known (a bad CRC, a
+	// segment that does not parse), so that the receiver can tell whose it
+	// was; nil otherwise.
+	Frame []byte
 }
 
 func (e *SyntaxError) Error() string {

@@ -109,7 +109,9 @@ func scanFrame(data []byte, atEOF bool, limit int, quiet bool, st *pending) (adv
 		if quiet {
 			return skipBad(data, n), 0, errSkipped
 		}
-		return skipBad(data, n), 0, syntaxErr(KindCRC, 6+seg, "", "frame says %04X, data segment gives %04X", want, got)
+		e := syntaxErr(KindCRC, 6+seg, "", "frame says %04X, data segment gives %04X", want, got)
+		e.Frame = bytes.Clone(data[:n])
+		return skipBad(data, n), 0, e
 	}
 	return n, n, nil
 }
@@ -353,6 +355,7 @@ func (r *Reader) ReadPacket() (*Packet, error) {
 	var se *SyntaxError
 	if errors.As(err, &se) {
 		se.Offset += off
+		se.Frame = bytes.Clone(f)
 	}
 	return p, err
 }

@@ -11,13 +11,13 @@ import (
 
 const alarmCols = `a.id, a.type, a.grade, a.status, coalesce(a.enterprise_id, 0), coalesce(a.production_id, 0),
 	coalesce(a.treatment_id, 0), coalesce(a.point_id, 0), coalesce(a.terminal_id, 0), coalesce(a.order_id, 0),
-	coalesce(a.filing_id, 0), a.start_at, a.end_at, a.rule_version, a.thresholds, a.detail, a.disposition, a.updated_at`
+	coalesce(a.filing_id, 0), a.start_at, a.end_at, a.rule_version, a.thresholds, a.detail, a.disposition, a.updated_at, a.trial`
 
 func scanAlarm(s scanner) (store.Alarm, error) {
 	var a store.Alarm
 	var start, end, upd int64
 	err := s.Scan(&a.ID, &a.Type, &a.Grade, &a.Status, &a.EnterpriseID, &a.ProductionID, &a.TreatmentID, &a.PointID,
-		&a.TerminalID, &a.OrderID, &a.FilingID, &start, &end, &a.RuleVersion, &a.Thresholds, &a.Detail, &a.Disposition, &upd)
+		&a.TerminalID, &a.OrderID, &a.FilingID, &start, &end, &a.RuleVersion, &a.Thresholds, &a.Detail, &a.Disposition, &upd, &a.Trial)
 	a.Start, a.End, a.UpdatedAt = fromMS(start), fromMS(end), fromMS(upd)
 	return a, err
 }
@@ -33,9 +33,25 @@ func (db *DB) FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alar
 		w.add("(a.end_at = 0 OR a.end_at > ?)", ms(f.From))
 	}
 	in(&w, "a.type", f.Types)
+	if len(f.Groups) > 0 {
+		var ts []store.AlarmType
+		for _, g := range f.Groups {
+			ts = append(ts, store.TypesOf(g)...)
+		}
+		if len(ts) == 0 {
+			w.add("0") // a group no type belongs to yet (违法嫌疑) selects nothing
+		}
+		in(&w, "a.type", ts)
+	}
 	in(&w, "a.grade", f.Grades)
 	in(&w, "a.status", f.Statuses)
 	w.eqID("a.enterprise_id", f.EnterpriseID)
+	switch f.Trial {
+	case store.TrialNo:
+		w.add("a.trial = 0")
+	case store.TrialOnly:
+		w.add("a.trial = 1")
+	}
 	if f.Enterprise != "" {
 		w.add("a.enterprise_id IN (SELECT id FROM enterprises WHERE name LIKE ? ESCAPE '\\')", "%"+escapeLike(f.Enterprise)+"%")
 	}
@@ -100,6 +116,17 @@ func (db *DB) ReconcileAlarms(ctx context.Context, scope store.AlarmScope, compu
 		for k, s := range stored {
 			if used[k] || s.Status == store.Withdrawn {
 				continue
+			}
+			// A violation whose data a later frame of the same time revised
+			// is never withdrawn by the revision: it stays for review.
+			if s.Type.IsViolation() {
+				revised, err := isRevised(ctx, tx, s.ID)
+				if err != nil {
+					return err
+				}
+				if revised {
+					continue
+				}
 			}
 			w := s
 			w.Status = store.Withdrawn
@@ -173,17 +200,17 @@ func (db *DB) reconcileOne(ctx context.Context, tx *sql.Tx, stored []store.Alarm
 // material reports whether b changes what a reviewer judged in a.
 func material(a, b store.Alarm) bool {
 	return !a.Start.Equal(b.Start) || !a.End.Equal(b.End) || a.Status != b.Status || a.Grade != b.Grade ||
-		a.FilingID != b.FilingID || a.TreatmentID != b.TreatmentID
+		a.FilingID != b.FilingID || a.TreatmentID != b.TreatmentID || a.Trial != b.Trial
 }
 
 func (db *DB) insertAlarm(ctx context.Context, tx *sql.Tx, a *store.Alarm) error {
 	now := ms(db.Now())
 	res, err := tx.ExecContext(ctx, `INSERT INTO alarms(type, grade, status, enterprise_id, production_id, treatment_id,
-		point_id, terminal_id, order_id, filing_id, start_at, end_at, rule_version, thresholds, detail, disposition, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		point_id, terminal_id, order_id, filing_id, start_at, end_at, rule_version, thresholds, detail, disposition, created_at, updated_at,
+		trial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Type, a.Grade, a.Status, nullID(a.EnterpriseID), nullID(a.ProductionID), nullID(a.TreatmentID),
 		nullID(a.PointID), nullID(a.TerminalID), nullID(a.OrderID), nullID(a.FilingID), ms(a.Start), ms(a.End),
-		a.RuleVersion, a.Thresholds, a.Detail, a.Disposition, now, now)
+		a.RuleVersion, a.Thresholds, a.Detail, a.Disposition, now, now, a.Trial)
 	if err != nil {
 		return fmt.Errorf("insert %s alarm at %s: %w", a.Type, a.Start.Format("2006-01-02 15:04"), classify(err))
 	}
@@ -195,14 +222,29 @@ func (db *DB) insertAlarm(ctx context.Context, tx *sql.Tx, a *store.Alarm) error
 // updateAlarm writes next over the stored alarm old. A change to a reviewed
 // alarm is audited, by "system", with both versions.
 func (db *DB) updateAlarm(ctx context.Context, tx *sql.Tx, old store.Alarm, next store.Alarm) error {
+	if old.Type.IsViolation() && !strings.Contains(next.Detail, dataRevised) {
+		// A violation whose data a later frame of the same time revised
+		// keeps saying so (issue 17).
+		revised, err := isRevised(ctx, tx, old.ID)
+		if err != nil {
+			return fmt.Errorf("update alarm %d: %w", old.ID, err)
+		}
+		if revised {
+			base, reviewed := strings.CutSuffix(next.Detail, changedAfterReview)
+			next.Detail = base + dataRevised
+			if reviewed {
+				next.Detail += changedAfterReview
+			}
+		}
+	}
 	if old.Disposition != store.Undecided && material(old, next) && !strings.HasSuffix(next.Detail, changedAfterReview) {
 		next.Detail += changedAfterReview
 	}
 	now := ms(db.Now())
 	_, err := tx.ExecContext(ctx, `UPDATE alarms SET grade = ?, status = ?, treatment_id = ?, filing_id = ?, start_at = ?,
-		end_at = ?, rule_version = ?, thresholds = ?, detail = ?, updated_at = ? WHERE id = ?`,
+		end_at = ?, rule_version = ?, thresholds = ?, detail = ?, updated_at = ?, trial = ? WHERE id = ?`,
 		next.Grade, next.Status, nullID(next.TreatmentID), nullID(next.FilingID), ms(next.Start), ms(next.End),
-		next.RuleVersion, next.Thresholds, next.Detail, now, old.ID)
+		next.RuleVersion, next.Thresholds, next.Detail, now, next.Trial, old.ID)
 	if err != nil {
 		return fmt.Errorf("update alarm %d: %w", old.ID, classify(err))
 	}

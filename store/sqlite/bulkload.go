@@ -38,7 +38,7 @@ func (db *DB) LoadDays(ctx context.Context, b *store.Batch) (store.IngestResult,
 	}
 	var res store.IngestResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res = store.IngestResult{Duplicate: make([]bool, len(b.Packets))}
+		res = store.IngestResult{Duplicate: make([]bool, len(b.Packets)), Revision: make([]bool, len(b.Packets))}
 		w, err := newWriter(ctx, db, tx)
 		if err != nil {
 			return err
@@ -116,15 +116,16 @@ func (l loader) packets(ps []store.RawPacket, res *store.IngestResult) error {
 			}
 			continue
 		}
-		have := make(map[rawKey]bool, len(idx))
+		have := make(map[rawKey][]rawRecord, len(idx))
 		recs := make([]rawRecord, 0, len(idx))
 		for _, i := range idx {
 			r := newRawRecord(ps[i])
-			if have[r.key()] { // the first of a packet sent twice counts
-				res.Duplicate[i] = true
+			if slices.ContainsFunc(have[r.key()], func(o rawRecord) bool { return sameFrame(o, r) }) {
+				res.Duplicate[i] = true // the first of a packet sent twice counts
 				continue
 			}
-			have[r.key()] = true
+			res.Revision[i] = len(have[r.key()]) > 0 // same time, another CP: kept beside the first
+			have[r.key()] = append(have[r.key()], r)
 			recs = append(recs, r)
 		}
 		jobs = append(jobs, job{k, recs})
@@ -261,22 +262,33 @@ func (l loader) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sam
 		run := all[i:j]
 		i = j
 		if held.day[k] || held.hot[k.point] {
-			added, err := l.w.mergeSeriesDay(k, run)
+			added, revised, err := l.w.mergeSeriesDay(k, run)
 			if err != nil {
 				return nil, fmt.Errorf("point %d, day %s: %w", k.point, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
 			}
-			res.DupSamples += len(run) - len(added)
-			fresh = append(fresh, added...)
+			res.DupSamples += len(run) - len(added) - len(revised)
+			res.NewSamples += len(added)
+			fresh = withRevisions(append(fresh, added...), revised)
+			res.Revised = append(res.Revised, revised...)
 			merged = true
 			continue
 		}
-		kept := run[:1]
+		kept := run[:1:1]
 		for _, s := range run[1:] {
-			if s.At.Unix() != kept[len(kept)-1].At.Unix() {
+			last := &kept[len(kept)-1]
+			if s.At.Unix() != last.At.Unix() {
 				kept = append(kept, s)
+				continue
 			}
+			// The same slot again in the batch: a later frame completes or revises it.
+			if m, changed := mergeSample(*last, s); changed {
+				res.Revised = append(res.Revised, store.SampleRevision{Before: *last, After: m})
+				*last = m
+				continue
+			}
+			res.DupSamples++
 		}
-		res.DupSamples += len(run) - len(kept)
+		res.NewSamples += len(kept)
 		fresh = append(fresh, kept...)
 		jobs = append(jobs, job{k, kept})
 	}
@@ -295,7 +307,6 @@ func (l loader) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sam
 	if merged {
 		sortSamples(fresh)
 	}
-	res.NewSamples = len(fresh)
 	return fresh, nil
 }
 

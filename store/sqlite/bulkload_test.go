@@ -158,7 +158,7 @@ func bulkBatches(rng *rand.Rand, f *readingsFixture, start time.Time, days int, 
 			}
 			to.Samples = append(to.Samples, ss...)
 			to.Packets = append(to.Packets, pk)
-			if rng.IntN(30) == 0 { // re-sent within the batch, later and different: the first counts
+			if rng.IntN(30) == 0 { // sent again within the batch with a revised value: the newest counts
 				again := ss[0]
 				again.P = round(again.P+1, 1000)
 				to.Samples = append(to.Samples, again)

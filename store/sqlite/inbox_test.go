@@ -20,18 +20,18 @@ import (
 func (f *readingsFixture) liveBatches(n int) []*store.Batch {
 	var out []*store.Batch
 	for k := range n {
-		at := day0.Add(time.Duration(k) * 5 * time.Minute)
 		b := &store.Batch{}
-		slots := []time.Time{at}
+		slots := []int{k}
 		if k > 0 {
-			slots = append(slots, at.Add(-5*time.Minute)) // a re-send
+			slots = append(slots, k-1) // a re-send: the same frame again
 		}
-		for _, t := range slots {
-			b.Packets = append(b.Packets, f.packet(t, fmt.Sprintf("d20401-Rtd=%d", k)))
+		for _, j := range slots {
+			t := day0.Add(time.Duration(j) * 5 * time.Minute)
+			b.Packets = append(b.Packets, f.packet(t, fmt.Sprintf("d20401-Rtd=%d", j)))
 			b.Outbox = append(b.Outbox, store.OutboxItem{Target: "city:9212", Kind: "hj212", Key: f.mn,
 				Payload: b.Packets[len(b.Packets)-1].Frame, CreatedAt: t, Packet: len(b.Packets)})
 			for i, p := range f.points {
-				b.Samples = append(b.Samples, sample(p, t, float64(10+i+k%3), float64(100+k)))
+				b.Samples = append(b.Samples, sample(p, t, float64(10+i+j%3), float64(100+j)))
 			}
 		}
 		out = append(out, b)

@@ -6,21 +6,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"powerwatch/store"
 )
 
 const recordCols = `id, task_id, kind, date, people, enterprise_id, point_id, checks, onoff, problems,
-	actions, photos, signed_by, signed_at, created_at`
+	actions, photos, signed_by, signed_at, created_at, test_from, test_to`
 
 func scanRecord(s scanner) (r store.MaintenanceRecord, err error) {
-	var date, signed, created int64
+	var date, signed, created, testFrom, testTo int64
 	var checks, onoff, photos string
 	if err = s.Scan(&r.ID, &r.TaskID, &r.Kind, &date, &r.People, &r.EnterpriseID, &r.PointID, &checks, &onoff,
-		&r.Problems, &r.Actions, &photos, &r.SignedBy, &signed, &created); err != nil {
+		&r.Problems, &r.Actions, &photos, &r.SignedBy, &signed, &created, &testFrom, &testTo); err != nil {
 		return r, err
 	}
 	r.Date, r.SignedAt, r.CreatedAt = fromMS(date), fromMS(signed), fromMS(created)
+	r.TestFrom, r.TestTo = fromMS(testFrom), fromMS(testTo)
 	for _, f := range []struct {
 		col string
 		v   any
@@ -46,6 +48,10 @@ func validRecord(r *store.MaintenanceRecord) error {
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%w: maintenance record without %s", store.ErrInvalid, strings.Join(missing, ", "))
+	}
+	if r.TestFrom.IsZero() != r.TestTo.IsZero() || r.TestFrom.After(r.TestTo) {
+		return fmt.Errorf("%w: maintenance record: test window %s – %s: want both ends, start before end", store.ErrInvalid,
+			r.TestFrom.Format(time.RFC3339), r.TestTo.Format(time.RFC3339))
 	}
 	for _, c := range r.Checks {
 		if !validResult(c.Result) {
@@ -85,6 +91,7 @@ func (db *DB) AddRecord(ctx context.Context, who string, r *store.MaintenanceRec
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		r.CreatedAt, r.Date, r.SignedAt = norm(db.Now()), norm(r.Date), norm(r.SignedAt)
+		r.TestFrom, r.TestTo = norm(r.TestFrom), norm(r.TestTo)
 		if r.TaskID != 0 && r.Kind == "" {
 			t, err := getTask(ctx, tx, r.TaskID)
 			if err != nil {
@@ -93,10 +100,10 @@ func (db *DB) AddRecord(ctx context.Context, who string, r *store.MaintenanceRec
 			r.Kind = t.Kind
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO maintenance_records(task_id, kind, date, people, enterprise_id,
-			point_id, checks, onoff, problems, actions, photos, signed_by, signed_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			point_id, checks, onoff, problems, actions, photos, signed_by, signed_at, created_at, test_from, test_to)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.TaskID, r.Kind, ms(r.Date), r.People, r.EnterpriseID, r.PointID, jsonText(r.Checks), jsonText(r.OnOff),
-			r.Problems, r.Actions, jsonText(r.Photos), r.SignedBy, ms(r.SignedAt), ms(r.CreatedAt))
+			r.Problems, r.Actions, jsonText(r.Photos), r.SignedBy, ms(r.SignedAt), ms(r.CreatedAt), ms(r.TestFrom), ms(r.TestTo))
 		if err != nil {
 			return fmt.Errorf("add maintenance record: %w", err)
 		}

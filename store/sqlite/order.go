@@ -34,6 +34,7 @@ func validOrder(o *store.Order) error {
 		return fmt.Errorf("%w: order ends %v, not after its start %v", store.ErrInvalid, o.End, o.Start)
 	}
 	o.FacilityIDs = sortedIDs(o.FacilityIDs)
+	o.ExemptIDs = sortedIDs(o.ExemptIDs)
 	o.Start, o.End = norm(o.Start), norm(o.End)
 	return nil
 }
@@ -65,6 +66,9 @@ func (db *DB) createOrder(ctx context.Context, tx *sql.Tx, who string, o *store.
 	if err := setMembers(ctx, tx, "order_facilities", "order_id", o.ID, o.FacilityIDs); err != nil {
 		return fmt.Errorf("create order: %w", err)
 	}
+	if err := setMembers(ctx, tx, "order_exemptions", "order_id", o.ID, o.ExemptIDs); err != nil {
+		return fmt.Errorf("create order: exemptions: %w", err)
+	}
 	return db.audit(ctx, tx, who, "create", "order", o.ID, nil, o)
 }
 
@@ -89,7 +93,7 @@ func members(ctx context.Context, q dbtx, table, col string, id int64) ([]int64,
 func sameOrder(a, b store.Order) bool {
 	return a.ID == b.ID && a.EnterpriseID == b.EnterpriseID && a.Kind == b.Kind && a.CutPercent == b.CutPercent &&
 		a.Level == b.Level && a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.Note == b.Note &&
-		slices.Equal(a.FacilityIDs, b.FacilityIDs)
+		slices.Equal(a.FacilityIDs, b.FacilityIDs) && slices.Equal(a.ExemptIDs, b.ExemptIDs)
 }
 
 // UpdateOrder replaces order o.ID's fields and facility list.
@@ -116,6 +120,9 @@ func (db *DB) updateOrder(ctx context.Context, tx *sql.Tx, who string, o *store.
 	if err := setMembers(ctx, tx, "order_facilities", "order_id", o.ID, o.FacilityIDs); err != nil {
 		return false, fmt.Errorf("update order %d: %w", o.ID, err)
 	}
+	if err := setMembers(ctx, tx, "order_exemptions", "order_id", o.ID, o.ExemptIDs); err != nil {
+		return false, fmt.Errorf("update order %d: exemptions: %w", o.ID, err)
+	}
 	return true, db.audit(ctx, tx, who, "update", "order", o.ID, before, o)
 }
 
@@ -134,7 +141,10 @@ func getOrder(ctx context.Context, q dbtx, id int64) (store.Order, error) {
 	if err := notFound(err, "order", id); err != nil {
 		return o, err
 	}
-	o.FacilityIDs, err = members(ctx, q, "order_facilities", "order_id", id)
+	if o.FacilityIDs, err = members(ctx, q, "order_facilities", "order_id", id); err != nil {
+		return o, err
+	}
+	o.ExemptIDs, err = members(ctx, q, "order_exemptions", "order_id", id)
 	return o, err
 }
 
@@ -163,6 +173,13 @@ func findOrders(ctx context.Context, q dbtx, f store.OrderFilter) ([]store.Order
 				os[i].FacilityIDs = append(os[i].FacilityIDs, facilityID)
 			}
 		})
+		if err == nil {
+			err = allMembers(ctx, q, "order_exemptions", "order_id", "orders", w, func(id, facilityID int64) {
+				if i, ok := index[id]; ok {
+					os[i].ExemptIDs = append(os[i].ExemptIDs, facilityID)
+				}
+			})
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find orders: %w", err)

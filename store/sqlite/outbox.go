@@ -112,17 +112,23 @@ func (db *DB) MarkFailed(ctx context.Context, ids []int64, reason string) error 
 	return db.updateOutbox(ctx, "mark failed", ids, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id IN (%s) AND sent_at = 0`, reason)
 }
 
+// updateChunk is how many ids one outbox update names: SQLite refuses a
+// statement with more than 32,766 variables, and a relay with hundreds of
+// terminal connections can gather more answers than that.
+const updateChunk = 1000
+
 func (db *DB) updateOutbox(ctx context.Context, what string, ids []int64, query string, first any) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	args := []any{first}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	if _, err := db.db.ExecContext(ctx, fmt.Sprintf(query, marks), args...); err != nil {
-		return fmt.Errorf("%s %d outbox items: %w", what, len(ids), classify(err))
+	for len(ids) > 0 {
+		n := min(len(ids), updateChunk)
+		args := []any{first}
+		for _, id := range ids[:n] {
+			args = append(args, id)
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?,", n), ",")
+		if _, err := db.db.ExecContext(ctx, fmt.Sprintf(query, marks), args...); err != nil {
+			return fmt.Errorf("%s %d outbox items: %w", what, len(ids), classify(err))
+		}
+		ids = ids[n:]
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -145,12 +146,14 @@ func (db *DB) compactRaw(ctx context.Context, cut int64, res *CompactResult) err
 				if err != nil {
 					return err
 				}
-				have := map[rawKey]bool{}
+				have := map[rawKey][]rawRecord{}
 				for _, r := range old {
-					have[r.key()] = true
+					have[r.key()] = append(have[r.key()], r)
 				}
 				for _, r := range hot[i:j] {
-					if !have[r.key()] {
+					// Frames of the same time with another CP are revisions: all are kept.
+					if !slices.ContainsFunc(have[r.key()], func(o rawRecord) bool { return sameFrame(o, r) }) {
+						have[r.key()] = append(have[r.key()], r)
 						old = append(old, r)
 					}
 				}

@@ -166,8 +166,8 @@ func TestLateBackfillCompactedDay(t *testing.T) {
 	}
 	lost := day0.Add(100 * 5 * time.Minute)
 	late := &store.Batch{
-		Packets: []store.RawPacket{f.packet(lost, "d20401-Rtd=50;d20401-Cou=1100"), f.packet(lost.Add(5*time.Minute), "again")},
-		Samples: []store.Sample{sample(point, lost, 50, 1100), sample(point, lost.Add(5*time.Minute), 99, 9)},
+		Packets: []store.RawPacket{f.packet(lost, "d20401-Rtd=50;d20401-Cou=1100"), f.packet(lost.Add(5*time.Minute), "d20401-Rtd=50;d20401-Cou=1101")},
+		Samples: []store.Sample{sample(point, lost, 50, 1100), sample(point, lost.Add(5*time.Minute), 50, 1101)},
 	}
 	got := mustIngest(t, f.db, late)
 	if got.Duplicate[0] || !got.Duplicate[1] || got.NewSamples != 1 || got.DupSamples != 1 {

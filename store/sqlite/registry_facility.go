@@ -10,10 +10,12 @@ import (
 	"powerwatch/store"
 )
 
-const facilityCols = `id, enterprise_id, name, kind, rated_kw, process, pollutants, outlet`
+const facilityCols = `id, enterprise_id, name, kind, rated_kw, process, pollutants, outlet, commissioned_at, links_confirmed`
 
 func scanFacility(s scanner) (f store.Facility, err error) {
-	err = s.Scan(&f.ID, &f.EnterpriseID, &f.Name, &f.Kind, &f.RatedKW, &f.Process, &f.Pollutants, &f.Outlet)
+	var commissioned int64
+	err = s.Scan(&f.ID, &f.EnterpriseID, &f.Name, &f.Kind, &f.RatedKW, &f.Process, &f.Pollutants, &f.Outlet, &commissioned, &f.LinksConfirmed)
+	f.CommissionedAt = fromMS(commissioned)
 	return f, err
 }
 
@@ -28,6 +30,7 @@ func validKind(k store.FacilityKind) bool {
 
 func validFacility(f *store.Facility) error {
 	f.Name = strings.TrimSpace(f.Name)
+	f.CommissionedAt = norm(f.CommissionedAt)
 	switch {
 	case f.Name == "":
 		return fmt.Errorf("%w: facility without a name", store.ErrInvalid)
@@ -49,8 +52,8 @@ func (db *DB) createFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 	if err := validFacility(f); err != nil {
 		return fmt.Errorf("create facility: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind, rated_kw, process, pollutants, outlet)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet)
+	res, err := tx.ExecContext(ctx, `INSERT INTO facilities(enterprise_id, name, kind, rated_kw, process, pollutants, outlet, commissioned_at, links_confirmed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, ms(f.CommissionedAt), f.LinksConfirmed)
 	if err != nil {
 		return fmt.Errorf("create facility %q: %w", f.Name, classify(err))
 	}
@@ -75,8 +78,8 @@ func (db *DB) updateFacility(ctx context.Context, tx *sql.Tx, who string, f *sto
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE facilities SET enterprise_id = ?, name = ?, kind = ?, rated_kw = ?,
-		process = ?, pollutants = ?, outlet = ? WHERE id = ?`,
-		f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, f.ID)
+		process = ?, pollutants = ?, outlet = ?, commissioned_at = ?, links_confirmed = ? WHERE id = ?`,
+		f.EnterpriseID, f.Name, f.Kind, f.RatedKW, f.Process, f.Pollutants, f.Outlet, ms(f.CommissionedAt), f.LinksConfirmed, f.ID)
 	if err != nil {
 		return false, fmt.Errorf("update facility %d: %w", f.ID, classify(err))
 	}
@@ -245,7 +248,10 @@ func validThreshold(t *store.Threshold) error {
 
 // CreateThreshold adds a threshold to facility t.FacilityID's history and sets
 // t.ID. It is in force from t.EffectiveFrom (now when zero) until the next one;
-// earlier thresholds are kept. An empty Basis means power.
+// earlier thresholds are kept. An empty Basis means power. The facility's
+// first threshold is in force from the earliest installation date of its
+// points instead (see anchorFirstThreshold), so that data older than the
+// threshold's creation is judged.
 func (db *DB) CreateThreshold(ctx context.Context, who string, t *store.Threshold) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error { return db.createThreshold(ctx, tx, who, t) })
 }
@@ -264,7 +270,14 @@ func (db *DB) createThreshold(ctx context.Context, tx *sql.Tx, who string, t *st
 		return fmt.Errorf("create threshold of facility %d: %w", t.FacilityID, classify(err))
 	}
 	t.ID, _ = res.LastInsertId()
-	return db.audit(ctx, tx, who, "create", "threshold", t.ID, nil, t)
+	if err := db.audit(ctx, tx, who, "create", "threshold", t.ID, nil, t); err != nil {
+		return err
+	}
+	first, err := db.anchorFirstThreshold(ctx, tx, who, t.FacilityID)
+	if err == nil && first.ID == t.ID {
+		t.EffectiveFrom = first.EffectiveFrom
+	}
+	return err
 }
 
 // UpdateThreshold corrects threshold t.ID in place. To change a facility's
@@ -314,4 +327,36 @@ func (db *DB) ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (s
 	th, err := scanThreshold(db.db.QueryRowContext(ctx, `SELECT `+thresholdCols+` FROM thresholds
 		WHERE facility_id = ? AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1`, facilityID, ms(t)))
 	return th, notFound(err, fmt.Sprintf("threshold of facility %d at", facilityID), t.Format(time.RFC3339))
+}
+
+// anchorFirstThreshold puts facility facID's first threshold in force from
+// the earliest installation date of its points: it was the facility's
+// threshold from the day its data began, whenever it was typed in, and
+// without it nothing before its creation could be judged. It is only ever
+// moved earlier, and left alone while no point has a date; later thresholds
+// are edits and stay in force from when they were made. It returns the first
+// threshold (zero when the facility has none).
+func (db *DB) anchorFirstThreshold(ctx context.Context, tx *sql.Tx, who string, facID int64) (store.Threshold, error) {
+	first, err := scanThreshold(tx.QueryRowContext(ctx, `SELECT `+thresholdCols+` FROM thresholds
+		WHERE facility_id = ? ORDER BY effective_from LIMIT 1`, facID))
+	if err == sql.ErrNoRows {
+		return store.Threshold{}, nil
+	}
+	if err != nil {
+		return first, fmt.Errorf("first threshold of facility %d: %w", facID, classify(err))
+	}
+	var installed int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(min(installed_at), 0) FROM points
+		WHERE facility_id = ? AND installed_at > 0`, facID).Scan(&installed); err != nil {
+		return first, fmt.Errorf("installation date of facility %d: %w", facID, classify(err))
+	}
+	if installed == 0 || ms(first.EffectiveFrom) <= installed {
+		return first, nil
+	}
+	before := first
+	first.EffectiveFrom = fromMS(installed)
+	if _, err := tx.ExecContext(ctx, `UPDATE thresholds SET effective_from = ? WHERE id = ?`, installed, first.ID); err != nil {
+		return before, fmt.Errorf("anchor first threshold of facility %d: %w", facID, classify(err))
+	}
+	return first, db.audit(ctx, tx, who, "update", "threshold", first.ID, before, first)
 }

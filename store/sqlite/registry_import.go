@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"powerwatch/store"
 )
@@ -90,17 +91,18 @@ func (im *registryImport) row(r *store.RegistryRow) error {
 	if err != nil {
 		return err
 	}
-	if err := im.threshold(r, facID); err != nil {
-		return err
+	if r.MN != "" { // else a facility without a monitoring point yet
+		termID, err := im.terminal(r, entID)
+		if err != nil {
+			return err
+		}
+		if err := im.point(r, termID, facID); err != nil {
+			return err
+		}
 	}
-	if r.MN == "" { // a facility without a monitoring point yet
-		return nil
-	}
-	termID, err := im.terminal(r, entID)
-	if err != nil {
-		return err
-	}
-	return im.point(r, termID, facID)
+	// After the point, so that a first threshold is anchored at the
+	// installation date the row gives (anchorFirstThreshold).
+	return im.threshold(r, facID)
 }
 
 // lookup returns the id of the first row of q, or 0.
@@ -224,6 +226,12 @@ func (im *registryImport) facility(r *store.RegistryRow, entID int64) (int64, er
 	if r.Outlet != "" {
 		f.Outlet = r.Outlet
 	}
+	if !r.Commissioned.IsZero() {
+		f.CommissionedAt = r.Commissioned
+	}
+	// the file's 关联治理设施 cell, in the stage syntax, is the officer's
+	// statement of what must run: the facility's links are confirmed
+	f.LinksConfirmed = true
 	changed := false
 	if id == 0 {
 		err = im.db.createFacility(im.ctx, im.tx, im.who, &f)
@@ -270,7 +278,7 @@ func (im *registryImport) threshold(r *store.RegistryRow, facID int64) error {
 func (im *registryImport) terminal(r *store.RegistryRow, entID int64) (int64, error) {
 	key := "terminal\x00" + r.MN
 	if id, ok := im.ids[key]; ok {
-		return id, nil
+		return id, im.earlierTerminalDate(id, r.Installed)
 	}
 	t, err := getTerminal(im.ctx, im.tx, "mn", r.MN)
 	found := err == nil
@@ -281,8 +289,8 @@ func (im *registryImport) terminal(r *store.RegistryRow, entID int64) (int64, er
 	if r.Password != "" {
 		t.Password = r.Password
 	}
-	if !r.Installed.IsZero() {
-		t.InstalledAt = r.Installed
+	if !r.Installed.IsZero() && (t.InstalledAt.IsZero() || r.Installed.Before(t.InstalledAt)) {
+		t.InstalledAt = r.Installed // the terminal's date is its first point's
 	}
 	changed := false
 	if !found {
@@ -296,6 +304,21 @@ func (im *registryImport) terminal(r *store.RegistryRow, entID int64) (int64, er
 	count(&im.sum.Terminals, !found, changed)
 	im.ids[key] = t.ID
 	return t.ID, nil
+}
+
+// earlierTerminalDate moves terminal id's installation date back to a later
+// row's point installed before the terminal's first row said.
+func (im *registryImport) earlierTerminalDate(id int64, installed time.Time) error {
+	if installed.IsZero() {
+		return nil
+	}
+	t, err := terminalByID(im.ctx, im.tx, id)
+	if err != nil || !installed.Before(t.InstalledAt) {
+		return err
+	}
+	t.InstalledAt = installed
+	_, err = im.db.updateTerminal(im.ctx, im.tx, im.who, &t)
+	return err
 }
 
 func (im *registryImport) point(r *store.RegistryRow, termID, facID int64) error {
@@ -324,6 +347,9 @@ func (im *registryImport) point(r *store.RegistryRow, termID, facID int64) error
 		}
 	}
 	p.FacilityID, p.Name = facID, r.Facility
+	if !r.Installed.IsZero() {
+		p.InstalledAt = r.Installed
+	}
 	p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode = r.PowerCode, r.CurrentCode, r.VoltageCode, r.EnergyCode
 	var err error
 	changed := false
@@ -339,7 +365,7 @@ func (im *registryImport) point(r *store.RegistryRow, termID, facID int64) error
 // links makes the stored links of a production or integrated facility what
 // the row lists: the file is the registry.
 func (im *registryImport) links(r *store.RegistryRow) error {
-	if r.Kind != store.Production && r.Kind != store.Integrated {
+	if r.Kind != store.Production && r.Kind != store.Integrated && r.Kind != store.Indirect {
 		return nil
 	}
 	entID := im.ids["enterprise\x00"+r.Enterprise]
@@ -373,10 +399,10 @@ func (im *registryImport) links(r *store.RegistryRow) error {
 		delete(byTreatment, tid)
 		changed := false
 		if !ok {
-			l = store.Link{ProductionID: prodID, TreatmentID: tid, Role: role}
+			l = store.Link{ProductionID: prodID, TreatmentID: tid, Role: role, Group: tb.Group, Need: tb.Need}
 			err = im.db.createLink(im.ctx, im.tx, im.who, &l)
 		} else {
-			l.Role = role
+			l.Role, l.Group, l.Need = role, tb.Group, tb.Need
 			changed, err = im.db.updateLink(im.ctx, im.tx, im.who, &l)
 		}
 		if err != nil {

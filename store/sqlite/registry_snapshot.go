@@ -70,6 +70,11 @@ func loadRegistry(ctx context.Context, q dbtx) (r *store.Registry, err error) {
 			r.Filings, err = findFilings(ctx, q, store.FilingFilter{})
 			return err
 		},
+		func() (err error) {
+			r.Tests, err = queryAll(ctx, q, scanRecord, `SELECT `+recordCols+` FROM maintenance_records
+				WHERE test_to > test_from ORDER BY test_from, id`)
+			return err
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -134,11 +134,13 @@ func (db *DB) FindTerminals(ctx context.Context, f store.TerminalFilter) ([]stor
 }
 
 const pointCols = `p.id, p.terminal_id, p.facility_id, p.name, p.power_code, p.current_code, p.voltage_code,
-	p.energy_code, p.pf_code, p.state_code, p.ct_ratio`
+	p.energy_code, p.pf_code, p.state_code, p.ct_ratio, p.installed_at`
 
 func scanPoint(s scanner) (p store.Point, err error) {
+	var installed int64
 	err = s.Scan(&p.ID, &p.TerminalID, &p.FacilityID, &p.Name, &p.PowerCode, &p.CurrentCode, &p.VoltageCode,
-		&p.EnergyCode, &p.PFCode, &p.StateCode, &p.CTRatio)
+		&p.EnergyCode, &p.PFCode, &p.StateCode, &p.CTRatio, &installed)
+	p.InstalledAt = fromMS(installed)
 	return p, err
 }
 
@@ -146,6 +148,7 @@ func validPoint(p *store.Point) error {
 	if p.CTRatio == 0 {
 		p.CTRatio = 1
 	}
+	p.InstalledAt = norm(p.InstalledAt)
 	seen := map[string]string{}
 	for _, c := range []struct{ name, code string }{{"power", p.PowerCode}, {"current", p.CurrentCode},
 		{"voltage", p.VoltageCode}, {"energy", p.EnergyCode}, {"pf", p.PFCode}, {"state", p.StateCode}} {
@@ -178,13 +181,18 @@ func (db *DB) createPoint(ctx context.Context, tx *sql.Tx, who string, p *store.
 		return fmt.Errorf("create point: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO points(terminal_id, facility_id, name, power_code, current_code,
-		voltage_code, energy_code, pf_code, state_code, ct_ratio) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.TerminalID, p.FacilityID, p.Name, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, p.PFCode, p.StateCode, p.CTRatio)
+		voltage_code, energy_code, pf_code, state_code, ct_ratio, installed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.TerminalID, p.FacilityID, p.Name, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, p.PFCode, p.StateCode,
+		p.CTRatio, ms(p.InstalledAt))
 	if err != nil {
 		return fmt.Errorf("create point %q: %w", p.Name, classify(err))
 	}
 	p.ID, _ = res.LastInsertId()
-	return db.audit(ctx, tx, who, "create", "point", p.ID, nil, p)
+	if err := db.audit(ctx, tx, who, "create", "point", p.ID, nil, p); err != nil {
+		return err
+	}
+	_, err = db.anchorFirstThreshold(ctx, tx, who, p.FacilityID)
+	return err
 }
 
 // UpdatePoint replaces point p.ID's fields.
@@ -204,13 +212,17 @@ func (db *DB) updatePoint(ctx context.Context, tx *sql.Tx, who string, p *store.
 		return false, err
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE points SET terminal_id = ?, facility_id = ?, name = ?, power_code = ?, current_code = ?,
-		voltage_code = ?, energy_code = ?, pf_code = ?, state_code = ?, ct_ratio = ? WHERE id = ?`,
+		voltage_code = ?, energy_code = ?, pf_code = ?, state_code = ?, ct_ratio = ?, installed_at = ? WHERE id = ?`,
 		p.TerminalID, p.FacilityID, p.Name, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, p.PFCode,
-		p.StateCode, p.CTRatio, p.ID)
+		p.StateCode, p.CTRatio, ms(p.InstalledAt), p.ID)
 	if err != nil {
 		return false, fmt.Errorf("update point %d: %w", p.ID, classify(err))
 	}
-	return true, db.audit(ctx, tx, who, "update", "point", p.ID, before, p)
+	if err := db.audit(ctx, tx, who, "update", "point", p.ID, before, p); err != nil {
+		return true, err
+	}
+	_, err = db.anchorFirstThreshold(ctx, tx, who, p.FacilityID)
+	return true, err
 }
 
 // DeletePoint removes point id. It is refused (store.ErrConflict) while

@@ -23,7 +23,7 @@ import (
 // reference of the alarms valid without chasing them (point_codes is filled by
 // the points trigger).
 var packageRegistry = []string{"regions", "industries", "enterprises", "facilities", "links", "terminals",
-	"points", "thresholds", "orders", "order_facilities", "filings", "filing_facilities", "rule_sets"}
+	"points", "thresholds", "orders", "order_facilities", "order_exemptions", "filings", "filing_facilities", "rule_sets"}
 
 // ExportReviewPackage writes the alarms f selects to a new database file at
 // path, for review on a laptop with no listener: the registry, the alarms with

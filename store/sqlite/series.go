@@ -1,11 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -44,23 +47,31 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 	// In key order each point's rows land on the same few b-tree pages.
 	sortSamples(live)
 	for _, n := range rowChunks(len(live)) {
-		added, err := w.insertSamples(live[:n])
+		added, revised, err := w.insertSamples(live[:n])
 		if err != nil {
 			return nil, err
 		}
-		res.DupSamples += n - len(added)
-		fresh = append(fresh, added...)
+		res.DupSamples += n - len(added) - len(revised)
+		res.NewSamples += len(added)
+		fresh = withRevisions(append(fresh, added...), revised)
+		res.Revised = append(res.Revised, revised...)
 		live = live[n:]
 	}
-	for k, add := range late {
-		added, err := w.mergeSeriesDay(k, add)
+	// In key order, so that the revisions are reported in a stable order.
+	days := slices.SortedFunc(maps.Keys(late), func(a, b seriesDayKey) int {
+		return cmp.Or(cmp.Compare(a.point, b.point), cmp.Compare(a.day, b.day))
+	})
+	for _, k := range days {
+		add := late[k]
+		added, revised, err := w.mergeSeriesDay(k, add)
 		if err != nil {
 			return nil, fmt.Errorf("point %d, day %s: %w", k.point, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
 		}
-		res.DupSamples += len(add) - len(added)
-		fresh = append(fresh, added...)
+		res.DupSamples += len(add) - len(added) - len(revised)
+		res.NewSamples += len(added)
+		fresh = withRevisions(append(fresh, added...), revised)
+		res.Revised = append(res.Revised, revised...)
 	}
-	res.NewSamples = len(fresh)
 	sortSamples(fresh)
 	return fresh, nil
 }
@@ -69,7 +80,7 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 // more in database/sql and the driver than SQLite's own work) into the hot tier with one
 // statement and returns those that were new, learnt through RETURNING, which
 // yields only the rows that DO NOTHING did not skip.
-func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, error) {
+func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, []store.SampleRevision, error) {
 	args := make([]any, 0, 8*len(ss))
 	for _, s := range ss {
 		args = append(args, s.PointID, s.At.UnixMilli(), nullable(s.P), nullable(s.I), nullable(s.U), nullable(s.E), nullable(s.PF), s.Flags)
@@ -78,13 +89,13 @@ func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, error) {
 	// back. A stored slot fails it (the statement alone is undone) and the
 	// rows are inserted again, learning which were new.
 	if _, err := w.tx.ExecContext(w.ctx, sampleNewSQL(len(ss)), args...); err == nil {
-		return ss, nil
+		return ss, nil, nil
 	} else if !errors.Is(classify(err), store.ErrConflict) {
-		return nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
+		return nil, nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
 	}
 	rows, err := w.tx.QueryContext(w.ctx, sampleInsertSQL(len(ss)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
+		return nil, nil, fmt.Errorf("insert %d samples from point %d at %s: %w", len(ss), ss[0].PointID, ss[0].At.Format(time.RFC3339), err)
 	}
 	defer rows.Close()
 	type key struct{ point, at int64 }
@@ -92,22 +103,26 @@ func (w *writer) insertSamples(ss []store.Sample) ([]store.Sample, error) {
 	for rows.Next() {
 		var k key
 		if err := rows.Scan(&k.point, &k.at); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		inserted[k] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("insert %d samples from point %d: %w", len(ss), ss[0].PointID, err)
+		return nil, nil, fmt.Errorf("insert %d samples from point %d: %w", len(ss), ss[0].PointID, err)
 	}
-	var added []store.Sample
+	var added, again []store.Sample
 	for _, s := range ss {
 		// A slot twice in one batch was inserted once: the first one counts.
 		if k := (key{s.PointID, s.At.UnixMilli()}); inserted[k] {
 			delete(inserted, k)
 			added = append(added, s)
+		} else {
+			again = append(again, s)
 		}
 	}
-	return added, nil
+	rows.Close()
+	revised, err := w.reviseSamples(again)
+	return added, revised, err
 }
 
 func sortSamples(ss []store.Sample) {
@@ -127,31 +142,188 @@ type seriesDayKey struct {
 // mergeSeriesDay adds late samples to a packed point-day and returns those
 // that were new there (and not in the hot table, which a running compaction
 // may not have emptied yet).
-func (w *writer) mergeSeriesDay(k seriesDayKey, add []store.Sample) ([]store.Sample, error) {
+func (w *writer) mergeSeriesDay(k seriesDayKey, add []store.Sample) ([]store.Sample, []store.SampleRevision, error) {
 	old, err := loadSeriesDay(w.ctx, w.tx, k.point, k.day)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hot, err := readHot(w.ctx, w.tx, k.point, k.day, k.day+dayMS)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	seen := map[int64]bool{}
-	for _, s := range append(old, hot...) {
-		seen[s.At.Unix()] = true
+	at := map[int64]int{} // slot → index in old, -1 for the hot tier's (during a compaction)
+	for i, s := range old {
+		at[s.At.Unix()] = i
+	}
+	for _, s := range hot {
+		at[s.At.Unix()] = -1
 	}
 	var added []store.Sample
+	var revised []store.SampleRevision
 	for _, s := range add {
-		if !seen[s.At.Unix()] {
-			seen[s.At.Unix()] = true
+		i, ok := at[s.At.Unix()]
+		switch {
+		case !ok:
+			at[s.At.Unix()] = len(old)
+			old = append(old, s)
 			added = append(added, s)
+		case i >= 0:
+			// A later frame of the same time: its values complete or revise the slot.
+			if m, changed := mergeSample(old[i], s); changed {
+				revised = append(revised, store.SampleRevision{Before: old[i], After: m})
+				old[i] = m
+			}
+		default:
+			r, changed, err := w.reviseSample(s)
+			if err != nil {
+				return nil, nil, err
+			}
+			if changed {
+				revised = append(revised, r)
+			}
 		}
 	}
-	if len(added) == 0 {
+	if len(added) == 0 && !slices.ContainsFunc(revised, func(r store.SampleRevision) bool { return at[r.After.At.Unix()] >= 0 }) {
+		return nil, revised, nil
+	}
+	merged, _ := mergeSamples(old, nil)
+	return added, revised, storeSeriesDay(w.ctx, w.tx, k.point, k.day, merged)
+}
+
+// withRevisions returns fresh with the revised slots: a slot already in
+// fresh (first stored by this batch) takes its revised values, another one
+// is added, so that the aggregates see each slot once, as now stored.
+func withRevisions(fresh []store.Sample, revised []store.SampleRevision) []store.Sample {
+	if len(revised) == 0 {
+		return fresh
+	}
+	type key struct{ point, at int64 }
+	at := make(map[key]int, len(fresh))
+	for i, s := range fresh {
+		at[key{s.PointID, s.At.Unix()}] = i
+	}
+	for _, r := range revised {
+		k := key{r.After.PointID, r.After.At.Unix()}
+		if i, ok := at[k]; ok {
+			fresh[i] = r.After
+			continue
+		}
+		at[k] = len(fresh)
+		fresh = append(fresh, r.After)
+	}
+	return fresh
+}
+
+// reviseSamples merges each of ss into its stored hot-tier slot (see
+// reviseSample), reading the slots with one statement: a terminal re-sending
+// its cache makes many, nearly all unchanged.
+func (w *writer) reviseSamples(ss []store.Sample) ([]store.SampleRevision, error) {
+	if len(ss) == 0 {
 		return nil, nil
 	}
-	merged, _ := mergeSamples(old, added)
-	return added, storeSeriesDay(w.ctx, w.tx, k.point, k.day, merged)
+	type key struct{ point, at int64 }
+	stored := make(map[key]store.Sample, len(ss))
+	for rest := ss; len(rest) > 0; {
+		n := len(rest)
+		if cs := rowChunks(n); len(cs) > 0 {
+			n = cs[0]
+		}
+		args := make([]any, 0, 2*n)
+		for _, s := range rest[:n] {
+			args = append(args, s.PointID, s.At.UnixMilli())
+		}
+		rest = rest[n:]
+		rows, err := w.tx.QueryContext(w.ctx, `SELECT s.point_id, s.at, s.p, s.i, s.u, s.e, s.pf, s.flags
+			FROM (VALUES `+placeholders(len(args)/2, 2)+`) AS k CROSS JOIN samples s
+			WHERE s.point_id = k.column1 AND s.at = k.column2`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read %d stored samples: %w", len(args)/2, err)
+		}
+		for rows.Next() {
+			var at int64
+			var p, i, u, e, pf sql.NullFloat64
+			var s store.Sample
+			if err := rows.Scan(&s.PointID, &at, &p, &i, &u, &e, &pf, &s.Flags); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s.At = fromMS(at)
+			s.P, s.I, s.U, s.E, s.PF = fromNull(p), fromNull(i), fromNull(u), fromNull(e), fromNull(pf)
+			stored[key{s.PointID, at}] = s
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	var revised []store.SampleRevision
+	for _, s := range ss {
+		k := key{s.PointID, s.At.UnixMilli()}
+		old, ok := stored[k]
+		if !ok {
+			continue
+		}
+		m, changed := mergeSample(old, s)
+		if !changed {
+			continue
+		}
+		_, err := w.tx.ExecContext(w.ctx, `UPDATE samples SET p = ?, i = ?, u = ?, e = ?, pf = ?, flags = ? WHERE point_id = ? AND at = ?`,
+			nullable(m.P), nullable(m.I), nullable(m.U), nullable(m.E), nullable(m.PF), m.Flags, s.PointID, k.at)
+		if err != nil {
+			return nil, fmt.Errorf("revise sample of point %d at %s: %w", s.PointID, s.At.Format(time.RFC3339), err)
+		}
+		stored[k] = m // a later sample of the batch merges into this one
+		revised = append(revised, store.SampleRevision{Before: old, After: m})
+	}
+	return revised, nil
+}
+
+// reviseSample merges s into the stored hot-tier slot of its point and time:
+// quantities the slot lacks are added, and a value that differs replaces the
+// stored one (the newest frame is used for curves; the frames themselves all
+// stay in the raw packets). changed is false when s adds nothing.
+func (w *writer) reviseSample(s store.Sample) (store.SampleRevision, bool, error) {
+	old, err := readHot(w.ctx, w.tx, s.PointID, s.At.UnixMilli(), s.At.UnixMilli()+1)
+	if err != nil || len(old) == 0 {
+		return store.SampleRevision{}, false, err
+	}
+	m, changed := mergeSample(old[0], s)
+	if !changed {
+		return store.SampleRevision{}, false, nil
+	}
+	_, err = w.tx.ExecContext(w.ctx, `UPDATE samples SET p = ?, i = ?, u = ?, e = ?, pf = ?, flags = ? WHERE point_id = ? AND at = ?`,
+		nullable(m.P), nullable(m.I), nullable(m.U), nullable(m.E), nullable(m.PF), m.Flags, s.PointID, s.At.UnixMilli())
+	if err != nil {
+		return store.SampleRevision{}, false, fmt.Errorf("revise sample of point %d at %s: %w", s.PointID, s.At.Format(time.RFC3339), err)
+	}
+	return store.SampleRevision{Before: old[0], After: m}, true, nil
+}
+
+// mergeSample returns old completed and revised by add, a later frame's
+// sample of the same slot, and whether anything changed. Flags add up, except
+// that a slot received in time stays so, and one made whole stays whole.
+func mergeSample(old, add store.Sample) (store.Sample, bool) {
+	m := old
+	for _, q := range [...]struct {
+		dst *float64
+		v   float64
+	}{{&m.P, add.P}, {&m.I, add.I}, {&m.U, add.U}, {&m.E, add.E}, {&m.PF, add.PF}} {
+		if !math.IsNaN(q.v) {
+			*q.dst = q.v
+		}
+	}
+	m.Flags |= add.Flags
+	if old.Flags&store.FlagBackfill == 0 {
+		m.Flags &^= store.FlagBackfill
+	}
+	// A slot is incomplete (a split upload closed without all its parts)
+	// only while every frame of it was: the whole message, arriving before
+	// or after, makes it whole.
+	if old.Flags&add.Flags&store.FlagIncomplete == 0 {
+		m.Flags &^= store.FlagIncomplete
+	}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	changed := !same(m.P, old.P) || !same(m.I, old.I) || !same(m.U, old.U) || !same(m.E, old.E) || !same(m.PF, old.PF) || m.Flags != old.Flags
+	return m, changed
 }
 
 func loadSeriesDay(ctx context.Context, q querier, point, day int64) ([]store.Sample, error) {

@@ -155,7 +155,8 @@ type ratePoint struct {
 }
 
 func ratePoints(ctx context.Context, q querier, point int64) ([]ratePoint, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.facility_id, f.enterprise_id, t.installed_at, t.min_interval_s, t.rtd_interval_s
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.facility_id, f.enterprise_id,
+		CASE WHEN p.installed_at > 0 THEN p.installed_at ELSE t.installed_at END, t.min_interval_s, t.rtd_interval_s
 		FROM points p JOIN facilities f ON f.id = p.facility_id JOIN terminals t ON t.id = p.terminal_id
 		WHERE ? = 0 OR p.id = ? ORDER BY p.id`, point, point)
 	if err != nil {

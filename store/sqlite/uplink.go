@@ -126,6 +126,53 @@ func (db *DB) PendingOutboxAfter(ctx context.Context, target string, after int64
 	return out, rows.Err()
 }
 
+// PendingOutboxOf returns up to limit undelivered items of target with the
+// ordering key key (a terminal's MN) and an id above after, in id order: the
+// queue of one terminal's relay connection.
+func (db *DB) PendingOutboxOf(ctx context.Context, target, key string, after int64, limit int) ([]store.OutboxItem, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT id, target, kind, key, payload, created_at, attempts, last_error
+		FROM outbox INDEXED BY outbox_pending_key WHERE target = ? AND key = ? AND sent_at = 0 AND id > ? ORDER BY id LIMIT ?`,
+		target, key, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending outbox of %s for %q after %d: %w", target, key, after, classify(err))
+	}
+	defer rows.Close()
+	var out []store.OutboxItem
+	for rows.Next() {
+		var it store.OutboxItem
+		var created int64
+		if err := rows.Scan(&it.ID, &it.Target, &it.Kind, &it.Key, &it.Payload, &created, &it.Attempts, &it.LastError); err != nil {
+			return nil, fmt.Errorf("pending outbox of %s for %q: %w", target, key, err)
+		}
+		it.CreatedAt = fromMS(created)
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// PendingKeys returns the ordering keys of target's undelivered items with
+// an id above after, the key whose oldest such item is oldest first, each
+// with the highest id it has: the terminals whose relay connection has work.
+func (db *DB) PendingKeys(ctx context.Context, target string, after int64) ([]store.OutboxKey, error) {
+	// By id: the relay asks for what arrived since its last look, which the
+	// planner would otherwise find by reading every waiting item in key order.
+	rows, err := db.db.QueryContext(ctx, `SELECT key, max(id) FROM outbox INDEXED BY outbox_pending
+		WHERE target = ? AND sent_at = 0 AND id > ? GROUP BY key ORDER BY min(id)`, target, after)
+	if err != nil {
+		return nil, fmt.Errorf("pending keys of %s after %d: %w", target, after, classify(err))
+	}
+	defer rows.Close()
+	var out []store.OutboxKey
+	for rows.Next() {
+		var k store.OutboxKey
+		if err := rows.Scan(&k.Key, &k.Last); err != nil {
+			return nil, fmt.Errorf("pending keys of %s: %w", target, err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
 // PendingCount returns the number of undelivered items for target and the
 // creation time of the oldest (zero when none); cheaper than OutboxStats,
 // which scans delivered items too.

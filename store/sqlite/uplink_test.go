@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +117,77 @@ func TestPendingOutboxAfter(t *testing.T) {
 	n, oldest, err := db.PendingCount(ctx, "a:1")
 	if err != nil || n != 2 || oldest.IsZero() {
 		t.Fatalf("PendingCount = %d, %v, %v; want 2", n, oldest, err)
+	}
+}
+
+// TestPendingOutboxOf ensures one terminal's queue holds only its own
+// undelivered items after the given id, in id order, and that PendingKeys
+// names each terminal with waiting items, oldest first, with its highest id.
+func TestPendingOutboxOf(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := t.Context()
+	ids, err := db.Enqueue(ctx, []store.OutboxItem{
+		{Target: "a:1", Kind: "hj212", Key: "B", Payload: []byte("b1")},
+		{Target: "a:1", Kind: "hj212", Key: "A", Payload: []byte("a1")},
+		{Target: "a:1", Kind: "hj212", Key: "B", Payload: []byte("b2")},
+		{Target: "a:1", Kind: "hj212", Key: "A", Payload: []byte("a2")},
+		{Target: "a:1", Kind: "hj212", Key: "C", Payload: []byte("c1")},
+		{Target: "b:1", Kind: "hj212", Key: "A", Payload: []byte("x")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, ids[4:5], day0); err != nil { // C is delivered
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		key   string
+		after int64
+		want  string
+	}{
+		{"A", 0, "a1 a2"},
+		{"A", ids[1], "a2"},
+		{"B", 0, "b1 b2"},
+		{"C", 0, ""},
+		{"D", 0, ""},
+	} {
+		got, err := db.PendingOutboxOf(ctx, "a:1", tt.key, tt.after, 10)
+		var ps []string
+		for _, it := range got {
+			ps = append(ps, string(it.Payload))
+		}
+		if err != nil || strings.Join(ps, " ") != tt.want {
+			t.Errorf("PendingOutboxOf(%s after %d) = %q, %v; want %q", tt.key, tt.after, ps, err, tt.want)
+		}
+	}
+	keys, err := db.PendingKeys(ctx, "a:1", 0)
+	if want := []store.OutboxKey{{Key: "B", Last: ids[2]}, {Key: "A", Last: ids[3]}}; err != nil || !slices.Equal(keys, want) {
+		t.Errorf("PendingKeys = %+v, %v; want %+v", keys, err, want)
+	}
+	if keys, err := db.PendingKeys(ctx, "a:1", ids[2]); err != nil || len(keys) != 1 || keys[0].Key != "A" {
+		t.Errorf("PendingKeys after %d = %+v, %v; want A only", ids[2], keys, err)
+	}
+}
+
+// TestMarkSentMany ensures delivery of more items than SQLite allows
+// variables in one statement is recorded (a relay with hundreds of terminal
+// connections gathers that many answers).
+func TestMarkSentMany(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := t.Context()
+	items := make([]store.OutboxItem, 40_000)
+	for i := range items {
+		items[i] = store.OutboxItem{Target: "a:1", Kind: "hj212", Key: "M", Payload: []byte("x")}
+	}
+	ids, err := db.Enqueue(ctx, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkSent(ctx, ids, day0); err != nil {
+		t.Fatalf("MarkSent of %d items: %v", len(ids), err)
+	}
+	if n, _, err := db.PendingCount(ctx, "a:1"); err != nil || n != 0 {
+		t.Errorf("PendingCount = %d, %v; want 0", n, err)
 	}
 }
 

@@ -1,0 +1,41 @@
+package store
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestAlarmGroupNames: every group has a "中文 / English" name, is read back
+// from its id or its Chinese name, and TypesOf puts each known type in
+// exactly its group; the two types of issue 14 are device alarms.
+func TestAlarmGroupNames(t *testing.T) {
+	for _, g := range Groups() {
+		zh, en, ok := strings.Cut(g.Name(), " / ")
+		if !ok || zh == "" || en == "" {
+			t.Errorf("group %s: name %q is not 中文 / English", g, g.Name())
+		}
+		for _, s := range []string{string(g), zh} {
+			if got, err := ParseAlarmGroup(s); err != nil || got != g {
+				t.Errorf("ParseAlarmGroup(%q) = %q, %v; want %q", s, got, err, g)
+			}
+		}
+	}
+	if _, err := ParseAlarmGroup("crime"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("ParseAlarmGroup(crime) = %v, want ErrInvalid", err)
+	}
+	n := 0
+	for _, g := range Groups() {
+		n += len(TypesOf(g))
+	}
+	if n != len(AllAlarmTypes) {
+		t.Errorf("TypesOf covers %d types, want %d", n, len(AllAlarmTypes))
+	}
+	if d := TypesOf(GroupDevice); !slices.Contains(d, OrderUnjudged) || !slices.Contains(d, TreatmentUnknown) {
+		t.Errorf("device group %v lacks order_unjudged or treatment_unknown", d)
+	}
+	if len(TypesOf(GroupSuspect)) != 0 {
+		t.Error("a suspect type exists: update the README's groups")
+	}
+}
