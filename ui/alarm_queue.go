@@ -551,7 +551,8 @@ func (s *Shell) updateBadge() {
 	}
 	load(s, func(ctx context.Context) (int, error) {
 		as, err := s.deps.Alarms.FindAlarms(ctx, store.AlarmFilter{Types: reviewTypes(),
-			Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
+			Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo,
+			Dispositions: []store.Disposition{store.Undecided}}) // only the few undecided rows come back
 		if err != nil {
 			return 0, fmt.Errorf("count alarms to review: %w", err)
 		}

@@ -248,6 +248,9 @@ func (f *fakeStore) FindAlarms(_ context.Context, fl store.AlarmFilter) ([]store
 		if len(fl.Types) > 0 && !slices.Contains(fl.Types, a.Type) {
 			continue
 		}
+		if len(fl.Dispositions) > 0 && !slices.Contains(fl.Dispositions, a.Disposition) {
+			continue
+		}
 		if len(fl.Groups) > 0 && !slices.Contains(fl.Groups, a.Type.Group()) {
 			continue
 		}
