@@ -315,7 +315,7 @@ func gatherAlarms(ctx context.Context, d Deps, from, to time.Time, skip uint64, 
 		if err != nil {
 			return l, fmt.Errorf("read points of enterprise %d: %w", a.EnterpriseID, err)
 		}
-		points[a.EnterpriseID] = append(ps, []store.Point{}...) // non-nil: seen
+		points[a.EnterpriseID] = ps // the key marks the enterprise read, even with no points
 	}
 	for _, a := range alarms {
 		e := byID[a.EnterpriseID]
