@@ -224,6 +224,10 @@ func alarmTableFits1366(t *testing.T, lang Lang) {
 	}
 	as := s.screens[ViewAlarms].(*alarmsScreen)
 	d := fyne.CurrentApp().Driver()
+	// The alarm under review keeps a third of the screen beside the queue.
+	if dw := as.detailScroll.Size().Width; dw < 1366/3 {
+		t.Errorf("the alarm detail beside the queue is %.0f px wide at 1366×768", dw)
+	}
 	tablePos := d.AbsolutePositionForObject(as.table)
 	right := tablePos.X + as.table.Size().Width
 	if right > 1366 {

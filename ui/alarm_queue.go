@@ -31,7 +31,7 @@ func alarmColumns(tr *translator) []string {
 // names are ellipsized. English words are wider than their Chinese terms.
 func alarmColumnWidths(l Lang) []float32 {
 	if l == English {
-		return []float32{116, 96, 176, 104, 80, 68, 72, 130, 96, 104, 96}
+		return []float32{106, 96, 176, 104, 80, 68, 72, 130, 96, 104, 96}
 	}
 	return []float32{140, 96, 150, 104, 64, 48, 68, 130, 96, 104, 76}
 }
@@ -165,8 +165,10 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 	imp := widget.NewButton(tr.T("al.pkg.import"), as.onImportPackage)
 	filters := container.NewVBox(
 		container.NewGridWithColumns(5, as.rangeSel, as.from, as.to, as.region, as.industry),
-		container.NewGridWithColumns(2, as.groups, as.grades),
-		container.NewGridWithColumns(2, as.statuses, container.NewGridWithColumns(2, as.disp, as.ent)),
+		// Check groups at their own width: a grid would give each the widest's,
+		// and the list would push the alarm under review off a 1366 screen.
+		container.NewHBox(as.groups, as.grades),
+		container.NewBorder(nil, nil, as.statuses, nil, container.NewGridWithColumns(2, as.disp, as.ent)),
 		container.NewHBox(widget.NewLabel(tr.T("al.sort")), as.sortBy, as.desc, layoutSpacer(), export, imp),
 		widget.NewLabel(tr.T("al.keys")),
 		as.note)
