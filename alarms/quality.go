@@ -170,20 +170,48 @@ func (ev *evaluator) badValues(fid, pid int64, ss []store.Sample, at []int) {
 	}
 }
 
-// counterReset: the energy counter went backwards (reset or meter change).
+// counterJitterKWh is how far an energy counter may read below its highest
+// reading before that counts as going backwards: meters jitter by a digit
+// or two of their last decimal (0.01 kWh), a reset or a new meter drops by
+// far more.
+const counterJitterKWh = 0.1
+
+// counterReset: the energy counter went backwards (reset or meter change),
+// below the highest reading since the last reset by more than the jitter.
+// Drops in the same or adjacent slots are one episode, one alarm: a meter
+// read every 30 s must not raise one alarm per reading.
 func (ev *evaluator) counterReset(fid, pid int64, ss []store.Sample, at []int) {
-	prev := math.NaN()
+	high := math.NaN() // highest reading since the last reset
+	var ep *episode
+	var before, after float64
+	flush := func() {
+		if ep == nil {
+			return
+		}
+		a := ev.pointAlarm(store.CounterReset, fid, pid, fmt.Sprintf("电能表读数倒退 %.2f → %.2f kWh / energy counter went backwards", before, after))
+		ev.emit(a, *ep, 0, "", &evidence{Values: map[string]float64{"before_kwh": before, "after_kwh": after, "jitter_kwh": counterJitterKWh}})
+		ep = nil
+	}
 	for k, s := range ss {
 		if math.IsNaN(s.E) {
 			continue
 		}
-		if !math.IsNaN(prev) && s.E < prev-0.001 {
-			i := at[k]
-			a := ev.pointAlarm(store.CounterReset, fid, pid, fmt.Sprintf("电能表读数倒退 %.2f → %.2f kWh / energy counter went backwards", prev, s.E))
-			ev.emit(a, episode{first: i, last: i}, 0, "", &evidence{Values: map[string]float64{"before_kwh": prev, "after_kwh": s.E}})
+		if math.IsNaN(high) || s.E >= high-counterJitterKWh {
+			high = math.Max(high, s.E) // Max of NaN is NaN: the first reading
+			if math.IsNaN(high) {
+				high = s.E
+			}
+			continue
 		}
-		prev = s.E
+		if i := at[k]; ep != nil && i <= ep.last+1 {
+			ep.last = max(ep.last, i)
+		} else {
+			flush()
+			ep, before = &episode{first: i, last: i}, high
+		}
+		after, high = s.E, s.E
 	}
+	flush()
 }
 
 // powerMismatch: reported P differs from √3·U·I·PF by more than the tolerance

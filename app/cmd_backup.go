@@ -30,6 +30,7 @@ func runBackup(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	printNotices(e, db)
 	// The copy is checked (quick_check) before anything is pruned; a bad copy is removed.
 	keep := maintenance.Retention{Daily: math.MaxInt}
 	if *prune {

@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/spf13/afero"
+
+	"powerwatch/store/sqlite"
 )
 
 // runServe is `powerwatch serve`: the service without a window. It logs to
@@ -41,15 +43,24 @@ func runServe(e *env, args []string) error {
 	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
-		return err
+		return sqlite.ExplainStart(m.Config.DB, err) // a full disk or a read-only folder, in words
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(e.stderr, logw), &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The integrity check reads the whole file (seconds on a year's data):
+	// run it once terminals can already connect; acknowledged uploads are
+	// safe in the inbox whatever it finds.
+	m.CheckLater = true
 	if err := m.Run(e.ctx); err != nil {
 		m.Close()
 		return err
 	}
 	fmt.Fprintf(e.stdout, "powerwatch serving HJ 212 on %s (database %s); Ctrl-C stops\n", m.Addr(), m.Config.DB)
+	go func() {
+		if err := m.CheckDatabase(e.ctx); err != nil && e.ctx.Err() == nil {
+			m.Logger.Error("数据库文件损坏，请按 README 恢复最新备份；上传仍被接收并保存在收件箱中 / the database file is damaged: restore the newest backup (README); uploads are still received into the inbox", "err", err)
+		}
+	}()
 	<-e.ctx.Done()
 	m.Logger.Info("stopping")
 	if err := m.Close(); err != nil {

@@ -33,6 +33,7 @@ type Config struct {
 	Uplink   UplinkConfig   `json:"uplink"`
 	Schedule ScheduleConfig `json:"schedule"`
 	Log      LogConfig      `json:"log"`
+	Values   ValuesConfig   `json:"values"` // impossible values, refused at the door (values.go)
 
 	Maintenance MaintenanceConfig `json:"maintenance"` // see schedule.go
 	Import      ImportConfig      `json:"import"`      // see config_import.go
@@ -49,6 +50,12 @@ type LimitsConfig struct {
 	MaxInFlight   int      `json:"max_in_flight"`
 	WriteQueue    int      `json:"write_queue"`
 	MaxBadFrames  int      `json:"max_bad_frames"`
+	// MaxUnidentified caps connections not yet identified, from all
+	// addresses; at it (and at max_conns_per_ip) the oldest is dropped.
+	MaxUnidentified int `json:"max_unidentified"`
+	// MaxQuarantineRows caps the quarantine list in the database; the least
+	// recently seen entries beyond it are purged and counted.
+	MaxQuarantineRows int `json:"max_quarantine_rows"`
 
 	// Incomplete split uploads (issue 19): per terminal, in total, bytes, age.
 	MaxSplitPerTerminal int      `json:"max_split_per_terminal"`
@@ -133,13 +140,22 @@ func LoadConfig(fsys afero.Fs, path string) (Config, error) {
 	case err != nil:
 		return c, fmt.Errorf("read config %s: %w", path, err)
 	}
+	lines, strs, err := keyIndex(b) // config_lines.go: each key's line; duplicates refused
+	if err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, describeJSON(b, err))
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &se) || errors.As(err, &te) {
+			return c, fmt.Errorf("config %s: %w", path, describeJSON(b, err))
+		}
+		return c, fmt.Errorf("config %s: %w", path, locate(err, lines, strs))
 	}
 	if err := c.Validate(); err != nil {
-		return c, fmt.Errorf("config %s: %w", path, err)
+		return c, fmt.Errorf("config %s: %w", path, locate(err, lines, strs))
 	}
 	return c, nil
 }
@@ -183,10 +199,14 @@ func (c Config) Validate() error {
 	if err := c.Uplink.validate(); err != nil { // uplink_wire.go
 		return err
 	}
+	if err := c.Values.validate(); err != nil {
+		return err
+	}
 	if err := c.Import.validate(); err != nil { // config_import.go
 		return err
 	}
-	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 {
+	if c.Limits.MaxConns < 0 || c.Limits.MaxConnsPerIP < 0 || c.Limits.MaxFrame < 0 || c.Timing.MaxBatch < 0 ||
+		c.Limits.MaxUnidentified < 0 || c.Limits.MaxQuarantineRows < 0 {
 		return fmt.Errorf("limits: counts may not be negative")
 	}
 	if c.Limits.MaxSplitPerTerminal < 0 || c.Limits.MaxSplitTotal < 0 || c.Limits.MaxSplitBytes < 0 || c.Limits.SplitMaxAge < 0 {
@@ -202,7 +222,7 @@ func (c Config) ListenerLimits() listener.Limits {
 		MaxConns: l.MaxConns, MaxConnsPerIP: l.MaxConnsPerIP, MaxFrame: l.MaxFrame,
 		IdleTimeout: time.Duration(l.IdleTimeout), FrameTimeout: time.Duration(l.FrameTimeout),
 		WriteTimeout: time.Duration(l.WriteTimeout), MaxInFlight: l.MaxInFlight, WriteQueue: l.WriteQueue,
-		MaxBadFrames:        l.MaxBadFrames,
+		MaxBadFrames: l.MaxBadFrames, MaxUnidentified: l.MaxUnidentified,
 		MaxSplitPerTerminal: l.MaxSplitPerTerminal, MaxSplitTotal: l.MaxSplitTotal, MaxSplitBytes: l.MaxSplitBytes,
 		SplitMaxAge: time.Duration(l.SplitMaxAge),
 	}

@@ -18,7 +18,7 @@ func TestLoadConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "no file: embedded defaults", check: func(t *testing.T, c Config) {
-			if c.Listen != "0.0.0.0:9212" || c.Sync != "normal" || time.Duration(c.Limits.FrameTimeout) != 30*time.Second {
+			if c.Listen != "0.0.0.0:9212" || c.Sync != "full" || time.Duration(c.Limits.FrameTimeout) != 30*time.Second {
 				t.Errorf("defaults = %+v", c)
 			}
 		}},
@@ -35,6 +35,17 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad cron spec", file: `{"schedule": {"backup": "every night"}}`, wantErr: "schedule backup"},
 		{name: "bad listen address", file: `{"listen": "9212"}`, wantErr: "listen"},
 		{name: "syntax error with line", file: "{\n\"listen\": \"0.0.0.0:1\",\n}", wantErr: "line 3"},
+		// Every mistake names its line and key.
+		{name: "unknown key with line", file: "{\n\"listen\": \"0.0.0.0:1\",\n\"lisen\": \"x\"}", wantErr: `line 3: key "lisen" is not a setting`},
+		{name: "unknown nested key with line", file: "{\"limits\": {\n\"max_conns\": 5,\n\"max_con\": 6}}", wantErr: `line 3: key "max_con"`},
+		{name: "bad duration with line and key", file: "{\n\"limits\": {\"idle_timeout\": \"soon\"}}", wantErr: `line 2: key "limits.idle_timeout"`},
+		{name: "bad value with line and key", file: "{\n\n\"sync\": \"sometimes\"}", wantErr: `line 3: key "sync"`},
+		{name: "bad cron spec with line and key", file: "{\"schedule\": {\n\"backup\": \"every night\"}}", wantErr: `line 2: key "schedule.backup"`},
+		{name: "bad limit with line and key", file: "{\"values\": {\n\"rated_factor\": 0.5}}", wantErr: `line 2: key "values.rated_factor"`},
+		{name: "wrong type with line and key", file: "{\"limits\": {\n\"max_conns\": \"many\"}}", wantErr: `line 2`},
+		{name: "duplicate key refused", file: "{\n\"sync\": \"normal\",\n\"sync\": \"full\"}", wantErr: `line 3: key "sync" appears twice (first on line 2)`},
+		{name: "duplicate nested key refused", file: "{\"limits\": {\"max_conns\": 1,\n \"max_conns\": 2}}", wantErr: `key "limits.max_conns" appears twice`},
+		{name: "the same key in two objects is fine", file: `{"uplink": {"hj212": [{"addr": "a:1"}, {"addr": "b:2"}]}}`, check: func(t *testing.T, c Config) {}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

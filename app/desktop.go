@@ -77,6 +77,9 @@ func runDesktop(e *env, svc service, hidden bool) error {
 		go func() {
 			shell.Wait()
 			fmt.Fprintf(e.stderr, "powerwatch: window ready in %d ms\n", time.Since(start).Milliseconds())
+			if n, ok := svc.(interface{ DatabaseNotices() []string }); ok {
+				shell.DatabaseNotices(n.DatabaseNotices())
+			}
 			// Once the window is up, the integrity check its start left out.
 			if c, ok := svc.(interface{ CheckDatabase(context.Context) error }); ok {
 				if err := c.CheckDatabase(checkCtx); err != nil && checkCtx.Err() == nil {

@@ -24,3 +24,12 @@ func (m *Main) CheckDatabase(ctx context.Context) error {
 	m.Logger.Info("database check passed")
 	return nil
 }
+
+// DatabaseNotices is what opening the database had to work around (an inbox
+// moved aside, uploads set aside): the desktop shows it once its window is up.
+func (m *Main) DatabaseNotices() []string {
+	if m.DB == nil {
+		return nil
+	}
+	return m.DB.Notices()
+}

@@ -22,7 +22,7 @@ func (m *Main) UIDeps() ui.Deps {
 	db := m.DB
 	d := m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
 		Transfer: registryTransfer{st: db, lim: m.Config.Import.limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
-		Maintenance: m.MaintenanceUI(), Uplink: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
+		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
 	d.Orders = orderDesk{DB: db, lim: m.Config.Import.limits()}
 	return d
 }

@@ -103,9 +103,9 @@ func (x *indexer) flush(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if res.SetAside != nil {
-			x.logger.Error("the database refused a batch of acknowledged uploads; it is kept in the inbox's inbox_failed table",
-				"file", x.db.Path()+sqlite.InboxSuffix, "err", res.SetAside)
+		for _, f := range res.SetAside {
+			x.logger.Error("the database refused acknowledged uploads of one terminal; they are set aside (powerwatch inbox list, 设置 → 搁置的上传) and the others went in",
+				"mn", f.MN, "packets", f.Packets, "inbox_entry", f.Seq, "err", f.Error)
 		}
 		if res.Batch != nil {
 			x.moved.Add(uint64(len(res.Batch.Packets)))

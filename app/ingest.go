@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"powerwatch/listener"
@@ -21,6 +22,13 @@ type ingest struct {
 	}
 	uplink   func() []string // the HJ 212 upstream targets now: each upload is queued for each
 	appended func()          // when set, called after each append (wakes the indexer; never blocks)
+	// values decides which values are impossible (config, factor
+	// dictionary, rated power); they are stored only in the raw frame.
+	values store.ValuePolicy
+	limits sync.Map // limitKey → store.SampleLimits: the dictionary's pattern scan once per point
+	// rejected, when set, hears of each upload with values rejected at the
+	// door (logged by the service); it must not block.
+	rejected func(mn string, reasons []string)
 }
 
 // lateBy is how long after its slot a value may arrive and still count as
@@ -39,6 +47,7 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 		dt, _ := p.DataTime()
 		if !u.Part { // a part's values come with its whole message (Assembled)
 			samples := listener.Readings(p, u.Terminal.Points)
+			in.check(u, samples)
 			var flags uint8
 			if late(u, dt) {
 				flags |= store.FlagBackfill
@@ -69,6 +78,55 @@ func (in *ingest) Record(ctx context.Context, batch []*listener.Upload) error {
 		in.appended()
 	}
 	return nil
+}
+
+// check applies the value limits of each sample's point: an impossible
+// value becomes Missing with store.FlagRejected and never reaches arithmetic;
+// the raw frame keeps it as sent.
+func (in *ingest) check(u *listener.Upload, samples []store.Sample) {
+	var reasons []string
+	for i := range samples {
+		s := &samples[i]
+		pt, ok := pointByID(u.Terminal.Points, s.PointID)
+		if !ok {
+			continue
+		}
+		why := in.limitsOf(pt, u.Terminal.RatedKW[pt.FacilityID]).Check(s)
+		if s.Flags&store.FlagRejected != 0 && len(why) == 0 {
+			why = []string{"a value that is not a finite number (Inf, NaN)"}
+		}
+		for _, w := range why {
+			reasons = append(reasons, pt.Name+": "+w)
+		}
+	}
+	if len(reasons) > 0 && in.rejected != nil {
+		in.rejected(u.Packet.MN, reasons)
+	}
+}
+
+// limitKey is what a point's limits depend on: an edited point or rating is a new key.
+type limitKey struct {
+	pt    store.Point
+	rated float64
+}
+
+func (in *ingest) limitsOf(pt store.Point, rated float64) store.SampleLimits {
+	k := limitKey{pt, rated}
+	if l, ok := in.limits.Load(k); ok {
+		return l.(store.SampleLimits)
+	}
+	l := in.values.Limits(pt, rated)
+	in.limits.Store(k, l)
+	return l
+}
+
+func pointByID(pts []store.Point, id int64) (store.Point, bool) {
+	for _, p := range pts {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return store.Point{}, false
 }
 
 // late reports whether an upload arrived after its slot's deadline: DataTime
@@ -105,7 +163,20 @@ func (r directory) Lookup(ctx context.Context, mn string) (*listener.Registratio
 	if err != nil {
 		return nil, fmt.Errorf("points of %s: %w", mn, err)
 	}
-	return &listener.Registration{Terminal: t, Points: pts}, nil
+	fs, err := r.db.FacilitiesByEnterprise(ctx, t.EnterpriseID)
+	if err != nil {
+		return nil, fmt.Errorf("facilities of %s: %w", mn, err)
+	}
+	return &listener.Registration{Terminal: t, Points: pts, RatedKW: ratedKW(fs)}, nil
+}
+
+// ratedKW maps facility IDs to their rated power, for the ingest's check.
+func ratedKW(fs []store.Facility) map[int64]float64 {
+	m := make(map[int64]float64, len(fs))
+	for _, f := range fs {
+		m[f.ID] = f.RatedKW
+	}
+	return m
 }
 
 // gaps is the listener's GapFinder over the raw packets.
@@ -141,10 +212,15 @@ func (r directory) All(ctx context.Context) ([]*listener.Registration, error) {
 	if err != nil {
 		return nil, err
 	}
+	fs, err := r.db.FindFacilities(ctx, store.FacilityFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rated := ratedKW(fs) // shared read-only by every registration
 	byID := make(map[int64]*listener.Registration, len(ts))
 	out := make([]*listener.Registration, 0, len(ts))
 	for _, t := range ts {
-		reg := &listener.Registration{Terminal: t}
+		reg := &listener.Registration{Terminal: t, RatedKW: rated}
 		byID[t.ID] = reg
 		out = append(out, reg)
 	}

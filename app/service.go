@@ -76,10 +76,14 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := os.MkdirAll(filepath.Dir(m.Config.DB), 0o755); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}
-	if m.DB, err = sqlite.OpenWith(ctx, m.Config.DB, sqlite.Options{Synchronous: m.Config.Sync, SkipCheck: m.CheckLater}); err != nil {
+	if m.DB, err = sqlite.OpenWith(ctx, m.Config.DB, sqlite.Options{Synchronous: m.Config.Sync, SkipCheck: m.CheckLater, Receiver: true}); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.onClose(m.DB.Close)
+	m.DB.SetQuarantineCap(m.Config.Limits.MaxQuarantineRows)
+	for _, n := range m.DB.Notices() {
+		m.Logger.Warn("database opened with a notice / 数据库打开时的提示", "notice", n)
+	}
 	if err := m.DB.OpenInbox(ctx); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -101,9 +105,18 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.indexer = newIndexer(m.DB, m.Logger.With("component", "indexer"))
 	m.indexer.queued, m.indexer.after = m.wakeUplink, m.alarms.Observe
 	go m.indexer.run(ctx)
+	m.indexer.notify()         // what a crash left in the inbox goes in now, while the listener already answers
 	m.onClose(m.indexer.close) // after the listener has drained: what it acknowledged is moved in
+	values, err := m.Config.valuePolicy()
+	if err != nil {
+		return err
+	}
+	valuesLog := m.Logger.With("component", "ingest")
 	m.Listener = &listener.Server{
-		Recorder:  &ingest{db: m.DB, uplink: m.uplinkTargets, appended: m.indexer.notify},
+		Recorder: &ingest{db: m.DB, uplink: m.uplinkTargets, appended: m.indexer.notify, values: values,
+			rejected: func(mn string, reasons []string) {
+				valuesLog.Warn("impossible values kept only in the raw frame / 不可能的数值仅保存在原始报文中", "mn", mn, "values", reasons)
+			}},
 		Directory: directory{m.DB},
 		Journal:   journal{m.DB},
 		Gaps:      gaps{m.DB},

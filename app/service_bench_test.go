@@ -38,9 +38,13 @@ func benchMain(b *testing.B, name string, terminals int) *Main {
 }
 
 // benchConfig lets every benchmark terminal connect from 127.0.0.1.
+// BENCH_SYNC=normal|full measures the other durability setting.
 func benchConfig(c *Config) {
 	c.Limits.MaxConnsPerIP = 20000
 	c.Limits.MaxConns = 20000
+	if s := os.Getenv("BENCH_SYNC"); s != "" {
+		c.Sync = s
+	}
 }
 
 // raiseFDLimit lifts the soft file-descriptor limit to the hard one: each

@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"io"
@@ -16,13 +17,16 @@ import (
 // conn is one terminal connection: a reader goroutine (readLoop) and a writer
 // goroutine (writeLoop) joined by the out queue.
 type conn struct {
-	s       *Server
-	nc      net.Conn
-	info    ConnInfo
-	ip      string
-	counted bool // counted against perIP[ip]; guarded by s.mu
-	ident   atomic.Bool
-	firstMN atomic.Pointer[string]
+	s    *Server
+	nc   net.Conn
+	info ConnInfo
+	ip   string
+	// Guarded by s.mu: c's places among the unidentified connections
+	// (nil once identified), and whether admit dropped it (admit.go).
+	inAll, inIP *list.Element
+	evicted     bool
+	ident       atomic.Bool
+	firstMN     atomic.Pointer[string]
 
 	rd       deadlineReader
 	inflight chan struct{} // one token per upload waiting for its commit
@@ -39,7 +43,7 @@ type conn struct {
 
 func newConn(s *Server, nc net.Conn, id uint64, ip string) *conn {
 	c := &conn{
-		s: s, nc: nc, ip: ip, counted: true,
+		s: s, nc: nc, ip: ip,
 		info:     ConnInfo{ID: id, Remote: nc.RemoteAddr().String()},
 		inflight: make(chan struct{}, s.lim.MaxInFlight),
 		out:      make(chan []byte, s.lim.WriteQueue),

@@ -15,6 +15,10 @@ const (
 	ReasonBadPassword  = "bad_password"         // PW differs from the registered password
 	ReasonBadKey       = "bad_key"              // the 2025 CP could not be decrypted with the registered key
 	ReasonEnvelope     = "unsupported_envelope" // the CP is the 2025 EncryptedData=<hex> envelope, which is not supported
+	// ReasonFuture: an upload dated more than store.MaxAheadStored after its
+	// arrival (a clock set years ahead); stored, it would be the newest data
+	// for good. The terminal is sent the time (1012) and re-sends it.
+	ReasonFuture = "future_time"
 )
 
 // handle answers and routes one parsed packet (HJ212-2017 §6.5 flows).
@@ -58,7 +62,14 @@ func (c *conn) handle(ctx context.Context, p *hj212.Packet) {
 	}
 	p = plain
 	c.identify(p.MN, reg, now)
-	s.state.seen(reg, p, c.info.Remote, now)
+	if dt, ok := p.DataTime(); ok && isUpload(p.CN) && dt.After(now.Add(store.MaxAheadStored)) {
+		s.quar.add(p, ReasonFuture, c.info.Remote, now)
+		s.cmds.calibrate(p.MN, "", now)
+		return
+	}
+	if s.state.seen(reg, p, c.info.Remote, now) {
+		s.cmds.calibrate(p.MN, "", now) // its clock is off beyond the drift limit: send the time (1012)
+	}
 	switch {
 	case p.CN == hj212.CNRequestReply || p.CN == hj212.CNExecResult:
 		s.cmds.reply(p, now)

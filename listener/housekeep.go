@@ -171,7 +171,7 @@ func (s *Server) logStats(prev Stats) Stats {
 	}
 	s.log.Info("listener stats", "open", st.Open, "identified", st.Identified, "uploads", st.Uploads, "acked", st.Acked,
 		"record_errors", st.RecordErrs, "bad_frames", st.BadFrames, "quarantined", st.Quarantined,
-		"unknown_cn", st.UnknownCN, "refused_max_conns", st.RefusedMaxConns, "refused_per_ip", st.RefusedPerIP,
+		"unknown_cn", st.UnknownCN, "refused_max_conns", st.RefusedMaxConns, "evicted_unidentified", st.EvictedUnidentified,
 		"closed_idle", st.ClosedIdle, "closed_frame_timeout", st.ClosedFrameTimeout, "closed_slow_reader", st.ClosedSlowReader,
 		"closed_bad_data", st.ClosedBadData, "closed_write_error", st.ClosedWriteError, "panics", st.Panics)
 	return st

@@ -9,13 +9,20 @@ import (
 // Limits bound what one client, or all of them, may cost. Zero fields take the
 // defaults documented on each; a negative value disables a limit where noted.
 type Limits struct {
-	// MaxConns is the most connections open at once; 0 means 10,000.
+	// MaxConns is the most connections open at once; 0 means 10,000. Only
+	// when all of them are identified terminals is a new one refused.
 	MaxConns int
 	// MaxConnsPerIP is the most connections from one address that have not yet
 	// identified themselves with a registered MN; 0 means 1,000. Mobile carriers
 	// put many terminals behind one NAT address, so a connection stops counting
 	// as soon as its first valid packet identifies a registered terminal.
 	MaxConnsPerIP int
+	// MaxUnidentified is the most connections from all addresses that have
+	// not yet identified themselves; 0 means 2,000. At this limit, as at
+	// MaxConnsPerIP and at MaxConns, the oldest unidentified connection is
+	// dropped to admit a new one, so a flood of idle connections never locks
+	// terminals out (admit.go).
+	MaxUnidentified int
 	// MaxFrame is the longest frame accepted, in bytes; 0 means hj212.DefaultMaxFrame.
 	MaxFrame int
 	// IdleTimeout closes a connection silent that long; 0 means 15 minutes.
@@ -117,6 +124,7 @@ func orDur(v, def time.Duration) time.Duration {
 func (l Limits) withDefaults() Limits {
 	l.MaxConns = orInt(l.MaxConns, 10000)
 	l.MaxConnsPerIP = orInt(l.MaxConnsPerIP, 1000)
+	l.MaxUnidentified = orInt(l.MaxUnidentified, 2000)
 	l.MaxFrame = orInt(l.MaxFrame, hj212.DefaultMaxFrame)
 	l.IdleTimeout = orDur(l.IdleTimeout, 15*time.Minute)
 	l.FrameTimeout = orDur(l.FrameTimeout, 30*time.Second)

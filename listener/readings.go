@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"math"
 	"strconv"
 
 	"powerwatch/listener/hj212"
@@ -24,7 +25,9 @@ var (
 // in the raw packet. A value's code-Flag sets sample flags by the rule set's
 // flag table (store.FlagsOf: P power-off, T over range, anything else but N
 // unknown); a minute (2051) or hour (2061) upload marks its samples as
-// covering that period (store.FlagMinuteValue, FlagHourValue). It is pure.
+// covering that period (store.FlagMinuteValue, FlagHourValue). A value that
+// is not a finite number ("Inf", "NaN") stays Missing and sets
+// FlagRejected. It is pure.
 func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
 	at, ok := p.DataTime()
 	if !ok {
@@ -60,9 +63,15 @@ func Readings(p *hj212.Packet, points []store.Point) []store.Sample {
 			if !ok {
 				continue
 			}
-			*q.dst = v
 			n++
 			s.Flags |= flagBits(p, q.code)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				// ParseFloat accepts "Inf" and "NaN": no meter measures
+				// them, and one in a sum poisons every aggregate after it.
+				s.Flags |= store.FlagRejected
+				continue
+			}
+			*q.dst = v
 		}
 		if n > 0 {
 			out = append(out, s)

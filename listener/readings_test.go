@@ -80,6 +80,24 @@ func TestReadings(t *testing.T) {
 			want:   []store.Sample{{PointID: 7, At: at, P: nan, I: 3, U: nan, E: nan, PF: nan}},
 		},
 		{
+			name:   "Inf, -Inf and NaN are rejected: missing, flagged, never a number",
+			cp:     "DataTime=20260302100000;p1-Rtd=Inf;i1-Rtd=-Inf;u1-Rtd=NaN;e1-Rtd=+infinity;f1-Rtd=0.9",
+			points: []store.Point{full},
+			want:   []store.Sample{{PointID: 7, At: at, P: nan, I: nan, U: nan, E: nan, PF: 0.9, Flags: store.FlagRejected}},
+		},
+		{
+			name:   "a point whose only value is rejected still gets a flagged sample",
+			cp:     "DataTime=20260302100000;a-Rtd=inf",
+			points: []store.Point{{ID: 1, PowerCode: "a"}},
+			want:   []store.Sample{{PointID: 1, At: at, P: nan, I: nan, U: nan, E: nan, PF: nan, Flags: store.FlagRejected}},
+		},
+		{
+			name:   "a huge finite value passes here; the ingest's limits judge it",
+			cp:     "DataTime=20260302100000;a-Rtd=1.7e308",
+			points: []store.Point{{ID: 1, PowerCode: "a"}},
+			want:   []store.Sample{{PointID: 1, At: at, P: 1.7e308, I: nan, U: nan, E: nan, PF: nan}},
+		},
+		{
 			name:   "no DataTime: no sample",
 			cp:     "p1-Rtd=1",
 			points: []store.Point{full},

@@ -34,6 +34,9 @@ func (f RecorderFunc) Record(ctx context.Context, batch []*Upload) error { retur
 type Registration struct {
 	Terminal store.Terminal
 	Points   []store.Point
+	// RatedKW is the rated power (额定功率) of each point's facility, by
+	// facility ID, for the ingest's plausibility check; may be nil.
+	RatedKW map[int64]float64
 }
 
 // A Directory finds registered terminals. Lookup returns an error wrapping
@@ -137,7 +140,8 @@ type Server struct {
 
 	mu        sync.Mutex
 	conns     map[*conn]struct{}
-	perIP     map[string]int // unidentified connections per address
+	unident   unidentified // connections not yet identified, oldest first (admit.go)
+	evicting  int          // dropped by admit, not yet gone
 	nextID    uint64
 	closing   bool
 	restored  bool
@@ -165,7 +169,6 @@ func (s *Server) init() {
 			s.Journal = &memJournal{}
 		}
 		s.conns = map[*conn]struct{}{}
-		s.perIP = map[string]int{}
 		s.uploads = make(chan *Upload, 2*s.tim.MaxBatch)
 		s.committed = make(chan struct{})
 		s.dir = dirCache{s: s, m: map[string]dirEntry{}, sem: make(chan struct{}, lookupsAtOnce)}
@@ -265,49 +268,6 @@ func (s *Server) acceptLoop(ctx context.Context, ln net.Listener) error {
 			s.serveConn(ctx, c)
 		}()
 	}
-}
-
-// admit applies the connection limits. It returns nil and the reason when nc is refused.
-func (s *Server) admit(nc net.Conn) (*conn, string) {
-	ip := hostOf(nc.RemoteAddr().String())
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.closing:
-		return nil, "shutting down"
-	case len(s.conns) >= s.lim.MaxConns:
-		s.stats.refusedMaxConns.Add(1)
-		return nil, "too many connections"
-	case s.lim.MaxConnsPerIP > 0 && s.perIP[ip] >= s.lim.MaxConnsPerIP:
-		s.stats.refusedPerIP.Add(1)
-		return nil, "too many unidentified connections from this address"
-	}
-	s.nextID++
-	c := newConn(s, nc, s.nextID, ip)
-	s.conns[c] = struct{}{}
-	s.perIP[ip]++
-	s.stats.accepted.Add(1)
-	return c, ""
-}
-
-// identified stops counting c against its address's limit.
-func (s *Server) identified(c *conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !c.counted {
-		return
-	}
-	c.counted = false
-	if s.perIP[c.ip]--; s.perIP[c.ip] <= 0 {
-		delete(s.perIP, c.ip)
-	}
-}
-
-func (s *Server) untrack(c *conn) {
-	s.identified(c)
-	s.mu.Lock()
-	delete(s.conns, c)
-	s.mu.Unlock()
 }
 
 // stopReading makes every reader return, so that shutdown can drain.

@@ -92,8 +92,10 @@ func (t *tracker) disconnect(mn string, c *conn, now time.Time) {
 	ts.dirty = true
 }
 
-// seen updates mn's state with a packet received at now.
-func (t *tracker) seen(reg *Registration, p *hj212.Packet, remote string, now time.Time) {
+// seen updates mn's state with a packet received at now. It reports whether
+// the terminal's clock was just found off beyond the drift limit, so that
+// the caller sends it the time.
+func (t *tracker) seen(reg *Registration, p *hj212.Packet, remote string, now time.Time) (setTime bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	ts := t.get(p.MN)
@@ -117,14 +119,18 @@ func (t *tracker) seen(reg *Registration, p *hj212.Packet, remote string, now ti
 	}
 	dt, ok := p.DataTime()
 	if !ok || !isUpload(p.CN) {
-		return
+		return false
 	}
-	if dt.After(st.LastData) {
+	// A fast clock's DataTime is not the newest data: it would pin LastData.
+	if dt.After(st.LastData) && !dt.After(now.Add(t.s.tim.DriftLimit)) {
 		st.LastData = dt
 	}
 	if p.CN == hj212.CNRealtime || p.CN == hj212.CNMinuteHistory {
+		drifted := ts.drifted
 		t.observe(ts, p.CN, dt, now)
+		return ts.drifted && !drifted
 	}
+	return false
 }
 
 // observe measures the interval of a stream, and for real-time data (2011,

@@ -1,6 +1,8 @@
 package listener_test
 
 import (
+	"errors"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -83,9 +85,21 @@ func TestDriftEvent(t *testing.T) {
 		l, stop := bubble(t, s)
 		defer stop()
 		c := l.dial(t)
+		acks := make(chan struct{})
+		go func() { // the drift also sends the time (1012), re-sent until answered: keep reading
+			for {
+				p, err := c.rd.ReadPacket()
+				if err != nil {
+					return
+				}
+				if p.CN == "9014" {
+					acks <- struct{}{}
+				}
+			}
+		}()
 		for i, off := range []time.Duration{-90 * time.Second, -95 * time.Second, -92 * time.Second, 0, 0} {
 			c.write(realtime(t, testMN, qn(i), time.Now().Add(off)))
-			c.read()
+			<-acks
 			time.Sleep(time.Minute)
 		}
 		if err := s.Flush(t.Context()); err != nil {
@@ -106,46 +120,76 @@ func TestDriftEvent(t *testing.T) {
 }
 
 // TestPerIPLimitCountsOnlyUnidentified ensures a full per-address quota
-// refuses a new connection, and that identified terminals free their place.
-func TestPerIPLimitCountsOnlyUnidentified(t *testing.T) {
+// TestUnidentifiedLimits ensures that at each limit on unidentified
+// connections the oldest unidentified one is dropped, never the new one and
+// never an identified terminal; only with every connection identified is a
+// new one refused at MaxConns.
+func TestUnidentifiedLimits(t *testing.T) {
+	alive := func(c *client) bool {
+		c.c.SetReadDeadline(time.Now().Add(time.Millisecond))
+		_, err := c.c.Read(make([]byte, 1))
+		var ne net.Error
+		return errors.As(err, &ne) && ne.Timeout()
+	}
+	for _, tt := range []struct {
+		name     string
+		lim      listener.Limits
+		refused  uint64
+		evicted  uint64
+		wantOpen int
+	}{
+		{"per address", listener.Limits{MaxConnsPerIP: 2}, 0, 2, 3},
+		{"in total", listener.Limits{MaxUnidentified: 2}, 0, 2, 3},
+		{"at max_conns", listener.Limits{MaxConns: 3}, 0, 2, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &listener.Server{Recorder: &memRecorder{}, Directory: newFakeDir(testMN), Limits: tt.lim}
+				l, stop := bubble(t, s)
+				defer stop()
+				a := l.dial(t)
+				a.write(realtime(t, testMN, qn(1), time.Now())) // a identifies itself
+				a.read()
+				old1, old2 := l.dial(t), l.dial(t)
+				synctest.Wait()
+				n1, n2 := l.dial(t), l.dial(t) // each drops the oldest unidentified
+				synctest.Wait()
+				if alive(old1) || alive(old2) {
+					t.Errorf("the oldest unidentified connections were kept")
+				}
+				if !alive(n1) || !alive(n2) {
+					t.Errorf("a new connection was refused")
+				}
+				a.write(realtime(t, testMN, qn(2), time.Now().Add(time.Minute)))
+				if p := a.read(); p.CN != "9014" {
+					t.Errorf("the identified terminal got %s, want its 9014", p.CN)
+				}
+				if st := s.Stats(); st.RefusedMaxConns != tt.refused || st.EvictedUnidentified != tt.evicted || st.Open != tt.wantOpen || st.Identified != 1 {
+					t.Errorf("Stats = %+v, want %d evicted, %d open (1 identified)", st, tt.evicted, tt.wantOpen)
+				}
+			})
+		})
+	}
+}
+
+// TestMaxConnsAllIdentified ensures a connection is refused at MaxConns only
+// when every open connection is an identified terminal.
+func TestMaxConnsAllIdentified(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := &listener.Server{Recorder: &memRecorder{}, Directory: newFakeDir(testMN),
-			Limits: listener.Limits{MaxConnsPerIP: 2}}
+			Limits: listener.Limits{MaxConns: 1}}
 		l, stop := bubble(t, s)
 		defer stop()
 		a := l.dial(t)
-		l.dial(t)
-		refused := l.dial(t)
-		synctest.Wait()
-		if _, err := refused.c.Read(make([]byte, 1)); err == nil {
-			t.Fatal("third unidentified connection from one address was not refused")
-		}
-		a.write(realtime(t, testMN, qn(1), time.Now())) // a identifies itself
+		a.write(realtime(t, testMN, qn(1), time.Now()))
 		a.read()
-		l.dial(t)
-		synctest.Wait()
-		if st := s.Stats(); st.RefusedPerIP != 1 || st.Open != 3 || st.Identified != 1 {
-			t.Errorf("Stats = %+v, want 1 refusal and 3 open (1 identified)", st)
-		}
-	})
-}
-
-// TestMaxConns ensures connections beyond Limits.MaxConns are refused and counted.
-func TestMaxConns(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := &listener.Server{Recorder: &memRecorder{}, Directory: newFakeDir(testMN),
-			Limits: listener.Limits{MaxConns: 2}}
-		l, stop := bubble(t, s)
-		defer stop()
-		l.dial(t)
-		l.dial(t)
 		refused := l.dial(t)
 		synctest.Wait()
 		if _, err := refused.c.Read(make([]byte, 1)); err == nil {
-			t.Fatal("third connection was not refused")
+			t.Fatal("a connection beyond MaxConns of identified terminals was not refused")
 		}
-		if st := s.Stats(); st.RefusedMaxConns != 1 || st.Open != 2 {
-			t.Errorf("Stats = %+v, want 1 refusal and 2 open", st)
+		if st := s.Stats(); st.RefusedMaxConns != 1 || st.Open != 1 || st.EvictedUnidentified != 0 {
+			t.Errorf("Stats = %+v, want 1 refusal and 1 open", st)
 		}
 	})
 }

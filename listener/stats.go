@@ -19,6 +19,7 @@ type counters struct {
 	commandsSent, commandReplies                                    atomic.Uint64
 	splitRefused, rejectedRegistered                                atomic.Uint64
 	commitNanos                                                     atomic.Int64
+	evictedUnidentified                                             atomic.Uint64
 }
 
 // Stats is a snapshot of what the server has done since it started. Every
@@ -27,15 +28,18 @@ type Stats struct {
 	Open       int // connections open now
 	Identified int // of which a registered terminal identified itself
 
-	Accepted           uint64 // connections admitted
-	RefusedMaxConns    uint64 // refused: Limits.MaxConns reached
-	RefusedPerIP       uint64 // refused: Limits.MaxConnsPerIP reached for the address
-	ClosedIdle         uint64 // closed: silent for Limits.IdleTimeout
-	ClosedFrameTimeout uint64 // closed: a frame did not arrive whole within Limits.FrameTimeout (slowloris)
-	ClosedSlowReader   uint64 // closed: replies piled up past Limits.WriteQueue
-	ClosedBadData      uint64 // closed: Limits.MaxBadFrames bad frames in a row
-	ClosedWriteError   uint64 // closed: a write failed or timed out
-	Panics             uint64 // connections ended by a recovered panic
+	Accepted        uint64 // connections admitted
+	RefusedMaxConns uint64 // refused: Limits.MaxConns reached with every connection identified
+	RefusedPerIP    uint64 // no longer happens: see EvictedUnidentified
+	// EvictedUnidentified counts unidentified connections dropped, oldest
+	// first, to admit new ones at MaxConnsPerIP, MaxUnidentified or MaxConns.
+	EvictedUnidentified uint64
+	ClosedIdle          uint64 // closed: silent for Limits.IdleTimeout
+	ClosedFrameTimeout  uint64 // closed: a frame did not arrive whole within Limits.FrameTimeout (slowloris)
+	ClosedSlowReader    uint64 // closed: replies piled up past Limits.WriteQueue
+	ClosedBadData       uint64 // closed: Limits.MaxBadFrames bad frames in a row
+	ClosedWriteError    uint64 // closed: a write failed or timed out
+	Panics              uint64 // connections ended by a recovered panic
 
 	Frames     uint64        // frames that parsed
 	BadFrames  uint64        // byte runs or frames rejected by the codec (CRC, length, framing, syntax)
@@ -84,5 +88,6 @@ func (s *Server) Stats() Stats {
 		Quarantined: k.quarantined.Load(), QuarantineDropped: k.quarantineDropped.Load(), UnknownCN: k.unknownCN.Load(),
 		CommandsSent: k.commandsSent.Load(), CommandReplies: k.commandReplies.Load(),
 		SplitRefused: k.splitRefused.Load(), RejectedRegistered: k.rejectedRegistered.Load(),
+		EvictedUnidentified: k.evictedUnidentified.Load(),
 	}
 }

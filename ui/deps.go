@@ -131,7 +131,9 @@ type Deps struct {
 	// Replay is the what-if run of changed rule parameters in 设置 (ui/replay.go).
 	Replay RuleReplay
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
-	Uplink   UplinkStatus
+	Uplink UplinkStatus
+	// Inbox is 设置's 搁置的上传: uploads the database refused (ui/settings_inbox.go).
+	Inbox    InboxFailures
 	Now      func() time.Time // nil: time.Now
 	ListenOn string           // listener address for the status bar, e.g. 0.0.0.0:9212
 	Operator string           // default operator name for audit entries

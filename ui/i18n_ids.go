@@ -24,7 +24,7 @@ func dynamicIDs() []string {
 		store.CommandDone, store.CommandFailed, store.CommandCanceled} {
 		ids = append(ids, "cmd."+string(s))
 	}
-	for _, r := range []string{"unregistered", "bad_password", "bad_key", "unsupported_envelope"} {
+	for _, r := range []string{"unregistered", "bad_password", "bad_key", "unsupported_envelope", "future_time"} {
 		ids = append(ids, "quar.reason."+r)
 	}
 	ids = append(ids, "uplink.kind.hj212", "uplink.kind.json")

@@ -504,7 +504,7 @@ func (od *ordersScreen) order(f *orderForm) (store.Order, string) {
 	o.Level = orderLevels[max(f.level.SelectedIndex(), 0)]
 	if o.Kind == store.Cut {
 		c, err := strconv.ParseFloat(strings.TrimSpace(f.cut.Text), 64)
-		if err != nil || c <= 0 || c >= 100 {
+		if err != nil || store.ValidCut(c) != nil {
 			return o, od.s.tr.T("ord.valid.cut")
 		}
 		o.CutPercent = c

@@ -12,6 +12,7 @@ type settingsScreen struct {
 	box    fyne.CanvasObject
 	uplink *uplinkPanel
 	replay *replayPanel
+	inbox  *inboxPanel
 }
 
 func newSettingsScreen(s *Shell) *settingsScreen {
@@ -61,12 +62,14 @@ func newSettingsScreen(s *Shell) *settingsScreen {
 	about.Wrapping = fyne.TextWrapWord
 	up := newUplinkPanel(s)
 	rp := newReplayPanel(s)
+	ib := newInboxPanel(s)
 	return &settingsScreen{box: container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(),
-		rp.content(), widget.NewSeparator(), about)), uplink: up, replay: rp}
+		ib.content(), widget.NewSeparator(), rp.content(), widget.NewSeparator(), about)), uplink: up, replay: rp, inbox: ib}
 }
 
 func (p *settingsScreen) content() fyne.CanvasObject { return p.box }
 func (p *settingsScreen) refresh() {
 	p.uplink.refresh()
 	p.replay.refresh()
+	p.inbox.refresh()
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -282,6 +283,22 @@ func (s *Shell) PacketReceived(mn string, at time.Time) {
 // newest backup). It may be called from any goroutine.
 func (s *Shell) DatabaseCheckFailed(err error) {
 	fyne.Do(func() { dialog.ShowError(errors.New(s.message(err)), s.win) })
+}
+
+// DatabaseNotices shows, in one dialog, what opening the database had to work
+// around (a damaged inbox moved aside, uploads set aside: 设置 → 搁置的上传
+// lists them). Nothing is shown when there is nothing to say. Any goroutine.
+func (s *Shell) DatabaseNotices(notes []string) {
+	if len(notes) == 0 {
+		return
+	}
+	fyne.Do(func() {
+		text := widget.NewLabel(strings.Join(notes, "\n"))
+		text.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom(s.tr.T("db.notices.title"), s.tr.T("dlg.ok"), container.NewVScroll(text), s.win)
+		d.Resize(fyne.NewSize(560, 320))
+		d.Show()
+	})
 }
 
 // load runs get off the UI goroutine and then apply on it with get's result.

@@ -25,3 +25,19 @@ func TestDatabaseCheckFailed(t *testing.T) {
 		t.Errorf("dialog says %q, want %q", got, want)
 	}
 }
+
+// TestDatabaseNotices: what opening the database worked around reaches the
+// officer in one dialog; nothing to say opens none.
+func TestDatabaseNotices(t *testing.T) {
+	s, w := mustShell(t, Deps{Now: func() time.Time { return demoNow }})
+	s.DatabaseNotices(nil)
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("a dialog opened with nothing to say")
+	}
+	note := "收件箱文件损坏，已移至 powerwatch.db.inbox.damaged / the inbox was damaged and moved aside"
+	s.DatabaseNotices([]string{note})
+	top := w.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(texts(top), note) {
+		t.Fatalf("dialog = %v, want one saying %q", top, note)
+	}
+}

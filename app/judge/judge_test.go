@@ -256,3 +256,30 @@ func TestTransmissionFollowsTheMonthlyList(t *testing.T) {
 		t.Fatalf("low_transmission after the month's data arrived: %+v, want withdrawn", as)
 	}
 }
+
+// TestChangedFrom: a registry change is re-judged from the earliest date it
+// touches, not only the engine's last hours.
+func TestChangedFrom(t *testing.T) {
+	def := time.Date(2026, 12, 5, 10, 0, 0, 0, store.Beijing)
+	old := &store.Registry{Orders: []store.Order{{ID: 1, Start: def.AddDate(0, 0, -1)}},
+		Thresholds: []store.Threshold{{ID: 1, FacilityID: 1, EffectiveFrom: def.AddDate(0, -2, 0)}}}
+	tests := []struct {
+		name string
+		cur  *store.Registry
+		want time.Time
+	}{
+		{"nothing dated changed", &store.Registry{Orders: old.Orders, Thresholds: old.Thresholds}, def},
+		{"an order imported after its episode", &store.Registry{Orders: append([]store.Order{{ID: 2, Start: def.AddDate(0, 0, -10)}}, old.Orders...),
+			Thresholds: old.Thresholds}, def.AddDate(0, 0, -10)},
+		{"an order withdrawn", &store.Registry{Thresholds: old.Thresholds}, def.AddDate(0, 0, -1)},
+		{"a threshold back-dated", &store.Registry{Orders: old.Orders,
+			Thresholds: []store.Threshold{{ID: 1, FacilityID: 1, EffectiveFrom: def.AddDate(0, -3, 0)}}}, def.AddDate(0, -3, 0)},
+		{"a point with its installation date", &store.Registry{Orders: old.Orders, Thresholds: old.Thresholds,
+			Points: []store.Point{{ID: 9, InstalledAt: def.AddDate(0, 0, -30)}}}, def.AddDate(0, 0, -30)},
+	}
+	for _, tc := range tests {
+		if got := changedFrom(old, tc.cur, def); !got.Equal(tc.want) {
+			t.Errorf("%s: from %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}

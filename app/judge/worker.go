@@ -39,9 +39,10 @@ type Worker struct {
 	// sweep is when open alarms are re-judged without new data (offline
 	// terminals, conditions that end because nothing arrives) and the
 	// registry, rules and 限产 baselines reloaded: config schedule.offline_sweep.
-	sweepAt cron.Schedule
-	reg     *store.Registry // the registry as last loaded; touched only by the worker goroutine
-	regSum  [32]byte        // its fingerprint, to notice edits
+	sweepAt  cron.Schedule
+	reg      *store.Registry // the registry as last loaded; touched only by the worker goroutine
+	reloaded time.Time       // when reload last ran
+	regSum   [32]byte        // its fingerprint, to notice edits
 	// pointEnt maps each point to its enterprise, for late samples.
 	pointEnt map[int64]int64
 
@@ -175,6 +176,12 @@ func (w *Worker) judgePending(ctx context.Context) {
 	ss, over := w.pending, w.overflow
 	w.pending, w.overflow = nil, store.AlarmScope{}
 	w.mu.Unlock()
+	if w.unknownPoints(ss) && w.now().Sub(w.reloaded) >= minReloadGap {
+		// The registry grew since the last load (an import, a terminal
+		// registered from quarantine, simulate --db): load it before judging,
+		// or the new points' samples would be passed over for good.
+		w.reload(ctx)
+	}
 	var backfill []store.AlarmScope
 	var ups []alarms.Update
 	if len(ss) > 0 {
@@ -270,14 +277,45 @@ func (w *Worker) lateScopes(ss []store.Sample) []store.AlarmScope {
 // sweep reloads the registry and baselines, then lets the engine close or raise
 // what the passing of time decides (terminals gone quiet).
 func (w *Worker) sweep(ctx context.Context) {
+	now := w.reload(ctx)
+	w.save(ctx, w.engine.Sweep(now))
+	w.announceRecent(ctx)
+}
+
+// unknownPoints reports whether a sample names a point the loaded registry
+// does not have.
+func (w *Worker) unknownPoints(ss []store.Sample) bool {
+	for _, s := range ss {
+		if _, ok := w.pointEnt[s.PointID]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// minReloadGap keeps samples of a point that stays unknown (its facility
+// removed) from reloading the registry every second.
+const minReloadGap = 10 * time.Second
+
+// maxRejudge bounds how far back a registry change is re-judged.
+const maxRejudge = 400 * 24 * time.Hour
+
+// reload loads the registry, rules and baselines again and, when they
+// changed, re-judges from the store what the change touches: from the engine's
+// horizon, or from the earliest order, filing, threshold, installation or
+// commissioning date added, removed or edited (an order imported after its
+// episode, a threshold back-dated, a terminal registered with its history).
+// It returns the time it judged at.
+func (w *Worker) reload(ctx context.Context) time.Time {
 	now := w.now()
+	w.reloaded = now
 	old := w.reg
 	changed, err := w.refresh(ctx, now)
 	if err != nil {
 		if ctx.Err() == nil {
 			w.logger.Error("reload registry for alarms", "err", err)
 		}
-		return
+		return now
 	}
 	if ms := filingMonths(old, w.reg); changed && len(ms) > 0 {
 		// A 报备 added, edited or withdrawn changes what the months it
@@ -288,16 +326,18 @@ func (w *Worker) sweep(ctx context.Context) {
 		}
 	}
 	if changed {
-		// An officer changed thresholds, links or orders: re-judge the
-		// engine's window from the store under the new facts, so that the
-		// alarms of the last hours follow the registry in force.
-		from := w.engine.Horizon(now)
+		// An officer changed thresholds, links or orders: re-judge from the
+		// store under the new facts, so that the alarms follow the registry
+		// in force.
+		from := changedFrom(old, w.reg, w.engine.Horizon(now))
+		if limit := now.Add(-maxRejudge); from.Before(limit) {
+			from = limit
+		}
 		if _, err := EvaluateStored(ctx, w.db, from, now); err != nil && ctx.Err() == nil {
 			w.logger.Error("re-evaluate after a registry change", "err", err)
 		}
 	}
-	w.save(ctx, w.engine.Sweep(now))
-	w.announceRecent(ctx)
+	return now
 }
 
 // announceWindow is how far back alarms raised by a re-evaluation from the
@@ -506,4 +546,51 @@ func filingMonths(old, cur *store.Registry) []time.Time {
 		}
 	}
 	return out
+}
+
+// changedFrom returns the earliest time a registry change between old and cur
+// can alter a verdict at, or def when nothing dated changed earlier: the
+// start of an order or filing, a threshold's EffectiveFrom, a point's
+// installation or a facility's commissioning date, of every entry added,
+// removed or edited.
+func changedFrom(old, cur *store.Registry, def time.Time) time.Time {
+	if old == nil || cur == nil {
+		return def
+	}
+	from := def
+	earlier := func(t time.Time) {
+		if !t.IsZero() && t.Before(from) {
+			from = t
+		}
+	}
+	diffDated(old.Orders, cur.Orders, func(o store.Order) time.Time { return o.Start }, earlier)
+	diffDated(old.Filings, cur.Filings, func(f store.Filing) time.Time { return f.Start }, earlier)
+	diffDated(old.Thresholds, cur.Thresholds, func(t store.Threshold) time.Time { return t.EffectiveFrom }, earlier)
+	diffDated(old.Points, cur.Points, func(p store.Point) time.Time { return p.InstalledAt }, earlier)
+	diffDated(old.Facilities, cur.Facilities, func(f store.Facility) time.Time { return f.CommissionedAt }, earlier)
+	return from
+}
+
+// diffDated calls found with the date of every entry in one list and not the
+// other (an edit is both).
+func diffDated[T any](old, cur []T, date func(T) time.Time, found func(time.Time)) {
+	key := func(v T) string { b, _ := json.Marshal(v); return string(b) } // plain structs: cannot fail
+	in := func(xs []T) map[string]T {
+		m := make(map[string]T, len(xs))
+		for _, x := range xs {
+			m[key(x)] = x
+		}
+		return m
+	}
+	a, b := in(old), in(cur)
+	for k, v := range a {
+		if _, ok := b[k]; !ok {
+			found(date(v))
+		}
+	}
+	for k, v := range b {
+		if _, ok := a[k]; !ok {
+			found(date(v))
+		}
+	}
 }

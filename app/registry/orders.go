@@ -196,9 +196,12 @@ func parseOrders(t *table, reg *store.Registry) ([]store.Order, error) {
 		switch {
 		case err != nil:
 			c.add(line, "cut_percent", "%v", err)
-		case kind == store.Cut && (!given || pct <= 0 || pct > 100):
-			c.add(line, "cut_percent", "限产须填写 0–100 之间的比例 (a cut needs a percentage in (0, 100])")
+		case kind == store.Cut && !given:
+			c.add(line, "cut_percent", "限产须填写限产比例 (a cut needs its percentage)")
 		case kind == store.Cut:
+			if err := store.ValidCut(pct); err != nil {
+				c.add(line, "cut_percent", "%v", err)
+			}
 			o.CutPercent = pct
 		}
 		if len(c.errs) > n {

@@ -68,17 +68,21 @@ func TestImportOrdersRowErrors(t *testing.T) {
 		"北京甲铸造有限公司,,减产,,2026-11-30,2026-11-28,,\n" +
 		"北京甲铸造有限公司,,停产,,28/11/2026,2026-11-30,,\n" +
 		"北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,\n" +
-		"北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,重复\n"
+		"北京甲铸造有限公司,,停产,,2026-11-28,2026-11-30,红,重复\n" +
+		"北京甲铸造有限公司,,限产,100,2026-12-01,2026-12-02,红,\n" +
+		"北京甲铸造有限公司,,限产,0,2026-12-03,2026-12-04,红,\n"
 	_, err := registry.ImportOrders(t.Context(), db, who, strings.NewReader(file), "orders.csv", false, registry.Limits{})
 	want := []string{
 		`第 2 行 (row 2), 列 企业名称 (enterprise): "北京丙公司" 未登记，请先导入企业名录 (enterprise not registered)`,
 		`第 3 行 (row 3), 列 设施名称 (facility): "3号熔炉" 不是企业 "北京甲铸造有限公司" 的设施 (unknown facility of this enterprise)`,
 		`第 4 行 (row 4), 列 预警级别 (level): "紫" 应为 黄 / 橙 / 红 (level must be 黄, 橙 or 红)`,
-		`第 4 行 (row 4), 列 限产比例% (cut_percent): 限产须填写 0–100 之间的比例 (a cut needs a percentage in (0, 100])`,
+		`第 4 行 (row 4), 列 限产比例% (cut_percent): 限产须填写限产比例 (a cut needs its percentage)`,
 		`第 5 行 (row 5), 列 结束 (end): 结束时间不晚于开始时间 (ends before it starts)`,
 		`第 5 行 (row 5), 列 类型 (kind): "减产" 应为 停产 或 限产 (kind must be 停产 or 限产)`,
 		`第 6 行 (row 6), 列 开始 (start): "28/11/2026" 不是时间，应如 2026-11-28 或 2026-11-28 08:00 (not a time)`,
 		`第 8 行 (row 8): 与第 7 行是同一指令 (same order as row 7)`,
+		`第 9 行 (row 9), 列 限产比例% (cut_percent): ` + store.ValidCut(100).Error(),
+		`第 10 行 (row 10), 列 限产比例% (cut_percent): ` + store.ValidCut(0).Error(),
 	}
 	var rerrs registry.RowErrors
 	if !errors.As(err, &rerrs) {

@@ -112,6 +112,11 @@ func newHourAgg(start int64, cfg *pointCfg) *hourAgg {
 // a point without a counter. Running minutes and ∫P count at most one slot per
 // sample, so a gap is not assumed to have run.
 func (h *hourAgg) add(prev store.Sample, ok bool, s store.Sample, cfg *pointCfg) {
+	// Rows stored before values were checked at the door may hold ±Inf or
+	// values whose sum overflows: they must not make an aggregate NaN, which
+	// SQLite stores as NULL into a NOT NULL column.
+	store.Sanitize(&prev)
+	store.Sanitize(&s)
 	at := s.At.UnixMilli()
 	if h.lastAt == 0 || at/cfg.interval > h.lastAt/cfg.interval {
 		h.received++

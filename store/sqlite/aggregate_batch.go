@@ -90,9 +90,16 @@ func (w *writer) aggregate(fresh []store.Sample) error {
 	if err := storeHours(w.ctx, w.tx, rows); err != nil {
 		return err
 	}
-	last := make([]store.Sample, len(runs))
-	for i, r := range runs {
-		last[i] = r.ss[len(r.ss)-1]
+	last := make([]store.Sample, 0, len(runs))
+	for _, r := range runs {
+		// A sample dated ahead of its arrival (a fast terminal clock) is
+		// stored, but is never the point's latest value: it would pin it.
+		for k := len(r.ss) - 1; k >= 0; k-- {
+			if !r.ss[k].At.After(w.now.Add(store.MaxAhead)) {
+				last = append(last, r.ss[k])
+				break
+			}
+		}
 	}
 	if err := setLatestAll(w.ctx, w.tx, last); err != nil {
 		return fmt.Errorf("latest samples: %w", err)

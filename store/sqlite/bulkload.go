@@ -226,6 +226,7 @@ func (l loader) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sam
 		if err := l.beforeWatermark(dayStart(s.At), fmt.Sprintf("sample of point %d", s.PointID)); err != nil {
 			return nil, err
 		}
+		store.Sanitize(&s) // as Ingest: nothing non-finite reaches the aggregates
 		all[i] = s
 	}
 	// Stable: of two samples of one second, the first given stays first and

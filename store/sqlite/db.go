@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"powerwatch/store"
@@ -37,15 +38,28 @@ type DB struct {
 
 	stmts stmtPool // the ingest's prepared statements (reading_stmt.go)
 
-	syncFull bool       // Options.Synchronous "full", for the inbox too
-	inboxMu  sync.Mutex // guards inbox
-	inbox    *inbox     // the acknowledgement path's queue (inbox.go); nil until opened
-	indexMu  sync.Mutex // serialises IndexInbox
+	syncFull bool                    // Options.Synchronous "full", for the inbox too
+	inboxMu  sync.Mutex              // guards inbox
+	inbox    *inbox                  // the acknowledgement path's queue (inbox.go); nil until opened
+	indexMu  sync.Mutex              // serialises IndexInbox
+	notices  []string                // what Open worked around (Notices); guarded by inboxMu
+	crashAt  func(point string) bool // crash tests only (inbox.go crashed); nil otherwise
+
+	quarantineCap atomic.Int64 // SetQuarantineCap; 0: DefaultQuarantineRows
 }
 
 // Open opens the database file at path, creating it if needed, checks its
 // integrity and applies pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (_ *DB, err error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	existed := exists(path)
+	defer func() {
+		if err != nil {
+			removeIfEmptyNew(path, existed)
+		}
+	}()
 	// A plain path, not a file: URI, so Windows drive letters work.
 	sqldb, err := sql.Open("sqlite", path+"?"+dsnOptions)
 	if err != nil {
@@ -54,11 +68,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{db: sqldb, path: path, Now: time.Now}
 	if err := db.quickCheck(ctx); err != nil {
 		sqldb.Close()
+		return nil, explainOpen(path, err)
+	}
+	if err := db.checkForeign(ctx); err != nil {
+		sqldb.Close()
 		return nil, err
 	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, explainOpen(path, fmt.Errorf("migrate %s: %w", path, err))
 	}
 	if err := db.indexLeftover(ctx); err != nil {
 		db.Close()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -49,9 +50,9 @@ var ErrInboxBusy = errors.New("另一个 powerwatch 正在向此数据库接收�
 type inbox struct {
 	db   *sql.DB // one connection holding the file's exclusive lock
 	path string
+	lock *fileLock // the receiver's lock on the database file itself (lock.go)
 
-	memLimit int  // inboxMemBytes; tests lower it
-	oneByOne bool // a move of several entries failed: find the entry that fails
+	memLimit int // inboxMemBytes; tests lower it
 
 	mu       sync.Mutex // guards queue and memBytes
 	queue    []inboxEntry
@@ -72,10 +73,10 @@ type InboxResult struct {
 	Batch   *store.Batch // their contents, merged in append order; nil when none
 	Result  store.IngestResult
 	Pending int // appended batches still waiting
-	// SetAside is the error of an entry the tables refused (invalid data,
-	// a constraint): it was moved to the inbox's inbox_failed table so that
-	// the entries after it go in. nil normally.
-	SetAside error
+	// SetAside lists the terminals' uploads the tables refused (invalid
+	// data, a constraint): they were moved to the inbox's inbox_failed table
+	// so that the others go in. Empty normally.
+	SetAside []store.InboxFailure
 }
 
 const inboxSchema = `CREATE TABLE IF NOT EXISTS inbox (
@@ -83,13 +84,19 @@ const inboxSchema = `CREATE TABLE IF NOT EXISTS inbox (
 	packets    INTEGER NOT NULL,
 	created_at INTEGER NOT NULL,
 	body       BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS inbox_failed (
-	seq       INTEGER PRIMARY KEY,
+);`
+
+// inboxFailedSchema is the table of uploads set aside (inbox_failed.go).
+const inboxFailedSchema = `CREATE TABLE inbox_failed (
+	id        INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq       INTEGER NOT NULL,            -- the inbox entry it came from
+	mn        TEXT NOT NULL DEFAULT '',    -- its terminal; '' for a damaged entry
+	packets   INTEGER NOT NULL DEFAULT 0,
 	failed_at INTEGER NOT NULL,
 	error     TEXT NOT NULL,
-	body      BLOB NOT NULL
-);`
+	body      BLOB NOT NULL,
+	UNIQUE (seq, mn)
+)`
 
 // openInbox opens (creating) the inbox file of the database at path and takes
 // its exclusive lock; ErrInboxBusy when another process has it.
@@ -117,6 +124,10 @@ func openInbox(ctx context.Context, path string, full bool) (*inbox, error) {
 			return nil, fmt.Errorf("open inbox %s: %w", path, ErrInboxBusy)
 		}
 		return nil, fmt.Errorf("open inbox %s: %w", path, classify(err))
+	}
+	if err := ensureFailed(ctx, sqldb); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open inbox %s: set-aside table: %w", path, classify(err))
 	}
 	return &inbox{db: sqldb, path: path, memLimit: inboxMemBytes}, nil
 }
@@ -158,7 +169,22 @@ func (in *inbox) load(ctx context.Context, through int64) error {
 	return rows.Err()
 }
 
-func (in *inbox) close() error { return in.db.Close() }
+func (in *inbox) close() error { return errors.Join(in.db.Close(), in.lock.close()) }
+
+// inboxPath names the inbox next to the real database file, so that the
+// database reached through a symlink finds the same inbox; an inbox left
+// next to the link by an older version is still used while it exists.
+func (db *DB) inboxPath() string {
+	real := canonical(db.path) + InboxSuffix
+	if old := db.path + InboxSuffix; old != real {
+		if _, err := os.Stat(real); err != nil {
+			if _, err := os.Stat(old); err == nil {
+				return old
+			}
+		}
+	}
+	return real
+}
 
 // indexedThrough reads the last inbox sequence number moved into the tables.
 func indexedThrough(ctx context.Context, q querier) (int64, error) {
@@ -182,10 +208,27 @@ func (db *DB) OpenInbox(ctx context.Context) error {
 	if db.inbox != nil {
 		return nil
 	}
-	in, err := openInbox(ctx, db.path+InboxSuffix, db.syncFull)
+	lock, err := lockDatabase(db.path)
 	if err != nil {
 		return err
 	}
+	path := db.inboxPath()
+	in, err := openInbox(ctx, path, db.syncFull)
+	if errors.Is(err, store.ErrCorrupt) {
+		// Not an SQLite file (a foreign or torn file): keep it for a
+		// specialist, start a new inbox, and say so.
+		aside := fmt.Sprintf("%s.damaged-%s", path, db.Now().Format("20060102-150405"))
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Rename(path+suffix, aside+suffix)
+		}
+		db.notices = append(db.notices, fmt.Sprintf("收件箱文件已损坏，已移至 %s / the inbox file was damaged (%v); moved aside to %s, a new one is used", aside, err, aside))
+		in, err = openInbox(ctx, path, db.syncFull)
+	}
+	if err != nil {
+		lock.close()
+		return err
+	}
+	in.lock = lock
 	through, err := indexedThrough(ctx, db.db)
 	if err == nil {
 		err = in.load(ctx, through)
@@ -200,21 +243,31 @@ func (db *DB) OpenInbox(ctx context.Context) error {
 
 // indexLeftover moves in what a crashed service left in the inbox, when no
 // other process holds it. Open calls it, so that every acknowledged upload is
-// in the tables for whoever opens the database next.
+// in the tables for whoever opens the database next. Nothing in the inbox
+// may keep the database from opening (a backup must always be possible):
+// what cannot be moved stays in the inbox, what the tables refuse is set
+// aside, and both are reported by Notices.
 func (db *DB) indexLeftover(ctx context.Context) error {
-	if _, err := os.Stat(db.path + InboxSuffix); err != nil {
+	if _, err := os.Stat(db.inboxPath()); err != nil {
 		return nil // never received into, or not a file path
 	}
 	if err := db.OpenInbox(ctx); err != nil {
-		if errors.Is(err, ErrInboxBusy) {
-			return nil // the service that holds it moves it in
+		if !errors.Is(err, ErrInboxBusy) { // else the service that holds it moves it in
+			db.notef("收件箱未能打开，其中的上传留待服务启动时处理 / the inbox could not be opened; its uploads wait for the service: %v", err)
 		}
-		return err
+		return nil
 	}
 	for {
 		res, err := db.IndexInbox(ctx, 100_000)
+		for _, f := range res.SetAside {
+			db.notef("数据库拒收了终端 %s 的 %d 条已确认上传，已搁置（powerwatch inbox list）/ the database refused %d acknowledged uploads of %s; set aside (powerwatch inbox list): %s",
+				f.MN, f.Packets, f.Packets, f.MN, f.Error)
+		}
 		if err != nil {
-			return fmt.Errorf("move in the uploads left in the inbox: %w", err)
+			batches, packets := db.InboxPending()
+			db.notef("收件箱中 %d 条上传未能移入数据库，仍保存在收件箱中 / %d uploads (%d group commits) wait in the inbox and could not be moved in now: %v",
+				packets, packets, batches, err)
+			break
 		}
 		if res.Pending == 0 {
 			break
@@ -225,6 +278,22 @@ func (db *DB) indexLeftover(ctx context.Context) error {
 	err := db.inbox.close()
 	db.inbox = nil
 	return err
+}
+
+// notef records a notice for Notices.
+func (db *DB) notef(format string, a ...any) {
+	db.inboxMu.Lock()
+	defer db.inboxMu.Unlock()
+	db.notices = append(db.notices, fmt.Sprintf(format, a...))
+}
+
+// Notices says what opening the database had to work around: uploads set
+// aside or left in the inbox, a damaged inbox file moved aside. The caller
+// shows or logs them; nil when there was nothing to say.
+func (db *DB) Notices() []string {
+	db.inboxMu.Lock()
+	defer db.inboxMu.Unlock()
+	return slices.Clone(db.notices)
 }
 
 func (db *DB) openedInbox() *inbox {
@@ -256,6 +325,9 @@ func (db *DB) Append(ctx context.Context, b *store.Batch) error {
 	seq, err := r.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("append %d packets to the inbox: %w", len(b.Packets), err)
+	}
+	if db.crashed("appended") {
+		return errCrashed
 	}
 	e := inboxEntry{seq: seq, packets: len(b.Packets), size: len(body)}
 	if in.memBytes+e.size <= in.memLimit {
@@ -295,7 +367,7 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 	var take []inboxEntry
 	n := 0
 	for _, e := range in.queue {
-		if len(take) > 0 && (n+e.packets > maxPackets || in.oneByOne) {
+		if len(take) > 0 && n+e.packets > maxPackets {
 			break
 		}
 		take = append(take, e)
@@ -317,42 +389,20 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 		batches[i] = b // nil: set aside
 	}
 	last := take[len(take)-1].seq
-	var res InboxResult
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		through, err := indexedThrough(ctx, tx)
-		if err != nil {
-			return err
-		}
-		var fresh []*store.Batch
-		for i, e := range take {
-			if e.seq > through && batches[i] != nil {
-				fresh = append(fresh, batches[i])
-			}
-		}
-		res = InboxResult{Batches: len(fresh), Batch: mergeBatches(fresh)}
-		if res.Result, err = db.ingestTx(ctx, tx, res.Batch); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-			inboxKey, strconv.FormatInt(max(last, through), 10), db.Now().UnixMilli())
-		return err
-	})
-	if err != nil {
-		err = fmt.Errorf("move inbox entries %d–%d (%d packets) into the tables: %w", take[0].seq, last, n, err)
-		// A full disk or a locked file clears and the move is retried; data
-		// the tables refuse never will be, and must not hold up the rest.
-		refused := errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrConflict)
-		if !refused || len(take) > 1 {
-			in.oneByOne = in.oneByOne || refused
-			return InboxResult{}, err
-		}
-		if serr := in.setAside(ctx, take[0].seq, batches[0], err, db.Now()); serr != nil {
-			return InboxResult{}, serr
-		}
-		res = InboxResult{SetAside: err}
+	res, err := db.moveEntries(ctx, in, take, batches, false)
+	if errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrConflict) {
+		// Data the tables refuse will never go in: move the entries again,
+		// each terminal's uploads of each entry on their own, and set aside
+		// only those refused, so one terminal cannot hold up the others.
+		res, err = db.moveEntries(ctx, in, take, batches, true)
 	}
-	in.oneByOne = false
+	if err != nil {
+		// A full disk or a locked file clears and the move is retried.
+		return InboxResult{}, fmt.Errorf("move inbox entries %d–%d (%d packets) into the tables: %w", take[0].seq, last, n, err)
+	}
+	if db.crashed("moved") {
+		return InboxResult{}, errCrashed
+	}
 	in.mu.Lock()
 	for _, e := range in.queue[:len(take)] {
 		if e.batch != nil {
@@ -366,23 +416,58 @@ func (db *DB) IndexInbox(ctx context.Context, maxPackets int) (InboxResult, erro
 	if _, err := in.db.ExecContext(ctx, `DELETE FROM inbox WHERE seq <= ?`, last); err != nil {
 		return res, fmt.Errorf("delete moved inbox entries up to %d: %w", last, classify(err))
 	}
+	if db.crashed("deleted") {
+		return InboxResult{}, errCrashed
+	}
 	return res, nil
 }
 
-// setAside moves entry seq, whose batch b the tables refused, to inbox_failed.
-func (in *inbox) setAside(ctx context.Context, seq int64, b *store.Batch, cause error, now time.Time) error {
-	var body []byte
-	if b != nil {
-		body = encodeBatch(b)
-	} else if err := in.db.QueryRowContext(ctx, `SELECT body FROM inbox WHERE seq = ?`, seq).Scan(&body); err != nil {
-		return fmt.Errorf("set aside inbox entry %d: %w", seq, classify(err))
-	}
-	_, err := in.db.ExecContext(ctx, `INSERT OR REPLACE INTO inbox_failed(seq, failed_at, error, body) VALUES (?, ?, ?, ?)`,
-		seq, now.UnixMilli(), cause.Error(), body)
-	if err != nil {
-		return fmt.Errorf("set aside inbox entry %d (%v): %w", seq, cause, classify(err))
-	}
-	return nil
+// errCrashed is what a crash point returns in the crash tests: the process
+// died there, and nothing after it happened.
+var errCrashed = errors.New("crashed here (test)")
+
+// crashed reports whether the crash tests end the process at point: between
+// the inbox's commit and the acknowledgement ("appended"), between the
+// tables' commit and the inbox's delete ("moved"), and after the delete.
+func (db *DB) crashed(point string) bool { return db.crashAt != nil && db.crashAt(point) }
+
+// moveEntries moves take (their batches; nil for one set aside as damaged)
+// into the tables in one transaction and advances the watermark. Unless
+// split, the batches go in merged and any error aborts the move; when split,
+// each terminal's part of each batch goes in under its own savepoint and a
+// part the tables refuse is set aside in inbox_failed (before the commit, so
+// a crash between the two repeats the split and loses nothing).
+func (db *DB) moveEntries(ctx context.Context, in *inbox, take []inboxEntry, batches []*store.Batch, split bool) (InboxResult, error) {
+	last := take[len(take)-1].seq
+	var res InboxResult
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		through, err := indexedThrough(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var fresh []*store.Batch
+		var seqs []int64
+		for i, e := range take {
+			if e.seq > through && batches[i] != nil {
+				fresh = append(fresh, batches[i])
+				seqs = append(seqs, e.seq)
+			}
+		}
+		if split {
+			res, err = db.ingestParts(ctx, tx, in, seqs, fresh)
+		} else {
+			res = InboxResult{Batches: len(fresh), Batch: mergeBatches(fresh)}
+			res.Result, err = db.ingestTx(ctx, tx, res.Batch)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+			inboxKey, strconv.FormatInt(max(last, through), 10), db.Now().UnixMilli())
+		return err
+	})
+	return res, err
 }
 
 // read loads and decodes entry seq; a damaged one is moved to inbox_failed
@@ -396,7 +481,7 @@ func (in *inbox) read(ctx context.Context, seq int64, now time.Time) (*store.Bat
 	if derr == nil {
 		return b, nil
 	}
-	_, err := in.db.ExecContext(ctx, `INSERT OR REPLACE INTO inbox_failed(seq, failed_at, error, body) VALUES (?, ?, ?, ?)`,
+	_, err := in.db.ExecContext(ctx, `INSERT OR REPLACE INTO inbox_failed(seq, mn, packets, failed_at, error, body) VALUES (?, '', 0, ?, ?, ?)`,
 		seq, now.UnixMilli(), derr.Error(), body)
 	if err != nil {
 		return nil, fmt.Errorf("set aside damaged inbox entry %d (%v): %w", seq, derr, classify(err))

@@ -2,10 +2,13 @@ package sqlite
 
 import (
 	"bytes"
+	"database/sql"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,8 +160,10 @@ func TestInboxReadsBackAndSetsAside(t *testing.T) {
 	}
 }
 
-// TestInboxSetsAsideRefused: a batch the tables refuse (here a packet without
-// its frame breaks a NOT NULL constraint) does not hold up the batches after it.
+// TestInboxSetsAsideRefused: uploads the tables refuse (here a packet
+// without its frame breaks a NOT NULL constraint) are set aside per terminal,
+// in the same move, while the other terminals' uploads of the same group
+// commit and of the entries after it go in.
 func TestInboxSetsAsideRefused(t *testing.T) {
 	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "pw.db"))
 	if err != nil {
@@ -169,40 +174,153 @@ func TestInboxSetsAsideRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 29, 8, 0, 0, 0, store.Beijing)
-	pkt := func(mn string, frame []byte) *store.Batch {
-		return &store.Batch{Packets: []store.RawPacket{{MN: mn, ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: frame}}}
+	pkt := func(mn string, frame []byte) store.RawPacket {
+		return store.RawPacket{MN: mn, ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: frame}
 	}
-	for _, b := range []*store.Batch{pkt("A", []byte("##a")), pkt("B", nil), pkt("C", []byte("##c"))} {
+	groupCommit := &store.Batch{Packets: []store.RawPacket{pkt("A", []byte("##a")), pkt("B", nil), pkt("D", []byte("##d"))},
+		Outbox: []store.OutboxItem{{Target: "city", Kind: "hj212", Key: "B", Payload: []byte("##b"), CreatedAt: at, Packet: 2},
+			{Target: "city", Kind: "hj212", Key: "D", Payload: []byte("##d"), CreatedAt: at, Packet: 3}}}
+	for _, b := range []*store.Batch{groupCommit, {Packets: []store.RawPacket{pkt("C", []byte("##c"))}}} {
 		if err := db.Append(t.Context(), b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var setAside []error
-	moved := 0
-	for range 10 {
-		res, err := db.IndexInbox(t.Context(), 1000)
-		if err != nil {
-			continue // the move of all three fails once; then they go one by one
-		}
-		moved += res.Result.NewPackets
-		if res.SetAside != nil {
-			setAside = append(setAside, res.SetAside)
-		}
-		if res.Pending == 0 {
-			break
-		}
+	res, err := db.IndexInbox(t.Context(), 1000)
+	if err != nil {
+		t.Fatalf("IndexInbox: %v; one terminal's upload must not fail the move", err)
 	}
-	if moved != 2 || len(setAside) != 1 || !errors.Is(setAside[0], store.ErrConflict) {
-		t.Fatalf("moved %d packets, set aside %v; want 2 moved and B set aside as a conflict", moved, setAside)
+	if res.Result.NewPackets != 3 || res.Pending != 0 || len(res.Result.OutboxIDs) != 1 || len(res.Result.Duplicate) != 3 {
+		t.Errorf("moved %d new packets, %d outbox rows, %d pending; want A, D, C, D's outbox row, none pending", res.Result.NewPackets, len(res.Result.OutboxIDs), res.Pending)
 	}
-	var n int
-	db.inbox.db.QueryRowContext(t.Context(), `SELECT count(*) FROM inbox_failed`).Scan(&n)
-	if n != 1 {
-		t.Fatalf("inbox_failed has %d rows, want 1", n)
+	if len(res.SetAside) != 1 || res.SetAside[0].MN != "B" || res.SetAside[0].Packets != 1 || !strings.Contains(res.SetAside[0].Error, "NOT NULL") {
+		t.Fatalf("set aside %+v; want B's upload with its constraint error", res.SetAside)
 	}
-	for _, mn := range []string{"A", "C"} {
+	failed, err := db.InboxFailed(t.Context())
+	if err != nil || len(failed) != 1 || failed[0].MN != "B" || failed[0].Seq != 1 {
+		t.Fatalf("InboxFailed = %+v, %v", failed, err)
+	}
+	b, _, err := db.InboxFailedBatch(t.Context(), failed[0].ID)
+	if err != nil || len(b.Packets) != 1 || len(b.Outbox) != 1 || b.Outbox[0].Packet != 1 {
+		t.Fatalf("the set-aside batch = %+v, %v; want B's packet with its outbox row", b, err)
+	}
+	for _, mn := range []string{"A", "C", "D"} {
 		if ps, err := db.RawPackets(t.Context(), mn, at.Add(-time.Hour), at.Add(time.Hour)); err != nil || len(ps) != 1 {
 			t.Errorf("packets of %s = %d, %v; want 1", mn, len(ps), err)
 		}
 	}
+}
+
+// TestInboxFailedRetry: an upload set aside in the first layout of the
+// table (one row per entry) is listed after the upgrade, and a retry moves
+// it in once the cause is gone, then removes it from the list.
+func TestInboxFailedRetry(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pw.db")
+	old, err := sql.Open("sqlite", path+InboxSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 29, 8, 0, 0, 0, store.Beijing)
+	b := &store.Batch{Packets: []store.RawPacket{{MN: "A", ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: []byte("##a")}}}
+	_, err = old.Exec(`CREATE TABLE inbox_failed (seq INTEGER PRIMARY KEY, failed_at INTEGER NOT NULL, error TEXT NOT NULL, body BLOB NOT NULL);
+		INSERT INTO inbox_failed VALUES (7, 0, 'NOT NULL constraint failed: agg_hour.sum_p', ?);
+		INSERT INTO inbox_failed VALUES (9, 0, 'damaged inbox entry', x'01ff')`, encodeBatch(b))
+	old.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.OpenInbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	failed, err := db.InboxFailed(t.Context())
+	if err != nil || len(failed) != 2 || failed[0].Seq != 7 || !strings.Contains(failed[0].Error, "sum_p") {
+		t.Fatalf("InboxFailed after the upgrade = %+v, %v", failed, err)
+	}
+	got, res, err := db.RetryInboxFailed(t.Context(), failed[0].ID)
+	if err != nil || res.NewPackets != 1 || len(got.Packets) != 1 {
+		t.Fatalf("retry = %+v, %v; want the packet moved in", res, err)
+	}
+	if left, _ := db.InboxFailed(t.Context()); len(left) != 1 || left[0].Seq != 9 {
+		t.Errorf("listed after a successful retry: %+v; want only the damaged entry", left)
+	}
+	// A damaged entry cannot be retried: it stays listed, for export.
+	if _, _, err := db.RetryInboxFailed(t.Context(), failed[1].ID); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("retry of a damaged entry = %v, want invalid", err)
+	}
+	if _, body, _ := db.InboxFailedBatch(t.Context(), failed[1].ID); !bytes.Equal(body, []byte{1, 0xff}) {
+		t.Errorf("damaged entry's body = %x, want it as stored", body)
+	}
+	if _, _, err := db.RetryInboxFailed(t.Context(), failed[0].ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second retry = %v, want not found", err)
+	}
+}
+
+// TestOpenAnywaySaysWhatItSetAside: a database whose inbox holds uploads the
+// tables refuse, or whose inbox file is not an SQLite file at all, opens, and
+// Notices says what was set aside or moved aside.
+func TestOpenAnywaySaysWhatItSetAside(t *testing.T) {
+	at := time.Date(2026, 11, 29, 8, 0, 0, 0, store.Beijing)
+	t.Run("refused uploads", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "pw.db")
+		db, err := Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.OpenInbox(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		// The tables refuse B's packets, as a constraint would.
+		if _, err := db.db.Exec(`CREATE TRIGGER refuse_b BEFORE INSERT ON raw_packets WHEN NEW.mn = 'B'
+			BEGIN SELECT RAISE(ABORT, 'B refused'); END`); err != nil {
+			t.Fatal(err)
+		}
+		b := &store.Batch{Packets: []store.RawPacket{{MN: "A", ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: []byte("##a")},
+			{MN: "B", ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: []byte("##b")}}}
+		if err := db.Append(t.Context(), b); err != nil {
+			t.Fatal(err)
+		}
+		db.Close() // the service stopped before its indexer ran
+		db, err = Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("open with a refused upload in the inbox: %v", err)
+		}
+		defer db.Close()
+		if n := db.Notices(); len(n) != 1 || !strings.Contains(n[0], "refused 1 acknowledged uploads of B") {
+			t.Errorf("Notices = %q, want B's upload named", n)
+		}
+		if ps, _ := db.RawPackets(t.Context(), "A", at.Add(-time.Hour), at.Add(time.Hour)); len(ps) != 1 {
+			t.Errorf("A's upload of the same group commit: %d packets, want 1", len(ps))
+		}
+		if err := db.OpenInbox(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if f, err := db.InboxFailed(t.Context()); err != nil || len(f) != 1 || f[0].MN != "B" {
+			t.Errorf("InboxFailed = %+v, %v", f, err)
+		}
+	})
+	t.Run("foreign inbox file", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "pw.db")
+		if err := os.WriteFile(path+InboxSuffix, bytes.Repeat([]byte("not a database "), 100), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("open with a foreign inbox file: %v", err)
+		}
+		defer db.Close()
+		if n := db.Notices(); len(n) != 1 || !strings.Contains(n[0], "moved aside to") {
+			t.Errorf("Notices = %q, want the damaged inbox moved aside", n)
+		}
+		aside, _ := filepath.Glob(path + InboxSuffix + ".damaged-*")
+		if len(aside) != 1 {
+			t.Errorf("damaged inbox kept as %v, want one file", aside)
+		}
+		if err := db.OpenInbox(t.Context()); err != nil {
+			t.Errorf("a new inbox after the damaged one: %v", err)
+		}
+	})
 }

@@ -249,3 +249,122 @@ func TestAppendRejectsInvalid(t *testing.T) {
 		t.Fatalf("pending = %d after a refused batch", n)
 	}
 }
+
+// TestOneReceiverPerFile: a second receiver is refused on the same file
+// reached through a symlink or another spelling of its path, where the inbox's own lock (named after the path) would not see it; the
+// first receiver's release lets the next one in.
+func TestOneReceiverPerFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "pw.db")
+	a, err := sqlite.Open(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.OpenInbox(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link.db")
+	if err := os.Symlink(path, link); err != nil {
+		t.Skipf("symlink: %v", err)
+	}
+	for _, p := range []string{link, filepath.Join(dir, ".", "..", filepath.Base(dir), "pw.db")} {
+		b, err := sqlite.Open(t.Context(), p) // a CLI command meanwhile: fine
+		if err != nil {
+			t.Fatalf("open %s while a service receives: %v", p, err)
+		}
+		if err := b.OpenInbox(t.Context()); !errors.Is(err, sqlite.ErrInboxBusy) {
+			t.Errorf("second receiver through %s: %v, want ErrInboxBusy", p, err)
+		}
+		b.Close()
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := sqlite.Open(t.Context(), link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.OpenInbox(t.Context()); err != nil {
+		t.Fatalf("receiver through the link once the first stopped: %v", err)
+	}
+	if _, err := os.Stat(link + sqlite.InboxSuffix); err == nil {
+		t.Errorf("an inbox next to the link: the real file's inbox must be used")
+	}
+}
+
+// TestCrashPoints: the process dies between the inbox's commit and the
+// acknowledgement, between the tables' commit and the inbox's delete, or
+// right after it; whatever was acknowledged before is in the tables exactly
+// once after the next open, and the uploads after it (the terminals'
+// re-sends of what was not acknowledged included) go in as usual.
+func TestCrashPoints(t *testing.T) {
+	direct := mustReadings(t, 3)
+	batches := direct.liveBatches(12)
+	for _, b := range batches {
+		mustIngest(t, direct.db, b)
+	}
+	want := tables(t, direct)
+	for _, point := range []string{"appended", "moved", "deleted"} {
+		for _, at := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s#%d", point, at), func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "pw.db")
+				db, err := sqlite.Open(t.Context(), path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f := &readingsFixture{db: db}
+				copyRegistry(t, direct, f)
+				if err := db.OpenInbox(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				seen := 0
+				sqlite.SetCrashAt(db, func(p string) bool {
+					if p == point {
+						seen++
+					}
+					return p == point && seen == at
+				})
+				next := 0 // the first batch not acknowledged
+			run:
+				for ; next < len(batches); next++ {
+					if err := db.Append(t.Context(), batches[next]); err != nil {
+						break // died before acknowledging batches[next]
+					}
+					if next%3 == 2 {
+						for {
+							res, err := db.IndexInbox(t.Context(), 7)
+							if err != nil {
+								next++ // acknowledged, then died while moving
+								break run
+							}
+							if res.Pending == 0 {
+								break
+							}
+						}
+					}
+				}
+				db.Close() // the dead process's files are released
+				if next == len(batches) {
+					t.Fatalf("the crash point %s#%d was never reached", point, at)
+				}
+				db, err = sqlite.Open(t.Context(), path) // the next start
+				if err != nil {
+					t.Fatalf("open after the crash: %v", err)
+				}
+				defer db.Close()
+				f.db = db
+				if err := db.OpenInbox(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				for _, b := range batches[next:] { // re-sent and the rest
+					mustAppend(t, db, b)
+				}
+				indexAll(t, db, 1000)
+				if got := tables(t, f); !slices.Equal(got, want) {
+					t.Errorf("after the crash: %d rows, want %d as ingested directly", len(got), len(want))
+				}
+			})
+		}
+	}
+}

@@ -26,13 +26,26 @@ type Options struct {
 	// Live ingest touches one b-tree page per point and terminal, so a cache
 	// smaller than those pages makes every group commit read them back.
 	CacheMB int
+	// Receiver says the caller opens the inbox (OpenInbox) and moves what it
+	// holds with IndexInbox itself: the uploads a crash left in the inbox
+	// are then not moved at open, so a service listens at once.
+	Receiver bool
 }
 
 // DefaultCacheMB is the page cache per connection unless Options say otherwise.
 const DefaultCacheMB = 32
 
 // OpenWith is Open with options.
-func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
+func OpenWith(ctx context.Context, path string, o Options) (_ *DB, err error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	existed := exists(path)
+	defer func() {
+		if err != nil {
+			removeIfEmptyNew(path, existed)
+		}
+	}()
 	dsn := dsnOptions
 	switch strings.ToLower(o.Synchronous) {
 	case "", "normal":
@@ -56,15 +69,22 @@ func OpenWith(ctx context.Context, path string, o Options) (*DB, error) {
 	if !o.SkipCheck {
 		if err := db.quickCheck(ctx); err != nil {
 			sqldb.Close()
-			return nil, err
+			return nil, explainOpen(path, err)
 		}
+	}
+	if err := db.checkForeign(ctx); err != nil {
+		sqldb.Close()
+		return nil, err
 	}
 	if o.ReadOnly {
 		return db, nil
 	}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, explainOpen(path, fmt.Errorf("migrate %s: %w", path, err))
+	}
+	if o.Receiver {
+		return db, nil
 	}
 	if err := db.indexLeftover(ctx); err != nil {
 		db.Close()

@@ -23,15 +23,8 @@ func scanOrder(s scanner) (o store.Order, err error) {
 }
 
 func validOrder(o *store.Order) error {
-	switch {
-	case o.Kind != store.Shutdown && o.Kind != store.Cut:
-		return fmt.Errorf("%w: order kind %q", store.ErrInvalid, o.Kind)
-	case o.Level != "" && o.Level != store.Yellow && o.Level != store.Orange && o.Level != store.Red:
-		return fmt.Errorf("%w: order level %q", store.ErrInvalid, o.Level)
-	case o.CutPercent < 0 || o.CutPercent > 100:
-		return fmt.Errorf("%w: order cut %g %%: want 0–100", store.ErrInvalid, o.CutPercent)
-	case !o.End.After(o.Start):
-		return fmt.Errorf("%w: order ends %v, not after its start %v", store.ErrInvalid, o.End, o.Start)
+	if err := o.Validate(); err != nil {
+		return err
 	}
 	o.FacilityIDs = sortedIDs(o.FacilityIDs)
 	o.ExemptIDs = sortedIDs(o.ExemptIDs)

@@ -20,13 +20,8 @@ func scanFiling(s scanner) (f store.Filing, err error) {
 }
 
 func validFiling(f *store.Filing) error {
-	switch f.Kind {
-	case store.PlannedStop, store.Renovation, store.PowerCut, store.Other:
-	default:
-		return fmt.Errorf("%w: filing kind %q", store.ErrInvalid, f.Kind)
-	}
-	if !f.End.After(f.Start) {
-		return fmt.Errorf("%w: filing ends %v, not after its start %v", store.ErrInvalid, f.End, f.Start)
+	if err := f.Validate(); err != nil {
+		return err
 	}
 	f.FacilityIDs = sortedIDs(f.FacilityIDs)
 	f.Start, f.End = norm(f.Start), norm(f.End)

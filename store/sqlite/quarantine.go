@@ -33,8 +33,62 @@ func (db *DB) AddQuarantined(ctx context.Context, ps []store.QuarantinedPacket) 
 				return fmt.Errorf("quarantine %s (%s): %w", p.MN, p.Reason, err)
 			}
 		}
-		return nil
+		return db.capQuarantine(ctx, tx)
 	})
+}
+
+// DefaultQuarantineRows is the quarantine list's size unless
+// SetQuarantineCap says otherwise: a flood of random MNs, which needs no
+// credentials, must not fill the disk.
+const DefaultQuarantineRows = 10_000
+
+// quarantinePurgedKey is the settings row counting entries purged by the cap.
+const quarantinePurgedKey = "quarantine.purged"
+
+// SetQuarantineCap sets how many quarantine entries are kept; beyond it the
+// least recently seen are purged at each flush, and counted
+// (QuarantinePurged). n ≤ 0 restores the default. Call it before serving.
+func (db *DB) SetQuarantineCap(n int) {
+	if n <= 0 {
+		n = DefaultQuarantineRows
+	}
+	db.quarantineCap.Store(int64(n))
+}
+
+// capQuarantine purges the least recently seen entries beyond the cap.
+func (db *DB) capQuarantine(ctx context.Context, tx *sql.Tx) error {
+	limit := db.quarantineCap.Load()
+	if limit <= 0 {
+		limit = DefaultQuarantineRows
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM quarantine WHERE (mn, reason) IN (
+		SELECT mn, reason FROM quarantine ORDER BY last_seen, mn, reason
+		LIMIT max(0, (SELECT count(*) FROM quarantine) - ?))`, limit)
+	if err != nil {
+		return fmt.Errorf("purge the oldest quarantine entries: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n == 0 {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value, updated_at = excluded.updated_at`,
+		quarantinePurgedKey, n, db.Now().UnixMilli())
+	return err
+}
+
+// QuarantinePurged is how many quarantine entries the cap has purged since
+// the database was created.
+func (db *DB) QuarantinePurged(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.db.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?`, quarantinePurgedKey).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read quarantine purge count: %w", classify(err))
+	}
+	return n, nil
 }
 
 // Quarantined returns the quarantine list, most recently seen first.

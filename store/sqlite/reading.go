@@ -119,11 +119,12 @@ func validateBatch(b *store.Batch) error {
 type writer struct {
 	ctx       context.Context
 	tx        *stmtCache
-	compacted int64 // days before this are in the packed tier
+	compacted int64     // days before this are in the packed tier
+	now       time.Time // of the move: a sample dated after it plus store.MaxAhead is not the latest
 }
 
 func newWriter(ctx context.Context, db *DB, tx *sql.Tx) (*writer, error) {
-	w := &writer{ctx: ctx, tx: newStmtCache(db, tx)}
+	w := &writer{ctx: ctx, tx: newStmtCache(db, tx), now: db.Now()}
 	var err error
 	if w.compacted, err = compactedBefore(ctx, tx); err != nil {
 		return nil, err
@@ -431,7 +432,7 @@ func (w *writer) updateSeen(ps []store.RawPacket, dup []bool) error {
 		if p.ReceivedAt.After(s.recv) {
 			s.recv = p.ReceivedAt
 		}
-		if p.DataTime.After(s.dt) {
+		if p.DataTime.After(s.dt) && !p.DataTime.After(p.ReceivedAt.Add(store.MaxAhead)) { // a fast clock must not pin it
 			s.dt = p.DataTime
 		}
 		if !dup[i] {

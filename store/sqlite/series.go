@@ -37,6 +37,8 @@ func (w *writer) samples(ss []store.Sample, res *store.IngestResult) ([]store.Sa
 	late := map[seriesDayKey][]store.Sample{}
 	for _, s := range ss {
 		s.At = s.At.Truncate(time.Second).UTC()
+		// The last guard before arithmetic, whatever the batch came from.
+		store.Sanitize(&s)
 		if day := dayStart(s.At); day < w.compacted {
 			k := seriesDayKey{s.PointID, day}
 			late[k] = append(late[k], s)
