@@ -208,6 +208,7 @@ type AlarmFilter struct {
 	Groups       []AlarmGroup // alarms whose type belongs to one of these groups
 	Grades       []Grade
 	Statuses     []AlarmStatus
+	Dispositions []Disposition // Undecided selects the alarms not reviewed yet
 	EnterpriseID int64
 	Enterprise   string // name, substring match
 	Limit        int

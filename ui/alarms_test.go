@@ -26,7 +26,7 @@ type reviewFake struct {
 }
 
 func (f *reviewFake) AlarmEvidence(ctx context.Context, id int64, margin time.Duration) (store.AlarmEvidence, error) {
-	for _, a := range f.alarms {
+	for _, a := range f.alarmsNow() {
 		if a.ID != id {
 			continue
 		}
@@ -57,11 +57,14 @@ func (f *reviewFake) ReviewAlarm(_ context.Context, id int64, d store.Dispositio
 	defer f.mu.Unlock()
 	r := store.Review{ID: int64(len(f.reviews) + 1), AlarmID: id, Disposition: d, Note: note, Reviewer: who, At: demoNow}
 	f.reviews = append(f.reviews, r)
-	for i := range f.alarms {
-		if f.alarms[i].ID == id {
-			f.alarms[i].Disposition = d
+	f.changeAlarms(func(as []store.Alarm) []store.Alarm {
+		for i := range as {
+			if as[i].ID == id {
+				as[i].Disposition = d
+			}
 		}
-	}
+		return as
+	})
 	return r, nil
 }
 
@@ -112,28 +115,51 @@ func ids(rows []alarmRow) string {
 	return strings.Join(out, ",")
 }
 
+// resetQueue puts the queue's filters back to the default: every group and
+// grade, open and ended, newest first.
+func resetQueue(as *alarmsScreen) {
+	as.groups.SetSelected(nil)
+	as.grades.SetSelected(nil)
+	as.statuses.SetSelected([]string{as.s.alarmStatus(store.Open), as.s.alarmStatus(store.Ended)})
+	as.disp.SetSelectedIndex(0)
+	as.region.SetSelectedIndex(0)
+	as.industry.SetSelectedIndex(0)
+	as.sortBy.SetSelectedIndex(0)
+	as.desc.SetChecked(true)
+	as.ent.SetText("")
+}
+
+// TestAlarmQueueFilterAndSort drives the filter widgets; the rules
+// themselves are TestFilterAlarms's.
 func TestAlarmQueueFilterAndSort(t *testing.T) {
 	_, as, _ := mustAlarmQueue(t)
 	if got := ids(as.rows); got != "1,2,3" {
 		t.Fatalf("queue of the last 30 days, newest first = %s, want 1,2,3", got)
 	}
+	s := as.s
 	cases := []struct {
 		name string
 		set  func()
 		want string
 	}{
-		{"type", func() { as.typ.SetSelected(as.s.alarmType(store.TreatmentOff)) }, "1"},
-		{"grade", func() { as.grade.SetSelected(as.s.grade(store.Major)) }, "3"},
-		{"status", func() { as.status.SetSelected(as.s.alarmStatus(store.Ended)) }, "2,3"},
-		{"open only", func() { as.openOnly.SetChecked(true) }, "1"},
+		{"violations", func() { as.groups.SetSelected([]string{s.alarmGroup(store.GroupViolation)}) }, "1,3"},
+		{"device and data", func() { as.groups.SetSelected([]string{s.alarmGroup(store.GroupDevice)}) }, "2"},
+		{"two grades", func() { as.grades.SetSelected([]string{s.grade(store.Major), s.grade(store.Minor)}) }, "2,3"},
+		{"ended", func() { as.statuses.SetSelected([]string{s.alarmStatus(store.Ended)}) }, "2,3"},
 		{"enterprise", func() { as.ent.SetText("顺达") }, "2"},
 		{"region", func() { as.region.SetSelected("东湖镇") }, ""},
 		{"industry", func() { as.industry.SetSelected("金属结构制造") }, "2"},
-		{"disposition undecided", func() { as.disp.SetSelected(as.s.disposition(store.Undecided)) }, "1,2,3"},
-		{"disposition confirmed", func() { as.disp.SetSelected(as.s.disposition(store.Confirmed)) }, ""},
+		{"disposition undecided", func() { as.disp.SetSelected(s.disposition(store.Undecided)) }, "1,2,3"},
+		{"disposition confirmed", func() { as.disp.SetSelected(s.disposition(store.Confirmed)) }, ""},
 		{"by duration", func() { as.sortBy.SetSelectedIndex(1) }, "3,1,2"},
 		{"by grade ascending", func() { as.sortBy.SetSelectedIndex(2); as.desc.SetChecked(false) }, "2,3,1"},
-		{"time range", func() { as.from.SetText(dayStart(demoNow).Format("2006-01-02")); as.refresh(); as.s.Wait() }, "1,2"},
+		{"today", func() { as.rangeSel.SetSelected(s.tr.T("al.range.today")); as.s.Wait() }, "1,2"},
+		{"typed dates", func() {
+			as.from.SetText(dayStart(demoNow).AddDate(0, 0, -1).Format("2006-01-02"))
+			as.to.SetText(dayStart(demoNow).AddDate(0, 0, -1).Format("2006-01-02"))
+			as.from.OnSubmitted(as.from.Text)
+			as.s.Wait()
+		}, "3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -141,21 +167,19 @@ func TestAlarmQueueFilterAndSort(t *testing.T) {
 			if got := ids(as.rows); got != c.want {
 				t.Errorf("rows = %q, want %q", got, c.want)
 			}
-			// back to everything, newest first
-			as.typ.SetSelectedIndex(0)
-			as.grade.SetSelectedIndex(0)
-			as.status.SetSelectedIndex(0)
-			as.disp.SetSelectedIndex(0)
-			as.region.SetSelectedIndex(0)
-			as.industry.SetSelectedIndex(0)
-			as.sortBy.SetSelectedIndex(0)
-			as.openOnly.SetChecked(false)
-			as.desc.SetChecked(true)
-			as.ent.SetText("")
+			resetQueue(as)
 		})
 	}
-	if got := as.cell(widget.TableCellID{Row: 0, Col: 2}); got != "布袋除尘器" {
+	as.rangeSel.SetSelected(s.tr.T("al.range.30d"))
+	as.s.Wait()
+	if got := as.cell(widget.TableCellID{Row: 0, Col: 8}); got != "布袋除尘器" {
 		t.Errorf("treatment column of alarm 1 = %q", got)
+	}
+	if got := as.cell(widget.TableCellID{Row: 0, Col: 7}); got != "…00000001 回路1" {
+		t.Errorf("terminal column of alarm 1 = %q, want its MN's tail and the production line's point", got)
+	}
+	if got := as.cell(widget.TableCellID{Row: 1, Col: 7}); got != "…00000003" {
+		t.Errorf("terminal column of the offline alarm 2 = %q, want its terminal's MN tail", got)
 	}
 }
 
@@ -182,7 +206,7 @@ func TestAlarmQueueKeyboardAndDispose(t *testing.T) {
 	if len(f.reviews) != 1 || f.reviews[0].AlarmID != 1 || f.reviews[0].Disposition != store.Confirmed || f.reviews[0].Reviewer != "张三" {
 		t.Fatalf("reviews after key 1 = %+v", f.reviews)
 	}
-	if as.rows[0].a.Disposition != store.Confirmed || !strings.Contains(as.cell(widget.TableCellID{Row: 0, Col: 9}), "确认违法") {
+	if as.rows[0].a.Disposition != store.Confirmed || !strings.Contains(as.cell(widget.TableCellID{Row: 0, Col: 10}), "确认违法") {
 		t.Errorf("the queue does not show alarm 1 confirmed")
 	}
 	// The button way, with a note.
@@ -193,7 +217,7 @@ func TestAlarmQueueKeyboardAndDispose(t *testing.T) {
 	if len(f.reviews) != 2 || f.reviews[1].AlarmID != 2 || f.reviews[1].Disposition != store.DeviceFault || f.reviews[1].Note != "电表故障，已报修" {
 		t.Fatalf("reviews after the button = %+v", f.reviews)
 	}
-	as.unrevOnly.SetChecked(true)
+	as.disp.SetSelected(s.disposition(store.Undecided))
 	if got := ids(as.rows); got != "3" {
 		t.Errorf("unreviewed only = %q, want 3", got)
 	}
@@ -216,13 +240,14 @@ func TestAlarmEvidenceAndPackage(t *testing.T) {
 	if len(f.exported) != 1 || f.exported[0] != "1 /tmp/out 张三" || !strings.Contains(as.detail.info.Text, "/tmp/out/alarm-1") {
 		t.Errorf("evidence export = %v, info %q", f.exported, as.detail.info.Text)
 	}
-	as.typ.SetSelected(as.s.alarmType(store.TreatmentOff))
+	as.groups.SetSelected([]string{s.alarmGroup(store.GroupViolation)})
+	as.grades.SetSelected([]string{s.grade(store.Severe)})
 	as.exportPackage("/tmp/p.pwreview")
 	s.Wait()
 	if len(f.exported) != 2 || f.exported[1] != "package /tmp/p.pwreview [1]" || !strings.Contains(as.note.Text, "1 条报警") {
 		t.Errorf("package export = %v, note %q; want the one filtered alarm", f.exported, as.note.Text)
 	}
-	as.typ.SetSelectedIndex(0)
+	resetQueue(as)
 	a3 := f.alarms[2]
 	f.conflicts = []store.ReviewConflict{{AlarmID: a3.ID,
 		Office:  []store.Review{{AlarmID: a3.ID, Disposition: store.Filed, Reviewer: "王五", At: demoNow}},

@@ -429,7 +429,10 @@ func (c *curveScreen) addSpans(ctx context.Context, o *chart.Options, req curveR
 	if d.Alarms == nil {
 		return nil
 	}
-	as, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to, Trial: store.TrialNo})
+	// A withdrawn alarm was disproved by later data, an alarm of a recorded
+	// test (试验) is not the enterprise's doing: no shading for either.
+	as, err := d.Alarms.FindAlarms(ctx, store.AlarmFilter{EnterpriseID: req.enterprise, From: req.from, To: req.to,
+		Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
 	if err != nil {
 		return fmt.Errorf("read alarms: %w", err)
 	}

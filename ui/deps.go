@@ -119,7 +119,8 @@ type Deps struct {
 	Quarantine Quarantine
 	// Maintenance is the 运维 view's tasks, records and jobs (ui/maintenance.go).
 	Maintenance Maintenance
-	// Review, Evidence and Packages serve the 报警 review queue (ui/alarms.go).
+	// Review, Evidence and Packages serve the 报警 review queue (ui/alarm_queue.go,
+	// ui/alarm_detail.go, ui/review_packages.go).
 	Review   AlarmReview
 	Evidence EvidenceExporter
 	Packages ReviewPackages

@@ -238,9 +238,23 @@ func (f *fakeStore) RawPackets(_ context.Context, mn string, from, to time.Time)
 }
 
 func (f *fakeStore) FindAlarms(_ context.Context, fl store.AlarmFilter) ([]store.Alarm, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	var out []store.Alarm
 	for _, a := range f.alarms {
 		if fl.EnterpriseID != 0 && a.EnterpriseID != fl.EnterpriseID {
+			continue
+		}
+		if len(fl.Types) > 0 && !slices.Contains(fl.Types, a.Type) {
+			continue
+		}
+		if len(fl.Dispositions) > 0 && !slices.Contains(fl.Dispositions, a.Disposition) {
+			continue
+		}
+		if len(fl.Groups) > 0 && !slices.Contains(fl.Groups, a.Type.Group()) {
+			continue
+		}
+		if fl.Trial == store.TrialNo && a.Trial || fl.Trial == store.TrialOnly && !a.Trial {
 			continue
 		}
 		if len(fl.Statuses) > 0 && !slices.Contains(fl.Statuses, a.Status) {
@@ -255,6 +269,21 @@ func (f *fakeStore) FindAlarms(_ context.Context, fl store.AlarmFilter) ([]store
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// changeAlarms changes the stored alarms as the judge worker would, while
+// the shell may be reading them.
+func (f *fakeStore) changeAlarms(change func([]store.Alarm) []store.Alarm) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.alarms = change(f.alarms)
+}
+
+// alarmsNow is a copy of the stored alarms.
+func (f *fakeStore) alarmsNow() []store.Alarm {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.alarms)
 }
 
 func (f *fakeStore) TerminalStates(context.Context) ([]store.TerminalState, error) {

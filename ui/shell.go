@@ -80,10 +80,11 @@ type Shell struct {
 	screens map[View]screen
 	status  statusBar
 
-	dash  *dashboardScreen
-	terms *terminalsScreen
-	ents  *enterprisesScreen
-	curve *curveScreen
+	dash   *dashboardScreen
+	terms  *terminalsScreen
+	ents   *enterprisesScreen
+	curve  *curveScreen
+	alarms *alarmsScreen
 }
 
 // A screen is one main view.
@@ -119,6 +120,7 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 	s.build()
 	s.askOperator()
 	go s.autoRefresh(autoRefreshEvery)
+	go s.watchAlarms(alarmPollEvery)
 	return s, nil
 }
 
@@ -166,9 +168,10 @@ func (s *Shell) build() {
 	s.terms = newTerminalsScreen(s)
 	s.ents = newEnterprisesScreen(s)
 	s.curve = newCurveScreen(s)
+	s.alarms = newAlarmsScreen(s)
 	s.screens = map[View]screen{
 		ViewDashboard:   s.dash,
-		ViewAlarms:      newAlarmsScreen(s),
+		ViewAlarms:      s.alarms,
 		ViewEnterprises: s.ents,
 		ViewTerminals:   s.terms,
 		ViewCurves:      s.curve,
@@ -194,6 +197,7 @@ func (s *Shell) build() {
 	s.status = newStatusBar(s)
 	s.win.SetContent(container.NewBorder(nil, s.status.box, nil, nil, s.tabs))
 	s.Show(current)
+	s.updateBadge()
 }
 
 func (s *Shell) viewOf(it *container.TabItem) View {
@@ -260,6 +264,7 @@ func (s *Shell) AlarmRaised(a store.Alarm, enterprise string) {
 		if s.Current() == ViewDashboard {
 			s.dash.refresh()
 		}
+		s.pollAlarms() // the queue and its badge show it now, not at the next poll
 	})
 }
 

@@ -45,6 +45,7 @@ func (db *DB) FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alar
 	}
 	in(&w, "a.grade", f.Grades)
 	in(&w, "a.status", f.Statuses)
+	in(&w, "a.disposition", f.Dispositions)
 	w.eqID("a.enterprise_id", f.EnterpriseID)
 	switch f.Trial {
 	case store.TrialNo:

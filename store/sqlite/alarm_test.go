@@ -161,7 +161,11 @@ func TestFindAlarms(t *testing.T) {
 	a := f.alarmAt(f.t0.Add(time.Hour), 30*time.Minute)
 	b := f.alarmAt(f.t0.Add(3*time.Hour), 0)
 	b.Type, b.TreatmentID, b.Grade = store.ShutdownIgnored, 0, store.Major
-	if _, err := f.db.ReconcileAlarms(ctx, store.AlarmScope{From: f.t0, To: f.t0.Add(24 * time.Hour)}, []store.Alarm{a, b}); err != nil {
+	ins, err := f.db.ReconcileAlarms(ctx, store.AlarmScope{From: f.t0, To: f.t0.Add(24 * time.Hour)}, []store.Alarm{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.ReviewAlarm(ctx, ins[0].ID, store.Confirmed, "", "officer"); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -172,6 +176,10 @@ func TestFindAlarms(t *testing.T) {
 		{"all", store.AlarmFilter{}, 2},
 		{"by type", store.AlarmFilter{Types: []store.AlarmType{store.ShutdownIgnored}}, 1},
 		{"by grade", store.AlarmFilter{Grades: []store.Grade{store.Minor}}, 1},
+		{"not reviewed yet", store.AlarmFilter{Dispositions: []store.Disposition{store.Undecided}}, 1},
+		{"confirmed", store.AlarmFilter{Dispositions: []store.Disposition{store.Confirmed}}, 1},
+		{"reviewed either way", store.AlarmFilter{Dispositions: []store.Disposition{store.Undecided, store.Confirmed}}, 2},
+		{"no such decision", store.AlarmFilter{Dispositions: []store.Disposition{store.Filed}}, 0},
 		{"by enterprise name", store.AlarmFilter{Enterprise: "铸造"}, 2},
 		{"other enterprise name", store.AlarmFilter{Enterprise: "化工"}, 0},
 		{"overlapping: the open one reaches any later time", store.AlarmFilter{From: f.t0.Add(10 * time.Hour), To: f.t0.Add(11 * time.Hour)}, 1},

@@ -1,0 +1,413 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/golang/freetype/truetype"
+
+	"powerwatch/assets"
+	"powerwatch/store"
+	"powerwatch/ui/chart"
+)
+
+// AlarmReview is what the 报警 queue needs beyond Alarms: one alarm's
+// evidence (alarm, reviews, series) and the reviewer's decision. *sqlite.DB
+// has these methods. ReviewAlarm writes the review and its audit entry in one
+// transaction; an invalid disposition wraps store.ErrInvalid.
+type AlarmReview interface {
+	AlarmEvidence(ctx context.Context, id int64, margin time.Duration) (store.AlarmEvidence, error)
+	ReviewAlarm(ctx context.Context, alarmID int64, d store.Disposition, note, reviewer string) (store.Review, error)
+}
+
+// EvidenceExporter writes the evidence folder of an alarm into a new folder
+// under dir and returns its path (app wires app/evidence behind it).
+type EvidenceExporter interface {
+	ExportEvidence(ctx context.Context, alarmID int64, dir, who string) (string, error)
+}
+
+// dispositions is the fixed list reviewers choose from; key n disposes with
+// dispositions[n-1].
+var dispositions = []store.Disposition{store.Confirmed, store.DeviceFault, store.CircuitFault, store.Filed,
+	store.Commissioning, store.FalseThreshold, store.OtherDisposition}
+
+// evidenceMargin is how much of the curve is shown around an alarm.
+const evidenceMargin = 2 * time.Hour
+
+// alarmDetail is the right-hand side: the alarm under review.
+type alarmDetail struct {
+	box      *fyne.Container
+	title    *widget.Label
+	facts    *widget.Label
+	img      *canvas.Image
+	rule     *widget.Label
+	reviews  *widget.Label
+	choice   *widget.Select
+	noteIn   *widget.Entry
+	save     *widget.Button
+	evidence *widget.Button
+	info     *widget.Label
+}
+
+// open shows alarm rows[i] under review and loads its evidence.
+func (as *alarmsScreen) open(i int) {
+	as.cur, as.curID = i, as.rows[i].a.ID
+	as.showDetail(as.rows[i], true)
+}
+
+// followStored shows the stored alarm under review again when a reload
+// found it changed (grade, end, status, disposition…), keeping what the
+// reviewer is typing. A withdrawn alarm stays in the detail, marked so,
+// even when the queue's filter hides it.
+func (as *alarmsScreen) followStored() {
+	if as.curID == 0 {
+		return
+	}
+	for _, r := range as.all {
+		if r.a.ID == as.curID {
+			if alarmsSignature([]store.Alarm{r.a}) != alarmsSignature([]store.Alarm{as.shown}) {
+				as.showDetail(r, false)
+			}
+			return
+		}
+	}
+}
+
+// showDetail shows alarm r under review and loads its evidence and reviews.
+// fresh starts the review form anew (another alarm was opened); otherwise the
+// disposition chosen and the note typed are kept.
+func (as *alarmsScreen) showDetail(r alarmRow, fresh bool) {
+	dt := as.detail
+	a := r.a
+	as.shown = a
+	dt.title.SetText(as.s.tr.T("al.detail.title", a.ID, as.s.alarmType(a.Type), as.s.grade(a.Grade)))
+	end := as.s.tr.T("al.ongoing")
+	if !a.End.IsZero() {
+		end = when(a.End)
+	}
+	dt.facts.SetText(as.s.tr.T("al.detail.facts", r.enterprise, dash(r.production), dash(r.treatment), when(a.Start), end,
+		hm(a.Duration(as.s.deps.Now())), as.s.alarmStatus(a.Status), a.Detail))
+	if fresh {
+		dt.choice.SetSelectedIndex(-1)
+		for k, d := range dispositions {
+			if d == a.Disposition {
+				dt.choice.SetSelectedIndex(k)
+			}
+		}
+		dt.noteIn.SetText("")
+		dt.info.SetText("")
+		dt.img.Image = nil
+		dt.img.Refresh()
+		dt.rule.SetText(as.ruleText(a, nil, nil))
+		dt.reviews.SetText("")
+	}
+	dt.save.Enable()
+	dt.evidence.Enable()
+	as.detailScroll.Refresh()
+	d := as.s.deps
+	if d.Review == nil {
+		dt.reviews.SetText(as.s.tr.T("common.nodata"))
+		return
+	}
+	id := a.ID
+	dark := as.s.app.Settings().ThemeVariant() == theme.VariantDark
+	load(as.s, func(ctx context.Context) (alarmEvidenceView, error) { return as.evidence(ctx, r, dark) },
+		func(v alarmEvidenceView, err error) {
+			if as.curID != id {
+				return // the reviewer moved on
+			}
+			if err != nil {
+				dt.info.SetText(as.s.errorText(as.s.tr.T("al.evidence"), err))
+				return
+			}
+			dt.img.Image = v.img
+			dt.img.Refresh()
+			dt.rule.SetText(as.ruleText(v.ev.Alarm, v.thresholds, v.names))
+			dt.reviews.SetText(as.reviewsText(v.ev.Reviews))
+			as.detailScroll.Refresh()
+		})
+}
+
+// alarmEvidenceView is an alarm's evidence read and drawn off the UI goroutine.
+type alarmEvidenceView struct {
+	ev         store.AlarmEvidence
+	thresholds []store.Threshold
+	names      map[int64]string // facility names
+	img        image.Image
+}
+
+func (as *alarmsScreen) evidence(ctx context.Context, r alarmRow, dark bool) (alarmEvidenceView, error) {
+	d := as.s.deps
+	var v alarmEvidenceView
+	ev, err := d.Review.AlarmEvidence(ctx, r.a.ID, evidenceMargin)
+	if err != nil {
+		return v, err
+	}
+	v.ev = ev
+	facs, err := d.Registry.FacilitiesByEnterprise(ctx, ev.Alarm.EnterpriseID)
+	if err != nil {
+		return v, err
+	}
+	fac := map[int64]store.Facility{}
+	v.names = map[int64]string{}
+	for _, f := range facs {
+		fac[f.ID] = f
+		v.names[f.ID] = f.Name
+	}
+	points, err := d.Registry.FindPoints(ctx, store.PointFilter{EnterpriseID: ev.Alarm.EnterpriseID})
+	if err != nil {
+		return v, err
+	}
+	end := ev.Alarm.End
+	if end.IsZero() {
+		end = ev.To
+	}
+	o := chart.Options{Width: 760, Height: 320, From: ev.From, To: ev.To, Font: as.chartFont(), Unit: "kW", Dark: dark,
+		Spans: []chart.Span{{From: ev.Alarm.Start, To: end, Kind: chart.Alarm, Label: as.s.alarmType(ev.Alarm.Type)}}}
+	seenFac := map[int64]bool{}
+	for _, p := range points {
+		ss, ok := ev.Series[p.ID]
+		if !ok {
+			continue
+		}
+		f := fac[p.FacilityID]
+		o.Series = append(o.Series, chart.Series{Name: f.Name + "/" + p.Name, Role: role(f.Kind),
+			Points: chart.Downsample(ss, chart.Power, ev.From, ev.To, o.Width)})
+		if seenFac[f.ID] {
+			continue
+		}
+		seenFac[f.ID] = true
+		ths, err := d.Registry.ThresholdsFor(ctx, f.ID)
+		if err != nil {
+			return v, err
+		}
+		if th, ok := inForce(ths, ev.Alarm.Start); ok {
+			v.thresholds = append(v.thresholds, th)
+			if th.Basis == store.ByPower {
+				o.Lines = append(o.Lines, chart.Line{Value: th.Stop, Label: as.s.tr.T("curve.stop", f.Name, th.Stop)},
+					chart.Line{Value: th.Run, Label: as.s.tr.T("curve.run", f.Name, th.Run)})
+			}
+		}
+	}
+	if v.img, _, err = chart.Render(o); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+func (as *alarmsScreen) chartFont() *truetype.Font {
+	if as.font == nil {
+		as.font, _ = truetype.Parse(assets.FontRegular.Content()) // nil falls back to go-chart's Latin font
+	}
+	return as.font
+}
+
+// inForce is the threshold of ths in force at t.
+func inForce(ths []store.Threshold, t time.Time) (store.Threshold, bool) {
+	var best store.Threshold
+	ok := false
+	for _, th := range ths {
+		if !th.EffectiveFrom.After(t) && (!ok || th.EffectiveFrom.After(best.EffectiveFrom)) {
+			best, ok = th, true
+		}
+	}
+	return best, ok
+}
+
+// ruleText shows the rule version, the parameters and baseline the engine
+// used (the alarm's JSON) and the thresholds in force at its start.
+func (as *alarmsScreen) ruleText(a store.Alarm, ths []store.Threshold, names map[int64]string) string {
+	tr := as.s.tr
+	params := a.Thresholds
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, []byte(a.Thresholds), "", "  ") == nil {
+		params = pretty.String()
+	}
+	var b strings.Builder
+	b.WriteString(tr.T("al.rule", a.RuleVersion, dash(params)))
+	for _, th := range ths {
+		b.WriteString("\n" + tr.T("al.threshold", names[th.FacilityID], string(th.Basis), th.Stop, th.Run, th.MinPersist.String(), short(th.EffectiveFrom)))
+	}
+	return b.String()
+}
+
+func (as *alarmsScreen) reviewsText(rs []store.Review) string {
+	if len(rs) == 0 {
+		return as.s.tr.T("al.noreviews")
+	}
+	var lines []string
+	for _, r := range rs {
+		lines = append(lines, as.s.tr.T("al.review", short(r.At), r.Reviewer, as.s.disposition(r.Disposition), r.Note))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (as *alarmsScreen) newDetail() *alarmDetail {
+	tr := as.s.tr
+	dt := &alarmDetail{
+		title:   widget.NewLabelWithStyle(tr.T("al.pick"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		facts:   widget.NewLabel(""),
+		img:     canvas.NewImageFromImage(nil),
+		rule:    widget.NewLabel(""),
+		reviews: widget.NewLabel(""),
+		noteIn:  widget.NewMultiLineEntry(),
+		info:    widget.NewLabel(""),
+	}
+	dt.info.Wrapping = fyne.TextWrapWord
+	dt.img.FillMode = canvas.ImageFillContain
+	dt.img.SetMinSize(fyne.NewSize(560, 240))
+	var names []string
+	for i, d := range dispositions {
+		names = append(names, fmt.Sprintf("%d %s", i+1, as.s.disposition(d)))
+	}
+	dt.choice = widget.NewSelect(names, nil)
+	dt.choice.PlaceHolder = tr.T("al.choose")
+	dt.noteIn.SetPlaceHolder(tr.T("al.note"))
+	dt.noteIn.SetMinRowsVisible(2)
+	dt.save = widget.NewButton(tr.T("al.dispose"), func() {
+		if i := dt.choice.SelectedIndex(); i >= 0 {
+			as.dispose(dispositions[i], false)
+		} else {
+			dt.info.SetText(tr.T("al.choose"))
+		}
+	})
+	dt.save.Importance = widget.HighImportance
+	dt.evidence = widget.NewButton(tr.T("al.evidence.export"), as.onExportEvidence)
+	dt.save.Disable()
+	dt.evidence.Disable()
+	dt.box = container.NewVBox(dt.title, dt.facts, dt.img,
+		widget.NewLabelWithStyle(tr.T("al.rule.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), dt.rule,
+		widget.NewLabelWithStyle(tr.T("al.reviews"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), dt.reviews,
+		dt.choice, dt.noteIn, container.NewHBox(dt.save, dt.evidence), dt.info)
+	return dt
+}
+
+// dispose records disposition d with the note for the alarm under review;
+// next moves on to the following alarm once it is saved (the keyboard way).
+func (as *alarmsScreen) dispose(d store.Disposition, next bool) {
+	if as.curID == 0 {
+		return
+	}
+	dt := as.detail
+	if as.s.deps.Review == nil {
+		dt.info.SetText(as.s.tr.T("common.nodata"))
+		return
+	}
+	id, note, who := as.curID, dt.noteIn.Text, as.s.operator()
+	dt.info.SetText(as.s.tr.T("common.saving"))
+	load(as.s, func(ctx context.Context) (store.Review, error) {
+		return as.s.deps.Review.ReviewAlarm(ctx, id, d, note, who)
+	}, func(rv store.Review, err error) {
+		if err != nil {
+			dt.info.SetText(as.s.errorText(as.s.tr.T("al.dispose"), err))
+			return
+		}
+		var saved *alarmRow
+		for i := range as.all {
+			if as.all[i].a.ID == id {
+				as.all[i].a.Disposition = d
+				saved = &as.all[i]
+			}
+		}
+		pos := -1
+		for i := range as.rows {
+			if as.rows[i].a.ID == id {
+				as.rows[i].a.Disposition = d
+				pos = i
+			}
+		}
+		as.table.Refresh()
+		as.s.updateBadge()
+		msg := as.s.tr.T("al.disposed", id, as.s.disposition(d), rv.Reviewer)
+		if next && pos >= 0 && pos+1 < len(as.rows) {
+			as.table.Select(widget.TableCellID{Row: pos + 1})
+			if as.cur != pos+1 {
+				as.open(pos + 1)
+			}
+		} else if saved != nil && as.curID == id {
+			// The saved decision is now part of the record: show it in 审核记录.
+			dt.noteIn.SetText("")
+			as.showDetail(*saved, false)
+		}
+		as.detail.info.SetText(msg)
+	})
+}
+
+// onExportEvidence asks for a folder and writes the evidence of the alarm under review into it.
+func (as *alarmsScreen) onExportEvidence() {
+	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		as.exportEvidence(u.Path())
+	}, as.s.win)
+	d.Show()
+}
+
+// exportEvidence writes the evidence of the alarm under review under dir.
+func (as *alarmsScreen) exportEvidence(dir string) {
+	if as.curID == 0 {
+		return
+	}
+	dt := as.detail
+	if as.s.deps.Evidence == nil {
+		dt.info.SetText(as.s.tr.T("common.nodata"))
+		return
+	}
+	id, who := as.curID, as.s.operator()
+	dt.info.SetText(as.s.tr.T("al.evidence.busy"))
+	load(as.s, func(ctx context.Context) (string, error) {
+		return as.s.deps.Evidence.ExportEvidence(ctx, id, dir, who)
+	}, func(path string, err error) {
+		if err != nil {
+			dt.info.SetText(as.s.errorText(as.s.tr.T("al.evidence.export"), err))
+			return
+		}
+		dt.info.SetText(as.s.tr.T("al.evidence.done", path))
+	})
+}
+
+// alarmStatus is a status's name in the current language.
+func (s *Shell) alarmStatus(st store.AlarmStatus) string {
+	switch st {
+	case store.Open:
+		return s.tr.T("al.status.open")
+	case store.Ended:
+		return s.tr.T("al.status.ended")
+	case store.Withdrawn:
+		return s.tr.T("al.status.withdrawn")
+	}
+	return string(st)
+}
+
+// disposition is a disposition's name in the current language.
+func (s *Shell) disposition(d store.Disposition) string {
+	switch d {
+	case store.Confirmed:
+		return s.tr.T("disp.confirmed")
+	case store.DeviceFault:
+		return s.tr.T("disp.device_fault")
+	case store.CircuitFault:
+		return s.tr.T("disp.circuit_fault")
+	case store.Filed:
+		return s.tr.T("disp.filed")
+	case store.Commissioning:
+		return s.tr.T("disp.commissioning")
+	case store.FalseThreshold:
+		return s.tr.T("disp.false_threshold")
+	case store.OtherDisposition:
+		return s.tr.T("disp.other")
+	}
+	return s.tr.T("disp.none")
+}
