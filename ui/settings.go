@@ -63,8 +63,12 @@ func newSettingsScreen(s *Shell) *settingsScreen {
 	up := newUplinkPanel(s)
 	rp := newReplayPanel(s)
 	ib := newInboxPanel(s)
-	return &settingsScreen{box: container.NewVScroll(container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(),
-		ib.content(), widget.NewSeparator(), rp.content(), widget.NewSeparator(), about)), uplink: up, replay: rp, inbox: ib}
+	page := container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(),
+		ib.content(), widget.NewSeparator(), rp.content(), widget.NewSeparator(), about)
+	// A panel whose list grew or shrank lays the page out again, or its
+	// text would lie over the next section.
+	up.relayout, ib.relayout = page.Refresh, page.Refresh
+	return &settingsScreen{box: container.NewVScroll(page), uplink: up, replay: rp, inbox: ib}
 }
 
 func (p *settingsScreen) content() fyne.CanvasObject { return p.box }

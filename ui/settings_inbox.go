@@ -30,10 +30,11 @@ type InboxFailures interface {
 // its terminal, time and reason, and buttons to retry them or export them.
 // It shows nothing but its title and "none" when all is well.
 type inboxPanel struct {
-	s    *Shell
-	list *fyne.Container
-	box  fyne.CanvasObject
-	ids  []int64
+	s        *Shell
+	list     *fyne.Container
+	box      fyne.CanvasObject
+	ids      []int64
+	relayout func() // lays out the page the panel is on; nil alone
 }
 
 func newInboxPanel(s *Shell) *inboxPanel {
@@ -88,6 +89,9 @@ func (p *inboxPanel) show(fs []store.InboxFailure, err error) {
 	}
 	p.list.Objects = objs
 	p.list.Refresh()
+	if p.relayout != nil {
+		p.relayout()
+	}
 }
 
 // onRetry retries every listed upload and reports those still refused.

@@ -40,9 +40,10 @@ type UplinkConfigurer interface {
 // error. The upstreams themselves are set in the config file or on serve's
 // command line (README "Uplink to the city platform").
 type uplinkPanel struct {
-	s    *Shell
-	list *fyne.Container
-	box  fyne.CanvasObject
+	s        *Shell
+	list     *fyne.Container
+	box      fyne.CanvasObject
+	relayout func() // lays out the page the panel is on; nil alone
 }
 
 func newUplinkPanel(s *Shell) *uplinkPanel {
@@ -135,6 +136,9 @@ func (p *uplinkPanel) show(sts []store.UpstreamStatus, err error) {
 	}
 	p.list.Objects = objs
 	p.list.Refresh()
+	if p.relayout != nil {
+		p.relayout()
+	}
 }
 
 // describe is one upstream in three lines: target and state; queue; errors.
