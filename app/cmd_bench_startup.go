@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"powerwatch/app/judge"
+	"powerwatch/app/service"
 	"powerwatch/assets"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -59,7 +60,7 @@ func runBenchStartup(e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	m := NewMain()
+	m := service.NewMain()
 	m.CheckLater = !*atOpen
 	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
 		return err
@@ -81,7 +82,7 @@ func runBenchStartup(e *env, args []string) error {
 
 // startWindow does what runDesktop does up to the dashboard's first load,
 // marking each phase, and closes the window then.
-func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
+func startWindow(ctx context.Context, m *service.Main, clock *phaseClock) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(ui.NewTheme(ui.ThemeSystem))
@@ -92,7 +93,7 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 	clock.mark("service started (Main.Run: database open, alarm engine, listener, schedules)")
 	w := a.NewWindow("powerwatch · 排污单位用电监控")
 	w.SetIcon(assets.Icon)
-	shell, err := ui.New(a, w, m.UIDeps())
+	shell, err := ui.New(a, w, desk{m}.UIDeps())
 	if err != nil {
 		return fmt.Errorf("build window: %w", err)
 	}
@@ -111,7 +112,7 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 		w.Close()
 		return err
 	}
-	m.Subscribe(shell)
+	desk{m}.Subscribe(shell)
 	clock.mark("window and screens built (ui.New)")
 	var checkErr error
 	quit := sync.OnceFunc(func() { fyne.Do(a.Quit) }) // once: a second Quit finds GLFW gone
@@ -136,7 +137,7 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 // checkAfterStart runs the integrity check the start left out, as the
 // desktop app does once its window shows, and stops the profile first: the
 // check is not part of the start.
-func checkAfterStart(ctx context.Context, m *Main, clock *phaseClock) error {
+func checkAfterStart(ctx context.Context, m *service.Main, clock *phaseClock) error {
 	pprof.StopCPUProfile()
 	if !m.CheckLater {
 		return nil
@@ -150,7 +151,7 @@ func checkAfterStart(ctx context.Context, m *Main, clock *phaseClock) error {
 
 // startupParts times, one by one, what the start is made of: opening the
 // database and what the service and the dashboard read.
-func startupParts(ctx context.Context, out io.Writer, cfg Config) error {
+func startupParts(ctx context.Context, out io.Writer, cfg service.Config) error {
 	clock := newPhaseClock(false)
 	clock.title = "the parts, one after the other (file cache warm now)"
 	db, err := sqlite.OpenWith(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Sync, SkipCheck: true})

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"powerwatch/app/service"
 	"powerwatch/app/sim"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
@@ -44,7 +45,7 @@ type demoService struct {
 	path      string // database file; "" means one in a temporary folder
 
 	tmp    string
-	m      *Main
+	m      *service.Main
 	sim    *sim.Sim
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -65,7 +66,7 @@ func (d *demoService) Start(ctx context.Context) error {
 	if err := d.register(ctx, terms, vs, start); err != nil {
 		return err
 	}
-	d.m = NewMain()
+	d.m = service.NewMain()
 	d.m.Config.DB, d.m.Config.Listen = d.path, "127.0.0.1:0"
 	if err := d.m.Run(ctx); err != nil {
 		return err
@@ -100,14 +101,14 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 
 // UIDeps hands the screens the running service's parts.
 func (d *demoService) UIDeps() ui.Deps {
-	deps := d.m.UIDeps()
+	deps := desk{d.m}.UIDeps()
 	deps.Operator = "演示 demo"
 	return deps
 }
 
 // Subscribe forwards the service's notifications (new violation alarms,
 // terminals online) to the window.
-func (d *demoService) Subscribe(n ui.Notifier) { d.m.Subscribe(n) }
+func (d *demoService) Subscribe(n ui.Notifier) { desk{d.m}.Subscribe(n) }
 
 // Close stops the simulator, then the service, and removes a temporary database.
 func (d *demoService) Close() error {

@@ -57,7 +57,7 @@ func runImport(e *env, args []string, path string, imp importFunc) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := imp(e.ctx, db, *who, f, pos[0], *dryRun, cfg.Import.limits())
+	sum, err := imp(e.ctx, db, *who, f, pos[0], *dryRun, cfg.Import.Limits())
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/afero"
 
 	"powerwatch/app/maintenance"
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
@@ -32,23 +33,17 @@ var _ ui.Maintenance = (*maintenanceUI)(nil)
 
 // newMaintenanceUI serves the 运维 view from db, with files on fsys and the
 // job specs of cfg. The desktop passes it as ui.Deps.Maintenance.
-func newMaintenanceUI(db *sqlite.DB, fsys afero.Fs, cfg Config) *maintenanceUI {
+func newMaintenanceUI(db *sqlite.DB, fsys afero.Fs, cfg service.Config) *maintenanceUI {
 	m := &maintenanceUI{DB: db, fs: fsys}
-	for _, j := range (&Main{Config: cfg}).jobs() {
-		m.jobs = append(m.jobs, ui.JobInfo{Name: j.name, Spec: j.spec})
+	for _, j := range service.JobSpecs(cfg) {
+		m.jobs = append(m.jobs, ui.JobInfo{Name: j.Name, Spec: j.Spec})
 	}
 	return m
 }
 
-// MaintenanceUI is the 运维 view's dependency on the running service.
-func (m *Main) MaintenanceUI() ui.Maintenance { return newMaintenanceUI(m.DB, m.FS, m.Config) }
-
 func (m *maintenanceUI) Jobs() []ui.JobInfo { return m.jobs }
 
-func (m *maintenanceUI) CheckSpec(spec string) error {
-	_, err := cronParser.Parse(spec)
-	return err
-}
+func (m *maintenanceUI) CheckSpec(spec string) error { return service.CheckSpec(spec) }
 
 func (m *maintenanceUI) SavePhoto(_ context.Context, name string, data []byte) (string, error) {
 	return maintenance.SavePhoto(m.fs, filesDir(m.DB), time.Now(), name, data)

@@ -64,13 +64,15 @@ func rules() map[string]rule {
 		"app/registry":             {mod: []string{"csvsafe", "store"}, ext: []string{excelize, gbk}},
 		"app/sim":                  {mod: []string{"listener/hj212", "store"}},
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
-		"app/internal/fixture":     {mod: []string{"store", "store/sqlite"}},
-		"internal/importrules":     {},
-		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
-		// Package main: the CLI, the service and the desktop wiring.
-		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
-			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
-			ext: []string{fyne, cron, afero, excelize}},
+		"app/service": {mod: []string{"alarms", "app/judge", "app/maintenance", "app/registry", "app/uplink", "assets", "calendar",
+			"listener", "store", "store/sqlite"}, ext: []string{cron, afero}},
+		"app/internal/fixture": {mod: []string{"listener/hj212", "store", "store/sqlite"}},
+		"internal/importrules": {},
+		"internal/peer":        {std: true}, // the peer test bed: independent of the codec it tests
+		// Package main: the CLI, and the desktop on the service.
+		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry", "app/service",
+			"app/sim", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "ui"},
+			ext: []string{fyne, afero}},
 	}
 }
 

@@ -1,7 +1,6 @@
-package main
+package service
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/afero"
-
-	"powerwatch/ui"
 )
 
 // configPath is the config file Main was started with: ConfigPath, or
@@ -22,19 +19,27 @@ func (m *Main) configPath() string {
 	return filepath.Join(filepath.Dir(m.Config.DB), "powerwatch.json")
 }
 
-// UplinkSettings returns the upstreams as 设置 edits them.
-func (m *Main) UplinkSettings() ui.UplinkSettings {
+// Upstreams are the uplink's targets as 设置 edits them: addresses only;
+// the options of each (MN map, password, …) stay in the file.
+type Upstreams struct {
+	HJ212  []string // HOST:PORT of city HJ 212 platforms
+	HTTP   []string // URLs the shared-data JSON is pushed to
+	Folder string   // a folder it is written to; "" for none
+}
+
+// Upstreams returns the upstreams now configured.
+func (m *Main) Upstreams() Upstreams {
 	m.uplinkMu.Lock()
 	u := m.Config.Uplink
 	m.uplinkMu.Unlock()
-	return ui.UplinkSettings{HJ212: u.targets(), HTTP: append([]string(nil), u.HTTP...), Folder: u.Folder}
+	return Upstreams{HJ212: u.targets(), HTTP: append([]string(nil), u.HTTP...), Folder: u.Folder}
 }
 
-// SetUplinkSettings writes the upstreams edited in 设置 into the config
+// SetUpstreams writes the upstreams edited in 设置 into the config
 // file, keeping every other key of the file and the options (MN map,
 // password, …) of upstreams that stay, and puts them to work at once: the
 // running relay and exporters are replaced (applyUplink).
-func (m *Main) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
+func (m *Main) SetUpstreams(s Upstreams) error {
 	m.uplinkMu.Lock()
 	next := m.Config.Uplink
 	m.uplinkMu.Unlock()
@@ -52,7 +57,7 @@ func (m *Main) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
 	}
 	next.HTTP, next.Folder = s.HTTP, s.Folder
 	if err := next.validate(); err != nil {
-		return fmt.Errorf("%w: %w", errInvalidSetting, err)
+		return fmt.Errorf("%w: %w", ErrInvalidSetting, err)
 	}
 	if err := writeConfigKey(m.FS, m.configPath(), "uplink", next); err != nil {
 		return err
@@ -61,8 +66,8 @@ func (m *Main) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
 	return nil
 }
 
-// errInvalidSetting marks a value an officer typed that cannot work.
-var errInvalidSetting = errors.New("invalid setting")
+// ErrInvalidSetting marks a value an officer typed that cannot work.
+var ErrInvalidSetting = errors.New("invalid setting")
 
 // writeConfigKey sets one top-level key of the JSON config file at path,
 // leaving the others as they are, and creates the file if needed.

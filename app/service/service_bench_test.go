@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -30,7 +31,7 @@ func benchMain(b *testing.B, name string, terminals int) *Main {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svcRegister(b, db, terminals)
+	fixture.Register(b, db, terminals)
 	if err := db.Close(); err != nil {
 		b.Fatal(err)
 	}
@@ -62,13 +63,13 @@ func raiseFDLimit(tb testing.TB, need uint64) {
 
 // load sends frames[i] on connection i, at most window unacknowledged at a
 // time per connection, and returns each packet's send-to-9014 latency.
-func load(tb testing.TB, conns []*svcClient, frames [][][]byte, window int) []time.Duration {
+func load(tb testing.TB, conns []*fixture.Client, frames [][][]byte, window int) []time.Duration {
 	return loadPaced(tb, conns, frames, window, 0)
 }
 
 // loadPaced is load with each connection sending at most one upload per
 // every (0: as fast as acknowledgements allow); starts are spread over every.
-func loadPaced(tb testing.TB, conns []*svcClient, frames [][][]byte, window int, every time.Duration) []time.Duration {
+func loadPaced(tb testing.TB, conns []*fixture.Client, frames [][][]byte, window int, every time.Duration) []time.Duration {
 	var mu sync.Mutex
 	var lat []time.Duration
 	var wg sync.WaitGroup
@@ -86,11 +87,11 @@ func loadPaced(tb testing.TB, conns []*svcClient, frames [][][]byte, window int,
 					time.Sleep(time.Until(next))
 					next = next.Add(every)
 					sent := time.Now()
-					if _, err := c.c.Write(f); err != nil {
+					if _, err := c.Conn.Write(f); err != nil {
 						tb.Error(err)
 						return
 					}
-					p, err := c.read(60 * time.Second)
+					p, err := c.Read(60 * time.Second)
 					if err != nil || p.CN != "9014" {
 						tb.Errorf("connection %d: %v", i, err)
 						return
@@ -118,7 +119,7 @@ func loadPaced(tb testing.TB, conns []*svcClient, frames [][][]byte, window int,
 				time.Sleep(time.Until(next))
 				next = next.Add(every)
 				sent <- time.Now()
-				if _, err := c.c.Write(f); err != nil {
+				if _, err := c.Conn.Write(f); err != nil {
 					tb.Error(err)
 					return
 				}
@@ -128,7 +129,7 @@ func loadPaced(tb testing.TB, conns []*svcClient, frames [][][]byte, window int,
 			defer wg.Done()
 			mine := make([]time.Duration, 0, len(frames[i]))
 			for range frames[i] {
-				p, err := c.read(60 * time.Second)
+				p, err := c.Read(60 * time.Second)
 				if err != nil || p.CN != "9014" {
 					tb.Errorf("connection %d: %v", i, err)
 					return
@@ -154,7 +155,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 
 // benchFrames builds per terminals' n uploads, slots from first on.
 func benchFrames(terminals, n, first int) [][][]byte {
-	return benchFramesEvery(svcT0, 5*time.Minute, terminals, n, first)
+	return benchFramesEvery(fixture.T0, 5*time.Minute, terminals, n, first)
 }
 
 // benchFramesEvery is benchFrames with slot 0 at t0 and slots step apart.
@@ -164,7 +165,7 @@ func benchFramesEvery(t0 time.Time, step time.Duration, terminals, n, first int)
 		out[i] = make([][]byte, n)
 		for s := range n {
 			slot := first + s
-			out[i][s] = svcFrame(svcMN(i), svcQN(i, slot), t0.Add(time.Duration(slot)*step), 20+float64(s%7))
+			out[i][s] = fixture.Frame(fixture.MN(i), fixture.QN(i, slot), t0.Add(time.Duration(slot)*step), 20+float64(s%7))
 		}
 	}
 	return out
@@ -194,9 +195,9 @@ func benchIngest(b *testing.B, window int, every time.Duration) {
 	raiseFDLimit(b, 3*terminals)
 	dir := b.TempDir()
 	m := benchMain(b, "bench.db", terminals)
-	conns := make([]*svcClient, terminals)
+	conns := make([]*fixture.Client, terminals)
 	for i := range conns {
-		conns[i] = svcDial(b, m.Addr().String())
+		conns[i] = fixture.Dial(b, m.Addr().String())
 	}
 	per := max(1, b.N/terminals)
 	// Live data: a terminal sends far more often than every 5 minutes here,
@@ -320,9 +321,9 @@ func BenchmarkBackfillStorm(b *testing.B) {
 		commit0, cpu0 := m.Listener.Stats().CommitTime, cpuTime()
 		b.StartTimer()
 		start := time.Now()
-		conns := make([]*svcClient, terminals)
+		conns := make([]*fixture.Client, terminals)
 		for i := range conns {
-			conns[i] = svcDial(b, m.Addr().String())
+			conns[i] = fixture.Dial(b, m.Addr().String())
 		}
 		lat := load(b, conns, frames, 32)
 		acked := time.Since(start)
@@ -340,7 +341,7 @@ func BenchmarkBackfillStorm(b *testing.B) {
 		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "pkts/s")
 		b.ReportMetric(float64(percentile(lat, 0.99).Milliseconds()), "p99_ms")
 		for _, c := range conns {
-			c.c.Close()
+			c.Conn.Close()
 		}
 		m.Close()
 	}
@@ -355,13 +356,13 @@ func BenchmarkIdle5000(b *testing.B) {
 	for range b.N {
 		m := benchMain(b, "idle.db", terminals)
 		before := rssMB(b)
-		conns := make([]*svcClient, terminals)
+		conns := make([]*fixture.Client, terminals)
 		for i := range conns {
-			conns[i] = svcDial(b, m.Addr().String())
+			conns[i] = fixture.Dial(b, m.Addr().String())
 		}
 		load(b, conns, benchFrames(terminals, 1, 0), 1)
 		for _, c := range conns {
-			c.rd = nil // the test's client readers are not part of the server's cost
+			c.DropReader() // the test's client readers are not part of the server's cost
 		}
 		runtime.GC()
 		debug.FreeOSMemory()
@@ -372,7 +373,7 @@ func BenchmarkIdle5000(b *testing.B) {
 		b.ReportMetric(rssMB(b), "rss_MB")
 		b.ReportMetric(before, "rss_before_MB")
 		for _, c := range conns {
-			c.c.Close()
+			c.Conn.Close()
 		}
 		m.Close()
 	}

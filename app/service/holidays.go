@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"bytes"
@@ -12,22 +12,21 @@ import (
 
 	"powerwatch/assets"
 	"powerwatch/calendar"
-	"powerwatch/ui"
 )
 
-// holidaysFile is the officer's calendar in the data folder, next to the
+// HolidaysFile is the officer's calendar in the data folder, next to the
 // database: its rows add to or replace the shipped State Council calendars
 // (assets/holidays.csv), so next year's notice needs no new release.
-const holidaysFile = "holidays.csv"
+const HolidaysFile = "holidays.csv"
 
-// loadHolidays returns the shipped calendar with dir's holidays.csv over it.
+// LoadHolidays returns the shipped calendar with dir's holidays.csv over it.
 // A missing file is no error. A bad row is: the error names the file, row and
 // column of each, and the good rows are used all the same.
-func loadHolidays(fsys afero.Fs, dir string) (*calendar.Calendar, error) {
+func LoadHolidays(fsys afero.Fs, dir string) (*calendar.Calendar, error) {
 	// The shipped rows are checked by the calendar and app tests; a bad one
 	// here is a build mistake, still reported rather than fatal.
 	shipped, shippedErr := calendar.Parse("assets/holidays.csv", bytes.NewReader(assets.HolidaysCSV()))
-	path := filepath.Join(dir, holidaysFile)
+	path := filepath.Join(dir, HolidaysFile)
 	b, err := afero.ReadFile(fsys, path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -39,19 +38,9 @@ func loadHolidays(fsys afero.Fs, dir string) (*calendar.Calendar, error) {
 	return calendar.New(shipped, user), errors.Join(shippedErr, err)
 }
 
-// withHolidays gives the screens the working calendar of the data folder
-// and, for the curves to show, what is wrong in its holidays.csv.
-func (m *Main) withHolidays(d ui.Deps) ui.Deps {
-	d.Holidays, d.HolidaysErr = loadHolidays(m.FS, filepath.Dir(m.Config.DB))
-	if d.HolidaysErr != nil {
-		m.Logger.Warn("holiday calendar", "err", d.HolidaysErr)
-	}
-	return d
-}
-
-// shippedHolidays reports the public holidays of the shipped calendar, for
+// ShippedHolidays reports the public holidays of the shipped calendar, for
 // the 限产 baseline (judge.WithHolidays).
-func shippedHolidays() func(time.Time) bool {
+func ShippedHolidays() func(time.Time) bool {
 	rows, _ := calendar.Parse("assets/holidays.csv", bytes.NewReader(assets.HolidaysCSV())) // shipped: a bad row is caught by its test
 	cal := calendar.New(rows)
 	return func(t time.Time) bool { return cal.Day(t).Kind == calendar.Holiday }

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"strings"
@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/afero"
 
 	"powerwatch/calendar"
-	"powerwatch/ui"
 )
 
 func TestHolidays(t *testing.T) {
@@ -37,28 +36,26 @@ func TestHolidays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := NewMain()
-			m.FS = afero.NewMemMapFs()
-			m.Config.DB = "/data/powerwatch.db"
+			fsys := afero.NewMemMapFs()
 			if tt.file != "" {
-				if err := afero.WriteFile(m.FS, "/data/holidays.csv", []byte(tt.file), 0o644); err != nil {
+				if err := afero.WriteFile(fsys, "/data/holidays.csv", []byte(tt.file), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
-			d := m.withHolidays(ui.Deps{})
+			cal, err := LoadHolidays(fsys, "/data")
 			var got []string
-			if d.HolidaysErr != nil {
-				got = strings.Split(d.HolidaysErr.Error(), "\n")
+			if err != nil {
+				got = strings.Split(err.Error(), "\n")
 			}
 			if strings.Join(got, "\n") != strings.Join(tt.errs, "\n") {
-				t.Errorf("HolidaysErr = %v, want %q", d.HolidaysErr, tt.errs)
+				t.Errorf("LoadHolidays error = %v, want %q", err, tt.errs)
 			}
 			for s, want := range tt.checks {
-				if got := d.Holidays.Day(day(s)).Kind; got != want {
+				if got := cal.Day(day(s)).Kind; got != want {
 					t.Errorf("%s is a %s, want %s", s, got, want)
 				}
 			}
-			if got := d.Holidays.Known(2027); got != tt.known27 {
+			if got := cal.Known(2027); got != tt.known27 {
 				t.Errorf("Known(2027) = %v, want %v", got, tt.known27)
 			}
 		})

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"powerwatch/app/uplink"
 	"powerwatch/calendar"
 	"powerwatch/listener"
+	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
 
@@ -95,7 +96,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// the 限产 baseline skips public holidays: the officer's calendar in the
 	// data folder over the shipped one (a bad file is shown on the curves)
 	if m.FS != nil {
-		cal, _ := loadHolidays(m.FS, filepath.Dir(m.Config.DB))
+		cal, _ := LoadHolidays(m.FS, filepath.Dir(m.Config.DB))
 		ctx = judge.WithHolidays(ctx, func(t time.Time) bool { return cal.Day(t).Kind == calendar.Holiday })
 	}
 	if m.alarms, err = judge.Start(ctx, m.DB, judge.Options{Sweep: m.Config.Schedule.OfflineSweep, Logger: m.Logger, Run: run}); err != nil {
@@ -147,6 +148,18 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.Logger.Info("listening", "addr", m.ln.Addr().String(), "db", m.Config.DB)
 	return nil
 }
+
+// OnViolation has fn called, from the alarm worker's goroutine, with every
+// new violation alarm (the desktop's tray notification). It does nothing
+// before Run.
+func (m *Main) OnViolation(fn func(store.Alarm)) {
+	if m.alarms != nil {
+		m.alarms.SetNotify(fn)
+	}
+}
+
+// Served is closed when the listener has stopped serving; nil before Run.
+func (m *Main) Served() <-chan struct{} { return m.served }
 
 // onClose registers fn to run at Close, before what was registered earlier.
 func (m *Main) onClose(fn func() error) { m.closers = append(m.closers, fn) }

@@ -1,10 +1,11 @@
-package main
+package service
 
 import (
 	"path/filepath"
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -24,8 +25,8 @@ func TestRegisteredWhileServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := svcRunMain(t, path, func(c *Config) { c.Schedule.OfflineSweep = "0 0 1 1 *" }) // no sweep reloads it meanwhile
-	pts := svcRegister(t, m.DB, 1)
-	mn := svcMN(0)
+	pts := fixture.Register(t, m.DB, 1)
+	mn := fixture.MN(0)
 	reg, err := m.DB.LoadRegistry(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -39,13 +40,13 @@ func TestRegisteredWhileServing(t *testing.T) {
 	if len(pts) != 1 {
 		t.Fatal("no point registered")
 	}
-	c := svcDial(t, m.Addr().String())
+	c := fixture.Dial(t, m.Addr().String())
 	slot := 0
 	for at := start; at.Before(now.Add(-3 * time.Hour)); at = at.Add(5 * time.Minute) {
-		qn := svcQN(0, slot)
+		qn := fixture.QN(0, slot)
 		slot++
-		c.write(svcFrame(mn, qn, at, 50))
-		if p, err := c.read(10 * time.Second); err != nil || p.QN != qn {
+		c.Write(fixture.Frame(mn, qn, at, 50))
+		if p, err := c.Read(10 * time.Second); err != nil || p.QN != qn {
 			t.Fatalf("waiting for 9014 %s: %v, %v", qn, p, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func (c ImportConfig) validate() error {
 	return nil
 }
 
-// limits is c for app/registry.
-func (c ImportConfig) limits() registry.Limits {
+// Limits is c for app/registry.
+func (c ImportConfig) Limits() registry.Limits {
 	return registry.Limits{MaxBytes: int64(c.MaxFileMB) << 20, MaxRows: c.MaxRows}
 }

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"strings"
@@ -69,7 +69,7 @@ func TestLoadConfig(t *testing.T) {
 // TestRotatingFile ensures the log moves to .1, .2 … and keeps only keep old files.
 func TestRotatingFile(t *testing.T) {
 	fs := afero.NewMemMapFs()
-	r, err := newRotatingFile(fs, "/d/logs/p.log", 100, 2)
+	r, err := NewLogFile(fs, "/d/logs/p.log", 100, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,11 @@
-package main
+package service
 
 import (
 	"path/filepath"
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store/sqlite"
 )
 
@@ -25,7 +26,7 @@ func BenchmarkIngestUplink(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			svcRegister(b, db, terminals)
+			fixture.Register(b, db, terminals)
 			db.Close()
 			var city *flakyCity
 			m := svcRunMain(b, path, func(c *Config) {
@@ -36,9 +37,9 @@ func BenchmarkIngestUplink(b *testing.B) {
 					c.Uplink.HJ212 = []UpstreamConfig{{Addr: city.ln.Addr().String(), AckTimeout: Duration(300 * time.Millisecond)}}
 				}
 			})
-			conns := make([]*svcClient, terminals)
+			conns := make([]*fixture.Client, terminals)
 			for i := range conns {
-				conns[i] = svcDial(b, m.Addr().String())
+				conns[i] = fixture.Dial(b, m.Addr().String())
 			}
 			per := max(1, b.N/terminals)
 			load(b, conns, benchFrames(terminals, 1, 0), 1)

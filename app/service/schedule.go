@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -61,6 +61,25 @@ func (m *Main) jobs() []jobDef {
 		{jobAlarmsMonthly, s.Transmission, func(ctx context.Context, at time.Time) (string, error) { return judge.MonthlyJob(ctx, m.DB, at) }},
 		{jobAlarmsNightly, s.NightRule, func(ctx context.Context, at time.Time) (string, error) { return judge.NightlyJob(ctx, m.DB, at) }},
 	}
+}
+
+// JobSpec is a periodic job's name in the log and its cron spec.
+type JobSpec struct{ Name, Spec string }
+
+// JobSpecs lists the periodic jobs of c with their specs from the config,
+// for the 运维 view (which may override a spec in the database).
+func JobSpecs(c Config) []JobSpec {
+	var out []JobSpec
+	for _, j := range (&Main{Config: c}).jobs() {
+		out = append(out, JobSpec{Name: j.name, Spec: j.spec})
+	}
+	return out
+}
+
+// CheckSpec reports whether the scheduler can read spec.
+func CheckSpec(spec string) error {
+	_, err := cronParser.Parse(spec)
+	return err
 }
 
 // schedule registers every periodic job. Specs come from Config, or from the
@@ -229,13 +248,13 @@ func (m *Main) backupDir() string {
 	return filepath.Join(filepath.Dir(m.Config.DB), "backups")
 }
 
-func (cfg Config) retention() maintenance.Retention {
+func (cfg Config) Retention() maintenance.Retention {
 	c := cfg.Maintenance
 	return maintenance.Retention{Daily: c.KeepDaily, Weekly: c.KeepWeekly, Monthly: c.KeepMonthly}
 }
 
 func (m *Main) backupJob(ctx context.Context, _ time.Time) (string, error) {
-	res, err := maintenance.Backup(ctx, m.DB, sqlite.CheckFile, m.FS, m.backupDir(), m.Config.retention())
+	res, err := maintenance.Backup(ctx, m.DB, sqlite.CheckFile, m.FS, m.backupDir(), m.Config.Retention())
 	return res.String(), err
 }
 

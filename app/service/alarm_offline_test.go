@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -36,7 +37,7 @@ func TestOfflineAlarmFollowsResumedData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			svcRegister(t, db, 1)
+			fixture.Register(t, db, 1)
 			// A service listened through the whole story (offline time
 			// counts only while one did): it ran until now, and runs on.
 			run, err := db.StartServiceRun(t.Context(), now.Add(-9*time.Hour))
@@ -47,19 +48,19 @@ func TestOfflineAlarmFollowsResumedData(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := svcRunMain(t, path, func(c *Config) { c.Schedule.OfflineSweep = "@every 1s" })
-			mn := svcMN(0)
-			c := svcDial(t, m.Addr().String())
+			mn := fixture.MN(0)
+			c := fixture.Dial(t, m.Addr().String())
 			slot := 0
 			for k, ph := range tc.phases {
 				var qns []string
 				for d := ph.from; d <= ph.to; d += 5 * time.Minute {
-					qn := svcQN(0, slot)
+					qn := fixture.QN(0, slot)
 					slot++
-					c.write(svcFrame(mn, qn, now.Add(d), 50))
+					c.Write(fixture.Frame(mn, qn, now.Add(d), 50))
 					qns = append(qns, qn)
 				}
 				for _, qn := range qns {
-					if p, err := c.read(10 * time.Second); err != nil || p.QN != qn {
+					if p, err := c.Read(10 * time.Second); err != nil || p.QN != qn {
 						t.Fatalf("phase %d: waiting for 9014 %s: %v, %v", k, qn, p, err)
 					}
 				}

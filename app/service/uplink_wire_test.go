@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -14,10 +14,10 @@ import (
 
 	"github.com/spf13/afero"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/app/uplink"
 	"powerwatch/listener"
 	"powerwatch/store"
-	"powerwatch/ui"
 )
 
 // TestServiceRelaysDistrict runs Main with an HJ 212 upstream and a shared
@@ -29,7 +29,7 @@ func TestServiceRelaysDistrict(t *testing.T) {
 	var got [][]byte
 	city := &listener.Server{
 		Directory: listener.DirectoryFunc(func(_ context.Context, mn string) (*listener.Registration, error) {
-			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: svcPW}}, nil
+			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: fixture.PW}}, nil
 		}),
 		Recorder: listener.RecorderFunc(func(_ context.Context, batch []*listener.Upload) error {
 			mu.Lock()
@@ -58,17 +58,17 @@ func TestServiceRelaysDistrict(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	svcRegister(t, m.DB, 3)
+	fixture.Register(t, m.DB, 3)
 	sent := map[string][][]byte{}
-	c := svcDial(t, m.Addr().String())
+	c := fixture.Dial(t, m.Addr().String())
 	for slot := range 5 {
 		for i := range 3 {
-			f := svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 50)
-			c.write(f)
-			sent[svcMN(i)] = append(sent[svcMN(i)], f)
+			f := fixture.Frame(fixture.MN(i), fixture.QN(i, slot), fixture.T0.Add(time.Duration(slot)*5*time.Minute), 50)
+			c.Write(f)
+			sent[fixture.MN(i)] = append(sent[fixture.MN(i)], f)
 		}
 	}
-	waitUntil(t, "15 frames at the city", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 15 })
+	fixture.WaitUntil(t, "15 frames at the city", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 15 })
 	mu.Lock()
 	perMN := map[string][][]byte{}
 	for _, f := range got {
@@ -82,23 +82,23 @@ func TestServiceRelaysDistrict(t *testing.T) {
 		}
 	}
 	// The terminal re-sends slot 0 (its 9014 was lost): stored once, relayed once.
-	c.write(svcFrame(svcMN(0), svcQN(0, 99), svcT0, 50))
+	c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, 99), fixture.T0, 50))
 	for {
-		p, err := c.read(10 * time.Second)
+		p, err := c.Read(10 * time.Second)
 		if err != nil {
 			t.Fatalf("waiting for the 9014 of the re-send: %v", err)
 		}
-		if p.QN == svcQN(0, 99) {
+		if p.QN == fixture.QN(0, 99) {
 			break
 		}
 	}
-	waitUntil(t, "an empty outbox", func() bool { n, _, _ := m.DB.PendingCount(t.Context(), ln.Addr().String()); return n == 0 })
+	fixture.WaitUntil(t, "an empty outbox", func() bool { n, _, _ := m.DB.PendingCount(t.Context(), ln.Addr().String()); return n == 0 })
 	mu.Lock()
 	if len(got) != 15 {
 		t.Errorf("city got %d frames, want 15: a terminal's re-send of a stored packet is not relayed", len(got))
 	}
 	mu.Unlock()
-	waitUntil(t, "a shared-data document", func() bool {
+	fixture.WaitUntil(t, "a shared-data document", func() bool {
 		st, _ := m.UplinkStatus(t.Context())
 		return len(st) == 2 && st[1].Pending == 0 && !st[1].LastOK.IsZero()
 	})
@@ -121,16 +121,6 @@ func TestServiceRelaysDistrict(t *testing.T) {
 	if err != nil || st[0].Kind != "hj212" || !st[0].Connected || st[0].Pending != 0 {
 		t.Errorf("UplinkStatus = %+v, %v", st, err)
 	}
-}
-
-func waitUntil(tb testing.TB, what string, cond func() bool) {
-	tb.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	tb.Fatalf("timed out waiting for %s", what)
 }
 
 // TestUplinkConfig ensures an upstream is written as an address or as an
@@ -161,8 +151,7 @@ func TestUplinkConfig(t *testing.T) {
 			t.Errorf("LoadConfig(%s) succeeded, want an error", bad)
 		}
 	}
-	f := uplinkFlags{hj212: listFlag{"x:1", "y:2"}}
-	f.apply(&c.Uplink)
+	c.Uplink.Override([]string{"x:1", "y:2"}, nil)
 	if got := c.Uplink.targets(); !slices.Equal(got, []string{"x:1", "y:2"}) || len(c.Uplink.HTTP) != 1 {
 		t.Errorf("after --uplink-hj212 x:1 y:2: targets %v, http %v; want the flags' upstreams, the file's URL", got, c.Uplink.HTTP)
 	}
@@ -197,10 +186,10 @@ func TestUplinkConnectionOptions(t *testing.T) {
 	}
 }
 
-// TestSetUplinkSettings ensures upstreams edited in 设置 are written into
+// TestSetUpstreams ensures upstreams edited in 设置 are written into
 // the config file, keeping its other keys and the options of upstreams that
 // stay, and that a bad address is refused without touching the file.
-func TestSetUplinkSettings(t *testing.T) {
+func TestSetUpstreams(t *testing.T) {
 	fs := afero.NewMemMapFs()
 	afero.WriteFile(fs, "/data/powerwatch.json", []byte(`{"listen": "0.0.0.0:9300",
 		"uplink": {"hj212": [{"addr": "b:1", "password": "pw"}], "district": "朝阳区"}}`), 0o644)
@@ -210,10 +199,10 @@ func TestSetUplinkSettings(t *testing.T) {
 	}
 	c.DB = "/data/powerwatch.db"
 	m := &Main{Config: c, FS: fs}
-	if got := m.UplinkSettings(); len(got.HJ212) != 1 || got.HJ212[0] != "b:1" {
-		t.Fatalf("UplinkSettings = %+v", got)
+	if got := m.Upstreams(); len(got.HJ212) != 1 || got.HJ212[0] != "b:1" {
+		t.Fatalf("Upstreams = %+v", got)
 	}
-	err = m.SetUplinkSettings(t.Context(), ui.UplinkSettings{HJ212: []string{"b:1", "c:2"}, HTTP: []string{"https://city.example/x"}, Folder: "/share"})
+	err = m.SetUpstreams(Upstreams{HJ212: []string{"b:1", "c:2"}, HTTP: []string{"https://city.example/x"}, Folder: "/share"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,8 +216,8 @@ func TestSetUplinkSettings(t *testing.T) {
 		t.Errorf("config after saving = listen %s, uplink %+v", back.Listen, u)
 	}
 	before, _ := afero.ReadFile(fs, "/data/powerwatch.json")
-	if err := m.SetUplinkSettings(t.Context(), ui.UplinkSettings{HJ212: []string{"no-port"}}); err == nil {
-		t.Error("SetUplinkSettings accepted an address without a port")
+	if err := m.SetUpstreams(Upstreams{HJ212: []string{"no-port"}}); err == nil {
+		t.Error("SetUpstreams accepted an address without a port")
 	}
 	if after, _ := afero.ReadFile(fs, "/data/powerwatch.json"); string(after) != string(before) {
 		t.Error("a refused setting changed the file")
@@ -243,7 +232,7 @@ func TestUplinkSettingsApplyLive(t *testing.T) {
 	var got []string
 	city := &listener.Server{
 		Directory: listener.DirectoryFunc(func(_ context.Context, mn string) (*listener.Registration, error) {
-			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: svcPW}}, nil
+			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: fixture.PW}}, nil
 		}),
 		Recorder: listener.RecorderFunc(func(_ context.Context, batch []*listener.Upload) error {
 			mu.Lock()
@@ -270,12 +259,12 @@ func TestUplinkSettingsApplyLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	svcRegister(t, m.DB, 1)
-	c := svcDial(t, m.Addr().String())
+	fixture.Register(t, m.DB, 1)
+	c := fixture.Dial(t, m.Addr().String())
 	send := func(slot int) {
 		t.Helper()
-		c.write(svcFrame(svcMN(0), svcQN(0, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 50))
-		if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+		c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, slot), fixture.T0.Add(time.Duration(slot)*5*time.Minute), 50))
+		if p, err := c.Read(10 * time.Second); err != nil || p.CN != "9014" {
 			t.Fatalf("9014 of slot %d: %v, %v", slot, p, err)
 		}
 	}
@@ -283,15 +272,15 @@ func TestUplinkSettingsApplyLive(t *testing.T) {
 	if st, _ := m.UplinkStatus(t.Context()); len(st) != 0 {
 		t.Fatalf("UplinkStatus before any upstream = %+v", st)
 	}
-	if err := m.SetUplinkSettings(t.Context(), ui.UplinkSettings{HJ212: []string{ln.Addr().String()}}); err != nil {
+	if err := m.SetUpstreams(Upstreams{HJ212: []string{ln.Addr().String()}}); err != nil {
 		t.Fatal(err)
 	}
 	send(1)
-	waitUntil(t, "slot 1 at the city", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 1 })
+	fixture.WaitUntil(t, "slot 1 at the city", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 1 })
 	if st, err := m.UplinkStatus(t.Context()); err != nil || len(st) != 1 || st[0].Target != ln.Addr().String() {
 		t.Errorf("UplinkStatus after the change = %+v, %v", st, err)
 	}
-	if err := m.SetUplinkSettings(t.Context(), ui.UplinkSettings{}); err != nil {
+	if err := m.SetUpstreams(Upstreams{}); err != nil {
 		t.Fatal(err)
 	}
 	send(2)
@@ -301,7 +290,7 @@ func TestUplinkSettingsApplyLive(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // a relay still running would send slot 2 now
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 1 || got[0] != svcQN(0, 1) {
+	if len(got) != 1 || got[0] != fixture.QN(0, 1) {
 		t.Errorf("city got %q, want only slot 1 (queued while it was configured)", got)
 	}
 	if st, _ := m.UplinkStatus(t.Context()); len(st) != 0 {

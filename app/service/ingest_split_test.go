@@ -1,9 +1,10 @@
-package main
+package service
 
 import (
 	"context"
 	"testing"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/listener"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
@@ -17,13 +18,13 @@ func (c *batchCatcher) Append(_ context.Context, b *store.Batch) error { c.b = b
 // relayed as it came) without values; the assembled message gives the values
 // without a frame of its own; one closed incomplete gives them marked so.
 func TestRecordSplitUploads(t *testing.T) {
-	mn := svcMN(0)
+	mn := fixture.MN(0)
 	reg := &listener.Registration{Terminal: store.Terminal{MN: mn, RtdInterval: 300e9},
 		Points: []store.Point{{ID: 7, PowerCode: "d20505", CurrentCode: "d20405"}}}
 	parse := func(qn string, pno int, f hj212.Field) *hj212.Packet {
-		p := &hj212.Packet{QN: qn, ST: "44", CN: "2011", PW: svcPW, MN: mn, Flag: 7, PNUM: 2, PNO: pno,
+		p := &hj212.Packet{QN: qn, ST: "44", CN: "2011", PW: fixture.PW, MN: mn, Flag: 7, PNUM: 2, PNO: pno,
 			Header: hj212.HasQN | hj212.HasST | hj212.HasCN | hj212.HasPW | hj212.HasMN | hj212.HasFlag | hj212.HasPNUM | hj212.HasPNO}
-		b, err := p.SetFields([]hj212.Field{{Key: "DataTime", Value: hj212.FormatN14(svcT0)}, f}).Encode()
+		b, err := p.SetFields([]hj212.Field{{Key: "DataTime", Value: hj212.FormatN14(fixture.T0)}, f}).Encode()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +53,7 @@ func TestRecordSplitUploads(t *testing.T) {
 		c := &batchCatcher{}
 		in := &ingest{db: c, uplink: func() []string { return []string{"city:9212"} }}
 		u := tt.u
-		u.Terminal, u.ReceivedAt = reg, svcT0.Add(3e9)
+		u.Terminal, u.ReceivedAt = reg, fixture.T0.Add(3e9)
 		if err := in.Record(t.Context(), []*listener.Upload{&u}); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store/sqlite"
 )
 
@@ -22,16 +23,16 @@ func TestOneServicePerDatabase(t *testing.T) {
 	if !errors.Is(err, sqlite.ErrInboxBusy) {
 		t.Fatalf("second Run = %v, want ErrInboxBusy", err)
 	}
-	pts := svcRegister(t, first.DB, 1)
-	c := svcDial(t, first.Addr().String())
-	c.write(svcFrame(svcMN(0), svcQN(0, 0), svcT0, 42))
-	if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+	pts := fixture.Register(t, first.DB, 1)
+	c := fixture.Dial(t, first.Addr().String())
+	c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, 0), fixture.T0, 42))
+	if p, err := c.Read(10 * time.Second); err != nil || p.CN != "9014" {
 		t.Fatalf("first service's reply = %v, %v", p, err)
 	}
 	if err := first.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	ss, err := first.DB.Samples(t.Context(), pts[svcMN(0)], svcT0, svcT0.Add(time.Minute))
+	ss, err := first.DB.Samples(t.Context(), pts[fixture.MN(0)], fixture.T0, fixture.T0.Add(time.Minute))
 	if err != nil || len(ss) != 1 || ss[0].P != 42 {
 		t.Fatalf("samples = %+v, %v; want the upload's", ss, err)
 	}
@@ -41,15 +42,15 @@ func TestOneServicePerDatabase(t *testing.T) {
 // reaches the tables within about indexGather.
 func TestIndexerMovesWithoutFlush(t *testing.T) {
 	m := svcRunMain(t, filepath.Join(t.TempDir(), "idx.db"), nil)
-	pts := svcRegister(t, m.DB, 1)
-	c := svcDial(t, m.Addr().String())
-	c.write(svcFrame(svcMN(0), svcQN(0, 0), svcT0, 42))
-	if _, err := c.read(10 * time.Second); err != nil {
+	pts := fixture.Register(t, m.DB, 1)
+	c := fixture.Dial(t, m.Addr().String())
+	c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, 0), fixture.T0, 42))
+	if _, err := c.Read(10 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second) // generous: the machine may be loaded
 	for {
-		ss, err := m.DB.Samples(t.Context(), pts[svcMN(0)], svcT0, svcT0.Add(time.Minute))
+		ss, err := m.DB.Samples(t.Context(), pts[fixture.MN(0)], fixture.T0, fixture.T0.Add(time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"bytes"
@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -105,25 +104,17 @@ func (c UplinkConfig) targets() []string {
 	return out
 }
 
-// uplinkFlags are serve's overrides of the file's upstreams.
-type uplinkFlags struct{ hj212, http listFlag }
-
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
-// apply replaces the file's upstreams by those given on the command line.
-func (f *uplinkFlags) apply(c *UplinkConfig) {
-	if len(f.hj212) > 0 {
+// Override replaces the file's upstreams by those given on serve's command
+// line (--uplink-hj212, --uplink-http); an empty list keeps the file's.
+func (c *UplinkConfig) Override(hj212, http []string) {
+	if len(hj212) > 0 {
 		c.HJ212 = nil
-		for _, a := range f.hj212 {
+		for _, a := range hj212 {
 			c.HJ212 = append(c.HJ212, UpstreamConfig{Addr: a})
 		}
 	}
-	if len(f.http) > 0 {
-		c.HTTP = append([]string(nil), f.http...)
+	if len(http) > 0 {
+		c.HTTP = append([]string(nil), http...)
 	}
 }
 

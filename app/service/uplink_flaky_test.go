@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"math/rand/v2"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/listener/hj212"
 	"powerwatch/store/sqlite"
 )
@@ -94,27 +95,27 @@ func TestFlakyUpstreamDoesNotBlockIngest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svcRegister(t, db, k)
+	fixture.Register(t, db, k)
 	db.Close()
 	m := svcRunMain(t, path, func(c *Config) {
 		c.Uplink.HJ212 = []UpstreamConfig{{Addr: city.ln.Addr().String(), AckTimeout: Duration(300 * time.Millisecond)}}
 		c.Uplink.MaxBackoff = Duration(time.Second) // the city drops many connections: keep retrying briskly
 	})
-	conns := make([]*svcClient, k)
+	conns := make([]*fixture.Client, k)
 	for i := range conns {
-		conns[i] = svcDial(t, m.Addr().String())
+		conns[i] = fixture.Dial(t, m.Addr().String())
 	}
 	if lat := load(t, conns, benchFrames(k, n/2, 0), 4); len(lat) != k*n/2 {
 		t.Fatalf("%d of %d uploads acknowledged by the district", len(lat), k*n/2)
 	}
 	// The second half goes in while the relay is busy with the misbehaving city.
-	waitUntil(t, "the relay at work", func() bool { d, _ := city.distinct(); return d >= 50 })
+	fixture.WaitUntil(t, "the relay at work", func() bool { d, _ := city.distinct(); return d >= 50 })
 	if lat := load(t, conns, benchFrames(k, n/2, n/2), 4); len(lat) != k*n/2 {
 		t.Fatalf("%d of %d uploads acknowledged by the district while the relay struggles", len(lat), k*n/2)
 	}
 	city.healed.Store(true)
-	waitUntil(t, "every packet at the city", func() bool { d, _ := city.distinct(); return d == k*n })
-	waitUntil(t, "an empty outbox", func() bool {
+	fixture.WaitUntil(t, "every packet at the city", func() bool { d, _ := city.distinct(); return d == k*n })
+	fixture.WaitUntil(t, "an empty outbox", func() bool {
 		p, _, _ := m.DB.PendingCount(t.Context(), city.ln.Addr().String())
 		return p == 0
 	})
