@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"powerwatch/app/internal/fixture"
+	"powerwatch/app/listing"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -142,7 +143,7 @@ func TestBackfilledMonthJudgedEndToEnd(t *testing.T) {
 	if trial := list("--trial", "only"); len(trial) != 1 || !strings.Contains(trial[0], `"trial":true`) {
 		t.Errorf("alarms list --trial only = %q, want the test's alarm", trial)
 	}
-	var row alarmRow
+	var row listing.AlarmRow
 	if err := json.Unmarshal([]byte(queue[0]), &row); err != nil || row.ProductionFacility != "1号窑" || row.TreatmentFacility != "除尘器" {
 		t.Errorf("first row %q: %+v, %v", queue[0], row, err)
 	}

@@ -50,7 +50,7 @@ func (m *maintenanceUI) SavePhoto(_ context.Context, name string, data []byte) (
 }
 
 func (m *maintenanceUI) ExportRecords(ctx context.Context, path string, rs []store.MaintenanceRecord) error {
-	docs, err := recordDocs(ctx, m.DB, rs)
+	docs, err := maintenance.RecordDocs(ctx, m.DB, rs)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (m *maintenanceUI) ExportRecords(ctx context.Context, path string, rs []sto
 }
 
 func (m *maintenanceUI) PrintRecord(ctx context.Context, path string, r store.MaintenanceRecord) error {
-	docs, err := recordDocs(ctx, m.DB, []store.MaintenanceRecord{r})
+	docs, err := maintenance.RecordDocs(ctx, m.DB, []store.MaintenanceRecord{r})
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (m *maintenanceUI) DesignWarnings(ctx context.Context, s store.Survey) ([]s
 		return nil, err
 	}
 	var out []string
-	for _, w := range maintenance.CheckDesign(reportDoc(reg, en, s).Design()) {
+	for _, w := range maintenance.CheckDesign(maintenance.NewReportDoc(reg, en, s).Design()) {
 		out = append(out, w.Message)
 	}
 	return out, nil
@@ -137,7 +137,7 @@ func (m *maintenanceUI) PrintSurvey(ctx context.Context, path string, s store.Su
 		return err
 	}
 	var buf bytes.Buffer
-	if err := maintenance.WriteInstallationReportPDF(&buf, reportDoc(reg, en, s), m.fs, filesDir(m.DB), true); err != nil {
+	if err := maintenance.WriteInstallationReportPDF(&buf, maintenance.NewReportDoc(reg, en, s), m.fs, filesDir(m.DB), true); err != nil {
 		return err
 	}
 	if err := afero.WriteFile(m.fs, path, buf.Bytes(), 0o644); err != nil {
@@ -151,7 +151,7 @@ func (m *maintenanceUI) acceptance(ctx context.Context, enterpriseID int64, sinc
 	if err != nil {
 		return nil, err
 	}
-	aps, err := acceptancePoints(ctx, m.DB, reg, enterpriseID, since, time.Now())
+	aps, err := maintenance.AcceptancePoints(ctx, m.DB, reg, enterpriseID, since, time.Now())
 	if err != nil {
 		return nil, err
 	}
