@@ -9,6 +9,7 @@ import (
 	"powerwatch/app/internal/fixture"
 	"powerwatch/app/service"
 	"powerwatch/app/sim"
+	"powerwatch/app/simdb"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -29,7 +30,7 @@ func TestLiveAlarmsFromBackfilledData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), true); err != nil {
+	if err := simdb.Register(ctx, db, sim.Rows(terms, since), simdb.OrdersCSV(vs), true); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

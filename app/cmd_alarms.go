@@ -1,26 +1,14 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"powerwatch/app/judge"
 	"powerwatch/app/listing"
 	"powerwatch/store"
-	"powerwatch/store/sqlite"
 )
-
-// openAlarmDB opens --db, or powerwatch.db in the user's data folder.
-func openAlarmDB(ctx context.Context, d *dataFlags) (*sqlite.DB, error) {
-	path := d.db
-	if path == "" {
-		path = filepath.Join(dataDir(), "powerwatch.db")
-	}
-	return sqlite.Open(ctx, path)
-}
 
 // parseBeijing reads a time typed by a person, in Beijing time unless it
 // carries an offset: 2026-11-28, 2026-11-28 08:05, 2026-11-28T08:05[:00][+08:00].
@@ -66,7 +54,7 @@ func runAlarmsList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openAlarmDB(e.ctx, o.data)
+	db, err := openDataDB(e.ctx, o.data)
 	if err != nil {
 		return err
 	}
@@ -172,7 +160,7 @@ func runAlarmsEvaluate(e *env, args []string) error {
 	if !t.After(f) {
 		return usagef("--to %s is not after --from %s", *to, *from)
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}

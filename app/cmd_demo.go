@@ -10,6 +10,7 @@ import (
 
 	"powerwatch/app/service"
 	"powerwatch/app/sim"
+	"powerwatch/app/simdb"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
@@ -96,7 +97,7 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 		return fmt.Errorf("demo database: %w", err)
 	}
 	defer db.Close()
-	return registerSimulated(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), ordersCSV(vs), len(vs) > 0)
+	return simdb.Register(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), simdb.OrdersCSV(vs), len(vs) > 0)
 }
 
 // UIDeps hands the screens the running service's parts.

@@ -75,10 +75,7 @@ func runServe(e *env, args []string) error {
 
 // loadServeConfig resolves --db and --config and applies --listen.
 func loadServeConfig(fsys afero.Fs, d *dataFlags, listen string) (service.Config, error) {
-	db := d.db
-	if db == "" {
-		db = filepath.Join(dataDir(), "powerwatch.db")
-	}
+	db := d.path()
 	path := d.config
 	if path == "" {
 		path = filepath.Join(filepath.Dir(db), "powerwatch.json")

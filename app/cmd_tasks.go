@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,10 +11,9 @@ import (
 
 	"github.com/spf13/afero"
 
-	"powerwatch/app/judge"
 	"powerwatch/app/maintenance"
+	"powerwatch/app/service"
 	"powerwatch/store"
-	"powerwatch/store/sqlite"
 )
 
 func runTasksList(e *env, args []string) error {
@@ -57,7 +55,7 @@ func runTasksList(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -108,7 +106,7 @@ func runRecordsExport(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -158,7 +156,7 @@ func runReportInstall(e *env, args []string) error {
 	if len(pos) != 1 || *ent == 0 || !strings.EqualFold(filepath.Ext(pos[0]), ".pdf") {
 		return usagef("want --enterprise ID and one output file OUT.pdf")
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -226,23 +224,15 @@ func runAcceptance(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reg, err := db.LoadRegistry(e.ctx)
+	results, err := service.Acceptance(e.ctx, db, *ent, from, now)
 	if err != nil {
 		return err
 	}
-	if _, ok := reg.Enterprise(*ent); !ok {
-		return fmt.Errorf("enterprise %d: %w", *ent, store.ErrNotFound)
-	}
-	aps, err := maintenance.AcceptancePoints(e.ctx, db, reg, *ent, from, now)
-	if err != nil {
-		return err
-	}
-	results := maintenance.EvaluateAcceptance(aps)
 	failed := 0
 	for _, r := range results {
 		verdict := "通过 PASS"
@@ -253,30 +243,14 @@ func runAcceptance(e *env, args []string) error {
 			r.Packets, r.MaxDelay.Round(time.Second), r.SawOff, r.SawOn, strings.Join(r.Problems, "; "))
 	}
 	if *people != "" {
-		rec := maintenance.AcceptanceRecord(store.TaskKind(*kind), *ent, now, results)
-		rec.People = *people
-		rec.TestFrom, rec.TestTo = from, now // the violation rules skip the test (试验)
-		if err := db.AddRecord(e.ctx, defaultWho(), &rec); err != nil {
-			return err
-		}
-		if err := rejudgeTest(e.ctx, db, rec); err != nil {
+		rec, err := service.SaveTest(e.ctx, db, defaultWho(), store.TaskKind(*kind), *ent, from, now, *people, results)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "记录 record %d\n", rec.ID)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d points failed", failed, len(results))
-	}
-	return nil
-}
-
-// rejudgeTest re-judges the window of a test just recorded, so that what the
-// switching raised while the test ran is marked 试验 at once and not left in
-// the queue until the next re-evaluation.
-func rejudgeTest(ctx context.Context, db *sqlite.DB, rec store.MaintenanceRecord) error {
-	sc := store.AlarmScope{EnterpriseID: rec.EnterpriseID, From: rec.TestFrom, To: rec.TestTo.Add(time.Minute)}
-	if err := judge.Reevaluate(ctx, db, []store.AlarmScope{sc}); err != nil {
-		return fmt.Errorf("re-judge the test window of record %d: %w", rec.ID, err)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"powerwatch/app/internal/proc"
 	"powerwatch/app/service"
 	"powerwatch/assets"
 	"powerwatch/ui"
@@ -41,7 +42,7 @@ type desktopService interface {
 // of e.ctx (SIGINT/SIGTERM), stops both.
 // With hidden set and a system tray at hand, the window is not shown at start.
 func runDesktop(e *env, svc desktopService, hidden bool) error {
-	start, ok := processStart() // "window ready" counts from the exec where known
+	start, ok := proc.Started() // "window ready" counts from the exec where known
 	if !ok {
 		start = time.Now()
 	}

@@ -146,20 +146,8 @@ func (m *maintenanceUI) PrintSurvey(ctx context.Context, path string, s store.Su
 	return nil
 }
 
-func (m *maintenanceUI) acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]maintenance.PointResult, error) {
-	reg, _, err := m.enterprise(ctx, enterpriseID)
-	if err != nil {
-		return nil, err
-	}
-	aps, err := maintenance.AcceptancePoints(ctx, m.DB, reg, enterpriseID, since, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return maintenance.EvaluateAcceptance(aps), nil
-}
-
 func (m *maintenanceUI) Acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]store.AcceptanceResult, error) {
-	rs, err := m.acceptance(ctx, enterpriseID, since)
+	rs, err := service.Acceptance(ctx, m.DB, enterpriseID, since, time.Now())
 	var out []store.AcceptanceResult
 	for _, r := range rs {
 		out = append(out, r.Store())
@@ -168,16 +156,10 @@ func (m *maintenanceUI) Acceptance(ctx context.Context, enterpriseID int64, sinc
 }
 
 func (m *maintenanceUI) SaveAcceptance(ctx context.Context, who string, kind store.TaskKind, enterpriseID int64, since time.Time, people string) (store.MaintenanceRecord, error) {
-	rs, err := m.acceptance(ctx, enterpriseID, since)
+	now := time.Now()
+	rs, err := service.Acceptance(ctx, m.DB, enterpriseID, since, now)
 	if err != nil {
 		return store.MaintenanceRecord{}, err
 	}
-	now := time.Now()
-	rec := maintenance.AcceptanceRecord(kind, enterpriseID, now, rs)
-	rec.People = people
-	rec.TestFrom, rec.TestTo = since, now // the violation rules skip the test (试验)
-	if err := m.AddRecord(ctx, who, &rec); err != nil {
-		return rec, err
-	}
-	return rec, rejudgeTest(ctx, m.DB, rec)
+	return service.SaveTest(ctx, m.DB, who, kind, enterpriseID, since, now, people, rs)
 }

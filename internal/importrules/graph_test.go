@@ -71,8 +71,8 @@ func rules() map[string]rule {
 		"internal/importrules": {},
 		"internal/peer":        {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
-		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/judge", "app/listing", "app/maintenance", "app/registry",
-			"app/service", "app/sim", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "ui"},
+		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
+			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "ui"},
 			ext: []string{fyne, afero}},
 	}
 }

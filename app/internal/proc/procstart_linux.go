@@ -1,4 +1,4 @@
-package main
+package proc
 
 import (
 	"bytes"
@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// processStart is when this process was started, from /proc (to the
+// Started is when this process was started, from /proc (to the
 // kernel's clock tick, 10 ms), so that start-up is measured from the exec
 // and not from main; ok is false when /proc cannot tell.
-func processStart() (time.Time, bool) {
+func Started() (time.Time, bool) {
 	now := time.Now()
 	stat, err := os.ReadFile("/proc/self/stat")
 	if err != nil {

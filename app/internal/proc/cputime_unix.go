@@ -1,15 +1,15 @@
 //go:build unix
 
-package main
+package proc
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time (user + system) the process has used so far, for
+// CPU is the CPU time (user + system) the process has used so far, for
 // benchmarks on a shared machine where wall time depends on the neighbours.
-func processCPU() (time.Duration, bool) {
+func CPU() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false
