@@ -65,6 +65,8 @@ func rules() map[string]rule {
 		"app/registry":             {mod: []string{"csvsafe", "store"}, ext: []string{excelize, gbk}},
 		"app/sim":                  {mod: []string{"listener/hj212", "store"}},
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
+		"app/simdb":                {mod: []string{"app/registry", "app/sim", "csvsafe", "store", "store/sqlite"}},
+		"app/internal/proc":        {std: true},
 		"app/listing":              {mod: []string{"csvsafe", "listener/hj212", "store"}},
 		"app/service": {mod: []string{"alarms", "app/judge", "app/maintenance", "app/registry", "app/uplink", "assets", "calendar",
 			"listener", "store", "store/sqlite"}, ext: []string{cron, afero}},
