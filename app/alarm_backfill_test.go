@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
+	"powerwatch/app/service"
 	"powerwatch/app/sim"
+	"powerwatch/app/simdb"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -27,12 +30,12 @@ func TestLiveAlarmsFromBackfilledData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := registerSimulated(ctx, db, sim.Rows(terms, since), ordersCSV(vs), true); err != nil {
+	if err := simdb.Register(ctx, db, sim.Rows(terms, since), simdb.OrdersCSV(vs), true); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 
-	m := NewMain()
+	m := service.NewMain()
 	m.Config.DB, m.Config.Listen = path, "127.0.0.1:0"
 	if err := m.Run(ctx); err != nil {
 		m.Close()
@@ -48,7 +51,7 @@ func TestLiveAlarmsFromBackfilledData(t *testing.T) {
 		t.Fatalf("simulate: %+v, %v", sum, err)
 	}
 	for _, typ := range []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored} {
-		if !waitForAlarm(t, m, typ, 60*time.Second) {
+		if !fixture.WaitAlarm(t, m.DB, typ, 60*time.Second) {
 			as, _ := m.DB.FindAlarms(ctx, store.AlarmFilter{})
 			t.Errorf("no %s alarm from the backfilled violations %v; alarms: %d", typ, vs, len(as))
 		}

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"powerwatch/app/service"
 )
 
 // env is what a subcommand gets from the process: its streams and a context
@@ -163,21 +165,10 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 	return d
 }
 
-// dataDir is the user's data folder: %AppData%\powerwatch on Windows,
-// $XDG_DATA_HOME/powerwatch or ~/.local/share/powerwatch elsewhere.
-func dataDir() string {
-	if d := os.Getenv("POWERWATCH_HOME"); d != "" {
-		return d
+// path is --db, or powerwatch.db in the user's data folder.
+func (d *dataFlags) path() string {
+	if d.db != "" {
+		return d.db
 	}
-	if d := os.Getenv("AppData"); d != "" {
-		return d + string(os.PathSeparator) + "powerwatch"
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return d + "/powerwatch"
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "."
-	}
-	return home + "/.local/share/powerwatch"
+	return filepath.Join(service.DataDir(), "powerwatch.db")
 }

@@ -1,30 +1,14 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"math"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"powerwatch/app/judge"
-	"powerwatch/csvsafe"
+	"powerwatch/app/listing"
 	"powerwatch/store"
-	"powerwatch/store/sqlite"
 )
-
-// openAlarmDB opens --db, or powerwatch.db in the user's data folder.
-func openAlarmDB(ctx context.Context, d *dataFlags) (*sqlite.DB, error) {
-	path := d.db
-	if path == "" {
-		path = filepath.Join(dataDir(), "powerwatch.db")
-	}
-	return sqlite.Open(ctx, path)
-}
 
 // parseBeijing reads a time typed by a person, in Beijing time unless it
 // carries an offset: 2026-11-28, 2026-11-28 08:05, 2026-11-28T08:05[:00][+08:00].
@@ -70,7 +54,7 @@ func runAlarmsList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openAlarmDB(e.ctx, o.data)
+	db, err := openDataDB(e.ctx, o.data)
 	if err != nil {
 		return err
 	}
@@ -83,7 +67,7 @@ func runAlarmsList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeAlarms(e.stdout, o.format, reg, as, time.Now())
+	return listing.WriteAlarms(e.stdout, o.format, reg, as, time.Now())
 }
 
 func (o listOptions) filter() (store.AlarmFilter, error) {
@@ -150,68 +134,6 @@ func parseList[T ~string](flag, s string, valid []T) ([]T, error) {
 	return out, nil
 }
 
-// alarmRow is one line of `alarms list`.
-type alarmRow struct {
-	ID                 int64   `json:"id"`
-	Type               string  `json:"type"`
-	Grade              string  `json:"grade"`
-	Enterprise         string  `json:"enterprise"`
-	ProductionFacility string  `json:"production_facility"`
-	TreatmentFacility  string  `json:"treatment_facility"`
-	Start              string  `json:"start"`
-	End                *string `json:"end"`
-	DurationMinutes    int64   `json:"duration_minutes"`
-	Status             string  `json:"status"`
-	Disposition        string  `json:"disposition"`
-	Trial              bool    `json:"trial,omitempty"` // raised during a recorded on/off test (试验)
-}
-
-func newAlarmRow(reg *store.Registry, a store.Alarm, now time.Time) alarmRow {
-	r := alarmRow{ID: a.ID, Type: string(a.Type), Grade: string(a.Grade), Start: a.Start.In(store.Beijing).Format(time.RFC3339),
-		DurationMinutes: int64(math.Round(a.Duration(now).Minutes())), Status: string(a.Status), Disposition: string(a.Disposition),
-		Trial: a.Trial}
-	if en, ok := reg.Enterprise(a.EnterpriseID); ok {
-		r.Enterprise = en.Name
-	}
-	if f, ok := reg.Facility(a.ProductionID); ok {
-		r.ProductionFacility = f.Name
-	}
-	if f, ok := reg.Facility(a.TreatmentID); ok {
-		r.TreatmentFacility = f.Name
-	}
-	if !a.End.IsZero() {
-		end := a.End.In(store.Beijing).Format(time.RFC3339)
-		r.End = &end
-	}
-	return r
-}
-
-func writeAlarms(w io.Writer, format string, reg *store.Registry, as []store.Alarm, now time.Time) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		for _, a := range as {
-			if err := enc.Encode(newAlarmRow(reg, a, now)); err != nil {
-				return fmt.Errorf("write alarm %d: %w", a.ID, err)
-			}
-		}
-		return nil
-	}
-	cw := csvsafe.NewWriter(w)
-	cw.Write([]string{"id", "type", "grade", "enterprise", "production_facility", "treatment_facility", "start", "end",
-		"duration_minutes", "status", "disposition"})
-	for _, a := range as {
-		r := newAlarmRow(reg, a, now)
-		end := ""
-		if r.End != nil {
-			end = *r.End
-		}
-		cw.Write([]string{strconv.FormatInt(r.ID, 10), r.Type, r.Grade, r.Enterprise, r.ProductionFacility, r.TreatmentFacility,
-			r.Start, end, strconv.FormatInt(r.DurationMinutes, 10), r.Status, r.Disposition})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 func runAlarmsEvaluate(e *env, args []string) error {
 	fs := newFlags(e, "alarms evaluate", "[--db PATH] --from T --to T")
 	data := addDataFlags(fs)
@@ -238,7 +160,7 @@ func runAlarmsEvaluate(e *env, args []string) error {
 	if !t.After(f) {
 		return usagef("--to %s is not after --from %s", *to, *from)
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}

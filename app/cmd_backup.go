@@ -38,7 +38,7 @@ func runBackup(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		keep = cfg.retention()
+		keep = cfg.Retention()
 	}
 	res, err := maintenance.Backup(e.ctx, db, sqlite.CheckFile, afero.NewOsFs(), *to, keep)
 	if err != nil {

@@ -13,10 +13,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
-	"powerwatch/app/judge"
+	"powerwatch/app/internal/proc"
+	"powerwatch/app/service"
 	"powerwatch/assets"
-	"powerwatch/store"
-	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
 
@@ -59,7 +58,7 @@ func runBenchStartup(e *env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	m := NewMain()
+	m := service.NewMain()
 	m.CheckLater = !*atOpen
 	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
 		return err
@@ -81,7 +80,7 @@ func runBenchStartup(e *env, args []string) error {
 
 // startWindow does what runDesktop does up to the dashboard's first load,
 // marking each phase, and closes the window then.
-func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
+func startWindow(ctx context.Context, m *service.Main, clock *phaseClock) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(ui.NewTheme(ui.ThemeSystem))
@@ -92,7 +91,7 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 	clock.mark("service started (Main.Run: database open, alarm engine, listener, schedules)")
 	w := a.NewWindow("powerwatch · 排污单位用电监控")
 	w.SetIcon(assets.Icon)
-	shell, err := ui.New(a, w, m.UIDeps())
+	shell, err := ui.New(a, w, desk{m}.UIDeps())
 	if err != nil {
 		return fmt.Errorf("build window: %w", err)
 	}
@@ -111,7 +110,7 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 		w.Close()
 		return err
 	}
-	m.Subscribe(shell)
+	desk{m}.Subscribe(shell)
 	clock.mark("window and screens built (ui.New)")
 	var checkErr error
 	quit := sync.OnceFunc(func() { fyne.Do(a.Quit) }) // once: a second Quit finds GLFW gone
@@ -136,7 +135,7 @@ func startWindow(ctx context.Context, m *Main, clock *phaseClock) error {
 // checkAfterStart runs the integrity check the start left out, as the
 // desktop app does once its window shows, and stops the profile first: the
 // check is not part of the start.
-func checkAfterStart(ctx context.Context, m *Main, clock *phaseClock) error {
+func checkAfterStart(ctx context.Context, m *service.Main, clock *phaseClock) error {
 	pprof.StopCPUProfile()
 	if !m.CheckLater {
 		return nil
@@ -148,64 +147,13 @@ func checkAfterStart(ctx context.Context, m *Main, clock *phaseClock) error {
 	return nil
 }
 
-// startupParts times, one by one, what the start is made of: opening the
-// database and what the service and the dashboard read.
-func startupParts(ctx context.Context, out io.Writer, cfg Config) error {
+// startupParts times, one by one, what the start is made of
+// (service.StartupParts).
+func startupParts(ctx context.Context, out io.Writer, cfg service.Config) error {
 	clock := newPhaseClock(false)
 	clock.title = "the parts, one after the other (file cache warm now)"
-	db, err := sqlite.OpenWith(ctx, cfg.DB, sqlite.Options{Synchronous: cfg.Sync, SkipCheck: true})
-	if err != nil {
+	if err := service.StartupParts(ctx, cfg, clock.mark); err != nil {
 		return err
-	}
-	defer db.Close()
-	clock.mark("sqlite.OpenWith without the check (migrations, inbox)")
-	if err := db.QuickCheck(ctx); err != nil {
-		return err
-	}
-	clock.mark("QuickCheck")
-	now := time.Now()
-	today := store.Day.Start(now)
-	parts := []struct {
-		name string
-		run  func() error
-	}{
-		{"LoadRegistry", func() error { _, err := db.LoadRegistry(ctx); return err }},
-		{"alarm engine start (rules, registry, baselines, open alarms, recent samples, first judgement)", func() error {
-			_, _, err := judge.StartEngine(ctx, db, now, 0)
-			return err
-		}},
-		{"dashboard: FindTerminals", func() error { _, err := db.FindTerminals(ctx, store.TerminalFilter{}); return err }},
-		{"dashboard: TerminalStates", func() error { _, err := db.TerminalStates(ctx); return err }},
-		{"dashboard: open alarms", func() error {
-			_, err := db.FindAlarms(ctx, store.AlarmFilter{Statuses: []store.AlarmStatus{store.Open}})
-			return err
-		}},
-		{"dashboard: today's alarms", func() error {
-			_, err := db.FindAlarms(ctx, store.AlarmFilter{From: today, To: now, Statuses: []store.AlarmStatus{store.Open, store.Ended}})
-			return err
-		}},
-		{"dashboard: TransmissionRate of all points today", func() error {
-			_, _, err := db.TransmissionRate(ctx, 0, today, now, false)
-			return err
-		}},
-		{"dashboard: TotalEnergy today and the same day last week", func() error {
-			if _, err := db.TotalEnergy(ctx, today, now); err != nil {
-				return err
-			}
-			_, err := db.TotalEnergy(ctx, today.AddDate(0, 0, -7), today.AddDate(0, 0, -6))
-			return err
-		}},
-		{"(not in the start) statistics: Consumption by region of today, with 同比 and 环比", func() error {
-			_, err := db.Consumption(ctx, store.StatsQuery{By: store.ByRegion, Period: store.Day, From: today, To: now})
-			return err
-		}},
-		{"enterprises: FindEnterprises", func() error { _, err := db.FindEnterprises(ctx, store.EnterpriseFilter{}); return err }},
-	}
-	for _, p := range parts {
-		if err := p.run(); err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
-		}
-		clock.mark(p.name)
 	}
 	clock.print(out)
 	return nil
@@ -230,7 +178,7 @@ type phaseMark struct {
 // and that is known (with the CPU time counted from 0).
 func newPhaseClock(fromExec bool) *phaseClock {
 	c := &phaseClock{title: "desktop start-up, from the process's start"}
-	if start, ok := processStart(); fromExec && ok {
+	if start, ok := proc.Started(); fromExec && ok {
 		c.start = start
 		return c
 	}
@@ -238,12 +186,12 @@ func newPhaseClock(fromExec bool) *phaseClock {
 		c.title = "desktop start-up, from the command (the process's start is not known here)"
 	}
 	c.start = time.Now()
-	c.cpu0, _ = processCPU()
+	c.cpu0, _ = proc.CPU()
 	return c
 }
 
 func (c *phaseClock) mark(name string) {
-	cpu, _ := processCPU()
+	cpu, _ := proc.CPU()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.marks = append(c.marks, phaseMark{name, time.Now(), cpu})
@@ -253,7 +201,7 @@ func (c *phaseClock) mark(name string) {
 func (c *phaseClock) print(w io.Writer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, haveCPU := processCPU()
+	_, haveCPU := proc.CPU()
 	fmt.Fprintf(w, "%s\n%-10s %-10s %-10s %-10s  %s\n", c.title, "wall", "cpu", "wall Σ", "cpu Σ", "phase")
 	prevWall, prevCPU := c.start, c.cpu0
 	for _, m := range c.marks {

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"powerwatch/app/service"
 	"powerwatch/app/sim"
+	"powerwatch/app/simdb"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
@@ -44,7 +46,7 @@ type demoService struct {
 	path      string // database file; "" means one in a temporary folder
 
 	tmp    string
-	m      *Main
+	m      *service.Main
 	sim    *sim.Sim
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -65,7 +67,7 @@ func (d *demoService) Start(ctx context.Context) error {
 	if err := d.register(ctx, terms, vs, start); err != nil {
 		return err
 	}
-	d.m = NewMain()
+	d.m = service.NewMain()
 	d.m.Config.DB, d.m.Config.Listen = d.path, "127.0.0.1:0"
 	if err := d.m.Run(ctx); err != nil {
 		return err
@@ -95,19 +97,19 @@ func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []s
 		return fmt.Errorf("demo database: %w", err)
 	}
 	defer db.Close()
-	return registerSimulated(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), ordersCSV(vs), len(vs) > 0)
+	return simdb.Register(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), simdb.OrdersCSV(vs), len(vs) > 0)
 }
 
 // UIDeps hands the screens the running service's parts.
 func (d *demoService) UIDeps() ui.Deps {
-	deps := d.m.UIDeps()
+	deps := desk{d.m}.UIDeps()
 	deps.Operator = "演示 demo"
 	return deps
 }
 
 // Subscribe forwards the service's notifications (new violation alarms,
 // terminals online) to the window.
-func (d *demoService) Subscribe(n ui.Notifier) { d.m.Subscribe(n) }
+func (d *demoService) Subscribe(n ui.Notifier) { desk{d.m}.Subscribe(n) }
 
 // Close stops the simulator, then the service, and removes a temporary database.
 func (d *demoService) Close() error {

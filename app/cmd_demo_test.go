@@ -8,7 +8,7 @@ import (
 	"powerwatch/app/sim"
 )
 
-var _ service = (*demoService)(nil)
+var _ desktopService = (*demoService)(nil)
 
 // TestDemoServiceFeedsItsDatabase runs the demo without its window: the
 // district is registered, the simulator's uploads reach the database over

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"time"
 
-	"powerwatch/csvsafe"
-	"powerwatch/listener/hj212"
+	"powerwatch/app/listing"
 	"powerwatch/statsheet"
 	"powerwatch/store"
 )
@@ -42,18 +37,6 @@ func output(e *env, out string, write func(io.Writer) error) error {
 	return writeFileAtomic(out, write)
 }
 
-// valueRow is one stored CP value of a raw packet.
-type valueRow struct {
-	MN       string `json:"mn"`
-	ST       string `json:"st"` // system code and command: values of different
-	CN       string `json:"cn"` // commands at the same time are told apart
-	Code     string `json:"code"`
-	Suffix   string `json:"suffix"`
-	DataTime string `json:"datatime"`
-	Value    string `json:"value"`
-	Flag     string `json:"flag"`
-}
-
 func runExportReadings(e *env, args []string) error {
 	fs := newFlags(e, "export readings", "--mn MN [--code CODE] --from T --to T [--format csv|json] [--out FILE] [--db PATH]")
 	data := addDataFlags(fs)
@@ -83,88 +66,16 @@ func runExportReadings(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var rows []valueRow
+	var rows []listing.ValueRow
 	for _, p := range packets {
-		vs, err := packetValues(p, *code)
+		vs, err := listing.PacketValues(p, *code)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "skip packet %s %s of %s: %v\n", p.CN, p.QN, p.MN, err)
 			continue
 		}
 		rows = append(rows, vs...)
 	}
-	return output(e, *out, func(w io.Writer) error { return writeValues(w, *format, rows) })
-}
-
-// packetValues returns the CP values of a stored frame (all codes, or code),
-// each with the code's -Flag. A frame whose CRC was wrong when it arrived is
-// still read: its CP text is parsed on its own.
-func packetValues(p store.RawPacket, code string) ([]valueRow, error) {
-	var fields []hj212.Field
-	if pk, err := hj212.Parse(append(bytes.Clone(p.Frame), '\r', '\n')); err == nil {
-		fields = pk.Fields()
-	} else {
-		i := bytes.Index(p.Frame, []byte("CP=&&"))
-		j := bytes.LastIndex(p.Frame, []byte("&&"))
-		if i < 0 || j < i+5 {
-			return nil, err
-		}
-		if fields, err = hj212.ParseCP(string(p.Frame[i+5 : j])); err != nil {
-			return nil, err
-		}
-	}
-	flags := map[string]string{}
-	for _, f := range fields {
-		if f.Suffix() == "Flag" {
-			flags[f.Code()] = f.Value
-		}
-	}
-	dt := ""
-	if !p.DataTime.IsZero() {
-		dt = p.DataTime.In(store.Beijing).Format(time.DateTime)
-	}
-	var out []valueRow
-	for _, f := range fields {
-		if f.Key == "DataTime" || f.Suffix() == "Flag" || (code != "" && f.Code() != code) {
-			continue
-		}
-		out = append(out, valueRow{MN: p.MN, ST: p.ST, CN: p.CN, Code: f.Code(), Suffix: f.Suffix(), DataTime: dt, Value: f.Value, Flag: flags[f.Code()]})
-	}
-	return out, nil
-}
-
-func writeValues(w io.Writer, format string, rows []valueRow) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	cw := csvsafe.NewWriter(w)
-	cw.Write([]string{"mn", "st", "cn", "code", "suffix", "datatime", "value", "flag"})
-	for _, r := range rows {
-		cw.Write([]string{r.MN, r.ST, r.CN, r.Code, r.Suffix, r.DataTime, r.Value, r.Flag})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// statsRow is one exported row as a JSON object; csv and xlsx have the
-// columns of statsheet.Header.
-type statsRow struct {
-	ID          int64    `json:"id"`
-	Name        string   `json:"name"`
-	Period      string   `json:"period"`
-	Energy      float64  `json:"energy_kwh"`
-	LastYear    float64  `json:"last_year_kwh"`
-	YoY         *float64 `json:"yoy_pct"` // null when the base is zero
-	Previous    float64  `json:"previous_kwh"`
-	MoM         *float64 `json:"mom_pct"`
-	IndustryAvg *float64 `json:"industry_avg_kwh"` // null when it does not apply
-	RunHours    float64  `json:"run_hours"`
-	PointCount  int      `json:"points"`
+	return output(e, *out, func(w io.Writer) error { return listing.WriteValues(w, *format, rows) })
 }
 
 func runExportStats(e *env, args []string) error {
@@ -205,45 +116,5 @@ func runExportStats(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return output(e, *out, func(w io.Writer) error { return writeStats(w, *format, q.Period, rows) })
-}
-
-func writeStats(w io.Writer, format string, p store.Period, rows []store.StatsRow) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		for _, r := range rows {
-			var avg *float64
-			if !math.IsNaN(r.IndustryAvg) {
-				v := statsheet.Round2(r.IndustryAvg)
-				avg = &v
-			}
-			if err := enc.Encode(statsRow{ID: r.ID, Name: r.Name, Period: statsheet.PeriodLabel(p, r.Start),
-				Energy: statsheet.Round2(r.Energy), LastYear: statsheet.Round2(r.LastYear), YoY: statsheet.Percent(r.YoY),
-				Previous: statsheet.Round2(r.Previous), MoM: statsheet.Percent(r.MoM), IndustryAvg: avg,
-				RunHours: statsheet.Round2(r.RunMinutes / 60), PointCount: r.Points}); err != nil {
-				return err
-			}
-		}
-		return nil
-	case "xlsx":
-		return statsheet.WriteXLSX(w, p, rows)
-	}
-	cw := csvsafe.NewWriter(w)
-	cw.Write(statsheet.Header)
-	for _, r := range rows {
-		cells := statsheet.Cells(p, r)
-		rec := make([]string, 0, len(cells))
-		for _, c := range cells {
-			switch v := c.(type) {
-			case float64:
-				rec = append(rec, strconv.FormatFloat(v, 'f', -1, 64))
-			default:
-				rec = append(rec, fmt.Sprint(v))
-			}
-		}
-		cw.Write(rec)
-	}
-	cw.Flush()
-	return cw.Error()
+	return output(e, *out, func(w io.Writer) error { return statsheet.Write(w, *format, q.Period, rows) })
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"powerwatch/app/gen"
+	"powerwatch/app/listing"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -54,7 +55,7 @@ func TestReadingsCommands(t *testing.T) {
 		}},
 		{"readings as JSON", []string{"export", "readings", "--db", dbPath, "--mn", mn, "--format", "json",
 			"--from", "2026-11-27T08:00", "--to", "2026-11-27T08:05"}, 0, func(t *testing.T, out string) {
-			var v valueRow
+			var v listing.ValueRow
 			if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &v); err != nil || v.MN != mn || v.Value == "" {
 				t.Errorf("first JSON line = %q (%v)", out, err)
 			}

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"powerwatch/listener/hj212"
 )
@@ -69,101 +67,18 @@ func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
 // decodeLine appends the JSON object for one input line, with its LF.
 func decodeLine(b, line []byte, tooLong bool) []byte {
 	if tooLong {
-		return appendFailure(b, fmt.Sprintf("length: line longer than %d bytes", maxDecodeLine))
+		return hj212.AppendJSONError(b, fmt.Sprintf("length: line longer than %d bytes", maxDecodeLine))
 	}
 	frame := append(bytes.Clone(line), '\r', '\n') // the terminator is optional on input
 	p, err := hj212.Parse(frame)
 	var se *hj212.SyntaxError
 	switch {
 	case errors.As(err, &se):
-		return appendFailure(b, se.Message())
+		return hj212.AppendJSONError(b, se.Message())
 	case err != nil:
-		return appendFailure(b, "framing: "+err.Error())
+		return hj212.AppendJSONError(b, "framing: "+err.Error())
 	}
-	return appendPacketJSON(b, p)
-}
-
-func appendFailure(b []byte, msg string) []byte {
-	b = append(b, `{"ok":false,"error":`...)
-	return append(appendJSONString(b, msg), "}\n"...)
-}
-
-// appendPacketJSON writes the decode contract: header fields (null when
-// absent), CP as an object in frame order where a repeated key keeps its
-// first position and its last value, and the warnings.
-func appendPacketJSON(b []byte, p *hj212.Packet) []byte {
-	b = append(b, `{"ok":true,"version":`...)
-	b = appendJSONString(b, p.Version().String())
-	hdr := []struct {
-		name string
-		val  string
-		has  bool
-	}{
-		{"qn", p.QN, p.Has(hj212.HasQN)}, {"st", p.ST, p.Has(hj212.HasST)}, {"cn", p.CN, p.Has(hj212.HasCN)},
-		{"pw", p.PW, p.Has(hj212.HasPW)}, {"mn", p.MN, p.Has(hj212.HasMN)},
-		{"flag", strconv.Itoa(int(p.Flag)), p.Has(hj212.HasFlag)},
-		{"pnum", strconv.Itoa(p.PNUM), p.Has(hj212.HasPNUM)}, {"pno", strconv.Itoa(p.PNO), p.Has(hj212.HasPNO)},
-	}
-	for _, h := range hdr {
-		b = append(append(append(b, ",\""...), h.name...), "\":"...)
-		if h.has {
-			b = appendJSONString(b, h.val)
-		} else {
-			b = append(b, "null"...)
-		}
-	}
-	b = append(b, `,"cp":{`...)
-	seen := map[string]bool{}
-	for i := range p.NumFields() {
-		k := p.Field(i).Key
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		v, _ := p.Get(k) // the last one wins
-		if len(seen) > 1 {
-			b = append(b, ',')
-		}
-		b = append(appendJSONString(b, k), ':')
-		b = appendJSONString(b, v)
-	}
-	b = append(b, `},"warnings":[`...)
-	for i, w := range p.Warnings {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, w)
-	}
-	return append(b, "]}\n"...)
-}
-
-// appendJSONString quotes s as a JSON string. Invalid UTF-8 becomes U+FFFD so
-// the output is always valid JSON; "<", ">" and "&" stay as they are.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c < 0x20:
-			b = append(b, `\u00`...)
-			b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xF])
-		case c < utf8.RuneSelf:
-			b = append(b, c)
-		default:
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && n == 1 {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, s[i:i+n]...)
-			}
-			i += n
-			continue
-		}
-		i++
-	}
-	return append(b, '"')
+	return hj212.AppendJSON(b, p)
 }
 
 // runHJ212Encode prints one frame built from the flags, with CR LF; a data

@@ -57,7 +57,7 @@ func runImport(e *env, args []string, path string, imp importFunc) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := imp(e.ctx, db, *who, f, pos[0], *dryRun, cfg.Import.limits())
+	sum, err := imp(e.ctx, db, *who, f, pos[0], *dryRun, cfg.Import.Limits())
 	if err != nil {
 		return err
 	}
@@ -67,12 +67,9 @@ func runImport(e *env, args []string, path string, imp importFunc) error {
 
 // openDataDB opens --db, or powerwatch.db in the user's data folder.
 func openDataDB(ctx context.Context, d *dataFlags) (*sqlite.DB, error) {
-	path := d.db
-	if path == "" {
-		path = filepath.Join(dataDir(), "powerwatch.db")
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
-		}
+	path := d.path()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
 	}
 	return sqlite.Open(ctx, path)
 }

@@ -23,29 +23,14 @@ type evidenceDesk struct {
 	keyDir string // where the signing key is kept; "": the database's folder (the data folder)
 }
 
-// ExportEvidence writes the evidence of alarm id into a new folder under dir,
-// named after the alarm and the time, and returns the folder's path.
+// ExportEvidence writes the evidence of alarm id into a new folder under dir
+// (evidence.ExportFolder), signed with the key of the data folder.
 func (d evidenceDesk) ExportEvidence(ctx context.Context, id int64, dir, who string) (string, error) {
-	now := d.db.Now()
-	out := filepath.Join(dir, fmt.Sprintf("报警证据_%d_%s", id, now.In(store.Beijing).Format("20060102-150405")))
-	// The key lives in the data folder, next to the database; the first export makes it.
 	keyDir := d.keyDir
 	if keyDir == "" {
 		keyDir = filepath.Dir(d.db.Path())
 	}
-	key, err := evidence.LoadOrCreateKey(keyDir)
-	if err != nil {
-		return "", err
-	}
-	if _, err := evidence.Export(ctx, d.db, id, out, evidence.Options{Who: who, Now: func() time.Time { return now }, Compress: true, Key: key}); err != nil {
-		return "", err
-	}
-	if d.zip {
-		if err := evidence.Zip(out, out+".zip"); err != nil {
-			return out, err
-		}
-	}
-	return out, nil
+	return evidence.ExportFolder(ctx, d.db, id, dir, evidence.FolderOptions{Who: who, Now: d.db.Now(), KeyDir: keyDir, Zip: d.zip})
 }
 
 func runAlarmsEvidence(e *env, args []string) error {
@@ -65,7 +50,7 @@ func runAlarmsEvidence(e *env, args []string) error {
 	if err != nil || id <= 0 {
 		return usagef("alarm id %q: want a positive number", pos[0])
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -96,11 +81,7 @@ func runAlarmsVerify(e *env, args []string) error {
 		}
 	}
 	// Without --fingerprint, trust this installation's key when it has one.
-	dbPath := data.db
-	if dbPath == "" {
-		dbPath = filepath.Join(dataDir(), "powerwatch.db")
-	}
-	trusted, err := evidence.LoadPublicKey(filepath.Dir(dbPath))
+	trusted, err := evidence.LoadPublicKey(filepath.Dir(data.path()))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -147,7 +128,7 @@ func runReviewExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := openAlarmDB(e.ctx, o.data)
+	db, err := openDataDB(e.ctx, o.data)
 	if err != nil {
 		return err
 	}
@@ -189,7 +170,7 @@ func runReviewImport(e *env, args []string) error {
 			resolve[id] = side
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"sync"
+	"strings"
 
 	"github.com/spf13/afero"
 
+	"powerwatch/app/service"
 	"powerwatch/store/sqlite"
 )
 
@@ -31,16 +31,16 @@ func runServe(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("serve takes no arguments, got %q", pos)
 	}
-	m := NewMain()
+	m := service.NewMain()
 	if m.Config, err = loadServeConfig(m.FS, d, *listen); err != nil {
 		return err
 	}
 	m.ConfigPath = d.config
-	up.apply(&m.Config.Uplink)
+	m.Config.Uplink.Override(up.hj212, up.http)
 	if err := m.Config.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
+	logw, err := service.NewLogFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
 		return sqlite.ExplainStart(m.Config.DB, err) // a full disk or a read-only folder, in words
@@ -74,16 +74,13 @@ func runServe(e *env, args []string) error {
 }
 
 // loadServeConfig resolves --db and --config and applies --listen.
-func loadServeConfig(fsys afero.Fs, d *dataFlags, listen string) (Config, error) {
-	db := d.db
-	if db == "" {
-		db = filepath.Join(dataDir(), "powerwatch.db")
-	}
+func loadServeConfig(fsys afero.Fs, d *dataFlags, listen string) (service.Config, error) {
+	db := d.path()
 	path := d.config
 	if path == "" {
 		path = filepath.Join(filepath.Dir(db), "powerwatch.json")
 	}
-	c, err := LoadConfig(fsys, path)
+	c, err := service.LoadConfig(fsys, path)
 	if err != nil {
 		return c, err
 	}
@@ -97,74 +94,11 @@ func loadServeConfig(fsys afero.Fs, d *dataFlags, listen string) (Config, error)
 	return c, nil
 }
 
-// rotatingFile is an io.Writer to path that moves path to path.1 (path.1 to
-// path.2 …, keeping keep old files) when it would grow past max bytes.
-type rotatingFile struct {
-	fs   afero.Fs
-	path string
-	max  int64
-	keep int
+// uplinkFlags are serve's overrides of the file's upstreams.
+type uplinkFlags struct{ hj212, http listFlag }
 
-	mu   sync.Mutex
-	f    afero.File
-	size int64
-}
+// listFlag is a repeatable string flag.
+type listFlag []string
 
-func newRotatingFile(fsys afero.Fs, path string, max int64, keep int) (*rotatingFile, error) {
-	if err := fsys.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("create log folder: %w", err)
-	}
-	r := &rotatingFile{fs: fsys, path: path, max: max, keep: keep}
-	if err := r.open(); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-func (r *rotatingFile) open() error {
-	f, err := r.fs.OpenFile(r.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return fmt.Errorf("open log %s: %w", r.path, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("open log %s: %w", r.path, err)
-	}
-	r.f, r.size = f, st.Size()
-	return nil
-}
-
-// Write appends p, rotating first when the file would exceed its size.
-func (r *rotatingFile) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.max > 0 && r.size > 0 && r.size+int64(len(p)) > r.max {
-		if err := r.rotate(); err != nil {
-			return 0, err
-		}
-	}
-	n, err := r.f.Write(p)
-	r.size += int64(n)
-	return n, err
-}
-
-func (r *rotatingFile) rotate() error {
-	r.f.Close()
-	keep := max(r.keep, 1)
-	r.fs.Remove(fmt.Sprintf("%s.%d", r.path, keep))
-	for i := keep - 1; i >= 1; i-- {
-		r.fs.Rename(fmt.Sprintf("%s.%d", r.path, i), fmt.Sprintf("%s.%d", r.path, i+1))
-	}
-	if err := r.fs.Rename(r.path, r.path+".1"); err != nil {
-		return fmt.Errorf("rotate log %s: %w", r.path, err)
-	}
-	return r.open()
-}
-
-// Close closes the file.
-func (r *rotatingFile) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.f.Close()
-}
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }

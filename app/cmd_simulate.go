@@ -1,20 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
-	"strconv"
 	"time"
 
 	"powerwatch/app/registry"
 	"powerwatch/app/sim"
-	"powerwatch/csvsafe"
+	"powerwatch/app/simdb"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -111,7 +107,7 @@ func simTerminals(f *simFlags) ([]sim.Terminal, []store.RegistryRow, error) {
 		return nil, nil, err
 	}
 	defer file.Close()
-	rows, err := readRegistryRows(file, f.registry)
+	rows, err := registry.ReadRows(file, f.registry)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,38 +116,6 @@ func simTerminals(f *simFlags) ([]sim.Terminal, []store.RegistryRow, error) {
 		return nil, nil, fmt.Errorf("registry %s: no row has an MN: nothing to simulate", f.registry)
 	}
 	return terms, rows, nil
-}
-
-// readRegistryRows checks a registry file as `import registry` does (against
-// an empty registry) and returns its rows, without a database.
-func readRegistryRows(r io.Reader, name string) ([]store.RegistryRow, error) {
-	var c rowCatcher
-	if _, err := registry.ImportRegistry(context.Background(), &c, "simulate", r, name, true, registry.Limits{}); err != nil {
-		return nil, err
-	}
-	return c.rows, nil
-}
-
-// rowCatcher is a registry.Store that keeps the rows of an import and stores nothing.
-type rowCatcher struct{ rows []store.RegistryRow }
-
-func (c *rowCatcher) LoadRegistry(context.Context) (*store.Registry, error) {
-	reg := &store.Registry{}
-	reg.Index()
-	return reg, nil
-}
-
-func (c *rowCatcher) ImportRegistry(_ context.Context, _ string, rows []store.RegistryRow, _ bool) (store.ImportSummary, error) {
-	c.rows = rows
-	return store.ImportSummary{DryRun: true}, nil
-}
-
-func (c *rowCatcher) ImportOrders(context.Context, string, []store.Order, bool) (store.ImportSummary, error) {
-	return store.ImportSummary{}, nil
-}
-
-func (c *rowCatcher) ImportFilings(context.Context, string, []store.Filing, bool) (store.ImportSummary, error) {
-	return store.ImportSummary{}, nil
 }
 
 // simConfig turns the flags into a run. A fast run of D days covers the D
@@ -191,9 +155,9 @@ func simSpan(cfg sim.Config) time.Duration {
 
 // simPrepare writes --out and --orders-out and registers into --db.
 func simPrepare(ctx context.Context, f *simFlags, rows []store.RegistryRow, vs []sim.Violation) error {
-	orders := ordersCSV(vs)
+	orders := simdb.OrdersCSV(vs)
 	if f.out != "" {
-		if err := writeRegistryFile(ctx, rows, f.out); err != nil {
+		if err := simdb.WriteRegistryFile(ctx, rows, f.out); err != nil {
 			return err
 		}
 	}
@@ -210,71 +174,7 @@ func simPrepare(ctx context.Context, f *simFlags, rows []store.RegistryRow, vs [
 		return err
 	}
 	defer db.Close()
-	return registerSimulated(ctx, db, rows, orders, len(vs) > 0)
-}
-
-// registerSimulated imports the terminals' registry rows and the orders
-// their violations breach. The rows give the points' installation date, so
-// the facilities' thresholds are in force from then and replayed data from
-// before the import is judged like any other.
-func registerSimulated(ctx context.Context, db *sqlite.DB, rows []store.RegistryRow, orders []byte, withOrders bool) error {
-	if _, err := db.ImportRegistry(ctx, "simulate", rows, false); err != nil {
-		return fmt.Errorf("register simulated terminals: %w", err)
-	}
-	if !withOrders {
-		return nil
-	}
-	if _, err := registry.ImportOrders(ctx, db, "simulate", bytes.NewReader(orders), "orders.csv", false, registry.Limits{}); err != nil {
-		return fmt.Errorf("register the orders of the violations: %w", err)
-	}
-	return nil
-}
-
-// writeRegistryFile writes rows as a registry spreadsheet: imported into a
-// scratch database and exported from it, so the file is exactly what
-// `export registry` writes and `import registry` reads.
-func writeRegistryFile(ctx context.Context, rows []store.RegistryRow, path string) error {
-	dir, err := os.MkdirTemp("", "powerwatch-sim-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "registry.db"))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.ImportRegistry(ctx, "simulate", rows, false); err != nil {
-		return fmt.Errorf("registry of the simulated district: %w", err)
-	}
-	var buf bytes.Buffer
-	if err := registry.ExportRegistry(ctx, db, &buf, path); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
-}
-
-// ordersCSV is the orders file (`import orders`) of the violations that breach one.
-func ordersCSV(vs []sim.Violation) []byte {
-	var buf bytes.Buffer
-	w := csvsafe.NewWriter(&buf)
-	w.Write([]string{"企业名称", "设施名称", "类型", "限产比例%", "开始", "结束", "预警级别", "备注"})
-	for _, v := range vs {
-		o, ok := v.Order()
-		if !ok {
-			continue
-		}
-		kind, cut := "停产", ""
-		if o.Kind == store.Cut {
-			kind, cut = "限产", strconv.FormatFloat(o.CutPercent, 'f', -1, 64)
-		}
-		level := map[store.Level]string{store.Yellow: "黄", store.Orange: "橙", store.Red: "红"}[o.Level]
-		const layout = "2006-01-02 15:04"
-		w.Write([]string{v.Enterprise, v.Production, kind, cut, o.Start.In(store.Beijing).Format(layout),
-			o.End.In(store.Beijing).Format(layout), level, o.Note})
-	}
-	w.Flush()
-	return buf.Bytes()
+	return simdb.Register(ctx, db, rows, orders, len(vs) > 0)
 }
 
 // simRun runs the simulation and prints its plan and summary.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
+	"powerwatch/app/service"
 	"powerwatch/app/sim"
 	"powerwatch/store"
 )
@@ -23,7 +25,7 @@ func TestSimulateAgainstServe(t *testing.T) {
 	if code, _, stderr := runCLI(t, "import", "registry", reg, "--db", db); code != 0 {
 		t.Fatalf("import registry: exit %d: %s", code, stderr)
 	}
-	m := NewMain()
+	m := service.NewMain()
 	m.Config.DB, m.Config.Listen = db, "127.0.0.1:0"
 	m.Config.Schedule.OfflineSweep = "@every 1s" // simulate --db imports the orders while serve runs: reload soon
 	if err := m.Run(context.Background()); err != nil {
@@ -33,7 +35,7 @@ func TestSimulateAgainstServe(t *testing.T) {
 	defer m.Close()
 	var mu sync.Mutex
 	announced := map[int64]int{} // alarm id → notifications
-	m.alarms.SetNotify(func(a store.Alarm) {
+	m.OnViolation(func(a store.Alarm) {
 		mu.Lock()
 		announced[a.ID]++
 		mu.Unlock()
@@ -65,7 +67,7 @@ func TestSimulateAgainstServe(t *testing.T) {
 
 	// The alarm engine inside the service judges the data as it arrives: the
 	// scripted treatment-off violation is an alarm without any re-evaluation.
-	if !waitForAlarm(t, m, store.TreatmentOff, 60*time.Second) {
+	if !fixture.WaitAlarm(t, m.DB, store.TreatmentOff, 60*time.Second) {
 		as, _ := m.DB.FindAlarms(t.Context(), store.AlarmFilter{})
 		t.Errorf("the running service raised no treatment_off alarm; alarms: %+v", as)
 	}
@@ -123,22 +125,4 @@ func TestSimulateReadsTheRegistryFileItChecks(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "missing.xlsx") {
 		t.Errorf("simulate with a missing registry: exit %d, %q; want 1 naming the file", code, stderr)
 	}
-}
-
-// waitForAlarm polls m's database until an alarm of type typ is stored or
-// limit passes; the service's alarm worker runs on its own goroutine.
-func waitForAlarm(t *testing.T, m *Main, typ store.AlarmType, limit time.Duration) bool {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		as, err := m.DB.FindAlarms(t.Context(), store.AlarmFilter{Types: []store.AlarmType{typ}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(as) > 0 {
-			return true
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return false
 }

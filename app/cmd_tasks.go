@@ -2,81 +2,19 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/afero"
 
-	"powerwatch/app/judge"
 	"powerwatch/app/maintenance"
-	"powerwatch/csvsafe"
+	"powerwatch/app/service"
 	"powerwatch/store"
-	"powerwatch/store/sqlite"
 )
-
-// taskRow is a task as `tasks list` prints it: names resolved, times in Beijing.
-type taskRow struct {
-	ID         int64  `json:"id"`
-	Kind       string `json:"kind"`
-	Status     string `json:"status"`
-	Due        string `json:"due"`
-	Enterprise string `json:"enterprise"`
-	EntID      int64  `json:"enterprise_id"`
-	MN         string `json:"mn"`
-	Point      string `json:"point"`
-	PointID    int64  `json:"point_id"`
-	Reason     string `json:"reason"`
-	Detail     string `json:"detail"`
-	Assignee   string `json:"assignee"`
-	Job        string `json:"job"`
-	Key        string `json:"key"`
-	Created    string `json:"created_at"`
-	Closed     string `json:"closed_at"`
-	RecordID   int64  `json:"record_id"`
-}
-
-var taskHeader = []string{"id", "kind", "status", "due", "enterprise", "enterprise_id", "mn", "point", "point_id",
-	"reason", "detail", "assignee", "job", "key", "created_at", "closed_at", "record_id"}
-
-func (r taskRow) cells() []string {
-	return []string{strconv.FormatInt(r.ID, 10), r.Kind, r.Status, r.Due, r.Enterprise, strconv.FormatInt(r.EntID, 10), r.MN,
-		r.Point, strconv.FormatInt(r.PointID, 10), r.Reason, r.Detail, r.Assignee, r.Job, r.Key, r.Created, r.Closed,
-		strconv.FormatInt(r.RecordID, 10)}
-}
-
-func beijingText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(store.Beijing).Format("2006-01-02T15:04:05-07:00")
-}
-
-func newTaskRow(reg *store.Registry, t store.Task) taskRow {
-	r := taskRow{ID: t.ID, Kind: string(t.Kind), Status: string(t.Status), Due: beijingText(t.Due), EntID: t.EnterpriseID,
-		PointID: t.PointID, Reason: t.Reason, Detail: t.Detail, Assignee: t.Assignee, Job: t.Job, Key: t.Key,
-		Created: beijingText(t.CreatedAt), Closed: beijingText(t.ClosedAt), RecordID: t.RecordID}
-	if e, ok := reg.Enterprise(t.EnterpriseID); ok {
-		r.Enterprise = e.Name
-	}
-	for _, tm := range reg.Terminals {
-		if tm.ID == t.TerminalID && t.TerminalID != 0 {
-			r.MN = tm.MN
-		}
-	}
-	for _, p := range reg.Points {
-		if p.ID == t.PointID && t.PointID != 0 {
-			r.Point = p.Name
-		}
-	}
-	return r
-}
 
 func runTasksList(e *env, args []string) error {
 	fs := newFlags(e, "tasks list", "[--db PATH] [--due-before T] [--status open|done|all] [--kind K] --format json|csv")
@@ -117,7 +55,7 @@ func runTasksList(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -130,54 +68,7 @@ func runTasksList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeTasks(e.stdout, *format, reg, ts)
-}
-
-func writeTasks(w io.Writer, format string, reg *store.Registry, ts []store.Task) error {
-	if format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		for _, t := range ts {
-			if err := enc.Encode(newTaskRow(reg, t)); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	cw := csvsafe.NewWriter(w)
-	cw.Write(taskHeader)
-	for _, t := range ts {
-		cw.Write(newTaskRow(reg, t).cells())
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// recordDocs resolves the names the printed records show.
-func recordDocs(ctx context.Context, db *sqlite.DB, rs []store.MaintenanceRecord) ([]maintenance.RecordDoc, error) {
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []maintenance.RecordDoc
-	for _, r := range rs {
-		d := maintenance.RecordDoc{Record: r}
-		if en, ok := reg.Enterprise(r.EnterpriseID); ok {
-			d.Enterprise = en.Name
-		}
-		for _, p := range reg.Points {
-			if p.ID == r.PointID && r.PointID != 0 {
-				d.Point = p.Name
-			}
-		}
-		if r.TaskID != 0 {
-			if t, err := db.TaskByID(ctx, r.TaskID); err == nil {
-				d.Task = t.Reason
-			}
-		}
-		out = append(out, d)
-	}
-	return out, nil
+	return maintenance.WriteTasks(e.stdout, *format, reg, ts)
 }
 
 // runRecordsExport writes maintenance records to FILE: .xlsx, every record
@@ -215,7 +106,7 @@ func runRecordsExport(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -230,7 +121,7 @@ func runRecordsExport(e *env, args []string) error {
 	} else if rs, err = db.FindRecords(e.ctx, f); err != nil {
 		return err
 	}
-	docs, err := recordDocs(e.ctx, db, rs)
+	docs, err := maintenance.RecordDocs(e.ctx, db, rs)
 	if err != nil {
 		return err
 	}
@@ -265,7 +156,7 @@ func runReportInstall(e *env, args []string) error {
 	if len(pos) != 1 || *ent == 0 || !strings.EqualFold(filepath.Ext(pos[0]), ".pdf") {
 		return usagef("want --enterprise ID and one output file OUT.pdf")
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -291,7 +182,7 @@ func runReportInstall(e *env, args []string) error {
 	} else if survey, err = maintenance.LoadSurvey(osfs, filesDir(db), *ent); err != nil {
 		return err
 	}
-	doc := reportDoc(reg, en, survey)
+	doc := maintenance.NewReportDoc(reg, en, survey)
 	for _, w := range maintenance.CheckDesign(doc.Design()) {
 		fmt.Fprintln(e.stderr, "warning:", w.Message)
 	}
@@ -304,40 +195,6 @@ func runReportInstall(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, pos[0])
 	return nil
-}
-
-// acceptancePoints reads, for every point of enterprise ent, what arrived in
-// [from, to) and the threshold in force at to.
-func acceptancePoints(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) ([]maintenance.AcceptancePoint, error) {
-	mn := map[int64]string{}
-	for _, t := range reg.Terminals {
-		mn[t.ID] = t.MN
-	}
-	packets := map[int64][]store.RawPacket{}
-	var out []maintenance.AcceptancePoint
-	for _, p := range reg.Points {
-		f, ok := reg.Facility(p.FacilityID)
-		if !ok || f.EnterpriseID != ent {
-			continue
-		}
-		th, ok := reg.ThresholdAt(f.ID, to)
-		if !ok {
-			if th, ok = store.DefaultThreshold(f.RatedKW); !ok {
-				return nil, fmt.Errorf("point %s of %s: no threshold and no rated power to derive one", p.Name, f.Name)
-			}
-		}
-		ss, err := db.Samples(ctx, p.ID, from, to)
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := packets[p.TerminalID]; !ok {
-			if packets[p.TerminalID], err = db.RawPackets(ctx, mn[p.TerminalID], from, to); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, maintenance.AcceptancePoint{Point: p, Facility: f, Threshold: th, Samples: ss, Packets: packets[p.TerminalID]})
-	}
-	return out, nil
 }
 
 // runAcceptance is the acceptance / inspection test (§6.7.4, §6.10): run it
@@ -367,23 +224,15 @@ func runAcceptance(e *env, args []string) error {
 			return err
 		}
 	}
-	db, err := openAlarmDB(e.ctx, data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reg, err := db.LoadRegistry(e.ctx)
+	results, err := service.Acceptance(e.ctx, db, *ent, from, now)
 	if err != nil {
 		return err
 	}
-	if _, ok := reg.Enterprise(*ent); !ok {
-		return fmt.Errorf("enterprise %d: %w", *ent, store.ErrNotFound)
-	}
-	aps, err := acceptancePoints(e.ctx, db, reg, *ent, from, now)
-	if err != nil {
-		return err
-	}
-	results := maintenance.EvaluateAcceptance(aps)
 	failed := 0
 	for _, r := range results {
 		verdict := "通过 PASS"
@@ -394,13 +243,8 @@ func runAcceptance(e *env, args []string) error {
 			r.Packets, r.MaxDelay.Round(time.Second), r.SawOff, r.SawOn, strings.Join(r.Problems, "; "))
 	}
 	if *people != "" {
-		rec := maintenance.AcceptanceRecord(store.TaskKind(*kind), *ent, now, results)
-		rec.People = *people
-		rec.TestFrom, rec.TestTo = from, now // the violation rules skip the test (试验)
-		if err := db.AddRecord(e.ctx, defaultWho(), &rec); err != nil {
-			return err
-		}
-		if err := rejudgeTest(e.ctx, db, rec); err != nil {
+		rec, err := service.SaveTest(e.ctx, db, defaultWho(), store.TaskKind(*kind), *ent, from, now, *people, results)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "记录 record %d\n", rec.ID)
@@ -409,53 +253,4 @@ func runAcceptance(e *env, args []string) error {
 		return fmt.Errorf("%d of %d points failed", failed, len(results))
 	}
 	return nil
-}
-
-// rejudgeTest re-judges the window of a test just recorded, so that what the
-// switching raised while the test ran is marked 试验 at once and not left in
-// the queue until the next re-evaluation.
-func rejudgeTest(ctx context.Context, db *sqlite.DB, rec store.MaintenanceRecord) error {
-	sc := store.AlarmScope{EnterpriseID: rec.EnterpriseID, From: rec.TestFrom, To: rec.TestTo.Add(time.Minute)}
-	if err := judge.Reevaluate(ctx, db, []store.AlarmScope{sc}); err != nil {
-		return fmt.Errorf("re-judge the test window of record %d: %w", rec.ID, err)
-	}
-	return nil
-}
-
-// reportDoc gathers what the installation report of enterprise en prints.
-func reportDoc(reg *store.Registry, en store.Enterprise, survey store.Survey) maintenance.ReportDoc {
-	doc := maintenance.ReportDoc{Enterprise: en, Survey: survey}
-	for _, r := range reg.Regions {
-		if r.ID == en.RegionID {
-			doc.Region = r.Name
-		}
-	}
-	for _, i := range reg.Industries {
-		if i.ID == en.IndustryID {
-			doc.Industry = i.Code + " " + i.Name
-		}
-	}
-	ids := map[int64]bool{}
-	for _, f := range reg.Facilities {
-		if f.EnterpriseID == en.ID {
-			doc.Facilities = append(doc.Facilities, f)
-			ids[f.ID] = true
-		}
-	}
-	for _, l := range reg.Links {
-		if ids[l.ProductionID] {
-			doc.Links = append(doc.Links, l)
-		}
-	}
-	for _, o := range reg.Orders {
-		if o.EnterpriseID == en.ID {
-			doc.Orders = append(doc.Orders, o)
-		}
-	}
-	for _, p := range reg.Points {
-		if ids[p.FacilityID] {
-			doc.Points = append(doc.Points, p)
-		}
-	}
-	return doc
 }

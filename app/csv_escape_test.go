@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/listing"
+	"powerwatch/app/maintenance"
 	"powerwatch/app/registry"
 	"powerwatch/csvsafe"
+	"powerwatch/statsheet"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -54,7 +57,7 @@ func TestCSVExportsEscapeFormulas(t *testing.T) {
 	if err != nil || len(packets) != 1 {
 		t.Fatalf("RawPackets = %d, %v", len(packets), err)
 	}
-	values, err := packetValues(packets[0], "")
+	values, err := listing.PacketValues(packets[0], "")
 	must(err)
 
 	writers := []struct {
@@ -62,18 +65,18 @@ func TestCSVExportsEscapeFormulas(t *testing.T) {
 		write func(*bytes.Buffer) error
 		want  []string // cells that must be there, as written
 	}{
-		{"readings", func(b *bytes.Buffer) error { return writeValues(b, "csv", values) },
+		{"readings", func(b *bytes.Buffer) error { return listing.WriteValues(b, "csv", values) },
 			[]string{"'" + term.MN, "-1.5", "'@cmd", "'" + hostile}},
 		{"alarms", func(b *bytes.Buffer) error {
 			a := store.Alarm{ID: 1, Type: store.TreatmentOff, Grade: store.Minor, Status: store.Open, EnterpriseID: ent.ID,
 				ProductionID: prod.ID, Start: at}
-			return writeAlarms(b, "csv", reg, []store.Alarm{a}, at.Add(time.Hour))
+			return listing.WriteAlarms(b, "csv", reg, []store.Alarm{a}, at.Add(time.Hour))
 		}, []string{"'" + hostile, "'" + prod.Name}},
 		{"stats", func(b *bytes.Buffer) error {
-			return writeStats(b, "csv", store.Month, []store.StatsRow{{ID: ent.ID, Name: hostile, Start: at, Energy: -3.25, YoY: -0.5}})
+			return statsheet.Write(b, "csv", store.Month, []store.StatsRow{{ID: ent.ID, Name: hostile, Start: at, Energy: -3.25, YoY: -0.5}})
 		}, []string{"'" + hostile, "-3.25", "-50"}},
 		{"tasks", func(b *bytes.Buffer) error {
-			return writeTasks(b, "csv", reg, []store.Task{{ID: 1, Kind: "inspection", EnterpriseID: ent.ID, TerminalID: term.ID,
+			return maintenance.WriteTasks(b, "csv", reg, []store.Task{{ID: 1, Kind: "inspection", EnterpriseID: ent.ID, TerminalID: term.ID,
 				Detail: "-cmd|' /C calc'!A0", Due: at}})
 		}, []string{"'" + hostile, "'" + term.MN, "'-cmd|' /C calc'!A0"}},
 		{"registry", func(b *bytes.Buffer) error { return registry.ExportRegistry(ctx, db, b, "reg.csv") },

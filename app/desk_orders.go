@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"powerwatch/app/control"
 	"powerwatch/app/registry"
@@ -40,27 +37,6 @@ func (d orderDesk) EpisodeReport(ctx context.Context, ep store.Episode) (store.E
 }
 
 // ExportEpisode writes r to path as Excel or PDF, by the extension.
-func (d orderDesk) ExportEpisode(_ context.Context, r store.EpisodeReport, path string) (err error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".xlsx" && ext != ".pdf" {
-		return fmt.Errorf("export reduction report %s: want a .xlsx or .pdf file: %w", path, store.ErrInvalid)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("export reduction report: %w", err)
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("export reduction report %s: %w", path, cerr)
-		}
-	}()
-	if ext == ".xlsx" {
-		err = control.WriteXLSX(f, r)
-	} else {
-		err = control.WritePDF(f, r, true)
-	}
-	if err != nil {
-		return fmt.Errorf("export reduction report %s: %w", path, err)
-	}
-	return nil
+func (d orderDesk) ExportEpisode(_ context.Context, r store.EpisodeReport, path string) error {
+	return control.WriteFile(r, path)
 }

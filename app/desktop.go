@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"powerwatch/app/internal/proc"
+	"powerwatch/app/service"
 	"powerwatch/assets"
 	"powerwatch/ui"
 )
@@ -23,12 +25,12 @@ import (
 // uses it (FyneApp.toml).
 const appID = "io.powerwatch.district"
 
-// service is the running program as the desktop needs it. Main satisfies it:
+// desktopService is the running program as the desktop needs it. Main satisfies it:
 // Start opens the database and starts the listener, alarms and schedules and
 // returns once they run; UIDeps hands the store and listener to the screens;
 // Subscribe gives the service the shell to notify (from any goroutine) of
 // alarms, packets and connections; Close stops everything.
-type service interface {
+type desktopService interface {
 	Start(ctx context.Context) error
 	UIDeps() ui.Deps
 	Subscribe(n ui.Notifier)
@@ -39,8 +41,8 @@ type service interface {
 // keeps the service running in the system tray; the tray's Quit, or the end
 // of e.ctx (SIGINT/SIGTERM), stops both.
 // With hidden set and a system tray at hand, the window is not shown at start.
-func runDesktop(e *env, svc service, hidden bool) error {
-	start, ok := processStart() // "window ready" counts from the exec where known
+func runDesktop(e *env, svc desktopService, hidden bool) error {
+	start, ok := proc.Started() // "window ready" counts from the exec where known
 	if !ok {
 		start = time.Now()
 	}
@@ -128,7 +130,7 @@ func runDesktopCmd(e *env, args []string) error {
 	if len(args) > 0 && !hidden {
 		return usagef("the desktop app takes no arguments but --tray, got %q", args)
 	}
-	m := NewMain()
+	m := service.NewMain()
 	m.CheckLater = true // after the window shows (runDesktop)
 	var err error
 	if m.Config, err = loadServeConfig(m.FS, &dataFlags{}, ""); err != nil {
@@ -137,12 +139,12 @@ func runDesktopCmd(e *env, args []string) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
-	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
+	logw, err := service.NewLogFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
 		return err
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return runDesktop(e, m, hidden)
+	return runDesktop(e, desk{m}, hidden)
 }

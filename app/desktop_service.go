@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
+
+	"powerwatch/app/service"
 
 	"powerwatch/store"
 	"powerwatch/ui"
@@ -13,33 +16,37 @@ import (
 // and the newest packet.
 const statusEvery = 5 * time.Second
 
+// desk is the running service as the desktop sees it: service.Main with the
+// adapters that speak the screens' types (ui.Deps, ui.Notifier,
+// ui.UplinkSettings). It is the only place where the two meet.
+type desk struct{ *service.Main }
+
 // Start runs the service for the desktop app: the same Run as `serve`.
-func (m *Main) Start(ctx context.Context) error { return m.Run(ctx) }
+func (m desk) Start(ctx context.Context) error { return m.Run(ctx) }
 
 // UIDeps hands the screens the store, the running listener (commands,
 // quarantine), maintenance, the uplink status and the holiday calendar.
-func (m *Main) UIDeps() ui.Deps {
+func (m desk) UIDeps() ui.Deps {
 	db := m.DB
-	d := m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
-		Transfer: registryTransfer{st: db, lim: m.Config.Import.limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
+	d := withHolidays(m.Main, withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
+		Transfer: registryTransfer{st: db, lim: m.Config.Import.Limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
 		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
-	d.Orders = orderDesk{DB: db, lim: m.Config.Import.limits()}
+	d.Orders = orderDesk{DB: db, lim: m.Config.Import.Limits()}
 	return d
 }
 
 // Subscribe tells n, from the service's goroutines, of every new violation
 // alarm and, every few seconds, of the terminals online and the newest packet.
-func (m *Main) Subscribe(n ui.Notifier) {
-	if m.alarms != nil {
-		m.alarms.SetNotify(func(a store.Alarm) {
-			name := fmt.Sprintf("#%d", a.EnterpriseID)
-			if e, err := m.DB.EnterpriseByID(context.Background(), a.EnterpriseID); err == nil {
-				name = e.Name
-			}
-			n.AlarmRaised(a, name)
-		})
-	}
-	if m.Listener == nil || m.served == nil {
+func (m desk) Subscribe(n ui.Notifier) {
+	m.OnViolation(func(a store.Alarm) {
+		name := fmt.Sprintf("#%d", a.EnterpriseID)
+		if e, err := m.DB.EnterpriseByID(context.Background(), a.EnterpriseID); err == nil {
+			name = e.Name
+		}
+		n.AlarmRaised(a, name)
+	})
+	served := m.Served()
+	if m.Listener == nil || served == nil {
 		return
 	}
 	go func() {
@@ -48,7 +55,7 @@ func (m *Main) Subscribe(n ui.Notifier) {
 		for {
 			m.reportStatus(n)
 			select {
-			case <-m.served: // the listener stopped: the service is closing
+			case <-served: // the listener stopped: the service is closing
 				return
 			case <-t.C:
 			}
@@ -56,7 +63,7 @@ func (m *Main) Subscribe(n ui.Notifier) {
 	}()
 }
 
-func (m *Main) reportStatus(n ui.Notifier) {
+func (m desk) reportStatus(n ui.Notifier) {
 	states := m.Listener.Terminals()
 	online := 0
 	var newest store.TerminalState
@@ -77,3 +84,28 @@ func (m *Main) reportStatus(n ui.Notifier) {
 		n.PacketReceived(newest.MN, newest.LastSeen)
 	}
 }
+
+// withHolidays gives the screens the working calendar of the data folder
+// and, for the curves to show, what is wrong in its holidays.csv.
+func withHolidays(m *service.Main, d ui.Deps) ui.Deps {
+	d.Holidays, d.HolidaysErr = service.LoadHolidays(m.FS, filepath.Dir(m.Config.DB))
+	if d.HolidaysErr != nil {
+		m.Logger.Warn("holiday calendar", "err", d.HolidaysErr)
+	}
+	return d
+}
+
+// UplinkSettings returns the upstreams as 设置 edits them.
+func (m desk) UplinkSettings() ui.UplinkSettings {
+	u := m.Upstreams()
+	return ui.UplinkSettings{HJ212: u.HJ212, HTTP: u.HTTP, Folder: u.Folder}
+}
+
+// SetUplinkSettings saves the upstreams edited in 设置 and puts them to work
+// at once (service.Main.SetUpstreams).
+func (m desk) SetUplinkSettings(_ context.Context, s ui.UplinkSettings) error {
+	return m.SetUpstreams(service.Upstreams{HJ212: s.HJ212, HTTP: s.HTTP, Folder: s.Folder})
+}
+
+// MaintenanceUI is 运维 on the service's database and config.
+func (m desk) MaintenanceUI() ui.Maintenance { return newMaintenanceUI(m.DB, m.FS, m.Config) }

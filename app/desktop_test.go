@@ -19,6 +19,8 @@ var (
 	_ ui.RegistryTransfer = registryTransfer{}
 	_ ui.Commander        = listenerCommands{}
 	_ ui.Quarantine       = (*listener.Server)(nil)
-	_ service             = (*Main)(nil)
-	_ service             = (*demoService)(nil)
+	_ desktopService      = desk{}
+	_ desktopService      = (*demoService)(nil)
+	_ ui.UplinkConfigurer = desk{}
+	_ ui.InboxFailures    = desk{}
 )

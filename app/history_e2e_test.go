@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
+	"powerwatch/app/listing"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -20,7 +22,7 @@ const histMN = "0A0B0C0D0E0F101112131415"
 // histFrame is a real-time upload of the kiln (e1) and its filter (e2) at at.
 func histFrame(qn int, at time.Time, kiln, filter float64) []byte {
 	seg := fmt.Sprintf("QN=%017d;ST=31;CN=2011;PW=%s;MN=%s;Flag=5;CP=&&DataTime=%s;e1-Rtd=%.2f,e1-Flag=N;e2-Rtd=%.2f,e2-Flag=N&&",
-		qn, svcPW, histMN, hj212.FormatN14(at), kiln, filter)
+		qn, fixture.PW, histMN, hj212.FormatN14(at), kiln, filter)
 	b, err := hj212.Wrap(nil, []byte(seg))
 	if err != nil {
 		panic(err)
@@ -43,8 +45,8 @@ func TestBackfilledMonthJudgedEndToEnd(t *testing.T) {
 	base := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, store.Beijing).AddDate(0, 0, -40)
 	day := func(d int) string { return base.AddDate(0, 0, d).Format("2006-01-02") }
 	reg := "企业名称,设施名称,设施类型,额定功率kW,关联治理设施,MN,密码,功率因子,停产限值kW,运行限值kW,安装日期,投运日期\n" +
-		"北京丙建材有限公司,1号窑,生产,100,除尘器," + histMN + "," + svcPW + ",e1,5,20," + day(0) + ",\n" +
-		"北京丙建材有限公司,除尘器,治理,40,," + histMN + "," + svcPW + ",e2,2,10," + day(5) + ",\n"
+		"北京丙建材有限公司,1号窑,生产,100,除尘器," + histMN + "," + fixture.PW + ",e1,5,20," + day(0) + ",\n" +
+		"北京丙建材有限公司,除尘器,治理,40,," + histMN + "," + fixture.PW + ",e2,2,10," + day(5) + ",\n"
 	regPath := filepath.Join(dir, "registry.csv")
 	if err := os.WriteFile(regPath, []byte(reg), 0o644); err != nil {
 		t.Fatal(err)
@@ -78,7 +80,7 @@ func TestBackfilledMonthJudgedEndToEnd(t *testing.T) {
 	db.Close()
 
 	m := svcRunMain(t, dbPath, nil)
-	c := svcDial(t, m.Addr().String())
+	c := fixture.Dial(t, m.Addr().String())
 	// Mornings of days 3 (filter not installed yet: silent), 10, 20 (the
 	// test), 30 and 38: the kiln runs 08:00–11:00, the filter is off 09:00–09:40.
 	qn := 0
@@ -89,8 +91,8 @@ func TestBackfilledMonthJudgedEndToEnd(t *testing.T) {
 				filter = 0
 			}
 			qn++
-			c.write(histFrame(qn, at, 50, filter))
-			if _, err := c.read(10 * time.Second); err != nil {
+			c.Write(histFrame(qn, at, 50, filter))
+			if _, err := c.Read(10 * time.Second); err != nil {
 				t.Fatalf("reply to frame %d: %v", qn, err)
 			}
 		}
@@ -141,7 +143,7 @@ func TestBackfilledMonthJudgedEndToEnd(t *testing.T) {
 	if trial := list("--trial", "only"); len(trial) != 1 || !strings.Contains(trial[0], `"trial":true`) {
 		t.Errorf("alarms list --trial only = %q, want the test's alarm", trial)
 	}
-	var row alarmRow
+	var row listing.AlarmRow
 	if err := json.Unmarshal([]byte(queue[0]), &row); err != nil || row.ProductionFacility != "1号窑" || row.TreatmentFacility != "除尘器" {
 		t.Errorf("first row %q: %+v, %v", queue[0], row, err)
 	}

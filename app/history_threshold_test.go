@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/app/judge"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
@@ -24,8 +25,8 @@ func TestThresholdEditKeepsHistory(t *testing.T) {
 	now := time.Now().In(store.Beijing)
 	base := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, store.Beijing).AddDate(0, 0, -40)
 	reg := "企业名称,设施名称,设施类型,额定功率kW,关联治理设施,MN,密码,功率因子,停产限值kW,运行限值kW,安装日期\n" +
-		"北京丁化工有限公司,反应釜,生产,100,洗涤塔," + histMN + "," + svcPW + ",e1,5,20," + base.Format("2006-01-02") + "\n" +
-		"北京丁化工有限公司,洗涤塔,治理,40,," + histMN + "," + svcPW + ",e2,2,10," + base.Format("2006-01-02") + "\n"
+		"北京丁化工有限公司,反应釜,生产,100,洗涤塔," + histMN + "," + fixture.PW + ",e1,5,20," + base.Format("2006-01-02") + "\n" +
+		"北京丁化工有限公司,洗涤塔,治理,40,," + histMN + "," + fixture.PW + ",e2,2,10," + base.Format("2006-01-02") + "\n"
 	regPath := filepath.Join(dir, "registry.csv")
 	if err := os.WriteFile(regPath, []byte(reg), 0o644); err != nil {
 		t.Fatal(err)

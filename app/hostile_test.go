@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -30,34 +32,34 @@ const livenessBound = 3 * time.Second
 // fails the test unless its 9014 comes within livenessBound.
 func probeLiveness(t *testing.T, addr string, i, slot int) {
 	t.Helper()
-	c := svcDial(t, addr)
+	c := fixture.Dial(t, addr)
 	start := time.Now()
-	c.write(svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 40))
-	p, err := c.read(livenessBound)
-	if err != nil || p.CN != "9014" || p.QN != svcQN(i, slot) {
+	c.Write(fixture.Frame(fixture.MN(i), fixture.QN(i, slot), fixture.T0.Add(time.Duration(slot)*5*time.Minute), 40))
+	p, err := c.Read(livenessBound)
+	if err != nil || p.CN != "9014" || p.QN != fixture.QN(i, slot) {
 		t.Fatalf("liveness probe of terminal %d: reply %v, %v after %s; want its 9014 within %s", i, p, err, time.Since(start), livenessBound)
 	}
-	c.c.Close()
+	c.Conn.Close()
 }
 
 // ackAll writes frames on one connection and waits for a 9014 of each.
 func ackAll(t *testing.T, addr string, frames [][]byte) {
 	t.Helper()
-	c := svcDial(t, addr)
+	c := fixture.Dial(t, addr)
 	for _, f := range frames {
-		c.write(f)
+		c.Write(f)
 	}
 	for range frames {
-		p, err := c.read(10 * time.Second)
+		p, err := c.Read(10 * time.Second)
 		if err != nil || p.CN != "9014" {
 			t.Fatalf("waiting for 9014: %v, %v", p, err)
 		}
 	}
-	c.c.Close()
+	c.Conn.Close()
 }
 
 // reopen closes m and opens its database as every CLI command does.
-func reopen(t *testing.T, m *Main) *sqlite.DB {
+func reopen(t *testing.T, m *service.Main) *sqlite.DB {
 	t.Helper()
 	path := m.Config.DB
 	if err := m.Close(); err != nil {
@@ -78,17 +80,17 @@ func reopen(t *testing.T, m *Main) *sqlite.DB {
 // in; the database opens after the stop.
 func TestHostileValues(t *testing.T) {
 	m := svcRunMain(t, filepath.Join(t.TempDir(), "hostile.db"), nil)
-	pts := svcRegister(t, m.DB, 2)
+	pts := fixture.Register(t, m.DB, 2)
 	addr := m.Addr().String()
 	hostile := []float64{math.Inf(1), math.Inf(-1), math.NaN(), 1.7e308, -1.7e308, 1.7e308, 5000} // 5000 kW: 50 × rated
 	var bad, good [][]byte
 	for k, v := range hostile {
-		at := svcT0.Add(time.Duration(k) * 5 * time.Minute)
-		bad = append(bad, svcFrame(svcMN(0), svcQN(0, k), at, v))
-		good = append(good, svcFrame(svcMN(1), svcQN(1, k), at, 40))
+		at := fixture.T0.Add(time.Duration(k) * 5 * time.Minute)
+		bad = append(bad, fixture.Frame(fixture.MN(0), fixture.QN(0, k), at, v))
+		good = append(good, fixture.Frame(fixture.MN(1), fixture.QN(1, k), at, 40))
 	}
-	high := svcT0.Add(time.Duration(len(hostile)) * 5 * time.Minute)
-	bad = append(bad, svcFrame(svcMN(0), svcQN(0, len(hostile)), high, 900)) // 9 × rated: a violation maybe, not impossible
+	high := fixture.T0.Add(time.Duration(len(hostile)) * 5 * time.Minute)
+	bad = append(bad, fixture.Frame(fixture.MN(0), fixture.QN(0, len(hostile)), high, 900)) // 9 × rated: a violation maybe, not impossible
 	ackAll(t, addr, bad)
 	ackAll(t, addr, good)
 	probeLiveness(t, addr, 1, 100)
@@ -96,7 +98,7 @@ func TestHostileValues(t *testing.T) {
 	if err := m.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ss, err := m.DB.Samples(ctx, pts[svcMN(0)], svcT0, svcT0.Add(24*time.Hour))
+	ss, err := m.DB.Samples(ctx, pts[fixture.MN(0)], fixture.T0, fixture.T0.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,12 +116,12 @@ func TestHostileValues(t *testing.T) {
 	if last := ss[len(hostile)]; last.P != 900 || last.Flags&store.FlagRejected != 0 {
 		t.Errorf("a high but possible value: sample %+v, want P 900 valid", last)
 	}
-	raw, err := m.DB.RawPackets(ctx, svcMN(0), svcT0.Add(-time.Hour), svcT0.Add(24*time.Hour))
+	raw, err := m.DB.RawPackets(ctx, fixture.MN(0), fixture.T0.Add(-time.Hour), fixture.T0.Add(24*time.Hour))
 	if err != nil || len(raw) != len(hostile)+1 || !strings.Contains(string(raw[0].Frame), "d20505-Rtd=+Inf") {
 		t.Errorf("raw frames of the hostile terminal: %d, %v; want every frame as sent", len(raw), err)
 	}
 	db := reopen(t, m)
-	aggs, err := db.HourlyAggregates(ctx, pts[svcMN(0)], svcT0, svcT0.Add(24*time.Hour))
+	aggs, err := db.HourlyAggregates(ctx, pts[fixture.MN(0)], fixture.T0, fixture.T0.Add(24*time.Hour))
 	if err != nil || len(aggs) == 0 {
 		t.Fatalf("hourly aggregates after reopening: %v, %v", aggs, err)
 	}
@@ -128,7 +130,7 @@ func TestHostileValues(t *testing.T) {
 			t.Errorf("aggregate %+v: want finite numbers and max P 900", a)
 		}
 	}
-	valid, err := db.Samples(ctx, pts[svcMN(1)], svcT0, svcT0.Add(24*time.Hour))
+	valid, err := db.Samples(ctx, pts[fixture.MN(1)], fixture.T0, fixture.T0.Add(24*time.Hour))
 	if err != nil || len(valid) != len(hostile)+1 { // and the liveness probe's
 		t.Errorf("valid terminal: %d samples, %v; want %d", len(valid), err, len(hostile)+1)
 	}
@@ -140,10 +142,10 @@ func TestHostileValues(t *testing.T) {
 // the cause is gone; the service keeps answering meanwhile.
 func TestHostileGroupCommitSetAside(t *testing.T) {
 	m := svcRunMain(t, filepath.Join(t.TempDir(), "setaside.db"), nil)
-	pts := svcRegister(t, m.DB, 3)
+	pts := fixture.Register(t, m.DB, 3)
 	addr := m.Addr().String()
 	// The tables refuse terminal 0's packets, as a constraint would.
-	if _, err := m.DB.SQL().Exec(`CREATE TRIGGER refuse0 BEFORE INSERT ON raw_packets WHEN NEW.mn = '` + svcMN(0) + `'
+	if _, err := m.DB.SQL().Exec(`CREATE TRIGGER refuse0 BEFORE INSERT ON raw_packets WHEN NEW.mn = '` + fixture.MN(0) + `'
 		BEGIN SELECT RAISE(ABORT, 'terminal 0 refused'); END`); err != nil {
 		t.Fatal(err)
 	}
@@ -158,14 +160,14 @@ func TestHostileGroupCommitSetAside(t *testing.T) {
 	}
 	probeLiveness(t, addr, 1, 100)
 	for _, i := range []int{1, 2} {
-		if ss, err := m.DB.Samples(ctx, pts[svcMN(i)], svcT0, svcT0.Add(n*5*time.Minute)); err != nil || len(ss) != n {
+		if ss, err := m.DB.Samples(ctx, pts[fixture.MN(i)], fixture.T0, fixture.T0.Add(n*5*time.Minute)); err != nil || len(ss) != n {
 			t.Errorf("terminal %d: %d samples, %v; want all %d acknowledged", i, len(ss), err, n)
 		}
 	}
 	failed, err := m.InboxFailed(ctx)
 	packets := 0
 	for _, f := range failed {
-		if f.MN != svcMN(0) || !strings.Contains(f.Error, "terminal 0 refused") {
+		if f.MN != fixture.MN(0) || !strings.Contains(f.Error, "terminal 0 refused") {
 			t.Errorf("set aside %+v: want only terminal 0's, with the reason", f)
 		}
 		packets += f.Packets
@@ -181,7 +183,7 @@ func TestHostileGroupCommitSetAside(t *testing.T) {
 			t.Fatalf("retry %d: %v", f.ID, err)
 		}
 	}
-	if ss, _ := m.DB.Samples(ctx, pts[svcMN(0)], svcT0, svcT0.Add(n*5*time.Minute)); len(ss) != n {
+	if ss, _ := m.DB.Samples(ctx, pts[fixture.MN(0)], fixture.T0, fixture.T0.Add(n*5*time.Minute)); len(ss) != n {
 		t.Errorf("terminal 0 after the retry: %d samples, want %d", len(ss), n)
 	}
 	if left, _ := m.InboxFailed(ctx); len(left) != 0 {
@@ -199,7 +201,7 @@ func TestDurableByDefault(t *testing.T) {
 		sync        string
 		main, inbox int
 	}{{"", 2, 2}, {"normal", 1, 1}, {"full", 2, 2}} {
-		m := svcRunMain(t, filepath.Join(t.TempDir(), "sync.db"), func(c *Config) {
+		m := svcRunMain(t, filepath.Join(t.TempDir(), "sync.db"), func(c *service.Config) {
 			if tt.sync != "" {
 				c.Sync = tt.sync
 			}
@@ -217,10 +219,10 @@ func TestDurableByDefault(t *testing.T) {
 // the same address: the oldest idle ones are dropped, counted, and memory
 // stays bounded.
 func TestHostileIdleFlood(t *testing.T) {
-	m := svcRunMain(t, filepath.Join(t.TempDir(), "idle.db"), func(c *Config) {
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "idle.db"), func(c *service.Config) {
 		c.Limits.MaxConnsPerIP, c.Limits.MaxUnidentified, c.Limits.MaxConns = 40, 60, 80
 	})
-	svcRegister(t, m.DB, 2)
+	fixture.Register(t, m.DB, 2)
 	addr := m.Addr().String()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -254,12 +256,12 @@ func TestHostileIdleFlood(t *testing.T) {
 // no credentials, keep at most max_quarantine_rows entries, the oldest purged
 // and counted; a registered terminal is answered meanwhile.
 func TestHostileQuarantineFlood(t *testing.T) {
-	m := svcRunMain(t, filepath.Join(t.TempDir(), "quar.db"), func(c *Config) { c.Limits.MaxQuarantineRows = 50 })
-	svcRegister(t, m.DB, 1)
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "quar.db"), func(c *service.Config) { c.Limits.MaxQuarantineRows = 50 })
+	fixture.Register(t, m.DB, 1)
 	addr := m.Addr().String()
-	c := svcDial(t, addr)
+	c := fixture.Dial(t, addr)
 	for i := range 400 {
-		c.write(svcFrame(svcMN(1000+i), svcQN(1000+i, 0), svcT0, 40))
+		c.Write(fixture.Frame(fixture.MN(1000+i), fixture.QN(1000+i, 0), fixture.T0, 40))
 	}
 	probeLiveness(t, addr, 0, 300)
 	for deadline := time.Now().Add(10 * time.Second); m.Listener.Stats().Quarantined < 400 && time.Now().Before(deadline); {
@@ -282,24 +284,24 @@ func TestHostileQuarantineFlood(t *testing.T) {
 // stored, flagged, and does not become the point's latest value.
 func TestHostileClockAhead(t *testing.T) {
 	m := svcRunMain(t, filepath.Join(t.TempDir(), "ahead.db"), nil)
-	pts := svcRegister(t, m.DB, 1)
-	c := svcDial(t, m.Addr().String())
+	pts := fixture.Register(t, m.DB, 1)
+	c := fixture.Dial(t, m.Addr().String())
 	now := time.Now().Truncate(time.Second)
-	c.write(svcFrame(svcMN(0), svcQN(0, 1), now, 40))
-	if p, err := c.read(10 * time.Second); err != nil || p.CN != "9014" {
+	c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, 1), now, 40))
+	if p, err := c.Read(10 * time.Second); err != nil || p.CN != "9014" {
 		t.Fatalf("live upload: %v, %v", p, err)
 	}
-	c.write(svcFrame(svcMN(0), svcQN(0, 2), time.Date(2099, 1, 1, 0, 0, 0, 0, store.Beijing), 40))
-	if p, err := c.read(10 * time.Second); err != nil || p.CN != "1012" {
+	c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, 2), time.Date(2099, 1, 1, 0, 0, 0, 0, store.Beijing), 40))
+	if p, err := c.Read(10 * time.Second); err != nil || p.CN != "1012" {
 		t.Fatalf("upload dated 2099: reply %v, %v; want the time (1012), no 9014", p, err)
 	}
-	c.write(svcFrame(svcMN(0), svcQN(0, 3), now.Add(10*time.Minute), 77))
+	c.Write(fixture.Frame(fixture.MN(0), fixture.QN(0, 3), now.Add(10*time.Minute), 77))
 	for {
-		p, err := c.read(10 * time.Second)
+		p, err := c.Read(10 * time.Second)
 		if err != nil {
 			t.Fatalf("upload ten minutes ahead: %v", err)
 		}
-		if p.CN == "9014" && p.QN == svcQN(0, 3) {
+		if p.CN == "9014" && p.QN == fixture.QN(0, 3) {
 			break
 		}
 	}
@@ -311,7 +313,7 @@ func TestHostileClockAhead(t *testing.T) {
 	if len(q) != 1 || q[0].Reason != "future_time" {
 		t.Errorf("quarantine = %+v, want the 2099 upload", q)
 	}
-	ss, _ := m.DB.Samples(ctx, pts[svcMN(0)], now.Add(-time.Hour), now.Add(time.Hour))
+	ss, _ := m.DB.Samples(ctx, pts[fixture.MN(0)], now.Add(-time.Hour), now.Add(time.Hour))
 	if len(ss) != 2 {
 		t.Errorf("samples = %+v, want the live one and the one ahead", ss)
 	}
@@ -373,7 +375,7 @@ func TestHostileRestoreWithPoisonedInbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pts := svcRegister(t, db, 2)
+	pts := fixture.Register(t, db, 2)
 	code, out, errOut := runCLI(t, "backup", "--db", path, "--to", filepath.Join(dir, "backups"))
 	if code != 0 {
 		t.Fatalf("backup: %d %s", code, errOut)
@@ -383,11 +385,11 @@ func TestHostileRestoreWithPoisonedInbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k, v := range []float64{math.Inf(1), math.Inf(-1), 1.7e308, -1.7e308} {
-		at := svcT0.Add(time.Duration(k) * 5 * time.Minute)
-		bad, good := store.NewSample(pts[svcMN(0)], at), store.NewSample(pts[svcMN(1)], at)
+		at := fixture.T0.Add(time.Duration(k) * 5 * time.Minute)
+		bad, good := store.NewSample(pts[fixture.MN(0)], at), store.NewSample(pts[fixture.MN(1)], at)
 		bad.P, bad.E, good.P = v, v, 40
-		b := &store.Batch{Packets: []store.RawPacket{{MN: svcMN(0), ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: svcFrame(svcMN(0), svcQN(0, k), at, v)},
-			{MN: svcMN(1), ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: svcFrame(svcMN(1), svcQN(1, k), at, 40)}},
+		b := &store.Batch{Packets: []store.RawPacket{{MN: fixture.MN(0), ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: fixture.Frame(fixture.MN(0), fixture.QN(0, k), at, v)},
+			{MN: fixture.MN(1), ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: fixture.Frame(fixture.MN(1), fixture.QN(1, k), at, 40)}},
 			Samples: []store.Sample{bad, good}}
 		if err := db.Append(t.Context(), b); err != nil {
 			t.Fatal(err)
@@ -409,11 +411,11 @@ func TestHostileRestoreWithPoisonedInbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	probeLiveness(t, m.Addr().String(), 1, 100)
-	if ss, _ := m.DB.Samples(t.Context(), pts[svcMN(1)], svcT0, svcT0.Add(time.Hour)); len(ss) != 4 {
+	if ss, _ := m.DB.Samples(t.Context(), pts[fixture.MN(1)], fixture.T0, fixture.T0.Add(time.Hour)); len(ss) != 4 {
 		t.Errorf("valid uploads in the restored database: %d, want 4", len(ss))
 	}
 	db2 := reopen(t, m)
-	aggs, err := db2.HourlyAggregates(t.Context(), pts[svcMN(0)], svcT0, svcT0.Add(time.Hour))
+	aggs, err := db2.HourlyAggregates(t.Context(), pts[fixture.MN(0)], fixture.T0, fixture.T0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -436,7 +438,7 @@ func TestServeListensBeforeCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svcRegister(t, db, 1)
+	fixture.Register(t, db, 1)
 	if _, err := db.SQL().Exec(`CREATE TABLE filler(x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000)
 		INSERT INTO filler SELECT randomblob(300) FROM n; PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)

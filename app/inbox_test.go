@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -32,7 +33,7 @@ func TestInboxCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 11, 29, 8, 0, 0, 0, store.Beijing)
-	frame := func(mn string) []byte { return svcFrame(mn, "20261129080000001", at, 40)[:200] }
+	frame := func(mn string) []byte { return fixture.Frame(mn, "20261129080000001", at, 40)[:200] }
 	b := &store.Batch{Packets: []store.RawPacket{
 		{MN: "A", ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: frame("A")},
 		{MN: "B", ST: "44", CN: "2011", DataTime: at, ReceivedAt: at, Frame: frame("B")}}}

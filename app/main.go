@@ -9,11 +9,12 @@ import (
 	"syscall"
 
 	"powerwatch/app/judge"
+	"powerwatch/app/service"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	ctx = judge.WithHolidays(ctx, shippedHolidays())
+	ctx = judge.WithHolidays(ctx, service.ShippedHolidays())
 	e := &env{ctx: ctx, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
 	code := dispatch(e, os.Args[1:])
 	stop()

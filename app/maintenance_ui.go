@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/afero"
 
 	"powerwatch/app/maintenance"
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
@@ -32,30 +33,24 @@ var _ ui.Maintenance = (*maintenanceUI)(nil)
 
 // newMaintenanceUI serves the 运维 view from db, with files on fsys and the
 // job specs of cfg. The desktop passes it as ui.Deps.Maintenance.
-func newMaintenanceUI(db *sqlite.DB, fsys afero.Fs, cfg Config) *maintenanceUI {
+func newMaintenanceUI(db *sqlite.DB, fsys afero.Fs, cfg service.Config) *maintenanceUI {
 	m := &maintenanceUI{DB: db, fs: fsys}
-	for _, j := range (&Main{Config: cfg}).jobs() {
-		m.jobs = append(m.jobs, ui.JobInfo{Name: j.name, Spec: j.spec})
+	for _, j := range service.JobSpecs(cfg) {
+		m.jobs = append(m.jobs, ui.JobInfo{Name: j.Name, Spec: j.Spec})
 	}
 	return m
 }
 
-// MaintenanceUI is the 运维 view's dependency on the running service.
-func (m *Main) MaintenanceUI() ui.Maintenance { return newMaintenanceUI(m.DB, m.FS, m.Config) }
-
 func (m *maintenanceUI) Jobs() []ui.JobInfo { return m.jobs }
 
-func (m *maintenanceUI) CheckSpec(spec string) error {
-	_, err := cronParser.Parse(spec)
-	return err
-}
+func (m *maintenanceUI) CheckSpec(spec string) error { return service.CheckSpec(spec) }
 
 func (m *maintenanceUI) SavePhoto(_ context.Context, name string, data []byte) (string, error) {
 	return maintenance.SavePhoto(m.fs, filesDir(m.DB), time.Now(), name, data)
 }
 
 func (m *maintenanceUI) ExportRecords(ctx context.Context, path string, rs []store.MaintenanceRecord) error {
-	docs, err := recordDocs(ctx, m.DB, rs)
+	docs, err := maintenance.RecordDocs(ctx, m.DB, rs)
 	if err != nil {
 		return err
 	}
@@ -70,7 +65,7 @@ func (m *maintenanceUI) ExportRecords(ctx context.Context, path string, rs []sto
 }
 
 func (m *maintenanceUI) PrintRecord(ctx context.Context, path string, r store.MaintenanceRecord) error {
-	docs, err := recordDocs(ctx, m.DB, []store.MaintenanceRecord{r})
+	docs, err := maintenance.RecordDocs(ctx, m.DB, []store.MaintenanceRecord{r})
 	if err != nil {
 		return err
 	}
@@ -130,7 +125,7 @@ func (m *maintenanceUI) DesignWarnings(ctx context.Context, s store.Survey) ([]s
 		return nil, err
 	}
 	var out []string
-	for _, w := range maintenance.CheckDesign(reportDoc(reg, en, s).Design()) {
+	for _, w := range maintenance.CheckDesign(maintenance.NewReportDoc(reg, en, s).Design()) {
 		out = append(out, w.Message)
 	}
 	return out, nil
@@ -142,7 +137,7 @@ func (m *maintenanceUI) PrintSurvey(ctx context.Context, path string, s store.Su
 		return err
 	}
 	var buf bytes.Buffer
-	if err := maintenance.WriteInstallationReportPDF(&buf, reportDoc(reg, en, s), m.fs, filesDir(m.DB), true); err != nil {
+	if err := maintenance.WriteInstallationReportPDF(&buf, maintenance.NewReportDoc(reg, en, s), m.fs, filesDir(m.DB), true); err != nil {
 		return err
 	}
 	if err := afero.WriteFile(m.fs, path, buf.Bytes(), 0o644); err != nil {
@@ -151,20 +146,8 @@ func (m *maintenanceUI) PrintSurvey(ctx context.Context, path string, s store.Su
 	return nil
 }
 
-func (m *maintenanceUI) acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]maintenance.PointResult, error) {
-	reg, _, err := m.enterprise(ctx, enterpriseID)
-	if err != nil {
-		return nil, err
-	}
-	aps, err := acceptancePoints(ctx, m.DB, reg, enterpriseID, since, time.Now())
-	if err != nil {
-		return nil, err
-	}
-	return maintenance.EvaluateAcceptance(aps), nil
-}
-
 func (m *maintenanceUI) Acceptance(ctx context.Context, enterpriseID int64, since time.Time) ([]store.AcceptanceResult, error) {
-	rs, err := m.acceptance(ctx, enterpriseID, since)
+	rs, err := service.Acceptance(ctx, m.DB, enterpriseID, since, time.Now())
 	var out []store.AcceptanceResult
 	for _, r := range rs {
 		out = append(out, r.Store())
@@ -173,16 +156,10 @@ func (m *maintenanceUI) Acceptance(ctx context.Context, enterpriseID int64, sinc
 }
 
 func (m *maintenanceUI) SaveAcceptance(ctx context.Context, who string, kind store.TaskKind, enterpriseID int64, since time.Time, people string) (store.MaintenanceRecord, error) {
-	rs, err := m.acceptance(ctx, enterpriseID, since)
+	now := time.Now()
+	rs, err := service.Acceptance(ctx, m.DB, enterpriseID, since, now)
 	if err != nil {
 		return store.MaintenanceRecord{}, err
 	}
-	now := time.Now()
-	rec := maintenance.AcceptanceRecord(kind, enterpriseID, now, rs)
-	rec.People = people
-	rec.TestFrom, rec.TestTo = since, now // the violation rules skip the test (试验)
-	if err := m.AddRecord(ctx, who, &rec); err != nil {
-		return rec, err
-	}
-	return rec, rejudgeTest(ctx, m.DB, rec)
+	return service.SaveTest(ctx, m.DB, who, kind, enterpriseID, since, now, people, rs)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -19,7 +20,7 @@ func TestMaintenanceUI(t *testing.T) {
 	}
 	defer db.Close()
 	fsys := afero.NewMemMapFs()
-	m := newMaintenanceUI(db, fsys, DefaultConfig())
+	m := newMaintenanceUI(db, fsys, service.DefaultConfig())
 	specs := map[string]string{}
 	for _, j := range m.Jobs() {
 		specs[j.Name] = j.Spec

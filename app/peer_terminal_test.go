@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
+	"powerwatch/app/service"
 	"powerwatch/internal/peer"
 	"powerwatch/store"
 )
@@ -18,7 +20,7 @@ import (
 // SQLite file) against the field terminals of internal/peer, over loopback
 // TCP (issue 17).
 
-// peerFields are the 8 factors of svcFrame as CP fields, one terminal's
+// peerFields are the 8 factors of fixture.Frame as CP fields, one terminal's
 // real-time upload of about 360 bytes.
 func peerFields(power float64) []string {
 	return []string{"d20105-Rtd=220.1", "d20105-Flag=N", "d20205-Rtd=221.3", "d20305-Rtd=219.8",
@@ -27,9 +29,9 @@ func peerFields(power float64) []string {
 }
 
 // peerTerminal is a registered terminal of the peer test bed, connected to m.
-func peerTerminal(tb testing.TB, m *Main, mn string, edit func(*peer.Terminal)) *peer.Terminal {
+func peerTerminal(tb testing.TB, m *service.Main, mn string, edit func(*peer.Terminal)) *peer.Terminal {
 	tb.Helper()
-	t := &peer.Terminal{MN: mn, PW: svcPW}
+	t := &peer.Terminal{MN: mn, PW: fixture.PW}
 	if edit != nil {
 		edit(t)
 	}
@@ -42,7 +44,7 @@ func peerTerminal(tb testing.TB, m *Main, mn string, edit func(*peer.Terminal)) 
 
 // waitSample polls until point's slot at has been moved into the tables
 // with every quantity, and returns it.
-func waitSample(tb testing.TB, m *Main, point int64, at time.Time, ok func(store.Sample) bool) store.Sample {
+func waitSample(tb testing.TB, m *service.Main, point int64, at time.Time, ok func(store.Sample) bool) store.Sample {
 	tb.Helper()
 	for range 1000 {
 		ss, err := m.DB.Samples(context.Background(), point, at, at.Add(time.Second))
@@ -71,17 +73,17 @@ func TestPeerSplitUpload(t *testing.T) {
 	for _, how := range []string{"one connection", "reconnect", "restart"} {
 		t.Run(how, func(t *testing.T) {
 			dbPath := filepath.Join(t.TempDir(), "split.db")
-			m := NewMain()
+			m := service.NewMain()
 			m.Config.DB, m.Config.Listen = dbPath, "127.0.0.1:0"
 			if err := m.Run(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			defer m.Close()
-			pts := svcRegister(t, m.DB, 1)
-			mn, point := svcMN(0), pts[svcMN(0)]
+			pts := fixture.Register(t, m.DB, 1)
+			mn, point := fixture.MN(0), pts[fixture.MN(0)]
 			small := func(p *peer.Terminal) { p.MaxSegment = 200 }
 			term := peerTerminal(t, m, mn, small)
-			parts, err := term.Parts("2011", svcT0, peerFields(42))
+			parts, err := term.Parts("2011", fixture.T0, peerFields(42))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +102,7 @@ func TestPeerSplitUpload(t *testing.T) {
 				if err := m.Close(); err != nil {
 					t.Fatal(err)
 				}
-				m = NewMain()
+				m = service.NewMain()
 				m.Config.DB, m.Config.Listen = dbPath, "127.0.0.1:0"
 				if err := m.Run(context.Background()); err != nil {
 					t.Fatal(err)
@@ -113,11 +115,11 @@ func TestPeerSplitUpload(t *testing.T) {
 					t.Fatalf("part %d: %v", p.PNO, err)
 				}
 			}
-			s := waitSample(t, m, point, svcT0, complete)
+			s := waitSample(t, m, point, fixture.T0, complete)
 			if s.P != 42 || s.Flags&store.FlagIncomplete != 0 {
 				t.Errorf("sample = %+v, want P 42, not marked incomplete", s)
 			}
-			raw, err := m.DB.RawPackets(t.Context(), mn, svcT0, svcT0.Add(time.Second))
+			raw, err := m.DB.RawPackets(t.Context(), mn, fixture.T0, fixture.T0.Add(time.Second))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,8 +141,8 @@ func TestPeerSplitUpload(t *testing.T) {
 func TestPeerSameTimeFrames(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "same.db")
 	m := svcRunMain(t, dbPath, nil)
-	pts := svcRegister(t, m.DB, 1)
-	mn := svcMN(0)
+	pts := fixture.Register(t, m.DB, 1)
+	mn := fixture.MN(0)
 	term0, err := m.DB.TerminalByMN(t.Context(), mn)
 	if err != nil {
 		t.Fatal(err)
@@ -155,11 +157,11 @@ func TestPeerSameTimeFrames(t *testing.T) {
 	}
 	m.Listener.Invalidate(mn)
 	term := peerTerminal(t, m, mn, nil)
-	if err := term.SameTime(t.Context(), "2011", svcT0, peerFields(42), []string{"d30506-Rtd=17.5", "d30506-Flag=N"}); err != nil {
+	if err := term.SameTime(t.Context(), "2011", fixture.T0, peerFields(42), []string{"d30506-Rtd=17.5", "d30506-Flag=N"}); err != nil {
 		t.Fatalf("same-time frames: %v", err)
 	}
-	waitSample(t, m, pts[mn], svcT0, complete)
-	if s := waitSample(t, m, treat.ID, svcT0, func(s store.Sample) bool { return s.P == 17.5 }); s.P != 17.5 {
+	waitSample(t, m, pts[mn], fixture.T0, complete)
+	if s := waitSample(t, m, treat.ID, fixture.T0, func(s store.Sample) bool { return s.P == 17.5 }); s.P != 17.5 {
 		t.Errorf("treatment point = %+v, want P 17.5", s)
 	}
 	code, out, stderr := runCLI(t, "export", "readings", "--db", dbPath, "--mn", mn, "--from", "2026-03-02T08:00", "--to", "2026-03-02T08:01")
@@ -178,14 +180,14 @@ func TestPeerSameTimeFrames(t *testing.T) {
 // data — its stored state and events — with the reason.
 func TestPeerModbusTerminal(t *testing.T) {
 	m := svcRunMain(t, filepath.Join(t.TempDir(), "modbus.db"), nil)
-	svcRegister(t, m.DB, 1)
-	mn := svcMN(0)
+	fixture.Register(t, m.DB, 1)
+	mn := fixture.MN(0)
 	term := peerTerminal(t, m, mn, func(p *peer.Terminal) { p.CRC = peer.TerminalCRCModbus; p.AckTimeout = 300 * time.Millisecond })
-	if _, err := term.Upload(t.Context(), "2011", svcT0, peerFields(42)); !errors.Is(err, peer.ErrNoAck) {
+	if _, err := term.Upload(t.Context(), "2011", fixture.T0, peerFields(42)); !errors.Is(err, peer.ErrNoAck) {
 		t.Fatalf("upload with a MODBUS CRC: %v, want no answer", err)
 	}
-	stranger := peerTerminal(t, m, svcMN(7), func(p *peer.Terminal) { p.CRC = peer.TerminalCRCModbus; p.AckTimeout = 300 * time.Millisecond })
-	if _, err := stranger.Upload(t.Context(), "2011", svcT0, peerFields(1)); !errors.Is(err, peer.ErrNoAck) {
+	stranger := peerTerminal(t, m, fixture.MN(7), func(p *peer.Terminal) { p.CRC = peer.TerminalCRCModbus; p.AckTimeout = 300 * time.Millisecond })
+	if _, err := stranger.Upload(t.Context(), "2011", fixture.T0, peerFields(1)); !errors.Is(err, peer.ErrNoAck) {
 		t.Fatalf("unregistered upload with a MODBUS CRC: %v, want no answer", err)
 	}
 	if err := m.Listener.Flush(t.Context()); err != nil {
@@ -200,7 +202,7 @@ func TestPeerModbusTerminal(t *testing.T) {
 		switch states[i].MN {
 		case mn:
 			got = &states[i]
-		case svcMN(7):
+		case fixture.MN(7):
 			t.Errorf("unregistered MN has a state: %+v", states[i])
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
@@ -70,7 +71,7 @@ func runReviewOpen(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one review package file")
 	}
-	keyDir := dataDir()
+	keyDir := service.DataDir()
 	if err := os.MkdirAll(keyDir, 0o755); err != nil {
 		return fmt.Errorf("data folder for the evidence signing key: %w", err)
 	}

@@ -22,7 +22,7 @@ var (
 	_ ui.EvidenceExporter = evidenceDesk{}
 	_ ui.OrderDesk        = orderDesk{}
 	_ ui.RuleReplay       = ruleDesk{}
-	_ service             = (*packageService)(nil)
+	_ desktopService      = (*packageService)(nil)
 )
 
 // TestReviewViewsOnRealStore opens the shell on a real database with an

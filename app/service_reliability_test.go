@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/internal/fixture"
+	"powerwatch/app/service"
 	"powerwatch/listener/hj212"
 	"powerwatch/store/sqlite"
 )
@@ -73,12 +75,12 @@ func sendAll(t *testing.T, addr string, k, n int, onAck func()) map[string]bool 
 	acked := map[string]bool{}
 	var wg sync.WaitGroup
 	for i := range k {
-		c := svcDial(t, addr)
+		c := fixture.Dial(t, addr)
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
 			for slot := range n {
-				if _, err := c.c.Write(svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 40)); err != nil {
+				if _, err := c.Conn.Write(fixture.Frame(fixture.MN(i), fixture.QN(i, slot), fixture.T0.Add(time.Duration(slot)*5*time.Minute), 40)); err != nil {
 					return
 				}
 			}
@@ -86,7 +88,7 @@ func sendAll(t *testing.T, addr string, k, n int, onAck func()) map[string]bool 
 		go func() {
 			defer wg.Done()
 			for range n {
-				p, err := c.read(30 * time.Second)
+				p, err := c.Read(30 * time.Second)
 				if err != nil {
 					return
 				}
@@ -116,7 +118,7 @@ func TestKillDuringIngest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svcRegister(t, d, k)
+	fixture.Register(t, d, k)
 	d.Close()
 
 	cmd, addr := startServe(t, db)
@@ -159,7 +161,7 @@ func TestKillDuringIngest(t *testing.T) {
 	}
 	defer d.Close()
 	for i := range k {
-		raw, err := d.RawPackets(t.Context(), svcMN(i), svcT0.Add(-time.Hour), svcT0.Add(time.Duration(n)*5*time.Minute))
+		raw, err := d.RawPackets(t.Context(), fixture.MN(i), fixture.T0.Add(-time.Hour), fixture.T0.Add(time.Duration(n)*5*time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +182,7 @@ func storedQNs(t *testing.T, db string, k int) map[string]bool {
 	defer d.Close()
 	out := map[string]bool{}
 	for i := range k {
-		raw, err := d.RawPackets(t.Context(), svcMN(i), svcT0.Add(-time.Hour), svcT0.Add(30*24*time.Hour))
+		raw, err := d.RawPackets(t.Context(), fixture.MN(i), fixture.T0.Add(-time.Hour), fixture.T0.Add(30*24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,30 +227,30 @@ func malformed(r *rand.Rand, good []byte) []byte {
 func TestMalformedFlood(t *testing.T) {
 	const conns, perConn = 50, 200
 	m := svcRunMain(t, filepath.Join(t.TempDir(), "flood.db"), nil)
-	svcRegister(t, m.DB, conns)
+	fixture.Register(t, m.DB, conns)
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)
 	for i := range conns {
-		c := svcDial(t, m.Addr().String())
+		c := fixture.Dial(t, m.Addr().String())
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(i), 7))
 			go func() {
 				for slot := range perConn {
-					good := svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 10)
-					c.c.Write(malformed(r, good))
-					c.c.Write(good)
+					good := fixture.Frame(fixture.MN(i), fixture.QN(i, slot), fixture.T0.Add(time.Duration(slot)*5*time.Minute), 10)
+					c.Conn.Write(malformed(r, good))
+					c.Conn.Write(good)
 				}
 			}()
 			for slot := range perConn {
-				p, err := c.read(30 * time.Second)
+				p, err := c.Read(30 * time.Second)
 				if err != nil {
 					errs <- fmt.Errorf("connection %d: after %d acks: %w", i, slot, err)
 					return
 				}
-				if p.QN != svcQN(i, slot) {
-					errs <- fmt.Errorf("connection %d: ack %s, want %s", i, p.QN, svcQN(i, slot))
+				if p.QN != fixture.QN(i, slot) {
+					errs <- fmt.Errorf("connection %d: ack %s, want %s", i, p.QN, fixture.QN(i, slot))
 					return
 				}
 			}
@@ -267,7 +269,7 @@ func TestMalformedFlood(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range conns {
-		raw, err := m.DB.RawPackets(t.Context(), svcMN(i), svcT0.Add(-time.Hour), svcT0.Add(perConn*5*time.Minute))
+		raw, err := m.DB.RawPackets(t.Context(), fixture.MN(i), fixture.T0.Add(-time.Hour), fixture.T0.Add(perConn*5*time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,20 +289,20 @@ func TestMalformedFlood(t *testing.T) {
 // never reads next to ten well-behaved terminals: every packet of those is
 // acknowledged, each within a generous bound, and the slowloris is cut off.
 func TestSlowClientsDoNotStallOthers(t *testing.T) {
-	m := svcRunMain(t, filepath.Join(t.TempDir(), "slow.db"), func(c *Config) {
-		c.Limits.FrameTimeout = Duration(time.Second)
+	m := svcRunMain(t, filepath.Join(t.TempDir(), "slow.db"), func(c *service.Config) {
+		c.Limits.FrameTimeout = service.Duration(time.Second)
 		c.Limits.WriteQueue = 64
 	})
-	svcRegister(t, m.DB, 12)
+	fixture.Register(t, m.DB, 12)
 	addr := m.Addr().String()
 	stop := make(chan struct{})
 	defer close(stop)
 
-	slow := svcDial(t, addr) // slowloris: one byte every 100 ms, forever
+	slow := fixture.Dial(t, addr) // slowloris: one byte every 100 ms, forever
 	go func() {
-		f := svcFrame(svcMN(10), svcQN(10, 0), svcT0, 1)
+		f := fixture.Frame(fixture.MN(10), fixture.QN(10, 0), fixture.T0, 1)
 		for i := 0; ; i = (i + 1) % len(f) {
-			if _, err := slow.c.Write(f[i : i+1]); err != nil {
+			if _, err := slow.Conn.Write(f[i : i+1]); err != nil {
 				return
 			}
 			select {
@@ -310,10 +312,10 @@ func TestSlowClientsDoNotStallOthers(t *testing.T) {
 			}
 		}
 	}()
-	mute := svcDial(t, addr) // never reads its acknowledgements
+	mute := fixture.Dial(t, addr) // never reads its acknowledgements
 	go func() {
 		for slot := 0; ; slot++ {
-			if _, err := mute.c.Write(svcFrame(svcMN(11), svcQN(11, slot), svcT0.Add(time.Duration(slot)*time.Minute), 1)); err != nil {
+			if _, err := mute.Conn.Write(fixture.Frame(fixture.MN(11), fixture.QN(11, slot), fixture.T0.Add(time.Duration(slot)*time.Minute), 1)); err != nil {
 				return
 			}
 			select {
@@ -328,15 +330,15 @@ func TestSlowClientsDoNotStallOthers(t *testing.T) {
 	var mu sync.Mutex
 	var worst time.Duration
 	for i := range 10 {
-		c := svcDial(t, addr)
+		c := fixture.Dial(t, addr)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for slot := range 100 {
 				start := time.Now()
-				c.write(svcFrame(svcMN(i), svcQN(i, slot), svcT0.Add(time.Duration(slot)*5*time.Minute), 5))
-				p, err := c.read(10 * time.Second)
-				if err != nil || p.QN != svcQN(i, slot) {
+				c.Write(fixture.Frame(fixture.MN(i), fixture.QN(i, slot), fixture.T0.Add(time.Duration(slot)*5*time.Minute), 5))
+				p, err := c.Read(10 * time.Second)
+				if err != nil || p.QN != fixture.QN(i, slot) {
 					t.Errorf("terminal %d slot %d: ack %v, %v", i, slot, p, err)
 					return
 				}

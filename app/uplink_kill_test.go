@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 
+	"powerwatch/app/internal/fixture"
 	"powerwatch/listener"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
@@ -76,14 +77,14 @@ func TestKillWithFullOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svcRegister(t, d, k)
+	fixture.Register(t, d, k)
 	d.Close()
 
 	var mu sync.Mutex
 	var got []*hj212.Packet
 	city := &listener.Server{
 		Directory: listener.DirectoryFunc(func(_ context.Context, mn string) (*listener.Registration, error) {
-			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: svcPW}}, nil
+			return &listener.Registration{Terminal: store.Terminal{ID: 1, MN: mn, Password: fixture.PW}}, nil
 		}),
 		Recorder: listener.RecorderFunc(func(_ context.Context, batch []*listener.Upload) error {
 			mu.Lock()
@@ -114,7 +115,7 @@ func TestKillWithFullOutbox(t *testing.T) {
 
 	gate.down.Store(false)
 	cmd2, _ := startServeArgs(t, db, flags)
-	waitUntil(t, "every packet at the city", func() bool {
+	fixture.WaitUntil(t, "every packet at the city", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(got) >= k*n
@@ -133,11 +134,11 @@ func TestKillWithFullOutbox(t *testing.T) {
 		seen[p.MN+p.QN] = true
 		var i int
 		for i = range k {
-			if svcMN(i) == p.MN {
+			if fixture.MN(i) == p.MN {
 				break
 			}
 		}
-		if want := svcQN(i, next[p.MN]); p.QN != want {
+		if want := fixture.QN(i, next[p.MN]); p.QN != want {
 			t.Fatalf("%s: got QN %s, want %s next (in order)", p.MN, p.QN, want)
 		}
 		next[p.MN]++

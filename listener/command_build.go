@@ -15,14 +15,11 @@ import (
 var commandCNs = []string{hj212.CNSetOverTime, hj212.CNGetTime, hj212.CNSetTime, hj212.CNGetRtdInterval, hj212.CNSetRtdInterval, hj212.CNGetMinInterval, hj212.CNSetMinInterval,
 	hj212.CNRealtime, hj212.CNStopRealtime, hj212.CNRunState, hj212.CNStopRunState, hj212.CNDayHistory, hj212.CNRunTimeHistory, hj212.CNMinuteHistory, hj212.CNHourHistory}
 
-// minIntervals are the MinInterval values HJ212-2017 Table 4 allows, in minutes.
-var minIntervals = []int{1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30}
-
 // SetRealtimeInterval returns the command (CN 1062) that sets mn's real-time
 // upload interval. HJ212-2017 Table 4: RtdInterval is 30–3600 s.
 func SetRealtimeInterval(mn string, d time.Duration) (store.Command, error) {
 	s := int(d / time.Second)
-	if d%time.Second != 0 || s < 30 || s > 3600 {
+	if d%time.Second != 0 || !hj212.ValidRtdInterval(s) {
 		return store.Command{}, fmt.Errorf("real-time interval %s: %w: must be whole seconds from 30 s to 3600 s", d, store.ErrInvalid)
 	}
 	return store.Command{MN: mn, CN: hj212.CNSetRtdInterval, CP: "RtdInterval=" + strconv.Itoa(s)}, nil
@@ -33,7 +30,7 @@ func SetRealtimeInterval(mn string, d time.Duration) (store.Command, error) {
 // 12, 15, 20, 30 minutes.
 func SetMinuteInterval(mn string, d time.Duration) (store.Command, error) {
 	m := int(d / time.Minute)
-	if d%time.Minute != 0 || !slices.Contains(minIntervals, m) {
+	if d%time.Minute != 0 || !hj212.ValidMinInterval(m) {
 		return store.Command{}, fmt.Errorf("minute interval %s: %w: must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 min", d, store.ErrInvalid)
 	}
 	return store.Command{MN: mn, CN: hj212.CNSetMinInterval, CP: "MinInterval=" + strconv.Itoa(m)}, nil
@@ -101,11 +98,11 @@ func validateField(c store.Command, f hj212.Field) error {
 	}
 	switch f.Key {
 	case "RtdInterval":
-		if n, err := strconv.Atoi(f.Value); err != nil || n < 30 || n > 3600 {
+		if n, err := strconv.Atoi(f.Value); err != nil || !hj212.ValidRtdInterval(n) {
 			return bad("30–3600 s")
 		}
 	case "MinInterval":
-		if n, err := strconv.Atoi(f.Value); err != nil || !slices.Contains(minIntervals, n) {
+		if n, err := strconv.Atoi(f.Value); err != nil || !hj212.ValidMinInterval(n) {
 			return bad("1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 min")
 		}
 	case "BeginTime", "EndTime", "SystemTime":

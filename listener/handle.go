@@ -188,7 +188,7 @@ func isUpload(cn string) bool {
 	switch {
 	case cn[0] == '2':
 		return !isNotification(cn)
-	case cn >= "3015" && cn <= "3020":
+	case cn >= hj212.CNFieldInfoFirst && cn <= hj212.CNFieldInfoLast:
 		return true
 	}
 	return false

@@ -160,7 +160,7 @@ func (p *enterprisePage) editFacility(f store.Facility) {
 		switch {
 		case n.Name == "":
 			return tr.T("valid.name"), nil
-		case err != nil || kw < 0 || kw > 1e6:
+		case err != nil || (store.Facility{Name: n.Name, Kind: store.Production, RatedKW: kw}).Validate() != nil:
 			return tr.T("valid.rated"), nil
 		case kind.SelectedIndex() < 0:
 			return tr.T("valid.kind"), nil
@@ -174,15 +174,18 @@ func (p *enterprisePage) editFacility(f store.Facility) {
 
 // checkThreshold returns the message id of the first mistake in t, or "".
 func checkThreshold(t store.Threshold) string {
+	if t.Validate() == nil { // the rule is the store's; below only which message
+		return ""
+	}
 	switch {
 	case t.Stop < 0 || t.Run <= 0:
 		return "valid.threshold.positive"
 	case t.Run <= t.Stop:
 		return "valid.threshold.order"
-	case t.MinPersist < 0 || t.MinPersist > 24*time.Hour:
+	case t.MinPersist < 0 || t.MinPersist > store.MaxPersist:
 		return "valid.persist"
 	}
-	return ""
+	return "valid.threshold.order"
 }
 
 // addThreshold adds a new threshold to facility f from a chosen time on.

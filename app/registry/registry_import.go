@@ -219,11 +219,13 @@ func (c *check) threshold(line int, stop, run string, r *store.RegistryRow) {
 		c.add(line, "stop_kw", "填写了运行限值时也要填写停产限值 (give both thresholds or neither)")
 	case run == "":
 		c.add(line, "run_kw", "填写了停产限值时也要填写运行限值 (give both thresholds or neither)")
-	case okStop && okRun && th.Stop > th.Run:
-		c.add(line, "stop_kw", "停产限值 %g 大于运行限值 %g (stop threshold above run threshold)", th.Stop, th.Run)
 	case okStop && okRun:
 		th.Basis = store.ByPower
 		th.Note = "导入 (imported)"
+		if err := th.Validate(); err != nil { // the store's rule: 0 ≤ stop < run
+			c.add(line, "stop_kw", "停产限值 %g 应小于运行限值 %g 且不小于 0 (want 0 ≤ stop < run)", th.Stop, th.Run)
+			return
+		}
 		r.Threshold = &th
 	}
 }

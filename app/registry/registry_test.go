@@ -118,8 +118,11 @@ func TestImportRegistryRowErrors(t *testing.T) {
 			"朝阳区,丙公司,,铸造,窑2,生产,100,,010000A8900016F000169DC9,1,e2,,,,50,5,,",
 		}, []string{
 			`第 2 行 (row 2), 列 运行限值kW (run_kw): 填写了停产限值时也要填写运行限值 (give both thresholds or neither)`,
-			`第 3 行 (row 3), 列 停产限值kW (stop_kw): 停产限值 50 大于运行限值 5 (stop threshold above run threshold)`,
+			`第 3 行 (row 3), 列 停产限值kW (stop_kw): 停产限值 50 应小于运行限值 5 且不小于 0 (want 0 ≤ stop < run)`,
 		}},
+		{"stop equal to run: no band between them (store.Threshold.Validate)", []string{
+			"朝阳区,丙公司,,铸造,窑,生产,100,,010000A8900016F000169DC9,1,e1,,,,5,5,,",
+		}, []string{`第 2 行 (row 2), 列 停产限值kW (stop_kw): 停产限值 5 应小于运行限值 5 且不小于 0 (want 0 ≤ stop < run)`}},
 		{"missing required cells and codes", []string{
 			"朝阳区,,,铸造,窑,生产,100,,010000A8900016F000169DC9,1,,,,,1,2,,",
 		}, []string{

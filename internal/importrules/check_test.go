@@ -24,6 +24,12 @@ func TestCheckCatchesInjectedImports(t *testing.T) {
 			all["github.com/google/go-cmp/cmp"] = pkg{ImportPath: "github.com/google/go-cmp/cmp"}
 			addImport(all, "powerwatch/store", "github.com/google/go-cmp/cmp")
 		}, "powerwatch/store must depend on the standard library only, but reaches github.com/google/go-cmp/cmp"},
+		{"the codec takes an outside module besides SM4", func(all map[string]pkg) {
+			all["github.com/google/go-cmp/cmp"] = pkg{ImportPath: "github.com/google/go-cmp/cmp"}
+			addImport(all, "powerwatch/listener/hj212", "github.com/google/go-cmp/cmp")
+		}, "powerwatch/listener/hj212 must depend on the standard library only, but reaches github.com/google/go-cmp/cmp"},
+		{"the service reaches the window", func(all map[string]pkg) { addImport(all, "powerwatch/app/service", "powerwatch/ui") },
+			"powerwatch/app/service imports powerwatch/ui"},
 		{"evidence reaches the listener", func(all map[string]pkg) { addImport(all, "powerwatch/app/evidence", "powerwatch/listener") },
 			"powerwatch/app/evidence imports powerwatch/listener"},
 		{"a package without a rule", func(all map[string]pkg) {

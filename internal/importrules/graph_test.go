@@ -45,7 +45,7 @@ func rules() map[string]rule {
 		"store":          {std: true},
 		"listener/hj212": {std: true, ext: []string{sm4}, stdExcept: []string{sm4, "golang.org/x/sys/cpu"}},
 		"csvsafe":        {std: true},
-		"statsheet":      {mod: []string{"store"}, ext: []string{excelize}},
+		"statsheet":      {mod: []string{"csvsafe", "store"}, ext: []string{excelize}},
 		"calendar":       {ext: []string{gbk}},
 		"assets":         {ext: []string{fyne}},
 		// The rooms above it.
@@ -61,17 +61,22 @@ func rules() map[string]rule {
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
 		"app/evidence":             {mod: []string{"app/pdfdoc", "assets", "csvsafe", "store", "ui/chart"}, ext: []string{truetype}},
 		"app/gen":                  {mod: []string{"listener/hj212", "store", "store/sqlite"}},
-		"app/maintenance":          {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{afero, excelize}},
+		"app/maintenance":          {mod: []string{"alarms", "app/pdfdoc", "csvsafe", "store"}, ext: []string{afero, excelize}},
 		"app/registry":             {mod: []string{"csvsafe", "store"}, ext: []string{excelize, gbk}},
 		"app/sim":                  {mod: []string{"listener/hj212", "store"}},
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
-		"app/internal/fixture":     {mod: []string{"store", "store/sqlite"}},
-		"internal/importrules":     {},
-		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
-		// Package main: the CLI, the service and the desktop wiring.
-		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
-			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
-			ext: []string{fyne, cron, afero, excelize}},
+		"app/simdb":                {mod: []string{"app/registry", "app/sim", "csvsafe", "store", "store/sqlite"}},
+		"app/internal/proc":        {std: true},
+		"app/listing":              {mod: []string{"csvsafe", "listener/hj212", "store"}},
+		"app/service": {mod: []string{"alarms", "app/judge", "app/maintenance", "app/registry", "app/uplink", "assets", "calendar",
+			"listener", "store", "store/sqlite"}, ext: []string{cron, afero}},
+		"app/internal/fixture": {mod: []string{"listener/hj212", "store", "store/sqlite"}},
+		"internal/importrules": {},
+		"internal/peer":        {std: true}, // the peer test bed: independent of the codec it tests
+		// Package main: the CLI, and the desktop on the service.
+		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
+			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "ui"},
+			ext: []string{fyne, afero}},
 	}
 }
 

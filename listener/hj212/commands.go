@@ -38,7 +38,21 @@ const (
 	defaultTerminalST  = STElectricity
 	minRtdIntervalSecs = 30
 	maxRtdIntervalSecs = 3600
+	// The field-information uploads (现场端信息, HJ212-2017 Table 5) are
+	// CN 3015 to 3020.
+	CNFieldInfoFirst = "3015"
+	CNFieldInfoLast  = "3020"
 )
+
+// ValidRtdInterval reports whether secs is a real-time interval that
+// HJ212-2017 Table 4 allows: 30–3600 s.
+func ValidRtdInterval(secs int) bool {
+	return secs >= minRtdIntervalSecs && secs <= maxRtdIntervalSecs
+}
+
+// ValidMinInterval reports whether mins is a minute-data interval that
+// HJ212-2017 Table 4 allows: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 min.
+func ValidMinInterval(mins int) bool { return slices.Contains(minIntervals[:], mins) }
 
 // A QnRtn is the answer code of a 9011 request reply (HJ212-2017 Table 7).
 type QnRtn int
@@ -250,7 +264,7 @@ func (t Terminal) GetRtdInterval(qn string) *Packet { return t.Request(qn, CNGet
 // SetRtdInterval is CN 1062. HJ212-2017 Table 4: RtdInterval is 30–3600 s.
 func (t Terminal) SetRtdInterval(qn string, every time.Duration) (*Packet, error) {
 	secs := int(every / time.Second)
-	if every%time.Second != 0 || secs < minRtdIntervalSecs || secs > maxRtdIntervalSecs {
+	if every%time.Second != 0 || !ValidRtdInterval(secs) {
 		return nil, fmt.Errorf("set real-time interval %v: must be whole seconds within 30–3600: %w", every, ErrField)
 	}
 	return t.Request(qn, CNSetRtdInterval, Field{Key: "RtdInterval", Value: strconv.Itoa(secs)}), nil
@@ -266,7 +280,7 @@ var minIntervals = [...]int{1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30}
 // 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 minutes.
 func (t Terminal) SetMinInterval(qn string, every time.Duration) (*Packet, error) {
 	mins := int(every / time.Minute)
-	if every%time.Minute != 0 || !slices.Contains(minIntervals[:], mins) {
+	if every%time.Minute != 0 || !ValidMinInterval(mins) {
 		return nil, fmt.Errorf("set minute interval %v: must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 min: %w", every, ErrField)
 	}
 	return t.Request(qn, CNSetMinInterval, Field{Key: "MinInterval", Value: strconv.Itoa(mins)}), nil

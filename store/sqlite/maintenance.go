@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"powerwatch/store"
 )
@@ -34,44 +33,10 @@ func scanRecord(s scanner) (r store.MaintenanceRecord, err error) {
 	return r, nil
 }
 
+// validRecord normalises r and checks it (store.MaintenanceRecord.Validate).
 func validRecord(r *store.MaintenanceRecord) error {
 	r.People, r.SignedBy = strings.TrimSpace(r.People), strings.TrimSpace(r.SignedBy)
-	var missing []string
-	if r.Date.IsZero() {
-		missing = append(missing, "日期 date")
-	}
-	if r.People == "" {
-		missing = append(missing, "运维人员 people")
-	}
-	if r.EnterpriseID == 0 {
-		missing = append(missing, "企业 enterprise")
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("%w: maintenance record without %s", store.ErrInvalid, strings.Join(missing, ", "))
-	}
-	if r.TestFrom.IsZero() != r.TestTo.IsZero() || r.TestFrom.After(r.TestTo) {
-		return fmt.Errorf("%w: maintenance record: test window %s – %s: want both ends, start before end", store.ErrInvalid,
-			r.TestFrom.Format(time.RFC3339), r.TestTo.Format(time.RFC3339))
-	}
-	for _, c := range r.Checks {
-		if !validResult(c.Result) {
-			return fmt.Errorf("%w: maintenance record: check %s: result %q", store.ErrInvalid, c.Item, c.Result)
-		}
-	}
-	for _, o := range r.OnOff {
-		if !validResult(o.Off) || !validResult(o.On) {
-			return fmt.Errorf("%w: maintenance record: on/off test of %s: results %q/%q", store.ErrInvalid, o.Facility, o.Off, o.On)
-		}
-	}
-	return nil
-}
-
-func validResult(r store.CheckResult) bool {
-	switch r {
-	case "", store.CheckOK, store.CheckFault, store.CheckNotApply:
-		return true
-	}
-	return false
+	return r.Validate()
 }
 
 func jsonText(v any) string {

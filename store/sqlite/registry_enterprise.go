@@ -20,12 +20,10 @@ func scanEnterprise(s scanner) (e store.Enterprise, err error) {
 	return e, err
 }
 
+// validEnterprise normalises e and checks it (store.Enterprise.Validate).
 func validEnterprise(e *store.Enterprise) error {
 	e.Name, e.USCC = strings.TrimSpace(e.Name), strings.TrimSpace(e.USCC)
-	if e.Name == "" {
-		return fmt.Errorf("%w: enterprise without a name", store.ErrInvalid)
-	}
-	return nil
+	return e.Validate()
 }
 
 // CreateEnterprise adds an enterprise and sets e.ID, e.CreatedAt and e.UpdatedAt.

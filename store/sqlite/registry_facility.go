@@ -20,26 +20,12 @@ func scanFacility(s scanner) (f store.Facility, err error) {
 }
 
 // ValidKind reports whether k is one of the facility kinds.
-func validKind(k store.FacilityKind) bool {
-	switch k {
-	case store.Production, store.Treatment, store.Integrated, store.Total, store.Indirect:
-		return true
-	}
-	return false
-}
 
+// validFacility normalises f and checks it (store.Facility.Validate).
 func validFacility(f *store.Facility) error {
 	f.Name = strings.TrimSpace(f.Name)
 	f.CommissionedAt = norm(f.CommissionedAt)
-	switch {
-	case f.Name == "":
-		return fmt.Errorf("%w: facility without a name", store.ErrInvalid)
-	case !validKind(f.Kind):
-		return fmt.Errorf("%w: facility %q: unknown kind %q", store.ErrInvalid, f.Name, f.Kind)
-	case f.RatedKW < 0:
-		return fmt.Errorf("%w: facility %q: negative rated power", store.ErrInvalid, f.Name)
-	}
-	return nil
+	return f.Validate()
 }
 
 // CreateFacility adds a facility to its enterprise and sets f.ID. A name the
@@ -128,19 +114,12 @@ func scanLink(s scanner) (l store.Link, err error) {
 	return l, err
 }
 
+// validLink fills l's default role and checks it (store.Link.Validate).
 func validLink(l *store.Link) error {
 	if l.Role == "" {
 		l.Role = store.Active
 	}
-	switch {
-	case l.Role != store.Active && l.Role != store.Standby:
-		return fmt.Errorf("%w: link role %q", store.ErrInvalid, l.Role)
-	case l.ProductionID == l.TreatmentID:
-		return fmt.Errorf("%w: facility %d linked to itself", store.ErrInvalid, l.ProductionID)
-	case l.Need < 0:
-		return fmt.Errorf("%w: link need %d", store.ErrInvalid, l.Need)
-	}
-	return nil
+	return l.Validate()
 }
 
 // CreateLink adds a production → treatment link and sets l.ID. An empty Role
@@ -230,20 +209,13 @@ func scanThreshold(s scanner) (t store.Threshold, err error) {
 	return t, err
 }
 
+// validThreshold fills t's default basis and checks it (store.Threshold.Validate).
 func validThreshold(t *store.Threshold) error {
 	if t.Basis == "" {
 		t.Basis = store.ByPower
 	}
 	t.EffectiveFrom = norm(t.EffectiveFrom)
-	switch {
-	case t.Basis != store.ByPower && t.Basis != store.ByCurrent:
-		return fmt.Errorf("%w: threshold basis %q", store.ErrInvalid, t.Basis)
-	case t.Stop < 0 || t.Run < t.Stop:
-		return fmt.Errorf("%w: threshold stop %g, run %g: want 0 ≤ stop ≤ run", store.ErrInvalid, t.Stop, t.Run)
-	case t.MinPersist < 0:
-		return fmt.Errorf("%w: threshold minimum persistence %v", store.ErrInvalid, t.MinPersist)
-	}
-	return nil
+	return t.Validate()
 }
 
 // CreateThreshold adds a threshold to facility t.FacilityID's history and sets

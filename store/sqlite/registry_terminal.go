@@ -32,8 +32,8 @@ func (db *DB) CreateTerminal(ctx context.Context, who string, t *store.Terminal)
 func (db *DB) createTerminal(ctx context.Context, tx *sql.Tx, who string, t *store.Terminal) error {
 	t.MN = strings.TrimSpace(t.MN)
 	t.InstalledAt, t.LastSeen = norm(t.InstalledAt), norm(t.LastSeen)
-	if t.MN == "" {
-		return fmt.Errorf("create terminal: %w: empty MN", store.ErrInvalid)
+	if err := t.Validate(); err != nil {
+		return fmt.Errorf("create terminal: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO terminals(mn, password, sm4_key, enterprise_id, protocol, rtd_interval_s,
 		min_interval_s, installed_at, firmware, last_seen, remote_addr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -58,8 +58,8 @@ func (db *DB) UpdateTerminal(ctx context.Context, who string, t *store.Terminal)
 func (db *DB) updateTerminal(ctx context.Context, tx *sql.Tx, who string, t *store.Terminal) (bool, error) {
 	t.MN = strings.TrimSpace(t.MN)
 	t.InstalledAt = norm(t.InstalledAt)
-	if t.MN == "" {
-		return false, fmt.Errorf("update terminal %d: %w: empty MN", t.ID, store.ErrInvalid)
+	if err := t.Validate(); err != nil {
+		return false, fmt.Errorf("update terminal %d: %w", t.ID, err)
 	}
 	before, err := getTerminal(ctx, tx, "id", t.ID)
 	if err != nil {
@@ -144,29 +144,13 @@ func scanPoint(s scanner) (p store.Point, err error) {
 	return p, err
 }
 
+// validPoint fills p's default CT ratio and checks it (store.Point.Validate).
 func validPoint(p *store.Point) error {
 	if p.CTRatio == 0 {
 		p.CTRatio = 1
 	}
 	p.InstalledAt = norm(p.InstalledAt)
-	seen := map[string]string{}
-	for _, c := range []struct{ name, code string }{{"power", p.PowerCode}, {"current", p.CurrentCode},
-		{"voltage", p.VoltageCode}, {"energy", p.EnergyCode}, {"pf", p.PFCode}, {"state", p.StateCode}} {
-		if c.code == "" {
-			continue
-		}
-		if other, dup := seen[c.code]; dup {
-			return fmt.Errorf("%w: point %q: code %s is both %s and %s", store.ErrInvalid, p.Name, c.code, other, c.name)
-		}
-		seen[c.code] = c.name
-	}
-	switch {
-	case len(seen) == 0:
-		return fmt.Errorf("%w: point %q has no factor code", store.ErrInvalid, p.Name)
-	case p.CTRatio < 0:
-		return fmt.Errorf("%w: point %q: CT ratio %g", store.ErrInvalid, p.Name, p.CTRatio)
-	}
-	return nil
+	return p.Validate()
 }
 
 // CreatePoint adds a monitoring point and sets p.ID. A factor code that
