@@ -75,7 +75,7 @@ func sortRows[R any](rows []R, cols []column[R], st sortState) []R {
 	return out
 }
 
-// specTable shows rows() in a table with one header button per column:
+// specTable shows rows() in a table with a clickable header per column:
 // a click sorts by it (again: the other way), then resort re-orders the
 // screen's rows with sortRows(…, t.sort). Long texts are ellipsized; the
 // pointer over one shows it whole in hint (Fyne has no tooltips, and a popup
@@ -105,20 +105,17 @@ func newSpecTable[R any](cols []column[R], rows func() []R, open func(row int), 
 			l.SetText(t.cell(id.Row, id.Col))
 		})
 	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Importance = widget.LowImportance
-		return b
-	}
+	t.table.CreateHeader = func() fyne.CanvasObject { return newHeaderLabel() }
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
+		h := o.(*headerLabel)
 		if id.Col < 0 || id.Col >= len(t.cols) {
-			b.SetText("")
-			b.OnTapped = nil
+			h.SetText("")
+			h.tap = nil
 			return
 		}
-		b.SetText(t.header(id.Col))
-		b.OnTapped = func() { t.sortBy(id.Col) }
+		h.Alignment = t.cols[id.Col].align
+		h.SetText(t.header(id.Col))
+		h.tap = func() { t.sortBy(id.Col) }
 	}
 	for i, c := range cols {
 		t.table.SetColumnWidth(i, c.width)
@@ -168,6 +165,28 @@ func (t *specTable[R]) sorted(rows []R) []R { return sortRows(rows, t.cols, t.so
 
 // Refresh redraws the table after its rows changed.
 func (t *specTable[R]) Refresh() { t.table.Refresh() }
+
+// headerLabel is a column header: a bold, ellipsized label that sorts the
+// table when clicked. A label, not a button: a button does not shorten its
+// text and would overrun a narrow column.
+type headerLabel struct {
+	widget.Label
+	tap func()
+}
+
+func newHeaderLabel() *headerLabel {
+	h := &headerLabel{}
+	h.TextStyle.Bold = true
+	h.Truncation = fyne.TextTruncateEllipsis
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+func (h *headerLabel) Tapped(*fyne.PointEvent) {
+	if h.tap != nil {
+		h.tap()
+	}
+}
 
 // cellLabel is a table cell: an ellipsized label that shows its whole text
 // in hint while the pointer is over it and it does not fit.
