@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"powerwatch/store"
 )
 
 type specRow struct {
@@ -95,5 +98,57 @@ func TestSpecTableHeaderSorts(t *testing.T) {
 	}
 	if tbl.cell(5, 0) != "" || tbl.cell(0, 9) != "" {
 		t.Error("a cell outside the table is not empty")
+	}
+}
+
+func TestMatchEnterprises(t *testing.T) {
+	ents := []store.Enterprise{{ID: 1, Name: "华北建材有限公司", USCC: "91110115MA01ABCD1X"}, {ID: 2, Name: "东湖石化有限公司", USCC: "91110115MA02EFGH2Y"},
+		{ID: 3, Name: "顺达钢结构厂"}}
+	cases := []struct{ q, want string }{
+		{"", "1,2,3"},
+		{"有限公司", "1,2"},
+		{"石化", "2"},
+		{"ma01abcd", "1"}, // the code, in any case
+		{"  华北   公司 ", "1"},
+		{"华北 石化", ""},
+		{"水泥", ""},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, e := range matchEnterprises(ents, c.q) {
+			got = append(got, strconv.FormatInt(e.ID, 10))
+		}
+		if strings.Join(got, ",") != c.want {
+			t.Errorf("%q matches %v, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+// TestEntPickerTyping opens the picker, types part of a name and takes the
+// match with Enter, as an officer would.
+func TestEntPickerTyping(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("")
+	w.Resize(fyne.NewSize(800, 600))
+	tr := &translator{lang: Chinese, msgs: map[Lang]map[string]string{Chinese: {"picker.choose": "选择企业…", "picker.search": "搜索"}}}
+	var got []int64
+	p := newEntPicker(tr, []store.Enterprise{{ID: 1, Name: "华北建材有限公司"}, {ID: 2, Name: "东湖石化有限公司"}},
+		func(e store.Enterprise) { got = append(got, e.ID) })
+	w.SetContent(p.button)
+	test.Tap(p.button)
+	if p.popup == nil || !p.popup.Visible() {
+		t.Fatal("the picker did not open")
+	}
+	test.Type(p.search, "石化")
+	if len(p.matches) != 1 || p.line(0) != "东湖石化有限公司" {
+		t.Fatalf("matches for 石化: %+v", p.matches)
+	}
+	p.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if id, ok := p.Selected(); !ok || id.ID != 2 || p.button.Text != "东湖石化有限公司" || p.popup != nil || len(got) != 1 {
+		t.Errorf("after Enter: %+v %v, button %q, told %v", id, ok, p.button.Text, got)
+	}
+	p.SetEnterprises([]store.Enterprise{{ID: 1, Name: "华北建材有限公司"}})
+	if _, ok := p.Selected(); ok || p.button.Text != "选择企业…" {
+		t.Errorf("the chosen enterprise stays after it left the list: %q", p.button.Text)
 	}
 }
