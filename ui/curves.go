@@ -323,7 +323,7 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 			if len(pts) > 1 {
 				name += "/" + p.Name
 			}
-			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Points: cps})
+			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Key: f.ID, Points: cps})
 		}
 		if err := c.addThresholds(ctx, &o, f, req); err != nil {
 			return res, err
