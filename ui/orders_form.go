@@ -29,6 +29,9 @@ type orderForm struct {
 	start, end *widget.Entry
 	note       *widget.Entry
 	err        *widget.Label
+	// relayout lays the dialog out again once the facilities are in: the
+	// check groups grow and Fyne does not resize their form by itself.
+	relayout func()
 	// checked are the facility ids to tick once the enterprise's facilities
 	// are loaded (an edited order's); taken once.
 	checked, exempted []int64
@@ -130,6 +133,9 @@ func (od *ordersScreen) loadFacilities(f *orderForm) {
 		f.facs.Refresh()
 		f.exempt.Options, f.exempt.Selected = opts, exempted
 		f.exempt.Refresh()
+		if f.relayout != nil {
+			f.relayout()
+		}
 	})
 }
 
@@ -217,9 +223,17 @@ func (od *ordersScreen) showForm(f *orderForm) {
 	var dlg *dialog.CustomDialog
 	save := widget.NewButton(tr.T("common.save"), func() { od.save(f, func() { dlg.Hide() }) })
 	save.Importance = widget.HighImportance
-	dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(widget.NewForm(items...), f.err), od.s.win)
+	form := widget.NewForm(items...)
+	scroll := container.NewVScroll(form) // an enterprise with many facilities makes a tall form
+	dlg = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, f.err, nil, nil, scroll), od.s.win)
 	dlg.SetButtons([]fyne.CanvasObject{widget.NewButton(tr.T("common.cancel"), func() { dlg.Hide() }), save})
-	dlg.Resize(fyne.NewSize(560, 520))
+	size := fyne.NewSize(600, min(640, od.s.win.Canvas().Size().Height-60))
+	f.relayout = func() {
+		form.Refresh()
+		scroll.Refresh()
+		dlg.Resize(size)
+	}
+	dlg.Resize(size)
 	dlg.Show()
 }
 
