@@ -29,9 +29,12 @@ func (od *ordersScreen) boardColumns() []column[store.FacilityReduction] {
 		{head: tr.T("ord.col.enterprise"), width: 170, text: func(f r) string { return f.Enterprise }},
 		{head: tr.T("ord.col.facility"), width: 110, text: func(f r) string { return f.Facility }},
 		{head: tr.T("ord.col.order"), width: 90, text: func(f r) string { return od.orderText(f.Kind, f.CutPercent) }},
-		{head: tr.T("ord.col.state"), width: 70, text: func(f r) string {
+		{head: tr.T("ord.col.state"), width: 90, text: func(f r) string {
 			if f.Unjudged != "" {
 				return tr.T("ord.state.unjudged")
+			}
+			if f.Warning {
+				return od.state(f.State) + " · " + tr.T("ord.state.warning")
 			}
 			return od.state(f.State)
 		}},
