@@ -155,13 +155,38 @@ func (ms *maintenanceScreen) doneColumns() []column[store.Task] {
 // jobColumns are the columns of the scheduled jobs.
 func (ms *maintenanceScreen) jobColumns() []column[JobInfo] {
 	tr := ms.s.tr
-	col := func(head string, w float32, i int) column[JobInfo] {
-		return column[JobInfo]{head: head, width: w, text: func(j JobInfo) string { return ms.jobText(j, i) }}
+	type r = JobInfo
+	last := func(j r) (store.JobRun, bool) { run, ok := ms.data.last[j.Name]; return run, ok }
+	return []column[r]{
+		{head: tr.T("maint.job"), width: 200, text: func(j r) string { return ms.jobName(j.Name) }},
+		{head: tr.T("maint.spec"), width: 150, text: ms.spec},
+		{head: tr.T("maint.lastrun"), width: 150, cmp: byTime(func(j r) time.Time { run, _ := last(j); return run.Started }),
+			text: func(j r) string {
+				if run, ran := last(j); ran {
+					return shortTime(run.Started)
+				}
+				return tr.T("maint.never")
+			}},
+		{head: tr.T("maint.result"), width: 90, text: func(j r) string {
+			run, ran := last(j)
+			switch {
+			case !ran:
+				return ""
+			case run.Finished.IsZero():
+				return tr.T("maint.running")
+			case run.OK:
+				return tr.T("maint.ok")
+			}
+			return tr.T("maint.failed")
+		}},
+		{head: tr.T("maint.detail"), width: 480, text: func(j r) string {
+			run, _ := last(j)
+			if run.CatchUp {
+				return tr.T("maint.catchup") + " " + run.Result
+			}
+			return run.Result
+		}},
 	}
-	cols := []column[JobInfo]{col(tr.T("maint.job"), 200, 0), col(tr.T("maint.spec"), 150, 1), col(tr.T("maint.lastrun"), 150, 2),
-		col(tr.T("maint.result"), 90, 3), col(tr.T("maint.detail"), 480, 4)}
-	cols[2].cmp = byTime(func(j JobInfo) time.Time { return ms.data.last[j.Name].Started })
-	return cols
 }
 
 func (ms *maintenanceScreen) refresh() {
@@ -273,38 +298,6 @@ func (ms *maintenanceScreen) spec(j JobInfo) string {
 // jobCell is the text of a cell of the jobs table.
 func (ms *maintenanceScreen) jobCell(id widget.TableCellID) string {
 	return ms.jobs.cell(id.Row, id.Col)
-}
-
-// jobText is what column col of the jobs table says of job j.
-func (ms *maintenanceScreen) jobText(j JobInfo, col int) string {
-	r, ran := ms.data.last[j.Name]
-	switch col {
-	case 0:
-		return ms.jobName(j.Name)
-	case 1:
-		return ms.spec(j)
-	case 2:
-		if !ran {
-			return ms.s.tr.T("maint.never")
-		}
-		return shortTime(r.Started)
-	case 3:
-		switch {
-		case !ran:
-			return ""
-		case r.Finished.IsZero():
-			return ms.s.tr.T("maint.running")
-		case r.OK:
-			return ms.s.tr.T("maint.ok")
-		}
-		return ms.s.tr.T("maint.failed")
-	case 4:
-		if r.CatchUp {
-			return ms.s.tr.T("maint.catchup") + " " + r.Result
-		}
-		return r.Result
-	}
-	return ""
 }
 
 // editSpec lets a person change a job's cron spec; it applies from the next start.
