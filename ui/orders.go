@@ -85,6 +85,7 @@ func newOrdersScreen(s *Shell) *ordersScreen {
 		func() { od.report.Facilities = od.board.sorted(od.report.Facilities) })
 	od.groups = newSpecTable(od.groupColumns(), func() []store.ReductionRow { return od.groupRows }, nil,
 		func() { od.groupRows = od.groups.sorted(od.groupRows) })
+	od.groups.hint = od.board.hint // one line under both tables shows a cut name whole
 	od.ordTable = newSpecTable(od.orderColumns(), func() []store.Order { return od.orders },
 		func(i int) { od.selOrder = od.orders[i].ID }, func() { od.orders = od.ordTable.sorted(od.orders) })
 	od.filTable = newSpecTable(od.filingColumns(), func() []store.Filing { return od.filings },

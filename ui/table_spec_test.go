@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/store"
 )
@@ -150,5 +152,28 @@ func TestEntPickerTyping(t *testing.T) {
 	p.SetEnterprises([]store.Enterprise{{ID: 1, Name: "华北建材有限公司"}})
 	if _, ok := p.Selected(); ok || p.button.Text != "选择企业…" {
 		t.Errorf("the chosen enterprise stays after it left the list: %q", p.button.Text)
+	}
+}
+
+// TestCellLabelHint: a name cut by its column shows whole in the hint line
+// while the pointer rests on it; one that fits leaves the hint alone.
+func TestCellLabelHint(t *testing.T) {
+	test.NewTempApp(t)
+	hint := widget.NewLabel("")
+	l := newCellLabel(hint)
+	l.SetText("北京市某某区某某镇某某村某某建材有限责任公司")
+	l.Resize(fyne.NewSize(80, 30))
+	l.MouseIn(&desktop.MouseEvent{})
+	if hint.Text != l.Text {
+		t.Errorf("hint over a cut name = %q", hint.Text)
+	}
+	l.MouseOut()
+	if hint.Text != "" {
+		t.Errorf("hint after the pointer left = %q", hint.Text)
+	}
+	l.SetText("甲厂")
+	l.MouseIn(&desktop.MouseEvent{})
+	if hint.Text != "" {
+		t.Errorf("hint over a name that fits = %q", hint.Text)
 	}
 }
