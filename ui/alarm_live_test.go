@@ -238,7 +238,7 @@ func alarmTableFits1366(t *testing.T, lang Lang) {
 	for _, title := range cols[:requiredAlarmColumns] {
 		var found fyne.CanvasObject
 		walk(as.table, func(o fyne.CanvasObject) {
-			if l, ok := o.(*widget.Label); ok && l.Text == title && l.Visible() {
+			if l, ok := o.(*headerLabel); ok && l.Text == title && l.Visible() {
 				found = l
 			}
 		})

@@ -18,16 +18,49 @@ import (
 // alarmTypes are the alarm types in the order the ui lists them.
 var alarmTypes = store.AllAlarmTypes
 
-// alarmColumns are the queue's column titles. The first seven are those an
-// officer needs to triage and must fit at 1366×768 without scrolling
-// (TestAlarmTableFits1366); the rest follow.
+// columns are the queue's columns. The first seven are those an officer
+// needs to triage and must fit at 1366×768 without scrolling
+// (TestAlarmTableFits1366); the rest follow. Long names are ellipsized.
+func (as *alarmsScreen) columns() []column[alarmRow] {
+	s, tr := as.s, as.s.tr
+	w := alarmColumnWidths(tr.lang)
+	type r = alarmRow
+	start := func(x r) time.Time { return x.a.Start }
+	return []column[r]{
+		{head: tr.T("al.col.enterprise"), width: w[0], text: func(x r) string { return x.enterprise }},
+		{head: tr.T("al.col.production"), width: w[1], text: func(x r) string { return dash(x.production) }},
+		{head: tr.T("al.col.type"), width: w[2], text: func(x r) string { return s.alarmType(x.a.Type) }},
+		{head: tr.T("al.col.start"), width: w[3], text: func(x r) string { return dayTime(x.a.Start) }, cmp: byTime(start)},
+		{head: tr.T("al.col.duration"), width: w[4], text: func(x r) string { return hm(x.a.Duration(s.deps.Now())) },
+			cmp: byNum(func(x r) time.Duration { return x.a.Duration(s.deps.Now()) }), align: fyne.TextAlignTrailing},
+		{head: tr.T("al.col.grade"), width: w[5], text: func(x r) string { return s.grade(x.a.Grade) },
+			cmp: byNum(func(x r) int { return gradeRank(x.a.Grade) })},
+		{head: tr.T("al.col.status"), width: w[6], text: func(x r) string { return s.alarmStatus(x.a.Status) }},
+		{head: tr.T("al.col.terminal"), width: w[7], text: func(x r) string { return dash(x.terminal) }},
+		{head: tr.T("al.col.treatment"), width: w[8], text: func(x r) string { return dash(x.treatment) }},
+		{head: tr.T("al.col.end"), width: w[9], text: func(x r) string {
+			if x.a.End.IsZero() {
+				return tr.T("al.ongoing")
+			}
+			return dayTime(x.a.End)
+		}, cmp: byTime(func(x r) time.Time {
+			if x.a.End.IsZero() {
+				return s.deps.Now()
+			}
+			return x.a.End
+		})},
+		{head: tr.T("al.col.disposition"), width: w[10], text: func(x r) string { return s.disposition(x.a.Disposition) }},
+	}
+}
+
+// alarmColumns are the queue's column titles, in order.
 func alarmColumns(tr *translator) []string {
 	return []string{tr.T("al.col.enterprise"), tr.T("al.col.production"), tr.T("al.col.type"), tr.T("al.col.start"),
 		tr.T("al.col.duration"), tr.T("al.col.grade"), tr.T("al.col.status"), tr.T("al.col.terminal"),
 		tr.T("al.col.treatment"), tr.T("al.col.end"), tr.T("al.col.disposition")}
 }
 
-// alarmColumnWidths are the widths of alarmColumns in language l; long
+// alarmColumnWidths are the widths of the queue's columns in language l; long
 // names are ellipsized. English words are wider than their Chinese terms.
 func alarmColumnWidths(l Lang) []float32 {
 	if l == English {
@@ -71,7 +104,8 @@ type alarmsScreen struct {
 	sortBy   *widget.Select
 	desc     *widget.Check
 	note     *widget.Label
-	table    *widget.Table
+	tbl      *specTable[alarmRow] // sorted by a header click, else by sortBy
+	table    *widget.Table        // tbl's
 
 	regions    []store.Region
 	industries []store.Industry
@@ -128,38 +162,24 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 	as.ent = widget.NewEntry()
 	as.ent.SetPlaceHolder(tr.T("al.enterprise"))
 	as.ent.OnChanged = apply
-	as.sortBy = widget.NewSelect([]string{tr.T("al.sort.start"), tr.T("al.sort.duration"), tr.T("al.sort.grade")}, apply)
+	as.sortBy = widget.NewSelect([]string{tr.T("al.sort.start"), tr.T("al.sort.duration"), tr.T("al.sort.grade")}, func(string) {
+		if as.tbl != nil { // the chosen key replaces a header's
+			as.tbl.sort = unsorted
+		}
+		as.apply()
+	})
 	as.desc = widget.NewCheck(tr.T("al.sort.desc"), func(bool) { as.apply() })
 	for _, sel := range []*widget.Select{as.disp, as.region, as.industry, as.sortBy} {
 		sel.SetSelectedIndex(0)
 	}
 	as.desc.SetChecked(true)
 
-	cols := alarmColumns(tr)
-	label := func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
-	}
-	as.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(as.rows), len(cols) },
-		label,
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(as.cell(id)) })
-	as.table.ShowHeaderColumn = false
-	as.table.CreateHeader = label
-	as.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(cols[id.Col])
+	as.tbl = newSpecTable(as.columns(), func() []alarmRow { return as.rows }, func(row int) {
+		if row != as.cur {
+			as.open(row)
 		}
-	}
-	for i, w := range alarmColumnWidths(tr.lang) {
-		as.table.SetColumnWidth(i, w)
-	}
-	as.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(as.rows) && id.Row != as.cur {
-			as.open(id.Row)
-		}
-	}
+	}, as.apply)
+	as.table = as.tbl.table
 	as.detail = as.newDetail()
 	export := widget.NewButton(tr.T("al.pkg.export"), as.onExportPackage)
 	imp := widget.NewButton(tr.T("al.pkg.import"), as.onImportPackage)
@@ -172,7 +192,7 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 		container.NewHBox(widget.NewLabel(tr.T("al.sort")), as.sortBy, as.desc, layoutSpacer(), export, imp),
 		widget.NewLabel(tr.T("al.keys")),
 		as.note)
-	list := container.NewBorder(filters, nil, nil, nil, as.table)
+	list := container.NewBorder(filters, as.tbl.hint, nil, nil, as.table)
 	as.detailScroll = container.NewScroll(as.detail.box)
 	split := container.NewHSplit(list, as.detailScroll)
 	split.Offset = 0.58
@@ -404,7 +424,7 @@ func (as *alarmsScreen) apply() {
 	if as.table == nil {
 		return // still building
 	}
-	as.rows = filterAlarms(as.all, as.filter(), as.s.deps.Now())
+	as.rows = as.tbl.sorted(filterAlarms(as.all, as.filter(), as.s.deps.Now()))
 	as.note.SetText(as.s.tr.T("al.count", len(as.rows), len(as.all)))
 	as.cur = -1
 	for i, r := range as.rows {
@@ -420,41 +440,8 @@ func (as *alarmsScreen) apply() {
 	as.table.Refresh()
 }
 
-func (as *alarmsScreen) cell(id widget.TableCellID) string {
-	if id.Row >= len(as.rows) {
-		return ""
-	}
-	r := as.rows[id.Row]
-	a := r.a
-	switch id.Col {
-	case 0:
-		return r.enterprise
-	case 1:
-		return dash(r.production)
-	case 2:
-		return as.s.alarmType(a.Type)
-	case 3:
-		return dayTime(a.Start)
-	case 4:
-		return hm(a.Duration(as.s.deps.Now()))
-	case 5:
-		return as.s.grade(a.Grade)
-	case 6:
-		return as.s.alarmStatus(a.Status)
-	case 7:
-		return dash(r.terminal)
-	case 8:
-		return dash(r.treatment)
-	case 9:
-		if a.End.IsZero() {
-			return as.s.tr.T("al.ongoing")
-		}
-		return dayTime(a.End)
-	case 10:
-		return as.s.disposition(a.Disposition)
-	}
-	return ""
-}
+// cell is the text of a cell of the queue.
+func (as *alarmsScreen) cell(id widget.TableCellID) string { return as.tbl.cell(id.Row, id.Col) }
 
 // dayTime is a time in the queue's narrow columns; the detail shows the year.
 func dayTime(t time.Time) string { return t.In(store.Beijing).Format("01-02 15:04") }

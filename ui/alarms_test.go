@@ -127,6 +127,8 @@ func resetQueue(as *alarmsScreen) {
 	as.sortBy.SetSelectedIndex(0)
 	as.desc.SetChecked(true)
 	as.ent.SetText("")
+	as.tbl.sort = unsorted
+	as.apply()
 }
 
 // TestAlarmQueueFilterAndSort drives the filter widgets; the rules
@@ -153,6 +155,9 @@ func TestAlarmQueueFilterAndSort(t *testing.T) {
 		{"disposition confirmed", func() { as.disp.SetSelected(s.disposition(store.Confirmed)) }, ""},
 		{"by duration", func() { as.sortBy.SetSelectedIndex(1) }, "3,1,2"},
 		{"by grade ascending", func() { as.sortBy.SetSelectedIndex(2); as.desc.SetChecked(false) }, "2,3,1"},
+		{"header: enterprise, ties newest first", func() { as.tbl.sortBy(0) }, "1,3,2"},
+		{"header: grade twice, descending", func() { as.tbl.sortBy(5); as.tbl.sortBy(5) }, "1,3,2"},
+		{"header: duration, then the sort list takes over", func() { as.tbl.sortBy(4); as.sortBy.SetSelectedIndex(2) }, "1,3,2"},
 		{"today", func() { as.rangeSel.SetSelected(s.tr.T("al.range.today")); as.s.Wait() }, "1,2"},
 		{"typed dates", func() {
 			as.from.SetText(dayStart(demoNow).AddDate(0, 0, -1).Format("2006-01-02"))

@@ -29,7 +29,7 @@ type curveScreen struct {
 
 	ents     []store.Enterprise
 	facs     []store.Facility
-	entSel   *widget.Select
+	entSel   *entPicker // searchable: a district has hundreds
 	facCheck *widget.CheckGroup
 	rangeSel *widget.Select
 	qtySel   *widget.Select
@@ -58,8 +58,7 @@ var curveQuantities = []struct {
 func newCurveScreen(s *Shell) *curveScreen {
 	c := &curveScreen{s: s, info: widget.NewLabel(""), busy: widget.NewProgressBarInfinite()}
 	tr := s.tr
-	c.entSel = widget.NewSelect(nil, func(string) { c.onEnterprise() })
-	c.entSel.PlaceHolder = tr.T("curve.enterprise")
+	c.entSel = newEntPicker(tr, nil, func(store.Enterprise) { c.onEnterprise() })
 	c.facCheck = widget.NewCheckGroup(nil, func([]string) { c.draw() })
 	c.facCheck.Horizontal = true
 	c.rangeSel = widget.NewSelect(names(curveRanges, func(id string) string { return tr.T(id) }), func(string) { c.onRange() })
@@ -77,7 +76,7 @@ func newCurveScreen(s *Shell) *curveScreen {
 	c.rangeSel.SetSelectedIndex(1)
 	export := widget.NewButtonWithIcon(tr.T("curve.export"), theme.DownloadIcon(), c.onExport)
 	apply := widget.NewButton(tr.T("curve.apply"), c.draw)
-	row1 := container.NewBorder(nil, nil, widget.NewLabel(tr.T("curve.enterprise")), container.NewHBox(c.qtySel, export), c.entSel)
+	row1 := container.NewBorder(nil, nil, widget.NewLabel(tr.T("curve.enterprise")), container.NewHBox(c.qtySel, export), c.entSel.button)
 	row2 := container.NewHBox(c.rangeSel, widget.NewLabel(tr.T("common.from")), sized(c.from, 150), widget.NewLabel(tr.T("common.to")), sized(c.to, 150), apply, c.busy, c.cancelB)
 	top := container.NewVBox(row1, container.NewHScroll(c.facCheck), row2)
 	c.box = container.NewBorder(top, c.info, nil, nil, c.view)
@@ -105,24 +104,23 @@ func (c *curveScreen) refresh() {
 			return
 		}
 		c.ents = es
-		selected := c.entSel.SelectedIndex()
-		c.entSel.Options = names(es, func(e store.Enterprise) string { return e.Name })
-		c.entSel.Refresh()
+		selected := c.entSel.SelectedID()
+		c.entSel.SetEnterprises(es)
 		switch {
 		case c.pending != 0:
 			c.showEnterprise(c.pending)
-		case selected < 0 && len(es) > 0:
-			c.entSel.SetSelectedIndex(0)
+		case selected == 0 && len(es) > 0:
+			c.entSel.SetSelectedID(es[0].ID)
 		}
 	})
 }
 
 // showEnterprise selects enterprise id (from its page's "curves" button).
 func (c *curveScreen) showEnterprise(id int64) {
-	for i, e := range c.ents {
+	for _, e := range c.ents {
 		if e.ID == id {
 			c.pending = 0
-			c.entSel.SetSelectedIndex(i)
+			c.entSel.SetSelectedID(id)
 			return
 		}
 	}
@@ -132,11 +130,10 @@ func (c *curveScreen) showEnterprise(id int64) {
 // onEnterprise loads the chosen enterprise's facilities and checks the
 // production and treatment ones.
 func (c *curveScreen) onEnterprise() {
-	i := c.entSel.SelectedIndex()
-	if i < 0 || i >= len(c.ents) {
+	id := c.entSel.SelectedID()
+	if id == 0 {
 		return
 	}
-	id := c.ents[i].ID
 	load(c.s, func(ctx context.Context) ([]store.Facility, error) {
 		return c.s.deps.Registry.FacilitiesByEnterprise(ctx, id)
 	}, func(fs []store.Facility, err error) {
@@ -211,11 +208,9 @@ type curveResult struct {
 // request reads the controls; ok is false when they do not make a chart yet.
 func (c *curveScreen) request() (curveRequest, bool) {
 	var r curveRequest
-	i := c.entSel.SelectedIndex()
-	if i < 0 || i >= len(c.ents) {
+	if r.enterprise = c.entSel.SelectedID(); r.enterprise == 0 {
 		return r, false
 	}
-	r.enterprise = c.ents[i].ID
 	chosen := map[string]bool{}
 	for _, s := range c.facCheck.Selected {
 		chosen[s] = true
@@ -328,7 +323,7 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 			if len(pts) > 1 {
 				name += "/" + p.Name
 			}
-			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Points: cps})
+			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Key: f.ID, Points: cps})
 		}
 		if err := c.addThresholds(ctx, &o, f, req); err != nil {
 			return res, err

@@ -18,8 +18,8 @@ func TestCurveYear(t *testing.T) {
 	s.Show(ViewCurves)
 	s.Wait()
 	c := s.curve
-	if c.entSel.Selected != "华北建材有限公司" {
-		t.Fatalf("curve screen selected %q, want the first enterprise", c.entSel.Selected)
+	if c.entSel.chosen.Name != "华北建材有限公司" {
+		t.Fatalf("curve screen selected %q, want the first enterprise", c.entSel.chosen.Name)
 	}
 	c.rangeSel.SetSelectedIndex(4) // last year
 	s.Wait()

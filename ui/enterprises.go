@@ -28,7 +28,7 @@ type enterprisesScreen struct {
 	region   *widget.Select
 	industry *widget.Select
 	note     *widget.Label
-	items    *widget.List
+	tbl      *specTable[store.Enterprise]
 }
 
 func newEnterprisesScreen(s *Shell) *enterprisesScreen {
@@ -40,15 +40,10 @@ func newEnterprisesScreen(s *Shell) *enterprisesScreen {
 	es.region.PlaceHolder = s.tr.T("ent.region.all")
 	es.industry = widget.NewSelect(nil, func(string) { es.apply() })
 	es.industry.PlaceHolder = s.tr.T("ent.industry.all")
-	es.items = widget.NewList(func() int { return len(es.rows) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(es.line(es.rows[i])) })
-	es.items.OnSelected = func(i widget.ListItemID) {
-		es.items.UnselectAll()
-		if i >= 0 && i < len(es.rows) {
-			es.open(es.rows[i].ID)
-		}
-	}
+	es.tbl = newSpecTable(es.columns(), func() []store.Enterprise { return es.rows }, func(row int) {
+		es.tbl.table.UnselectAll()
+		es.open(es.rows[row].ID)
+	}, func() { es.rows = es.tbl.sorted(es.rows) })
 	tools := container.NewHBox(
 		widget.NewButton(s.tr.T("ent.import"), es.onImport),
 		widget.NewButton(s.tr.T("ent.export"), es.onExport))
@@ -59,7 +54,7 @@ func newEnterprisesScreen(s *Shell) *enterprisesScreen {
 	}
 	filters := container.NewGridWithColumns(2, es.region, es.industry)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, tools, es.search), filters, es.note)
-	es.list = container.NewBorder(top, nil, nil, nil, es.items)
+	es.list = container.NewBorder(top, es.tbl.hint, nil, nil, es.tbl.table)
 	es.stack = container.NewStack(es.list)
 	return es
 }
@@ -115,7 +110,7 @@ func (es *enterprisesScreen) apply() {
 	q := strings.ToLower(strings.TrimSpace(es.search.Text))
 	region := es.pick(es.region, func(i int) int64 { return es.regions[i].ID })
 	industry := es.pick(es.industry, func(i int) int64 { return es.industries[i].ID })
-	es.rows = es.rows[:0]
+	rows := []store.Enterprise{}
 	for _, e := range es.all {
 		if q != "" && !strings.Contains(strings.ToLower(e.Name), q) && !strings.Contains(strings.ToLower(e.USCC), q) && !strings.Contains(strings.ToLower(e.Address), q) {
 			continue
@@ -123,9 +118,10 @@ func (es *enterprisesScreen) apply() {
 		if (region != 0 && e.RegionID != region) || (industry != 0 && e.IndustryID != industry) {
 			continue
 		}
-		es.rows = append(es.rows, e)
+		rows = append(rows, e)
 	}
-	es.items.Refresh()
+	es.rows = es.tbl.sorted(rows)
+	es.tbl.Refresh()
 	if es.s.deps.Registry != nil {
 		es.note.SetText(es.s.tr.T("ent.count", len(es.rows), len(es.all)))
 	}
@@ -158,8 +154,19 @@ func (es *enterprisesScreen) industryName(id int64) string {
 	return "—"
 }
 
-func (es *enterprisesScreen) line(e store.Enterprise) string {
-	return fmt.Sprintf("%s    %s · %s", e.Name, es.regionName(e.RegionID), es.industryName(e.IndustryID))
+// columns are the enterprise table's columns.
+func (es *enterprisesScreen) columns() []column[store.Enterprise] {
+	tr := es.s.tr
+	type r = store.Enterprise
+	return []column[r]{
+		{head: tr.T("ent.name"), width: 260, text: func(e r) string { return e.Name }},
+		{head: tr.T("ent.uscc"), width: 190, text: func(e r) string { return e.USCC }},
+		{head: tr.T("ent.region"), width: 120, text: func(e r) string { return es.regionName(e.RegionID) }},
+		{head: tr.T("ent.industry"), width: 180, text: func(e r) string { return es.industryName(e.IndustryID) }},
+		{head: tr.T("ent.grade"), width: 90, text: func(e r) string { return e.Grade }},
+		{head: tr.T("ent.contact"), width: 100, text: func(e r) string { return e.Contact }},
+		{head: tr.T("ent.address"), width: 260, text: func(e r) string { return e.Address }},
+	}
 }
 
 // open shows enterprise id's page in place of the list.

@@ -38,9 +38,6 @@ func dynamicIDs() []string {
 	for _, k := range []store.FilingKind{store.PlannedStop, store.Renovation, store.PowerCut, store.Other} {
 		ids = append(ids, "filing."+string(k))
 	}
-	for _, c := range termColumns {
-		ids = append(ids, c)
-	}
 	for _, k := range []string{"terminals", "open", "today", "rate", "consumption"} {
 		ids = append(ids, "dash."+k)
 	}

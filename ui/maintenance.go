@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -69,8 +68,8 @@ type maintenanceScreen struct {
 	tabs *container.AppTabs
 	note *widget.Label
 
-	open, done *widget.Table
-	jobs       *widget.Table
+	open, done *specTable[store.Task]
+	jobs       *specTable[JobInfo]
 	data       maintData
 	survey     *surveyTab
 	test       *testTab
@@ -89,43 +88,21 @@ type maintData struct {
 func newMaintenanceScreen(s *Shell) *maintenanceScreen {
 	ms := &maintenanceScreen{s: s, note: widget.NewLabel("")}
 	ms.note.Wrapping = fyne.TextWrapWord
-	ms.open = ms.taskTable(func() []store.Task { return ms.data.open }, []string{
-		s.tr.T("maint.due"), s.tr.T("maint.kind"), s.tr.T("maint.enterprise"), s.tr.T("maint.reason"), s.tr.T("maint.assignee")},
-		func(t store.Task) []string {
-			return []string{shortTime(t.Due), ms.kind(t.Kind), ms.data.names[t.EnterpriseID], t.Reason, t.Assignee}
-		}, ms.openTask)
-	ms.done = ms.taskTable(func() []store.Task { return ms.data.done }, []string{
-		s.tr.T("maint.closed"), s.tr.T("maint.kind"), s.tr.T("maint.enterprise"), s.tr.T("maint.reason"), s.tr.T("maint.record")},
-		func(t store.Task) []string {
-			return []string{shortTime(t.ClosedAt), ms.kind(t.Kind), ms.data.names[t.EnterpriseID], t.Reason, fmt.Sprint(t.RecordID)}
-		}, ms.showRecord)
-	ms.jobs = widget.NewTableWithHeaders(
-		func() (int, int) { return len(ms.data.jobs), 5 },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(ms.jobCell(id)) })
-	ms.jobs.ShowHeaderColumn = false
-	heads := []string{s.tr.T("maint.job"), s.tr.T("maint.spec"), s.tr.T("maint.lastrun"), s.tr.T("maint.result"), s.tr.T("maint.detail")}
-	ms.jobs.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(heads[id.Col])
-		}
-	}
-	for i, w := range []float32{200, 150, 150, 90, 480} {
-		ms.jobs.SetColumnWidth(i, w)
-	}
-	ms.jobs.OnSelected = func(id widget.TableCellID) {
-		ms.jobs.UnselectAll()
-		if id.Row >= 0 && id.Row < len(ms.data.jobs) {
-			ms.editSpec(ms.data.jobs[id.Row])
-		}
-	}
+	ms.open = ms.taskTable(ms.openColumns(), func() []store.Task { return ms.data.open },
+		func(ts []store.Task) { ms.data.open = ts }, ms.openTask)
+	ms.done = ms.taskTable(ms.doneColumns(), func() []store.Task { return ms.data.done },
+		func(ts []store.Task) { ms.data.done = ts }, ms.showRecord)
+	ms.jobs = newSpecTable(ms.jobColumns(), func() []JobInfo { return ms.data.jobs }, func(row int) {
+		ms.jobs.table.UnselectAll()
+		ms.editSpec(ms.data.jobs[row])
+	}, func() { ms.data.jobs = ms.jobs.sorted(ms.data.jobs) })
 	export := widget.NewButton(s.tr.T("maint.export"), ms.exportRecords)
 	ms.survey = newSurveyTab(ms)
 	ms.test = newTestTab(ms)
 	ms.tabs = container.NewAppTabs(
-		container.NewTabItem(s.tr.T("maint.tab.open"), ms.open),
-		container.NewTabItem(s.tr.T("maint.tab.done"), container.NewBorder(container.NewHBox(export), nil, nil, nil, ms.done)),
-		container.NewTabItem(s.tr.T("maint.tab.jobs"), ms.jobs),
+		container.NewTabItem(s.tr.T("maint.tab.open"), container.NewBorder(nil, ms.open.hint, nil, nil, ms.open.table)),
+		container.NewTabItem(s.tr.T("maint.tab.done"), container.NewBorder(container.NewHBox(export), ms.done.hint, nil, nil, ms.done.table)),
+		container.NewTabItem(s.tr.T("maint.tab.jobs"), container.NewBorder(nil, ms.jobs.hint, nil, nil, ms.jobs.table)),
 		container.NewTabItem(s.tr.T("maint.tab.survey"), ms.survey.box),
 		container.NewTabItem(s.tr.T("maint.tab.test"), ms.test.box))
 	return ms
@@ -142,32 +119,74 @@ func shortTime(t time.Time) string {
 	return t.In(store.Beijing).Format("2006-01-02 15:04")
 }
 
-func (ms *maintenanceScreen) taskTable(rows func() []store.Task, heads []string, cells func(store.Task) []string, open func(store.Task)) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return len(rows()), len(heads) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			rs := rows()
-			if id.Row < len(rs) {
-				o.(*widget.Label).SetText(cells(rs[id.Row])[id.Col])
-			}
-		})
-	t.ShowHeaderColumn = false
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(heads[id.Col])
-		}
-	}
-	for i, w := range []float32{140, 130, 220, 520, 100} {
-		t.SetColumnWidth(i, w)
-	}
-	t.OnSelected = func(id widget.TableCellID) {
-		t.UnselectAll()
-		if rs := rows(); id.Row >= 0 && id.Row < len(rs) {
-			open(rs[id.Row])
-		}
-	}
+// taskTable is a sortable table of tasks; set stores the rows a header click sorted.
+func (ms *maintenanceScreen) taskTable(cols []column[store.Task], rows func() []store.Task, set func([]store.Task), open func(store.Task)) *specTable[store.Task] {
+	var t *specTable[store.Task]
+	t = newSpecTable(cols, rows, func(row int) {
+		t.table.UnselectAll()
+		open(rows()[row])
+	}, func() { set(t.sorted(rows())) })
 	return t
+}
+
+// openColumns and doneColumns are the columns of the tasks due and done.
+func (ms *maintenanceScreen) openColumns() []column[store.Task] {
+	tr := ms.s.tr
+	type r = store.Task
+	return []column[r]{
+		{head: tr.T("maint.due"), width: 140, text: func(t r) string { return shortTime(t.Due) }, cmp: byTime(func(t r) time.Time { return t.Due })},
+		{head: tr.T("maint.kind"), width: 130, text: func(t r) string { return ms.kind(t.Kind) }},
+		{head: tr.T("maint.enterprise"), width: 220, text: func(t r) string { return ms.data.names[t.EnterpriseID] }},
+		{head: tr.T("maint.reason"), width: 520, text: func(t r) string { return t.Reason }},
+		{head: tr.T("maint.assignee"), width: 100, text: func(t r) string { return t.Assignee }},
+	}
+}
+
+func (ms *maintenanceScreen) doneColumns() []column[store.Task] {
+	cols := ms.openColumns()
+	type r = store.Task
+	cols[0] = column[r]{head: ms.s.tr.T("maint.closed"), width: 140, text: func(t r) string { return shortTime(t.ClosedAt) },
+		cmp: byTime(func(t r) time.Time { return t.ClosedAt })}
+	cols[4] = column[r]{head: ms.s.tr.T("maint.record"), width: 100, text: func(t r) string { return fmt.Sprint(t.RecordID) },
+		cmp: byNum(func(t r) int64 { return t.RecordID }), align: fyne.TextAlignTrailing}
+	return cols
+}
+
+// jobColumns are the columns of the scheduled jobs.
+func (ms *maintenanceScreen) jobColumns() []column[JobInfo] {
+	tr := ms.s.tr
+	type r = JobInfo
+	last := func(j r) (store.JobRun, bool) { run, ok := ms.data.last[j.Name]; return run, ok }
+	return []column[r]{
+		{head: tr.T("maint.job"), width: 200, text: func(j r) string { return ms.jobName(j.Name) }},
+		{head: tr.T("maint.spec"), width: 150, text: ms.spec},
+		{head: tr.T("maint.lastrun"), width: 150, cmp: byTime(func(j r) time.Time { run, _ := last(j); return run.Started }),
+			text: func(j r) string {
+				if run, ran := last(j); ran {
+					return shortTime(run.Started)
+				}
+				return tr.T("maint.never")
+			}},
+		{head: tr.T("maint.result"), width: 90, text: func(j r) string {
+			run, ran := last(j)
+			switch {
+			case !ran:
+				return ""
+			case run.Finished.IsZero():
+				return tr.T("maint.running")
+			case run.OK:
+				return tr.T("maint.ok")
+			}
+			return tr.T("maint.failed")
+		}},
+		{head: tr.T("maint.detail"), width: 480, text: func(j r) string {
+			run, _ := last(j)
+			if run.CatchUp {
+				return tr.T("maint.catchup") + " " + run.Result
+			}
+			return run.Result
+		}},
+	}
 }
 
 func (ms *maintenanceScreen) refresh() {
@@ -184,6 +203,8 @@ func (ms *maintenanceScreen) refresh() {
 		ms.survey.setEnterprises(d.ents)
 		ms.test.setEnterprises(d.ents)
 		ms.note.SetText(ms.s.tr.T("maint.summary", len(d.open), ms.overdue(), len(d.done)))
+		ms.data.open, ms.data.done = ms.open.sorted(d.open), ms.done.sorted(d.done)
+		ms.data.jobs = ms.jobs.sorted(d.jobs)
 		ms.open.Refresh()
 		ms.done.Refresh()
 		ms.jobs.Refresh()
@@ -274,39 +295,9 @@ func (ms *maintenanceScreen) spec(j JobInfo) string {
 	return j.Spec
 }
 
+// jobCell is the text of a cell of the jobs table.
 func (ms *maintenanceScreen) jobCell(id widget.TableCellID) string {
-	if id.Row >= len(ms.data.jobs) {
-		return ""
-	}
-	j := ms.data.jobs[id.Row]
-	r, ran := ms.data.last[j.Name]
-	switch id.Col {
-	case 0:
-		return ms.jobName(j.Name)
-	case 1:
-		return ms.spec(j)
-	case 2:
-		if !ran {
-			return ms.s.tr.T("maint.never")
-		}
-		return shortTime(r.Started)
-	case 3:
-		switch {
-		case !ran:
-			return ""
-		case r.Finished.IsZero():
-			return ms.s.tr.T("maint.running")
-		case r.OK:
-			return ms.s.tr.T("maint.ok")
-		}
-		return ms.s.tr.T("maint.failed")
-	case 4:
-		if r.CatchUp {
-			return ms.s.tr.T("maint.catchup") + " " + r.Result
-		}
-		return r.Result
-	}
-	return ""
+	return ms.jobs.cell(id.Row, id.Col)
 }
 
 // editSpec lets a person change a job's cron spec; it applies from the next start.
@@ -367,248 +358,6 @@ func (ms *maintenanceScreen) assign(t store.Task) {
 			return s.deps.Maintenance.AssignTask(ctx, who, t.ID, entry.Text)
 		}
 	}, ms.refresh)
-}
-
-// recordForm is the guideline's maintenance record form as widgets.
-type recordForm struct {
-	ms     *maintenanceScreen
-	task   store.Task
-	date   *widget.Entry
-	people *widget.Entry
-	checks map[store.CheckItem]*widget.Select
-	notes  map[store.CheckItem]*widget.Entry
-	onoff  []onOffRow
-	probs  *widget.Entry
-	acts   *widget.Entry
-	photos []string
-	plist  *widget.Label
-	signBy *widget.Entry
-	signOn *widget.Entry
-	form   *widget.Form
-}
-
-type onOffRow struct {
-	f       store.Facility
-	off, on *widget.Select
-	note    *widget.Entry
-}
-
-// results are the choices of a check, in the order of resultOf.
-func (ms *maintenanceScreen) results() []string {
-	t := ms.s.tr
-	return []string{t.T("maint.res.none"), t.T("maint.res.ok"), t.T("maint.res.fault"), t.T("maint.res.na")}
-}
-
-var resultOf = []store.CheckResult{"", store.CheckOK, store.CheckFault, store.CheckNotApply}
-
-func selected(sel *widget.Select) store.CheckResult {
-	if i := sel.SelectedIndex(); i > 0 && i < len(resultOf) {
-		return resultOf[i]
-	}
-	return ""
-}
-
-func (ms *maintenanceScreen) checkLabel(c store.CheckItem) string {
-	switch c {
-	case store.CheckCommunication:
-		return ms.s.tr.T("maint.check.communication")
-	case store.CheckData:
-		return ms.s.tr.T("maint.check.data")
-	case store.CheckPosition:
-		return ms.s.tr.T("maint.check.position")
-	case store.CheckRelations:
-		return ms.s.tr.T("maint.check.relations")
-	case store.CheckWiring:
-		return ms.s.tr.T("maint.check.wiring")
-	case store.CheckGrounding:
-		return ms.s.tr.T("maint.check.grounding")
-	}
-	return string(c)
-}
-
-func (ms *maintenanceScreen) newRecordForm(t store.Task, facilities []store.Facility) *recordForm {
-	s := ms.s
-	today := s.deps.Now().In(store.Beijing).Format(time.DateOnly)
-	rf := &recordForm{ms: ms, task: t, date: widget.NewEntry(), people: widget.NewEntry(),
-		checks: map[store.CheckItem]*widget.Select{}, notes: map[store.CheckItem]*widget.Entry{},
-		probs: widget.NewMultiLineEntry(), acts: widget.NewMultiLineEntry(), plist: widget.NewLabel(""),
-		signBy: widget.NewEntry(), signOn: widget.NewEntry()}
-	rf.date.SetText(today)
-	rf.signOn.SetText(today)
-	rf.people.SetText(t.Assignee)
-	rf.form = widget.NewForm(
-		widget.NewFormItem(s.tr.T("maint.enterprise"), widget.NewLabel(ms.data.names[t.EnterpriseID])),
-		widget.NewFormItem(s.tr.T("maint.task"), widget.NewLabel(t.Reason)),
-		widget.NewFormItem(s.tr.T("maint.date"), rf.date),
-		widget.NewFormItem(s.tr.T("maint.people"), rf.people))
-	for _, it := range store.CheckItems() {
-		sel := widget.NewSelect(ms.results(), nil)
-		sel.SetSelectedIndex(0)
-		note := widget.NewEntry()
-		note.SetPlaceHolder(s.tr.T("maint.note"))
-		rf.checks[it], rf.notes[it] = sel, note
-		rf.form.Append(ms.checkLabel(it), container.NewBorder(nil, nil, sel, nil, note))
-	}
-	for _, f := range facilities {
-		r := onOffRow{f: f, off: widget.NewSelect(ms.results(), nil), on: widget.NewSelect(ms.results(), nil), note: widget.NewEntry()}
-		r.off.SetSelectedIndex(0)
-		r.on.SetSelectedIndex(0)
-		r.note.SetPlaceHolder(s.tr.T("maint.note"))
-		rf.onoff = append(rf.onoff, r)
-		rf.form.Append(s.tr.T("maint.onoff", f.Name), container.NewBorder(nil, nil,
-			container.NewHBox(widget.NewLabel(s.tr.T("maint.off")), r.off, widget.NewLabel(s.tr.T("maint.on")), r.on), nil, r.note))
-	}
-	rf.form.Append(s.tr.T("maint.problems"), rf.probs)
-	rf.form.Append(s.tr.T("maint.actions"), rf.acts)
-	addPhoto := widget.NewButton(s.tr.T("maint.photo.add"), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			defer r.Close()
-			data, err := io.ReadAll(r)
-			if err != nil {
-				dialog.ShowError(err, s.win)
-				return
-			}
-			rf.addPhoto(r.URI().Name(), data)
-		}, s.win)
-		d.Show()
-	})
-	rf.form.Append(s.tr.T("maint.photos"), container.NewBorder(nil, nil, addPhoto, nil, rf.plist))
-	rf.form.Append(s.tr.T("maint.signby"), rf.signBy)
-	rf.form.Append(s.tr.T("maint.signon"), rf.signOn)
-	return rf
-}
-
-// addPhoto stores a photo through the app and lists it on the form.
-func (rf *recordForm) addPhoto(name string, data []byte) {
-	s := rf.ms.s
-	load(s, func(ctx context.Context) (string, error) {
-		return s.deps.Maintenance.SavePhoto(ctx, name, data)
-	}, func(p string, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		rf.photos = append(rf.photos, p)
-		rf.plist.SetText(strings.Join(rf.photos, "\n"))
-	})
-}
-
-// record reads the form; msg says what is missing or wrong ("" when nothing).
-func (rf *recordForm) record() (store.MaintenanceRecord, string) {
-	t := rf.ms.s.tr
-	r := store.MaintenanceRecord{TaskID: rf.task.ID, Kind: rf.task.Kind, EnterpriseID: rf.task.EnterpriseID, PointID: rf.task.PointID,
-		People: strings.TrimSpace(rf.people.Text), Problems: strings.TrimSpace(rf.probs.Text), Actions: strings.TrimSpace(rf.acts.Text),
-		Photos: rf.photos, SignedBy: strings.TrimSpace(rf.signBy.Text)}
-	var err error
-	if r.Date, err = store.ParseLocalTime(rf.date.Text); err != nil {
-		return r, t.T("maint.bad.date", rf.date.Text)
-	}
-	if r.People == "" {
-		return r, t.T("maint.bad.people")
-	}
-	if strings.TrimSpace(rf.signOn.Text) != "" {
-		if r.SignedAt, err = store.ParseLocalTime(rf.signOn.Text); err != nil {
-			return r, t.T("maint.bad.date", rf.signOn.Text)
-		}
-	}
-	for _, it := range store.CheckItems() {
-		res, note := selected(rf.checks[it]), strings.TrimSpace(rf.notes[it].Text)
-		if res != "" || note != "" {
-			r.Checks = append(r.Checks, store.Check{Item: it, Result: res, Note: note})
-		}
-	}
-	for _, o := range rf.onoff {
-		off, on, note := selected(o.off), selected(o.on), strings.TrimSpace(o.note.Text)
-		if off != "" || on != "" || note != "" {
-			r.OnOff = append(r.OnOff, store.OnOffTest{FacilityID: o.f.ID, Facility: o.f.Name, Off: off, On: on, Note: note})
-		}
-	}
-	return r, ""
-}
-
-// recordDialog closes task t with a maintenance record.
-func (ms *maintenanceScreen) recordDialog(t store.Task) {
-	s := ms.s
-	load(s, func(ctx context.Context) ([]store.Facility, error) {
-		if s.deps.Registry == nil || t.EnterpriseID == 0 {
-			return nil, nil
-		}
-		return s.deps.Registry.FacilitiesByEnterprise(ctx, t.EnterpriseID)
-	}, func(fs []store.Facility, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		rf := ms.newRecordForm(t, fs)
-		dlg := s.editDialog(s.tr.T("maint.record.title"), rf.form, func() (string, func(ctx context.Context, who string) error) {
-			r, msg := rf.record()
-			if msg != "" {
-				return msg, nil
-			}
-			return "", func(ctx context.Context, who string) error { return s.deps.Maintenance.AddRecord(ctx, who, &r) }
-		}, ms.refresh)
-		dlg.Resize(fyne.NewSize(860, 700))
-	})
-}
-
-// showRecord shows the record that closed t, with its PDF export.
-func (ms *maintenanceScreen) showRecord(t store.Task) {
-	s := ms.s
-	load(s, func(ctx context.Context) (store.MaintenanceRecord, error) {
-		return s.deps.Maintenance.RecordByID(ctx, t.RecordID)
-	}, func(r store.MaintenanceRecord, err error) {
-		if err != nil {
-			dialog.ShowError(err, s.win)
-			return
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s: %s\n%s: %s\n", s.tr.T("maint.date"), shortTime(r.Date), s.tr.T("maint.people"), r.People)
-		for _, c := range r.Checks {
-			fmt.Fprintf(&b, "%s: %s %s\n", ms.checkLabel(c.Item), ms.results()[indexOf(c.Result)], c.Note)
-		}
-		for _, o := range r.OnOff {
-			fmt.Fprintf(&b, "%s: %s %s / %s %s %s\n", o.Facility, s.tr.T("maint.off"), ms.results()[indexOf(o.Off)],
-				s.tr.T("maint.on"), ms.results()[indexOf(o.On)], o.Note)
-		}
-		fmt.Fprintf(&b, "%s: %s\n%s: %s\n%s: %s\n%s: %s %s\n", s.tr.T("maint.problems"), r.Problems, s.tr.T("maint.actions"), r.Actions,
-			s.tr.T("maint.photos"), strings.Join(r.Photos, ", "), s.tr.T("maint.signby"), r.SignedBy, shortTime(r.SignedAt))
-		text := widget.NewLabel(b.String())
-		text.Wrapping = fyne.TextWrapWord
-		pdf := widget.NewButton(s.tr.T("maint.pdf"), func() {
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				w.Close()
-				path := w.URI().Path()
-				load(s, func(ctx context.Context) (struct{}, error) {
-					return struct{}{}, s.deps.Maintenance.PrintRecord(ctx, path, r)
-				}, func(_ struct{}, err error) {
-					if err != nil {
-						dialog.ShowError(err, s.win)
-					}
-				})
-			}, s.win)
-			d.SetFileName(fmt.Sprintf("运维记录-%d.pdf", r.ID))
-			d.Show()
-		})
-		dlg := dialog.NewCustom(s.tr.T("maint.record.title"), s.tr.T("common.close"),
-			container.NewBorder(nil, container.NewHBox(pdf), nil, nil, container.NewVScroll(text)), s.win)
-		dlg.Resize(fyne.NewSize(720, 560))
-		dlg.Show()
-	})
-}
-
-func indexOf(r store.CheckResult) int {
-	for i, x := range resultOf {
-		if x == r {
-			return i
-		}
-	}
-	return 0
 }
 
 // exportRecords writes every record to an Excel file the person chooses.

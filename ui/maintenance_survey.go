@@ -16,45 +16,6 @@ import (
 	"powerwatch/store"
 )
 
-// enterprisePicker is a select of the enterprises by name.
-type enterprisePicker struct {
-	sel  *widget.Select
-	ents []store.Enterprise
-}
-
-func newEnterprisePicker(s *Shell, changed func(store.Enterprise)) *enterprisePicker {
-	p := &enterprisePicker{}
-	p.sel = widget.NewSelect(nil, func(string) {
-		if i := p.sel.SelectedIndex(); i >= 0 && i < len(p.ents) {
-			changed(p.ents[i])
-		}
-	})
-	p.sel.PlaceHolder = s.tr.T("maint.pick")
-	return p
-}
-
-func (p *enterprisePicker) set(ents []store.Enterprise) {
-	cur := p.selected()
-	p.ents = ents
-	names := make([]string, len(ents))
-	for i, e := range ents {
-		names[i] = e.Name
-	}
-	p.sel.SetOptions(names)
-	for i, e := range ents {
-		if e.ID == cur {
-			p.sel.SetSelectedIndex(i)
-		}
-	}
-}
-
-func (p *enterprisePicker) selected() int64 {
-	if i := p.sel.SelectedIndex(); i >= 0 && i < len(p.ents) {
-		return p.ents[i].ID
-	}
-	return 0
-}
-
 // ---- 勘察报告: the site survey and point design of §6.7.1–6.7.2 ----
 
 // surveyTab edits one enterprise's survey, with the point-design warnings
@@ -62,7 +23,7 @@ func (p *enterprisePicker) selected() int64 {
 type surveyTab struct {
 	ms   *maintenanceScreen
 	box  fyne.CanvasObject
-	pick *enterprisePicker
+	pick *entPicker
 	body *fyne.Container // the form, rebuilt for each enterprise
 	form *surveyForm
 	warn *widget.Label
@@ -106,16 +67,16 @@ func newSurveyTab(ms *maintenanceScreen) *surveyTab {
 	t := &surveyTab{ms: ms, body: container.NewVBox(), warn: widget.NewLabel(""), note: widget.NewLabel(s.tr.T("maint.survey.pick"))}
 	t.warn.Wrapping = fyne.TextWrapWord
 	t.warn.Importance = widget.WarningImportance
-	t.pick = newEnterprisePicker(s, t.load)
+	t.pick = newEntPicker(s.tr, nil, t.load)
 	save := widget.NewButton(s.tr.T("common.save"), t.save)
 	save.Importance = widget.HighImportance
 	pdf := widget.NewButton(s.tr.T("maint.pdf"), t.print)
-	top := container.NewBorder(nil, t.note, nil, container.NewHBox(save, pdf), t.pick.sel)
+	top := container.NewBorder(nil, t.note, nil, container.NewHBox(save, pdf), t.pick.button)
 	t.box = container.NewBorder(top, nil, nil, nil, container.NewVScroll(t.body))
 	return t
 }
 
-func (t *surveyTab) setEnterprises(ents []store.Enterprise) { t.pick.set(ents) }
+func (t *surveyTab) setEnterprises(ents []store.Enterprise) { t.pick.SetEnterprises(ents) }
 
 // load reads an enterprise's survey and facilities and builds the form.
 func (t *surveyTab) load(e store.Enterprise) {
@@ -246,13 +207,16 @@ func (f *surveyForm) addPoint(p store.PointPlan) {
 	pe.location.SetText(p.Location)
 	var remove *widget.Button
 	remove = widget.NewButton(s.tr.T("maint.point.remove"), func() {
-		for i, x := range f.points {
-			if x == pe {
-				f.points = append(f.points[:i], f.points[i+1:]...)
+		name := strings.TrimSpace(pe.name.Text)
+		s.confirm(s.tr.T("maint.point.remove"), s.tr.T("maint.point.remove.confirm", name), s.tr.T("common.delete"), func() {
+			for i, x := range f.points {
+				if x == pe {
+					f.points = append(f.points[:i], f.points[i+1:]...)
+				}
 			}
-		}
-		f.pointBox.Remove(pe.box)
-		changed()
+			f.pointBox.Remove(pe.box)
+			changed()
+		})
 	})
 	form := widget.NewForm(
 		widget.NewFormItem(s.tr.T("maint.point.name"), container.NewBorder(nil, nil, nil, remove, pe.name)),
@@ -473,164 +437,4 @@ func (t *surveyTab) print() {
 	}, s.win)
 	d.SetFileName("勘察安装报告.pdf")
 	d.Show()
-}
-
-// ---- 验收/巡检测试: the live checklist of §6.7.4 and the half-yearly inspection ----
-
-type testTab struct {
-	ms      *maintenanceScreen
-	box     fyne.CanvasObject
-	pick    *enterprisePicker
-	kind    *widget.Select
-	since   time.Time
-	sinceL  *widget.Label
-	table   *widget.Table
-	rows    []store.AcceptanceResult
-	problem *widget.Label
-	people  *widget.Entry
-	note    *widget.Label
-}
-
-func newTestTab(ms *maintenanceScreen) *testTab {
-	s := ms.s
-	t := &testTab{ms: ms, sinceL: widget.NewLabel(""), problem: widget.NewLabel(""), people: widget.NewEntry(), note: widget.NewLabel(s.tr.T("maint.test.help"))}
-	t.note.Wrapping = fyne.TextWrapWord
-	t.problem.Wrapping = fyne.TextWrapWord
-	t.pick = newEnterprisePicker(s, func(store.Enterprise) { t.start() })
-	t.kind = widget.NewSelect([]string{s.tr.T("maint.kind.acceptance"), s.tr.T("maint.kind.inspection")}, nil)
-	t.kind.SetSelectedIndex(0)
-	heads := []string{s.tr.T("maint.test.facility"), s.tr.T("maint.test.point"), s.tr.T("maint.test.packets"), s.tr.T("maint.test.delay"),
-		s.tr.T("maint.off"), s.tr.T("maint.on"), s.tr.T("maint.test.plausible"), s.tr.T("maint.result")}
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.rows), len(heads) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(t.cell(id)) })
-	t.table.ShowHeaderColumn = false
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(heads[id.Col])
-		}
-	}
-	for i, w := range []float32{180, 160, 80, 100, 70, 70, 80, 110} {
-		t.table.SetColumnWidth(i, w)
-	}
-	t.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(t.rows) {
-			t.problem.SetText(strings.Join(t.rows[id.Row].Problems, "\n"))
-		}
-	}
-	restart := widget.NewButton(s.tr.T("maint.test.start"), t.start)
-	refresh := widget.NewButton(s.tr.T("maint.test.refresh"), t.refresh)
-	save := widget.NewButton(s.tr.T("maint.test.save"), t.save)
-	save.Importance = widget.HighImportance
-	t.people.SetPlaceHolder(s.tr.T("maint.people"))
-	top := container.NewVBox(t.note, container.NewBorder(nil, nil, nil, container.NewHBox(t.kind, restart, refresh), t.pick.sel), t.sinceL)
-	bottom := container.NewVBox(t.problem, container.NewBorder(nil, nil, nil, save, t.people))
-	t.box = container.NewBorder(top, bottom, nil, nil, t.table)
-	return t
-}
-
-func (t *testTab) setEnterprises(ents []store.Enterprise) { t.pick.set(ents) }
-
-func yesNo(s *Shell, ok bool) string {
-	if ok {
-		return s.tr.T("maint.test.yes")
-	}
-	return s.tr.T("maint.test.no")
-}
-
-func (t *testTab) cell(id widget.TableCellID) string {
-	if id.Row >= len(t.rows) {
-		return ""
-	}
-	s, r := t.ms.s, t.rows[id.Row]
-	switch id.Col {
-	case 0:
-		return r.Facility
-	case 1:
-		return r.Point
-	case 2:
-		return strconv.Itoa(r.Packets)
-	case 3:
-		return r.MaxDelay.Round(time.Second).String()
-	case 4:
-		return yesNo(s, r.SawOff)
-	case 5:
-		return yesNo(s, r.SawOn)
-	case 6:
-		return yesNo(s, r.Plausible)
-	case 7:
-		if r.Pass {
-			return s.tr.T("maint.test.pass")
-		}
-		return s.tr.T("maint.test.fail")
-	}
-	return ""
-}
-
-// start begins a test now: only what arrives from now on counts.
-func (t *testTab) start() {
-	s := t.ms.s
-	t.since = s.deps.Now()
-	t.sinceL.SetText(s.tr.T("maint.test.since", t.since.In(store.Beijing).Format("2006-01-02 15:04:05")))
-	t.refresh()
-}
-
-// refresh re-evaluates the test over what arrived since it started.
-func (t *testTab) refresh() {
-	s := t.ms.s
-	ent := t.pick.selected()
-	if s.deps.Maintenance == nil || ent == 0 || t.since.IsZero() {
-		return
-	}
-	since := t.since
-	load(s, func(ctx context.Context) ([]store.AcceptanceResult, error) {
-		return s.deps.Maintenance.Acceptance(ctx, ent, since)
-	}, func(rs []store.AcceptanceResult, err error) {
-		if err != nil {
-			t.problem.SetText(s.message(err))
-			return
-		}
-		t.rows = rs
-		t.table.Refresh()
-		pass := 0
-		for _, r := range rs {
-			if r.Pass {
-				pass++
-			}
-		}
-		t.problem.SetText(s.tr.T("maint.test.summary", pass, len(rs)))
-	})
-}
-
-func (t *testTab) kindSelected() store.TaskKind {
-	if t.kind.SelectedIndex() == 1 {
-		return store.TaskInspection
-	}
-	return store.TaskAcceptance
-}
-
-// save stores the test's result as a maintenance record.
-func (t *testTab) save() {
-	s := t.ms.s
-	ent := t.pick.selected()
-	people := strings.TrimSpace(t.people.Text)
-	switch {
-	case s.deps.Maintenance == nil || ent == 0 || t.since.IsZero():
-		return
-	case people == "":
-		t.problem.SetText(s.tr.T("maint.bad.people"))
-		return
-	}
-	who, kind, since := s.operator(), t.kindSelected(), t.since
-	load(s, func(ctx context.Context) (store.MaintenanceRecord, error) {
-		return s.deps.Maintenance.SaveAcceptance(ctx, who, kind, ent, since, people)
-	}, func(r store.MaintenanceRecord, err error) {
-		if err != nil {
-			t.problem.SetText(s.message(err))
-			return
-		}
-		t.problem.SetText(s.tr.T("maint.test.saved", r.ID))
-		t.ms.refresh()
-	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/store"
@@ -280,7 +281,7 @@ func TestMaintenanceSurvey(t *testing.T) {
 	s.Wait()
 	ms := s.screens[ViewMaintenance].(*maintenanceScreen)
 	st := ms.survey
-	st.pick.sel.SetSelectedIndex(0) // 华北建材有限公司
+	st.pick.SetSelectedName("华北建材有限公司")
 	s.Wait()
 	if st.form == nil || len(st.form.points) != 1 || st.warn.Text != "点位设计符合 §6.7.1 布设要求。" {
 		t.Fatalf("form %v, warning %q", st.form, st.warn.Text)
@@ -314,6 +315,20 @@ func TestMaintenanceSurvey(t *testing.T) {
 	if len(got.Points) != 2 || got.Points[1].Facilities[0] != 12 || got.Points[1].SharedAuxKW != 400 || got.Points[1].Supply != store.SupplyStandby {
 		t.Errorf("saved %+v", got.Points)
 	}
+	// Deleting a point asks first: cancelled, it stays; confirmed, it goes.
+	test.Tap(button(t, st.form.points[1].box, "删除"))
+	if txt := texts(topDialog(t, s.win)); !strings.Contains(txt, "P2") {
+		t.Errorf("the confirmation does not name the point:\n%s", txt)
+	}
+	test.Tap(button(t, topDialog(t, s.win), "取消"))
+	if len(st.form.points) != 2 {
+		t.Fatalf("a cancelled deletion removed the point: %d left", len(st.form.points))
+	}
+	test.Tap(button(t, st.form.points[1].box, "删除"))
+	test.Tap(button(t, topDialog(t, s.win), "删除"))
+	if len(st.form.points) != 1 {
+		t.Errorf("after confirming: %d points, want 1", len(st.form.points))
+	}
 }
 
 func TestMaintenanceAcceptanceTest(t *testing.T) {
@@ -325,7 +340,7 @@ func TestMaintenanceAcceptanceTest(t *testing.T) {
 	s.Show(ViewMaintenance)
 	s.Wait()
 	tt := s.screens[ViewMaintenance].(*maintenanceScreen).test
-	tt.pick.sel.SetSelectedIndex(0)
+	tt.pick.SetSelectedName("华北建材有限公司")
 	s.Wait()
 	if !m.since.Equal(demoNow) || len(tt.rows) != 2 {
 		t.Fatalf("since %v, rows %d", m.since, len(tt.rows))

@@ -242,6 +242,12 @@ func (p *replayPanel) onSave() {
 	rs := *p.tried
 	rs.Note = strings.TrimSpace(p.note.Text)
 	who := p.s.operator()
+	// A new rule set judges every alarm from now on: confirmed first.
+	p.s.confirm(p.s.tr.T("rp.save"), p.s.tr.T("rp.save.confirm"), p.s.tr.T("rp.save"), func() { p.saveRules(d, who, rs) })
+}
+
+// saveRules stores rs as the new version the officer confirmed.
+func (p *replayPanel) saveRules(d RuleReplay, who string, rs store.RuleSet) {
 	load(p.s, func(ctx context.Context) (store.RuleSet, error) {
 		err := d.SaveRuleSet(ctx, who, &rs)
 		return rs, err

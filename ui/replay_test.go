@@ -67,6 +67,10 @@ func TestRuleReplay(t *testing.T) {
 	}
 	p.note.SetText("减少短时误报")
 	test.Tap(p.save)
+	if len(f.saved) != 0 {
+		t.Fatal("the rule set was saved before the confirmation")
+	}
+	test.Tap(button(t, topDialog(t, s.win), "保存为新版本"))
 	s.Wait()
 	if len(f.saved) != 1 || f.saved[0].TreatmentOffMin != 30*time.Minute || f.saved[0].Note != "减少短时误报" || f.saved[0].CreatedBy != "张三" {
 		t.Fatalf("saved %+v", f.saved)

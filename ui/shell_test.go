@@ -192,10 +192,10 @@ func TestTerminalFilterAndSort(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ts.sortBy, ts.desc = 0, false
+			ts.tbl.sort = sortState{col: 0}
 			if tt.sortCol != 0 {
-				ts.onSort(tt.sortCol)
-				ts.onSort(tt.sortCol)
+				ts.tbl.sortBy(tt.sortCol)
+				ts.tbl.sortBy(tt.sortCol)
 			}
 			ts.state.SetSelectedIndex(tt.state)
 			test.Type(ts.filter, tt.filter)

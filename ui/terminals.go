@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -28,9 +27,8 @@ type terminalsScreen struct {
 	filter *widget.Entry
 	state  *widget.Select
 	note   *widget.Label
-	table  *widget.Table
-	sortBy int
-	desc   bool
+	tbl    *specTable[termRow]
+	table  *widget.Table // tbl's
 
 	quar *quarantineList
 }
@@ -45,37 +43,21 @@ type termRow struct {
 	rateKnown  bool
 }
 
-var termColumns = []string{"term.mn", "term.enterprise", "term.state", "term.lastseen", "term.protocol", "term.interval", "term.drift", "term.rate"}
-
 func newTerminalsScreen(s *Shell) *terminalsScreen {
 	ts := &terminalsScreen{s: s, note: widget.NewLabel("")}
 	ts.filter = widget.NewEntry()
 	ts.filter.SetPlaceHolder(s.tr.T("term.filter"))
 	ts.filter.OnChanged = func(string) { ts.apply() }
 	ts.state = widget.NewSelect([]string{s.tr.T("term.state.all"), s.tr.T("term.state.online"), s.tr.T("term.state.offline"), s.tr.T("term.state.never")}, func(string) { ts.apply() })
-	ts.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(ts.rows), len(termColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(ts.cell(id)) })
-	ts.table.ShowHeaderColumn = false
-	ts.table.CreateHeader = func() fyne.CanvasObject { return widget.NewButton("", nil) }
-	ts.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		b := o.(*widget.Button)
-		b.SetText(ts.header(id.Col))
-		b.OnTapped = func() { ts.onSort(id.Col) }
-	}
-	for i, w := range []float32{230, 200, 80, 170, 70, 110, 90, 90} {
-		ts.table.SetColumnWidth(i, w)
-	}
-	ts.table.OnSelected = func(id widget.TableCellID) {
+	ts.tbl = newSpecTable(ts.columns(), func() []termRow { return ts.rows }, func(row int) {
 		ts.table.UnselectAll()
-		if id.Row >= 0 && id.Row < len(ts.rows) {
-			ts.open(ts.rows[id.Row])
-		}
-	}
+		ts.open(ts.rows[row])
+	}, ts.apply)
+	ts.tbl.sort = sortState{col: 0} // by MN
+	ts.table = ts.tbl.table
 	ts.state.SetSelectedIndex(0)
 	top := container.NewBorder(nil, ts.note, nil, ts.state, ts.filter)
-	ts.list = container.NewBorder(top, nil, nil, nil, ts.table)
+	ts.list = container.NewBorder(top, ts.tbl.hint, nil, nil, ts.table)
 	ts.quar = newQuarantineList(s, ts)
 	ts.tabs = container.NewAppTabs(
 		container.NewTabItem(s.tr.T("term.tab.list"), ts.list),
@@ -223,13 +205,7 @@ func (ts *terminalsScreen) apply() {
 		}
 		ts.rows = append(ts.rows, r)
 	}
-	sort.SliceStable(ts.rows, func(i, j int) bool {
-		a, b := ts.sortKey(ts.rows[i]), ts.sortKey(ts.rows[j])
-		if ts.desc {
-			return a > b
-		}
-		return a < b
-	})
+	ts.rows = ts.tbl.sorted(ts.rows)
 	ts.table.Refresh()
 }
 
@@ -244,24 +220,39 @@ func (r termRow) stateIndex() int {
 	return 2
 }
 
-func (ts *terminalsScreen) sortKey(r termRow) string {
-	switch ts.sortBy {
-	case 1:
-		return r.enterprise
-	case 2:
-		return fmt.Sprint(r.stateIndex())
-	case 3:
-		return when(r.t.LastSeen)
-	case 4:
-		return r.t.Protocol
-	case 5:
-		return fmt.Sprintf("%012d", r.t.RtdInterval)
-	case 6:
-		return fmt.Sprintf("%015d", abs(r.live.Drift))
-	case 7:
-		return fmt.Sprintf("%08.4f", r.monthRate)
+// columns are the terminal table's columns.
+func (ts *terminalsScreen) columns() []column[termRow] {
+	tr := ts.s.tr
+	type r = termRow
+	return []column[r]{
+		{head: tr.T("term.mn"), width: 230, text: func(x r) string { return x.t.MN }},
+		{head: tr.T("term.enterprise"), width: 200, text: func(x r) string { return x.enterprise }},
+		{head: tr.T("term.state"), width: 80, cmp: byNum(r.stateIndex), text: func(x r) string {
+			if !x.liveKnown && x.stateIndex() != 3 {
+				return "—"
+			}
+			return tr.T([]string{"", "term.state.online", "term.state.offline", "term.state.never"}[x.stateIndex()])
+		}},
+		{head: tr.T("term.lastseen"), width: 170, text: func(x r) string { return when(x.t.LastSeen) },
+			cmp: byTime(func(x r) time.Time { return x.t.LastSeen })},
+		{head: tr.T("term.protocol"), width: 70, text: func(x r) string { return x.t.Protocol }},
+		{head: tr.T("term.interval"), width: 110, cmp: byNum(func(x r) time.Duration { return x.t.RtdInterval }),
+			text: func(x r) string { return fmt.Sprintf("%s / %s", minutes(x.t.RtdInterval), minutes(x.t.MinInterval)) }},
+		{head: tr.T("term.drift"), width: 90, align: fyne.TextAlignTrailing, cmp: byNum(func(x r) time.Duration { return abs(x.live.Drift) }),
+			text: func(x r) string {
+				if !x.liveKnown || !x.live.Online {
+					return "—"
+				}
+				return fmt.Sprintf("%+.0f s", x.live.Drift.Seconds())
+			}},
+		{head: tr.T("term.rate"), width: 90, align: fyne.TextAlignTrailing, cmp: byNum(func(x r) float64 { return x.monthRate }),
+			text: func(x r) string {
+				if !x.rateKnown {
+					return "—"
+				}
+				return fmt.Sprintf("%.1f %%", x.monthRate*100)
+			}},
 	}
-	return r.t.MN
 }
 
 func abs(d time.Duration) time.Duration {
@@ -271,60 +262,7 @@ func abs(d time.Duration) time.Duration {
 	return d
 }
 
-func (ts *terminalsScreen) onSort(col int) {
-	if ts.sortBy == col {
-		ts.desc = !ts.desc
-	} else {
-		ts.sortBy, ts.desc = col, false
-	}
-	ts.apply()
-}
-
-func (ts *terminalsScreen) header(col int) string {
-	h := ts.s.tr.T(termColumns[col])
-	if col == ts.sortBy {
-		if ts.desc {
-			return h + " ▼"
-		}
-		return h + " ▲"
-	}
-	return h
-}
-
-func (ts *terminalsScreen) cell(id widget.TableCellID) string {
-	if id.Row < 0 || id.Row >= len(ts.rows) {
-		return ""
-	}
-	r, tr := ts.rows[id.Row], ts.s.tr
-	switch id.Col {
-	case 0:
-		return r.t.MN
-	case 1:
-		return r.enterprise
-	case 2:
-		if !r.liveKnown && r.stateIndex() != 3 {
-			return "—"
-		}
-		return tr.T([]string{"", "term.state.online", "term.state.offline", "term.state.never"}[r.stateIndex()])
-	case 3:
-		return when(r.t.LastSeen)
-	case 4:
-		return r.t.Protocol
-	case 5:
-		return fmt.Sprintf("%s / %s", minutes(r.t.RtdInterval), minutes(r.t.MinInterval))
-	case 6:
-		if !r.liveKnown || !r.live.Online {
-			return "—"
-		}
-		return fmt.Sprintf("%+.0f s", r.live.Drift.Seconds())
-	case 7:
-		if !r.rateKnown {
-			return "—"
-		}
-		return fmt.Sprintf("%.1f %%", r.monthRate*100)
-	}
-	return ""
-}
+func (ts *terminalsScreen) cell(id widget.TableCellID) string { return ts.tbl.cell(id.Row, id.Col) }
 
 // minutes formats an interval as "5 min" or "—" when not configured.
 func minutes(d time.Duration) string {

@@ -34,6 +34,7 @@ const (
 type Series struct {
 	Name   string
 	Role   Role
+	Key    int64 // the facility's id: its colour on every redraw (palette.go); 0: by position
 	Points []store.CurvePoint
 }
 
@@ -106,8 +107,9 @@ func Render(o Options) (image.Image, Frame, error) {
 	pal := palette(o.Dark)
 	probe := &probe{pal: pal, font: o.Font, legend: o.Series, kinds: spanLegend(o)}
 	series := []gochart.Series{&spanSeries{spans: o.Spans, pal: pal, font: o.Font}}
+	colours := seriesColours(o.Series)
 	for i, s := range o.Series {
-		c := pal.series(s.Role, i)
+		c := colours[i]
 		probe.colors = append(probe.colors, c)
 		series = append(series, &bandSeries{s: s, color: c})
 	}
@@ -206,7 +208,6 @@ func valueFormatter(v any) string {
 type colours struct {
 	bg, text, axis, grid, line drawing.Color
 	spans                      [5]drawing.Color // by SpanKind
-	prod, treat, other         []drawing.Color
 }
 
 func palette(dark bool) colours {
@@ -217,9 +218,6 @@ func palette(dark bool) colours {
 		axis: drawing.Color{R: 120, G: 120, B: 120, A: 255}, grid: drawing.Color{R: 225, G: 225, B: 225, A: 255},
 		line:  drawing.Color{R: 200, G: 30, B: 30, A: 255},
 		spans: [5]drawing.Color{{R: 120, G: 120, B: 120, A: 28}, {R: 150, G: 70, B: 210, A: 40}, {R: 30, G: 120, B: 220, A: 40}, {R: 240, G: 170, B: 0, A: 50}, {R: 230, G: 30, B: 30, A: 55}},
-		prod:  []drawing.Color{{R: 230, G: 100, B: 20, A: 255}, {R: 180, G: 40, B: 120, A: 255}, {R: 160, G: 110, B: 0, A: 255}},
-		treat: []drawing.Color{{R: 20, G: 140, B: 90, A: 255}, {R: 30, G: 100, B: 200, A: 255}, {R: 0, G: 150, B: 170, A: 255}},
-		other: []drawing.Color{{R: 110, G: 110, B: 110, A: 255}},
 	}
 	if dark {
 		c.bg, c.text = drawing.Color{R: 30, G: 30, B: 34, A: 255}, drawing.Color{R: 225, G: 225, B: 225, A: 255}
@@ -227,15 +225,4 @@ func palette(dark bool) colours {
 		c.line = drawing.Color{R: 255, G: 90, B: 90, A: 255}
 	}
 	return c
-}
-
-func (c colours) series(r Role, i int) drawing.Color {
-	pick := func(cs []drawing.Color) drawing.Color { return cs[i%len(cs)] }
-	switch r {
-	case Production:
-		return pick(c.prod)
-	case Treatment:
-		return pick(c.treat)
-	}
-	return pick(c.other)
 }
