@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	// Before Fyne initialises: no locale noise on any command's stderr.
+	_ "powerwatch/app/internal/localeenv"
 	"powerwatch/assets"
 	"powerwatch/ui"
 )

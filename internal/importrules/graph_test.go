@@ -65,10 +65,11 @@ func rules() map[string]rule {
 		"app/sim":                  {mod: []string{"listener/hj212", "store"}},
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
 		"app/internal/fixture":     {mod: []string{"store", "store/sqlite"}},
+		"app/internal/localeenv":   {std: true}, // imported by main before Fyne: os only
 		"internal/importrules":     {},
 		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, the service and the desktop wiring.
-		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
+		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/judge", "app/maintenance", "app/registry",
 			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
 			ext: []string{fyne, cron, afero, excelize}},
 	}
