@@ -52,5 +52,8 @@ func dynamicIDs() []string {
 		"ent.name", "ent.uscc", "ent.region", "ent.industry", "ent.address", "ent.coords", "ent.contact",
 		"ent.grade", "ent.plan", "ent.updated", "diagram.production", "diagram.treatment",
 		"valid.name", "valid.uscc", "valid.phone", "valid.coords", "valid.threshold.positive", "valid.threshold.order", "valid.persist")
+	for _, id := range fyneMessageIDs {
+		ids = append(ids, "fyne."+id)
+	}
 	return ids
 }

@@ -116,6 +116,10 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 		s.applies, s.settled = make(chan func()), make(chan struct{}, 1)
 	}
 	s.tr = &translator{lang: Lang(a.Preferences().StringWithFallback(prefLang, string(Chinese))), msgs: msgs}
+	if err := applyFyneLanguage(s.tr); err != nil {
+		cancel()
+		return nil, err
+	}
 	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
 	s.build()
 	s.askOperator()
@@ -232,6 +236,9 @@ func (s *Shell) SetLanguage(l Lang) {
 		return
 	}
 	s.tr.lang = l
+	if err := applyFyneLanguage(s.tr); err != nil {
+		fyne.LogError("switch Fyne's own texts", err) // the shell's own texts switch all the same
+	}
 	s.build()
 }
 
