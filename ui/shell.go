@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/assets"
@@ -42,11 +41,12 @@ const (
 	ViewOrders      View = "orders"
 	ViewMaintenance View = "maintenance"
 	ViewSettings    View = "settings"
+	ViewHelp        View = "help"
 )
 
 // Views lists the main views in navigation order.
 var Views = []View{ViewDashboard, ViewAlarms, ViewEnterprises, ViewTerminals, ViewCurves,
-	ViewStatistics, ViewOrders, ViewMaintenance, ViewSettings}
+	ViewStatistics, ViewOrders, ViewMaintenance, ViewSettings, ViewHelp}
 
 // Preference keys.
 const (
@@ -183,16 +183,15 @@ func (s *Shell) build() {
 		ViewOrders:      newOrdersScreen(s),
 		ViewMaintenance: newMaintenanceScreen(s),
 		ViewSettings:    newSettingsScreen(s),
+		ViewHelp:        newHelpScreen(s),
 	}
-	icons := map[View]fyne.Resource{
-		ViewDashboard: theme.HomeIcon(), ViewAlarms: theme.WarningIcon(), ViewEnterprises: theme.StorageIcon(),
-		ViewTerminals: theme.ComputerIcon(), ViewCurves: theme.GridIcon(), ViewStatistics: theme.DocumentIcon(),
-		ViewOrders: theme.MediaStopIcon(), ViewMaintenance: theme.SettingsIcon(), ViewSettings: theme.SettingsIcon(),
-	}
+	// Entries are text only: Fyne puts a leading tab's icon above its text,
+	// and with icons ten entries do not fit a 1366×768 screen (less at 150 %
+	// scaling), the rest vanish into a "⋮" overflow (TestNavigationFits).
 	s.items = map[View]*container.TabItem{}
 	s.tabs = container.NewAppTabs()
 	for _, v := range Views {
-		it := container.NewTabItemWithIcon(s.tr.T("nav."+string(v)), icons[v], s.screens[v].content())
+		it := container.NewTabItem(s.tr.T("nav."+string(v)), s.screens[v].content())
 		s.items[v] = it
 		s.tabs.Append(it)
 	}
