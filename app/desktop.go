@@ -62,11 +62,17 @@ func runDesktop(e *env, svc service, hidden bool) error {
 		return fmt.Errorf("build window: %w", err)
 	}
 	svc.Subscribe(shell)
-	w.Resize(fyne.NewSize(1280, 800))
+	// A size that fits the screen it starts on, the last one where it fits.
+	w.Resize(initialWindowSize(a.Preferences()))
+	w.CenterOnScreen()
+	w.SetOnClosed(func() { rememberWindowSize(a.Preferences(), w) })
 	d, tray := a.(desktop.App)
 	tray = tray && trayAvailable()
 	if tray {
-		w.SetCloseIntercept(w.Hide)
+		w.SetCloseIntercept(func() {
+			rememberWindowSize(a.Preferences(), w)
+			w.Hide()
+		})
 		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
 		quit.IsQuit = true
 		d.SetSystemTrayIcon(assets.Icon)
