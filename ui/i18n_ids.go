@@ -52,6 +52,7 @@ func dynamicIDs() []string {
 		"ent.name", "ent.uscc", "ent.region", "ent.industry", "ent.address", "ent.coords", "ent.contact",
 		"ent.grade", "ent.plan", "ent.updated", "diagram.production", "diagram.treatment",
 		"valid.name", "valid.uscc", "valid.phone", "valid.coords", "valid.threshold.positive", "valid.threshold.order", "valid.persist")
+	ids = append(ids, scheduleIDs()...)
 	for _, id := range fyneMessageIDs {
 		ids = append(ids, "fyne."+id)
 	}

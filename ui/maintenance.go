@@ -247,6 +247,10 @@ func (ms *maintenanceScreen) kind(k store.TaskKind) string {
 
 func (ms *maintenanceScreen) jobName(name string) string {
 	switch name {
+	case "compact":
+		return ms.s.tr.T("maint.job.compact")
+	case "purge":
+		return ms.s.tr.T("maint.job.purge")
 	case "backup":
 		return ms.s.tr.T("maint.job.backup")
 	case "aggregate":
@@ -284,7 +288,7 @@ func (ms *maintenanceScreen) jobCell(id widget.TableCellID) string {
 	case 0:
 		return ms.jobName(j.Name)
 	case 1:
-		return ms.spec(j)
+		return scheduleWords(ms.s.tr, ms.spec(j))
 	case 2:
 		if !ran {
 			return ms.s.tr.T("maint.never")
