@@ -67,7 +67,7 @@ screenshots: toolchain
 	mkdir -p docs/screenshots
 	GOMODCACHE=$$($(GO) env GOMODCACHE) GOCACHE=$$($(GO) env GOCACHE) GOPATH=$$($(GO) env GOPATH) \
 	HOME=$$(mktemp -d) POWERWATCH_SCREENSHOTS=$(CURDIR)/docs/screenshots CGO_ENABLED=0 \
-		$(GO) test -count=1 -run '^TestScreenshots$$' ./ui
+		$(GO) test -count=1 -run '^TestScreenshot(s|FirstStart)$$' ./ui
 
 bench: toolchain
 	$(GO) test -run '^$$' -bench . -benchmem ./...

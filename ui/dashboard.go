@@ -109,10 +109,10 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 	}
 	// Tiles left in two columns, panels right: at 1366 the tiles keep their
 	// text whole, at 1920 the list gets the room.
-	d.box = container.NewBorder(d.start, nil, nil, nil,
-		container.NewGridWithColumns(2,
-			container.NewVScroll(container.NewGridWithColumns(2, objs...)),
-			container.NewGridWithRows(len(panels), panels...)))
+	split := container.NewHSplit(container.NewVScroll(container.NewGridWithColumns(2, objs...)),
+		container.NewGridWithRows(len(panels), panels...))
+	split.Offset = 0.6
+	d.box = container.NewBorder(d.start, nil, nil, nil, split)
 	return d
 }
 
@@ -124,6 +124,7 @@ func (d *dashboardScreen) reviewLine(a store.Alarm) string {
 
 func (d *dashboardScreen) newTile(key string, v View) *tile {
 	t := &tile{value: canvas.NewText("…", nil), detail: widget.NewLabel("")}
+	t.detail.Wrapping = fyne.TextWrapWord // a long comparison must not widen the tile off the window
 	t.value.TextSize = 28
 	t.value.TextStyle.Bold = true
 	t.open = widget.NewButton(d.s.tr.T("dash.goto", d.s.tr.T("nav."+string(v))), func() { d.s.Show(v) })
