@@ -68,6 +68,10 @@ type dashData struct {
 
 func newDashboardScreen(s *Shell) *dashboardScreen {
 	d := &dashboardScreen{s: s, tiles: map[string]*tile{}}
+	if s.deps.ReviewWorkspace != "" {
+		d.buildWorkspace()
+		return d
+	}
 	specs := []struct {
 		key  string
 		view View
@@ -87,20 +91,7 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 	objs = append(objs, up.card)
 	d.start = d.startCard()
 	d.start.Hide()
-	d.listNote = widget.NewLabel("")
-	d.list = widget.NewList(func() int { return len(d.review) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(d.reviewLine(d.review[i])) })
-	d.list.OnSelected = func(i widget.ListItemID) {
-		d.list.UnselectAll()
-		if i >= 0 && i < len(d.review) {
-			d.s.openAlarm(d.review[i].ID)
-		}
-	}
+	d.newReviewList()
 	// The panels beside the tiles, one above the other, sharing the height:
 	// today's violations to review first. A further panel (a map) is one more
 	// entry of this list.
@@ -114,6 +105,30 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 	split.Offset = 0.6
 	d.box = container.NewBorder(d.start, nil, nil, nil, split)
 	return d
+}
+
+// newReviewList makes the list of alarms to review; a tap opens one in 报警.
+func (d *dashboardScreen) newReviewList() {
+	d.listNote = widget.NewLabel("")
+	d.list = widget.NewList(func() int { return len(d.review) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			line := d.reviewLine
+			if d.s.deps.ReviewWorkspace != "" {
+				line = d.reviewLineDated
+			}
+			o.(*widget.Label).SetText(line(d.review[i]))
+		})
+	d.list.OnSelected = func(i widget.ListItemID) {
+		d.list.UnselectAll()
+		if i >= 0 && i < len(d.review) {
+			d.s.openAlarm(d.review[i].ID)
+		}
+	}
 }
 
 // reviewLine is one alarm of the list: "13:05 东湖石化 · 治污设施未同步运行 · 严重".
@@ -135,6 +150,10 @@ func (d *dashboardScreen) newTile(key string, v View) *tile {
 func (d *dashboardScreen) content() fyne.CanvasObject { return d.box }
 
 func (d *dashboardScreen) refresh() {
+	if d.s.deps.ReviewWorkspace != "" {
+		load(d.s, d.gatherWorkspace, func(wd workspaceData, _ error) { d.applyWorkspace(wd) })
+		return
+	}
 	load(d.s, d.gather, func(dd dashData, _ error) { d.apply(dd) })
 }
 

@@ -41,7 +41,7 @@ func dynamicIDs() []string {
 	for _, c := range termColumns {
 		ids = append(ids, c)
 	}
-	for _, k := range []string{"terminals", "open", "today", "rate", "consumption"} {
+	for _, k := range []string{"terminals", "open", "today", "rate", "consumption", "pkg.scope", "pkg.todo", "pkg.done"} {
 		ids = append(ids, "dash."+k)
 	}
 	ids = append(ids, curveRanges...)

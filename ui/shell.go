@@ -121,6 +121,9 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 		return nil, err
 	}
 	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
+	if d.ReviewWorkspace != "" { // not the office's live app: say so where the taskbar shows it
+		w.SetTitle(s.tr.T("app.title.workspace", d.ReviewWorkspace))
+	}
 	s.build()
 	s.askOperator()
 	go s.autoRefresh(autoRefreshEvery)
