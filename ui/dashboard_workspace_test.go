@@ -66,4 +66,3 @@ func TestReviewWorkspace(t *testing.T) {
 		t.Errorf("the workspace does not show who exported the package or that it is a workspace:\n%s", got)
 	}
 }
-
