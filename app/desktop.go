@@ -66,6 +66,9 @@ func runDesktop(e *env, svc service, hidden bool) error {
 	w.Resize(initialWindowSize(a.Preferences()))
 	w.CenterOnScreen()
 	w.SetOnClosed(func() { rememberWindowSize(a.Preferences(), w) })
+	if r, ok := svc.(interface{ OnRaise(func()) }); ok { // a second start brings this window forward
+		r.OnRaise(func() { fyne.Do(func() { w.Show(); w.RequestFocus() }) })
+	}
 	d, tray := a.(desktop.App)
 	tray = tray && trayAvailable()
 	if tray {
@@ -145,6 +148,16 @@ func runDesktopCmd(e *env, args []string) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
+	// One app per database: a second start raises the running window.
+	inst, raised, err := claimInstance(e.ctx, filepath.Dir(m.Config.DB))
+	if err != nil {
+		return err
+	}
+	if raised {
+		fmt.Fprintln(e.stderr, "powerwatch: already running; its window was brought to the front")
+		return nil
+	}
+	defer inst.Close()
 	logw, err := newRotatingFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
@@ -152,5 +165,5 @@ func runDesktopCmd(e *env, args []string) error {
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return runDesktop(e, m, hidden)
+	return runDesktop(e, instanceMain{Main: m, inst: inst}, hidden)
 }
