@@ -82,7 +82,7 @@ func TestScreenshots(t *testing.T) {
 		size fyne.Size
 	}{{"1366", FitWindow(fyne.NewSize(1366, 768), 1)}, {"1920", FitWindow(fyne.NewSize(1920, 1080), 1)}} {
 		w.Resize(sz.size)
-		for _, v := range []View{ViewDashboard, ViewAlarms, ViewMaintenance, ViewHelp} {
+		for _, v := range []View{ViewDashboard, ViewAlarms, ViewSettings, ViewHelp} {
 			s.Show(v)
 			s.Wait()
 			shot(string(v) + "_" + sz.name)
