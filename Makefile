@@ -1,16 +1,21 @@
 # powerwatch. `make run` starts the desktop app, `make test` runs every test.
-# Both install the Debian packages they need when missing (as root).
-export PATH := /usr/local/go/bin:$(PATH)
+# Both install what they need when missing: the Go toolchain pinned in go.mod
+# (packaging/go.sh, into .toolchain/) and the Debian packages (as root).
+export PATH := $(CURDIR)/.toolchain/go/bin:/usr/local/go/bin:$(PATH)
 GO      ?= go
 BIN     ?= powerwatch
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all deps build run serve test vet fuzz bench clean screenshots windows windows-exe installer sign linux test-packaging test-wine
+.PHONY: all toolchain deps build run serve test vet fuzz bench clean screenshots windows windows-exe installer sign linux test-packaging test-wine
 
 all: build
 
-deps:
+# The Go of go.mod's toolchain line, when the go on PATH is older or missing.
+toolchain:
+	@packaging/go.sh
+
+deps: toolchain
 	@packaging/deps.sh build
 
 build: deps
@@ -22,7 +27,7 @@ run: build
 serve: build
 	./$(BIN) serve
 
-vet:
+vet: toolchain
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 
@@ -43,7 +48,7 @@ FUZZTIME ?= 30s
 # A run that ends in the fuzzer's own "context deadline exceeded" with no
 # failing input (its workers did not stop in time on a loaded machine: no bug
 # of ours) is run once more; any failing input fails at once.
-fuzz:
+fuzz: toolchain
 	@for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 			echo "fuzz $$pkg $$f"; \
@@ -58,13 +63,13 @@ fuzz:
 
 # Every main view rendered with the demo district by Fyne's test driver (no
 # display, no cgo) into docs/screenshots/, which README.md shows.
-screenshots:
+screenshots: toolchain
 	mkdir -p docs/screenshots
 	GOMODCACHE=$$($(GO) env GOMODCACHE) GOCACHE=$$($(GO) env GOCACHE) GOPATH=$$($(GO) env GOPATH) \
 	HOME=$$(mktemp -d) POWERWATCH_SCREENSHOTS=$(CURDIR)/docs/screenshots CGO_ENABLED=0 \
-		$(GO) test -count=1 -run '^TestScreenshots$$' ./ui
+		$(GO) test -count=1 -run '^TestScreenshot(s|FirstStart)$$' ./ui
 
-bench:
+bench: toolchain
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:

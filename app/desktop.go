@@ -17,6 +17,8 @@ import (
 
 	"powerwatch/app/internal/proc"
 	"powerwatch/app/service"
+	// Before Fyne initialises: no locale noise on any command's stderr.
+	_ "powerwatch/app/internal/localeenv"
 	"powerwatch/assets"
 	"powerwatch/ui"
 )
@@ -62,11 +64,20 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 		return fmt.Errorf("build window: %w", err)
 	}
 	svc.Subscribe(shell)
-	w.Resize(fyne.NewSize(1280, 800))
+	// A size that fits the screen it starts on, the last one where it fits.
+	w.Resize(initialWindowSize(a.Preferences()))
+	w.CenterOnScreen()
+	w.SetOnClosed(func() { rememberWindowSize(a.Preferences(), w) })
+	if r, ok := svc.(interface{ OnRaise(func()) }); ok { // a second start brings this window forward
+		r.OnRaise(func() { fyne.Do(func() { w.Show(); w.RequestFocus() }) })
+	}
 	d, tray := a.(desktop.App)
 	tray = tray && trayAvailable()
 	if tray {
-		w.SetCloseIntercept(w.Hide)
+		w.SetCloseIntercept(func() {
+			rememberWindowSize(a.Preferences(), w)
+			w.Hide()
+		})
 		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
 		quit.IsQuit = true
 		d.SetSystemTrayIcon(assets.Icon)
@@ -139,6 +150,16 @@ func runDesktopCmd(e *env, args []string) error {
 	if err := m.Config.Validate(); err != nil {
 		return err
 	}
+	// One app per database: a second start raises the running window.
+	inst, raised, err := claimInstance(e.ctx, filepath.Dir(m.Config.DB))
+	if err != nil {
+		return err
+	}
+	if raised {
+		fmt.Fprintln(e.stderr, "powerwatch: already running; its window was brought to the front")
+		return nil
+	}
+	defer inst.Close()
 	logw, err := service.NewLogFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
 		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
 	if err != nil {
@@ -146,5 +167,5 @@ func runDesktopCmd(e *env, args []string) error {
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return runDesktop(e, desk{m}, hidden)
+	return runDesktop(e, instanceMain{desk: desk{m}, inst: inst}, hidden)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"powerwatch/app/service"
 	"powerwatch/store"
@@ -44,7 +45,7 @@ func (p *packageService) Start(ctx context.Context) error {
 func (p *packageService) UIDeps() ui.Deps {
 	db := p.db
 	d := withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Operator: operatorName(),
-		AskOperator: true})
+		AskOperator: true, ReviewWorkspace: filepath.Base(p.path)})
 	// The laptop's own signing key, in its data folder: not next to the
 	// package, which travels on a USB stick.
 	d.Evidence = evidenceDesk{db: db, zip: true, keyDir: p.keyDir}

@@ -21,8 +21,14 @@ import (
 // a link to the view that answers it in detail.
 type dashboardScreen struct {
 	s     *Shell
-	box   *fyne.Container
+	box   fyne.CanvasObject
 	tiles map[string]*tile
+
+	start    *widget.Card // the next steps on an empty database
+	review   []store.Alarm
+	names    map[int64]string // enterprise names of the list
+	list     *widget.List     // today's violations still to review
+	listNote *widget.Label
 }
 
 // A tile is one figure with a line of detail and a link to its view.
@@ -44,12 +50,16 @@ type dashData struct {
 
 	openEnterprises int
 	today           []store.Alarm
+	toReview        []store.Alarm // today's, needing review and undecided, newest first
+	names           map[int64]string
 	alarmNote       string
 
 	rate       float64
 	rateNote   string
 	usedToday  float64
-	usedBefore float64
+	usedUntil  time.Time // the hours compared end here (a whole hour); zero: no comparison
+	usedSoFar  float64   // today's kWh up to usedUntil
+	usedBefore float64   // the same hours of the same weekday last week
 	usedNote   string
 
 	uplink     []store.UpstreamStatus
@@ -58,6 +68,10 @@ type dashData struct {
 
 func newDashboardScreen(s *Shell) *dashboardScreen {
 	d := &dashboardScreen{s: s, tiles: map[string]*tile{}}
+	if s.deps.ReviewWorkspace != "" {
+		d.buildWorkspace()
+		return d
+	}
 	specs := []struct {
 		key  string
 		view View
@@ -75,12 +89,57 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 	up.card.SetTitle(s.tr.T("dash.uplink"))
 	d.tiles["uplink"] = up
 	objs = append(objs, up.card)
-	d.box = container.NewVBox(container.NewGridWithColumns(3, objs...))
+	d.start = d.startCard()
+	d.start.Hide()
+	d.newReviewList()
+	// The panels beside the tiles, one above the other, sharing the height:
+	// today's violations to review first. A further panel (a map) is one more
+	// entry of this list.
+	panels := []fyne.CanvasObject{
+		widget.NewCard(s.tr.T("dash.review"), "", container.NewBorder(d.listNote, nil, nil, nil, d.list)),
+	}
+	// Tiles left in two columns, panels right: at 1366 the tiles keep their
+	// text whole, at 1920 the list gets the room.
+	split := container.NewHSplit(container.NewVScroll(container.NewGridWithColumns(2, objs...)),
+		container.NewGridWithRows(len(panels), panels...))
+	split.Offset = 0.6
+	d.box = container.NewBorder(d.start, nil, nil, nil, split)
 	return d
+}
+
+// newReviewList makes the list of alarms to review; a tap opens one in 报警.
+func (d *dashboardScreen) newReviewList() {
+	d.listNote = widget.NewLabel("")
+	d.list = widget.NewList(func() int { return len(d.review) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			line := d.reviewLine
+			if d.s.deps.ReviewWorkspace != "" {
+				line = d.reviewLineDated
+			}
+			o.(*widget.Label).SetText(line(d.review[i]))
+		})
+	d.list.OnSelected = func(i widget.ListItemID) {
+		d.list.UnselectAll()
+		if i >= 0 && i < len(d.review) {
+			d.s.openAlarm(d.review[i].ID)
+		}
+	}
+}
+
+// reviewLine is one alarm of the list: "13:05 东湖石化 · 治污设施未同步运行 · 严重".
+func (d *dashboardScreen) reviewLine(a store.Alarm) string {
+	return fmt.Sprintf("%s  %s · %s · %s", a.Start.In(store.Beijing).Format("15:04"), d.names[a.EnterpriseID],
+		d.s.alarmType(a.Type), d.s.grade(a.Grade))
 }
 
 func (d *dashboardScreen) newTile(key string, v View) *tile {
 	t := &tile{value: canvas.NewText("…", nil), detail: widget.NewLabel("")}
+	t.detail.Wrapping = fyne.TextWrapWord // a long comparison must not widen the tile off the window
 	t.value.TextSize = 28
 	t.value.TextStyle.Bold = true
 	t.open = widget.NewButton(d.s.tr.T("dash.goto", d.s.tr.T("nav."+string(v))), func() { d.s.Show(v) })
@@ -88,9 +147,13 @@ func (d *dashboardScreen) newTile(key string, v View) *tile {
 	return t
 }
 
-func (d *dashboardScreen) content() fyne.CanvasObject { return container.NewVScroll(d.box) }
+func (d *dashboardScreen) content() fyne.CanvasObject { return d.box }
 
 func (d *dashboardScreen) refresh() {
+	if d.s.deps.ReviewWorkspace != "" {
+		load(d.s, d.gatherWorkspace, func(wd workspaceData, _ error) { d.applyWorkspace(wd) })
+		return
+	}
 	load(d.s, d.gather, func(dd dashData, _ error) { d.apply(dd) })
 }
 
@@ -159,6 +222,20 @@ func (d *dashboardScreen) gatherAlarms(ctx context.Context, dd *dashData, start,
 	if err != nil {
 		dd.alarmNote = s.errorText(s.tr.T("dash.open"), err)
 	}
+	for _, a := range dd.today {
+		if a.Type.NeedsReview() && !a.Trial && a.Disposition == store.Undecided {
+			dd.toReview = append(dd.toReview, a)
+		}
+	}
+	sort.SliceStable(dd.toReview, func(i, j int) bool { return dd.toReview[i].Start.After(dd.toReview[j].Start) })
+	if len(dd.toReview) > 0 && s.deps.Registry != nil {
+		dd.names = map[int64]string{}
+		if es, err := s.deps.Registry.FindEnterprises(ctx, store.EnterpriseFilter{}); err == nil {
+			for _, e := range es {
+				dd.names[e.ID] = e.Name
+			}
+		}
+	}
 	ents := map[int64]bool{}
 	for _, a := range open {
 		ents[a.EnterpriseID] = true
@@ -180,9 +257,9 @@ func (d *dashboardScreen) gatherRate(ctx context.Context, dd *dashData, start, n
 	}
 }
 
-// gatherConsumption reads the district's energy: it is kept per day, so
-// today so far is set against the whole of the same weekday last week, and
-// the tile says so.
+// gatherConsumption reads the district's energy today so far, and sets the
+// whole hours of today so far against the same hours of the same weekday
+// last week: against that whole day it read −100 % every morning.
 func (d *dashboardScreen) gatherConsumption(ctx context.Context, dd *dashData, start, now time.Time) {
 	s := d.s
 	if s.deps.Stats == nil {
@@ -190,12 +267,33 @@ func (d *dashboardScreen) gatherConsumption(ctx context.Context, dd *dashData, s
 		return
 	}
 	var err error
-	if dd.usedToday, err = districtEnergy(ctx, s.deps.Stats, start, now); err == nil {
-		dd.usedBefore, err = districtEnergy(ctx, s.deps.Stats, start.AddDate(0, 0, -7), start.AddDate(0, 0, -6))
+	dd.usedToday, err = districtEnergy(ctx, s.deps.Stats, start, now)
+	if until := now.Truncate(time.Hour); err == nil && until.After(start) {
+		if dd.usedSoFar, err = districtEnergyHours(ctx, s.deps.Stats, start, until); err == nil {
+			dd.usedBefore, err = districtEnergyHours(ctx, s.deps.Stats, start.AddDate(0, 0, -7), until.AddDate(0, 0, -7))
+			dd.usedUntil = until
+		}
 	}
 	if err != nil {
 		dd.usedNote = s.errorText(s.tr.T("dash.consumption"), err)
 	}
+}
+
+// hourTotaler is a store that sums the district's kWh over whole hours
+// (*sqlite.DB, from its hourly aggregates).
+type hourTotaler interface {
+	TotalEnergyHours(ctx context.Context, from, to time.Time) (float64, error)
+}
+
+// districtEnergyHours is the kWh of the district in [from, to), both whole hours.
+func districtEnergyHours(ctx context.Context, st Stats, from, to time.Time) (float64, error) {
+	if t, ok := st.(hourTotaler); ok {
+		return t.TotalEnergyHours(ctx, from, to)
+	}
+	if _, ok := st.(energyTotaler); ok {
+		return 0, fmt.Errorf("hourly totals: %w", errNoHourly) // its daily totals would compare whole days again
+	}
+	return districtEnergy(ctx, st, from, to)
 }
 
 func (d *dashboardScreen) gatherUplink(ctx context.Context, dd *dashData) {
@@ -281,9 +379,30 @@ func (d *dashboardScreen) apply(dd dashData) {
 	if dd.usedNote != "" {
 		set("consumption", "—", dd.usedNote)
 	} else {
-		set("consumption", fmt.Sprintf("%.0f kWh", dd.usedToday), d.comparison(dd.usedToday, dd.usedBefore))
+		set("consumption", fmt.Sprintf("%.0f kWh", dd.usedToday), d.comparison(dd))
 	}
 	d.applyUplink(dd, set)
+	d.applyReview(dd)
+	// A database with no terminal yet: the next steps instead of zeros.
+	if dd.termNote == "" && dd.registered == 0 && d.s.deps.Registry != nil {
+		d.start.Show()
+	} else {
+		d.start.Hide()
+	}
+}
+
+// applyReview fills the list of today's violations still to review.
+func (d *dashboardScreen) applyReview(dd dashData) {
+	d.review, d.names = dd.toReview, dd.names
+	switch {
+	case dd.alarmNote != "":
+		d.listNote.SetText(dd.alarmNote)
+	case len(dd.toReview) == 0:
+		d.listNote.SetText(d.s.tr.T("dash.review.none"))
+	default:
+		d.listNote.SetText(d.s.tr.T("dash.review.count", len(dd.toReview)))
+	}
+	d.list.Refresh()
 }
 
 // applyUplink fills the city-platform tile: upstreams connected out of
@@ -353,9 +472,14 @@ func (d *dashboardScreen) alarmBreakdown(as []store.Alarm) string {
 	return strings.Join(types, " · ") + "\n" + strings.Join(grades, " · ")
 }
 
-func (d *dashboardScreen) comparison(today, before float64) string {
-	if before <= 0 {
-		return d.s.tr.T("dash.consumption.nobase", before)
+// comparison is "上周同日 00:00–16:00 1234 kWh，今日同时段 +5.2 %".
+func (d *dashboardScreen) comparison(dd dashData) string {
+	if dd.usedUntil.IsZero() {
+		return d.s.tr.T("dash.consumption.early")
 	}
-	return d.s.tr.T("dash.consumption.detail", before, (today-before)/before*100)
+	until := dd.usedUntil.In(store.Beijing).Format("15:04")
+	if dd.usedBefore <= 0 {
+		return d.s.tr.T("dash.consumption.nobase", until)
+	}
+	return d.s.tr.T("dash.consumption.detail", until, dd.usedBefore, (dd.usedSoFar-dd.usedBefore)/dd.usedBefore*100)
 }

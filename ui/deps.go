@@ -143,6 +143,11 @@ type Deps struct {
 	// AskOperator asks the reviewer's name at the first start (a review
 	// package on a laptop) and remembers it; it then names every decision.
 	AskOperator bool
+	// ReviewWorkspace is the file name of a review package (`review open`),
+	// "" in the office: no listener and no live data; the window is titled
+	// with it, 总览 shows the package and the review's progress, the status
+	// bar says it is a workspace.
+	ReviewWorkspace string
 	// Holidays is the official working calendar the curves shade: public
 	// holidays, and make-up working days left unshaded. nil: weekends only.
 	// HolidaysErr, when set, is what was wrong in the officer's holidays.csv

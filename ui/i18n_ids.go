@@ -38,7 +38,7 @@ func dynamicIDs() []string {
 	for _, k := range []store.FilingKind{store.PlannedStop, store.Renovation, store.PowerCut, store.Other} {
 		ids = append(ids, "filing."+string(k))
 	}
-	for _, k := range []string{"terminals", "open", "today", "rate", "consumption"} {
+	for _, k := range []string{"terminals", "open", "today", "rate", "consumption", "pkg.scope", "pkg.todo", "pkg.done"} {
 		ids = append(ids, "dash."+k)
 	}
 	ids = append(ids, curveRanges...)
@@ -49,5 +49,9 @@ func dynamicIDs() []string {
 		"ent.name", "ent.uscc", "ent.region", "ent.industry", "ent.address", "ent.coords", "ent.contact",
 		"ent.grade", "ent.plan", "ent.updated", "diagram.production", "diagram.treatment",
 		"valid.name", "valid.uscc", "valid.phone", "valid.coords", "valid.threshold.positive", "valid.threshold.order", "valid.persist")
+	ids = append(ids, scheduleIDs()...)
+	for _, id := range fyneMessageIDs {
+		ids = append(ids, "fyne."+id)
+	}
 	return ids
 }

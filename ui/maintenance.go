@@ -159,7 +159,7 @@ func (ms *maintenanceScreen) jobColumns() []column[JobInfo] {
 	last := func(j r) (store.JobRun, bool) { run, ok := ms.data.last[j.Name]; return run, ok }
 	return []column[r]{
 		{head: tr.T("maint.job"), width: 200, text: func(j r) string { return ms.jobName(j.Name) }},
-		{head: tr.T("maint.spec"), width: 150, text: ms.spec},
+		{head: tr.T("maint.spec"), width: 150, text: func(j r) string { return scheduleWords(tr, ms.spec(j)) }},
 		{head: tr.T("maint.lastrun"), width: 150, cmp: byTime(func(j r) time.Time { run, _ := last(j); return run.Started }),
 			text: func(j r) string {
 				if run, ran := last(j); ran {
@@ -268,6 +268,10 @@ func (ms *maintenanceScreen) kind(k store.TaskKind) string {
 
 func (ms *maintenanceScreen) jobName(name string) string {
 	switch name {
+	case "compact":
+		return ms.s.tr.T("maint.job.compact")
+	case "purge":
+		return ms.s.tr.T("maint.job.purge")
 	case "backup":
 		return ms.s.tr.T("maint.job.backup")
 	case "aggregate":

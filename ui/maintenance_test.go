@@ -196,9 +196,9 @@ func TestMaintenanceView(t *testing.T) {
 		row, col int
 		want     string
 	}{
-		{0, 0, "数据库备份"}, {0, 1, "0 2 * * *"}, {0, 3, "成功"}, {0, 4, "powerwatch-20260318-020000.db"},
+		{0, 0, "数据库备份"}, {0, 1, "每天 02:00"}, {0, 3, "成功"}, {0, 4, "powerwatch-20260318-020000.db"},
 		{1, 3, "失败"}, {1, 4, "（补运行） disk full"},
-		{2, 1, "0 10 1 * *"}, {2, 2, "尚未运行"},
+		{2, 1, "每月1日 10:00"}, {2, 2, "尚未运行"},
 	} {
 		if got := ms.jobCell(widgetCell(c.row, c.col)); got != c.want {
 			t.Errorf("job cell %d,%d = %q; want %q", c.row, c.col, got, c.want)

@@ -75,5 +75,45 @@ func TestScreenshots(t *testing.T) {
 	s.SetThemeMode(ThemeLight)
 	s.Show(ViewDashboard)
 	shot("dashboard_en")
+	s.SetLanguage(Chinese)
+	// The office screens: 1366×768 less the taskbar, and 1920×1080.
+	for _, sz := range []struct {
+		name string
+		size fyne.Size
+	}{{"1366", FitWindow(fyne.NewSize(1366, 768), 1)}, {"1920", FitWindow(fyne.NewSize(1920, 1080), 1)}} {
+		w.Resize(sz.size)
+		for _, v := range []View{ViewDashboard, ViewAlarms, ViewSettings, ViewHelp} {
+			s.Show(v)
+			s.Wait()
+			shot(string(v) + "_" + sz.name)
+		}
+	}
+	w.Resize(FitWindow(fyne.NewSize(1366, 768), 1.5))
+	s.Show(ViewAlarms)
+	s.Wait()
+	shot("alarms_1366_150")
 	w.Resize(fyne.NewSize(1280, 800))
+}
+
+// TestScreenshotFirstStart renders the dashboard of an empty database at
+// 1366×768 (docs/screenshots/first_start.png).
+func TestScreenshotFirstStart(t *testing.T) {
+	dir := os.Getenv("POWERWATCH_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set POWERWATCH_SCREENSHOTS to a folder to render the screenshots")
+	}
+	d := demoDeps(&fakeStore{}, demoNow)
+	s, w := mustShell(t, d)
+	s.SetThemeMode(ThemeLight)
+	w.Resize(FitWindow(fyne.NewSize(1366, 768), 1))
+	s.Show(ViewDashboard)
+	s.Wait()
+	f, err := os.Create(filepath.Join(dir, "first_start.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -20,7 +20,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/assets"
@@ -42,11 +41,12 @@ const (
 	ViewOrders      View = "orders"
 	ViewMaintenance View = "maintenance"
 	ViewSettings    View = "settings"
+	ViewHelp        View = "help"
 )
 
 // Views lists the main views in navigation order.
 var Views = []View{ViewDashboard, ViewAlarms, ViewEnterprises, ViewTerminals, ViewCurves,
-	ViewStatistics, ViewOrders, ViewMaintenance, ViewSettings}
+	ViewStatistics, ViewOrders, ViewMaintenance, ViewSettings, ViewHelp}
 
 // Preference keys.
 const (
@@ -116,7 +116,14 @@ func New(a fyne.App, w fyne.Window, d Deps) (*Shell, error) {
 		s.applies, s.settled = make(chan func()), make(chan struct{}, 1)
 	}
 	s.tr = &translator{lang: Lang(a.Preferences().StringWithFallback(prefLang, string(Chinese))), msgs: msgs}
+	if err := applyFyneLanguage(s.tr); err != nil {
+		cancel()
+		return nil, err
+	}
 	a.Settings().SetTheme(NewTheme(ThemeMode(a.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))))
+	if d.ReviewWorkspace != "" { // not the office's live app: say so where the taskbar shows it
+		w.SetTitle(s.tr.T("app.title.workspace", d.ReviewWorkspace))
+	}
 	s.build()
 	s.askOperator()
 	go s.autoRefresh(autoRefreshEvery)
@@ -179,16 +186,15 @@ func (s *Shell) build() {
 		ViewOrders:      newOrdersScreen(s),
 		ViewMaintenance: newMaintenanceScreen(s),
 		ViewSettings:    newSettingsScreen(s),
+		ViewHelp:        newHelpScreen(s),
 	}
-	icons := map[View]fyne.Resource{
-		ViewDashboard: theme.HomeIcon(), ViewAlarms: theme.WarningIcon(), ViewEnterprises: theme.StorageIcon(),
-		ViewTerminals: theme.ComputerIcon(), ViewCurves: theme.GridIcon(), ViewStatistics: theme.DocumentIcon(),
-		ViewOrders: theme.MediaStopIcon(), ViewMaintenance: theme.SettingsIcon(), ViewSettings: theme.SettingsIcon(),
-	}
+	// Entries are text only: Fyne puts a leading tab's icon above its text,
+	// and with icons ten entries do not fit a 1366×768 screen (less at 150 %
+	// scaling), the rest vanish into a "⋮" overflow (TestNavigationFits).
 	s.items = map[View]*container.TabItem{}
 	s.tabs = container.NewAppTabs()
 	for _, v := range Views {
-		it := container.NewTabItemWithIcon(s.tr.T("nav."+string(v)), icons[v], s.screens[v].content())
+		it := container.NewTabItem(s.tr.T("nav."+string(v)), s.screens[v].content())
 		s.items[v] = it
 		s.tabs.Append(it)
 	}
@@ -232,6 +238,9 @@ func (s *Shell) SetLanguage(l Lang) {
 		return
 	}
 	s.tr.lang = l
+	if err := applyFyneLanguage(s.tr); err != nil {
+		fyne.LogError("switch Fyne's own texts", err) // the shell's own texts switch all the same
+	}
 	s.build()
 }
 

@@ -120,7 +120,7 @@ func TestNavigation(t *testing.T) {
 func TestDashboard(t *testing.T) {
 	s, _ := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	got := texts(s.dash.box)
-	for _, want := range []string{"在线 2 · 离线 1 · 从未上线 1", "治污设施未同步运行 1", "严重 1", "上周同日（全天）"} {
+	for _, want := range []string{"在线 2 · 离线 1 · 从未上线 1", "治污设施未同步运行 1", "严重 1", "上周同日 00:00–16:00"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("dashboard does not show %q:\n%s", want, got)
 		}

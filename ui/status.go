@@ -20,6 +20,13 @@ type statusBar struct {
 
 func newStatusBar(s *Shell) statusBar {
 	b := statusBar{s: s, listen: widget.NewLabel(""), online: widget.NewLabel(""), last: widget.NewLabel("")}
+	if s.deps.ReviewWorkspace != "" {
+		b.listen.SetText(s.tr.T("status.workspace"))
+		b.online.Hide()
+		b.last.Hide()
+		b.box = container.NewHBox(b.listen)
+		return b
+	}
 	if s.deps.ListenOn != "" {
 		b.listen.SetText(s.tr.T("status.listen", s.deps.ListenOn))
 	} else {

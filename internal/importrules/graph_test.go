@@ -70,11 +70,12 @@ func rules() map[string]rule {
 		"app/listing":              {mod: []string{"csvsafe", "listener/hj212", "store"}},
 		"app/service": {mod: []string{"alarms", "app/judge", "app/maintenance", "app/registry", "app/uplink", "assets", "calendar",
 			"listener", "store", "store/sqlite"}, ext: []string{cron, afero}},
-		"app/internal/fixture": {mod: []string{"listener/hj212", "store", "store/sqlite"}},
-		"internal/importrules": {},
-		"internal/peer":        {std: true}, // the peer test bed: independent of the codec it tests
+		"app/internal/fixture":   {mod: []string{"listener/hj212", "store", "store/sqlite"}},
+		"app/internal/localeenv": {std: true}, // imported by main before Fyne: os only
+		"internal/importrules":   {},
+		"internal/peer":          {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
-		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
+		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
 			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "ui"},
 			ext: []string{fyne, afero}},
 	}

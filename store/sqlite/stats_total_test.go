@@ -58,3 +58,49 @@ func TestTotalEnergy(t *testing.T) {
 		t.Errorf("TotalEnergy of an empty range = %v, want store.ErrInvalid", err)
 	}
 }
+
+// TestTotalEnergyHours: hours add up to the day's total, and a part of the
+// day holds part of its energy.
+func TestTotalEnergyHours(t *testing.T) {
+	f := mustReadings(t, 2)
+	ctx := t.Context()
+	var b store.Batch
+	for i, p := range f.points {
+		for s := range 2 * 288 {
+			at := day0.Add(time.Duration(s) * 5 * time.Minute)
+			b.Samples = append(b.Samples, sample(p, at, float64(10*(i+1)), float64(s*(i+1))/4))
+		}
+	}
+	mustIngest(t, f.db, &b)
+	day1 := day0.AddDate(0, 0, 1)
+	whole, err := f.db.TotalEnergy(ctx, day1, day1.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	morning, err := f.db.TotalEnergyHours(ctx, day1, day1.Add(12*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evening, err := f.db.TotalEnergyHours(ctx, day1.Add(12*time.Hour), day1.AddDate(0, 0, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole == 0 || morning <= 0 || morning >= whole {
+		t.Errorf("day %v kWh, its morning %v kWh", whole, morning)
+	}
+	if math.Abs(morning+evening-whole) > 1e-9*whole {
+		t.Errorf("morning %v + evening %v ≠ day %v", morning, evening, whole)
+	}
+	// 09:17 counts the hour 09:00–10:00 whole.
+	partial, err := f.db.TotalEnergyHours(ctx, day1, day1.Add(9*time.Hour+17*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ten, _ := f.db.TotalEnergyHours(ctx, day1, day1.Add(10*time.Hour))
+	if partial != ten {
+		t.Errorf("to 09:17 = %v, to 10:00 = %v", partial, ten)
+	}
+	if _, err := f.db.TotalEnergyHours(ctx, day1, day1); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("an empty range = %v, want store.ErrInvalid", err)
+	}
+}
