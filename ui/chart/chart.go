@@ -114,6 +114,7 @@ func Render(o Options) (image.Image, Frame, error) {
 	for _, l := range o.Lines {
 		series = append(series, &lineSeries{l: l, from: o.From, to: o.To, color: pal.line})
 	}
+	series = append(series, &lineLabels{lines: o.Lines, color: pal.line, font: o.Font})
 	if !hasValues(o) {
 		series = append(series, &lineSeries{l: Line{Value: 0}, from: o.From, to: o.To, color: color.Transparent})
 	}
@@ -238,4 +239,16 @@ func (c colours) series(r Role, i int) drawing.Color {
 		return pick(c.treat)
 	}
 	return pick(c.other)
+}
+
+// RoleOf is how a facility of kind k is drawn: 产治一体 and 间接用电 facilities
+// are judged as production, so they are drawn as production everywhere.
+func RoleOf(k store.FacilityKind) Role {
+	switch k {
+	case store.Production, store.Integrated, store.Indirect:
+		return Production
+	case store.Treatment:
+		return Treatment
+	}
+	return Other
 }

@@ -105,10 +105,36 @@ func (l *lineSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.
 	r.LineTo(box.Right, py)
 	r.Stroke()
 	r.SetStrokeDashArray(nil)
-	if l.l.Label != "" {
-		r.SetFontColor(c)
-		r.SetFontSize(8)
-		r.Text(l.l.Label, box.Left+4, py-3)
+}
+
+// lineLabels writes the labels of all levels, placed by PlaceLabels so that
+// labels of nearby levels never print over each other.
+type lineLabels struct {
+	base
+	lines []Line
+	color color.Color
+	font  *truetype.Font
+}
+
+func (ll *lineLabels) Render(r gochart.Renderer, box gochart.Box, _, yr gochart.Range, _ gochart.Style) {
+	var ys []int
+	var labels []string
+	h := 0
+	if ll.font != nil {
+		r.SetFont(ll.font)
+	}
+	r.SetFontSize(8)
+	for _, l := range ll.lines {
+		if l.Label == "" {
+			continue
+		}
+		ys = append(ys, y(box, yr, l.Value))
+		labels = append(labels, l.Label)
+		h = max(h, r.MeasureText(l.Label).Height()+3)
+	}
+	r.SetFontColor(drawing.ColorFromAlphaMixedRGBA(ll.color.RGBA()))
+	for i, ly := range PlaceLabels(ys, h, box.Top, box.Bottom) {
+		r.Text(labels[i], box.Left+4, ly)
 	}
 }
 
