@@ -77,7 +77,7 @@ type alarmsScreen struct {
 	industries []store.Industry
 
 	detail       *alarmDetail
-	detailScroll *container.Scroll // refreshed after new text: labels do not resize their containers
+	detailScroll *container.Scroll // the detail's facts and reviews (alarm_detail.go), refreshed after new text
 	font         *truetype.Font
 }
 
@@ -173,8 +173,7 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 		widget.NewLabel(tr.T("al.keys")),
 		as.note)
 	list := container.NewBorder(filters, nil, nil, nil, as.table)
-	as.detailScroll = container.NewScroll(as.detail.box)
-	split := container.NewHSplit(list, as.detailScroll)
+	split := container.NewHSplit(list, as.detail.box)
 	split.Offset = 0.58
 	as.box = split
 	as.rangeSel.SetSelectedIndex(int(range30d))

@@ -80,7 +80,7 @@ func (f *facts) charts() (pdfCharts, error) {
 	if err != nil {
 		return c, fmt.Errorf("read the CJK font: %w", err)
 	}
-	o := alarmview.Chart(f.view, f.zh)
+	o := pdfChart(f.view, f.zh)
 	o.Width, o.Height, o.Font = chartW, chartH, font
 	if c.power, _, err = chart.Render(o); err != nil {
 		return c, err
