@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -147,22 +148,49 @@ func (rt *ruleTable) fit(w float32) {
 		widths[i] = float32(math.Floor(float64(usable * s)))
 		rt.SetColumnWidth(i, widths[i])
 	}
-	line := fyne.MeasureText("国", theme.TextSize(), fyne.TextStyle{}).Height
+	size := theme.TextSize()
+	line := fyne.MeasureText("国", size, fyne.TextStyle{}).Height
 	for r, row := range rt.rows {
 		lines := 1
 		for i, c := range row.Cells() {
-			inner := widths[i] - 4*pad
-			if inner <= 0 {
-				continue
-			}
-			tw := fyne.MeasureText(c, theme.TextSize(), fyne.TextStyle{}).Width
-			// Words wrap whole: allow one more line than the bare width needs.
-			n := int(math.Ceil(float64(tw / inner)))
-			if n > 1 {
-				n++
-			}
-			lines = max(lines, n)
+			lines = max(lines, wrappedLines(c, widths[i]-4*pad, size))
 		}
 		rt.SetRowHeight(r, float32(lines)*line+2*pad+theme.InnerPadding())
 	}
+}
+
+// wrappedLines is how many lines a word-wrapped label of width w needs for
+// s: words break at spaces, a word wider than a line breaks between runes
+// (Chinese has no spaces).
+func wrappedLines(s string, w, size float32) int {
+	if w <= 0 {
+		return 1
+	}
+	width := func(t string) float32 { return fyne.MeasureText(t, size, fyne.TextStyle{}).Width }
+	space := width(" ")
+	lines, used := 1, float32(0)
+	for _, word := range strings.Fields(s) {
+		ww := width(word)
+		switch {
+		case used > 0 && used+space+ww <= w:
+			used += space + ww
+			continue
+		case used > 0:
+			lines++
+			used = 0
+		}
+		if ww <= w {
+			used = ww
+			continue
+		}
+		for _, r := range word { // a word longer than the line
+			rw := width(string(r))
+			if used+rw > w && used > 0 {
+				lines++
+				used = 0
+			}
+			used += rw
+		}
+	}
+	return lines
 }

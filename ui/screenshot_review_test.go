@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"powerwatch/store"
 )
 
@@ -48,6 +50,15 @@ func TestScreenshotsReview(t *testing.T) {
 	as := s.screens[ViewAlarms].(*alarmsScreen)
 	as.move(1)
 	shot("alarm_review")
+	// The office screen: the review bar stays at the foot, the chart takes the rest.
+	w.Resize(fyne.NewSize(1366, 768))
+	shot("alarm_review_1366")
+	as.detail.tabs.SelectIndex(1)
+	shot("alarm_rules_1366")
+	as.detail.tabs.SelectIndex(0)
+	w.Resize(fyne.NewSize(1920, 1080))
+	shot("alarm_review_1920")
+	w.Resize(fyne.NewSize(1280, 800))
 	s.Show(ViewStatistics)
 	shot("statistics_table")
 	s.Show(ViewOrders)

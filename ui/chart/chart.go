@@ -114,7 +114,7 @@ func Render(o Options) (image.Image, Frame, error) {
 	for _, l := range o.Lines {
 		series = append(series, &lineSeries{l: l, from: o.From, to: o.To, color: pal.line})
 	}
-	series = append(series, &lineLabels{lines: o.Lines, color: pal.line, font: o.Font})
+	series = append(series, &lineLabels{lines: o.Lines, color: pal.line, bg: pal.bg, font: o.Font})
 	if !hasValues(o) {
 		series = append(series, &lineSeries{l: Line{Value: 0}, from: o.From, to: o.To, color: color.Transparent})
 	}

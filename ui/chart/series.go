@@ -113,6 +113,7 @@ type lineLabels struct {
 	base
 	lines []Line
 	color color.Color
+	bg    drawing.Color
 	font  *truetype.Font
 }
 
@@ -132,8 +133,20 @@ func (ll *lineLabels) Render(r gochart.Renderer, box gochart.Box, _, yr gochart.
 		labels = append(labels, l.Label)
 		h = max(h, r.MeasureText(l.Label).Height()+3)
 	}
-	r.SetFontColor(drawing.ColorFromAlphaMixedRGBA(ll.color.RGBA()))
+	fg := drawing.ColorFromAlphaMixedRGBA(ll.color.RGBA())
 	for i, ly := range PlaceLabels(ys, h, box.Top, box.Bottom) {
+		// A veil behind the text: the dashed levels a label was pushed
+		// across do not strike through it.
+		w := r.MeasureText(labels[i]).Width()
+		r.SetFillColor(ll.bg.WithAlpha(215))
+		r.SetStrokeColor(drawing.ColorTransparent)
+		r.MoveTo(box.Left+2, ly-h+3)
+		r.LineTo(box.Left+6+w, ly-h+3)
+		r.LineTo(box.Left+6+w, ly+2)
+		r.LineTo(box.Left+2, ly+2)
+		r.Close()
+		r.Fill()
+		r.SetFontColor(fg)
 		r.Text(labels[i], box.Left+4, ly)
 	}
 }
