@@ -158,3 +158,75 @@ func integratedAlarm(t *testing.T) (*sqlite.DB, int64) {
 	}
 	return db, ins[0].ID
 }
+
+// demoCutEvidence is what the judge records with a 限产未落实 whose alarm
+// starts at 20:00 of a 管控时段 08:00–24:00: a 50 % cut of a 960 kWh baseline
+// (three Saturdays used, one left out as a holiday), the scope drawing 45 kWh
+// an hour and passing the 528 kWh allowance at 20:00.
+func demoCutEvidence(a store.Alarm) string {
+	from := a.Start.Add(-12 * time.Hour)
+	rfc := func(t time.Time) string { return t.In(store.Beijing).Format(time.RFC3339) }
+	period := func(weeks int) string {
+		return rfc(from.AddDate(0, 0, -7*weeks)) + "/" + rfc(from.AddDate(0, 0, -7*weeks).Add(16*time.Hour))
+	}
+	var scope, base []string
+	for k := 1; k <= 16; k++ {
+		scope = append(scope, fmt.Sprint(45*k))
+		base = append(base, fmt.Sprint(60*k))
+	}
+	return fmt.Sprintf(`{"rule_version":0,"rule":"cut_ignored","order":{"id":5,"kind":"cut","level":"orange","start":%q,"end":%q,"cut_percent":50},`+
+		`"baseline":{"method":"weekdays4","kwh":960,"allowance_kwh":528,"margin_pct":10,"period":%q,"exceeded_kwh":540,"actual_kwh":720,`+
+		`"cumulative_kwh":[%s],"baseline_cumulative_kwh":[%s],"used":[%q,%q,%q],"skipped":[%q]},`+
+		`"facilities":[{"id":%d,"name":"1#生产线","role":"production","basis":"power","stop":20,"run":80,"derived":true}]}`,
+		rfc(from), rfc(from.Add(16*time.Hour)), period(0), strings.Join(scope, ","), strings.Join(base, ","),
+		period(1), period(2), period(4), period(3)+" holiday", a.ProductionID)
+}
+
+// TestAlarmDetailCutEvidence opens a 限产未落实: its own tab draws the
+// scope's and the baseline's cumulative curves with the allowance, and the
+// rule table lists the baseline periods used and the one left out, with why.
+func TestAlarmDetailCutEvidence(t *testing.T) {
+	s, as, f := mustAlarmQueue(t)
+	f.changeAlarms(func(all []store.Alarm) []store.Alarm {
+		for i := range all {
+			if all[i].Type == store.CutIgnored {
+				all[i].Thresholds = demoCutEvidence(all[i])
+			}
+		}
+		return all
+	})
+	as.reload(true)
+	s.Wait()
+	row := -1
+	for i, r := range as.rows {
+		if r.a.Type == store.CutIgnored {
+			row = i
+		}
+	}
+	if row < 0 {
+		t.Fatal("no 限产未落实 in the queue")
+	}
+	as.open(row)
+	s.Wait()
+	dt := as.detail
+	if len(dt.tabs.Items) != 3 || dt.cut.spec == nil {
+		t.Fatalf("no cumulative tab for the 限产未落实 (%d tabs)", len(dt.tabs.Items))
+	}
+	if n := len(dt.cut.spec.Series); n != 2 {
+		t.Errorf("the cumulative chart has %d curves, want the scope's and the baseline's", n)
+	}
+	if l := dt.cut.spec.Lines; len(l) == 0 || l[0].Value != 528 {
+		t.Errorf("allowance line = %+v", l)
+	}
+	for _, want := range []string{"采用的基线时段", "未采用的基线时段", "节假日", "允许用电", "528.0 kWh"} {
+		if !rowsMention(dt.rules.rows, want) {
+			t.Errorf("the rule table does not say %q: %+v", want, dt.rules.rows)
+		}
+	}
+	// Another alarm has no cumulative: its tab goes.
+	as.open((row + 1) % len(as.rows))
+	s.Wait()
+	if len(dt.tabs.Items) != 2 {
+		t.Errorf("the cumulative tab stays for alarm %d", as.curID)
+	}
+}
