@@ -71,6 +71,10 @@ type PeriodBaseline struct {
 	KWh     float64
 	Used    []Period
 	Skipped []SkippedPeriod
+	// Hourly is the baseline's cumulative at each full hour of the period
+	// (the mean over Used), so the evidence can draw it beside the scope's
+	// own cumulative; the judgement uses KWh only.
+	Hourly []float64
 }
 
 // A SkippedPeriod is a candidate baseline period not used, and why.
@@ -112,15 +116,34 @@ func BaselineFor(f *Facts, o store.Order, method store.BaselineMethod, holiday f
 			}
 			pb.Used = append(pb.Used, c)
 			sum += kwh
+			pb.Hourly = addHourly(pb.Hourly, c, measure)
 		}
 		if len(pb.Used) > 0 {
 			pb.KWh = sum / float64(len(pb.Used))
 			used += len(pb.Used)
+			for k := range pb.Hourly {
+				pb.Hourly[k] /= float64(len(pb.Used))
+			}
 		}
 		b.Periods = append(b.Periods, pb)
 	}
 	b.Note = fmt.Sprintf("%s: %d of %d candidate periods usable / 可用基线时段 %d/%d", method, used, total, used, total)
 	return b
+}
+
+// addHourly adds candidate c's cumulative consumption at each of its full
+// hours to sums: each measured from c's start, so it means what the period's
+// own measure means.
+func addHourly(sums []float64, c Period, measure Measure) []float64 {
+	n := int(c.End.Sub(c.Start) / time.Hour)
+	if sums == nil {
+		sums = make([]float64, n)
+	}
+	for k := 0; k < n && k < len(sums); k++ {
+		kwh, _ := measure(Period{c.Start, c.Start.Add(time.Duration(k+1) * time.Hour)})
+		sums[k] += kwh
+	}
+	return sums
 }
 
 func unusable(f *Facts, o store.Order, scope []int64, c Period, holiday func(time.Time) bool) string {
@@ -222,7 +245,12 @@ func (ev *evaluator) baseline(o store.Order, scope []int64) Baseline {
 		b := Baseline{OrderID: o.ID, Method: store.BaselineRated,
 			Note: fmt.Sprintf("%.0f %% × %.1f kW rated", ev.rs.CutRatedPercent, rated)}
 		for _, p := range CutPeriods(o) {
-			b.Periods = append(b.Periods, PeriodBaseline{Period: p, KWh: ev.rs.CutRatedPercent / 100 * rated * p.End.Sub(p.Start).Hours()})
+			perHour := ev.rs.CutRatedPercent / 100 * rated
+			pb := PeriodBaseline{Period: p, KWh: perHour * p.End.Sub(p.Start).Hours()}
+			for k := 1; k <= int(p.End.Sub(p.Start)/time.Hour); k++ {
+				pb.Hourly = append(pb.Hourly, perHour*float64(k))
+			}
+			b.Periods = append(b.Periods, pb)
 		}
 		return b
 	}
@@ -272,6 +300,9 @@ func (ev *evaluator) judgeCut(o store.Order, scope, context []int64, b Baseline,
 		evid.Baseline.CumulativeKWh = hourly[:hoursAtOver]
 	} else {
 		evid.Baseline.ActualKWh, evid.Baseline.CumulativeKWh = math.Round(cum*10)/10, hourly
+	}
+	for _, c := range pb.Hourly {
+		evid.Baseline.BaselineCumulativeKWh = append(evid.Baseline.BaselineCumulativeKWh, math.Round(c*10)/10)
 	}
 	for _, u := range pb.Used {
 		evid.Baseline.Used = append(evid.Baseline.Used, periodEv(u))

@@ -68,8 +68,11 @@ type baselineEvidence struct {
 	ExceededKWh   float64   `json:"exceeded_kwh"`
 	ActualKWh     float64   `json:"actual_kwh,omitempty"`
 	CumulativeKWh []float64 `json:"cumulative_kwh,omitempty"`
-	Used          []string  `json:"used,omitempty"`
-	Skipped       []string  `json:"skipped,omitempty"`
+	// BaselineCumulativeKWh is the baseline's cumulative at each full hour
+	// of the period (PeriodBaseline.Hourly), drawn beside CumulativeKWh.
+	BaselineCumulativeKWh []float64 `json:"baseline_cumulative_kwh,omitempty"`
+	Used                  []string  `json:"used,omitempty"`
+	Skipped               []string  `json:"skipped,omitempty"`
 }
 
 // facilityEv describes facility id with the threshold in force at slot i.

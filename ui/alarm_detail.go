@@ -1,33 +1,31 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"image"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/golang/freetype/truetype"
 
+	"powerwatch/alarmview"
 	"powerwatch/assets"
 	"powerwatch/store"
-	"powerwatch/ui/chart"
 )
 
 // AlarmReview is what the 报警 queue needs beyond Alarms: one alarm's
-// evidence (alarm, reviews, series) and the reviewer's decision. *sqlite.DB
-// has these methods. ReviewAlarm writes the review and its audit entry in one
-// transaction; an invalid disposition wraps store.ErrInvalid.
+// evidence (alarm, reviews, series), the rule-set version it was raised
+// under, and the reviewer's decision. *sqlite.DB has these methods.
+// ReviewAlarm writes the review and its audit entry in one transaction; an
+// invalid disposition wraps store.ErrInvalid.
 type AlarmReview interface {
 	AlarmEvidence(ctx context.Context, id int64, margin time.Duration) (store.AlarmEvidence, error)
+	RuleSetVersion(ctx context.Context, v int) (store.RuleSet, error)
 	ReviewAlarm(ctx context.Context, alarmID int64, d store.Disposition, note, reviewer string) (store.Review, error)
 }
 
@@ -45,14 +43,22 @@ var dispositions = []store.Disposition{store.Confirmed, store.DeviceFault, store
 // evidenceMargin is how much of the curve is shown around an alarm.
 const evidenceMargin = 2 * time.Hour
 
-// alarmDetail is the right-hand side: the alarm under review.
+// alarmDetail is the right-hand side: the alarm under review. Its title
+// heads it and the review form is a fixed action bar at its foot, so both
+// are on screen at 1366×768 whatever the evidence holds; between them the
+// chart takes what is left above tabs with the facts and reviews, the rule
+// table and, for 限产未落实, the cumulative chart.
 type alarmDetail struct {
 	box      *fyne.Container
 	title    *widget.Label
 	facts    *widget.Label
-	img      *canvas.Image
-	rule     *widget.Label
+	chart    *paneChart
+	cut      *paneChart // 限产未落实: the cumulative over the 管控时段
+	tabs     *container.AppTabs
+	cutTab   *container.TabItem
+	rules    *ruleTable
 	reviews  *widget.Label
+	bar      *fyne.Container // the action bar
 	choice   *widget.Select
 	noteIn   *widget.Entry
 	save     *widget.Button
@@ -107,9 +113,9 @@ func (as *alarmsScreen) showDetail(r alarmRow, fresh bool) {
 		}
 		dt.noteIn.SetText("")
 		dt.info.SetText("")
-		dt.img.Image = nil
-		dt.img.Refresh()
-		dt.rule.SetText(as.ruleText(a, nil, nil))
+		dt.chart.show(nil)
+		dt.cut.show(nil)
+		dt.rules.set(nil)
 		dt.reviews.SetText("")
 	}
 	dt.save.Enable()
@@ -122,88 +128,50 @@ func (as *alarmsScreen) showDetail(r alarmRow, fresh bool) {
 	}
 	id := a.ID
 	dark := as.s.app.Settings().ThemeVariant() == theme.VariantDark
-	load(as.s, func(ctx context.Context) (alarmEvidenceView, error) { return as.evidence(ctx, r, dark) },
-		func(v alarmEvidenceView, err error) {
-			if as.curID != id {
-				return // the reviewer moved on
-			}
-			if err != nil {
-				dt.info.SetText(as.s.errorText(as.s.tr.T("al.evidence"), err))
-				return
-			}
-			dt.img.Image = v.img
-			dt.img.Refresh()
-			dt.rule.SetText(as.ruleText(v.ev.Alarm, v.thresholds, v.names))
-			dt.reviews.SetText(as.reviewsText(v.ev.Reviews))
-			as.detailScroll.Refresh()
-		})
-}
-
-// alarmEvidenceView is an alarm's evidence read and drawn off the UI goroutine.
-type alarmEvidenceView struct {
-	ev         store.AlarmEvidence
-	thresholds []store.Threshold
-	names      map[int64]string // facility names
-	img        image.Image
-}
-
-func (as *alarmsScreen) evidence(ctx context.Context, r alarmRow, dark bool) (alarmEvidenceView, error) {
-	d := as.s.deps
-	var v alarmEvidenceView
-	ev, err := d.Review.AlarmEvidence(ctx, r.a.ID, evidenceMargin)
-	if err != nil {
-		return v, err
-	}
-	v.ev = ev
-	facs, err := d.Registry.FacilitiesByEnterprise(ctx, ev.Alarm.EnterpriseID)
-	if err != nil {
-		return v, err
-	}
-	fac := map[int64]store.Facility{}
-	v.names = map[int64]string{}
-	for _, f := range facs {
-		fac[f.ID] = f
-		v.names[f.ID] = f.Name
-	}
-	points, err := d.Registry.FindPoints(ctx, store.PointFilter{EnterpriseID: ev.Alarm.EnterpriseID})
-	if err != nil {
-		return v, err
-	}
-	end := ev.Alarm.End
-	if end.IsZero() {
-		end = ev.To
-	}
-	o := chart.Options{Width: 760, Height: 320, From: ev.From, To: ev.To, Font: as.chartFont(), Unit: "kW", Dark: dark,
-		Spans: []chart.Span{{From: ev.Alarm.Start, To: end, Kind: chart.Alarm, Label: as.s.alarmType(ev.Alarm.Type)}}}
-	seenFac := map[int64]bool{}
-	for _, p := range points {
-		ss, ok := ev.Series[p.ID]
-		if !ok {
-			continue
+	src := alarmSource{AlarmReview: d.Review, Registry: d.Registry}
+	load(as.s, func(ctx context.Context) (alarmview.View, error) {
+		return alarmview.Load(ctx, src, id, evidenceMargin)
+	}, func(v alarmview.View, err error) {
+		if as.curID != id {
+			return // the reviewer moved on
 		}
-		f := fac[p.FacilityID]
-		o.Series = append(o.Series, chart.Series{Name: f.Name + "/" + p.Name, Role: role(f.Kind),
-			Points: chart.Downsample(ss, chart.Power, ev.From, ev.To, o.Width)})
-		if seenFac[f.ID] {
-			continue
-		}
-		seenFac[f.ID] = true
-		ths, err := d.Registry.ThresholdsFor(ctx, f.ID)
 		if err != nil {
-			return v, err
+			dt.info.SetText(as.s.errorText(as.s.tr.T("al.evidence"), err))
+			return
 		}
-		if th, ok := inForce(ths, ev.Alarm.Start); ok {
-			v.thresholds = append(v.thresholds, th)
-			if th.Basis == store.ByPower {
-				o.Lines = append(o.Lines, chart.Line{Value: th.Stop, Label: as.s.tr.T("curve.stop", f.Name, th.Stop)},
-					chart.Line{Value: th.Run, Label: as.s.tr.T("curve.run", f.Name, th.Run)})
-			}
+		as.showEvidence(v, dark)
+	})
+}
+
+// alarmSource reads an alarm's evidence for alarmview: the alarm and its
+// rule set from the review store, the registry from the registry.
+type alarmSource struct {
+	AlarmReview
+	Registry
+}
+
+// showEvidence shows what alarmview makes of the alarm's evidence: the same
+// chart and rule table evidence.pdf prints.
+func (as *alarmsScreen) showEvidence(v alarmview.View, dark bool) {
+	dt := as.detail
+	o := alarmview.Chart(v, as.s.tr)
+	o.Font, o.Dark = as.chartFont(), dark
+	dt.chart.show(&o)
+	if co, ok := alarmview.CutChart(v, as.s.tr); ok {
+		co.Font, co.Dark = o.Font, dark
+		dt.cut.show(&co)
+		if len(dt.tabs.Items) < 3 {
+			dt.tabs.Append(dt.cutTab)
+		}
+	} else {
+		dt.cut.show(nil)
+		if len(dt.tabs.Items) == 3 {
+			dt.tabs.Remove(dt.cutTab)
 		}
 	}
-	if v.img, _, err = chart.Render(o); err != nil {
-		return v, err
-	}
-	return v, nil
+	dt.rules.set(alarmview.RuleRows(v, as.s.tr))
+	dt.reviews.SetText(as.reviewsText(v.Evidence.Reviews))
+	as.detailScroll.Refresh()
 }
 
 func (as *alarmsScreen) chartFont() *truetype.Font {
@@ -211,35 +179,6 @@ func (as *alarmsScreen) chartFont() *truetype.Font {
 		as.font, _ = truetype.Parse(assets.FontRegular.Content()) // nil falls back to go-chart's Latin font
 	}
 	return as.font
-}
-
-// inForce is the threshold of ths in force at t.
-func inForce(ths []store.Threshold, t time.Time) (store.Threshold, bool) {
-	var best store.Threshold
-	ok := false
-	for _, th := range ths {
-		if !th.EffectiveFrom.After(t) && (!ok || th.EffectiveFrom.After(best.EffectiveFrom)) {
-			best, ok = th, true
-		}
-	}
-	return best, ok
-}
-
-// ruleText shows the rule version, the parameters and baseline the engine
-// used (the alarm's JSON) and the thresholds in force at its start.
-func (as *alarmsScreen) ruleText(a store.Alarm, ths []store.Threshold, names map[int64]string) string {
-	tr := as.s.tr
-	params := a.Thresholds
-	var pretty bytes.Buffer
-	if json.Indent(&pretty, []byte(a.Thresholds), "", "  ") == nil {
-		params = pretty.String()
-	}
-	var b strings.Builder
-	b.WriteString(tr.T("al.rule", a.RuleVersion, dash(params)))
-	for _, th := range ths {
-		b.WriteString("\n" + tr.T("al.threshold", names[th.FacilityID], string(th.Basis), th.Stop, th.Run, th.MinPersist.String(), short(th.EffectiveFrom)))
-	}
-	return b.String()
 }
 
 func (as *alarmsScreen) reviewsText(rs []store.Review) string {
@@ -258,15 +197,17 @@ func (as *alarmsScreen) newDetail() *alarmDetail {
 	dt := &alarmDetail{
 		title:   widget.NewLabelWithStyle(tr.T("al.pick"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		facts:   widget.NewLabel(""),
-		img:     canvas.NewImageFromImage(nil),
-		rule:    widget.NewLabel(""),
+		chart:   newPaneChart(as.s),
+		cut:     newPaneChart(as.s),
+		rules:   newRuleTable(tr),
 		reviews: widget.NewLabel(""),
-		noteIn:  widget.NewMultiLineEntry(),
+		noteIn:  widget.NewEntry(),
 		info:    widget.NewLabel(""),
 	}
-	dt.info.Wrapping = fyne.TextWrapWord
-	dt.img.FillMode = canvas.ImageFillContain
-	dt.img.SetMinSize(fyne.NewSize(560, 240))
+	dt.title.Truncation = fyne.TextTruncateEllipsis
+	dt.facts.Wrapping = fyne.TextWrapWord
+	dt.reviews.Wrapping = fyne.TextWrapWord
+	dt.info.Truncation = fyne.TextTruncateEllipsis
 	var names []string
 	for i, d := range dispositions {
 		names = append(names, fmt.Sprintf("%d %s", i+1, as.s.disposition(d)))
@@ -274,7 +215,6 @@ func (as *alarmsScreen) newDetail() *alarmDetail {
 	dt.choice = widget.NewSelect(names, nil)
 	dt.choice.PlaceHolder = tr.T("al.choose")
 	dt.noteIn.SetPlaceHolder(tr.T("al.note"))
-	dt.noteIn.SetMinRowsVisible(2)
 	dt.save = widget.NewButton(tr.T("al.dispose"), func() {
 		if i := dt.choice.SelectedIndex(); i >= 0 {
 			as.dispose(dispositions[i], false)
@@ -286,10 +226,20 @@ func (as *alarmsScreen) newDetail() *alarmDetail {
 	dt.evidence = widget.NewButton(tr.T("al.evidence.export"), as.onExportEvidence)
 	dt.save.Disable()
 	dt.evidence.Disable()
-	dt.box = container.NewVBox(dt.title, dt.facts, dt.img,
-		widget.NewLabelWithStyle(tr.T("al.rule.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), dt.rule,
-		widget.NewLabelWithStyle(tr.T("al.reviews"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), dt.reviews,
-		dt.choice, dt.noteIn, container.NewHBox(dt.save, dt.evidence), dt.info)
+	// The facts and the review history scroll in the first tab; the queue
+	// refreshes this scroll after new text (labels do not resize their containers).
+	as.detailScroll = container.NewVScroll(container.NewVBox(dt.facts,
+		widget.NewLabelWithStyle(tr.T("al.reviews"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), dt.reviews))
+	dt.cutTab = container.NewTabItem(tr.T("al.cut.title"), dt.cut)
+	dt.tabs = container.NewAppTabs(
+		container.NewTabItem(tr.T("al.evidence"), as.detailScroll),
+		container.NewTabItem(tr.T("al.rule.title"), dt.rules))
+	middle := container.NewVSplit(dt.chart, dt.tabs)
+	middle.Offset = 0.5
+	dt.bar = container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, dt.choice, container.NewHBox(dt.save, dt.evidence), dt.noteIn),
+		dt.info)
+	dt.box = container.NewBorder(dt.title, dt.bar, nil, nil, middle)
 	return dt
 }
 

@@ -112,7 +112,7 @@ type alarmsScreen struct {
 	industries []store.Industry
 
 	detail       *alarmDetail
-	detailScroll *container.Scroll // refreshed after new text: labels do not resize their containers
+	detailScroll *container.Scroll // the detail's facts and reviews (alarm_detail.go), refreshed after new text
 	font         *truetype.Font
 }
 
@@ -194,8 +194,7 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 		widget.NewLabel(tr.T("al.keys")),
 		as.note)
 	list := container.NewBorder(filters, as.tbl.hint, nil, nil, as.table)
-	as.detailScroll = container.NewScroll(as.detail.box)
-	split := container.NewHSplit(list, as.detailScroll)
+	split := container.NewHSplit(list, as.detail.box)
 	split.Offset = 0.58
 	// The triage columns stay whole on a narrow window (TestAlarmTableFits1366).
 	as.box = newLeadFit(split, func() float32 {

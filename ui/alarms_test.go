@@ -200,8 +200,8 @@ func TestAlarmQueueKeyboardAndDispose(t *testing.T) {
 		}
 	}
 	step("j", 0)
-	if as.detail.img.Image == nil || !strings.Contains(as.detail.rule.Text, "布袋除尘器") {
-		t.Errorf("alarm 1 opened without its chart or the treatment threshold: %q", as.detail.rule.Text)
+	if as.detail.chart.img.Image == nil || !rowsMention(as.detail.rules.rows, "布袋除尘器") {
+		t.Errorf("alarm 1 opened without its chart or the treatment threshold: %+v", as.detail.rules.rows)
 	}
 	step("j", 1)
 	step("jj", 2) // stops at the last

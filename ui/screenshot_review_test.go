@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
 	"powerwatch/store"
 )
 
@@ -43,11 +46,40 @@ func TestScreenshotsReview(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	rf.changeAlarms(func(all []store.Alarm) []store.Alarm {
+		for i := range all {
+			if all[i].Type == store.CutIgnored {
+				all[i].Thresholds = demoCutEvidence(all[i])
+			}
+		}
+		return all
+	})
 	s.Show(ViewAlarms)
 	s.Wait()
 	as := s.screens[ViewAlarms].(*alarmsScreen)
 	as.move(1)
 	shot("alarm_review")
+	// The office screen: the review bar stays at the foot, the chart takes the rest.
+	w.Resize(fyne.NewSize(1366, 768))
+	shot("alarm_review_1366")
+	as.detail.tabs.SelectIndex(1)
+	shot("alarm_rules_1366")
+	for i, r := range as.rows {
+		if r.a.Type == store.CutIgnored {
+			as.table.Select(widget.TableCellID{Row: i})
+			s.Wait()
+			as.detail.tabs.SelectIndex(2)
+			shot("alarm_cut_1366")
+			as.detail.tabs.SelectIndex(1)
+			shot("alarm_cut_rules_1366")
+			as.table.Select(widget.TableCellID{Row: 0})
+			s.Wait()
+		}
+	}
+	as.detail.tabs.SelectIndex(0)
+	w.Resize(fyne.NewSize(1920, 1080))
+	shot("alarm_review_1920")
+	w.Resize(fyne.NewSize(1280, 800))
 	s.Show(ViewStatistics)
 	shot("statistics_table")
 	s.Show(ViewOrders)

@@ -116,6 +116,7 @@ func Render(o Options) (image.Image, Frame, error) {
 	for _, l := range o.Lines {
 		series = append(series, &lineSeries{l: l, from: o.From, to: o.To, color: pal.line})
 	}
+	series = append(series, &lineLabels{lines: o.Lines, color: pal.line, bg: pal.bg, font: o.Font})
 	if !hasValues(o) {
 		series = append(series, &lineSeries{l: Line{Value: 0}, from: o.From, to: o.To, color: color.Transparent})
 	}
@@ -225,4 +226,16 @@ func palette(dark bool) colours {
 		c.line = drawing.Color{R: 255, G: 90, B: 90, A: 255}
 	}
 	return c
+}
+
+// RoleOf is how a facility of kind k is drawn: 产治一体 and 间接用电 facilities
+// are judged as production, so they are drawn as production everywhere.
+func RoleOf(k store.FacilityKind) Role {
+	switch k {
+	case store.Production, store.Integrated, store.Indirect:
+		return Production
+	case store.Treatment:
+		return Treatment
+	}
+	return Other
 }

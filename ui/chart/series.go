@@ -105,10 +105,49 @@ func (l *lineSeries) Render(r gochart.Renderer, box gochart.Box, xr, yr gochart.
 	r.LineTo(box.Right, py)
 	r.Stroke()
 	r.SetStrokeDashArray(nil)
-	if l.l.Label != "" {
-		r.SetFontColor(c)
-		r.SetFontSize(8)
-		r.Text(l.l.Label, box.Left+4, py-3)
+}
+
+// lineLabels writes the labels of all levels, placed by PlaceLabels so that
+// labels of nearby levels never print over each other.
+type lineLabels struct {
+	base
+	lines []Line
+	color color.Color
+	bg    drawing.Color
+	font  *truetype.Font
+}
+
+func (ll *lineLabels) Render(r gochart.Renderer, box gochart.Box, _, yr gochart.Range, _ gochart.Style) {
+	var ys []int
+	var labels []string
+	h := 0
+	if ll.font != nil {
+		r.SetFont(ll.font)
+	}
+	r.SetFontSize(8)
+	for _, l := range ll.lines {
+		if l.Label == "" {
+			continue
+		}
+		ys = append(ys, y(box, yr, l.Value))
+		labels = append(labels, l.Label)
+		h = max(h, r.MeasureText(l.Label).Height()+3)
+	}
+	fg := drawing.ColorFromAlphaMixedRGBA(ll.color.RGBA())
+	for i, ly := range PlaceLabels(ys, h, box.Top, box.Bottom) {
+		// A veil behind the text: the dashed levels a label was pushed
+		// across do not strike through it.
+		w := r.MeasureText(labels[i]).Width()
+		r.SetFillColor(ll.bg.WithAlpha(215))
+		r.SetStrokeColor(drawing.ColorTransparent)
+		r.MoveTo(box.Left+2, ly-h+3)
+		r.LineTo(box.Left+6+w, ly-h+3)
+		r.LineTo(box.Left+6+w, ly+2)
+		r.LineTo(box.Left+2, ly+2)
+		r.Close()
+		r.Fill()
+		r.SetFontColor(fg)
+		r.Text(labels[i], box.Left+4, ly)
 	}
 }
 
