@@ -37,6 +37,16 @@ type ThresholdProposal struct {
 	Derived    store.Threshold // from rated power; zero when rated power is unknown
 	Misfits    []thresholds.Misfit
 	Replay     *ThresholdReplay // nil when not replayed or nothing was proposed
+	Test       *TestLevels      // the latest 停上电试验 that saw the facility switch; nil when none
+}
+
+// TestLevels is what a 停上电试验 (acceptance or inspection) saw of a
+// facility: its off and on levels, and the limits placed between them
+// (thresholds.FromTest), which an officer can accept in one step.
+type TestLevels struct {
+	From, To  time.Time
+	Off, On   float64
+	Stop, Run float64
 }
 
 // A ThresholdReplay is the rules replayed over [From, To) with the limits in
@@ -94,6 +104,9 @@ func ProposeThresholds(ctx context.Context, db *sqlite.DB, o ProposeOptions) ([]
 			}
 		}
 		tp.Misfits = thresholds.Misfits(tp.Proposal, tp.Current)
+		if tp.Test, err = testLevels(ctx, db, reg, f, tp.Floor); err != nil {
+			return nil, fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
+		}
 		out = append(out, tp)
 	}
 	if o.ReplayDays > 0 {
@@ -146,6 +159,39 @@ func facilityHours(ctx context.Context, db *sqlite.DB, pts []store.Point, from, 
 		}
 	}
 	return full, nil
+}
+
+// testLevels reads the facility's power in its enterprise's latest test
+// window that shows it switching off and on.
+func testLevels(ctx context.Context, db *sqlite.DB, reg *store.Registry, f store.Facility, floor float64) (*TestLevels, error) {
+	pts := reg.PointsOf(f.ID)
+	for i := len(reg.Tests) - 1; i >= 0 && len(pts) > 0; i-- {
+		t := reg.Tests[i]
+		if t.EnterpriseID != f.EnterpriseID || !t.TestTo.After(t.TestFrom) {
+			continue
+		}
+		sum := map[int64]float64{}
+		for _, p := range pts {
+			ss, err := db.Samples(ctx, p.ID, t.TestFrom, t.TestTo)
+			if err != nil {
+				return nil, err
+			}
+			for _, s := range ss {
+				if !math.IsNaN(s.P) {
+					sum[s.At.UnixMilli()] += s.P
+				}
+			}
+		}
+		vs := make([]float64, 0, len(sum))
+		for _, v := range sum {
+			vs = append(vs, v)
+		}
+		if off, on, ok := thresholds.Observed(vs); ok {
+			stop, run := thresholds.FromTest(off, on, floor)
+			return &TestLevels{From: t.TestFrom, To: t.TestTo, Off: off, On: on, Stop: stop, Run: run}, nil
+		}
+	}
+	return nil, nil
 }
 
 // leftOut is the periods of facility f that do not show its habit: the

@@ -74,7 +74,8 @@ func treatmentOff(t *testing.T, db *sqlite.DB, from, to time.Time) []store.Alarm
 // acceptance, and re-judging keeps the alarms before it and drops those after.
 func TestAcceptThresholdJudgesFromThenOn(t *testing.T) {
 	ctx := t.Context()
-	end := time.Now().In(store.Beijing).Truncate(24 * time.Hour)
+	now := time.Now().In(store.Beijing)
+	end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, store.Beijing)
 	db, _, treat := oversizedDB(t, end, 24)
 	from := end.AddDate(0, 0, -24)
 	if _, err := EvaluateStored(ctx, db, from, end); err != nil {
@@ -85,6 +86,13 @@ func TestAcceptThresholdJudgesFromThenOn(t *testing.T) {
 		t.Fatalf("derived limits raised %d treatment_off alarms, want one per day", len(all))
 	}
 
+	// An acceptance test saw the collector switch on at 08:00 three days ago.
+	day := end.AddDate(0, 0, -3)
+	rec := store.MaintenanceRecord{Kind: store.TaskAcceptance, Date: day, People: "张工", EnterpriseID: treat.EnterpriseID,
+		TestFrom: day.Add(7*time.Hour + 30*time.Minute), TestTo: day.Add(8*time.Hour + 30*time.Minute)}
+	if err := db.AddRecord(ctx, "test", &rec); err != nil {
+		t.Fatal(err)
+	}
 	ps, err := ProposeThresholds(ctx, db, ProposeOptions{FacilityID: treat.ID, To: end, ReplayDays: 7})
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("propose: %v, %d proposals", err, len(ps))
@@ -93,6 +101,9 @@ func TestAcceptThresholdJudgesFromThenOn(t *testing.T) {
 	if p.Status != thresholds.Proposed || !p.FloorApplied || p.Run != 10 || p.Current.Run != 10 {
 		t.Fatalf("proposal %s run %.2f (floor applied %v), current run %.2f; want run raised to the floor 10 kW",
 			p.Status, p.Run, p.FloorApplied, p.Current.Run)
+	}
+	if p.Test == nil || p.Test.Off != 0 || p.Test.On < 7.9 || p.Test.On > 8.2 || p.Test.Run != 10 {
+		t.Errorf("test levels %+v: want off 0, on 8 kW, run limit at the floor", p.Test)
 	}
 	if p.Replay == nil || p.Replay.Before < 6 || p.Replay.After != p.Replay.Before {
 		t.Errorf("replay %+v: want a week's alarms before and after (the floor keeps them)", p.Replay)

@@ -52,11 +52,12 @@ func rules() map[string]rule {
 		"listener/hj212/hj212test": {mod: []string{"listener/hj212"}},
 		"store/sqlite":             {mod: []string{"store"}, ext: []string{sqlite}},
 		"alarms":                   {mod: []string{"store"}},
+		"thresholds":               {mod: []string{"store"}},
 		"listener":                 {mod: []string{"listener/hj212", "store"}},
 		"ui/chart":                 {mod: []string{"calendar", "store"}, ext: []string{truetype, gochart}},
-		"ui":                       {mod: []string{"assets", "calendar", "statsheet", "store", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
+		"ui":                       {mod: []string{"assets", "calendar", "statsheet", "store", "thresholds", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
 		"app/pdfdoc":               {mod: []string{"assets"}, ext: []string{fpdf, afero}},
-		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite"}, ext: []string{cron}},
+		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite", "thresholds"}, ext: []string{cron}},
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
 		"app/evidence":             {mod: []string{"app/pdfdoc", "assets", "csvsafe", "store", "ui/chart"}, ext: []string{truetype}},
 		"app/gen":                  {mod: []string{"listener/hj212", "store", "store/sqlite"}},
@@ -69,7 +70,7 @@ func rules() map[string]rule {
 		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, the service and the desktop wiring.
 		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
-			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
+			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "thresholds", "ui"},
 			ext: []string{fyne, cron, afero, excelize}},
 	}
 }
