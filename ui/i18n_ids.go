@@ -52,5 +52,7 @@ func dynamicIDs() []string {
 		"ent.name", "ent.uscc", "ent.region", "ent.industry", "ent.address", "ent.coords", "ent.contact",
 		"ent.grade", "ent.plan", "ent.updated", "diagram.production", "diagram.treatment",
 		"valid.name", "valid.uscc", "valid.phone", "valid.coords", "valid.threshold.positive", "valid.threshold.order", "valid.persist")
+	ids = append(ids, "lim.q.good", "lim.q.fair", "lim.q.poor", "lim.misfit.stop", "lim.misfit.run",
+		"lim.role.stopped", "lim.role.idle", "lim.role.running", "lim.role.other")
 	return ids
 }
