@@ -58,7 +58,9 @@ func (p *enterprisePage) limitsTab() fyne.CanvasObject {
 	run = widget.NewButton(tr.T("lim.compute"), func() {
 		note.SetText(tr.T("lim.computing"))
 		run.Disable()
-		load(p.s, func(ctx context.Context) ([]LimitProposal, error) { return p.s.deps.Limits.ProposeLimits(ctx, p.id, true) },
+		load(p.s, func(ctx context.Context) ([]LimitProposal, error) {
+			return p.s.deps.Limits.ProposeLimits(ctx, p.id, true)
+		},
 			func(ps []LimitProposal, err error) {
 				run.Enable()
 				if err != nil {
