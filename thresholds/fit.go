@@ -29,7 +29,7 @@ func Misfits(p Proposal, t store.Threshold) []Misfit {
 		v    float64
 	}{{"stop", t.Stop}, {"run", t.Run}} {
 		for _, m := range p.Modes {
-			if l.v >= m.Low && l.v <= m.High && m.High > m.Low {
+			if l.v > 0 && l.v >= m.Low && l.v <= m.High {
 				out = append(out, Misfit{FacilityID: p.FacilityID, Limit: l.name, Value: l.v, Mode: m})
 				break
 			}
