@@ -1,9 +1,10 @@
 package thresholds
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"powerwatch/store"
@@ -148,7 +149,7 @@ func observations(in Input) (xs []obs, days, weekend int) {
 			}
 		}
 	}
-	sort.Slice(xs, func(i, j int) bool { return xs[i].v < xs[j].v })
+	slices.SortFunc(xs, func(a, b obs) int { return cmp.Compare(a.v, b.v) })
 	return xs, len(seen), weekend
 }
 
