@@ -93,7 +93,8 @@ func (s *Shell) limitCard(lp LimitProposal, changed func()) fyne.CanvasObject {
 	var body fyne.CanvasObject = text
 	if len(lp.Histogram.Counts) > 0 {
 		img := canvas.NewImageFromImage(HistogramImage(lp.Proposal, lp.Current, 420, 160))
-		img.FillMode = canvas.ImageFillOriginal
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(420, 160))
 		body = container.NewBorder(nil, nil, img, nil, text)
 	}
 	var actions []fyne.CanvasObject
@@ -221,7 +222,7 @@ func WorstMisfits(ps []LimitProposal) []LimitProposal {
 }
 
 // HistogramImage draws p's histogram on a log power axis: bars of the counts,
-// the smoothed curve, each mode's level (grey), the proposed limits (stop
+// the smoothed curve (heights on a square-root scale), each mode's level (grey), the proposed limits (stop
 // blue, run red) and the limits in force (dashed, same colours).
 func HistogramImage(p thresholds.Proposal, current store.Threshold, w, h int) image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -240,14 +241,17 @@ func HistogramImage(p thresholds.Proposal, current store.Threshold, w, h int) im
 	}
 	base := h - 12
 	bw := float64(w) / float64(n)
+	// Heights on a square-root scale: a stopped mode holding half the hours
+	// in one bin would otherwise flatten the idle level to nothing.
+	height := func(c float64) int { return int(math.Sqrt(c/top) * float64(base-4)) }
 	for i, c := range hs.Counts {
 		x0, x1 := int(float64(i)*bw), int(float64(i+1)*bw)
-		y := base - int(c/top*float64(base-4))
+		y := base - height(c)
 		fill(img, image.Rect(x0, y, max(x1, x0+1), base), color.RGBA{150, 180, 210, 255})
 	}
 	for i, c := range hs.Smooth {
 		x := int((float64(i) + 0.5) * bw)
-		y := base - int(c/top*float64(base-4))
+		y := base - height(c)
 		fill(img, image.Rect(x, y-1, x+2, y+1), color.RGBA{40, 60, 90, 255})
 	}
 	xOf := func(v float64) int {
