@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ type ThresholdReplay struct {
 	Raised, Removed int
 }
 
-// judgedKinds are the facilities whose limits the rules use.
+// judged reports whether the rules use the limits of a facility of kind k.
 func judged(k store.FacilityKind) bool { return k != store.Total }
 
 // ProposeThresholds proposes limits for the selected facilities from their
@@ -75,39 +76,49 @@ func ProposeThresholds(ctx context.Context, db *sqlite.DB, o ProposeOptions) ([]
 	if err != nil {
 		return nil, fmt.Errorf("propose thresholds: %w", err)
 	}
-	var out []ThresholdProposal
+	var sel []store.Facility
 	for _, f := range reg.Facilities {
-		if !judged(f.Kind) || (o.EnterpriseID != 0 && f.EnterpriseID != o.EnterpriseID) || (o.FacilityID != 0 && f.ID != o.FacilityID) {
-			continue
+		if judged(f.Kind) && (o.EnterpriseID == 0 || f.EnterpriseID == o.EnterpriseID) && (o.FacilityID == 0 || f.ID == o.FacilityID) {
+			sel = append(sel, f)
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		hs, err := facilityHours(ctx, db, reg.PointsOf(f.ID), from, o.To)
-		if err != nil {
-			return nil, fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
-		}
-		tp := ThresholdProposal{Facility: f, Proposal: thresholds.Propose(thresholds.Input{
-			FacilityID: f.ID, Kind: f.Kind, RatedKW: f.RatedKW, Hours: hs, Exclude: leftOut(reg, f),
-		})}
-		if en, ok := reg.Enterprise(f.EnterpriseID); ok {
-			tp.Enterprise = en.Name
-		}
-		tp.Derived, _ = store.DefaultThreshold(f.RatedKW)
-		tp.Current, _ = reg.ThresholdAt(f.ID, o.To)
-		if tp.Current == (store.Threshold{}) {
-			tp.Current = tp.Derived
-		}
-		for _, t := range reg.ThresholdsOf(f.ID) {
-			if !t.Derived && !t.EffectiveFrom.After(o.To) {
-				tp.Typed = t
+	}
+	out := make([]ThresholdProposal, len(sel))
+	// Facilities are independent: one worker per core reads and proposes
+	// (SQLite serves concurrent readers), the year of a district in half
+	// the time on two cores.
+	workers := min(runtime.GOMAXPROCS(0), max(len(sel), 1))
+	next, errs := make(chan int), make(chan error, workers)
+	for range workers {
+		go func() {
+			for i := range next {
+				if err := proposeOne(ctx, db, reg, sel[i], from, o.To, &out[i]); err != nil {
+					errs <- err
+					for range next {
+					}
+					return
+				}
 			}
+			errs <- nil
+		}()
+	}
+	var failed error
+feed:
+	for i := range sel {
+		select {
+		case next <- i:
+		case failed = <-errs:
+			workers--
+			break feed
 		}
-		tp.Misfits = thresholds.Misfits(tp.Proposal, tp.Current)
-		if tp.Test, err = testLevels(ctx, db, reg, f, tp.Floor); err != nil {
-			return nil, fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
+	}
+	close(next)
+	for range workers {
+		if err := <-errs; err != nil && failed == nil {
+			failed = err
 		}
-		out = append(out, tp)
+	}
+	if failed != nil {
+		return nil, failed
 	}
 	if o.ReplayDays > 0 {
 		if err := replayProposals(ctx, db, reg, out, o.To.AddDate(0, 0, -o.ReplayDays), o.To); err != nil {
@@ -115,6 +126,38 @@ func ProposeThresholds(ctx context.Context, db *sqlite.DB, o ProposeOptions) ([]
 		}
 	}
 	return out, nil
+}
+
+// proposeOne fills tp with facility f's proposal from [from, to).
+func proposeOne(ctx context.Context, db *sqlite.DB, reg *store.Registry, f store.Facility, from, to time.Time, tp *ThresholdProposal) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	hs, err := facilityHours(ctx, db, reg.PointsOf(f.ID), from, to)
+	if err != nil {
+		return fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
+	}
+	*tp = ThresholdProposal{Facility: f, Proposal: thresholds.Propose(thresholds.Input{
+		FacilityID: f.ID, Kind: f.Kind, RatedKW: f.RatedKW, Hours: hs, Exclude: leftOut(reg, f),
+	})}
+	if en, ok := reg.Enterprise(f.EnterpriseID); ok {
+		tp.Enterprise = en.Name
+	}
+	tp.Derived, _ = store.DefaultThreshold(f.RatedKW)
+	tp.Current, _ = reg.ThresholdAt(f.ID, to)
+	if tp.Current == (store.Threshold{}) {
+		tp.Current = tp.Derived
+	}
+	for _, t := range reg.ThresholdsOf(f.ID) {
+		if !t.Derived && !t.EffectiveFrom.After(to) {
+			tp.Typed = t
+		}
+	}
+	tp.Misfits = thresholds.Misfits(tp.Proposal, tp.Current)
+	if tp.Test, err = testLevels(ctx, db, reg, f, tp.Floor); err != nil {
+		return fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
+	}
+	return nil
 }
 
 // facilityHours is the facility's hourly power: the sum over its points of
@@ -127,7 +170,7 @@ func facilityHours(ctx context.Context, db *sqlite.DB, pts []store.Point, from, 
 	byStart := map[int64]int{}
 	count := map[int64]int{}
 	for k, p := range pts {
-		aggs, err := db.HourlyAggregates(ctx, p.ID, from, to)
+		aggs, err := db.HourlyPower(ctx, p.ID, from, to)
 		if err != nil {
 			return nil, err
 		}
