@@ -45,3 +45,7 @@ func (d limitDesk) AcceptLimits(ctx context.Context, who string, f store.Facilit
 	_, err := judge.AcceptThreshold(ctx, d.db, who, f, stop, run, note)
 	return err
 }
+
+func (d limitDesk) RejectLimits(ctx context.Context, who string, f store.Facility, stop, run float64, note string) error {
+	return judge.RejectThreshold(ctx, d.db, who, f, stop, run, note)
+}

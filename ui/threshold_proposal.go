@@ -29,6 +29,8 @@ type LimitAdvisor interface {
 	// AcceptLimits makes stop and run (kW) facility f's limits from now on;
 	// a treatment unit's run limit below its floor needs a note.
 	AcceptLimits(ctx context.Context, who string, f store.Facility, stop, run float64, note string) error
+	// RejectLimits records in the audit log that the proposal was rejected and why.
+	RejectLimits(ctx context.Context, who string, f store.Facility, stop, run float64, note string) error
 }
 
 // A LimitProposal is one facility's proposal as 一企一档 shows it.
@@ -107,8 +109,10 @@ func (s *Shell) limitCard(lp LimitProposal, changed func()) fyne.CanvasObject {
 	if len(actions) > 0 {
 		var card *fyne.Container
 		reject := widget.NewButton(tr.T("lim.reject"), func() {
-			card.Objects = []fyne.CanvasObject{title, widget.NewLabel(tr.T("lim.rejected"))}
-			card.Refresh()
+			s.rejectLimits(lp, func() {
+				card.Objects = []fyne.CanvasObject{title, widget.NewLabel(tr.T("lim.rejected"))}
+				card.Refresh()
+			})
 		})
 		actions = append(actions, reject)
 		card = container.NewVBox(title, body, container.NewHBox(actions...))
@@ -180,6 +184,18 @@ func (s *Shell) acceptLimits(lp LimitProposal, stop, run float64, changed func()
 			return s.deps.Limits.AcceptLimits(ctx, who, lp.Facility, st, rn, ne.Text)
 		}
 	}, changed)
+}
+
+// rejectLimits asks why and records the rejection; the limits in force stay.
+func (s *Shell) rejectLimits(lp LimitProposal, done func()) {
+	tr := s.tr
+	ne := widget.NewEntry()
+	form := widget.NewForm(widget.NewFormItem(tr.T("th.note"), ne))
+	s.editDialog(tr.T("lim.reject.title", lp.Facility.Name), form, func() (string, func(context.Context, string) error) {
+		return "", func(ctx context.Context, who string) error {
+			return s.deps.Limits.RejectLimits(ctx, who, lp.Facility, lp.Stop, lp.Run, ne.Text)
+		}
+	}, done)
 }
 
 // showMisfits is the bulk view: every facility of the district whose limits

@@ -24,10 +24,18 @@ type fakeLimits struct {
 	ps       []LimitProposal
 	accepted []store.Threshold
 	notes    []string
+	rejected []string
 }
 
 func (f *fakeLimits) ProposeLimits(_ context.Context, ent int64, _ bool) ([]LimitProposal, error) {
 	return f.ps, nil
+}
+
+func (f *fakeLimits) RejectLimits(_ context.Context, who string, fac store.Facility, stop, run float64, note string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.rejected = append(f.rejected, note)
+	return nil
 }
 
 func (f *fakeLimits) AcceptLimits(_ context.Context, who string, fac store.Facility, stop, run float64, note string) error {
@@ -126,6 +134,33 @@ func TestLimitProposalTab(t *testing.T) {
 	s.Wait()
 	if len(lim.accepted) != 2 || math.Abs(lim.accepted[1].Run-lp.TestRun) > 0.01*lp.TestRun {
 		t.Errorf("test levels accepted as %v, want run %.3g", lim.accepted, lp.TestRun)
+	}
+}
+
+func TestLimitProposalReject(t *testing.T) {
+	f := demoDistrict(demoNow)
+	deps := demoDeps(f, demoNow)
+	lim := demoLimits(f)
+	deps.Limits = lim
+	s, w := mustShell(t, deps)
+	p := openEnterprise(t, s, 1)
+	tab := p.limitsTab()
+	test.Tap(button(t, tab, "计算建议"))
+	s.Wait()
+	test.Tap(button(t, tab, "不采纳"))
+	dlg := topDialog(t, w)
+	walk(dlg, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			e.SetText("待现场核实")
+		}
+	})
+	test.Tap(button(t, dlg, "保存"))
+	s.Wait()
+	if len(lim.rejected) != 1 || lim.rejected[0] != "待现场核实" || len(lim.accepted) != 0 {
+		t.Fatalf("rejected %q, accepted %v; want one rejection with its reason", lim.rejected, lim.accepted)
+	}
+	if !strings.Contains(texts(tab), "未采纳") {
+		t.Errorf("card after rejection:\n%s", texts(tab))
 	}
 }
 

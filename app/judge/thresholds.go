@@ -2,6 +2,7 @@ package judge
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
@@ -382,4 +383,22 @@ func AcceptThreshold(ctx context.Context, db *sqlite.DB, who string, f store.Fac
 		return t, fmt.Errorf("accept limits of %s: %w", f.Name, err)
 	}
 	return t, nil
+}
+
+// RejectThreshold records in the audit log that who rejected the limits
+// proposed for facility f (stop, run kW), with the reason, so a proposal
+// left aside is as traceable as one accepted. Nothing else changes.
+func RejectThreshold(ctx context.Context, db *sqlite.DB, who string, f store.Facility, stop, run float64, note string) error {
+	b, err := json.Marshal(struct {
+		Stop float64 `json:"stop"`
+		Run  float64 `json:"run"`
+		Note string  `json:"note,omitempty"`
+	}{stop, run, strings.TrimSpace(note)})
+	if err != nil {
+		return fmt.Errorf("reject limits of %s: %w", f.Name, err)
+	}
+	if err := db.AppendAudit(ctx, store.AuditEntry{Who: who, Action: "reject", Entity: "threshold_proposal", EntityID: f.ID, After: string(b)}); err != nil {
+		return fmt.Errorf("reject limits of %s: %w", f.Name, err)
+	}
+	return nil
 }

@@ -109,6 +109,13 @@ func TestAcceptThresholdJudgesFromThenOn(t *testing.T) {
 		t.Errorf("replay %+v: want a week's alarms before and after (the floor keeps them)", p.Replay)
 	}
 
+	if err := RejectThreshold(ctx, db, "officer2", treat, p.Stop, p.Run, "待现场核实"); err != nil {
+		t.Fatal(err)
+	}
+	if rej, err := db.FindAudit(ctx, store.AuditFilter{Action: "reject", Entity: "threshold_proposal", EntityID: treat.ID}); err != nil ||
+		len(rej) != 1 || rej[0].Who != "officer2" || !strings.Contains(rej[0].After, "待现场核实") {
+		t.Errorf("rejection audit %+v, %v", rej, err)
+	}
 	// Accepting below the floor without a note is refused.
 	if _, err := AcceptThreshold(ctx, db, "officer1", treat, 1, 4, ""); err == nil || !strings.Contains(err.Error(), "floor") {
 		t.Fatalf("accept below the floor without a note: %v, want refused", err)
