@@ -58,6 +58,7 @@ func commands() []command {
 		{"records export", "maintenance records to .xlsx, or one as the printed form (.pdf) / 导出运维记录", runRecordsExport},
 		{"report install", "an enterprise's survey and installation report as PDF, with point-design warnings / 勘察安装报告", runReportInstall},
 		{"acceptance", "acceptance / inspection test of an enterprise's points: packets, delay, off/on seen / 验收巡检测试", runAcceptance},
+		{"thresholds propose", "stop/run limits proposed from each facility's own history, with evidence / 限值建议", runThresholdsPropose},
 		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
 		{"bench startup", "time the desktop app's start on a database, phase by phase / 启动耗时", runBenchStartup},
 	}

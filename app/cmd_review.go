@@ -222,9 +222,10 @@ func operatorName() string {
 // withReview adds what the 报警, 统计 and 管控 views need of db to d: alarm
 // evidence and reviews, evidence folders (zipped too), offline review
 // packages, hourly energy for the day/night comparison, the order desk,
-// and the rule what-if of 设置.
+// the rule what-if of 设置 and 一企一档's limit proposals.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
 	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
 	d.Orders, d.Replay = orderDesk{DB: db}, ruleDesk{db: db}
+	d.Limits = limitDesk{db: db}
 	return d
 }

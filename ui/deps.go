@@ -133,6 +133,8 @@ type Deps struct {
 	Orders OrderDesk
 	// Replay is the what-if run of changed rule parameters in 设置 (ui/replay.go).
 	Replay RuleReplay
+	// Limits proposes and accepts each facility's limits (ui/threshold_proposal.go).
+	Limits LimitAdvisor
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
 	Uplink UplinkStatus
 	// Inbox is 设置's 搁置的上传: uploads the database refused (ui/settings_inbox.go).

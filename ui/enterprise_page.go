@@ -49,7 +49,8 @@ func newEnterprisePage(s *Shell, es *enterprisesScreen, id int64) *enterprisePag
 		container.NewTabItem(tr.T("ent.tab.facilities"), container.NewScroll(p.facilities)),
 		container.NewTabItem(tr.T("ent.tab.diagram"), p.diagram),
 		container.NewTabItem(tr.T("ent.tab.control"), container.NewVScroll(p.control)),
-		container.NewTabItem(tr.T("ent.tab.alarms"), container.NewVScroll(p.alarms)))
+		container.NewTabItem(tr.T("ent.tab.alarms"), container.NewVScroll(p.alarms)),
+		container.NewTabItem(tr.T("lim.tab"), p.limitsTab()))
 	top := container.NewHBox(
 		widget.NewButtonWithIcon(tr.T("common.back"), theme.NavigateBackIcon(), es.back),
 		widget.NewButtonWithIcon(tr.T("ent.curves"), theme.GridIcon(), func() { s.curve.showEnterprise(p.id); s.Show(ViewCurves) }),

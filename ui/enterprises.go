@@ -52,6 +52,9 @@ func newEnterprisesScreen(s *Shell) *enterprisesScreen {
 			o.(*widget.Button).Disable()
 		}
 	}
+	if s.deps.Limits != nil {
+		tools.Add(widget.NewButton(s.tr.T("lim.misfits"), s.showMisfits))
+	}
 	filters := container.NewGridWithColumns(2, es.region, es.industry)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, tools, es.search), filters, es.note)
 	es.list = container.NewBorder(top, es.tbl.hint, nil, nil, es.tbl.table)

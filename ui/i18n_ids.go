@@ -53,5 +53,7 @@ func dynamicIDs() []string {
 	for _, id := range fyneMessageIDs {
 		ids = append(ids, "fyne."+id)
 	}
+	ids = append(ids, "lim.q.good", "lim.q.fair", "lim.q.poor", "lim.misfit.stop", "lim.misfit.run",
+		"lim.role.stopped", "lim.role.idle", "lim.role.running", "lim.role.other")
 	return ids
 }

@@ -53,12 +53,13 @@ func rules() map[string]rule {
 		"store/sqlite":             {mod: []string{"store"}, ext: []string{sqlite}},
 		"alarms":                   {mod: []string{"store"}},
 		"alarms/scenario":          {mod: []string{"alarms", "store"}},
+		"thresholds":               {mod: []string{"store"}},
 		"listener":                 {mod: []string{"listener/hj212", "store"}},
 		"ui/chart":                 {mod: []string{"calendar", "store"}, ext: []string{truetype, gochart}},
 		"alarmview":                {mod: []string{"store", "ui/chart"}},
-		"ui":                       {mod: []string{"alarmview", "assets", "calendar", "statsheet", "store", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
+		"ui":                       {mod: []string{"alarmview", "assets", "calendar", "statsheet", "store", "thresholds", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
 		"app/pdfdoc":               {mod: []string{"assets"}, ext: []string{fpdf, afero}},
-		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite"}, ext: []string{cron}},
+		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite", "thresholds"}, ext: []string{cron}},
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
 		"app/evidence":             {mod: []string{"alarmview", "app/pdfdoc", "assets", "csvsafe", "store", "ui/chart"}, ext: []string{truetype}},
 		"app/gen":                  {mod: []string{"listener/hj212", "store", "store/sqlite"}},
@@ -77,7 +78,7 @@ func rules() map[string]rule {
 		"internal/peer":          {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
 		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
-			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "ui"},
+			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "thresholds", "ui"},
 			ext: []string{fyne, afero}},
 	}
 }

@@ -149,3 +149,36 @@ func TestBackfillMovesEnergyAcrossDays(t *testing.T) {
 		t.Fatalf("daily energy after backfill = %v, want [0 40 60]", got)
 	}
 }
+
+// TestHourlyPowerMatchesAggregates: the power-only read the threshold
+// proposal uses gives the same hours and power as the full aggregates.
+func TestHourlyPowerMatchesAggregates(t *testing.T) {
+	f := mustReadings(t, 1)
+	var b store.Batch
+	for i := range 36 { // 08:00–11:00, 20 kW then 60 kW
+		p := 20.0
+		if i >= 18 {
+			p = 60
+		}
+		b.Samples = append(b.Samples, sample(f.points[0], day0.Add(8*time.Hour+time.Duration(i)*5*time.Minute), p, math.NaN()))
+	}
+	mustIngest(t, f.db, &b)
+	from, to := day0, day0.AddDate(0, 0, 1)
+	full, err := f.db.HourlyAggregates(t.Context(), f.points[0], from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw, err := f.db.HourlyPower(t.Context(), f.points[0], from, to)
+	if err != nil || len(pw) != 3 || len(full) != 3 {
+		t.Fatalf("HourlyPower = %d hours, %v; aggregates %d hours; want 3", len(pw), err, len(full))
+	}
+	for i := range pw {
+		a, p := full[i], pw[i]
+		if !p.Start.Equal(a.Start) || p.MinP != a.MinP || p.MaxP != a.MaxP || p.AvgP != a.AvgP {
+			t.Errorf("hour %d: power %+v, aggregate %+v", i, p, a)
+		}
+	}
+	if pw[1].MinP != 20 || pw[1].MaxP != 60 || pw[1].AvgP != 40 {
+		t.Errorf("09:00 hour %+v, want min 20, max 60, mean 40", pw[1])
+	}
+}
