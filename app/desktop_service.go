@@ -24,6 +24,9 @@ func (m *Main) UIDeps() ui.Deps {
 		Transfer: registryTransfer{st: db, lim: m.Config.Import.limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
 		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
 	d.Orders = orderDesk{DB: db, lim: m.Config.Import.limits()}
+	// The map highlights the bureau's district: the name it sends the city
+	// under (uplink.district), else the district most enterprises are in.
+	d.Map, d.District = db, m.Config.Uplink.District
 	return d
 }
 

@@ -75,7 +75,7 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 	up.card.SetTitle(s.tr.T("dash.uplink"))
 	d.tiles["uplink"] = up
 	objs = append(objs, up.card)
-	d.box = container.NewVBox(container.NewGridWithColumns(3, objs...))
+	d.box = container.NewVBox(container.NewGridWithColumns(3, objs...), s.mapPanel())
 	return d
 }
 
