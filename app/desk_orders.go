@@ -18,7 +18,8 @@ import (
 // board and report (app/control).
 type orderDesk struct {
 	*sqlite.DB
-	lim registry.Limits // zero: app/registry's defaults
+	lim      registry.Limits // zero: app/registry's defaults
+	district string          // the bureau's district, for the report's map
 }
 
 // ImportOrderFile imports orders, or filings, from an .xlsx or .csv file.
@@ -40,7 +41,7 @@ func (d orderDesk) EpisodeReport(ctx context.Context, ep store.Episode) (store.E
 }
 
 // ExportEpisode writes r to path as Excel or PDF, by the extension.
-func (d orderDesk) ExportEpisode(_ context.Context, r store.EpisodeReport, path string) (err error) {
+func (d orderDesk) ExportEpisode(ctx context.Context, r store.EpisodeReport, path string) (err error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".xlsx" && ext != ".pdf" {
 		return fmt.Errorf("export reduction report %s: want a .xlsx or .pdf file: %w", path, store.ErrInvalid)
@@ -57,7 +58,12 @@ func (d orderDesk) ExportEpisode(_ context.Context, r store.EpisodeReport, path 
 	if ext == ".xlsx" {
 		err = control.WriteXLSX(f, r)
 	} else {
-		err = control.WritePDF(f, r, true)
+		// The map is an illustration: a report without it is still the report.
+		m, merr := episodeMap(ctx, d.DB, d.district, r)
+		if merr != nil {
+			m = nil
+		}
+		err = control.WritePDFWithMap(f, r, true, m)
 	}
 	if err != nil {
 		return fmt.Errorf("export reduction report %s: %w", path, err)

@@ -23,7 +23,7 @@ func (m *Main) UIDeps() ui.Deps {
 	d := m.withHolidays(withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
 		Transfer: registryTransfer{st: db, lim: m.Config.Import.limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
 		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
-	d.Orders = orderDesk{DB: db, lim: m.Config.Import.limits()}
+	d.Orders = orderDesk{DB: db, lim: m.Config.Import.limits(), district: m.Config.Uplink.District}
 	// The map highlights the bureau's district: the name it sends the city
 	// under (uplink.district), else the district most enterprises are in.
 	d.Map, d.District = db, m.Config.Uplink.District

@@ -293,16 +293,7 @@ func facilityRunning(reg *store.Registry, f store.Facility, byPoint map[int64]st
 
 func markerState(me mapEnterprise, alarms []store.Alarm, terms []store.Terminal, live map[string]store.TerminalState, board map[int64]string) mapview.State {
 	if st, ok := board[me.e.ID]; ok {
-		switch st {
-		case store.StateRunning:
-			return mapview.Running
-		case store.StatePartial:
-			return mapview.Partial
-		case store.StateStopped:
-			return mapview.Stopped
-		default:
-			return mapview.Unknown
-		}
+		return mapview.EpisodeState(st)
 	}
 	device := false
 	for _, a := range alarms {

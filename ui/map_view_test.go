@@ -3,12 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"powerwatch/geo"
 	"powerwatch/store"
@@ -193,4 +196,45 @@ func shootMap(t *testing.T, shot func(s *Shell, w fyne.Window, name string)) {
 		shot(s, w, fmt.Sprintf("map_%d", int(size.Width)))
 	}
 	test.MoveMouse(w.Canvas(), fyne.NewPos(700, 400))
+}
+
+// TestPickCoordinatesOnMap: in 一企一档's edit form, 在地图上点选 opens a
+// map; a click on it fills longitude and latitude with the place clicked.
+func TestPickCoordinatesOnMap(t *testing.T) {
+	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
+	s.Show(ViewEnterprises)
+	s.Wait()
+	p := s.ents.open(2)
+	s.Wait()
+	p.editEnterprise()
+	form := topDialog(t, w)
+	var entries []*widget.Entry
+	walk(form, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	})
+	lon, lat := entries[5], entries[6]
+	test.Tap(button(t, form, "在地图上点选"))
+	var m *mapview.Map
+	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if x, ok := o.(*mapview.Map); ok {
+			m = x
+		}
+	})
+	if m == nil {
+		t.Fatal("no map in the pick dialog")
+	}
+	w.Canvas().Capture()
+	size := m.Size()
+	want := m.View().FromPixel(float64(size.Width)/2+30, float64(size.Height)/2, float64(size.Width), float64(size.Height))
+	m.Tapped(&fyne.PointEvent{Position: fyne.NewPos(size.Width/2+30, size.Height/2)})
+	gotLng, _ := strconv.ParseFloat(lon.Text, 64)
+	gotLat, _ := strconv.ParseFloat(lat.Text, 64)
+	if math.Abs(gotLng-want.Lng) > 1e-5 || math.Abs(gotLat-want.Lat) > 1e-5 || !geo.Beijing.Contains(want) {
+		t.Errorf("entries %s, %s; want the place clicked %v", lon.Text, lat.Text, want)
+	}
+	if top := w.Canvas().Overlays().Top(); top != form {
+		t.Error("the pick dialog stays open after the click")
+	}
 }

@@ -57,7 +57,7 @@ func rules() map[string]rule {
 		"listener":                 {mod: []string{"listener/hj212", "store"}},
 		"ui/chart":                 {mod: []string{"calendar", "store"}, ext: []string{truetype, gochart}},
 		"ui":                       {mod: []string{"assets", "calendar", "geo", "statsheet", "store", "ui/chart", "ui/mapview"}, ext: []string{fyne, truetype, excelize}},
-		"ui/mapview":               {mod: []string{"assets", "geo"}, ext: []string{fyne, truetype, ximage}},
+		"ui/mapview":               {mod: []string{"assets", "geo", "store"}, ext: []string{fyne, truetype, ximage}},
 		"app/pdfdoc":               {mod: []string{"assets"}, ext: []string{fpdf, afero}},
 		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite"}, ext: []string{cron}},
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
@@ -72,7 +72,7 @@ func rules() map[string]rule {
 		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, the service and the desktop wiring.
 		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
-			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "geo", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
+			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "geo", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui", "ui/mapview"},
 			ext: []string{fyne, cron, afero, excelize}},
 	}
 }

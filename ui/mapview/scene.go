@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"powerwatch/geo"
+	"powerwatch/store"
 )
 
 // State is what a marker's colour says about an enterprise, worst first.
@@ -27,6 +28,20 @@ const (
 	NoData                   // no terminal, nothing known
 	numStates
 )
+
+// EpisodeState is the marker state of an enterprise whose worst facility
+// on the episode board is in board state s (store.StateRunning …).
+func EpisodeState(s string) State {
+	switch s {
+	case store.StateRunning:
+		return Running
+	case store.StatePartial:
+		return Partial
+	case store.StateStopped:
+		return Stopped
+	}
+	return Unknown
+}
 
 // States lists the states in legend order.
 func States() []State {
