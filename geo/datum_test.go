@@ -58,3 +58,26 @@ func TestBoxContains(t *testing.T) {
 		}
 	}
 }
+
+// TestChaoyangRoads: the demo roads lie in 朝阳区's box, and Along walks
+// them end to end, beside the road by the offset asked.
+func TestChaoyangRoads(t *testing.T) {
+	chaoyang := Box{Min: Point{116.34, 39.81}, Max: Point{116.65, 40.10}}
+	for _, r := range ChaoyangRoads() {
+		for _, p := range r.Path {
+			if !chaoyang.Contains(p) {
+				t.Errorf("%s %s: %v outside 朝阳区", r.Street, r.Name, p)
+			}
+		}
+		if got := r.Along(0, 0); metres(got, r.Path[0]) > 0.01 {
+			t.Errorf("%s: Along(0) = %v, want the start", r.Name, got)
+		}
+		if got := r.Along(1, 0); metres(got, r.Path[len(r.Path)-1]) > 0.01 {
+			t.Errorf("%s: Along(1) = %v, want the end", r.Name, got)
+		}
+		mid, side := r.Along(0.3, 0), r.Along(0.3, 150)
+		if d := metres(mid, side); d < 140 || d > 160 {
+			t.Errorf("%s: 150 m off the road is %.0f m away", r.Name, d)
+		}
+	}
+}

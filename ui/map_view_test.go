@@ -125,45 +125,28 @@ func absDiff(a, b uint32) uint32 {
 	return b - a
 }
 
-// chaoyangStreets are stretches of real roads in 朝阳区 (WGS-84, to about
-// 100 m) and the 街道/地区 they run through: the screenshot's district.
-var chaoyangStreets = []struct {
-	name     string
-	from, to geo.Point
-}{
-	{"豆各庄地区", geo.Point{Lng: 116.55, Lat: 39.892}, geo.Point{Lng: 116.62, Lat: 39.889}},
-	{"高碑店地区", geo.Point{Lng: 116.50, Lat: 39.921}, geo.Point{Lng: 116.58, Lat: 39.922}},
-	{"东坝地区", geo.Point{Lng: 116.553, Lat: 39.93}, geo.Point{Lng: 116.556, Lat: 39.99}},
-	{"金盏地区", geo.Point{Lng: 116.57, Lat: 39.985}, geo.Point{Lng: 116.63, Lat: 40.005}},
-	{"十八里店地区", geo.Point{Lng: 116.46, Lat: 39.845}, geo.Point{Lng: 116.52, Lat: 39.85}},
-	{"酒仙桥街道", geo.Point{Lng: 116.492, Lat: 39.96}, geo.Point{Lng: 116.50, Lat: 39.995}},
-	{"来广营地区", geo.Point{Lng: 116.42, Lat: 40.00}, geo.Point{Lng: 116.43, Lat: 40.05}},
-	{"王四营地区", geo.Point{Lng: 116.52, Lat: 39.87}, geo.Point{Lng: 116.56, Lat: 39.875}},
-}
-
-// mapDistrict is the demo district with n more enterprises along
-// chaoyangStreets, a few in each state.
+// mapDistrict is the demo district with n more enterprises beside the
+// demo roads of 朝阳区 (geo.ChaoyangRoads, as `powerwatch demo` places
+// them), a few in each state.
 func mapDistrict(n int) *fakeStore {
 	f := demoDistrict(demoNow)
 	rng := rand.New(rand.NewPCG(7, 11))
 	f.regions = []store.Region{{ID: 100, Name: "朝阳区"}}
-	for i, st := range chaoyangStreets {
-		f.regions = append(f.regions, store.Region{ID: int64(101 + i), Name: st.name, Parent: 100})
+	roads := geo.ChaoyangRoads()
+	for i, rd := range roads {
+		f.regions = append(f.regions, store.Region{ID: int64(101 + i), Name: rd.Street, Parent: 100})
 	}
 	for i := range f.ents {
-		st := chaoyangStreets[i]
 		f.ents[i].RegionID = int64(101 + i)
-		f.ents[i].Longitude, f.ents[i].Latitude = (st.from.Lng+st.to.Lng)/2, (st.from.Lat+st.to.Lat)/2
+		p := roads[i].Along(0.5, 80)
+		f.ents[i].Longitude, f.ents[i].Latitude = p.Lng, p.Lat
 	}
 	for i := range n {
 		id := int64(1000 + i)
-		k := rng.IntN(len(chaoyangStreets))
-		st := chaoyangStreets[k]
-		t := rng.Float64()
-		off := (rng.Float64() - 0.5) * 0.004
-		f.ents = append(f.ents, store.Enterprise{ID: id, Name: fmt.Sprintf("%s%03d号企业", st.name[:len(st.name)-6], i),
-			RegionID: int64(101 + k), IndustryID: int64(i%3 + 1),
-			Longitude: st.from.Lng + (st.to.Lng-st.from.Lng)*t + off, Latitude: st.from.Lat + (st.to.Lat-st.from.Lat)*t - off})
+		k := rng.IntN(len(roads))
+		p := roads[k].Along(rng.Float64(), (rng.Float64()-0.5)*480)
+		f.ents = append(f.ents, store.Enterprise{ID: id, Name: fmt.Sprintf("%s%03d号企业", roads[k].Name, i),
+			RegionID: int64(101 + k), IndustryID: int64(i%3 + 1), Longitude: p.Lng, Latitude: p.Lat})
 		f.facs = append(f.facs, store.Facility{ID: id * 10, EnterpriseID: id, Name: "生产线", Kind: store.Production, RatedKW: 50 + rng.Float64()*rng.Float64()*4000})
 		mn := fmt.Sprintf("33010000000000000000%04X", i)
 		f.terms = append(f.terms, store.Terminal{ID: id, MN: mn, EnterpriseID: id})

@@ -8,7 +8,10 @@ import (
 	"powerwatch/geo"
 )
 
-type geoPoint = geo.Point
+type (
+	geoPoint = geo.Point
+	geoArea  = geo.Area
+)
 
 // cluster places the markers in a w × h picture and merges the ones that
 // would overlap into clusters. Markers are taken worst state first (then

@@ -189,19 +189,22 @@ func strokeTo(z *vector.Rasterizer, ring []pt, o image.Point, width float64) {
 // areaLabels writes district names at their label points, and returns the
 // rectangles taken (by names and markers) for the street names to avoid.
 func (r *Renderer) areaLabels(dst *image.RGBA, sc *Scene, v View, w, h, scale float64, placed []Placed) []image.Rectangle {
-	var taken []image.Rectangle
-	for _, p := range placed {
-		taken = append(taken, image.Rect(int(p.X-p.R), int(p.Y-p.R), int(p.X+p.R), int(p.Y+p.R)))
-	}
-	for _, a := range sc.Areas {
+	var names []image.Rectangle // district names avoid each other, the home district's first
+	order := slices.Clone(sc.Areas)
+	slices.SortStableFunc(order, func(a, b geoArea) int { return cmp.Compare(b2i(b.Name == sc.Home), b2i(a.Name == sc.Home)) })
+	for _, a := range order {
 		size := 12.0
 		if a.Name == sc.Home {
 			size = 15
 		}
 		x, y := v.ToPixel(a.Center, w, h)
-		if rect, ok := r.text(dst, a.Name, x, y, size*scale, colText, nil); ok {
-			taken = append(taken, rect)
+		if rect, ok := r.text(dst, a.Name, x, y, size*scale, colText, names); ok {
+			names = append(names, rect)
 		}
+	}
+	taken := names
+	for _, p := range placed {
+		taken = append(taken, image.Rect(int(p.X-p.R), int(p.Y-p.R), int(p.X+p.R), int(p.Y+p.R)))
 	}
 	return taken
 }
