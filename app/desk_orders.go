@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"powerwatch/app/control"
@@ -18,7 +20,8 @@ import (
 // from files (app/registry), and the episode board and report (app/control).
 type orderDesk struct {
 	*sqlite.DB
-	lim registry.Limits // zero: app/registry's defaults
+	lim      registry.Limits // zero: app/registry's defaults
+	district string          // the bureau's district, for the report's map
 }
 
 // The running alarm worker notices a changed registry only at its next sweep
@@ -141,6 +144,32 @@ func (d orderDesk) EpisodeReport(ctx context.Context, ep store.Episode) (store.E
 }
 
 // ExportEpisode writes r to path as Excel or PDF, by the extension.
-func (d orderDesk) ExportEpisode(_ context.Context, r store.EpisodeReport, path string) error {
-	return control.WriteFile(r, path)
+func (d orderDesk) ExportEpisode(ctx context.Context, r store.EpisodeReport, path string) (err error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".xlsx" && ext != ".pdf" {
+		return fmt.Errorf("export reduction report %s: want a .xlsx or .pdf file: %w", path, store.ErrInvalid)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("export reduction report: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("export reduction report %s: %w", path, cerr)
+		}
+	}()
+	if ext == ".xlsx" {
+		err = control.WriteXLSX(f, r)
+	} else {
+		// The map is an illustration: a report without it is still the report.
+		m, merr := episodeMap(ctx, d.DB, d.district, r)
+		if merr != nil {
+			m = nil
+		}
+		err = control.WritePDFWithMap(f, r, true, m)
+	}
+	if err != nil {
+		return fmt.Errorf("export reduction report %s: %w", path, err)
+	}
+	return nil
 }

@@ -31,7 +31,10 @@ func (m desk) UIDeps() ui.Deps {
 	d := withHolidays(m.Main, withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
 		Transfer: registryTransfer{st: db, lim: m.Config.Import.Limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
 		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
-	d.Orders = orderDesk{DB: db, lim: m.Config.Import.Limits()}
+	d.Orders = orderDesk{DB: db, lim: m.Config.Import.Limits(), district: m.Config.Uplink.District}
+	// The map highlights the bureau's district: the name it sends the city
+	// under (uplink.district), else the district most enterprises are in.
+	d.Map, d.District = db, m.Config.Uplink.District
 	return d
 }
 

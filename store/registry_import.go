@@ -36,6 +36,10 @@ type RegistryRow struct {
 
 	// Commissioned is the facility's 投运/验收日期; zero: keep the stored value.
 	Commissioned time.Time
+
+	// Longitude and Latitude place the enterprise, WGS-84 decimal degrees;
+	// both zero: keep the stored position.
+	Longitude, Latitude float64
 }
 
 // TreatedBy names a treatment facility of the same enterprise in a registry row.

@@ -97,6 +97,7 @@ func newDashboardScreen(s *Shell) *dashboardScreen {
 	// entry of this list.
 	panels := []fyne.CanvasObject{
 		widget.NewCard(s.tr.T("dash.review"), "", container.NewBorder(d.listNote, nil, nil, nil, d.list)),
+		s.mapPanel(),
 	}
 	// Tiles left in two columns, panels right: at 1366 the tiles keep their
 	// text whole, at 1920 the list gets the room.

@@ -107,6 +107,14 @@ type Quarantine interface {
 	RegisterFromQuarantine(ctx context.Context, mn string, register func(context.Context, store.QuarantinedPacket) error) error
 }
 
+// MapData is what the 地图 reads besides Alarms, Terminals and Orders: the
+// registry in one snapshot (positions, facilities, thresholds, orders) and
+// every point's newest sample, for the facilities running now.
+type MapData interface {
+	LoadRegistry(ctx context.Context) (*store.Registry, error)
+	LatestSamples(ctx context.Context) ([]store.Sample, error)
+}
+
 // Deps are the parts of the service the shell shows. Any field may be nil.
 type Deps struct {
 	Registry  Registry
@@ -138,7 +146,12 @@ type Deps struct {
 	// Uplink is the relay to the city platform, shown in 设置 (ui/settings_uplink.go).
 	Uplink UplinkStatus
 	// Inbox is 设置's 搁置的上传: uploads the database refused (ui/settings_inbox.go).
-	Inbox    InboxFailures
+	Inbox InboxFailures
+	// Map is what 地图 draws (ui/map_view.go); District is the bureau's
+	// district, highlighted and zoomed to ("": the district most
+	// enterprises are in).
+	Map      MapData
+	District string
 	Now      func() time.Time // nil: time.Now
 	ListenOn string           // listener address for the status bar, e.g. 0.0.0.0:9212
 	Operator string           // default operator name for audit entries

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"powerwatch/geo"
 	"powerwatch/store"
 )
 
@@ -64,7 +65,7 @@ func checkEnterprise(e store.Enterprise) string {
 		return "valid.uscc"
 	case e.Phone != "" && !phone.MatchString(e.Phone):
 		return "valid.phone"
-	case (e.Longitude != 0 || e.Latitude != 0) && (e.Longitude < 73 || e.Longitude > 136 || e.Latitude < 3 || e.Latitude > 54):
+	case (e.Longitude != 0 || e.Latitude != 0) && !geo.Beijing.Contains(geo.Point{Lng: e.Longitude, Lat: e.Latitude}):
 		return "valid.coords"
 	}
 	return ""
@@ -89,7 +90,8 @@ func (p *enterprisePage) editEnterprise() {
 		widget.NewFormItem(tr.T("ent.name"), name), widget.NewFormItem(tr.T("ent.uscc"), code),
 		widget.NewFormItem(tr.T("ent.address"), addr), widget.NewFormItem(tr.T("ent.contact"), contact),
 		widget.NewFormItem(tr.T("ent.phone"), tel), widget.NewFormItem(tr.T("ent.longitude"), lon),
-		widget.NewFormItem(tr.T("ent.latitude"), lat), widget.NewFormItem(tr.T("ent.grade"), grade),
+		widget.NewFormItem(tr.T("ent.latitude"), container.NewBorder(nil, nil, nil, p.s.pickButton(lon, lat), lat)),
+		widget.NewFormItem(tr.T("ent.grade"), grade),
 		widget.NewFormItem(tr.T("ent.plan"), plan))
 	p.s.editDialog(tr.T("ent.edit.title", e.Name), form, func() (string, func(context.Context, string) error) {
 		n := e

@@ -497,6 +497,6 @@ func demoDistrict(now time.Time) *fakeStore {
 
 // demoDeps wires the demo district into every dependency the shell reads.
 func demoDeps(f *fakeStore, now time.Time) Deps {
-	return Deps{Registry: f, Editor: f, Readings: f, Stats: f, Alarms: f, Terminals: f,
+	return Deps{Registry: f, Editor: f, Readings: f, Stats: f, Alarms: f, Terminals: f, Map: mapFake{f, now},
 		Now: func() time.Time { return now }, ListenOn: "0.0.0.0:9212", Operator: "张三"}
 }

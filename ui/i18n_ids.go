@@ -1,6 +1,9 @@
 package ui
 
-import "powerwatch/store"
+import (
+	"powerwatch/store"
+	"powerwatch/ui/mapview"
+)
 
 // dynamicIDs lists the message ids the ui builds at run time from a prefix
 // and a value ("alarm." + type), so the translation test can check them too.
@@ -8,6 +11,9 @@ func dynamicIDs() []string {
 	var ids []string
 	for _, v := range Views {
 		ids = append(ids, "nav."+string(v))
+	}
+	for _, st := range mapview.States() {
+		ids = append(ids, st.Key())
 	}
 	for _, t := range store.AllAlarmTypes {
 		ids = append(ids, "alarm."+string(t))

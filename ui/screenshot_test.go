@@ -22,7 +22,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	s, w := mustShell(t, demoDeps(demoDistrict(demoNow), demoNow))
 	s.SetThemeMode(ThemeLight)
-	shot := func(name string) {
+	shotOf := func(s *Shell, w fyne.Window, name string) {
 		t.Helper()
 		s.Wait()
 		f, err := os.Create(filepath.Join(dir, name+".png"))
@@ -36,6 +36,8 @@ func TestScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	shot := func(name string) { t.Helper(); shotOf(s, w, name) }
+	shootMap(t, shotOf)
 	for _, v := range Views {
 		s.Show(v)
 		s.Wait()

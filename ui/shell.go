@@ -25,6 +25,7 @@ import (
 	"powerwatch/assets"
 	"powerwatch/calendar"
 	"powerwatch/store"
+	"powerwatch/ui/mapview"
 )
 
 // View names a main view of the navigation.
@@ -35,6 +36,7 @@ const (
 	ViewDashboard   View = "dashboard"
 	ViewAlarms      View = "alarms"
 	ViewEnterprises View = "enterprises"
+	ViewMap         View = "map"
 	ViewTerminals   View = "terminals"
 	ViewCurves      View = "curves"
 	ViewStatistics  View = "statistics"
@@ -45,7 +47,7 @@ const (
 )
 
 // Views lists the main views in navigation order.
-var Views = []View{ViewDashboard, ViewAlarms, ViewEnterprises, ViewTerminals, ViewCurves,
+var Views = []View{ViewDashboard, ViewAlarms, ViewMap, ViewEnterprises, ViewTerminals, ViewCurves,
 	ViewStatistics, ViewOrders, ViewMaintenance, ViewSettings, ViewHelp}
 
 // Preference keys.
@@ -85,6 +87,9 @@ type Shell struct {
 	ents   *enterprisesScreen
 	curve  *curveScreen
 	alarms *alarmsScreen
+	geo    *mapScreen
+	// miniMap is 总览's map panel (ui/map_view.go), fed by the 地图 screen.
+	miniMap *mapview.Map
 }
 
 // A screen is one main view.
@@ -149,6 +154,7 @@ func (s *Shell) autoRefresh(every time.Duration) {
 				switch s.Current() {
 				case ViewDashboard:
 					s.dash.refresh()
+					s.geo.refresh() // the map panel
 				case ViewTerminals:
 					if s.terms.showingList() {
 						s.terms.refresh()
@@ -176,9 +182,12 @@ func (s *Shell) build() {
 	s.ents = newEnterprisesScreen(s)
 	s.curve = newCurveScreen(s)
 	s.alarms = newAlarmsScreen(s)
+	s.geo = newMapScreen(s)
+	s.geo.refresh() // 总览's map panel shows it from the start
 	s.screens = map[View]screen{
 		ViewDashboard:   s.dash,
 		ViewAlarms:      s.alarms,
+		ViewMap:         s.geo,
 		ViewEnterprises: s.ents,
 		ViewTerminals:   s.terms,
 		ViewCurves:      s.curve,

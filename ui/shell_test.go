@@ -428,8 +428,8 @@ func TestEditEnterpriseValidation(t *testing.T) {
 		{"empty name", 0, " ", "名称不能为空"},
 		{"bad credit code", 1, "91110000MA0000002I", "统一社会信用代码须为18位"},
 		{"letters in the phone", 4, "010-abc", "电话只能包含"},
-		{"longitude outside China", 5, "12.5", "经纬度须为数字且在中国境内"},
-		{"longitude not a number", 5, "东经116", "经纬度须为数字"},
+		{"longitude outside Beijing", 5, "121.47", "经纬度须为 WGS-84 数字且在北京范围内"},
+		{"longitude not a number", 5, "东经116", "经纬度须为 WGS-84 数字"},
 		{"duplicate name refused by the store", 0, "顺达钢结构厂", "与已有记录冲突"},
 		{"valid change is saved", 1, "91110000MA00000021", ""},
 	}

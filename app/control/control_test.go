@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"bytes"
+	"image"
 	"math"
 	"os"
 	"os/exec"
@@ -188,6 +189,15 @@ func TestReport(t *testing.T) {
 				t.Errorf("the PDF has no %q", want)
 			}
 		}
+	}
+	// With the map: an image (with its alpha mask) more, under its heading.
+	var mb bytes.Buffer
+	m := image.NewRGBA(image.Rect(0, 0, 160, 100))
+	if err := control.WritePDFWithMap(&mb, r, false, m); err != nil {
+		t.Fatal(err)
+	}
+	if n, n0 := bytes.Count(mb.Bytes(), []byte("/Subtype /Image")), bytes.Count(pb.Bytes(), []byte("/Subtype /Image")); n <= n0 {
+		t.Errorf("the PDF with the map has %d images, without %d", n, n0)
 	}
 }
 

@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"image"
 	"io"
 	"math"
 	"strconv"
@@ -74,6 +75,13 @@ func WriteXLSX(w io.Writer, r store.EpisodeReport) error {
 
 // WritePDF writes the report as an A4 PDF in the CJK font.
 func WritePDF(w io.Writer, r store.EpisodeReport, compress bool) error {
+	return WritePDFWithMap(w, r, compress, nil)
+}
+
+// WritePDFWithMap writes the report with, when m is not nil, the map of the
+// enterprises under order coloured by compliance (drawn by the caller, see
+// app/desk_map.go) after the totals.
+func WritePDFWithMap(w io.Writer, r store.EpisodeReport, compress bool, m image.Image) error {
 	d := pdfdoc.New(Title(r), compress)
 	d.Fields(
 		[2]string{"预警级别 Level", levelName(r.Episode.Level)},
@@ -82,6 +90,12 @@ func WritePDF(w io.Writer, r store.EpisodeReport, compress bool) error {
 		[2]string{"基准方法 Baseline", string(r.Method)},
 		[2]string{"合计 Total", fmt.Sprintf("用电 %s kWh，基准 %s kWh，减排率 %s", txt(r.Total.Energy, 1), txt(r.Total.Baseline, 1), percent(r.Total.Reduction))},
 	)
+	if m != nil {
+		d.Heading("管控企业分布 Enterprises under order")
+		if err := d.Image(m); err != nil {
+			return err
+		}
+	}
 	rows := func(in []store.ReductionRow) [][]string {
 		var out [][]string
 		for _, x := range in {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
+
+	"powerwatch/geo"
 )
 
 // schedule is how an enterprise works.
@@ -138,11 +141,29 @@ func writeRegistry(ctx context.Context, db *sql.DB, ents []enterprise, start tim
 	return tx.Commit()
 }
 
+// roadOf is the demo road of enterprise i: the one through its street
+// (writeRegistry gives enterprise i the street streets[i%len(streets)]).
+func roadOf(i int) geo.Road { return geo.ChaoyangRoads()[i%len(streets)] }
+
+// position places enterprise i along its street's road, 40–240 m off it on
+// either side, spread along the road by the golden ratio so that no two of
+// the first thousands coincide.
+func position(i int) geo.Point {
+	k := i / len(streets)
+	t := math.Mod(float64(k)*0.6180339887, 1)
+	side := 40 + float64(k*37%200)
+	if k%2 == 1 {
+		side = -side
+	}
+	return roadOf(i).Along(t, side)
+}
+
 func writeEnterprise(exec func(string, ...any) (int64, error), e *enterprise, region, industry int64, i int, start time.Time) error {
 	var err error
+	pos := position(i)
 	e.id, err = exec(`INSERT INTO enterprises(name, uscc, region_id, industry_id, address, longitude, latitude, grade, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.name, fmt.Sprintf("91110105MA%08d", i+1), region, industry,
-		fmt.Sprintf("北京市朝阳区示例路%d号", i+1), 116.45+float64(i%50)*0.004, 39.92+float64(i/50)*0.004,
+		fmt.Sprintf("北京市朝阳区%s%d号", roadOf(i).Name, i+1), pos.Lng, pos.Lat,
 		[]string{"A", "B", "C", "D"}[i%4], start.UnixMilli(), start.UnixMilli())
 	if err != nil {
 		return err

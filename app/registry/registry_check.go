@@ -26,7 +26,7 @@ type facKey struct {
 }
 
 func newCheck(reg *store.Registry) *check {
-	c := &check{rowErrs: rowErrs{cols: registryColumns}, reg: reg,
+	c := &check{rowErrs: rowErrs{cols: importColumns}, reg: reg,
 		dbEntByUSCC: map[string]store.Enterprise{}, dbEntByName: map[string]store.Enterprise{},
 		dbFac: map[facKey]store.Facility{}, dbPoint: map[[2]string]store.Point{}}
 	for _, e := range reg.Enterprises {
@@ -114,6 +114,11 @@ func (c *check) enterprises() {
 		agree(c, r.Row, "uscc", &f.USCC, f.Row, &r.USCC)
 		agree(c, r.Row, "district", &f.District, f.Row, &r.District)
 		agree(c, r.Row, "industry", &f.Industry, f.Row, &r.Industry)
+		if r.Longitude != 0 || f.Longitude != 0 {
+			if agree(c, r.Row, "lng", &f.Longitude, f.Row, &r.Longitude) {
+				agree(c, r.Row, "lat", &f.Latitude, f.Row, &r.Latitude)
+			}
+		}
 		if r.USCC != "" {
 			if k, ok := usccOwner[r.USCC]; ok && c.rows[k].Enterprise != r.Enterprise {
 				c.add(r.Row, "uscc", "%s 已用于第 %d 行的企业 %q (USCC used by another enterprise)", r.USCC, c.rows[k].Row, c.rows[k].Enterprise)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -84,7 +85,15 @@ func facilityCells(reg *store.Registry, f store.Facility, p store.Point, t store
 	}
 	return []any{district, e.Name, e.USCC, industry, f.Name, kindWord[f.Kind], rated, treated,
 		t.MN, t.Password, p.PowerCode, p.CurrentCode, p.VoltageCode, p.EnergyCode, stop, run, f.Outlet,
-		dateCell(p.InstalledAt), dateCell(f.CommissionedAt)}
+		dateCell(p.InstalledAt), dateCell(f.CommissionedAt), degreeCell(e.Longitude), degreeCell(e.Latitude)}
+}
+
+// degreeCell writes a coordinate with six decimals (about 0.1 m), "" when unset.
+func degreeCell(v float64) any {
+	if v == 0 {
+		return ""
+	}
+	return math.Round(v*1e6) / 1e6
 }
 
 // dateCell writes a date as the template reads it: the day, with the time

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
+	"powerwatch/geo"
 	"powerwatch/store"
 )
 
@@ -32,7 +35,20 @@ var registryColumns = []column{
 	{"outlet", "排口", []string{"排污口", "排放口"}},
 	{"installed", "安装日期", []string{"安装时间"}},
 	{"commissioned", "投运日期", []string{"投运/验收日期", "验收日期", "投运时间"}},
+	{"lng", "经度", []string{"longitude", "经度WGS-84", "经度WGS84"}},
+	{"lat", "纬度", []string{"latitude", "纬度WGS-84", "纬度WGS84"}},
 }
+
+// gcjColumns are the coordinates as Chinese web maps (高德, 腾讯) show them,
+// in the GCJ-02 datum, 100–700 m off WGS-84 around Beijing. They are read
+// and converted, never written: the export gives WGS-84.
+var gcjColumns = []column{
+	{"lng_gcj02", "经度(GCJ-02)", []string{"经度GCJ02", "经度(火星坐标)", "经度(高德)", "lng_gcj"}},
+	{"lat_gcj02", "纬度(GCJ-02)", []string{"纬度GCJ02", "纬度(火星坐标)", "纬度(高德)", "lat_gcj"}},
+}
+
+// importColumns are the headers an imported registry may have.
+var importColumns = slices.Concat(registryColumns, gcjColumns)
 
 // kindNames maps the template's words (and the English kinds) to facility kinds.
 var kindNames = map[string]store.FacilityKind{
@@ -101,7 +117,8 @@ func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name
 
 // parseRegistry turns a table into checked rows, or returns RowErrors.
 func parseRegistry(t *table, reg *store.Registry) ([]store.RegistryRow, error) {
-	ix, herrs := mapHeader(t.header, registryColumns, []string{"enterprise", "facility", "kind", "mn"})
+	ix, herrs := mapHeader(t.header, importColumns, []string{"enterprise", "facility", "kind", "mn"})
+	herrs = append(herrs, coordHeaders(ix)...)
 	if herrs != nil {
 		return nil, herrs
 	}
@@ -161,7 +178,74 @@ func (c *check) cells(line int, ix columnIndex, rec []string) (r store.RegistryR
 	c.terminal(line, &r)
 	r.Installed = c.date(line, "installed", get("installed"))
 	r.Commissioned = c.date(line, "commissioned", get("commissioned"))
+	c.coords(line, ix, rec, &r)
 	return r, len(c.errs) == n
+}
+
+// coordHeaders checks that the coordinates come as one pair in one datum.
+func coordHeaders(ix columnIndex) RowErrors {
+	var errs RowErrors
+	hasWGS := ix.has("lng") || ix.has("lat")
+	hasGCJ := ix.has("lng_gcj02") || ix.has("lat_gcj02")
+	switch {
+	case hasWGS && hasGCJ:
+		errs = append(errs, RowError{Row: 1, Column: "经度/纬度 (lng/lat)",
+			Msg: "经纬度只能用一种坐标系：WGS-84 (经度, 纬度) 或 GCJ-02 (经度(GCJ-02), 纬度(GCJ-02)) (coordinates in one datum only)"})
+	case ix.has("lng") != ix.has("lat"):
+		errs = append(errs, RowError{Row: 1, Column: "经度/纬度 (lng/lat)", Msg: "经度和纬度两列须同时提供 (give both columns or neither)"})
+	case ix.has("lng_gcj02") != ix.has("lat_gcj02"):
+		errs = append(errs, RowError{Row: 1, Column: "经度(GCJ-02)/纬度(GCJ-02)", Msg: "经度和纬度两列须同时提供 (give both columns or neither)"})
+	}
+	return errs
+}
+
+// coords reads the enterprise's position: WGS-84, or GCJ-02 converted to
+// WGS-84, inside Beijing. Both cells empty keep the stored position.
+func (c *check) coords(line int, ix columnIndex, rec []string, r *store.RegistryRow) {
+	lngKey, latKey, gcj := "lng", "lat", false
+	if ix.has("lng_gcj02") {
+		lngKey, latKey, gcj = "lng_gcj02", "lat_gcj02", true
+	}
+	lngS, latS := ix.get(rec, lngKey), ix.get(rec, latKey)
+	if lngS == "" && latS == "" {
+		return
+	}
+	var p geo.Point
+	okLng := c.degrees(line, lngKey, lngS, &p.Lng)
+	okLat := c.degrees(line, latKey, latS, &p.Lat)
+	if !okLng || !okLat {
+		return
+	}
+	if gcj {
+		p = geo.FromGCJ02(p)
+	}
+	if !geo.Beijing.Contains(p) {
+		hint := ""
+		if geo.Beijing.Contains(geo.Point{Lng: p.Lat, Lat: p.Lng}) {
+			hint = "；经纬度是否填反了？(swapped?)"
+		}
+		c.add(line, lngKey, "(%s, %s) 不在北京范围内（经度 %.1f–%.1f，纬度 %.1f–%.1f）%s (outside Beijing)",
+			lngS, latS, geo.Beijing.Min.Lng, geo.Beijing.Max.Lng, geo.Beijing.Min.Lat, geo.Beijing.Max.Lat, hint)
+		return
+	}
+	// Six decimals (about 0.1 m), as the export writes them, so that importing
+	// an export changes nothing.
+	r.Longitude, r.Latitude = math.Round(p.Lng*1e6)/1e6, math.Round(p.Lat*1e6)/1e6
+}
+
+// degrees reads one coordinate cell: decimal degrees, required when its pair is given.
+func (c *check) degrees(line int, key, s string, v *float64) bool {
+	if s == "" {
+		c.add(line, key, "经度和纬度须同时填写 (give both coordinates or neither)")
+		return false
+	}
+	x, _, err := parseNumber(s)
+	if err != nil {
+		c.add(line, key, "%q 不是十进制度数，应如 116.397128 (not decimal degrees)", s)
+		return false
+	}
+	*v = x
+	return true
 }
 
 // date reads an optional date cell; a bad one is reported with its row and column.

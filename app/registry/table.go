@@ -213,6 +213,12 @@ var headerNotes = map[string]string{
 		"1号除尘|2号除尘(备) 或 A/B = 任一运行即可 (alternatives: one suffices; (备) = standby)\n" +
 		"2of3(A,B,C) 或 3选2(A,B,C) = 三台中至少两台运行 (N of M)\n" +
 		"可组合 (combine): 喷淋塔+2of3(A,B,C)",
+	"经度": "企业位置，WGS-84 十进制度数，如 116.397128；须在北京范围内（经度 115.4–117.6）。\n" +
+		"从高德/腾讯地图取的坐标是 GCJ-02：把列名写成 经度(GCJ-02)、纬度(GCJ-02)，导入时换算为 WGS-84。\n" +
+		"同一企业各行填同一位置，或只在一行填写；留空保留原位置。\n" +
+		"Enterprise position, WGS-84 decimal degrees; head the columns 经度(GCJ-02)/纬度(GCJ-02) for coordinates from Chinese web maps (converted on import).",
+	"纬度": "WGS-84 十进制度数，如 39.908722；须在北京范围内（纬度 39.4–41.1）。见 经度 列的说明。\n" +
+		"WGS-84 decimal degrees, inside Beijing; see the note on 经度.",
 }
 
 // writeTable writes header and rows as .xlsx (one sheet named sheet, header

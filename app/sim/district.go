@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"powerwatch/geo"
 	"powerwatch/store"
 )
 
@@ -14,6 +15,7 @@ type Terminal struct {
 	MN, PW     string
 	SM4Key     string // 32 hex digits: the HJ 212-2025 CP is SM4-encrypted; "" sends it plain
 	Enterprise string
+	Pos        geo.Point // the enterprise's position, beside a real road of 朝阳区
 	Schedule   Schedule
 	Points     []Point
 }
@@ -70,6 +72,14 @@ func District(n int, seed uint64) []Terminal {
 				RatedKW: float64(15 + nz.next()%60), Load: 0.6 + 0.2*nz.unit()}
 			t.Points = append(t.Points, withCodes(prod, 2, len(t.Points)+1), withCodes(treat, 3, len(t.Points)+2))
 		}
+		// Along one of the district's roads, 40–240 m off it on either side;
+		// drawn last, so the rest of a seed's district is as it always was.
+		roads := geo.ChaoyangRoads()
+		side := 40 + 200*nz.unit()
+		if nz.next()%2 == 0 {
+			side = -side
+		}
+		t.Pos = roads[i%len(roads)].Along(nz.unit(), side)
 		out[i] = t
 	}
 	return out
@@ -93,7 +103,8 @@ func Rows(terminals []Terminal, installed time.Time) []store.RegistryRow {
 			r := store.RegistryRow{Row: len(rows) + 2, District: "朝阳区", Enterprise: t.Enterprise,
 				USCC: fmt.Sprintf("91110105SIM%07d", i+1), Industry: industries[i%len(industries)],
 				Facility: p.Facility, Kind: p.Kind, RatedKW: p.RatedKW, MN: t.MN, Password: t.PW, Installed: installed,
-				PowerCode: p.PowerCode, CurrentCode: p.CurrentCode, VoltageCode: p.VoltageCode, EnergyCode: p.EnergyCode}
+				PowerCode: p.PowerCode, CurrentCode: p.CurrentCode, VoltageCode: p.VoltageCode, EnergyCode: p.EnergyCode,
+				Longitude: math.Round(t.Pos.Lng*1e6) / 1e6, Latitude: math.Round(t.Pos.Lat*1e6) / 1e6}
 			for _, q := range t.Points {
 				if q.treatment() && q.Treats >= 0 && t.Points[q.Treats].Facility == p.Facility {
 					r.TreatedBy = append(r.TreatedBy, store.TreatedBy{Facility: q.Facility})
@@ -120,7 +131,8 @@ func FromRows(rows []store.RegistryRow) []Terminal {
 		if !ok {
 			i = len(out)
 			idx[r.MN] = i
-			out = append(out, Terminal{MN: r.MN, PW: r.Password, Enterprise: r.Enterprise, Schedule: Schedule(hash(r.Enterprise) % 3)})
+			out = append(out, Terminal{MN: r.MN, PW: r.Password, Enterprise: r.Enterprise, Schedule: Schedule(hash(r.Enterprise) % 3),
+				Pos: geo.Point{Lng: r.Longitude, Lat: r.Latitude}})
 		}
 		p := Point{Facility: r.Facility, Kind: r.Kind, RatedKW: r.RatedKW, Treats: -1, PowerCode: r.PowerCode,
 			CurrentCode: r.CurrentCode, VoltageCode: r.VoltageCode, EnergyCode: r.EnergyCode}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"powerwatch/app/sim"
+	"powerwatch/geo"
 	"powerwatch/listener"
 	"powerwatch/listener/hj212"
 	"powerwatch/store"
@@ -336,4 +337,24 @@ func TestCentreRestartLosesNothing(t *testing.T) {
 		t.Errorf("Summary = %+v, want every terminal reconnected and nothing left", sum)
 	}
 	c.mustStored(t, terms, t0, t0.Add(6*time.Hour), 5*time.Minute)
+}
+
+// TestDistrictPositions: every simulated enterprise stands beside one of the
+// demo roads of 朝阳区, and the registry rows carry its position.
+func TestDistrictPositions(t *testing.T) {
+	chaoyang := geo.Box{Min: geo.Point{Lng: 116.34, Lat: 39.81}, Max: geo.Point{Lng: 116.66, Lat: 40.10}}
+	terms := sim.District(60, 1)
+	for _, tm := range terms {
+		if !chaoyang.Contains(tm.Pos) {
+			t.Errorf("%s at %v, outside 朝阳区", tm.Enterprise, tm.Pos)
+		}
+	}
+	for _, r := range sim.Rows(terms, time.Time{}) {
+		if r.Longitude == 0 || r.Latitude == 0 {
+			t.Fatalf("row %d of %s has no position", r.Row, r.Enterprise)
+		}
+	}
+	if back := sim.FromRows(sim.Rows(terms[:1], time.Time{})); back[0].Pos.Lng == 0 {
+		t.Error("FromRows drops the position")
+	}
 }

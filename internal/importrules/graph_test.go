@@ -35,6 +35,7 @@ var (
 	fpdf     = "github.com/go-pdf/fpdf"
 	sqlite   = "modernc.org/sqlite"
 	sm4      = "github.com/emmansun/gmsm/"
+	ximage   = "golang.org/x/image/"
 )
 
 // rules is the table of docs/ARCHITECTURE.md. Everything points toward store
@@ -45,6 +46,7 @@ func rules() map[string]rule {
 		"store":          {std: true},
 		"listener/hj212": {std: true, ext: []string{sm4}, stdExcept: []string{sm4, "golang.org/x/sys/cpu"}},
 		"csvsafe":        {std: true},
+		"geo":            {std: true},
 		"statsheet":      {mod: []string{"csvsafe", "store"}, ext: []string{excelize}},
 		"calendar":       {ext: []string{gbk}},
 		"assets":         {ext: []string{fyne}},
@@ -57,15 +59,16 @@ func rules() map[string]rule {
 		"listener":                 {mod: []string{"listener/hj212", "store"}},
 		"ui/chart":                 {mod: []string{"calendar", "store"}, ext: []string{truetype, gochart}},
 		"alarmview":                {mod: []string{"store", "ui/chart"}},
-		"ui":                       {mod: []string{"alarmview", "assets", "calendar", "statsheet", "store", "thresholds", "ui/chart"}, ext: []string{fyne, truetype, excelize}},
+		"ui":                       {mod: []string{"alarmview", "assets", "calendar", "geo", "statsheet", "store", "thresholds", "ui/chart", "ui/mapview"}, ext: []string{fyne, truetype, excelize}},
+		"ui/mapview":               {mod: []string{"assets", "geo", "store"}, ext: []string{fyne, truetype, ximage}},
 		"app/pdfdoc":               {mod: []string{"assets"}, ext: []string{fpdf, afero}},
 		"app/judge":                {mod: []string{"alarms", "store", "store/sqlite", "thresholds"}, ext: []string{cron}},
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
 		"app/evidence":             {mod: []string{"alarmview", "app/pdfdoc", "assets", "csvsafe", "store", "ui/chart"}, ext: []string{truetype}},
-		"app/gen":                  {mod: []string{"listener/hj212", "store", "store/sqlite"}},
+		"app/gen":                  {mod: []string{"geo", "listener/hj212", "store", "store/sqlite"}},
 		"app/maintenance":          {mod: []string{"alarms", "app/pdfdoc", "csvsafe", "store"}, ext: []string{afero, excelize}},
-		"app/registry":             {mod: []string{"csvsafe", "store"}, ext: []string{excelize, gbk}},
-		"app/sim":                  {mod: []string{"listener/hj212", "store"}},
+		"app/registry":             {mod: []string{"csvsafe", "geo", "store"}, ext: []string{excelize, gbk}},
+		"app/sim":                  {mod: []string{"geo", "listener/hj212", "store"}},
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
 		"app/simdb":                {mod: []string{"app/registry", "app/sim", "csvsafe", "store", "store/sqlite"}},
 		"app/internal/proc":        {std: true},
@@ -78,7 +81,7 @@ func rules() map[string]rule {
 		"internal/peer":          {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
 		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
-			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "thresholds", "ui"},
+			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "geo", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "thresholds", "ui", "ui/mapview"},
 			ext: []string{fyne, afero}},
 	}
 }

@@ -190,6 +190,9 @@ func (im *registryImport) enterprise(r *store.RegistryRow) (int64, error) {
 	if industryID != 0 {
 		e.IndustryID = industryID
 	}
+	if r.Longitude != 0 || r.Latitude != 0 {
+		e.Longitude, e.Latitude = r.Longitude, r.Latitude
+	}
 	changed := false
 	if id == 0 {
 		err = im.db.createEnterprise(im.ctx, im.tx, im.who, &e)
