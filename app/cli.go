@@ -58,6 +58,7 @@ func commands() []command {
 		{"acceptance", "acceptance / inspection test of an enterprise's points: packets, delay, off/on seen / 验收巡检测试", runAcceptance},
 		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
 		{"bench startup", "time the desktop app's start on a database, phase by phase / 启动耗时", runBenchStartup},
+		{"bench ui", "time each interaction of the desktop views on a database / 界面响应耗时", runBenchUI},
 	}
 }
 

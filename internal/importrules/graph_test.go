@@ -60,6 +60,7 @@ func rules() map[string]rule {
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
 		"app/evidence":             {mod: []string{"app/pdfdoc", "assets", "csvsafe", "store", "ui/chart"}, ext: []string{truetype}},
 		"app/gen":                  {mod: []string{"listener/hj212", "store", "store/sqlite"}},
+		"app/benchui":              {mod: []string{"store", "ui"}, ext: []string{fyne}},
 		"app/maintenance":          {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{afero, excelize}},
 		"app/registry":             {mod: []string{"csvsafe", "store"}, ext: []string{excelize, gbk}},
 		"app/sim":                  {mod: []string{"listener/hj212", "store"}},
@@ -68,7 +69,7 @@ func rules() map[string]rule {
 		"internal/importrules":     {},
 		"internal/peer":            {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, the service and the desktop wiring.
-		"app": {mod: []string{"alarms", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
+		"app": {mod: []string{"alarms", "app/benchui", "app/control", "app/evidence", "app/gen", "app/judge", "app/maintenance", "app/registry",
 			"app/sim", "app/uplink", "assets", "calendar", "csvsafe", "statsheet", "listener", "listener/hj212", "store", "store/sqlite", "ui"},
 			ext: []string{fyne, cron, afero, excelize}},
 	}
