@@ -53,7 +53,10 @@ type Result struct {
 	Times []time.Duration // event → screen complete, one per round
 	UI    time.Duration   // the longest single piece of UI-goroutine work
 	Shown string          // what the screen showed after the last round
-	Err   string          // the first error a screen showed, if any
+	// Filled says the screen showed data after the last round (a chart with
+	// series, table rows, the what-if's result); views opened count as filled.
+	Filled bool
+	Err    string // the first error a screen showed, if any
 }
 
 // Median, P95 and Max of the times (0 when there are none).
@@ -74,12 +77,13 @@ func quantile(ts []time.Duration, q float64) time.Duration {
 
 // A step is one interaction: set runs untimed before the rounds (the view
 // shown, an enterprise chosen), do is timed in each round, shown says what
-// the screen holds afterwards.
+// the screen holds afterwards and filled whether that is data.
 type step struct {
-	name  string
-	set   func(p ui.Probe)
-	do    func(p ui.Probe, round int)
-	shown func(p ui.Probe) string
+	name   string
+	set    func(p ui.Probe)
+	do     func(p ui.Probe, round int)
+	shown  func(p ui.Probe) string
+	filled func(p ui.Probe) bool
 }
 
 // Run builds the shell and times every interaction.
@@ -145,6 +149,7 @@ func runStep(shell *ui.Shell, p ui.Probe, s step, rounds int) Result {
 	if s.shown != nil {
 		r.Shown = s.shown(p)
 	}
+	r.Filled = s.filled == nil || s.filled(p)
 	return r
 }
 
@@ -163,7 +168,8 @@ func steps(now time.Time) []step {
 			do:  func(p ui.Probe, _ int) { p.CurveRange(r.id) },
 			shown: func(p ui.Probe) string {
 				return fmt.Sprintf("%d series", p.CurveSeries())
-			}})
+			},
+			filled: curveFilled})
 	}
 	out = append(out,
 		step{name: "曲线 switch enterprise (7 d)",
@@ -173,13 +179,15 @@ func steps(now time.Time) []step {
 					p.CurveEnterprise(1 + i%(n-1))
 				}
 			},
-			shown: func(p ui.Probe) string { return fmt.Sprintf("%d series", p.CurveSeries()) }},
+			shown:  func(p ui.Probe) string { return fmt.Sprintf("%d series", p.CurveSeries()) },
+			filled: curveFilled},
 		step{name: "曲线 toggle a facility (7 d)",
 			set: func(p ui.Probe) { curves(p); p.CurveEnterprise(0); p.CurveRange("curve.7d") },
 			do:  func(p ui.Probe, _ int) { p.CurveToggleFacility(0) },
 			shown: func(p ui.Probe) string {
 				return fmt.Sprintf("%d series of %d facilities", p.CurveSeries(), p.CurveFacilities())
-			}},
+			},
+			filled: curveFilled},
 		step{name: "报警 open an alarm with its chart",
 			set: func(p ui.Probe) { p.Show(ui.ViewAlarms) },
 			do: func(p ui.Probe, i int) {
@@ -187,7 +195,8 @@ func steps(now time.Time) []step {
 					p.OpenAlarm(i % n)
 				}
 			},
-			shown: func(p ui.Probe) string { return fmt.Sprintf("%d alarms, chart %v", p.Alarms(), p.AlarmChart()) }},
+			shown:  func(p ui.Probe) string { return fmt.Sprintf("%d alarms, chart %v", p.Alarms(), p.AlarmChart()) },
+			filled: func(p ui.Probe) bool { return p.AlarmChart() }},
 	)
 	yearStart := time.Date(now.In(store.Beijing).Year(), 1, 1, 0, 0, 0, 0, store.Beijing)
 	for _, st := range []struct {
@@ -199,13 +208,15 @@ func steps(now time.Time) []step {
 			do:  func(p ui.Probe, _ int) { p.Statistics(store.ByEnterprise, st.period) },
 			shown: func(p ui.Probe) string {
 				return fmt.Sprintf("%d rows (%s – %s)", p.StatRows(), yearStart.Format("2006-01-02"), now.In(store.Beijing).Format("2006-01-02"))
-			}})
+			},
+			filled: func(p ui.Probe) bool { return p.StatRows() > 0 }})
 	}
 	out = append(out,
 		step{name: "统计 昼夜对比 (year so far)",
-			set:   func(p ui.Probe) { p.Show(ui.ViewStatistics); p.StatisticsRange(yearStart, now) },
-			do:    func(p ui.Probe, _ int) { p.DayNight() },
-			shown: func(p ui.Probe) string { return fmt.Sprintf("%d enterprises", p.DayNightRows()) }},
+			set:    func(p ui.Probe) { p.Show(ui.ViewStatistics); p.StatisticsRange(yearStart, now) },
+			do:     func(p ui.Probe, _ int) { p.DayNight() },
+			shown:  func(p ui.Probe) string { return fmt.Sprintf("%d enterprises", p.DayNightRows()) },
+			filled: func(p ui.Probe) bool { return p.DayNightRows() > 0 }},
 		step{name: "管控 episode board",
 			set: func(p ui.Probe) { p.Show(ui.ViewOrders) },
 			do: func(p ui.Probe, _ int) {
@@ -215,16 +226,20 @@ func steps(now time.Time) []step {
 			},
 			shown: func(p ui.Probe) string {
 				return fmt.Sprintf("%d episodes, %d facility rows", p.Episodes(), p.BoardRows())
-			}},
+			},
+			filled: func(p ui.Probe) bool { return p.BoardRows() > 0 }},
 		step{name: "设置 rule what-if, 30 days",
 			set: func(p ui.Probe) { p.Show(ui.ViewSettings) },
 			do:  func(p ui.Probe, _ int) { p.WhatIf(now.AddDate(0, 0, -30), now) },
 			shown: func(p ui.Probe) string {
 				return strings.ReplaceAll(firstLine(p.WhatIfResult()), "\n", " ")
-			}},
+			},
+			filled: func(p ui.Probe) bool { return p.WhatIfResult() != "" }},
 	)
 	return out
 }
+
+func curveFilled(p ui.Probe) bool { return p.CurveSeries() > 0 }
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
