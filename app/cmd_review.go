@@ -243,7 +243,7 @@ func operatorName() string {
 // packages, hourly energy for the day/night comparison, the order desk,
 // and the rule what-if of 设置.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
-	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
+	d.Review, d.Evidence, d.Packages, d.DayNight = db, evidenceDesk{db: db, zip: true}, db, db
 	d.Orders, d.Replay = orderDesk{DB: db}, ruleDesk{db: db}
 	return d
 }

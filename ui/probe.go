@@ -130,7 +130,7 @@ func (p Probe) StatisticsRange(from, to time.Time) {
 }
 
 // StatRows is the number of rows 统计's table shows.
-func (p Probe) StatRows() int { return len(p.statistics().rows) }
+func (p Probe) StatRows() int { return len(p.statistics().shown) }
 
 // DayNight opens 统计's 昼夜对比 tab (loading it), or reloads it when shown.
 func (p Probe) DayNight() {
@@ -143,7 +143,7 @@ func (p Probe) DayNight() {
 }
 
 // DayNightRows is the number of rows of 昼夜对比.
-func (p Probe) DayNightRows() int { return len(p.statistics().dn) }
+func (p Probe) DayNightRows() int { return len(p.statistics().dnShown) }
 
 func (p Probe) statistics() *statisticsScreen { return p.s.screens[ViewStatistics].(*statisticsScreen) }
 
