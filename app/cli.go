@@ -61,6 +61,7 @@ func commands() []command {
 		{"thresholds propose", "stop/run limits proposed from each facility's own history, with evidence / 限值建议", runThresholdsPropose},
 		{"gen", "generate a demo district with readings / 生成演示数据", runGen},
 		{"bench startup", "time the desktop app's start on a database, phase by phase / 启动耗时", runBenchStartup},
+		{"bench ui", "time each interaction of the desktop views on a database / 界面响应耗时", runBenchUI},
 	}
 }
 

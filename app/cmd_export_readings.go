@@ -79,7 +79,7 @@ func runExportReadings(e *env, args []string) error {
 }
 
 func runExportStats(e *env, args []string) error {
-	fs := newFlags(e, "export stats", "--by enterprise|industry|region --period day|month|year --from T --to T [--format csv|json|xlsx] [--out FILE] [--db PATH]")
+	fs := newFlags(e, "export stats", "--by enterprise|industry|region --period day|month|year --from T --to T [--format csv|json|xlsx] [--daynight] [--out FILE] [--db PATH]")
 	data := addDataFlags(fs)
 	by := fs.String("by", "enterprise", "enterprise, industry, region, facility or point / 统计维度")
 	period := fs.String("period", "month", "day, month or year / 统计周期")
@@ -87,6 +87,7 @@ func runExportStats(e *env, args []string) error {
 	to := fs.String("to", "", "end (a date alone includes that day) / 结束")
 	format := fs.String("format", "csv", "csv, json (one object per line) or xlsx (needs --out)")
 	out := fs.String("out", "", "file to write (default: standard output)")
+	dayNight := fs.Bool("daynight", false, "xlsx: add the sheet 昼夜对比 (every enterprise's day and night use), as 统计 exports it")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -103,6 +104,8 @@ func runExportStats(e *env, args []string) error {
 		return usagef("--format must be csv, json or xlsx")
 	case *format == "xlsx" && *out == "":
 		return usagef("--format xlsx needs --out FILE.xlsx")
+	case *dayNight && *format != "xlsx":
+		return usagef("--daynight needs --format xlsx")
 	}
 	if q.From, q.To, err = timeRange(*from, *to); err != nil {
 		return err
@@ -116,5 +119,13 @@ func runExportStats(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return output(e, *out, func(w io.Writer) error { return statsheet.Write(w, *format, q.Period, rows) })
+	var extra []statsheet.Sheet
+	if *dayNight {
+		dn, err := db.DayNight(e.ctx, q.From, q.To)
+		if err != nil {
+			return err
+		}
+		extra = append(extra, statsheet.DayNightSheet(dn))
+	}
+	return output(e, *out, func(w io.Writer) error { return statsheet.Write(w, *format, q.Period, rows, extra...) })
 }

@@ -12,6 +12,7 @@ import (
 
 	"powerwatch/app/gen"
 	"powerwatch/app/listing"
+	"powerwatch/statsheet"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -83,6 +84,19 @@ func TestReadingsCommands(t *testing.T) {
 				t.Errorf("xlsx rows = %v, %v", rows, err)
 			}
 		}},
+		{"stats with the day/night sheet", []string{"export", "stats", "--db", dbPath, "--by", "enterprise", "--period", "month",
+			"--from", "2026-11-26", "--to", "2026-11-27", "--format", "xlsx", "--daynight", "--out", xlsx}, 0, func(t *testing.T, _ string) {
+			f, err := excelize.OpenFile(xlsx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := f.GetRows(statsheet.DayNightName)
+			if err != nil || len(rows) < 2 || rows[0][2] != statsheet.DayNightHeader[2] || rows[1][2] == "" || rows[1][2] == "0" {
+				t.Errorf("昼夜对比 rows = %v, %v", rows, err)
+			}
+		}},
+		{"the day/night sheet needs xlsx", []string{"export", "stats", "--db", dbPath, "--daynight", "--from", "2026-11-26", "--to", "2026-11-27"}, 2, nil},
 		{"backup", []string{"backup", "--db", dbPath, "--to", backups}, 0, func(t *testing.T, out string) {
 			path := strings.TrimSpace(out)
 			copyDB, err := sqlite.Open(t.Context(), path)

@@ -224,7 +224,7 @@ func operatorName() string {
 // packages, hourly energy for the day/night comparison, the order desk,
 // the rule what-if of 设置 and 一企一档's limit proposals.
 func withReview(db *sqlite.DB, d ui.Deps) ui.Deps {
-	d.Review, d.Evidence, d.Packages, d.Hourly = db, evidenceDesk{db: db, zip: true}, db, db
+	d.Review, d.Evidence, d.Packages, d.DayNight = db, evidenceDesk{db: db, zip: true}, db, db
 	d.Orders, d.Replay = orderDesk{DB: db}, ruleDesk{db: db}
 	d.Limits = limitDesk{db: db}
 	return d

@@ -18,7 +18,7 @@ import (
 var (
 	_ ui.AlarmReview      = (*sqlite.DB)(nil)
 	_ ui.ReviewPackages   = (*sqlite.DB)(nil)
-	_ ui.HourlyStats      = (*sqlite.DB)(nil)
+	_ ui.DayNightStats    = (*sqlite.DB)(nil)
 	_ ui.EvidenceExporter = evidenceDesk{}
 	_ ui.OrderDesk        = orderDesk{}
 	_ ui.RuleReplay       = ruleDesk{}

@@ -29,7 +29,7 @@ type jsonRow struct {
 
 // Write writes rows as "csv" (the columns of Header, formulas defused),
 // "json" (one jsonRow per line) or "xlsx" (WriteXLSX): `export stats`.
-func Write(w io.Writer, format string, p store.Period, rows []store.StatsRow) error {
+func Write(w io.Writer, format string, p store.Period, rows []store.StatsRow, extra ...Sheet) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -48,7 +48,7 @@ func Write(w io.Writer, format string, p store.Period, rows []store.StatsRow) er
 		}
 		return nil
 	case "xlsx":
-		return WriteXLSX(w, p, rows)
+		return WriteXLSX(w, p, rows, extra...)
 	}
 	cw := csvsafe.NewWriter(w)
 	cw.Write(Header)

@@ -66,6 +66,27 @@ func Cells(p store.Period, r store.StatsRow) []any {
 		Round2(r.Previous), opt(Percent(r.MoM)), avg, Round2(r.RunMinutes / 60), r.Points}
 }
 
+// DayNightName is the day/night sheet's name.
+const DayNightName = "昼夜对比"
+
+// DayNightHeader names the day/night sheet's columns.
+var DayNightHeader = []string{"编号 id", "名称 name", fmt.Sprintf("白天 day kWh (%02d–%02d)", store.DayFrom, store.DayTo),
+	"夜间 night kWh", "夜间占比 night %"}
+
+// DayNightSheet is every enterprise's day and night consumption as the
+// sheet 昼夜对比, for 统计's export and `export stats --daynight`.
+func DayNightSheet(rows []store.DayNightRow) Sheet {
+	s := Sheet{Name: DayNightName, Header: DayNightHeader}
+	for _, r := range rows {
+		share := any("")
+		if v := Percent(r.NightShare()); v != nil {
+			share = *v
+		}
+		s.Rows = append(s.Rows, []any{r.ID, r.Name, Round2(r.Day), Round2(r.Night), share})
+	}
+	return s
+}
+
 // A Sheet is a further sheet of the same workbook (统计's day/night split).
 type Sheet struct {
 	Name   string

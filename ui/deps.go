@@ -135,8 +135,8 @@ type Deps struct {
 	Review   AlarmReview
 	Evidence EvidenceExporter
 	Packages ReviewPackages
-	// Hourly is the day/night comparison of 统计 (ui/statistics.go).
-	Hourly HourlyStats
+	// DayNight is the day/night comparison of 统计 (ui/statistics.go).
+	DayNight DayNightStats
 	// Orders is the 管控 view's (ui/orders.go).
 	Orders OrderDesk
 	// Replay is the what-if run of changed rule parameters in 设置 (ui/replay.go).

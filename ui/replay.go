@@ -65,6 +65,9 @@ type replayPanel struct {
 	info   *widget.Label
 	run    *widget.Button
 	save   *widget.Button
+	stopB  *widget.Button              // cancels the running what-if
+	busy   *widget.ProgressBarInfinite // while it runs
+	cancel context.CancelFunc          // of the running what-if, nil when none
 
 	labels map[string]string // field labels by message id
 	base   store.RuleSet     // the current version
@@ -110,9 +113,15 @@ func newReplayPanel(s *Shell) *replayPanel {
 	p.save = widget.NewButton(tr.T("rp.save"), p.onSave)
 	p.save.Importance = widget.HighImportance
 	p.save.Disable()
+	// A what-if over a district's month reads every point's series: seconds.
+	// It runs off the UI goroutine, shows that it runs, and can be stopped.
+	p.busy = widget.NewProgressBarInfinite()
+	p.busy.Hide()
+	p.stopB = widget.NewButton(tr.T("common.cancel"), p.stop)
+	p.stopB.Hide()
 	p.box = container.NewVBox(
 		widget.NewLabelWithStyle(tr.T("rp.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		widget.NewLabel(tr.T("rp.hint")), form, p.note, container.NewHBox(p.run, p.save), p.info, p.result)
+		widget.NewLabel(tr.T("rp.hint")), form, p.note, container.NewHBox(p.run, p.save, p.stopB), p.busy, p.info, p.result)
 	return p
 }
 
@@ -188,9 +197,17 @@ func (p *replayPanel) onRun() {
 	to = to.AddDate(0, 0, 1)
 	p.info.SetText(p.s.tr.T("rp.running"))
 	p.run.Disable()
-	load(p.s, func(ctx context.Context) (ReplaySummary, error) { return d.ReplayRules(ctx, rs, from, to) },
+	ctx, cancel := context.WithCancel(p.s.ctx)
+	p.cancel = cancel
+	p.busy.Show()
+	p.busy.Start()
+	p.stopB.Show()
+	load(p.s, func(context.Context) (ReplaySummary, error) { return d.ReplayRules(ctx, rs, from, to) },
 		func(sum ReplaySummary, err error) {
-			p.run.Enable()
+			if ctx.Err() != nil && p.cancel == nil {
+				return // stopped: stop has said so
+			}
+			p.done()
 			if err != nil {
 				p.info.SetText(p.s.errorText(p.s.tr.T("rp.run"), err))
 				return
@@ -201,6 +218,27 @@ func (p *replayPanel) onRun() {
 			p.tried = &rs
 			p.save.Enable()
 		})
+}
+
+// done puts the panel back at rest after a what-if.
+func (p *replayPanel) done() {
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	p.busy.Stop()
+	p.busy.Hide()
+	p.stopB.Hide()
+	p.run.Enable()
+}
+
+// stop cancels the running what-if.
+func (p *replayPanel) stop() {
+	if p.cancel == nil {
+		return
+	}
+	p.done()
+	p.info.SetText(p.s.tr.T("err.canceled"))
 }
 
 // summaryText lists per type stored → would raise, then how reviewers had judged.

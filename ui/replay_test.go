@@ -83,3 +83,39 @@ func TestRuleReplay(t *testing.T) {
 		t.Error("a change after the replay leaves save enabled")
 	}
 }
+
+// slowReplay runs until its context is cancelled, as a district's month does
+// for seconds.
+type slowReplay struct {
+	replayFake
+	started chan struct{}
+}
+
+func (f *slowReplay) ReplayRules(ctx context.Context, _ store.RuleSet, _, _ time.Time) (ReplaySummary, error) {
+	close(f.started)
+	<-ctx.Done()
+	return ReplaySummary{}, ctx.Err()
+}
+
+// TestRuleReplayCancel starts a what-if that does not end by itself: the
+// panel shows it runs, and 取消 stops it and gives 试算 back.
+func TestRuleReplayCancel(t *testing.T) {
+	f := &slowReplay{replayFake: replayFake{current: store.RuleSet{Version: 1, TreatmentOffMin: 15 * time.Minute}}, started: make(chan struct{})}
+	d := demoDeps(demoDistrict(demoNow), demoNow)
+	d.Replay = f
+	s, _ := mustShell(t, d)
+	s.Show(ViewSettings)
+	s.Wait()
+	p := s.screens[ViewSettings].(*settingsScreen).replay
+	test.Tap(p.run)
+	<-f.started
+	if !p.run.Disabled() || p.busy.Hidden || p.stopB.Hidden {
+		t.Fatalf("while running: run disabled %v, progress shown %v, cancel shown %v", p.run.Disabled(), !p.busy.Hidden, !p.stopB.Hidden)
+	}
+	test.Tap(p.stopB)
+	s.Wait()
+	if p.run.Disabled() || !p.busy.Hidden || !p.stopB.Hidden || !strings.Contains(p.info.Text, s.tr.T("err.canceled")) || p.result.Text != "" {
+		t.Errorf("after cancel: run disabled %v, progress hidden %v, cancel hidden %v, info %q, result %q",
+			p.run.Disabled(), p.busy.Hidden, p.stopB.Hidden, p.info.Text, p.result.Text)
+	}
+}

@@ -29,7 +29,7 @@ func TestScreenshotsReview(t *testing.T) {
 	pf := &replayFake{current: store.RuleSet{Version: 3, TreatmentOffMin: 15 * time.Minute, ShutdownIgnoredMin: 30 * time.Minute,
 		CutMarginPct: 10, CutMin: time.Hour, OfflineAfter: 30 * time.Minute, MajorAfter: time.Hour, SevereAfter: 4 * time.Hour}}
 	d := demoDeps(base, demoNow)
-	d.Registry, d.Review, d.Evidence, d.Packages, d.Stats, d.Hourly, d.Orders, d.Replay = of, rf, rf, rf, sf, sf, of, pf
+	d.Registry, d.Review, d.Evidence, d.Packages, d.Stats, d.DayNight, d.Orders, d.Replay = of, rf, rf, rf, sf, sf, of, pf
 	s, w := mustShell(t, d)
 	s.SetThemeMode(ThemeLight)
 	shot := func(name string) {

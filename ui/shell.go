@@ -76,6 +76,10 @@ type Shell struct {
 	applies  chan func()
 	inflight atomic.Int64  // loads not yet handed over, under the test driver
 	settled  chan struct{} // signalled when one is
+	// longestApply is the longest result Wait applied (test driver), and
+	// lastErr the last error a screen showed: what Probe reports.
+	longestApply time.Duration
+	lastErr      string
 
 	tabs    *container.AppTabs
 	items   map[View]*container.TabItem
@@ -358,7 +362,7 @@ func (s *Shell) Wait() {
 	for {
 		select {
 		case fn := <-s.applies:
-			fn() // may start more loads: go round again
+			s.timed(fn) // may start more loads: go round again
 			continue
 		default:
 		}
@@ -367,10 +371,17 @@ func (s *Shell) Wait() {
 		}
 		select {
 		case fn := <-s.applies:
-			fn()
+			s.timed(fn)
 		case <-s.settled:
 		}
 	}
+}
+
+// timed runs fn, a load's result applied, keeping the longest such run.
+func (s *Shell) timed(fn func()) {
+	t0 := time.Now()
+	fn()
+	s.longestApply = max(s.longestApply, time.Since(t0))
 }
 
 // do runs fn on the UI goroutine and returns when it has run, or when the
@@ -388,7 +399,8 @@ func (s *Shell) do(fn func()) {
 
 // errorLabel shows err as a sentence for people.
 func (s *Shell) errorText(what string, err error) string {
-	return fmt.Sprintf("%s: %s", what, s.message(err))
+	s.lastErr = fmt.Sprintf("%s: %s", what, s.message(err))
+	return s.lastErr
 }
 
 // noData is the honest placeholder for a part of the service not wired yet.

@@ -25,52 +25,40 @@ import (
 	"powerwatch/ui/chart"
 )
 
-// HourlyStats is a point's hourly aggregates, for the day/night comparison
-// (*sqlite.DB has it).
-type HourlyStats interface {
-	HourlyAggregates(ctx context.Context, pointID int64, from, to time.Time) ([]store.Aggregate, error)
-}
-
-// Day hours for the day/night comparison: [dayFrom, dayTo) Beijing time is day.
-const (
-	dayFrom = 8
-	dayTo   = 20
-)
-
-// statRow is one line of the statistics table: the store's row and the
-// industry average of its period (NaN when it does not apply).
-type statRow struct {
-	store.StatsRow
-	industryAvg float64
-}
-
-// dayNightRow is one enterprise's consumption by day and by night.
-type dayNightRow struct {
-	name         string
-	day, night   float64 // kWh
-	nightPercent float64 // night ÷ (day + night) × 100, NaN when nothing was used
+// DayNightStats is every enterprise's consumption split into day and night
+// hours, computed below the view (*sqlite.DB has it, from summaries), so
+// `export stats --daynight` gives the same figures.
+type DayNightStats interface {
+	DayNight(ctx context.Context, from, to time.Time) ([]store.DayNightRow, error)
 }
 
 // statisticsScreen is 统计: consumption by enterprise, industry or region per
 // day, month or year with 同比, 环比 and the industry average, as a chart and
 // a table, exported to Excel; and a day/night comparison per enterprise.
+// Both tables sort by a tap on a column's header and hide rows without any
+// consumption unless asked to show them.
 type statisticsScreen struct {
 	s   *Shell
 	box fyne.CanvasObject
 
-	by       *widget.Select
-	period   *widget.Select
-	from, to *widget.Entry
-	note     *widget.Label
-	img      *canvas.Image
-	tabs     *container.AppTabs
-	table    *widget.Table
-	dnTable  *widget.Table
-	font     *truetype.Font
+	by        *widget.Select
+	period    *widget.Select
+	from, to  *widget.Entry
+	showEmpty *widget.Check
+	note      *widget.Label
+	img       *canvas.Image
+	tabs      *container.AppTabs
+	table     *widget.Table
+	dnTable   *widget.Table
+	font      *truetype.Font
 
-	q    store.StatsQuery // the query rows answer
-	rows []statRow
-	dn   []dayNightRow
+	q       store.StatsQuery // the query rows answer
+	rows    []store.StatsRow
+	dn      []store.DayNightRow
+	shown   []int // rows shown, in the order shown
+	dnShown []int
+	sort    tableSort
+	dnSort  tableSort
 }
 
 var (
@@ -80,7 +68,7 @@ var (
 
 func newStatisticsScreen(s *Shell) *statisticsScreen {
 	tr := s.tr
-	st := &statisticsScreen{s: s, note: widget.NewLabel("")}
+	st := &statisticsScreen{s: s, note: widget.NewLabel(""), sort: newTableSort(), dnSort: newTableSort()}
 	st.by = widget.NewSelect([]string{tr.T("st.by.enterprise"), tr.T("st.by.industry"), tr.T("st.by.region")}, nil)
 	st.period = widget.NewSelect([]string{tr.T("st.period.day"), tr.T("st.period.month"), tr.T("st.period.year")}, nil)
 	st.by.SetSelectedIndex(0)
@@ -94,41 +82,40 @@ func newStatisticsScreen(s *Shell) *statisticsScreen {
 	st.img.SetMinSize(fyne.NewSize(600, 240))
 	cols := st.columns()
 	st.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(st.rows), len(cols) },
+		func() (int, int) { return len(st.shown), len(cols) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(st.cell(id)) })
 	st.table.ShowHeaderColumn = false
-	st.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(cols[id.Col])
-		}
-	}
+	sortableHeaders(st.table, func(c int) string { return cols[c] + st.sort.mark(c) }, func(c int) {
+		st.sort.tap(c, c >= 2)
+		st.arrange()
+	})
 	for i, w := range []float32{200, 100, 120, 120, 80, 120, 80, 120} {
 		st.table.SetColumnWidth(i, w)
 	}
 	dnCols := []string{tr.T("st.col.name"), tr.T("st.dn.day"), tr.T("st.dn.night"), tr.T("st.dn.share")}
 	st.dnTable = widget.NewTableWithHeaders(
-		func() (int, int) { return len(st.dn), len(dnCols) },
+		func() (int, int) { return len(st.dnShown), len(dnCols) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(st.dnCell(id)) })
 	st.dnTable.ShowHeaderColumn = false
-	st.dnTable.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(dnCols[id.Col])
-		}
-	}
+	sortableHeaders(st.dnTable, func(c int) string { return dnCols[c] + st.dnSort.mark(c) }, func(c int) {
+		st.dnSort.tap(c, c >= 1)
+		st.arrange()
+	})
 	for i, w := range []float32{220, 140, 140, 120} {
 		st.dnTable.SetColumnWidth(i, w)
 	}
+	st.showEmpty = widget.NewCheck(tr.T("st.showempty"), func(bool) { st.arrange() })
 	run := widget.NewButton(tr.T("st.run"), st.refresh)
 	run.Importance = widget.HighImportance
 	export := widget.NewButton(tr.T("st.export"), st.onExport)
 	st.from.SetPlaceHolder(tr.T("common.from"))
 	st.to.SetPlaceHolder(tr.T("common.to"))
-	bar := container.NewGridWithColumns(6, st.by, st.period, st.from, st.to, run, export)
+	bar := container.NewGridWithColumns(7, st.by, st.period, st.from, st.to, st.showEmpty, run, export)
 	st.tabs = container.NewAppTabs(
 		container.NewTabItem(tr.T("st.tab.consumption"), container.NewVSplit(st.img, st.table)),
-		container.NewTabItem(tr.T("st.tab.daynight"), container.NewBorder(widget.NewLabel(tr.T("st.dn.hint", dayFrom, dayTo)), nil, nil, nil, st.dnTable)))
+		container.NewTabItem(tr.T("st.tab.daynight"), container.NewBorder(widget.NewLabel(tr.T("st.dn.hint", store.DayFrom, store.DayTo)), nil, nil, nil, st.dnTable)))
 	st.tabs.OnSelected = func(*container.TabItem) { st.refresh() }
 	st.box = container.NewBorder(container.NewVBox(bar, st.note), nil, nil, nil, st.tabs)
 	return st
@@ -156,8 +143,8 @@ func (st *statisticsScreen) query() (store.StatsQuery, bool) {
 // statsResult is one load of the view.
 type statsResult struct {
 	q    store.StatsQuery
-	rows []statRow
-	dn   []dayNightRow
+	rows []store.StatsRow
+	dn   []store.DayNightRow
 	img  image.Image
 }
 
@@ -174,7 +161,7 @@ func (st *statisticsScreen) refresh() {
 	}
 	dark := st.s.app.Settings().ThemeVariant() == theme.VariantDark
 	st.note.SetText(st.s.tr.T("curve.loading"))
-	// The day/night comparison reads every point's hourly rows: only when its tab is shown.
+	// Each tab reads only what it shows.
 	dn := st.tabs.SelectedIndex() == 1
 	load(st.s, func(ctx context.Context) (statsResult, error) { return st.gather(ctx, q, dark, dn) },
 		func(r statsResult, err error) {
@@ -182,48 +169,71 @@ func (st *statisticsScreen) refresh() {
 				st.note.SetText(st.s.errorText(st.s.tr.T("nav.statistics"), err))
 				return
 			}
-			st.q, st.rows = r.q, r.rows
 			if dn {
 				st.dn = r.dn
+			} else {
+				st.q, st.rows = r.q, r.rows
+				st.img.Image = r.img
+				st.img.Refresh()
 			}
-			st.img.Image = r.img
-			st.img.Refresh()
-			st.table.Refresh()
-			st.dnTable.Refresh()
-			note := st.s.tr.T("st.count", len(r.rows))
-			if d.Hourly == nil {
-				note += "  " + st.s.tr.T("st.dn.none")
+			st.arrange()
+			if dn && d.DayNight == nil {
+				st.note.SetText(st.s.tr.T("st.dn.none"))
 			}
-			st.note.SetText(note)
 		})
 }
 
-func (st *statisticsScreen) gather(ctx context.Context, q store.StatsQuery, dark, withDayNight bool) (statsResult, error) {
+// arrange applies the filter and the sort to the rows and shows them.
+func (st *statisticsScreen) arrange() {
+	all := st.showEmpty.Checked
+	st.shown = st.shown[:0]
+	for i, r := range st.rows {
+		if all || r.Energy != 0 || r.Points > 0 {
+			st.shown = append(st.shown, i)
+		}
+	}
+	st.sort.order(st.shown, st.text, st.number)
+	st.dnShown = st.dnShown[:0]
+	for i, r := range st.dn {
+		if all || r.Day != 0 || r.Night != 0 {
+			st.dnShown = append(st.dnShown, i)
+		}
+	}
+	st.dnSort.order(st.dnShown, st.dnText, st.dnNumber)
+	st.table.Refresh()
+	st.dnTable.Refresh()
+	if st.tabs.SelectedIndex() == 1 {
+		st.note.SetText(st.s.tr.T("st.count", len(st.dnShown), len(st.dn)))
+	} else {
+		st.note.SetText(st.s.tr.T("st.count", len(st.shown), len(st.rows)))
+	}
+}
+
+func (st *statisticsScreen) gather(ctx context.Context, q store.StatsQuery, dark, dayNight bool) (statsResult, error) {
 	d := st.s.deps
 	res := statsResult{q: q}
-	rows, err := d.Stats.Consumption(ctx, q)
+	if dayNight {
+		if d.DayNight == nil {
+			return res, nil
+		}
+		var err error
+		res.dn, err = d.DayNight.DayNight(ctx, q.From, q.To)
+		return res, err
+	}
+	rows, err := d.Stats.Consumption(ctx, q) // with the industry averages (store.SetIndustryAverages)
 	if err != nil {
 		return res, err
 	}
-	ents, err := d.Registry.FindEnterprises(ctx, store.EnterpriseFilter{})
-	if err != nil {
-		return res, fmt.Errorf("read enterprises: %w", err)
-	}
-	for _, r := range rows { // the industry average comes with the rows (store.SetIndustryAverages)
-		res.rows = append(res.rows, statRow{StatsRow: r, industryAvg: r.IndustryAvg})
-	}
+	res.rows = rows
 	if res.img, err = st.chart(q, rows, dark); err != nil {
 		return res, err
-	}
-	if d.Hourly != nil && withDayNight {
-		if res.dn, err = dayNight(ctx, d, ents, q.From, q.To); err != nil {
-			return res, err
-		}
 	}
 	return res, nil
 }
 
-// chart draws the consumption per period of the six largest groups.
+// chart draws the consumption per period of the six largest groups, each
+// value on its period's start, with the axis ticked at the periods' starts
+// (months or years of the calendar) so a value reads under its own period.
 func (st *statisticsScreen) chart(q store.StatsQuery, rows []store.StatsRow, dark bool) (image.Image, error) {
 	if st.font == nil {
 		st.font, _ = truetype.Parse(assets.FontRegular.Content())
@@ -242,8 +252,10 @@ func (st *statisticsScreen) chart(q store.StatsQuery, rows []store.StatsRow, dar
 		s.Points = append(s.Points, store.CurvePoint{At: r.Start, Min: r.Energy, Max: r.Energy, Mean: r.Energy, N: 1})
 	}
 	sort.SliceStable(order, func(i, j int) bool { return total[order[i]] > total[order[j]] })
-	o := chart.Options{Width: 900, Height: 300, From: q.Period.Start(q.From), To: q.Period.Add(q.Period.Start(q.To.Add(-time.Millisecond)), 1),
+	first, last := q.Period.Start(q.From), q.Period.Start(q.To.Add(-time.Millisecond))
+	o := chart.Options{Width: 900, Height: 300, From: first, To: q.Period.Add(last, 1),
 		Font: st.font, Unit: "kWh", Dark: dark}
+	o.Ticks, o.TickLayout = periodTicks(q)
 	for i, id := range order {
 		if i == 6 {
 			break
@@ -259,35 +271,27 @@ func (st *statisticsScreen) chart(q store.StatsQuery, rows []store.StatsRow, dar
 	return img, err
 }
 
-// dayNight sums every point's hourly energy per enterprise into day and night.
-func dayNight(ctx context.Context, d Deps, ents []store.Enterprise, from, to time.Time) ([]dayNightRow, error) {
-	var out []dayNightRow
-	for _, e := range ents {
-		pts, err := d.Registry.FindPoints(ctx, store.PointFilter{EnterpriseID: e.ID})
-		if err != nil {
-			return nil, fmt.Errorf("points of %s: %w", e.Name, err)
+// periodTicks are the chart's x ticks for q: each year's or month's start
+// in the range (months also for days over more than a month); none for a
+// month or less of days, where go-chart's own ticks read well.
+func periodTicks(q store.StatsQuery) ([]time.Time, string) {
+	first, last := q.Period.Start(q.From), q.Period.Start(q.To.Add(-time.Millisecond))
+	var ticks []time.Time
+	switch {
+	case q.Period == store.Year:
+		for t := first; !t.After(last); t = t.AddDate(1, 0, 0) {
+			ticks = append(ticks, t)
 		}
-		r := dayNightRow{name: e.Name}
-		for _, p := range pts {
-			aggs, err := d.Hourly.HourlyAggregates(ctx, p.ID, from, to)
-			if err != nil {
-				return nil, fmt.Errorf("hourly energy of %s: %w", e.Name, err)
-			}
-			for _, a := range aggs {
-				if h := a.Start.In(store.Beijing).Hour(); h >= dayFrom && h < dayTo {
-					r.day += a.Energy
-				} else {
-					r.night += a.Energy
-				}
+		return ticks, "2006"
+	case q.Period == store.Month || q.To.Sub(q.From) > 31*24*time.Hour:
+		for t := store.Month.Start(first); !t.After(last); t = t.AddDate(0, 1, 0) {
+			if !t.Before(first) {
+				ticks = append(ticks, t)
 			}
 		}
-		r.nightPercent = math.NaN()
-		if r.day+r.night > 0 {
-			r.nightPercent = r.night / (r.day + r.night) * 100
-		}
-		out = append(out, r)
+		return ticks, "2006-01"
 	}
-	return out, nil
+	return nil, ""
 }
 
 // periodLabel writes a period start as the period's name: 2026-03-18, 2026-03, 2026.
@@ -307,12 +311,37 @@ func pct(v float64) string {
 	return fmt.Sprintf("%+.1f%%", v*100)
 }
 
-func (st *statisticsScreen) cell(id widget.TableCellID) string {
-	if id.Row >= len(st.rows) {
-		return ""
+// number is row i's value in column col, for sorting; ok is false for text columns.
+func (st *statisticsScreen) number(i, col int) (float64, bool) {
+	r := st.rows[i]
+	switch col {
+	case 2:
+		return r.Energy, true
+	case 3:
+		return r.LastYear, true
+	case 4:
+		return finite(r.YoY), true
+	case 5:
+		return r.Previous, true
+	case 6:
+		return finite(r.MoM), true
+	case 7:
+		return r.IndustryAvg, true
 	}
-	r := st.rows[id.Row]
-	switch id.Col {
+	return 0, false
+}
+
+// finite is v, or NaN for ±Inf (no base): sorted last as "—".
+func finite(v float64) float64 {
+	if math.IsInf(v, 0) {
+		return math.NaN()
+	}
+	return v
+}
+
+func (st *statisticsScreen) text(i, col int) string {
+	r := st.rows[i]
+	switch col {
 	case 0:
 		return r.Name
 	case 1:
@@ -328,30 +357,54 @@ func (st *statisticsScreen) cell(id widget.TableCellID) string {
 	case 6:
 		return pct(r.MoM)
 	case 7:
-		return kwh(r.industryAvg)
+		return kwh(r.IndustryAvg)
+	}
+	return ""
+}
+
+func (st *statisticsScreen) cell(id widget.TableCellID) string {
+	if id.Row < 0 || id.Row >= len(st.shown) {
+		return ""
+	}
+	return st.text(st.shown[id.Row], id.Col)
+}
+
+func (st *statisticsScreen) dnNumber(i, col int) (float64, bool) {
+	r := st.dn[i]
+	switch col {
+	case 1:
+		return r.Day, true
+	case 2:
+		return r.Night, true
+	case 3:
+		return r.NightShare(), true
+	}
+	return 0, false
+}
+
+func (st *statisticsScreen) dnText(i, col int) string {
+	r := st.dn[i]
+	switch col {
+	case 0:
+		return r.Name
+	case 1:
+		return kwh(r.Day)
+	case 2:
+		return kwh(r.Night)
+	case 3:
+		if v := r.NightShare(); !math.IsNaN(v) {
+			return fmt.Sprintf("%.1f%%", v*100)
+		}
+		return "—"
 	}
 	return ""
 }
 
 func (st *statisticsScreen) dnCell(id widget.TableCellID) string {
-	if id.Row >= len(st.dn) {
+	if id.Row < 0 || id.Row >= len(st.dnShown) {
 		return ""
 	}
-	r := st.dn[id.Row]
-	switch id.Col {
-	case 0:
-		return r.name
-	case 1:
-		return kwh(r.day)
-	case 2:
-		return kwh(r.night)
-	case 3:
-		if math.IsNaN(r.nightPercent) {
-			return "—"
-		}
-		return fmt.Sprintf("%.1f%%", r.nightPercent)
-	}
-	return ""
+	return st.dnText(st.dnShown[id.Row], id.Col)
 }
 
 func (st *statisticsScreen) onExport() {
@@ -371,35 +424,19 @@ func (st *statisticsScreen) onExport() {
 	d.Show()
 }
 
-// exportXLSX writes the table and the day/night comparison to an Excel file
-// with the same numbers: energy to 0.01 kWh, 同比/环比 and the night share as
-// fractions to 0.0001 (empty when there is no base), so a spreadsheet can
-// recompute them and nothing depends on Excel's 15 significant digits.
+// exportXLSX writes every row of the query (empty ones too) and, once
+// 昼夜对比 was shown, the day/night comparison, as statsheet writes them for
+// `export stats` too.
 func (st *statisticsScreen) exportXLSX(path string) error {
-	rows := make([]store.StatsRow, len(st.rows))
-	for i, r := range st.rows {
-		rows[i] = r.StatsRow
-	}
-	frac := func(v float64) any {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return ""
-		}
-		return roundTo(v, 4)
-	}
-	dn := statsheet.Sheet{Name: st.s.tr.T("st.tab.daynight"),
-		Header: []string{st.s.tr.T("st.col.name"), st.s.tr.T("st.dn.day"), st.s.tr.T("st.dn.night"), st.s.tr.T("st.dn.share")}}
-	for _, r := range st.dn {
-		dn.Rows = append(dn.Rows, []any{r.name, statsheet.Round2(r.day), statsheet.Round2(r.night), frac(r.nightPercent / 100)})
-	}
 	var extra []statsheet.Sheet
 	if len(st.dn) > 0 {
-		extra = append(extra, dn)
+		extra = append(extra, statsheet.DayNightSheet(st.dn))
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("export statistics: %w", err)
 	}
-	if err := statsheet.WriteXLSX(f, st.q.Period, rows, extra...); err != nil {
+	if err := statsheet.WriteXLSX(f, st.q.Period, st.rows, extra...); err != nil {
 		f.Close()
 		return fmt.Errorf("export statistics to %s: %w", path, err)
 	}

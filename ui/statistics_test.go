@@ -1,9 +1,11 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -61,14 +63,17 @@ func (f *statsFake) Consumption(_ context.Context, q store.StatsQuery) ([]store.
 	return out, nil
 }
 
-func (f *statsFake) HourlyAggregates(_ context.Context, pointID int64, from, to time.Time) ([]store.Aggregate, error) {
-	var out []store.Aggregate
-	for t := from; t.Before(to); t = t.Add(time.Hour) {
-		e := 1.0
-		if h := t.In(store.Beijing).Hour(); h >= 8 && h < 20 {
-			e = 2
+// DayNight gives every enterprise but the last 2 kWh by day for each 1 by
+// night; the last used nothing.
+func (f *statsFake) DayNight(_ context.Context, from, to time.Time) ([]store.DayNightRow, error) {
+	var out []store.DayNightRow
+	for i, e := range f.ents {
+		r := store.DayNightRow{ID: e.ID, Name: e.Name}
+		if i < len(f.ents)-1 {
+			r.Night = float64(i+1) * to.Sub(from).Hours() / 24
+			r.Day = 2 * r.Night
 		}
-		out = append(out, store.Aggregate{PointID: pointID, Start: t, Energy: e})
+		out = append(out, r)
 	}
 	return out, nil
 }
@@ -76,24 +81,27 @@ func (f *statsFake) HourlyAggregates(_ context.Context, pointID int64, from, to 
 func TestStatistics(t *testing.T) {
 	f := &statsFake{fakeStore: demoDistrict(demoNow)}
 	d := demoDeps(f.fakeStore, demoNow)
-	d.Stats, d.Hourly = f, f
+	d.Stats, d.DayNight = f, f
 	s, _ := mustShell(t, d)
 	s.Show(ViewStatistics)
 	s.Wait()
 	st := s.screens[ViewStatistics].(*statisticsScreen)
 	want, _ := f.Consumption(t.Context(), st.q)
-	if len(st.rows) != len(want) || len(want) != 4*3 {
+	if len(st.rows) != len(want) || len(want) != 4*3 || len(st.shown) != len(want) {
 		t.Fatalf("table has %d rows, the store %d; want 4 enterprises × 3 months", len(st.rows), len(want))
 	}
 	for i, r := range st.rows {
 		w := want[i]
+		if st.shown[i] != i { // the store's order until a header is tapped
+			t.Errorf("row %d shows the store's row %d", i, st.shown[i])
+		}
 		if r.ID != w.ID || !r.Start.Equal(w.Start) || r.Energy != w.Energy || r.LastYear != w.LastYear || r.Previous != w.Previous ||
 			!sameFloat(r.YoY, w.YoY) || !sameFloat(r.MoM, w.MoM) {
-			t.Errorf("row %d = %+v, the store's %+v", i, r.StatsRow, w)
+			t.Errorf("row %d = %+v, the store's %+v", i, r, w)
 		}
 	}
 	// 华北建材 (industry 1) shares its industry with 城关包装印刷厂 (id 4).
-	if got, want := st.rows[0].industryAvg, (want[0].Energy+want[9].Energy)/2; got != want {
+	if got, want := st.rows[0].IndustryAvg, (want[0].Energy+want[9].Energy)/2; got != want {
 		t.Errorf("industry average of %s in %s = %v, want %v", st.rows[0].Name, st.rows[0].Start, got, want)
 	}
 	if got := st.cell(widget.TableCellID{Row: 1, Col: 4}); got != pct(want[1].YoY) || got == "—" {
@@ -107,9 +115,9 @@ func TestStatistics(t *testing.T) {
 	}
 	st.tabs.SelectIndex(1)
 	s.Wait()
-	// Day 2 kWh × 12 h, night 1 kWh × 12 h on every point: a third by night.
-	if len(st.dn) != 4 || math.Abs(st.dn[0].nightPercent-100.0/3) > 1e-9 || st.dn[0].day != 2*st.dn[0].night {
-		t.Errorf("day/night = %+v", st.dn)
+	// A third by night; the enterprise that used nothing is hidden.
+	if len(st.dn) != 4 || len(st.dnShown) != 3 || st.dnCell(widget.TableCellID{Row: 0, Col: 3}) != "33.3%" {
+		t.Errorf("day/night = %+v, shown %v", st.dn, st.dnShown)
 	}
 
 	path := filepath.Join(t.TempDir(), "stats.xlsx")
@@ -133,7 +141,7 @@ func TestStatistics(t *testing.T) {
 		// The columns of statsheet.Header: energy to 0.01 kWh, rates as
 		// percentages to 0.01, exactly.
 		for c, v := range map[int]float64{3: roundTo(r.Energy, 2), 4: roundTo(r.LastYear, 2), 5: roundTo(r.YoY*100, 2),
-			6: roundTo(r.Previous, 2), 7: roundTo(r.MoM*100, 2), 8: roundTo(r.industryAvg, 2)} {
+			6: roundTo(r.Previous, 2), 7: roundTo(r.MoM*100, 2), 8: roundTo(r.IndustryAvg, 2)} {
 			got := math.NaN()
 			if c < len(cells) && cells[c] != "" {
 				if got, err = strconv.ParseFloat(cells[c], 64); err != nil {
@@ -148,8 +156,9 @@ func TestStatistics(t *testing.T) {
 			t.Errorf("row %d = %v", i+2, cells[:3])
 		}
 	}
-	dn, _ := x.GetRows(s.tr.T("st.tab.daynight"))
-	if len(dn) != 5 || dn[1][1] != strconv.FormatFloat(roundTo(st.dn[0].day, 2), 'f', -1, 64) || dn[1][3] != "0.3333" {
+	// The day/night sheet has every enterprise, as `export stats --daynight` writes it.
+	dn, _ := x.GetRows(statsheet.DayNightName)
+	if len(dn) != 5 || dn[1][2] != strconv.FormatFloat(roundTo(st.dn[0].Day, 2), 'f', -1, 64) || dn[1][4] != "33.33" || len(dn[4]) > 4 && dn[4][4] != "" {
 		t.Errorf("day/night sheet = %v", dn)
 	}
 
@@ -157,9 +166,116 @@ func TestStatistics(t *testing.T) {
 	st.by.SetSelectedIndex(1)
 	st.refresh()
 	s.Wait()
-	if len(st.rows) != 9 || st.rows[0].industryAvg != (want[0].Energy+want[9].Energy)/2 {
-		t.Errorf("by industry: %d rows, first average %v", len(st.rows), st.rows[0].industryAvg)
+	st.tabs.SelectIndex(0)
+	s.Wait()
+	if len(st.rows) != 9 || st.rows[0].IndustryAvg != (want[0].Energy+want[9].Energy)/2 {
+		t.Errorf("by industry: %d rows, first average %v", len(st.rows), st.rows[0].IndustryAvg)
 	}
 }
 
 func sameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+
+// TestStatisticsSortAndEmpty taps the headers and the show-empty box: the
+// largest energy first, then reversed; rows without consumption hidden
+// until asked for, in 统计 and 昼夜对比 alike.
+func TestStatisticsSortAndEmpty(t *testing.T) {
+	f := &statsFake{fakeStore: demoDistrict(demoNow)}
+	d := demoDeps(f.fakeStore, demoNow)
+	d.Stats, d.DayNight = emptyMonths{f}, f
+	s, _ := mustShell(t, d)
+	s.Show(ViewStatistics)
+	s.Wait()
+	st := s.screens[ViewStatistics].(*statisticsScreen)
+	if len(st.rows) != 12 || len(st.shown) != 9 {
+		t.Fatalf("%d rows, %d shown; want 12 with the 3 empty months of one enterprise hidden", len(st.rows), len(st.shown))
+	}
+	energies := func() []float64 {
+		var out []float64
+		for _, i := range st.shown {
+			out = append(out, st.rows[i].Energy)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		tap  int
+		desc bool
+	}{{"energy: largest first", 2, true}, {"energy again: smallest first", 2, false}, {"同比: largest first", 4, true}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st.sort.tap(tt.tap, tt.tap >= 2)
+			st.arrange()
+			var got []float64
+			for _, i := range st.shown {
+				v, _ := st.number(i, tt.tap)
+				got = append(got, v)
+			}
+			sorted := slices.IsSortedFunc(got, func(a, b float64) int {
+				if tt.desc {
+					return cmp.Compare(b, a)
+				}
+				return cmp.Compare(a, b)
+			})
+			if !sorted || st.sort.desc != tt.desc {
+				t.Errorf("column %d: %v, desc %v", tt.tap, got, st.sort.desc)
+			}
+		})
+	}
+	if got := energies(); len(got) != 9 {
+		t.Errorf("sorting changed what is shown: %v", got)
+	}
+	st.showEmpty.SetChecked(true)
+	if len(st.shown) != 12 {
+		t.Errorf("with empty rows: %d shown, want 12", len(st.shown))
+	}
+	st.tabs.SelectIndex(1)
+	s.Wait()
+	if len(st.dnShown) != 4 {
+		t.Errorf("昼夜对比 with empty rows: %d shown, want 4", len(st.dnShown))
+	}
+}
+
+// emptyMonths is the fake with the last enterprise's months empty (no
+// consumption, no point reporting).
+type emptyMonths struct{ *statsFake }
+
+func (e emptyMonths) Consumption(ctx context.Context, q store.StatsQuery) ([]store.StatsRow, error) {
+	rows, err := e.statsFake.Consumption(ctx, q)
+	last := e.ents[len(e.ents)-1].ID
+	for i := range rows {
+		if rows[i].ID == last {
+			rows[i].Energy, rows[i].Points, rows[i].YoY, rows[i].MoM = 0, 0, math.NaN(), math.NaN()
+		}
+	}
+	return rows, err
+}
+
+func TestPeriodTicks(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, store.Beijing) }
+	tests := []struct {
+		name   string
+		q      store.StatsQuery
+		want   []string
+		layout string
+	}{
+		{"months: each month's start", store.StatsQuery{Period: store.Month, From: day(2026, 1, 1), To: day(2026, 4, 15)},
+			[]string{"2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"}, "2006-01"},
+		{"days over months: the months' starts inside", store.StatsQuery{Period: store.Day, From: day(2026, 10, 20), To: day(2026, 12, 5)},
+			[]string{"2026-11-01", "2026-12-01"}, "2006-01"},
+		{"years", store.StatsQuery{Period: store.Year, From: day(2024, 3, 1), To: day(2026, 2, 1)},
+			[]string{"2024-01-01", "2025-01-01", "2026-01-01"}, "2006"},
+		{"a fortnight of days: go-chart's own", store.StatsQuery{Period: store.Day, From: day(2026, 11, 1), To: day(2026, 11, 15)}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ticks, layout := periodTicks(tt.q)
+			var got []string
+			for _, x := range ticks {
+				got = append(got, x.In(store.Beijing).Format("2006-01-02"))
+			}
+			if !slices.Equal(got, tt.want) || layout != tt.layout {
+				t.Errorf("ticks %v %q, want %v %q", got, layout, tt.want, tt.layout)
+			}
+		})
+	}
+}

@@ -66,6 +66,7 @@ func rules() map[string]rule {
 		"app/control":              {mod: []string{"alarms", "app/pdfdoc", "store"}, ext: []string{excelize}},
 		"app/evidence":             {mod: []string{"alarmview", "app/pdfdoc", "assets", "csvsafe", "store", "ui/chart"}, ext: []string{truetype}},
 		"app/gen":                  {mod: []string{"geo", "listener/hj212", "store", "store/sqlite"}},
+		"app/benchui":              {mod: []string{"store", "ui"}, ext: []string{fyne}},
 		"app/maintenance":          {mod: []string{"alarms", "app/pdfdoc", "csvsafe", "store"}, ext: []string{afero, excelize}},
 		"app/registry":             {mod: []string{"csvsafe", "geo", "store"}, ext: []string{excelize, gbk}},
 		"app/sim":                  {mod: []string{"geo", "listener/hj212", "store"}},
@@ -80,7 +81,7 @@ func rules() map[string]rule {
 		"internal/importrules":   {},
 		"internal/peer":          {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
-		"app": {mod: []string{"app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
+		"app": {mod: []string{"app/benchui", "app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
 			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "geo", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "thresholds", "ui", "ui/mapview"},
 			ext: []string{fyne, afero}},
 	}

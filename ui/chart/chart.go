@@ -78,6 +78,11 @@ type Options struct {
 	// present in Spans.
 	SpanNames map[SpanKind]string
 	Dark      bool
+	// Ticks, when set, are the x axis's ticks and grid lines (e.g. each
+	// month's start for monthly totals, so a value sits on its own month's
+	// label), written with TickLayout (Beijing time).
+	Ticks      []time.Time
+	TickLayout string
 }
 
 // A Frame maps pixels of a rendered chart back to time and value.
@@ -132,6 +137,11 @@ func Render(o Options) (image.Image, Frame, error) {
 		YAxis: gochart.YAxis{Name: o.Unit, NameStyle: axisStyle, Style: axisStyle, ValueFormatter: valueFormatter,
 			GridMajorStyle: gochart.Style{StrokeColor: pal.grid, StrokeWidth: 1}},
 		Series: series,
+	}
+	if len(o.Ticks) > 0 {
+		for _, t := range o.Ticks {
+			c.XAxis.Ticks = append(c.XAxis.Ticks, gochart.Tick{Value: gochart.TimeToFloat64(t), Label: t.In(store.Beijing).Format(o.TickLayout)})
+		}
 	}
 	w := &gochart.ImageWriter{}
 	if err := c.Render(gochart.PNG, w); err != nil {
