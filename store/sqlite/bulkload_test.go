@@ -221,7 +221,7 @@ func storedReadings(t *testing.T, f *readingsFixture, from, to time.Time) []stri
 	if n := queryText(t, f.db, `SELECT count(*) FROM samples`); n[0] != "[0]" {
 		out = append(out, "samples left in the live tier: "+n[0])
 	}
-	return append(out, aggRows(t, f)...)
+	return append(out, aggRows(t, f, "agg_hour", "agg_day", "agg_month")...)
 }
 
 // queryText returns each row of q formatted with %v.
