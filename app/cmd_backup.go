@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/afero"
@@ -47,6 +48,36 @@ func runBackup(e *env, args []string) error {
 	fmt.Fprintln(e.stdout, res.Path)
 	for _, r := range res.Removed {
 		fmt.Fprintln(e.stderr, "removed old backup", r)
+	}
+	return nil
+}
+
+// runRestore puts a backup file back in place of the database (sqlite.Restore).
+func runRestore(e *env, args []string) error {
+	fs := newFlags(e, "restore", "BACKUP [--db PATH]")
+	data := addDataFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one BACKUP file (e.g. backups/powerwatch-20261128-020000.db)")
+	}
+	path := data.db
+	if path == "" {
+		path = filepath.Join(dataDir(), "powerwatch.db")
+	}
+	res, err := sqlite.Restore(e.ctx, pos[0], path)
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintln(e.stderr, n)
+	}
+	if res.Aside != "" {
+		fmt.Fprintf(e.stdout, "restored %s into %s; the replaced database was kept as %s\n", pos[0], path, res.Aside)
+	} else {
+		fmt.Fprintf(e.stdout, "restored %s into %s\n", pos[0], path)
 	}
 	return nil
 }
