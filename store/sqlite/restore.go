@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -22,8 +23,9 @@ type RestoreResult struct {
 var ErrServiceRunning = errors.New("powerwatch 服务正在使用此数据库，请先退出程序（托盘菜单 → 退出）或停止 serve / " +
 	"a powerwatch service is using this database: quit the app (tray menu → 退出) or stop serve first")
 
-// Restore puts the backup file at backup (a copy written by Backup) in place
-// of the database at path, safely:
+// Restore puts the backup at backup — a copy written by Backup, or a record
+// written by BackupIncremental, rebuilt from its folder — in place of the
+// database at path, safely:
 //
 //   - it refuses while a service holds the database (the receiver's file
 //     lock, lock.go), since that service would keep writing into the file
@@ -42,8 +44,11 @@ var ErrServiceRunning = errors.New("powerwatch 服务正在使用此数据库，
 //   - the restored file is opened once, which applies newer migrations.
 func Restore(ctx context.Context, backup, path string) (RestoreResult, error) {
 	var res RestoreResult
-	if err := checkFile(backup); err != nil {
-		return res, fmt.Errorf("restore %s: %w", backup, err)
+	incremental := strings.HasSuffix(backup, recordExt)
+	if !incremental {
+		if err := checkFile(backup); err != nil {
+			return res, fmt.Errorf("restore %s: %w", backup, err)
+		}
 	}
 	if _, err := os.Stat(backup); err != nil {
 		return res, fmt.Errorf("restore %s: %w", backup, err)
@@ -61,7 +66,11 @@ func Restore(ctx context.Context, backup, path string) (RestoreResult, error) {
 	}
 	stamp := time.Now().In(store.Beijing).Format("20060102-150405")
 	tmp := path + ".restoring"
-	if err := copyFile(backup, tmp); err != nil {
+	put := copyFile
+	if incremental {
+		put = materializeBackup // the folder's image with the newer records' undo pages
+	}
+	if err := put(backup, tmp); err != nil {
 		os.Remove(tmp)
 		return res, fmt.Errorf("restore %s: copy next to the database: %w", backup, err)
 	}
