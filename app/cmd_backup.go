@@ -15,9 +15,10 @@ import (
 )
 
 func runBackup(e *env, args []string) error {
-	fs := newFlags(e, "backup", "--to DIR [--db PATH]")
+	fs := newFlags(e, "backup", "--to DIR [--incremental] [--prune] [--db PATH]")
 	data := addDataFlags(fs)
 	to := fs.String("to", "", "folder for the backup file / 备份目录")
+	incremental := fs.Bool("incremental", false, "copy only what changed since the last backup in DIR, as the nightly job does (restore with powerwatch restore DIR/powerwatch-….pwbk) / 增量备份")
 	prune := fs.Bool("prune", false, "then delete the older backups in DIR that the config's retention (7 daily, 4 weekly, 12 monthly) does not keep / 按保留策略清理旧备份")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -41,7 +42,12 @@ func runBackup(e *env, args []string) error {
 		}
 		keep = cfg.retention()
 	}
-	res, err := maintenance.Backup(e.ctx, db, sqlite.CheckFile, afero.NewOsFs(), *to, keep)
+	var res maintenance.BackupResult
+	if *incremental {
+		res, err = maintenance.BackupIncremental(e.ctx, db, sqlite.CheckBackup, afero.NewOsFs(), *to, keep)
+	} else {
+		res, err = maintenance.Backup(e.ctx, db, sqlite.CheckFile, afero.NewOsFs(), *to, keep)
+	}
 	if err != nil {
 		return err
 	}

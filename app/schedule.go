@@ -235,7 +235,7 @@ func (cfg Config) retention() maintenance.Retention {
 }
 
 func (m *Main) backupJob(ctx context.Context, _ time.Time) (string, error) {
-	res, err := maintenance.Backup(ctx, m.DB, sqlite.CheckFile, m.FS, m.backupDir(), m.Config.retention())
+	res, err := maintenance.BackupIncremental(ctx, m.DB, sqlite.CheckBackup, m.FS, m.backupDir(), m.Config.retention())
 	return res.String(), err
 }
 

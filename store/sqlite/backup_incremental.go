@@ -531,3 +531,28 @@ func DropBackup(dir, name string) error {
 	}
 	return nil
 }
+
+// DropBackup is the package's DropBackup, for maintenance.IncrementalBackuper.
+func (db *DB) DropBackup(dir, name string) error { return DropBackup(dir, name) }
+
+// CheckBackup checks a backup: a full copy (.db) with CheckFile; an
+// incremental record with its checksum and, when it is its folder's newest,
+// the folder's image with CheckFile (quick_check). Older records are checked
+// when restored (their rebuilt state against their digest).
+func CheckBackup(ctx context.Context, path string) error {
+	if !strings.HasSuffix(path, recordExt) {
+		return CheckFile(ctx, path)
+	}
+	if _, _, err := readRecord(path, false); err != nil {
+		return err
+	}
+	dir, name := filepath.Split(path)
+	names, err := records(dir)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", path, err)
+	}
+	if len(names) > 0 && names[len(names)-1] == name {
+		return CheckFile(ctx, filepath.Join(dir, currentImage))
+	}
+	return nil
+}
