@@ -21,5 +21,5 @@
 // in which it held; missing data up to GapBridge long inside an episode does
 // not break it but is not counted either (the evidence lists it). Evaluate
 // re-runs everything over any past period; Engine does the same incrementally
-// as samples arrive. testdata/scenarios pins the rules down, one file each.
+// as samples arrive. The scenario files of alarms/scenario pin the rules down, one file each.
 package alarms

@@ -55,7 +55,7 @@ func (ev *evaluator) treatmentOff() {
 		ev.dutyCycling(pid, prod, cond, offEps, groups)
 		if ev.in.wants(store.TreatmentUnknown) {
 			for _, ep := range findEpisodes(unknown, ev.gapSlots()) {
-				ev.emitTreatmentUnknown(pid, groups, ep)
+				ev.emitTreatmentUnknown(pid, groups, ep, ev.insideRaised(ep, offEps, ev.rs.TreatmentOffMin))
 			}
 		}
 	}
@@ -193,18 +193,83 @@ func (ev *evaluator) emitTreatmentOff(pid int64, groups []linkGroup, ep episode)
 // treatment's data has been missing while production ran for longer than the
 // backfill grace (OfflineAfter): terminals cache and re-send (补发, §6.6.3),
 // and the backfill, when it comes, withdraws the alarm on re-evaluation.
-func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep episode) {
+//
+// A shorter silence is raised too when the unit's terminal came back without
+// filling it: a terminal re-sends its cache as soon as it reconnects (and the
+// listener asks for the gap), so a hole still open ReconnectWait after the
+// unit's data resumed will not be filled by itself. Such a hole only matters
+// when it is as long as the treatment-off rule: a shorter one could not have
+// hidden a violation.
+//
+// A hole bridged by a treatment_off alarm is already in that alarm's evidence
+// as a gap (offCovered): it raises only once the grace is outlasted.
+func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep episode, offCovered bool) {
 	i := ep.first
 	evid := ev.linkEvidence(pid, groups, i)
 	unit := firstUnit(groups, i, func(s State) bool { return s == Unknown || s == AboveStop })
+	min := ev.rs.OfflineAfter + ev.step // outlasts the grace: strictly longer
+	if at, ok := ev.resumedAfter(unit, ep); ok && !offCovered && !ev.in.To.Before(at.Add(ReconnectWait)) {
+		min = ev.rs.TreatmentOffMin
+		evid.Values = map[string]float64{"reconnected_unfilled": 1}
+	}
 	if i > 0 && unit != 0 && ev.stateOf(unit)[i-1] == PowerOff {
 		// a cut of supply just before the silence: what a suspect-of-evasion rule will look for
-		evid.Values = map[string]float64{"power_off_before": 1}
+		if evid.Values == nil {
+			evid.Values = map[string]float64{}
+		}
+		evid.Values["power_off_before"] = 1
 	}
 	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
 		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
 			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
-	ev.emit(a, ep, ev.rs.OfflineAfter+ev.step, "", evid) // outlasts the grace: strictly longer
+	ev.emit(a, ep, min, "", evid)
+}
+
+// ReconnectWait is how long after a treatment unit's data resumes a hole
+// before it still counts as waiting for the terminal's 补发: long enough for
+// the cached data a terminal sends on reconnecting, and for the listener's
+// history request and its answer.
+const ReconnectWait = 15 * time.Minute
+
+// resumedAfter reports when the unit's terminal came back after a silence:
+// ep must be a hole in which none of the unit's points sent anything (flagged
+// or contradictory values are unknown but not missing), and the answer is the
+// first slot after it in which one of them did.
+func (ev *evaluator) resumedAfter(unit int64, ep episode) (time.Time, bool) {
+	pids := ev.x.pointsOf[unit]
+	if unit == 0 || ep.open || len(pids) == 0 {
+		return time.Time{}, false
+	}
+	seen := func(i int) bool {
+		for _, pid := range pids {
+			if ev.point(pid).seen[i] {
+				return true
+			}
+		}
+		return false
+	}
+	for i := ep.first; i <= ep.last; i++ {
+		if seen(i) {
+			return time.Time{}, false
+		}
+	}
+	for j := ep.last + 1; j < ev.g.n; j++ {
+		if seen(j) {
+			return ev.g.at(j), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// insideRaised reports whether ep lies within one of eps long enough (min of
+// observed time) to have been raised.
+func (ev *evaluator) insideRaised(ep episode, eps []episode, min time.Duration) bool {
+	for _, o := range eps {
+		if o.first <= ep.first && ep.last <= o.last && time.Duration(o.observed)*ev.step >= min {
+			return true
+		}
+	}
+	return false
 }
 
 // shutdownIgnored raises 停产未落实: during a 停产 order, a facility the order

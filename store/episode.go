@@ -63,6 +63,12 @@ type FacilityReduction struct {
 	Baseline     float64   // kWh it would normally have used over the span; NaN when unknown
 	Allowance    float64   // kWh allowed: 0 under 停产, baseline × (1 − cut %) under 限产; NaN when unknown
 	Alarms       int       // 停产/限产未落实 alarms raised for the order
+	// Warning (预警) marks a 限产 facility whose use so far is above its
+	// allowance over the same hours (baseline so far × (1 − cut %) × (1 +
+	// margin)): an early warning on the board, not an alarm — a plant that
+	// complies by 错峰 or shorter hours may still end its period within the
+	// whole period's allowance, which is what cut_ignored judges.
+	Warning bool
 	// Unjudged says why the rules cannot judge the order (an order_unjudged
 	// alarm: no point on what it covers, no usable baseline); "" when they can.
 	Unjudged string

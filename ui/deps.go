@@ -40,6 +40,9 @@ type RegistryEditor interface {
 	CreateThreshold(ctx context.Context, who string, t *store.Threshold) error
 	// CreateTerminal registers a terminal and sets t.ID.
 	CreateTerminal(ctx context.Context, who string, t *store.Terminal) error
+	// SetLinks makes production facility id's treatment links those of a
+	// parsed 关联治理设施 cell (units named within its enterprise), confirmed.
+	SetLinks(ctx context.Context, who string, productionID int64, tbs []store.TreatedBy) error
 }
 
 // RegistryTransfer imports and exports the registry as Excel or CSV files.

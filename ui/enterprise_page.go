@@ -96,7 +96,7 @@ func (p *enterprisePage) gather(ctx context.Context) (entFile, error) {
 		if f.thresholds[fac.ID], err = r.ThresholdsFor(ctx, fac.ID); err != nil {
 			return f, fmt.Errorf("read thresholds of %s: %w", fac.Name, err)
 		}
-		if fac.Kind == store.Production || fac.Kind == store.Integrated {
+		if hasLinks(fac.Kind) {
 			ls, err := r.LinksByProduction(ctx, fac.ID)
 			if err != nil {
 				return f, fmt.Errorf("read links of %s: %w", fac.Name, err)
@@ -158,14 +158,19 @@ func (p *enterprisePage) showFacilities() {
 			lines = append(lines, "    "+tr.T("ent.point", pt.Name, pt.PowerCode, pt.CurrentCode, pt.CTRatio))
 		}
 		lines = append(lines, "    "+p.thresholdText(f))
-		l := widget.NewLabel(strings.Join(lines, "\n"))
-		editF := widget.NewButton(tr.T("common.edit"), func() { p.editFacility(f) })
-		addT := widget.NewButton(tr.T("ent.threshold.add"), func() { p.addThreshold(f) })
-		if p.s.deps.Editor == nil {
-			editF.Disable()
-			addT.Disable()
+		buttons := []fyne.CanvasObject{widget.NewButton(tr.T("common.edit"), func() { p.editFacility(f) }),
+			widget.NewButton(tr.T("ent.threshold.add"), func() { p.addThreshold(f) })}
+		if hasLinks(f.Kind) {
+			lines = append(lines, "    "+p.linksText(f))
+			buttons = append(buttons, widget.NewButton(tr.T("links.edit"), func() { p.editLinks(f) }))
 		}
-		objs = append(objs, container.NewBorder(nil, nil, nil, container.NewVBox(editF, addT), l), widget.NewSeparator())
+		if p.s.deps.Editor == nil {
+			for _, b := range buttons {
+				b.(*widget.Button).Disable()
+			}
+		}
+		l := widget.NewLabel(strings.Join(lines, "\n"))
+		objs = append(objs, container.NewBorder(nil, nil, nil, container.NewVBox(buttons...), l), widget.NewSeparator())
 	}
 	p.facilities.Objects = objs
 	p.facilities.Refresh()

@@ -165,6 +165,51 @@ func (f *fakeStore) UpdateEnterprise(ctx context.Context, who string, e *store.E
 	return fmt.Errorf("update enterprise %d: %w", e.ID, store.ErrNotFound)
 }
 
+func (f *fakeStore) SetLinks(_ context.Context, who string, id int64, tbs []store.TreatedBy) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ent int64 = -1
+	for _, x := range f.facs {
+		if x.ID == id {
+			ent = x.EnterpriseID
+		}
+	}
+	if ent < 0 {
+		return fmt.Errorf("set links of %d: %w", id, store.ErrNotFound)
+	}
+	var ls []store.Link
+	for _, tb := range tbs {
+		var tid int64
+		for _, x := range f.facs {
+			if x.EnterpriseID == ent && x.Name == tb.Facility {
+				tid = x.ID
+			}
+		}
+		if tid == 0 {
+			return fmt.Errorf("no facility %q: %w", tb.Facility, store.ErrNotFound)
+		}
+		role := store.Active
+		if tb.Standby {
+			role = store.Standby
+		}
+		ls = append(ls, store.Link{ID: int64(1000 + len(f.links) + len(ls)), ProductionID: id, TreatmentID: tid, Role: role, Group: tb.Group, Need: tb.Need})
+	}
+	kept := f.links[:0:0]
+	for _, l := range f.links {
+		if l.ProductionID != id {
+			kept = append(kept, l)
+		}
+	}
+	f.links = append(kept, ls...)
+	for i := range f.facs {
+		if f.facs[i].ID == id {
+			f.facs[i].LinksConfirmed = true
+		}
+	}
+	f.audit = append(f.audit, fmt.Sprintf("%s setlinks facility %d", who, id))
+	return nil
+}
+
 func (f *fakeStore) UpdateFacility(_ context.Context, who string, x *store.Facility) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -327,6 +327,9 @@ func (od *ordersScreen) boardCell(id widget.TableCellID) string {
 		if f.Unjudged != "" {
 			return od.s.tr.T("ord.state.unjudged")
 		}
+		if f.Warning {
+			return od.state(f.State) + " · " + od.s.tr.T("ord.state.warning")
+		}
 		return od.state(f.State)
 	case 4:
 		return kwh(f.PowerKW)

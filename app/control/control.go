@@ -210,6 +210,7 @@ func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f sto
 		fr.Allowance = 0
 	default:
 		fr.Allowance = fr.Baseline * (1 - fr.CutPercent/100)
+		fr.Warning = fr.Allowance >= 0 && fr.Energy > fr.Allowance*(1+rs.CutMarginPct/100)
 	}
 	fr.State, fr.PowerKW = store.StateUnknown, math.NaN()
 	for _, p := range pts {

@@ -37,7 +37,10 @@ type cement struct {
 	order        store.Order
 }
 
-func mustCement(t *testing.T) *cement {
+func mustCement(t *testing.T) *cement { t.Helper(); return mustCementAt(t, 60) }
+
+// mustCementAt is mustCement with the kiln at kilnKW in the episode.
+func mustCementAt(t *testing.T, kilnKW float64) *cement {
 	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pw.db"))
@@ -89,7 +92,7 @@ func mustCement(t *testing.T) *cement {
 	for w := 1; w <= 4; w++ {
 		day(epStart.AddDate(0, 0, -7*w), 100, 50, 24*time.Hour)
 	}
-	day(epStart, 60, 0, 12*time.Hour)
+	day(epStart, kilnKW, 0, 12*time.Hour)
 	ins, err := db.ReconcileAlarms(ctx, store.AlarmScope{From: epStart, To: epEnd}, []store.Alarm{{Type: store.CutIgnored, Grade: store.Major,
 		Status: store.Open, EnterpriseID: c.ent.ID, ProductionID: c.kiln.ID, OrderID: c.order.ID, Start: epStart.Add(3 * time.Hour), RuleVersion: 1}})
 	if err != nil || len(ins) != 1 {
@@ -184,6 +187,28 @@ func TestReport(t *testing.T) {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF has no %q", want)
 			}
+		}
+	}
+}
+
+// TestReportEarlyWarning: a 限产 facility above its allowance so far (with
+// the rule set's margin) is marked 预警 on the board; at or under it, not.
+// The kiln's baseline is 100 kW, the cut 30 %, the default margin 10 %: the
+// line is at 77 kW.
+func TestReportEarlyWarning(t *testing.T) {
+	for _, tt := range []struct {
+		kilnKW float64
+		want   bool
+	}{{60, false}, {70, false}, {76, false}, {78, true}, {100, true}} {
+		c := mustCementAt(t, tt.kilnKW)
+		r, err := control.Report(t.Context(), c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kiln, mill := r.Facilities[0], r.Facilities[1]
+		if kiln.Warning != tt.want || mill.Warning {
+			t.Errorf("kiln at %v kW: warning %v (energy %.1f, allowance %.1f), mill %v; want %v, false",
+				tt.kilnKW, kiln.Warning, kiln.Energy, kiln.Allowance, mill.Warning, tt.want)
 		}
 	}
 }

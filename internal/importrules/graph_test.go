@@ -52,6 +52,7 @@ func rules() map[string]rule {
 		"listener/hj212/hj212test": {mod: []string{"listener/hj212"}},
 		"store/sqlite":             {mod: []string{"store"}, ext: []string{sqlite}},
 		"alarms":                   {mod: []string{"store"}},
+		"alarms/scenario":          {mod: []string{"alarms", "store"}},
 		"listener":                 {mod: []string{"listener/hj212", "store"}},
 		"ui/chart":                 {mod: []string{"calendar", "store"}, ext: []string{truetype, gochart}},
 		"ui":                       {mod: []string{"assets", "calendar", "statsheet", "store", "ui/chart"}, ext: []string{fyne, truetype, excelize}},

@@ -375,46 +375,17 @@ func (im *registryImport) links(r *store.RegistryRow) error {
 		return nil
 	}
 	im.done[key] = true
-	stored, err := linksBy(im.ctx, im.tx, "production_id", prodID)
-	if err != nil {
+	prod, err := scanFacility(im.tx.QueryRowContext(im.ctx, `SELECT `+facilityCols+` FROM facilities WHERE id = ?`, prodID))
+	if err := notFound(err, "facility", prodID); err != nil {
 		return err
 	}
-	byTreatment := map[int64]store.Link{}
-	for _, l := range stored {
-		byTreatment[l.TreatmentID] = l
+	n, err := im.db.syncLinks(im.ctx, im.tx, im.who, prod, r.TreatedBy)
+	if err != nil {
+		return fmt.Errorf("%w (enterprise %q)", err, r.Enterprise)
 	}
-	for _, tb := range r.TreatedBy {
-		tid, err := im.lookup(`SELECT id FROM facilities WHERE enterprise_id = ? AND name = ?`, entID, tb.Facility)
-		if err != nil {
-			return err
-		}
-		if tid == 0 {
-			return fmt.Errorf("%w: no facility %q in enterprise %q", store.ErrNotFound, tb.Facility, r.Enterprise)
-		}
-		role := store.Active
-		if tb.Standby {
-			role = store.Standby
-		}
-		l, ok := byTreatment[tid]
-		delete(byTreatment, tid)
-		changed := false
-		if !ok {
-			l = store.Link{ProductionID: prodID, TreatmentID: tid, Role: role, Group: tb.Group, Need: tb.Need}
-			err = im.db.createLink(im.ctx, im.tx, im.who, &l)
-		} else {
-			l.Role, l.Group, l.Need = role, tb.Group, tb.Need
-			changed, err = im.db.updateLink(im.ctx, im.tx, im.who, &l)
-		}
-		if err != nil {
-			return err
-		}
-		count(&im.sum.Links, !ok, changed)
-	}
-	for _, l := range byTreatment {
-		if err := im.db.deleteLink(im.ctx, im.tx, im.who, l.ID); err != nil {
-			return err
-		}
-		im.sum.Links.Deleted++
-	}
+	im.sum.Links.Created += n.Created
+	im.sum.Links.Updated += n.Updated
+	im.sum.Links.Unchanged += n.Unchanged
+	im.sum.Links.Deleted += n.Deleted
 	return nil
 }

@@ -1,82 +1,75 @@
-package alarms
+// Package scenario reads the alarm scenario files (testdata/*.txt; the format
+// is in testdata/README.md): a small enterprise, its orders and filings, its
+// terminal data in a compact run-length form, and the alarms the rules must
+// raise. The rules' own test runs every file through alarms.Evaluate; the
+// service's test runs the files marked e2e end to end.
+package scenario
 
 import (
 	"bufio"
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"testing"
 	"time"
 
+	"powerwatch/alarms"
 	"powerwatch/store"
 )
 
-// TestScenarios runs every file of testdata/scenarios through Evaluate and
-// compares the alarms raised with the file's expectations: every alarm must
-// be expected and every expected alarm raised (so a file without expect lines
-// asserts silence). The format is described in testdata/scenarios/README.md.
-func TestScenarios(t *testing.T) {
-	files, err := filepath.Glob("testdata/scenarios/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scenarios: %v", err)
-	}
-	for _, path := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(path), ".txt"), func(t *testing.T) {
-			sc, err := readScenario(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc.check(t)
-		})
-	}
-}
-
 // A scenario is one parsed file.
-type scenario struct {
-	path      string
-	day       time.Time
-	from, to  time.Time
-	rs        store.RuleSet
-	types     []store.AlarmType
-	facts     Facts
-	series    map[int64][]store.Sample
-	steps     map[int64]time.Duration // each point's step, for the baseline's measure
-	byName    map[string]int64        // facility name → id
-	holidays  map[string]bool
-	baselines map[int64]float64 // order → kWh per period, given directly
-	expect    []expectation
-	evidence  []evidenceCheck
-	engine    bool // also feed the samples through an Engine and compare
+type Scenario struct {
+	Path      string
+	Day       time.Time // the day HH:MM times fall on
+	From, To  time.Time // the window judged (Input.From/To)
+	Rules     store.RuleSet
+	Types     []store.AlarmType // judged; empty: the defaults of Input
+	Facts     alarms.Facts      // enterprise 1: terminals, facilities, points, thresholds, links, orders, filings
+	Series    map[int64][]store.Sample
+	Steps     map[int64]time.Duration // each point's step, for the baseline's measure
+	ByName    map[string]int64        // facility name → id
+	Holidays  map[string]bool
+	Baselines map[int64]float64 // order → kWh per period, given directly
+	Expect    []Expectation
+	Evidence  []EvidenceCheck
+	Engine    bool // also feed the samples through an Engine and compare
+	// E2E marks a scenario also run end to end (registry import, the
+	// service over TCP, the stored alarms): app/service's scenario test.
+	E2E bool
+	// RulesChanged is set when a rules line changed the defaults.
+	RulesChanged bool
 }
 
-type expectation struct {
-	typ        store.AlarmType
-	prod, trt  string
-	start, end time.Time // end zero: open
-	grade      store.Grade
-	line       int
+// An Expectation is one expect line: an alarm that must be raised.
+type Expectation struct {
+	Type       store.AlarmType
+	Prod, Trt  string    // facility names, "" for none
+	Start, End time.Time // End zero: open
+	Grade      store.Grade
+	Line       int
 }
 
-type evidenceCheck struct {
-	index int // into expect
-	text  string
-	line  int
+// An EvidenceCheck is an evidence line: the alarm of expect line Index has
+// Text in its evidence JSON or detail.
+type EvidenceCheck struct {
+	Index int // into Expect
+	Text  string
+	Line  int
 }
 
-func readScenario(path string) (*scenario, error) {
+// Read parses one scenario file.
+func Read(path string) (*Scenario, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	sc := &scenario{path: path, rs: DefaultRules(), series: map[int64][]store.Sample{}, steps: map[int64]time.Duration{},
-		byName: map[string]int64{}, holidays: map[string]bool{}, baselines: map[int64]float64{}}
-	sc.day = time.Date(2026, 11, 28, 0, 0, 0, 0, store.Beijing)
-	sc.facts.Terminals = []store.Terminal{{ID: 1, MN: "T1", EnterpriseID: 1}}
+	sc := &Scenario{Path: path, Rules: alarms.DefaultRules(), Series: map[int64][]store.Sample{}, Steps: map[int64]time.Duration{},
+		ByName: map[string]int64{}, Holidays: map[string]bool{}, Baselines: map[int64]float64{}}
+	sc.Day = time.Date(2026, 11, 28, 0, 0, 0, 0, store.Beijing)
+	sc.Facts.Terminals = []store.Terminal{{ID: 1, MN: "T1", EnterpriseID: 1}}
 	s := bufio.NewScanner(f)
 	s.Buffer(make([]byte, 1<<20), 1<<20)
 	for line := 1; s.Scan(); line++ {
@@ -92,13 +85,13 @@ func readScenario(path string) (*scenario, error) {
 			return nil, fmt.Errorf("%s:%d: %s: %w", path, line, fs[0], err)
 		}
 	}
-	if sc.from.IsZero() {
-		sc.from, sc.to = sc.day, sc.day.AddDate(0, 0, 1)
+	if sc.From.IsZero() {
+		sc.From, sc.To = sc.Day, sc.Day.AddDate(0, 0, 1)
 	}
 	return sc, s.Err()
 }
 
-func (sc *scenario) directive(fs []string, line int) error {
+func (sc *Scenario) directive(fs []string, line int) error {
 	args, kv := splitArgs(fs[1:])
 	var err error
 	switch fs[0] {
@@ -106,22 +99,24 @@ func (sc *scenario) directive(fs []string, line int) error {
 		if len(args) != 1 {
 			return fmt.Errorf("want day YYYY-MM-DD")
 		}
-		sc.day, err = time.ParseInLocation("2006-01-02", args[0], store.Beijing)
+		sc.Day, err = time.ParseInLocation("2006-01-02", args[0], store.Beijing)
 	case "window":
 		if len(args) != 2 {
 			return fmt.Errorf("want window FROM TO")
 		}
-		if sc.from, err = sc.time(args[0]); err == nil {
-			sc.to, err = sc.time(args[1])
+		if sc.From, err = sc.time(args[0]); err == nil {
+			sc.To, err = sc.time(args[1])
 		}
 	case "rules":
 		err = sc.rules(kv)
 	case "types":
 		for _, a := range args {
-			sc.types = append(sc.types, store.AlarmType(a))
+			sc.Types = append(sc.Types, store.AlarmType(a))
 		}
 	case "engine":
-		sc.engine = true
+		sc.Engine = true
+	case "e2e":
+		sc.E2E = true
 	case "terminal":
 		err = sc.terminal(args, kv)
 	case "facility":
@@ -136,7 +131,7 @@ func (sc *scenario) directive(fs []string, line int) error {
 		err = sc.filing(args, kv)
 	case "holiday":
 		for _, a := range args {
-			sc.holidays[a] = true
+			sc.Holidays[a] = true
 		}
 	case "baseline":
 		err = sc.baseline(args, kv)
@@ -145,10 +140,10 @@ func (sc *scenario) directive(fs []string, line int) error {
 	case "expect":
 		err = sc.expectLine(args, line)
 	case "evidence":
-		if len(sc.expect) == 0 || len(args) < 2 || args[0] != "contains" {
+		if len(sc.Expect) == 0 || len(args) < 2 || args[0] != "contains" {
 			return fmt.Errorf("want evidence contains TEXT after an expect line")
 		}
-		sc.evidence = append(sc.evidence, evidenceCheck{index: len(sc.expect) - 1, text: strings.Join(args[1:], " "), line: line})
+		sc.Evidence = append(sc.Evidence, EvidenceCheck{Index: len(sc.Expect) - 1, Text: strings.Join(args[1:], " "), Line: line})
 	default:
 		return fmt.Errorf("unknown directive")
 	}
@@ -170,8 +165,8 @@ func splitArgs(ws []string) (args []string, kv map[string]string) {
 
 // time reads HH:MM on the scenario's day, MM-DDTHH:MM in its year, or
 // YYYY-MM-DDTHH:MM; 24:00 is the next midnight.
-func (sc *scenario) time(s string) (time.Time, error) {
-	date, clock := sc.day, s
+func (sc *Scenario) time(s string) (time.Time, error) {
+	date, clock := sc.Day, s
 	if d, c, ok := strings.Cut(s, "T"); ok {
 		clock = c
 		layout := "01-02"
@@ -183,7 +178,7 @@ func (sc *scenario) time(s string) (time.Time, error) {
 			return time.Time{}, fmt.Errorf("date %q: %w", d, err)
 		}
 		if layout == "01-02" {
-			t = time.Date(sc.day.Year(), t.Month(), t.Day(), 0, 0, 0, 0, store.Beijing)
+			t = time.Date(sc.Day.Year(), t.Month(), t.Day(), 0, 0, 0, 0, store.Beijing)
 		}
 		date = t
 	}
@@ -196,28 +191,29 @@ func (sc *scenario) time(s string) (time.Time, error) {
 	return date.Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute), nil
 }
 
-func (sc *scenario) rules(kv map[string]string) error {
+func (sc *Scenario) rules(kv map[string]string) error {
+	sc.RulesChanged = true
 	for k, v := range kv {
 		var err error
 		dur := func(d *time.Duration) { *d, err = time.ParseDuration(v) }
 		num := func(x *float64) { *x, err = strconv.ParseFloat(v, 64) }
 		switch k {
 		case "slot":
-			dur(&sc.rs.Slot)
+			dur(&sc.Rules.Slot)
 		case "gap":
-			dur(&sc.rs.GapBridge)
+			dur(&sc.Rules.GapBridge)
 		case "offline":
-			dur(&sc.rs.OfflineAfter)
+			dur(&sc.Rules.OfflineAfter)
 		case "treatment_min":
-			dur(&sc.rs.TreatmentOffMin)
+			dur(&sc.Rules.TreatmentOffMin)
 		case "shutdown_min":
-			dur(&sc.rs.ShutdownIgnoredMin)
+			dur(&sc.Rules.ShutdownIgnoredMin)
 		case "margin":
-			num(&sc.rs.CutMarginPct)
+			num(&sc.Rules.CutMarginPct)
 		case "rated_pct":
-			num(&sc.rs.CutRatedPercent)
+			num(&sc.Rules.CutRatedPercent)
 		case "baseline":
-			sc.rs.CutBaseline = store.BaselineMethod(v)
+			sc.Rules.CutBaseline = store.BaselineMethod(v)
 		default:
 			return fmt.Errorf("unknown rule %q", k)
 		}
@@ -225,10 +221,10 @@ func (sc *scenario) rules(kv map[string]string) error {
 			return fmt.Errorf("rule %s=%s: %w", k, v, err)
 		}
 	}
-	return sc.rs.Validate()
+	return sc.Rules.Validate()
 }
 
-func (sc *scenario) terminal(args []string, kv map[string]string) error {
+func (sc *Scenario) terminal(args []string, kv map[string]string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("want terminal ID [rtd=D] [min=D]")
 	}
@@ -251,13 +247,13 @@ func (sc *scenario) terminal(args []string, kv map[string]string) error {
 			return fmt.Errorf("unknown terminal setting %q", k)
 		}
 	}
-	for i, x := range sc.facts.Terminals {
+	for i, x := range sc.Facts.Terminals {
 		if x.ID == id {
-			sc.facts.Terminals[i] = t
+			sc.Facts.Terminals[i] = t
 			return nil
 		}
 	}
-	sc.facts.Terminals = append(sc.facts.Terminals, t)
+	sc.Facts.Terminals = append(sc.Facts.Terminals, t)
 	return nil
 }
 
@@ -265,7 +261,7 @@ var scenarioKinds = map[string]store.FacilityKind{"production": store.Production
 	"integrated": store.Integrated, "total": store.Total, "indirect": store.Indirect}
 
 // facility ID KIND NAME stop=X run=Y [rated=R] [points=N] [term=T] [persist=D]
-func (sc *scenario) facility(args []string, kv map[string]string) error {
+func (sc *Scenario) facility(args []string, kv map[string]string) error {
 	if len(args) != 3 {
 		return fmt.Errorf("want facility ID KIND NAME stop=X run=Y …")
 	}
@@ -302,21 +298,21 @@ func (sc *scenario) facility(args []string, kv map[string]string) error {
 			return fmt.Errorf("%s=%s: %w", k, v, err)
 		}
 	}
-	sc.facts.Facilities = append(sc.facts.Facilities, f)
-	sc.facts.Thresholds = append(sc.facts.Thresholds, th)
-	sc.byName[f.Name] = id
+	sc.Facts.Facilities = append(sc.Facts.Facilities, f)
+	sc.Facts.Thresholds = append(sc.Facts.Thresholds, th)
+	sc.ByName[f.Name] = id
 	for k := 1; k <= points; k++ {
-		sc.facts.Points = append(sc.facts.Points, store.Point{ID: id*10 + int64(k), TerminalID: term, FacilityID: id})
+		sc.Facts.Points = append(sc.Facts.Points, store.Point{ID: id*10 + int64(k), TerminalID: term, FacilityID: id})
 	}
 	return nil
 }
 
 // links PROD: CELL (the registry syntax); links-unconfirmed PROD: A|B stores
 // ungrouped links of a facility whose links were never confirmed.
-func (sc *scenario) links(ws []string, confirmed bool) error {
+func (sc *Scenario) links(ws []string, confirmed bool) error {
 	line := strings.Join(ws, " ")
 	prod, cell, ok := strings.Cut(line, ":")
-	pid, known := sc.byName[strings.TrimSpace(prod)]
+	pid, known := sc.ByName[strings.TrimSpace(prod)]
 	if !ok || !known {
 		return fmt.Errorf("want links PRODUCTION: CELL with a known facility")
 	}
@@ -325,7 +321,7 @@ func (sc *scenario) links(ws []string, confirmed bool) error {
 		return err
 	}
 	for _, tb := range tbs {
-		tid, ok := sc.byName[tb.Facility]
+		tid, ok := sc.ByName[tb.Facility]
 		if !ok {
 			return fmt.Errorf("unknown facility %q", tb.Facility)
 		}
@@ -336,20 +332,20 @@ func (sc *scenario) links(ws []string, confirmed bool) error {
 		if !confirmed {
 			l.Group, l.Need = "", 0
 		}
-		sc.facts.Links = append(sc.facts.Links, l)
+		sc.Facts.Links = append(sc.Facts.Links, l)
 	}
-	for i := range sc.facts.Facilities {
-		if sc.facts.Facilities[i].ID == pid {
-			sc.facts.Facilities[i].LinksConfirmed = confirmed
+	for i := range sc.Facts.Facilities {
+		if sc.Facts.Facilities[i].ID == pid {
+			sc.Facts.Facilities[i].LinksConfirmed = confirmed
 		}
 	}
 	return nil
 }
 
-func (sc *scenario) names(s string) ([]int64, error) {
+func (sc *Scenario) names(s string) ([]int64, error) {
 	var ids []int64
 	for _, n := range strings.Split(s, ",") {
-		id, ok := sc.byName[n]
+		id, ok := sc.ByName[n]
 		if !ok {
 			return nil, fmt.Errorf("unknown facility %q", n)
 		}
@@ -359,7 +355,7 @@ func (sc *scenario) names(s string) ([]int64, error) {
 }
 
 // order ID shutdown|cut [PCT] START END [level=L] [facilities=A,B] [exempt=C]
-func (sc *scenario) order(args []string, kv map[string]string) error {
+func (sc *Scenario) order(args []string, kv map[string]string) error {
 	if len(args) < 4 {
 		return fmt.Errorf("want order ID KIND [PCT] START END …")
 	}
@@ -394,12 +390,12 @@ func (sc *scenario) order(args []string, kv map[string]string) error {
 			return err
 		}
 	}
-	sc.facts.Orders = append(sc.facts.Orders, o)
+	sc.Facts.Orders = append(sc.Facts.Orders, o)
 	return nil
 }
 
 // filing ID KIND START END [facilities=A,B]
-func (sc *scenario) filing(args []string, kv map[string]string) error {
+func (sc *Scenario) filing(args []string, kv map[string]string) error {
 	if len(args) != 4 {
 		return fmt.Errorf("want filing ID KIND START END")
 	}
@@ -419,12 +415,12 @@ func (sc *scenario) filing(args []string, kv map[string]string) error {
 			return err
 		}
 	}
-	sc.facts.Filings = append(sc.facts.Filings, fl)
+	sc.Facts.Filings = append(sc.Facts.Filings, fl)
 	return nil
 }
 
 // baseline ORDER kwh=X: every 管控时段 of the order has a baseline of X kWh.
-func (sc *scenario) baseline(args []string, kv map[string]string) error {
+func (sc *Scenario) baseline(args []string, kv map[string]string) error {
 	if len(args) != 1 || kv["kwh"] == "" {
 		return fmt.Errorf("want baseline ORDER kwh=X")
 	}
@@ -432,14 +428,14 @@ func (sc *scenario) baseline(args []string, kv map[string]string) error {
 	if err != nil {
 		return err
 	}
-	sc.baselines[id], err = strconv.ParseFloat(kv["kwh"], 64)
+	sc.Baselines[id], err = strconv.ParseFloat(kv["kwh"], 64)
 	return err
 }
 
 // curve NAME[@k] STEP [cn=2051|2061] [repeat=N] START TOKEN… where TOKEN is
 // VALUE[FLAGS][*N] or -*N for N steps without data; FLAGS are HJ 212 flag
 // letters (T, P, M, D…) and ~ for zero voltage; repeat=N repeats the tokens.
-func (sc *scenario) curve(args []string, kv map[string]string) error {
+func (sc *Scenario) curve(args []string, kv map[string]string) error {
 	if len(args) < 4 {
 		return fmt.Errorf("want curve NAME STEP START TOKEN…")
 	}
@@ -451,7 +447,7 @@ func (sc *scenario) curve(args []string, kv map[string]string) error {
 			return err
 		}
 	}
-	fid, ok := sc.byName[name]
+	fid, ok := sc.ByName[name]
 	if !ok {
 		return fmt.Errorf("unknown facility %q", name)
 	}
@@ -474,7 +470,7 @@ func (sc *scenario) curve(args []string, kv map[string]string) error {
 	if err != nil {
 		return err
 	}
-	sc.steps[pid] = step
+	sc.Steps[pid] = step
 	tokens := args[3:]
 	if r := kv["repeat"]; r != "" {
 		n, err := strconv.Atoi(r)
@@ -511,71 +507,74 @@ func (sc *scenario) curve(args []string, kv map[string]string) error {
 				}
 				s.Flags |= store.FlagsOf(string(c))
 			}
-			sc.series[pid] = append(sc.series[pid], s)
+			sc.Series[pid] = append(sc.Series[pid], s)
 		}
 	}
 	return nil
 }
 
 // expect TYPE PROD[/TREAT] START END|open GRADE ("-" for no facility)
-func (sc *scenario) expectLine(args []string, line int) error {
+func (sc *Scenario) expectLine(args []string, line int) error {
 	if len(args) == 1 && args[0] == "none" {
 		return nil
 	}
 	if len(args) != 5 {
 		return fmt.Errorf("want expect TYPE PROD[/TREAT] START END|open GRADE, or expect none")
 	}
-	e := expectation{typ: store.AlarmType(args[0]), grade: store.Grade(args[4]), line: line}
-	e.prod, e.trt, _ = strings.Cut(args[1], "/")
-	if e.prod == "-" {
-		e.prod = ""
+	e := Expectation{Type: store.AlarmType(args[0]), Grade: store.Grade(args[4]), Line: line}
+	e.Prod, e.Trt, _ = strings.Cut(args[1], "/")
+	if e.Prod == "-" {
+		e.Prod = ""
 	}
 	var err error
-	if e.start, err = sc.time(args[2]); err != nil {
+	if e.Start, err = sc.time(args[2]); err != nil {
 		return err
 	}
 	if args[3] != "open" {
-		if e.end, err = sc.time(args[3]); err != nil {
+		if e.End, err = sc.time(args[3]); err != nil {
 			return err
 		}
 	}
-	sc.expect = append(sc.expect, e)
+	sc.Expect = append(sc.Expect, e)
 	return nil
 }
 
-func (sc *scenario) input() Input {
-	in := Input{From: sc.from, To: sc.to, Facts: &sc.facts, Series: sc.series, Types: sc.types}
+// Input is what alarms.Evaluate judges: the window, the facts, the curves
+// and the 限产 baselines (given, or computed from the curves by
+// alarms.BaselineFor as the app does from its aggregates).
+func (sc *Scenario) Input() alarms.Input {
+	in := alarms.Input{From: sc.From, To: sc.To, Facts: &sc.Facts, Series: sc.Series, Types: sc.Types}
 	if len(in.Types) == 0 {
 		in.Types = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.OrderUnjudged, store.TreatmentUnknown}
 	}
-	for _, o := range sc.facts.Orders {
+	for _, o := range sc.Facts.Orders {
 		if o.Kind != store.Cut {
 			continue
 		}
-		if kwh, ok := sc.baselines[o.ID]; ok {
-			b := Baseline{OrderID: o.ID, Method: sc.rs.CutBaseline, Note: "given by the scenario"}
-			for _, p := range CutPeriods(o) {
-				b.Periods = append(b.Periods, PeriodBaseline{Period: p, KWh: kwh, Used: []Period{p}})
+		if kwh, ok := sc.Baselines[o.ID]; ok {
+			b := alarms.Baseline{OrderID: o.ID, Method: sc.Rules.CutBaseline, Note: "given by the scenario"}
+			for _, p := range alarms.CutPeriods(o) {
+				b.Periods = append(b.Periods, alarms.PeriodBaseline{Period: p, KWh: kwh, Used: []alarms.Period{p}})
 			}
 			in.Baselines = append(in.Baselines, b)
 			continue
 		}
-		holiday := func(t time.Time) bool { return sc.holidays[t.Format("2006-01-02")] }
-		in.Baselines = append(in.Baselines, BaselineFor(&sc.facts, o, sc.rs.CutBaseline, holiday, sc.measure(o)))
+		holiday := func(t time.Time) bool { return sc.Holidays[t.Format("2006-01-02")] }
+		in.Baselines = append(in.Baselines, alarms.BaselineFor(&sc.Facts, o, sc.Rules.CutBaseline, holiday, sc.measure(o)))
 	}
 	return in
 }
 
 // measure integrates the scenario's own curves over a candidate period: the
 // data is complete when every step of every point of the scope has a valid sample.
-func (sc *scenario) measure(o store.Order) Measure {
-	pts := BaselinePoints(&sc.facts, o)
-	return func(p Period) (float64, bool) {
+func (sc *Scenario) measure(o store.Order) alarms.Measure {
+	pts := alarms.BaselinePoints(&sc.Facts, o)
+	return func(p alarms.Period) (float64, bool) {
 		kwh, complete := 0.0, len(pts) > 0
 		for _, pid := range pts {
-			step := sc.steps[pid]
+			step := sc.Steps[pid]
 			n := 0
-			for _, s := range sc.series[pid] {
+			for _, s := range sc.Series[pid] {
 				if s.At.Before(p.Start) || !s.At.Before(p.End) || s.Flags&store.FlagFault != 0 || math.IsNaN(s.P) {
 					continue
 				}
@@ -590,97 +589,52 @@ func (sc *scenario) measure(o store.Order) Measure {
 	}
 }
 
-func (sc *scenario) check(t *testing.T) {
-	in := sc.input()
-	got := Evaluate(sc.rs, in)
-	name := func(id int64) string {
-		for _, f := range sc.facts.Facilities {
-			if f.ID == id {
-				return f.Name
-			}
-		}
-		return ""
+// Line is an alarm as the scenario files write it: TYPE PROD[/TREAT] START
+// END|open GRADE, facility names from the scenario.
+func (sc *Scenario) Line(typ store.AlarmType, prod, trt string, start, end time.Time, grade store.Grade) string {
+	subj := prod
+	if subj == "" {
+		subj = "-"
 	}
-	line := func(typ store.AlarmType, prod, trt string, start, end time.Time, grade store.Grade) string {
-		subj := prod
-		if subj == "" {
-			subj = "-"
-		}
-		if trt != "" {
-			subj += "/" + trt
-		}
-		e := "open"
-		if !end.IsZero() {
-			e = end.In(store.Beijing).Format("01-02T15:04")
-		}
-		return fmt.Sprintf("%s %s %s %s %s", typ, subj, start.In(store.Beijing).Format("01-02T15:04"), e, grade)
+	if trt != "" {
+		subj += "/" + trt
 	}
-	var g, w []string
-	for _, a := range got {
-		g = append(g, line(a.Type, name(a.ProductionID), name(a.TreatmentID), a.Start, a.End, a.Grade))
+	e := "open"
+	if !end.IsZero() {
+		e = end.In(store.Beijing).Format("01-02T15:04")
 	}
-	for _, e := range sc.expect {
-		w = append(w, line(e.typ, e.prod, e.trt, e.start, e.end, e.grade))
-	}
-	if !slices.Equal(g, w) {
-		t.Errorf("%s:\n got %d alarm(s):\n  %s\nwant %d:\n  %s", sc.path, len(g), strings.Join(g, "\n  "), len(w), strings.Join(w, "\n  "))
-		for _, a := range got {
-			t.Logf("%s %s: %s", a.Type, a.Detail, a.Thresholds)
-		}
-		return
-	}
-	for _, c := range sc.evidence {
-		if a := got[c.index]; !strings.Contains(a.Thresholds, c.text) && !strings.Contains(a.Detail, c.text) {
-			t.Errorf("%s:%d: evidence of %s does not contain %q:\n%s\n%s", sc.path, c.line, a.Type, c.text, a.Detail, a.Thresholds)
-		}
-	}
-	if sc.engine {
-		sc.checkEngine(t, got)
-	}
+	return fmt.Sprintf("%s %s %s %s %s", typ, subj, start.In(store.Beijing).Format("01-02T15:04"), e, grade)
 }
 
-// checkEngine feeds the samples to an Engine in time order, each batch
-// received a minute after its time, and compares its last verdict with
-// Evaluate over the same scope.
-func (sc *scenario) checkEngine(t *testing.T, _ []store.Alarm) {
-	e := NewEngine(sc.rs, sc.facts)
-	in := sc.input()
-	e.SetBaselines(in.Baselines)
-	var all []store.Sample
-	for _, ss := range sc.series {
-		all = append(all, ss...)
-	}
-	slices.SortStableFunc(all, func(a, b store.Sample) int { return a.At.Compare(b.At) })
-	var last *Update
-	for i := 0; i < len(all); {
-		j := i
-		for j < len(all) && all[j].At.Equal(all[i].At) {
-			j++
-		}
-		ups, _ := e.Observe(all[i].At.Add(time.Minute), all[i:j])
-		for k := range ups {
-			last = &ups[k]
-		}
-		i = j
-	}
-	if last == nil {
-		return
-	}
-	want := Evaluate(sc.rs, Input{From: last.Scope.From, To: last.Scope.To, Facts: &sc.facts, Series: sc.series,
-		Baselines: in.Baselines, Types: ContinuousTypes()})
-	var got []store.Alarm
-	for _, a := range last.Alarms {
-		if slices.Contains(in.Types, a.Type) {
-			got = append(got, a)
+// Name is facility id's name, "" for none.
+func (sc *Scenario) Name(id int64) string {
+	for _, f := range sc.Facts.Facilities {
+		if f.ID == id {
+			return f.Name
 		}
 	}
-	var wantF []store.Alarm
-	for _, a := range want {
-		if slices.Contains(in.Types, a.Type) {
-			wantF = append(wantF, a)
-		}
+	return ""
+}
+
+// Got is as, written as Lines, in order.
+func (sc *Scenario) Got(as []store.Alarm) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, sc.Line(a.Type, sc.Name(a.ProductionID), sc.Name(a.TreatmentID), a.Start, a.End, a.Grade))
 	}
-	if a, b := summary(got), summary(wantF); !slices.Equal(a, b) {
-		t.Errorf("engine's last verdict differs from Evaluate over its scope:\n engine   %q\n evaluate %q", a, b)
+	return out
+}
+
+// Want is the expectations, written as Lines, in file order.
+func (sc *Scenario) Want() []string {
+	var out []string
+	for _, e := range sc.Expect {
+		out = append(out, sc.Line(e.Type, e.Prod, e.Trt, e.Start, e.End, e.Grade))
 	}
+	return out
+}
+
+// Judged reports whether t is judged in the scenario.
+func (sc *Scenario) Judged(t store.AlarmType) bool {
+	return slices.Contains(sc.Input().Types, t)
 }
