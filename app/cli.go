@@ -53,6 +53,7 @@ func commands() []command {
 		{"export readings", "stored values of a terminal as CSV/JSON / 导出原始数据", runExportReadings},
 		{"export stats", "consumption with 同比/环比 as CSV/JSON/xlsx / 导出用电统计", runExportStats},
 		{"backup", "a consistent copy of the database now / 立即备份", runBackup},
+		{"restore", "put a backup back: service stopped, current file kept aside, inbox drained / 从备份恢复", runRestore},
 		{"inbox", "uploads set aside because the database refused them: list, retry, export / 搁置的上传", runInbox},
 		{"tasks list", "maintenance tasks as JSON lines or CSV / 运维任务", runTasksList},
 		{"records export", "maintenance records to .xlsx, or one as the printed form (.pdf) / 导出运维记录", runRecordsExport},

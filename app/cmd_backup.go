@@ -14,9 +14,10 @@ import (
 )
 
 func runBackup(e *env, args []string) error {
-	fs := newFlags(e, "backup", "--to DIR [--db PATH]")
+	fs := newFlags(e, "backup", "--to DIR [--incremental] [--prune] [--db PATH]")
 	data := addDataFlags(fs)
 	to := fs.String("to", "", "folder for the backup file / 备份目录")
+	incremental := fs.Bool("incremental", false, "copy only what changed since the last backup in DIR, as the nightly job does (restore with powerwatch restore DIR/powerwatch-….pwbk) / 增量备份")
 	prune := fs.Bool("prune", false, "then delete the older backups in DIR that the config's retention (7 daily, 4 weekly, 12 monthly) does not keep / 按保留策略清理旧备份")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -40,13 +41,45 @@ func runBackup(e *env, args []string) error {
 		}
 		keep = cfg.Retention()
 	}
-	res, err := maintenance.Backup(e.ctx, db, sqlite.CheckFile, afero.NewOsFs(), *to, keep)
+	var res maintenance.BackupResult
+	if *incremental {
+		res, err = maintenance.BackupIncremental(e.ctx, db, sqlite.CheckBackup, afero.NewOsFs(), *to, keep)
+	} else {
+		res, err = maintenance.Backup(e.ctx, db, sqlite.CheckFile, afero.NewOsFs(), *to, keep)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, res.Path)
 	for _, r := range res.Removed {
 		fmt.Fprintln(e.stderr, "removed old backup", r)
+	}
+	return nil
+}
+
+// runRestore puts a backup file back in place of the database (sqlite.Restore).
+func runRestore(e *env, args []string) error {
+	fs := newFlags(e, "restore", "BACKUP [--db PATH]")
+	data := addDataFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want one BACKUP file (e.g. backups/powerwatch-20261128-020000.db)")
+	}
+	path := data.path()
+	res, err := sqlite.Restore(e.ctx, pos[0], path)
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Notices {
+		fmt.Fprintln(e.stderr, n)
+	}
+	if res.Aside != "" {
+		fmt.Fprintf(e.stdout, "restored %s into %s; the replaced database was kept as %s\n", pos[0], path, res.Aside)
+	} else {
+		fmt.Fprintf(e.stdout, "restored %s into %s\n", pos[0], path)
 	}
 	return nil
 }

@@ -33,8 +33,12 @@ var DefaultRetention = Retention{Daily: 7, Weekly: 4, Monthly: 12}
 
 const backupLayout = "20060102-150405"
 
+// IncrementalExt ends the names of incremental backup records
+// (powerwatch-YYYYMMDD-HHMMSS.pwbk, see IncrementalBackuper).
+const IncrementalExt = ".pwbk"
+
 // backupTime reads the Beijing time out of a backup's name
-// (powerwatch-YYYYMMDD-HHMMSS.db); ok is false for any other file.
+// (powerwatch-YYYYMMDD-HHMMSS.db, or .pwbk); ok is false for any other file.
 func backupTime(name string) (time.Time, bool) {
 	s, ok := strings.CutPrefix(name, "powerwatch-")
 	if !ok {
@@ -42,7 +46,9 @@ func backupTime(name string) (time.Time, bool) {
 	}
 	s, ok = strings.CutSuffix(s, ".db")
 	if !ok {
-		return time.Time{}, false
+		if s, ok = strings.CutSuffix(s, IncrementalExt); !ok {
+			return time.Time{}, false
+		}
 	}
 	t, err := time.ParseInLocation(backupLayout, s, store.Beijing)
 	return t, err == nil
@@ -90,8 +96,15 @@ func (r Retention) Keep(names []string) []string {
 }
 
 // Prune removes the backups in dir that r does not keep and returns their
-// names, oldest first. Other files in dir are left alone.
+// names, oldest first. Other files in dir are left alone, and so are
+// incremental records (PruneWith drops them).
 func Prune(fsys afero.Fs, dir string, r Retention) ([]string, error) {
+	return PruneWith(fsys, dir, r, nil)
+}
+
+// PruneWith is Prune that drops the incremental records r does not keep with
+// drop, which keeps the other records restorable; with drop nil they stay.
+func PruneWith(fsys afero.Fs, dir string, r Retention, drop func(name string) error) ([]string, error) {
 	infos, err := afero.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("prune backups in %s: %w", dir, err)
@@ -109,6 +122,16 @@ func Prune(fsys afero.Fs, dir string, r Retention) ([]string, error) {
 	var removed []string
 	for _, n := range names { // ReadDir sorts by name, which is by time for backups
 		if _, ok := backupTime(n); !ok || kept[n] {
+			continue
+		}
+		if strings.HasSuffix(n, IncrementalExt) {
+			if drop == nil {
+				continue
+			}
+			if err := drop(n); err != nil {
+				return removed, fmt.Errorf("prune backups: %w", err)
+			}
+			removed = append(removed, n)
 			continue
 		}
 		if err := fsys.Remove(path.Join(dir, n)); err != nil && !os.IsNotExist(err) {
@@ -150,5 +173,35 @@ func Backup(ctx context.Context, db Backuper, check func(ctx context.Context, pa
 		}
 	}
 	removed, err := Prune(fsys, dir, r)
+	return BackupResult{Path: p, Removed: removed}, err
+}
+
+// IncrementalBackuper writes backups that copy only what changed since the
+// last one into a folder (records named powerwatch-YYYYMMDD-HHMMSS.pwbk
+// beside one full image of the newest), and drops a record while keeping
+// the others restorable. *sqlite.DB is one.
+type IncrementalBackuper interface {
+	BackupIncremental(ctx context.Context, dir string) (string, error)
+	DropBackup(dir, name string) error
+}
+
+// BackupIncremental is Backup with an incremental backup: the nightly job's.
+// The record is checked (check), then retention drops the records it does
+// not keep, merging each into the next older one; older full copies (.db)
+// in dir are pruned as Backup prunes them.
+func BackupIncremental(ctx context.Context, db IncrementalBackuper, check func(ctx context.Context, path string) error, fsys afero.Fs, dir string, r Retention) (BackupResult, error) {
+	if err := fsys.MkdirAll(dir, 0o755); err != nil {
+		return BackupResult{}, fmt.Errorf("backup: create %s: %w", dir, err)
+	}
+	p, err := db.BackupIncremental(ctx, dir)
+	if err != nil {
+		return BackupResult{}, err
+	}
+	if check != nil {
+		if err := check(ctx, p); err != nil {
+			return BackupResult{}, fmt.Errorf("backup %s failed its check: %w", p, err)
+		}
+	}
+	removed, err := PruneWith(fsys, dir, r, func(name string) error { return db.DropBackup(dir, name) })
 	return BackupResult{Path: p, Removed: removed}, err
 }

@@ -160,3 +160,55 @@ func TestBackupFailingCheckPrunesNothing(t *testing.T) {
 		t.Fatalf("files after a failed backup = %d; want the 2 old ones", len(infos))
 	}
 }
+
+// TestBackupIncrementalRetainsThirtyNights: 35 nightly incremental backups
+// with data added each day and a 30-day retention leave 30 records, each
+// restoring to its night's data, with nothing but records and the image in
+// the folder.
+func TestBackupIncrementalRetainsThirtyNights(t *testing.T) {
+	ctx := t.Context()
+	d := mustDistrict(t, "北京某某铸造有限公司")
+	dir := filepath.Join(t.TempDir(), "backups")
+	first := bj("2026-10-01 02:00")
+	kw := func(time.Time) float64 { return 42 }
+	var kept []maintenance.BackupResult
+	for n := range 35 {
+		night := first.AddDate(0, 0, n)
+		d.db.Now = func() time.Time { return night }
+		d.feed(t, 0, night.Add(-26*time.Hour), night.Add(-2*time.Hour), kw)
+		res, err := maintenance.BackupIncremental(ctx, d.db, sqlite.CheckBackup, afero.NewOsFs(), dir, maintenance.Retention{Daily: 30})
+		if err != nil {
+			t.Fatalf("night %d: %v", n, err)
+		}
+		kept = append(kept, res)
+	}
+	infos, _ := os.ReadDir(dir)
+	var records []string
+	for _, fi := range infos {
+		if filepath.Ext(fi.Name()) == maintenance.IncrementalExt {
+			records = append(records, fi.Name())
+		}
+	}
+	if len(records) != 30 {
+		t.Fatalf("%d records kept; want 30: %v", len(records), records)
+	}
+	for _, n := range []int{5, 20, 34} { // the oldest kept, one in the middle, the newest
+		dst := filepath.Join(t.TempDir(), "restored.db")
+		if _, err := sqlite.Restore(ctx, kept[n].Path, dst); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqlite.Open(ctx, dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		night := first.AddDate(0, 0, n)
+		ss, err := db.Samples(ctx, d.points[0].ID, first.AddDate(0, 0, -2), night.AddDate(0, 0, 2))
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (n + 1) * 288; len(ss) != want {
+			t.Errorf("backup of night %d restores %d samples; want %d", n, len(ss), want)
+		}
+	}
+}

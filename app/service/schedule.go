@@ -254,7 +254,7 @@ func (cfg Config) Retention() maintenance.Retention {
 }
 
 func (m *Main) backupJob(ctx context.Context, _ time.Time) (string, error) {
-	res, err := maintenance.Backup(ctx, m.DB, sqlite.CheckFile, m.FS, m.backupDir(), m.Config.Retention())
+	res, err := maintenance.BackupIncremental(ctx, m.DB, sqlite.CheckBackup, m.FS, m.backupDir(), m.Config.Retention())
 	return res.String(), err
 }
 

@@ -197,35 +197,86 @@ func recomputeTouched(ctx context.Context, q querier, point int64, hours map[int
 // recomputeHours rebuilds the agg_hour rows of point in [from, to) ms (whole
 // hours) from the series.
 func recomputeHours(ctx context.Context, q querier, point, from, to int64, cfg *pointCfg) error {
-	ss, err := readSeries(ctx, q, point, from, to)
-	if err != nil {
-		return err
-	}
-	prev, ok, err := sampleBefore(ctx, q, point, from)
+	hs, err := computeHours(ctx, q, point, from, to, cfg)
 	if err != nil {
 		return err
 	}
 	if _, err := q.ExecContext(ctx, `DELETE FROM agg_hour WHERE point_id = ? AND start >= ? AND start < ?`, point, from, to); err != nil {
 		return err
 	}
+	for _, h := range hs {
+		if err := storeHour(ctx, q, point, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// computeHours folds the series of point in [from, to) ms (whole hours) into
+// hour rows, as ingest does: the hours of packed days are not stored but
+// computed so on demand (see HourlyAggregates).
+func computeHours(ctx context.Context, q querier, point, from, to int64, cfg *pointCfg) ([]*hourAgg, error) {
+	ss, err := readSeries(ctx, q, point, from, to)
+	if err != nil {
+		return nil, err
+	}
+	prev, ok, err := sampleBefore(ctx, q, point, from)
+	if err != nil {
+		return nil, err
+	}
+	var out []*hourAgg
 	var h *hourAgg
 	for _, s := range ss {
 		start := s.At.UnixMilli() / hourMS * hourMS
 		if h == nil || h.start != start {
-			if h != nil {
-				if err := storeHour(ctx, q, point, h); err != nil {
-					return err
-				}
-			}
 			h = newHourAgg(start, cfg)
+			out = append(out, h)
 		}
 		h.add(prev, ok, s, cfg)
 		prev, ok = s, true
 	}
-	if h == nil {
-		return nil
+	return out, nil
+}
+
+// nextSampleAt returns the time (ms) of the first sample of point at or after
+// t in either tier; ok is false when there is none.
+func nextSampleAt(ctx context.Context, q querier, point, t int64) (int64, bool, error) {
+	var hot sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT min(at) FROM samples WHERE point_id = ? AND at >= ?`, point, t).Scan(&hot); err != nil {
+		return 0, false, err
 	}
-	return storeHour(ctx, q, point, h)
+	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM series_days WHERE point_id = ? AND day >= ? ORDER BY day`, point, dayOfMS(t))
+	if err != nil {
+		return 0, false, err
+	}
+	defer rows.Close()
+	var dec seriesDecoder
+	for rows.Next() {
+		var day int64
+		var blob sql.RawBytes
+		if err := rows.Scan(&day, &blob); err != nil {
+			return 0, false, err
+		}
+		if hot.Valid && day >= hot.Int64 {
+			break // the hot sample is the nearer
+		}
+		ss, err := dec.decode(nil, point, time.UnixMilli(day), blob)
+		if err != nil {
+			return 0, false, fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+		}
+		for _, s := range ss {
+			if at := s.At.UnixMilli(); at >= t {
+				if hot.Valid && hot.Int64 < at {
+					return hot.Int64, true, nil
+				}
+				return at, true, nil
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	return hot.Int64, hot.Valid, nil
 }
 
 // rollSQL sums the finer rows of one point and period into the coarser
@@ -305,8 +356,54 @@ func recomputePoint(ctx context.Context, q querier, point, from, to int64) error
 }
 
 // HourlyAggregates returns the hourly aggregates of a point in [from, to).
+// The hours of packed days (before the packing watermark, see Compact) are
+// not stored: they are folded from the series on demand, which costs a
+// series read of the same range; the live days' hours are read from agg_hour.
 func (db *DB) HourlyAggregates(ctx context.Context, pointID int64, from, to time.Time) ([]store.Aggregate, error) {
-	return db.aggregates(ctx, "agg_hour", pointID, from, to)
+	var out []store.Aggregate
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		packed, err := compactedBefore(ctx, tx)
+		if err != nil {
+			return err
+		}
+		f, t := ms(from), ms(to)
+		first := (f + hourMS - 1) / hourMS * hourMS // the first hour starting at or after from
+		if end := min(t, packed); first < end {
+			cfg, err := loadPointCfg(ctx, tx, pointID)
+			if err != nil {
+				return err
+			}
+			hs, err := computeHours(ctx, tx, pointID, first, (end+hourMS-1)/hourMS*hourMS, &cfg)
+			if err != nil {
+				return err
+			}
+			for _, h := range hs {
+				if h.start < end {
+					out = append(out, h.aggregate(pointID))
+				}
+			}
+		}
+		if t <= packed {
+			return nil
+		}
+		live, err := aggregateRows(ctx, tx, "agg_hour", pointID, max(f, packed), t)
+		out = append(out, live...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hourly aggregates of point %d: %w", pointID, classify(err))
+	}
+	return out, nil
+}
+
+// aggregate is h as the store reports it.
+func (h *hourAgg) aggregate(point int64) store.Aggregate {
+	a := store.Aggregate{PointID: point, Start: fromMS(h.start), Energy: h.energy, RunMinutes: h.runMin,
+		MinP: h.minP, MaxP: h.maxP, AvgP: math.NaN(), Received: h.received, Expected: h.expected, Resets: h.resets}
+	if h.nP > 0 {
+		a.AvgP = h.sumP / float64(h.nP)
+	}
+	return a
 }
 
 // DailyAggregates returns the daily (Beijing day) aggregates of a point in [from, to).
@@ -315,10 +412,19 @@ func (db *DB) DailyAggregates(ctx context.Context, pointID int64, from, to time.
 }
 
 func (db *DB) aggregates(ctx context.Context, table string, point int64, from, to time.Time) ([]store.Aggregate, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT start, energy, run_min, min_p, max_p, sum_p, n_p, received, expected, resets
-		FROM `+table+` WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`, point, ms(from), ms(to))
+	out, err := aggregateRows(ctx, db.db, table, point, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("aggregates of point %d: %w", point, classify(err))
+	}
+	return out, nil
+}
+
+// aggregateRows reads the rows of table (agg_hour, agg_day) of point in [from, to) ms.
+func aggregateRows(ctx context.Context, q querier, table string, point, from, to int64) ([]store.Aggregate, error) {
+	rows, err := q.QueryContext(ctx, `SELECT start, energy, run_min, min_p, max_p, sum_p, n_p, received, expected, resets
+		FROM `+table+` WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`, point, from, to)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []store.Aggregate
@@ -329,7 +435,7 @@ func (db *DB) aggregates(ctx context.Context, table string, point int64, from, t
 		var sumP float64
 		var nP int
 		if err := rows.Scan(&start, &a.Energy, &a.RunMinutes, &minP, &maxP, &sumP, &nP, &a.Received, &a.Expected, &a.Resets); err != nil {
-			return nil, fmt.Errorf("aggregates of point %d: %w", point, err)
+			return nil, err
 		}
 		a.Start, a.MinP, a.MaxP, a.AvgP = fromMS(start), fromNull(minP), fromNull(maxP), math.NaN()
 		if nP > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -69,6 +70,16 @@ func (w *writer) aggregate(fresh []store.Sample) error {
 	for _, r := range runs {
 		cfg := cfgs[r.point]
 		prev, ok := latest[r.point]
+		packed, err := w.intoPackedDay(r, prev, ok)
+		if err != nil {
+			return err
+		}
+		if packed {
+			if err := w.recomputePacked(r, cfg, &ru); err != nil {
+				return fmt.Errorf("point %d: %w", r.point, err)
+			}
+			continue
+		}
 		if ok && !r.ss[0].At.After(prev.At) {
 			hours := map[int64]bool{}
 			for _, s := range r.ss {
@@ -105,6 +116,77 @@ func (w *writer) aggregate(fresh []store.Sample) error {
 		return fmt.Errorf("latest samples: %w", err)
 	}
 	return ru.roll(w.ctx, w.tx)
+}
+
+// intoPackedDay reports whether run r needs the hours of a packed day (one
+// before the watermark, whose agg_hour rows Compact dropped): late data for
+// such a day, or in-order data continuing the day of the point's newest
+// sample when that day's rows are gone. Those runs recompute their packed
+// days whole from the series (recomputePacked); every other run folds into
+// the live hour rows as before. Bulk loads of new past days continue hours
+// that are still in agg_hour and so keep the fast path.
+func (w *writer) intoPackedDay(r pointRun, prev store.Sample, ok bool) (bool, error) {
+	first := dayStart(r.ss[0].At)
+	if !ok {
+		return false, nil
+	}
+	if !r.ss[0].At.After(prev.At) { // backfill: does it touch a packed day?
+		return slices.ContainsFunc(r.ss, func(s store.Sample) bool { return dayStart(s.At) < w.compacted }), nil
+	}
+	if first >= w.compacted || dayStart(prev.At) != first {
+		return false, nil
+	}
+	var n int
+	err := w.tx.QueryRowContext(w.ctx, `SELECT count(*) FROM agg_hour WHERE point_id = ? AND start >= ? AND start < ?`,
+		r.point, first, first+dayMS).Scan(&n)
+	return n == 0, err
+}
+
+// recomputePacked rebuilds from the series the hour rows of every packed day
+// r touches and of the day holding the next sample after each of them (its
+// first sample has a new predecessor), and the live hours r touches as
+// recomputeTouched does, and marks their days and months for rolling up. The
+// packed days' hour rows stay in agg_hour until the next Compact drops them.
+func (w *writer) recomputePacked(r pointRun, cfg *pointCfg, ru *rollups) error {
+	days, hours := map[int64]bool{}, map[int64]bool{}
+	for _, s := range r.ss {
+		if d := dayStart(s.At); d < w.compacted {
+			days[d] = true
+		} else {
+			hours[s.At.UnixMilli()/hourMS*hourMS] = true
+		}
+	}
+	for _, d := range setKeys(days) {
+		if days[d+dayMS] {
+			continue
+		}
+		next, ok, err := nextSampleAt(w.ctx, w.tx, r.point, d+dayMS)
+		if err != nil {
+			return err
+		}
+		switch nd := dayOfMS(next); {
+		case !ok:
+		case nd < w.compacted:
+			days[nd] = true
+		default:
+			hours[next/hourMS*hourMS] = true
+		}
+	}
+	for d := range days {
+		if err := recomputeHours(w.ctx, w.tx, r.point, d, d+dayMS, cfg); err != nil {
+			return err
+		}
+		ru.add(r.point, d, cfg)
+	}
+	if len(hours) > 0 {
+		if err := recomputeTouched(w.ctx, w.tx, r.point, hours, cfg); err != nil {
+			return err
+		}
+	}
+	for h := range hours {
+		ru.add(r.point, h, cfg)
+	}
+	return nil
 }
 
 // pointHour is an agg_hour row of a point.

@@ -84,11 +84,39 @@ func TestAggregatesEqualRecompute(t *testing.T) {
 			rng.Shuffle(len(held), func(i, j int) { held[i], held[j] = held[j], held[i] })
 			send(held)
 			send(held[:len(held)/3]) // re-sent again: duplicates
-			before := aggRows(t, f)
-			if err := f.db.RecomputeAggregates(ctx, start, start.Add(slots*5*time.Minute)); err != nil {
+			end := start.Add(slots * 5 * time.Minute)
+			// The hours of packed days are folded from the series on demand
+			// (HourlyAggregates); Compact drops their stored rows.
+			if _, err := f.db.Compact(ctx, start.Add(28*time.Hour)); err != nil {
 				t.Fatal(err)
 			}
-			after := aggRows(t, f)
+			var stale int
+			f.db.SQL().QueryRow(`SELECT count(*) FROM agg_hour WHERE start < ?`, store.Day.Start(start.Add(28*time.Hour)).UnixMilli()).Scan(&stale)
+			if stale != 0 {
+				t.Errorf("%d agg_hour rows of packed days after Compact", stale)
+			}
+			served := hourlyRows(t, f, start, end)
+			before := aggRows(t, f, "agg_day", "agg_month")
+			if err := f.db.RecomputeAggregates(ctx, start, end); err != nil {
+				t.Fatal(err)
+			}
+			after := aggRows(t, f, "agg_day", "agg_month")
+			// RecomputeAggregates stores every hour it rebuilt from the series,
+			// packed days' too (until the next Compact): what HourlyAggregates
+			// served, packed or live, must equal that recomputation.
+			recomputed := aggRows(t, f, "agg_hour")
+			if !slices.Equal(served, recomputed) {
+				t.Errorf("%d hours served, %d recomputed", len(served), len(recomputed))
+				for i := range min(len(served), len(recomputed)) {
+					if served[i] != recomputed[i] {
+						t.Errorf("served     %v\nrecomputed %v", served[i], recomputed[i])
+						break
+					}
+				}
+			}
+			if again := hourlyRows(t, f, start, end); !slices.Equal(served, again) {
+				t.Error("HourlyAggregates changed after RecomputeAggregates")
+			}
 			if len(before) != len(after) {
 				t.Fatalf("%d aggregate rows after ingest, %d after RecomputeAggregates", len(before), len(after))
 			}
@@ -103,10 +131,10 @@ func TestAggregatesEqualRecompute(t *testing.T) {
 
 // aggRows returns every row of agg_hour, agg_day and agg_month as text, in
 // key order. %v of a float64 is exact enough to tell two values apart.
-func aggRows(t *testing.T, f *readingsFixture) []string {
+func aggRows(t *testing.T, f *readingsFixture, tables ...string) []string {
 	t.Helper()
 	var out []string
-	for _, tbl := range []string{"agg_hour", "agg_day", "agg_month"} {
+	for _, tbl := range tables {
 		rows, err := f.db.SQL().QueryContext(t.Context(), `SELECT point_id, start, energy, run_min, min_p, max_p, sum_p, n_p,
 			received, expected, resets FROM `+tbl+` ORDER BY point_id, start`)
 		if err != nil {
@@ -125,14 +153,49 @@ func aggRows(t *testing.T, f *readingsFixture) []string {
 				}
 				return fmt.Sprint(*v)
 			}
-			out = append(out, fmt.Sprintf("%s point %d %s: energy %v run %v P %s..%s sum %v n %d received %d/%d resets %d",
-				tbl, point, time.UnixMilli(start).In(store.Beijing).Format("01-02 15:04"), energy, runMin, f(minP), f(maxP), sumP, nP,
-				received, expected, resets))
+			out = append(out, aggRow(tbl, point, start, energy, runMin, f(minP), f(maxP), avg(sumP, nP), received, expected, resets))
 		}
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
 		rows.Close()
+	}
+	return out
+}
+
+func aggRow(tbl string, point, start int64, energy, runMin float64, minP, maxP string, avgP float64, received, expected, resets int64) string {
+	return fmt.Sprintf("%s point %d %s: energy %v run %v P %s..%s avg %v received %d/%d resets %d",
+		tbl, point, time.UnixMilli(start).In(store.Beijing).Format("01-02 15:04"), energy, runMin, minP, maxP, avgP,
+		received, expected, resets)
+}
+
+func avg(sum float64, n int64) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}
+
+// hourlyRows returns HourlyAggregates of every point of f over [from, to) as
+// aggRows' "agg_hour" text.
+func hourlyRows(t *testing.T, f *readingsFixture, from, to time.Time) []string {
+	t.Helper()
+	var out []string
+	for _, p := range f.points {
+		aggs, err := f.db.HourlyAggregates(t.Context(), p, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range aggs {
+			f := func(v float64) string {
+				if math.IsNaN(v) {
+					return "NULL"
+				}
+				return fmt.Sprint(v)
+			}
+			out = append(out, aggRow("agg_hour", p, a.Start.UnixMilli(), a.Energy, a.RunMinutes, f(a.MinP), f(a.MaxP), a.AvgP,
+				int64(a.Received), int64(a.Expected), int64(a.Resets)))
+		}
 	}
 	return out
 }

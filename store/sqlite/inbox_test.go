@@ -42,7 +42,7 @@ func (f *readingsFixture) liveBatches(n int) []*store.Batch {
 // tables is everything ingest writes, as text, for comparing two databases.
 func tables(t *testing.T, f *readingsFixture) []string {
 	t.Helper()
-	out := aggRows(t, f)
+	out := aggRows(t, f, "agg_hour", "agg_day", "agg_month")
 	for _, q := range []string{
 		`SELECT mn, st, cn, dt, qn, received_at, crc_ok, hex(frame) FROM raw_packets ORDER BY mn, st, cn, dt`,
 		`SELECT point_id, at, quote(p), quote(i), quote(u), quote(e), quote(pf), flags FROM samples ORDER BY point_id, at`,

@@ -10,7 +10,8 @@ import (
 )
 
 // compactedKey is the settings row holding the packing watermark: days before
-// it are in raw_days and series_days, and late data for them is merged there.
+// it are in raw_days and series_days, and late data for them is merged there;
+// their hourly aggregates are not stored (see HourlyAggregates).
 const compactedKey = "readings.compacted_before"
 
 func compactedBefore(ctx context.Context, q querier) (int64, error) {
@@ -31,6 +32,7 @@ type CompactResult struct {
 	RawDays    int // terminal-days written
 	Samples    int // hot samples moved
 	Packets    int // hot packets moved
+	HourRows   int // agg_hour rows of packed days dropped
 }
 
 // Compact packs the hot samples and raw packets of every Beijing day before
@@ -61,7 +63,35 @@ func (db *DB) Compact(ctx context.Context, before time.Time) (CompactResult, err
 	if err := db.compactRaw(ctx, cut, &res); err != nil {
 		return res, fmt.Errorf("compact raw packets before %s: %w", before.Format(time.DateOnly), err)
 	}
+	if err := db.compactHours(ctx, &res); err != nil {
+		return res, fmt.Errorf("drop the hour rows of packed days: %w", err)
+	}
 	return res, nil
+}
+
+// compactHours drops the agg_hour rows of packed days: HourlyAggregates
+// folds those hours from the packed series on demand, and the day and month
+// rows summing them stay. Late data for a packed day brings its rows back
+// (recomputePacked) until the next compaction. Every point is its own
+// transaction, so that a first run over a large file does not hold ingest.
+func (db *DB) compactHours(ctx context.Context, res *CompactResult) error {
+	cut, err := compactedBefore(ctx, db.db)
+	if err != nil || cut == 0 {
+		return err
+	}
+	points, err := db.distinct(ctx, `SELECT DISTINCT point_id FROM agg_hour WHERE start < ?`, cut)
+	if err != nil {
+		return err
+	}
+	for _, p := range points {
+		r, err := db.db.ExecContext(ctx, `DELETE FROM agg_hour WHERE point_id = ? AND start < ?`, p, cut)
+		if err != nil {
+			return fmt.Errorf("point %v: %w", p, classify(err))
+		}
+		n, _ := r.RowsAffected()
+		res.HourRows += int(n)
+	}
+	return nil
 }
 
 func (db *DB) distinct(ctx context.Context, query string, cut int64) ([]any, error) {
