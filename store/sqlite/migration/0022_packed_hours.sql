@@ -1,4 +1,4 @@
--- 0017: the hours of packed days are no longer stored (issue 18). agg_hour
+-- 0022: the hours of packed days are no longer stored (issue 18). agg_hour
 -- nearly equalled the series it summarised (1.7 GB of a 4 GB district-year);
 -- HourlyAggregates now folds the hours of days before the packing watermark
 -- from the packed series on demand, and Compact drops their rows each night.
