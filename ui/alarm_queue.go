@@ -194,7 +194,10 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 		widget.NewLabel(tr.T("al.keys")),
 		as.note)
 	list := container.NewBorder(filters, as.tbl.hint, nil, nil, as.table)
-	split := container.NewHSplit(list, as.detail.box)
+	// The detail scrolls sideways rather than claim its widest row (the
+	// review bar's select, note and two buttons): on a narrow window it
+	// gives way to the queue.
+	split := container.NewHSplit(list, container.NewHScroll(as.detail.box))
 	split.Offset = 0.58
 	// The triage columns stay whole on a narrow window (TestAlarmTableFits1366).
 	as.box = newLeadFit(split, func() float32 {

@@ -44,7 +44,7 @@ func TestScheduleWords(t *testing.T) {
 // TestShippedSchedulesInWords: every spec of the shipped config reads in
 // words, none falls back to the raw spec.
 func TestShippedSchedulesInWords(t *testing.T) {
-	data, err := os.ReadFile("../app/config_default.json")
+	data, err := os.ReadFile("../app/service/config_default.json")
 	if err != nil {
 		t.Fatal(err)
 	}
