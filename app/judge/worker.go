@@ -47,6 +47,7 @@ type Worker struct {
 	pointEnt map[int64]int64
 
 	mu       sync.Mutex
+	busy     bool // judgePending is running (Idle waits for it)
 	pending  []store.Sample
 	overflow store.AlarmScope // period to re-judge from the store; zero when none
 	notify   func(store.Alarm)
@@ -105,6 +106,30 @@ func Start(ctx context.Context, db *sqlite.DB, opt Options) (*Worker, error) {
 
 // Wait returns when the worker has stopped (its context is done).
 func (w *Worker) Wait() { <-w.done }
+
+// Idle returns once every sample handed to Observe before the call has been
+// judged and its verdicts saved (late data re-judged from the store
+// included), or when ctx is done. Tests and tools that must read the alarms
+// a batch raises — never the ingest — wait on it.
+func (w *Worker) Idle(ctx context.Context) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		w.mu.Lock()
+		idle := !w.busy && len(w.pending) == 0 && w.overflow.From.IsZero()
+		w.mu.Unlock()
+		if idle {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-w.done:
+			return fmt.Errorf("alarm worker stopped")
+		case <-tick.C:
+		}
+	}
+}
 
 // Observe is the ingest's hook: it queues the batch's samples and returns.
 func (w *Worker) Observe(_ context.Context, b *store.Batch, res store.IngestResult) {
@@ -175,7 +200,13 @@ func (w *Worker) judgePending(ctx context.Context) {
 	w.mu.Lock()
 	ss, over := w.pending, w.overflow
 	w.pending, w.overflow = nil, store.AlarmScope{}
+	w.busy = true
 	w.mu.Unlock()
+	defer func() {
+		w.mu.Lock()
+		w.busy = false
+		w.mu.Unlock()
+	}()
 	if w.unknownPoints(ss) && w.now().Sub(w.reloaded) >= minReloadGap {
 		// The registry grew since the last load (an import, a terminal
 		// registered from quarantine, simulate --db): load it before judging,
