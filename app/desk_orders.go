@@ -140,7 +140,11 @@ func (d orderDesk) ImportOrderFile(ctx context.Context, who, path string, filing
 
 // EpisodeReport is the board of ep up to now.
 func (d orderDesk) EpisodeReport(ctx context.Context, ep store.Episode) (store.EpisodeReport, error) {
-	return control.Report(ctx, d.DB, ep, d.DB.Now())
+	bs, err := judge.OrderBaselines(ctx, d.DB, ep.Orders)
+	if err != nil {
+		return store.EpisodeReport{}, fmt.Errorf("episode board: %w", err)
+	}
+	return control.Report(ctx, d.DB, ep, d.DB.Now(), bs)
 }
 
 // ExportEpisode writes r to path as Excel or PDF, by the extension.

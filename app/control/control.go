@@ -35,8 +35,12 @@ type Source interface {
 // fresh is how old the latest sample may be for the board to call a state.
 const fresh = 15 * time.Minute
 
-// Report computes the episode's figures over its span up to now.
-func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (store.EpisodeReport, error) {
+// Report computes the episode's figures over its span up to now. baselines
+// are the rules' baselines of its orders by order ID (judge.OrderBaselines:
+// the same usable periods the 限产 rule judges by, orders, 报备, holidays and
+// incomplete periods left out); an order without one, under a history
+// method, has an unknown baseline on the board.
+func Report(ctx context.Context, src Source, ep store.Episode, now time.Time, baselines map[int64]alarms.Baseline) (store.EpisodeReport, error) {
 	r := store.EpisodeReport{Episode: ep, From: ep.Start, To: ep.End}
 	if now.Before(r.To) {
 		r.To = now
@@ -109,7 +113,15 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time) (s
 		for _, f := range facs {
 			fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
 				Facility: f.Name, Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent}
-			if err := measure(ctx, src, &fr, f, rs, r.From, r.To, latest, now); err != nil {
+			from, to := later(r.From, o.Start), earlier(r.To, o.End)
+			if to.Before(from) {
+				to = from
+			}
+			var b *alarms.Baseline
+			if x, ok := baselines[o.ID]; ok {
+				b = &x
+			}
+			if err := measure(ctx, src, &fr, f, rs, b, from, to, latest, now); err != nil {
 				return fail(fmt.Errorf("%s %s: %w", ent.Name, f.Name, err))
 			}
 			fr.Unjudged = unjudged[o.ID]
@@ -162,9 +174,11 @@ func scope(ctx context.Context, src Source, o store.Order) ([]store.Facility, er
 	return out, nil
 }
 
-// measure fills fr's state now, energy over [from, to), baseline and allowance.
+// measure fills fr's state now, energy over [from, to) (its order's part of
+// the episode so far), baseline and allowance: the facility's share of the
+// rule's baseline b over the same hours.
 func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f store.Facility, rs store.RuleSet,
-	from, to time.Time, latest map[int64]store.Sample, now time.Time) error {
+	b *alarms.Baseline, from, to time.Time, latest map[int64]store.Sample, now time.Time) error {
 	pts, err := src.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
 	if err != nil {
 		return err
@@ -187,22 +201,16 @@ func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f sto
 		return err
 	}
 	fr.Baseline = math.NaN()
-	if rs.CutBaseline == store.BaselineRated {
+	switch {
+	case rs.CutBaseline == store.BaselineRated:
 		fr.Baseline = f.RatedKW * rs.CutRatedPercent / 100 * to.Sub(from).Hours()
-	} else {
-		total, n := 0.0, 0
-		for _, p := range alarms.BaselinePeriods(rs.CutBaseline, from, to) {
-			kwh, seen, err := energy(p.Start, p.End)
-			if err != nil {
-				return err
-			}
-			if seen {
-				total += kwh
-				n++
-			}
+	case b != nil:
+		kwh, ok, err := ruleBaseline(b, from, to, energy)
+		if err != nil {
+			return err
 		}
-		if n > 0 {
-			fr.Baseline = total / float64(n)
+		if ok {
+			fr.Baseline = kwh
 		}
 	}
 	switch fr.Kind {
@@ -245,6 +253,52 @@ func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f sto
 		fr.State = store.StatePartial
 	}
 	return nil
+}
+
+// ruleBaseline is the facility's normal consumption over [from, to), a part
+// of b's periods: for each 管控时段 it overlaps, the mean over the candidate
+// periods the rule used of the facility's energy in the same hours (measured
+// by energy). ok is false when [from, to) overlaps a period with no usable
+// candidate, or none of b's periods: the rule cannot judge it either.
+func ruleBaseline(b *alarms.Baseline, from, to time.Time, energy func(a, b time.Time) (float64, bool, error)) (kwh float64, ok bool, err error) {
+	if !from.Before(to) {
+		return 0, true, nil // not begun: nothing normally used yet either
+	}
+	for _, pb := range b.Periods {
+		s, e := later(pb.Period.Start, from), earlier(pb.Period.End, to)
+		if !s.Before(e) {
+			continue
+		}
+		if len(pb.Used) == 0 {
+			return 0, false, nil
+		}
+		off, span := s.Sub(pb.Period.Start), e.Sub(s)
+		sum := 0.0
+		for _, c := range pb.Used {
+			v, _, err := energy(c.Start.Add(off), c.Start.Add(off+span))
+			if err != nil {
+				return 0, false, err
+			}
+			sum += v
+		}
+		kwh += sum / float64(len(pb.Used))
+		ok = true
+	}
+	return kwh, ok, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // sum adds up facilities grouped by name, in the order names first appear.

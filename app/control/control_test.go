@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"bytes"
+	"context"
 	"image"
 	"math"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"powerwatch/app/control"
+	"powerwatch/app/judge"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -42,6 +44,13 @@ func mustCement(t *testing.T) *cement { t.Helper(); return mustCementAt(t, 60) }
 
 // mustCementAt is mustCement with the kiln at kilnKW in the episode.
 func mustCementAt(t *testing.T, kilnKW float64) *cement {
+	t.Helper()
+	return mustCementWeeks(t, kilnKW, [4]float64{100, 100, 100, 100})
+}
+
+// mustCementWeeks is mustCementAt with the kiln at weekKW[w-1] kW on the
+// Friday w weeks before the episode.
+func mustCementWeeks(t *testing.T, kilnKW float64, weekKW [4]float64) *cement {
 	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pw.db"))
@@ -91,7 +100,7 @@ func mustCementAt(t *testing.T, kilnKW float64) *cement {
 		}
 	}
 	for w := 1; w <= 4; w++ {
-		day(epStart.AddDate(0, 0, -7*w), 100, 50, 24*time.Hour)
+		day(epStart.AddDate(0, 0, -7*w), weekKW[w-1], 50, 24*time.Hour)
 	}
 	day(epStart, kilnKW, 0, 12*time.Hour)
 	ins, err := db.ReconcileAlarms(ctx, store.AlarmScope{From: epStart, To: epEnd}, []store.Alarm{{Type: store.CutIgnored, Grade: store.Major,
@@ -118,7 +127,7 @@ func (c *cement) hourly(t *testing.T, point int64, from, to time.Time) float64 {
 func TestReport(t *testing.T) {
 	c := mustCement(t)
 	eps := store.EpisodesOf([]store.Order{c.order})
-	r, err := control.Report(t.Context(), c.db, eps[0], now)
+	r, err := report(t, t.Context(), c.db, eps[0], now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +220,7 @@ func TestReportEarlyWarning(t *testing.T) {
 		want   bool
 	}{{60, false}, {70, false}, {76, false}, {78, true}, {100, true}} {
 		c := mustCementAt(t, tt.kilnKW)
-		r, err := control.Report(t.Context(), c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+		r, err := report(t, t.Context(), c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,6 +229,35 @@ func TestReportEarlyWarning(t *testing.T) {
 			t.Errorf("kiln at %v kW: warning %v (energy %.1f, allowance %.1f), mill %v; want %v, false",
 				tt.kilnKW, kiln.Warning, kiln.Energy, kiln.Allowance, mill.Warning, tt.want)
 		}
+	}
+}
+
+// TestReportBaselineAsTheRule: the board's baseline is the one the 限产 rule
+// judges by. Last Friday the kiln was down to 20 kW under a filed stop (报备);
+// the rule leaves that week out, so the board does too: 100 kW normal, not
+// 80, and a kiln at 70 kW under a 30 % cut is not 预警.
+func TestReportBaselineAsTheRule(t *testing.T) {
+	ctx := t.Context()
+	c := mustCementWeeks(t, 70, [4]float64{20, 100, 100, 100})
+	filing := store.Filing{EnterpriseID: c.ent.ID, Kind: store.Renovation, Start: epStart.AddDate(0, 0, -7), End: epEnd.AddDate(0, 0, -7), Note: "检修"}
+	if err := c.db.CreateFiling(ctx, who, &filing); err != nil {
+		t.Fatal(err)
+	}
+	r, err := report(t, ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kiln := r.Facilities[0]
+	want := c.hourly(t, c.pKiln.ID, epStart.AddDate(0, 0, -14), now.AddDate(0, 0, -14))
+	if math.Abs(kiln.Baseline-want) > 1e-6 || kiln.Warning {
+		t.Errorf("kiln baseline %.1f kWh, warning %v; want %.1f (the filed week left out) and no warning", kiln.Baseline, kiln.Warning, want)
+	}
+	bs, err := judge.OrderBaselines(ctx, c.db, []store.Order{c.order})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pb := bs[c.order.ID].Periods[0]; len(pb.Used) != 3 || len(pb.Skipped) != 1 || pb.Skipped[0].Reason != "filing" {
+		t.Errorf("the rule used %d periods and skipped %+v; want 3 and the filed week", len(pb.Used), pb.Skipped)
 	}
 }
 
@@ -247,7 +285,7 @@ func TestReportNeverOnTotalMeter(t *testing.T) {
 	if _, err := c.db.Ingest(ctx, &b); err != nil {
 		t.Fatal(err)
 	}
-	r, err := control.Report(ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+	r, err := report(t, ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +310,7 @@ func TestReportLeavesExemptedFacilities(t *testing.T) {
 	c := mustCement(t)
 	o := c.order
 	o.ExemptIDs = []int64{c.pKiln.FacilityID}
-	r, err := control.Report(t.Context(), c.db, store.EpisodesOf([]store.Order{o})[0], now)
+	r, err := report(t, t.Context(), c.db, store.EpisodesOf([]store.Order{o})[0], now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +330,7 @@ func TestReportShowsUnjudgedOrders(t *testing.T) {
 		[]store.Alarm{a}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := control.Report(ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
+	r, err := report(t, ctx, c.db, store.EpisodesOf([]store.Order{c.order})[0], now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,11 +341,21 @@ func TestReportShowsUnjudgedOrders(t *testing.T) {
 	}
 	o := c.order
 	o.ID, o.ExemptIDs = o.ID+1, []int64{c.pKiln.FacilityID, c.pMill.FacilityID}
-	r, err = control.Report(ctx, c.db, store.EpisodesOf([]store.Order{o})[0], now)
+	r, err = report(t, ctx, c.db, store.EpisodesOf([]store.Order{o})[0], now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Facilities) != 1 || r.Facilities[0].Unjudged == "" {
 		t.Errorf("an order covering nothing: %+v; want one row saying it cannot be judged", r.Facilities)
 	}
+}
+
+// report is the board as the app makes it: with the rules' own baselines.
+func report(t *testing.T, ctx context.Context, db *sqlite.DB, ep store.Episode, now time.Time) (store.EpisodeReport, error) {
+	t.Helper()
+	bs, err := judge.OrderBaselines(ctx, db, ep.Orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return control.Report(ctx, db, ep, now, bs)
 }

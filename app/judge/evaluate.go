@@ -278,50 +278,85 @@ func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent i
 }
 
 // storedBaselines computes the baseline of every 限产 order overlapping
-// [from, to) under rs's method with alarms.BaselineFor: per 管控时段, the mean
-// of the scope's stored hourly energy over the candidate periods that are
-// usable — no order, 报备 or public holiday (HolidaysFrom(ctx)) in them, and
-// every hour of every point complete. The rated method needs none; an order
-// whose periods have no usable candidate is judged order_unjudged.
+// [from, to) under rs's method (orderBaseline). The rated method needs none;
+// an order whose periods have no usable candidate is judged order_unjudged.
 func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, from, to time.Time) ([]alarms.Baseline, error) {
 	if rs.CutBaseline == store.BaselineRated {
 		return nil, nil
 	}
-	holiday := HolidaysFrom(ctx)
 	var out []alarms.Baseline
 	for _, o := range f.Orders {
 		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
 			continue
 		}
-		pts := alarms.BaselinePoints(f, o)
-		var failed error
-		measure := func(p alarms.Period) (float64, bool) {
-			kwh, complete := 0.0, len(pts) > 0
-			start := p.Start.Truncate(time.Hour)
-			hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
-			for _, pid := range pts {
-				aggs, err := db.HourlyAggregates(ctx, pid, start, p.End)
-				if err != nil {
-					failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
-					return 0, false
-				}
-				if len(aggs) < hours {
-					complete = false
-				}
-				for _, a := range aggs {
-					kwh += a.Energy
-					if a.Expected > 0 && a.Received < a.Expected {
-						complete = false
-					}
-				}
-			}
-			return kwh, complete
-		}
-		b := alarms.BaselineFor(f, o, rs.CutBaseline, holiday, measure)
-		if failed != nil {
-			return nil, failed
+		b, err := orderBaseline(ctx, db, rs, f, o)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, b)
+	}
+	return out, nil
+}
+
+// orderBaseline is order o's baseline under rs's method with
+// alarms.BaselineFor: per 管控时段, the mean of the scope's stored hourly
+// energy over the candidate periods that are usable — no order, 报备 or
+// public holiday (HolidaysFrom(ctx)) in them, and every hour of every point
+// complete.
+func orderBaseline(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, o store.Order) (alarms.Baseline, error) {
+	pts := alarms.BaselinePoints(f, o)
+	var failed error
+	measure := func(p alarms.Period) (float64, bool) {
+		kwh, complete := 0.0, len(pts) > 0
+		start := p.Start.Truncate(time.Hour)
+		hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
+		for _, pid := range pts {
+			aggs, err := db.HourlyAggregates(ctx, pid, start, p.End)
+			if err != nil {
+				failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
+				return 0, false
+			}
+			if len(aggs) < hours {
+				complete = false
+			}
+			for _, a := range aggs {
+				kwh += a.Energy
+				if a.Expected > 0 && a.Received < a.Expected {
+					complete = false
+				}
+			}
+		}
+		return kwh, complete
+	}
+	b := alarms.BaselineFor(f, o, rs.CutBaseline, HolidaysFrom(ctx), measure)
+	return b, failed
+}
+
+// OrderBaselines returns the baselines of orders under the current rule set,
+// by order ID, exactly as the 限产 rule computes them (orderBaseline), for
+// the episode board and reduction report: what the board calls normal is
+// what the rule judges against. 停产 orders get one too (the report's
+// reduction); none under the rated method, which needs no history.
+func OrderBaselines(ctx context.Context, db *sqlite.DB, orders []store.Order) (map[int64]alarms.Baseline, error) {
+	rs, err := CurrentRules(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if rs.CutBaseline == store.BaselineRated || len(orders) == 0 {
+		return nil, nil
+	}
+	reg, err := db.LoadRegistry(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("order baselines: %w", err)
+	}
+	facts := alarms.FactsFrom(reg)
+	out := make(map[int64]alarms.Baseline, len(orders))
+	for _, o := range orders {
+		b, err := orderBaseline(ctx, db, rs, &facts, o)
+		if err != nil {
+			return nil, err
+		}
+		out[o.ID] = b
 	}
 	return out, nil
 }
