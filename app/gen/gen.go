@@ -145,6 +145,14 @@ func Generate(ctx context.Context, db *sqlite.DB, cfg Config) (Summary, error) {
 	if err == nil {
 		err = genErr
 	}
+	if err == nil && !cfg.Hot {
+		// LoadDays keeps the packed days' hour rows until a compaction drops
+		// them (their hours are folded from the series on demand), as the
+		// nightly job does on a file in use.
+		if _, err = db.Compact(ctx, packed); err != nil {
+			err = fmt.Errorf("generate: drop the hour rows of packed days: %w", err)
+		}
+	}
 	return sum, err
 }
 
