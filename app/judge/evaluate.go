@@ -414,6 +414,19 @@ func monthlyRates(ctx context.Context, db *sqlite.DB, from, to time.Time) ([]sto
 	return months, nil
 }
 
+// MonthlyJob judges the month before at: the monthly transmission rate
+// (low_transmission) needs the whole month, so it is judged once it ends.
+func MonthlyJob(ctx context.Context, db *sqlite.DB, at time.Time) (string, error) {
+	t := at.In(store.Beijing)
+	to := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, store.Beijing)
+	from := store.Month.Add(to, -1)
+	sum, err := JudgeMonths(ctx, db, 0, []time.Time{from})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s: %d alarms, %d changed, %d withdrawn", from.Format("2006-01"), sum.Alarms, sum.Changed, sum.Withdrawn), nil
+}
+
 // JudgeMonths re-judges low_transmission of the closed Beijing months that
 // start at months (any time inside a month names it) for enterprise ent, or
 // every enterprise when 0: after the monthly job, when late data of a closed
