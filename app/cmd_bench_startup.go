@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"runtime/pprof"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -45,8 +44,8 @@ func runBenchStartup(e *env, args []string) error {
 	if _, err := os.Stat(d.db); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	clock := newPhaseClock(true)
-	clock.mark("process start → command")
+	clock := proc.NewClock(true)
+	clock.Mark("process start → command")
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
@@ -73,22 +72,22 @@ func runBenchStartup(e *env, args []string) error {
 	if err := m.Close(); err != nil {
 		return fmt.Errorf("stop the service: %w", err)
 	}
-	clock.print(e.stdout)
+	clock.Print(e.stdout)
 	fmt.Fprintln(e.stdout)
 	return startupParts(e.ctx, e.stdout, m.Config)
 }
 
 // startWindow does what runDesktop does up to the dashboard's first load,
 // marking each phase, and closes the window then.
-func startWindow(ctx context.Context, m *service.Main, clock *phaseClock) error {
+func startWindow(ctx context.Context, m *service.Main, clock *proc.Clock) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(ui.NewTheme(ui.ThemeSystem))
-	clock.mark("Fyne app")
+	clock.Mark("Fyne app")
 	if err := m.Run(ctx); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	clock.mark("service started (Main.Run: database open, alarm engine, listener, schedules)")
+	clock.Mark("service started (Main.Run: database open, alarm engine, listener, schedules)")
 	w := a.NewWindow("powerwatch · 排污单位用电监控")
 	w.SetIcon(assets.Icon)
 	shell, err := ui.New(a, w, desk{m}.UIDeps())
@@ -101,24 +100,24 @@ func startWindow(ctx context.Context, m *service.Main, clock *phaseClock) error 
 		// Fyne's software driver (ci builds): no event loop; Wait applies
 		// the loads' results on this goroutine. The service's notifications
 		// are left out: that driver would run them on their own goroutines.
-		clock.mark("window and screens built (ui.New)")
+		clock.Mark("window and screens built (ui.New)")
 		w.Show()
-		clock.mark("window shown (software driver)")
+		clock.Mark("window shown (software driver)")
 		shell.Wait()
-		clock.mark("dashboard filled (first load applied)")
+		clock.Mark("dashboard filled (first load applied)")
 		err := checkAfterStart(ctx, m, clock)
 		w.Close()
 		return err
 	}
 	desk{m}.Subscribe(shell)
-	clock.mark("window and screens built (ui.New)")
+	clock.Mark("window and screens built (ui.New)")
 	var checkErr error
 	quit := sync.OnceFunc(func() { fyne.Do(a.Quit) }) // once: a second Quit finds GLFW gone
 	a.Lifecycle().SetOnStarted(func() {
-		clock.mark("window shown (event loop started)")
+		clock.Mark("window shown (event loop started)")
 		go func() {
 			shell.Wait()
-			clock.mark("dashboard filled (first load applied)")
+			clock.Mark("dashboard filled (first load applied)")
 			checkErr = checkAfterStart(ctx, m, clock)
 			quit()
 		}()
@@ -135,7 +134,7 @@ func startWindow(ctx context.Context, m *service.Main, clock *phaseClock) error 
 // checkAfterStart runs the integrity check the start left out, as the
 // desktop app does once its window shows, and stops the profile first: the
 // check is not part of the start.
-func checkAfterStart(ctx context.Context, m *service.Main, clock *phaseClock) error {
+func checkAfterStart(ctx context.Context, m *service.Main, clock *proc.Clock) error {
 	pprof.StopCPUProfile()
 	if !m.CheckLater {
 		return nil
@@ -143,75 +142,18 @@ func checkAfterStart(ctx context.Context, m *service.Main, clock *phaseClock) er
 	if err := m.CheckDatabase(ctx); err != nil {
 		return err
 	}
-	clock.mark("after the start, window up: integrity check (CheckDatabase)")
+	clock.Mark("after the start, window up: integrity check (CheckDatabase)")
 	return nil
 }
 
 // startupParts times, one by one, what the start is made of
 // (service.StartupParts).
 func startupParts(ctx context.Context, out io.Writer, cfg service.Config) error {
-	clock := newPhaseClock(false)
-	clock.title = "the parts, one after the other (file cache warm now)"
-	if err := service.StartupParts(ctx, cfg, clock.mark); err != nil {
+	clock := proc.NewClock(false)
+	clock.Title = "the parts, one after the other (file cache warm now)"
+	if err := service.StartupParts(ctx, cfg, clock.Mark); err != nil {
 		return err
 	}
-	clock.print(out)
+	clock.Print(out)
 	return nil
 }
-
-// phaseClock records when each phase of a start ended, in wall and CPU time.
-type phaseClock struct {
-	title string
-	mu    sync.Mutex
-	start time.Time
-	cpu0  time.Duration
-	marks []phaseMark
-}
-
-type phaseMark struct {
-	name string
-	wall time.Time
-	cpu  time.Duration
-}
-
-// newPhaseClock starts now, or at the process's start when fromExec is set
-// and that is known (with the CPU time counted from 0).
-func newPhaseClock(fromExec bool) *phaseClock {
-	c := &phaseClock{title: "desktop start-up, from the process's start"}
-	if start, ok := proc.Started(); fromExec && ok {
-		c.start = start
-		return c
-	}
-	if fromExec {
-		c.title = "desktop start-up, from the command (the process's start is not known here)"
-	}
-	c.start = time.Now()
-	c.cpu0, _ = proc.CPU()
-	return c
-}
-
-func (c *phaseClock) mark(name string) {
-	cpu, _ := proc.CPU()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.marks = append(c.marks, phaseMark{name, time.Now(), cpu})
-}
-
-// print writes one line per phase: its wall and CPU time, and the totals so far.
-func (c *phaseClock) print(w io.Writer) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, haveCPU := proc.CPU()
-	fmt.Fprintf(w, "%s\n%-10s %-10s %-10s %-10s  %s\n", c.title, "wall", "cpu", "wall Σ", "cpu Σ", "phase")
-	prevWall, prevCPU := c.start, c.cpu0
-	for _, m := range c.marks {
-		cpu, cpuSum := "—", "—"
-		if haveCPU {
-			cpu, cpuSum = ms(m.cpu-prevCPU), ms(m.cpu-c.cpu0)
-		}
-		fmt.Fprintf(w, "%-10s %-10s %-10s %-10s  %s\n", ms(m.wall.Sub(prevWall)), cpu, ms(m.wall.Sub(c.start)), cpuSum, m.name)
-		prevWall, prevCPU = m.wall, m.cpu
-	}
-}
-
-func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }

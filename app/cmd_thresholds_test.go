@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"powerwatch/app/listing"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -71,10 +72,10 @@ func TestThresholdsProposeCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("thresholds propose = %d, %q", code, errOut)
 	}
-	var rows []proposalRow
+	var rows []listing.ProposalRow
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
-		var r proposalRow
+		var r listing.ProposalRow
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}

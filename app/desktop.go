@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"powerwatch/app/instance"
 	"powerwatch/app/internal/proc"
 	"powerwatch/app/service"
 	// Before Fyne initialises: no locale noise on any command's stderr.
@@ -151,7 +152,7 @@ func runDesktopCmd(e *env, args []string) error {
 		return err
 	}
 	// One app per database: a second start raises the running window.
-	inst, raised, err := claimInstance(e.ctx, filepath.Dir(m.Config.DB))
+	inst, raised, err := instance.Claim(e.ctx, filepath.Dir(m.Config.DB))
 	if err != nil {
 		return err
 	}
@@ -169,3 +170,12 @@ func runDesktopCmd(e *env, args []string) error {
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	return runDesktop(e, instanceMain{desk: desk{m}, inst: inst}, hidden)
 }
+
+// instanceMain is the office's service with its single-instance end, so
+// runDesktop can route raise requests to the window.
+type instanceMain struct {
+	desk
+	inst *instance.Instance
+}
+
+func (m instanceMain) OnRaise(fn func()) { m.inst.OnRaise(fn) }

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // A Registry is a consistent snapshot of the whole registry, read in one
 // transaction, for code that evaluates many facilities at once (the alarm
@@ -65,6 +68,22 @@ func (r *Registry) Enterprise(id int64) (Enterprise, bool) {
 		return Enterprise{}, false
 	}
 	return r.Enterprises[i], true
+}
+
+// EnterpriseByNameOrID returns the id of the enterprise s names, as typed
+// on a command line: its id, else its exact name.
+func (r *Registry) EnterpriseByNameOrID(s string) (int64, bool) {
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if _, ok := r.Enterprise(id); ok {
+			return id, true
+		}
+	}
+	for _, en := range r.Enterprises {
+		if en.Name == s {
+			return en.ID, true
+		}
+	}
+	return 0, false
 }
 
 // Facility returns the facility with id.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -401,4 +402,17 @@ func RejectThreshold(ctx context.Context, db *sqlite.DB, who string, f store.Fac
 		return fmt.Errorf("reject limits of %s: %w", f.Name, err)
 	}
 	return nil
+}
+
+// WorstMisfits keeps the proposals whose limits in force sit inside a mode,
+// the largest such mode first: the facilities whose limits most need a look.
+func WorstMisfits(ps []ThresholdProposal) []ThresholdProposal {
+	var out []ThresholdProposal
+	for _, p := range ps {
+		if len(p.Misfits) > 0 {
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return thresholds.Worst(out[i].Misfits) > thresholds.Worst(out[j].Misfits) })
+	return out
 }

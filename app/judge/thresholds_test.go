@@ -2,6 +2,7 @@ package judge
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,25 @@ func TestAcceptThresholdJudgesFromThenOn(t *testing.T) {
 	before, after := treatmentOff(t, db, from, accepted.Add(-12*time.Hour)), treatmentOff(t, db, accepted, end)
 	if want := len(all) - 5; len(before) < want-1 || len(after) != 0 {
 		t.Errorf("after acceptance: %d alarms before it (want about %d, kept), %d after (want 0)", len(before), want, len(after))
+	}
+}
+
+// TestWorstMisfits: only proposals with a limit inside a mode, the largest
+// such mode first, ties in their order.
+func TestWorstMisfits(t *testing.T) {
+	misfit := func(id int64, shares ...float64) ThresholdProposal {
+		p := ThresholdProposal{Facility: store.Facility{ID: id}}
+		for _, s := range shares {
+			p.Misfits = append(p.Misfits, thresholds.Misfit{Mode: thresholds.Mode{Share: s}})
+		}
+		return p
+	}
+	ps := []ThresholdProposal{misfit(1), misfit(2, 0.1), misfit(3, 0.05, 0.6), misfit(4, 0.1), misfit(5)}
+	var got []int64
+	for _, p := range WorstMisfits(ps) {
+		got = append(got, p.Facility.ID)
+	}
+	if want := []int64{3, 2, 4}; !slices.Equal(got, want) {
+		t.Errorf("WorstMisfits = %v, want %v", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package instance
 
 import (
 	"os"
@@ -11,13 +11,13 @@ import (
 func TestSingleInstance(t *testing.T) {
 	dir := t.TempDir()
 	ctx := t.Context()
-	first, raised, err := claimInstance(ctx, dir)
+	first, raised, err := Claim(ctx, dir)
 	if err != nil || raised {
 		t.Fatalf("first start: raised %v, %v", raised, err)
 	}
 	raisedN := 0
 	first.OnRaise(func() { raisedN++ })
-	second, raised, err := claimInstance(ctx, dir)
+	second, raised, err := Claim(ctx, dir)
 	if err != nil || !raised || second != nil {
 		t.Fatalf("second start: raised %v, %v", raised, err)
 	}
@@ -25,9 +25,9 @@ func TestSingleInstance(t *testing.T) {
 		t.Errorf("the first app was asked to raise %d times, want 1", raisedN)
 	}
 	// A request without the token is ignored.
-	path := filepath.Join(dir, instanceFile)
+	path := filepath.Join(dir, FileName)
 	data, _ := os.ReadFile(path)
-	forged := filepath.Join(t.TempDir(), instanceFile)
+	forged := filepath.Join(t.TempDir(), FileName)
 	addr := string(data[:len(data)-34]) // "addr token\n", the token 32 hex digits
 	if err := os.WriteFile(forged, []byte(addr+" 00000000000000000000000000000000\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -45,7 +45,7 @@ func TestSingleInstance(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	third, raised, err := claimInstance(ctx, dir)
+	third, raised, err := Claim(ctx, dir)
 	if err != nil || raised {
 		t.Fatalf("start over a stale file: raised %v, %v", raised, err)
 	}
@@ -56,12 +56,12 @@ func TestSingleInstance(t *testing.T) {
 // carried out once the window is there.
 func TestRaiseBeforeWindow(t *testing.T) {
 	dir := t.TempDir()
-	first, _, err := claimInstance(t.Context(), dir)
+	first, _, err := Claim(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Close()
-	if _, raised, _ := claimInstance(t.Context(), dir); !raised {
+	if _, raised, _ := Claim(t.Context(), dir); !raised {
 		t.Fatal("second start not told of the first")
 	}
 	n := 0

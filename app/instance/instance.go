@@ -1,4 +1,8 @@
-package main
+// Package instance keeps one desktop app per data folder: the first start
+// claims the folder (a file naming its loopback socket and a token), a second
+// start asks it to bring its window to the front and exits, instead of
+// failing on the database or the listener's port in use.
+package instance
 
 import (
 	"bufio"
@@ -15,14 +19,12 @@ import (
 	"time"
 )
 
-// instanceFile names the running desktop app next to its database: the
-// address of its loopback socket and a token. A second start reads it, asks
-// the running app to bring its window to the front, and exits, instead of
-// failing on the database or the listener's port in use.
-const instanceFile = "powerwatch.instance"
+// FileName names the running desktop app next to its database: the
+// address of its loopback socket and a token.
+const FileName = "powerwatch.instance"
 
-// instance is the running app's end: it serves raise requests.
-type instance struct {
+// An Instance is the running app's end: it serves raise requests.
+type Instance struct {
 	ln    net.Listener
 	path  string
 	token string
@@ -33,11 +35,11 @@ type instance struct {
 	done    sync.WaitGroup
 }
 
-// claimInstance makes this process the desktop app of dir, or, when one
+// Claim makes this process the desktop app of dir, or, when one
 // runs already, asks it to show its window and reports raised. A file left
 // by an app that ended without removing it is taken over.
-func claimInstance(ctx context.Context, dir string) (inst *instance, raised bool, err error) {
-	path := filepath.Join(dir, instanceFile)
+func Claim(ctx context.Context, dir string) (inst *Instance, raised bool, err error) {
+	path := filepath.Join(dir, FileName)
 	if raiseRunning(ctx, path) {
 		return nil, true, nil
 	}
@@ -50,7 +52,7 @@ func claimInstance(ctx context.Context, dir string) (inst *instance, raised bool
 		ln.Close()
 		return nil, false, fmt.Errorf("single instance: token: %w", err)
 	}
-	inst = &instance{ln: ln, path: path, token: hex.EncodeToString(b)}
+	inst = &Instance{ln: ln, path: path, token: hex.EncodeToString(b)}
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		err = os.WriteFile(path, []byte(ln.Addr().String()+" "+inst.token+"\n"), 0o600)
 	}
@@ -91,7 +93,7 @@ func raiseRunning(ctx context.Context, path string) bool {
 	return err == nil && strings.TrimSpace(reply) == "ok"
 }
 
-func (in *instance) serve() {
+func (in *Instance) serve() {
 	defer in.done.Done()
 	for {
 		c, err := in.ln.Accept()
@@ -104,7 +106,7 @@ func (in *instance) serve() {
 
 // answer handles one request; only the token of the file is obeyed, so
 // another local program cannot pop the window up.
-func (in *instance) answer(c net.Conn) {
+func (in *Instance) answer(c net.Conn) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(2 * time.Second))
 	line, err := bufio.NewReader(c).ReadString('\n')
@@ -124,7 +126,7 @@ func (in *instance) answer(c net.Conn) {
 }
 
 // OnRaise sets what a raise request does (show the window and focus it).
-func (in *instance) OnRaise(fn func()) {
+func (in *Instance) OnRaise(fn func()) {
 	in.mu.Lock()
 	in.raise = fn
 	pending := in.pending
@@ -136,7 +138,7 @@ func (in *instance) OnRaise(fn func()) {
 }
 
 // Close stops serving and removes the file.
-func (in *instance) Close() error {
+func (in *Instance) Close() error {
 	err := in.ln.Close()
 	in.done.Wait()
 	if rmErr := os.Remove(in.path); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) && err == nil {
@@ -144,12 +146,3 @@ func (in *instance) Close() error {
 	}
 	return err
 }
-
-// instanceMain is the office's service with its single-instance end, so
-// runDesktop can route raise requests to the window.
-type instanceMain struct {
-	desk
-	inst *instance
-}
-
-func (m instanceMain) OnRaise(fn func()) { m.inst.OnRaise(fn) }
