@@ -1,22 +1,16 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"powerwatch/listener/hj212"
 )
 
-// maxDecodeLine bounds one input line of `hj212 decode`; a 4-digit length
-// field allows frames of 10 011 bytes.
-const maxDecodeLine = 64 << 10
-
 // runHJ212Decode reads one frame per line and writes one JSON object per line,
-// in order. Bad lines are reported in their own object; the exit status stays 0.
+// in order (hj212.DecodeLines). Bad lines are reported in their own object;
+// the exit status stays 0.
 func runHJ212Decode(e *env, args []string) error {
 	fs := newFlags(e, "hj212 decode", "< frames.txt")
 	if pos, err := parseFlags(fs, args); err != nil {
@@ -24,61 +18,7 @@ func runHJ212Decode(e *env, args []string) error {
 	} else if len(pos) > 0 {
 		return usagef("unexpected argument %q: frames are read from standard input", pos[0])
 	}
-	in := bufio.NewReaderSize(e.stdin, maxDecodeLine)
-	out := bufio.NewWriter(e.stdout)
-	defer out.Flush()
-	var buf []byte
-	for {
-		if err := e.ctx.Err(); err != nil {
-			return err
-		}
-		line, tooLong, err := readLine(in)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read standard input: %w", err)
-		}
-		buf = decodeLine(buf[:0], line, tooLong)
-		if _, err := out.Write(buf); err != nil {
-			return fmt.Errorf("write standard output: %w", err)
-		}
-	}
-}
-
-// readLine returns the next line without its LF or CR LF. A line longer than
-// the reader's buffer is consumed to its end and reported as tooLong.
-func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
-	line, err = r.ReadSlice('\n')
-	for err == bufio.ErrBufferFull {
-		tooLong = true
-		_, err = r.ReadSlice('\n')
-	}
-	if err == io.EOF && (len(line) > 0 || tooLong) {
-		err = nil // a last line without LF
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	line = bytes.TrimSuffix(line, []byte("\n"))
-	return bytes.TrimSuffix(line, []byte("\r")), tooLong, nil
-}
-
-// decodeLine appends the JSON object for one input line, with its LF.
-func decodeLine(b, line []byte, tooLong bool) []byte {
-	if tooLong {
-		return hj212.AppendJSONError(b, fmt.Sprintf("length: line longer than %d bytes", maxDecodeLine))
-	}
-	frame := append(bytes.Clone(line), '\r', '\n') // the terminator is optional on input
-	p, err := hj212.Parse(frame)
-	var se *hj212.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return hj212.AppendJSONError(b, se.Message())
-	case err != nil:
-		return hj212.AppendJSONError(b, "framing: "+err.Error())
-	}
-	return hj212.AppendJSON(b, p)
+	return hj212.DecodeLines(e.ctx, e.stdin, e.stdout)
 }
 
 // runHJ212Encode prints one frame built from the flags, with CR LF; a data
@@ -122,46 +62,17 @@ func runHJ212Encode(e *env, args []string) error {
 		p.Header |= hj212.HasPNUM | hj212.HasPNO
 	}
 	p.SetFields(fields)
-	frame, err := p.Encode()
-	if err != nil {
+	if *split && (*pnum != 0 || *pno != 0) {
+		return usagef("--split builds PNUM and PNO itself: leave out --pnum and --pno")
+	}
+	frames, err := p.Frames(*split)
+	switch {
+	case errors.Is(err, hj212.ErrUnencodable):
 		return usagef("%v", err)
-	}
-	frames := [][]byte{frame}
-	if seg := len(frame) - 12; seg > hj212.MaxSegment {
-		// HJ212-2017 Table 2: a data segment is 0–1024 bytes; common parsers
-		// reject longer ones.
-		if !*split {
-			return fmt.Errorf("encode: the data segment is %d bytes, over the standard's %d; use --split to send it as parts / 数据段超过 %d 字节，可加 --split 分包",
-				seg, hj212.MaxSegment, hj212.MaxSegment)
-		}
-		if *pnum != 0 || *pno != 0 {
-			return usagef("--split builds PNUM and PNO itself: leave out --pnum and --pno")
-		}
-		if _, ok := hj212.NextQN(*qn, 0); !ok {
-			return usagef("--split: QN %q is not YYYYMMDDhhmmsszzz; the parts' QNs follow it", *qn)
-		}
-		parts, err := p.Split(hj212.MaxSegment, func(i int) string { q, _ := hj212.NextQN(*qn, i-1); return q })
-		if err != nil {
-			return fmt.Errorf("encode: %w", err)
-		}
-		frames = frames[:0]
-		for _, part := range parts {
-			f, err := part.Encode()
-			if err != nil {
-				return fmt.Errorf("encode part %d: %w", part.PNO, err)
-			}
-			frames = append(frames, f)
-		}
-	}
-	for _, f := range frames {
-		// Refuse to print a frame our own decoder would reject (bad CN, DataTime…).
-		if _, err := hj212.Parse(f); err != nil {
-			var se *hj212.SyntaxError
-			if errors.As(err, &se) {
-				return fmt.Errorf("encode: the frame would not decode: %s", se.Message())
-			}
-			return fmt.Errorf("encode: %w", err)
-		}
+	case errors.Is(err, hj212.ErrSegmentTooLong):
+		return fmt.Errorf("encode: %w; use --split to send it as parts / 数据段超过 %d 字节，可加 --split 分包", err, hj212.MaxSegment)
+	case err != nil:
+		return fmt.Errorf("encode: %w", err)
 	}
 	for _, f := range frames {
 		if _, err := e.stdout.Write(f); err != nil {

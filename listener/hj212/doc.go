@@ -29,6 +29,12 @@
 // version bits and A=0). Terminal builds the centre's commands, validating
 // intervals and passwords against Table 4.
 //
+// # Line tools
+//
+// For `powerwatch hj212`: DecodeLines turns frames, one a line, into JSON
+// lines (AppendJSON); Packet.Frames encodes a packet as the frames to send,
+// split into parts when its segment is too long, each parsed back first.
+//
 // # Subpackets
 //
 // Assembler joins the PNUM/PNO parts of a split upload, bounded in count and
