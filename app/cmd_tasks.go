@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"powerwatch/app/maintenance"
 	"powerwatch/app/service"
 	"powerwatch/store"
+	"powerwatch/store/sqlite"
 )
 
 func runTasksList(e *env, args []string) error {
@@ -121,23 +121,16 @@ func runRecordsExport(e *env, args []string) error {
 	} else if rs, err = db.FindRecords(e.ctx, f); err != nil {
 		return err
 	}
-	docs, err := maintenance.RecordDocs(e.ctx, db, rs)
+	office := officeOf(db)
+	if ext == ".pdf" {
+		err = office.PrintRecord(e.ctx, out, rs[0])
+	} else {
+		err = office.ExportRecords(e.ctx, out, rs)
+	}
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if ext == ".pdf" {
-		err = maintenance.WriteRecordPDF(&buf, docs[0], afero.NewOsFs(), filesDir(db), true)
-	} else {
-		err = maintenance.WriteRecordsXLSX(&buf, docs)
-	}
-	if err != nil {
-		return fmt.Errorf("export records to %s: %w", out, err)
-	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("export records: %w", err)
-	}
-	fmt.Fprintf(e.stdout, "%s: %d records\n", out, len(docs))
+	fmt.Fprintf(e.stdout, "%s: %d records\n", out, len(rs))
 	return nil
 }
 
@@ -161,15 +154,7 @@ func runReportInstall(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	reg, err := db.LoadRegistry(e.ctx)
-	if err != nil {
-		return err
-	}
-	en, ok := reg.Enterprise(*ent)
-	if !ok {
-		return fmt.Errorf("enterprise %d: %w", *ent, store.ErrNotFound)
-	}
-	osfs := afero.NewOsFs()
+	office := officeOf(db)
 	var survey store.Survey
 	if *surveyFile != "" {
 		b, err := os.ReadFile(*surveyFile)
@@ -179,22 +164,27 @@ func runReportInstall(e *env, args []string) error {
 		if err := json.Unmarshal(b, &survey); err != nil {
 			return fmt.Errorf("survey %s: %w", *surveyFile, err)
 		}
-	} else if survey, err = maintenance.LoadSurvey(osfs, filesDir(db), *ent); err != nil {
+		survey.EnterpriseID = *ent
+	} else if survey, err = maintenance.LoadSurvey(office.FS, office.Dir, *ent); err != nil {
 		return err
 	}
-	doc := maintenance.NewReportDoc(reg, en, survey)
-	for _, w := range maintenance.CheckDesign(doc.Design()) {
-		fmt.Fprintln(e.stderr, "warning:", w.Message)
-	}
-	var buf bytes.Buffer
-	if err := maintenance.WriteInstallationReportPDF(&buf, doc, osfs, filesDir(db), true); err != nil {
+	warnings, err := office.DesignWarnings(e.ctx, survey)
+	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(pos[0], buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, "warning:", w)
+	}
+	if err := office.PrintSurvey(e.ctx, pos[0], survey); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.stdout, pos[0])
 	return nil
+}
+
+// officeOf is maintenance's paperwork on db's data folder.
+func officeOf(db *sqlite.DB) maintenance.Office {
+	return maintenance.Office{Store: db, FS: afero.NewOsFs(), Dir: maintenance.FilesDir(db.Path())}
 }
 
 // runAcceptance is the acceptance / inspection test (§6.7.4, §6.10): run it
