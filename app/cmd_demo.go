@@ -11,7 +11,6 @@ import (
 	"powerwatch/app/service"
 	"powerwatch/app/sim"
 	"powerwatch/app/simdb"
-	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
 
@@ -61,19 +60,22 @@ func (d *demoService) Start(ctx context.Context) error {
 		}
 		d.tmp, d.path = dir, filepath.Join(dir, "powerwatch-demo.db")
 	}
-	terms := sim.District(d.terminals, 1)
-	start := time.Now().Truncate(5 * time.Minute).Add(-24 * time.Hour)
-	vs := sim.PlanViolations(terms, start, 24*time.Hour)
-	if err := d.register(ctx, terms, vs, start); err != nil {
+	// The demo is `simulate --outages --violations` on its own database.
+	plan := simdb.Plan{District: d.terminals, Seed: 1, Speed: d.speed, Outages: true, Violate: true, DB: d.path}
+	cfg, rows, err := plan.Setup(time.Now())
+	if err != nil {
 		return err
+	}
+	if err := plan.Prepare(ctx, rows, cfg.Violations); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	d.m = service.NewMain()
 	d.m.Config.DB, d.m.Config.Listen = d.path, "127.0.0.1:0"
 	if err := d.m.Run(ctx); err != nil {
 		return err
 	}
-	s, err := sim.New(sim.Config{Addr: d.m.Addr().String(), Terminals: terms, Start: start, Speed: d.speed,
-		Outages: true, Drift: true, Corrupt: 0.001, Violations: vs, Seed: 1})
+	cfg.Addr = d.m.Addr().String()
+	s, err := sim.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -85,19 +87,6 @@ func (d *demoService) Start(ctx context.Context) error {
 		s.Run(simCtx)
 	}()
 	return nil
-}
-
-// register writes the district's registry and orders into the database.
-func (d *demoService) register(ctx context.Context, terms []sim.Terminal, vs []sim.Violation, start time.Time) error {
-	if err := os.MkdirAll(filepath.Dir(d.path), 0o755); err != nil {
-		return fmt.Errorf("demo folder: %w", err)
-	}
-	db, err := sqlite.Open(ctx, d.path)
-	if err != nil {
-		return fmt.Errorf("demo database: %w", err)
-	}
-	defer db.Close()
-	return simdb.Register(ctx, db, sim.Rows(terms, start.AddDate(0, -1, 0)), simdb.OrdersCSV(vs), len(vs) > 0)
 }
 
 // UIDeps hands the screens the running service's parts.

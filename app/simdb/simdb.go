@@ -1,7 +1,8 @@
 // Package simdb puts a simulated district (app/sim) into the files and
 // databases the real one lives in: its registry spreadsheet, and a database
 // holding its registry and the control orders its scripted violations breach
-// (`simulate --out/--db`, `demo`).
+// (`simulate --out/--db`, `demo`), and the Plan both commands run: where the
+// terminals come from, when the run starts, what goes wrong (plan.go).
 package simdb
 
 import (
