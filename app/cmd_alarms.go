@@ -1,8 +1,8 @@
 package main
 
 import (
+	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	"powerwatch/app/judge"
@@ -10,39 +10,44 @@ import (
 	"powerwatch/store"
 )
 
-// parseBeijing reads a time typed by a person, in Beijing time unless it
-// carries an offset: 2026-11-28, 2026-11-28 08:05, 2026-11-28T08:05[:00][+08:00].
+// parseBeijing reads a time typed by a person (store.ParseLocalTime: Beijing
+// time unless it carries an offset); a mistake is a usage error naming the flag.
 func parseBeijing(flag, s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	t, err := store.ParseLocalTime(s)
+	if err != nil {
+		return t, usagef("--%s: %v", flag, err)
 	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, store.Beijing); err == nil {
-			return t, nil
-		}
-	}
-	return time.Time{}, usagef("--%s %q: want a time like 2026-11-28T08:05 or 2026-11-28 (Beijing time)", flag, s)
+	return t, nil
 }
 
-type listOptions struct {
-	data                                 *dataFlags
-	from, to, typ, grade, status, format string
-	enterprise, group                    string
-	trial                                string // --trial: hide, include or only the alarms marked 试验
+// addAlarmQuery adds the flags that choose alarms (`alarms list`, `review export`).
+func addAlarmQuery(fs *flag.FlagSet) *listing.AlarmQuery {
+	q := &listing.AlarmQuery{}
+	fs.StringVar(&q.From, "from", "", "alarms overlapping from this time (Beijing), e.g. 2026-11-28T08:00")
+	fs.StringVar(&q.To, "to", "", "… until this time (exclusive)")
+	fs.StringVar(&q.Types, "type", "", "alarm type id(s), comma-separated: treatment_off, shutdown_ignored, cut_ignored, offline, …")
+	fs.StringVar(&q.Grades, "grade", "", "grade id(s), comma-separated: minor, major, severe")
+	fs.StringVar(&q.Statuses, "status", "", "status(es), comma-separated: open, ended, withdrawn")
+	fs.StringVar(&q.Enterprise, "enterprise", "", "enterprise name (substring)")
+	return q
+}
+
+// alarmFilter is q's store filter; a mistake is a usage error.
+func alarmFilter(q *listing.AlarmQuery) (store.AlarmFilter, error) {
+	f, err := q.Filter()
+	if err != nil {
+		return f, usagef("%v", err)
+	}
+	return f, nil
 }
 
 func runAlarmsList(e *env, args []string) error {
 	fs := newFlags(e, "alarms list", "[--db PATH] [--from T --to T] [--type T] [--group G] [--grade G] [--status S] [--enterprise NAME] [--trial hide|include|only] --format json|csv")
-	o := listOptions{data: addDataFlags(fs)}
-	fs.StringVar(&o.from, "from", "", "alarms overlapping from this time (Beijing), e.g. 2026-11-28T08:00")
-	fs.StringVar(&o.to, "to", "", "… until this time (exclusive)")
-	fs.StringVar(&o.typ, "type", "", "alarm type id(s), comma-separated: treatment_off, shutdown_ignored, cut_ignored, offline, …")
-	fs.StringVar(&o.group, "group", "", "alarm group(s), comma-separated: violation (违法), suspect (违法嫌疑), device (设备与数据)")
-	fs.StringVar(&o.grade, "grade", "", "grade id(s), comma-separated: minor, major, severe")
-	fs.StringVar(&o.status, "status", "", "status(es), comma-separated: open, ended, withdrawn")
-	fs.StringVar(&o.enterprise, "enterprise", "", "enterprise name (substring)")
-	fs.StringVar(&o.format, "format", "json", "json (one object per line) or csv")
-	fs.StringVar(&o.trial, "trial", "hide", "alarms raised during a recorded on/off test (试验): hide, include or only")
+	data := addDataFlags(fs)
+	q := addAlarmQuery(fs)
+	fs.StringVar(&q.Groups, "group", "", "alarm group(s), comma-separated: violation (违法), suspect (违法嫌疑), device (设备与数据)")
+	fs.StringVar(&q.Trial, "trial", "hide", "alarms raised during a recorded on/off test (试验): hide, include or only")
+	format := fs.String("format", "json", "json (one object per line) or csv")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -50,11 +55,14 @@ func runAlarmsList(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
-	filter, err := o.filter()
+	if *format != "json" && *format != "csv" {
+		return usagef("--format %q: want json or csv", *format)
+	}
+	filter, err := alarmFilter(q)
 	if err != nil {
 		return err
 	}
-	db, err := openDataDB(e.ctx, o.data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
@@ -67,73 +75,8 @@ func runAlarmsList(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return listing.WriteAlarms(e.stdout, o.format, reg, as, time.Now())
+	return listing.WriteAlarms(e.stdout, *format, reg, as, time.Now())
 }
-
-func (o listOptions) filter() (store.AlarmFilter, error) {
-	var f store.AlarmFilter
-	var err error
-	if o.format != "json" && o.format != "csv" {
-		return f, usagef("--format %q: want json or csv", o.format)
-	}
-	if o.from != "" {
-		if f.From, err = parseBeijing("from", o.from); err != nil {
-			return f, err
-		}
-	}
-	if o.to != "" {
-		if f.To, err = parseBeijing("to", o.to); err != nil {
-			return f, err
-		}
-	}
-	if f.Types, err = parseList("type", o.typ, typeIDs); err != nil {
-		return f, err
-	}
-	if f.Groups, err = parseList("group", o.group, store.Groups()); err != nil {
-		return f, err
-	}
-	if f.Grades, err = parseList("grade", o.grade, []store.Grade{store.Minor, store.Major, store.Severe}); err != nil {
-		return f, err
-	}
-	if f.Statuses, err = parseList("status", o.status, []store.AlarmStatus{store.Open, store.Ended, store.Withdrawn}); err != nil {
-		return f, err
-	}
-	f.Enterprise = o.enterprise
-	switch o.trial {
-	case "hide", "":
-		f.Trial = store.TrialNo
-	case "include":
-		f.Trial = store.TrialAny
-	case "only":
-		f.Trial = store.TrialOnly
-	default:
-		return f, usagef("--trial %q: want hide, include or only", o.trial)
-	}
-	return f, nil
-}
-
-var typeIDs = store.AllAlarmTypes
-
-// parseList splits a comma-separated flag value and checks each id against valid.
-func parseList[T ~string](flag, s string, valid []T) ([]T, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var out []T
-	for _, w := range strings.Split(s, ",") {
-		v := T(strings.TrimSpace(w))
-		ok := false
-		for _, x := range valid {
-			ok = ok || x == v
-		}
-		if !ok {
-			return nil, usagef("--%s %q: want one of %v", flag, v, valid)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 func runAlarmsEvaluate(e *env, args []string) error {
 	fs := newFlags(e, "alarms evaluate", "[--db PATH] --from T --to T")
 	data := addDataFlags(fs)

@@ -107,16 +107,11 @@ func runAlarmsVerify(e *env, args []string) error {
 
 func runReviewExport(e *env, args []string) error {
 	fs := newFlags(e, "review export", "--out FILE [--from T --to T] [--type T] [--grade G] [--status S] [--enterprise NAME] [--db PATH]")
-	o := listOptions{data: addDataFlags(fs), format: "json"}
+	data := addDataFlags(fs)
+	q := addAlarmQuery(fs)
 	out := fs.String("out", "", "the review package file to create (e.g. review.pwreview)")
 	who := fs.String("who", operatorName(), "who exports it, for the audit log")
 	margin := fs.Duration("margin", 2*time.Hour, "series and raw packets copied around each alarm")
-	fs.StringVar(&o.from, "from", "", "alarms overlapping from this time (Beijing)")
-	fs.StringVar(&o.to, "to", "", "… until this time (exclusive)")
-	fs.StringVar(&o.typ, "type", "", "alarm type id(s), comma-separated")
-	fs.StringVar(&o.grade, "grade", "", "grade id(s), comma-separated")
-	fs.StringVar(&o.status, "status", "", "status(es), comma-separated")
-	fs.StringVar(&o.enterprise, "enterprise", "", "enterprise name (substring)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -124,11 +119,11 @@ func runReviewExport(e *env, args []string) error {
 	if len(pos) > 0 || *out == "" {
 		return usagef("want --out FILE and no other argument")
 	}
-	f, err := o.filter()
+	f, err := alarmFilter(q)
 	if err != nil {
 		return err
 	}
-	db, err := openDataDB(e.ctx, o.data)
+	db, err := openDataDB(e.ctx, data)
 	if err != nil {
 		return err
 	}
