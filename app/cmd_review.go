@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -74,29 +73,16 @@ func runAlarmsVerify(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one evidence folder")
 	}
-	want := ""
 	if *fp != "" {
-		if want, err = evidence.ParseFingerprint(*fp); err != nil {
+		if _, err := evidence.ParseFingerprint(*fp); err != nil {
 			return usagef("--fingerprint: %v", err)
 		}
 	}
-	// Without --fingerprint, trust this installation's key when it has one.
-	trusted, err := evidence.LoadPublicKey(filepath.Dir(data.path()))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if want != "" {
-		trusted = nil // checked against the fingerprint below
-	}
-	m, err := evidence.Verify(pos[0], trusted)
+	m, checked, err := evidence.VerifyTrusted(pos[0], filepath.Dir(data.path()), *fp)
 	if err != nil {
 		return err
 	}
-	got := strings.ReplaceAll(m.Fingerprint, " ", "")
-	switch {
-	case want != "" && got != want:
-		return fmt.Errorf("verify evidence %s: signed by key %s, not by %s: %w", pos[0], m.Fingerprint, *fp, evidence.ErrOtherKey)
-	case want == "" && trusted == nil:
+	if !checked {
 		fmt.Fprintf(e.stdout, "alarm %d: %d files match the signed manifest, but no trusted key to compare with: "+
 			"check that the key fingerprint %s is the bureau's (--fingerprint) / 签名有效，请核对密钥指纹\n", m.AlarmID, len(m.Files), m.Fingerprint)
 		return nil

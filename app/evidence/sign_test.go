@@ -183,3 +183,40 @@ func TestVerifyTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyTrusted: a folder checked against the published fingerprint
+// (spaced or not), against the installation's key, or against no key at
+// all (consistent, not checked); another fingerprint or another
+// installation's key is ErrOtherKey.
+func TestVerifyTrusted(t *testing.T) {
+	db, a := district(t)
+	keyDir, otherDir, noKeyDir := t.TempDir(), t.TempDir(), t.TempDir()
+	if _, err := evidence.LoadOrCreateKey(otherDir); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := evidence.ExportFolder(t.Context(), db, a.ID, t.TempDir(), evidence.FolderOptions{Who: "李四", Now: time.Now(), KeyDir: keyDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := evidence.Verify(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, keyDir, fingerprint string
+		checked                   bool
+		err                       error
+	}{
+		{"published fingerprint", noKeyDir, m.Fingerprint, true, nil},
+		{"fingerprint without spaces", noKeyDir, strings.ReplaceAll(m.Fingerprint, " ", ""), true, nil},
+		{"installation's key", keyDir, "", true, nil},
+		{"no key to compare with", noKeyDir, "", false, nil},
+		{"another fingerprint", keyDir, strings.Repeat("ab", 32), false, evidence.ErrOtherKey},
+		{"another installation's key", otherDir, "", false, evidence.ErrOtherKey},
+	} {
+		got, checked, err := evidence.VerifyTrusted(dir, c.keyDir, c.fingerprint)
+		if checked != c.checked || !errors.Is(err, c.err) || (err == nil && got.AlarmID != a.ID) {
+			t.Errorf("%s: checked %v, %v; want %v, %v", c.name, checked, err, c.checked, c.err)
+		}
+	}
+}

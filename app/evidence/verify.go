@@ -99,3 +99,30 @@ func Verify(dir string, trusted ed25519.PublicKey) (Manifest, error) {
 	}
 	return m, errors.Join(errs...)
 }
+
+// VerifyTrusted is Verify against the key an officer trusts: the one whose
+// fingerprint the bureau published (fingerprint, as ParseFingerprint reads
+// it), else this installation's key in keyDir when it has one. checked is
+// false when there was neither: the folder is then only consistent with the
+// key it names, and the officer must compare that key's fingerprint.
+func VerifyTrusted(dir, keyDir, fingerprint string) (m Manifest, checked bool, err error) {
+	want := ""
+	if fingerprint != "" {
+		if want, err = ParseFingerprint(fingerprint); err != nil {
+			return m, false, err
+		}
+	}
+	var trusted ed25519.PublicKey
+	if want == "" {
+		if trusted, err = LoadPublicKey(keyDir); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return m, false, err
+		}
+	}
+	if m, err = Verify(dir, trusted); err != nil {
+		return m, false, err
+	}
+	if got := strings.ReplaceAll(m.Fingerprint, " ", ""); want != "" && got != want {
+		return m, false, fmt.Errorf("verify evidence %s: signed by key %s, not by %s: %w", dir, m.Fingerprint, fingerprint, ErrOtherKey)
+	}
+	return m, want != "" || trusted != nil, nil
+}
