@@ -33,27 +33,9 @@ func runTasksList(e *env, args []string) error {
 	if *format != "json" && *format != "csv" {
 		return usagef("--format %q: want json or csv", *format)
 	}
-	f := store.TaskFilter{Kind: store.TaskKind(*kind)}
-	switch *status {
-	case "open", "done":
-		f.Status = store.TaskStatus(*status)
-	case "all":
-	default:
-		return usagef("--status %q: want open, done or all", *status)
-	}
-	if *kind != "" {
-		ok := false
-		for _, k := range store.TaskKinds() {
-			ok = ok || k == f.Kind
-		}
-		if !ok {
-			return usagef("--kind %q: want one of %v", *kind, store.TaskKinds())
-		}
-	}
-	if *due != "" {
-		if f.DueBefore, err = parseBeijing("due-before", *due); err != nil {
-			return err
-		}
+	f, err := maintenance.TaskQuery{Status: *status, Kind: *kind, DueBefore: *due}.Filter()
+	if err != nil {
+		return usagef("%v", err)
 	}
 	db, err := openDataDB(e.ctx, data)
 	if err != nil {
@@ -95,16 +77,9 @@ func runRecordsExport(e *env, args []string) error {
 	if ext != ".pdf" && ext != ".xlsx" {
 		return usagef("output %s: want a .xlsx or .pdf file", out)
 	}
-	f := store.RecordFilter{EnterpriseID: *ent}
-	if *from != "" {
-		if f.From, err = parseBeijing("from", *from); err != nil {
-			return err
-		}
-	}
-	if *to != "" {
-		if f.To, err = parseBeijing("to", *to); err != nil {
-			return err
-		}
+	f, err := maintenance.RecordQuery{From: *from, To: *to, EnterpriseID: *ent}.Filter()
+	if err != nil {
+		return usagef("%v", err)
 	}
 	db, err := openDataDB(e.ctx, data)
 	if err != nil {
