@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -173,5 +172,5 @@ func (d *dataFlags) path() string {
 	if d.db != "" {
 		return d.db
 	}
-	return filepath.Join(service.DataDir(), "powerwatch.db")
+	return service.DefaultDB()
 }

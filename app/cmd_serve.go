@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -40,8 +39,7 @@ func runServe(e *env, args []string) error {
 	if err := m.Config.Validate(); err != nil {
 		return usagef("%v", err)
 	}
-	logw, err := service.NewLogFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
-		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
+	logw, err := m.OpenLog()
 	if err != nil {
 		return sqlite.ExplainStart(m.Config.DB, err) // a full disk or a read-only folder, in words
 	}
@@ -75,16 +73,10 @@ func runServe(e *env, args []string) error {
 
 // loadServeConfig resolves --db and --config and applies --listen.
 func loadServeConfig(fsys afero.Fs, d *dataFlags, listen string) (service.Config, error) {
-	db := d.path()
-	path := d.config
-	if path == "" {
-		path = filepath.Join(filepath.Dir(db), "powerwatch.json")
-	}
-	c, err := service.LoadConfig(fsys, path)
+	c, err := service.LoadConfigFor(fsys, d.path(), d.config)
 	if err != nil {
 		return c, err
 	}
-	c.DB = db
 	if listen != "" {
 		c.Listen = listen
 		if err := c.Validate(); err != nil {

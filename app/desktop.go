@@ -161,8 +161,7 @@ func runDesktopCmd(e *env, args []string) error {
 		return nil
 	}
 	defer inst.Close()
-	logw, err := service.NewLogFile(m.FS, filepath.Join(filepath.Dir(m.Config.DB), "logs", "powerwatch.log"),
-		int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
+	logw, err := m.OpenLog()
 	if err != nil {
 		return err
 	}

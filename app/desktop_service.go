@@ -67,24 +67,13 @@ func (m desk) Subscribe(n ui.Notifier) {
 }
 
 func (m desk) reportStatus(n ui.Notifier) {
-	states := m.Listener.Terminals()
-	online := 0
-	var newest store.TerminalState
-	for _, s := range states {
-		if s.Online {
-			online++
-		}
-		if s.LastSeen.After(newest.LastSeen) {
-			newest = s
-		}
-	}
-	registered, err := m.DB.FindTerminals(context.Background(), store.TerminalFilter{})
+	st, err := m.Status(context.Background())
 	if err != nil {
 		return
 	}
-	n.SetOnline(online, len(registered))
-	if !newest.LastSeen.IsZero() {
-		n.PacketReceived(newest.MN, newest.LastSeen)
+	n.SetOnline(st.Online, st.Registered)
+	if !st.Newest.LastSeen.IsZero() {
+		n.PacketReceived(st.Newest.MN, st.Newest.LastSeen)
 	}
 }
 

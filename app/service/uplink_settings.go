@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 
 	"github.com/spf13/afero"
 )
@@ -16,7 +15,7 @@ func (m *Main) configPath() string {
 	if m.ConfigPath != "" {
 		return m.ConfigPath
 	}
-	return filepath.Join(filepath.Dir(m.Config.DB), "powerwatch.json")
+	return ConfigFileOf(m.Config.DB)
 }
 
 // Upstreams are the uplink's targets as 设置 edits them: addresses only;
