@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"powerwatch/app/internal/atomicfile"
 	"powerwatch/app/listing"
 	"powerwatch/statsheet"
 	"powerwatch/store"
@@ -34,7 +35,7 @@ func output(e *env, out string, write func(io.Writer) error) error {
 	if out == "" {
 		return write(e.stdout)
 	}
-	return writeFileAtomic(out, write)
+	return atomicfile.Write(out, write)
 }
 
 func runExportReadings(e *env, args []string) error {

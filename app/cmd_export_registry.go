@@ -2,9 +2,8 @@ package main
 
 import (
 	"io"
-	"os"
-	"path/filepath"
 
+	"powerwatch/app/internal/atomicfile"
 	"powerwatch/app/registry"
 )
 
@@ -24,25 +23,7 @@ func runExportRegistry(e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return writeFileAtomic(*out, func(w io.Writer) error {
+	return atomicfile.Write(*out, func(w io.Writer) error {
 		return registry.ExportRegistry(e.ctx, db, w, *out)
 	})
-}
-
-// writeFileAtomic writes path through a temporary file in the same folder, so
-// that a failed export never leaves half a file where the old one was.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
+	"powerwatch/app/internal/atomicfile"
 	"powerwatch/app/registry"
 )
 
@@ -45,15 +47,8 @@ func (t registryTransfer) ImportRegistry(ctx context.Context, who, path string, 
 
 // ExportRegistry writes the registry to path (.xlsx or .csv by its name).
 func (t registryTransfer) ExportRegistry(ctx context.Context, path string, progress func(done, total int)) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
 	progress(0, 1)
-	err = registry.ExportRegistry(ctx, t.st, f, filepath.Base(path))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err := atomicfile.Write(path, func(w io.Writer) error { return registry.ExportRegistry(ctx, t.st, w, filepath.Base(path)) })
 	if err != nil {
 		return fmt.Errorf("export registry to %s: %w", path, err)
 	}

@@ -53,3 +53,24 @@ func parseLocal(s string) (t time.Time, dateOnly bool, err error) {
 	}
 	return time.Time{}, false, fmt.Errorf("%w: time %q: want 2026-11-28, 2026-11-28T08:00 or 2026-11-28 08:00 (Beijing time)", ErrInvalid, s)
 }
+
+// ParseLocalPeriod reads a period [from, to) as people type it: from as
+// ParseLocalTime reads it, to as ParseLocalEnd (a date alone includes that
+// day). Both are needed, and to must come after from.
+func ParseLocalPeriod(from, to string) (time.Time, time.Time, error) {
+	if strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
+		return time.Time{}, time.Time{}, fmt.Errorf("%w: a period needs a start and an end, e.g. 2026-11-01 to 2026-11-28T08:00", ErrInvalid)
+	}
+	f, err := ParseLocalTime(from)
+	if err != nil {
+		return f, f, fmt.Errorf("start: %w", err)
+	}
+	t, err := ParseLocalEnd(to)
+	if err != nil {
+		return f, t, fmt.Errorf("end: %w", err)
+	}
+	if !t.After(f) {
+		return f, t, fmt.Errorf("%w: the end %s is not after the start %s", ErrInvalid, to, from)
+	}
+	return f, t, nil
+}

@@ -46,3 +46,29 @@ func TestParseLocalTime(t *testing.T) {
 		})
 	}
 }
+
+// TestParseLocalPeriod: a date alone as the end includes that day; a
+// missing bound, a bound that cannot be read and an end not after the
+// start are refused.
+func TestParseLocalPeriod(t *testing.T) {
+	day := func(d, h int) time.Time { return time.Date(2026, 11, d, h, 0, 0, 0, store.Beijing) }
+	for _, c := range []struct {
+		from, to string
+		f, t     time.Time
+		ok       bool
+	}{
+		{"2026-11-01", "2026-11-28", day(1, 0), day(29, 0), true},
+		{"2026-11-01 08:00", "2026-11-01T09:00", day(1, 8), day(1, 9), true},
+		{"2026-11-28", "2026-11-28", day(28, 0), day(29, 0), true}, // one whole day
+		{"2026-11-28T08:00", "2026-11-28T08:00", time.Time{}, time.Time{}, false},
+		{"2026-11-02", "2026-11-01", time.Time{}, time.Time{}, false},
+		{"", "2026-11-01", time.Time{}, time.Time{}, false},
+		{"2026-11-01", " ", time.Time{}, time.Time{}, false},
+		{"yesterday", "2026-11-01", time.Time{}, time.Time{}, false},
+	} {
+		f, to, err := store.ParseLocalPeriod(c.from, c.to)
+		if (err == nil) != c.ok || c.ok && (!f.Equal(c.f) || !to.Equal(c.t)) {
+			t.Errorf("ParseLocalPeriod(%q, %q) = %v, %v, %v; want %v, %v, ok %v", c.from, c.to, f, to, err, c.f, c.t, c.ok)
+		}
+	}
+}
