@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/afero"
 
 	"powerwatch/app/registry"
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 )
@@ -74,12 +75,5 @@ func openDataDB(ctx context.Context, d *dataFlags) (*sqlite.DB, error) {
 	return sqlite.Open(ctx, path)
 }
 
-// defaultWho is the operating-system user, for the audit log.
-func defaultWho() string {
-	for _, k := range []string{"USER", "USERNAME"} {
-		if v := os.Getenv(k); v != "" {
-			return v + " (cli)"
-		}
-	}
-	return "cli"
-}
+// defaultWho is the operator's name marked as the CLI's, for the audit log.
+func defaultWho() string { return service.OperatorName() + " (cli)" }

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"powerwatch/app/evidence"
+	"powerwatch/app/service"
 	"powerwatch/store"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
@@ -37,7 +37,7 @@ func runAlarmsEvidence(e *env, args []string) error {
 	data := addDataFlags(fs)
 	out := fs.String("out", "", "folder to create the evidence folder in")
 	zip := fs.Bool("zip", false, "also pack the evidence folder into a .zip")
-	who := fs.String("who", operatorName(), "who exports it, printed in the PDF")
+	who := fs.String("who", service.OperatorName(), "who exports it, printed in the PDF")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func runReviewExport(e *env, args []string) error {
 	data := addDataFlags(fs)
 	q := addAlarmQuery(fs)
 	out := fs.String("out", "", "the review package file to create (e.g. review.pwreview)")
-	who := fs.String("who", operatorName(), "who exports it, for the audit log")
+	who := fs.String("who", service.OperatorName(), "who exports it, for the audit log")
 	margin := fs.Duration("margin", 2*time.Hour, "series and raw packets copied around each alarm")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -125,7 +125,7 @@ func runReviewExport(e *env, args []string) error {
 func runReviewImport(e *env, args []string) error {
 	fs := newFlags(e, "review import", "FILE [--keep-office IDS] [--take-package IDS] [--db PATH]")
 	data := addDataFlags(fs)
-	who := fs.String("who", operatorName(), "who imports it, for the audit log")
+	who := fs.String("who", service.OperatorName(), "who imports it, for the audit log")
 	office := fs.String("keep-office", "", "alarm ids in conflict whose office decision stands, comma-separated")
 	pkg := fs.String("take-package", "", "alarm ids in conflict whose package decision wins, comma-separated")
 	pos, err := parseFlags(fs, args)
@@ -188,16 +188,6 @@ func runReviewImport(e *env, args []string) error {
 			res.Package.ID, len(res.AlreadyApplied))
 	}
 	return nil
-}
-
-// operatorName is the default name written into audit entries: the login name.
-func operatorName() string {
-	for _, k := range []string{"USERNAME", "USER", "LOGNAME"} {
-		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
-			return v
-		}
-	}
-	return "operator"
 }
 
 // withReview adds what the 报警, 统计 and 管控 views need of db to d: alarm

@@ -30,7 +30,7 @@ func (m desk) UIDeps() ui.Deps {
 	db := m.DB
 	d := withHolidays(m.Main, withReview(db, ui.Deps{Registry: db, Editor: db, Readings: db, Stats: db, Alarms: db, Terminals: db,
 		Transfer: registryTransfer{st: db, lim: m.Config.Import.Limits()}, Commands: listenerCommands{srv: m.Listener}, Quarantine: m.Listener,
-		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: operatorName()}))
+		Maintenance: m.MaintenanceUI(), Uplink: m, Inbox: m, ListenOn: m.Addr().String(), Operator: service.OperatorName()}))
 	d.Orders = orderDesk{DB: db, lim: m.Config.Import.Limits(), district: m.Config.Uplink.District}
 	// The map highlights the bureau's district: the name it sends the city
 	// under (uplink.district), else the district most enterprises are in.

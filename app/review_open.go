@@ -44,7 +44,7 @@ func (p *packageService) Start(ctx context.Context) error {
 
 func (p *packageService) UIDeps() ui.Deps {
 	db := p.db
-	d := withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Map: db, Operator: operatorName(),
+	d := withReview(db, ui.Deps{Registry: db, Readings: db, Stats: db, Alarms: db, Terminals: db, Map: db, Operator: service.OperatorName(),
 		AskOperator: true, ReviewWorkspace: filepath.Base(p.path)})
 	// The laptop's own signing key, in its data folder: not next to the
 	// package, which travels on a USB stick.

@@ -3,6 +3,7 @@ package service
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/afero"
 )
@@ -55,4 +56,16 @@ func LoadConfigFor(fsys afero.Fs, db, path string) (Config, error) {
 // at the config's size and keeping its number of old files.
 func (m *Main) OpenLog() (*LogFile, error) {
 	return NewLogFile(m.FS, LogFileOf(m.Config.DB), int64(m.Config.Log.MaxSizeMB)<<20, m.Config.Log.Keep)
+}
+
+// OperatorName is who the audit log names when nobody typed a name: the
+// operating system's login name (USERNAME on Windows, USER or LOGNAME
+// elsewhere), else "operator".
+func OperatorName() string {
+	for _, k := range []string{"USERNAME", "USER", "LOGNAME"} {
+		if v := strings.TrimSpace(os.Getenv(k)); v != "" {
+			return v
+		}
+	}
+	return "operator"
 }

@@ -43,3 +43,21 @@ func TestFilesOfTheDatabase(t *testing.T) {
 		t.Errorf("log file: %q, %v", b, err)
 	}
 }
+
+// TestOperatorName: the first login name the environment has, trimmed;
+// "operator" when it has none.
+func TestOperatorName(t *testing.T) {
+	for _, c := range []struct{ username, user, logname, want string }{
+		{"王科长", "wang", "", "王科长"},
+		{"", " li ", "", "li"},
+		{"", "", "zhao", "zhao"},
+		{" ", "", "", "operator"},
+	} {
+		t.Setenv("USERNAME", c.username)
+		t.Setenv("USER", c.user)
+		t.Setenv("LOGNAME", c.logname)
+		if got := OperatorName(); got != c.want {
+			t.Errorf("OperatorName with %q/%q/%q = %q, want %q", c.username, c.user, c.logname, got, c.want)
+		}
+	}
+}
