@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"powerwatch/app/evidence"
+	"powerwatch/app/listing"
 	"powerwatch/app/service"
-	"powerwatch/store"
 	"powerwatch/store/sqlite"
 	"powerwatch/ui"
 )
@@ -135,21 +134,9 @@ func runReviewImport(e *env, args []string) error {
 	if len(pos) != 1 {
 		return usagef("want one review package file")
 	}
-	resolve := map[int64]store.ReviewSide{}
-	for side, list := range map[store.ReviewSide]string{store.KeepOffice: *office, store.TakePackage: *pkg} {
-		for _, s := range strings.Split(list, ",") {
-			if s = strings.TrimSpace(s); s == "" {
-				continue
-			}
-			id, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				return usagef("alarm id %q: want a number", s)
-			}
-			if _, dup := resolve[id]; dup {
-				return usagef("alarm %d is both in --keep-office and --take-package", id)
-			}
-			resolve[id] = side
-		}
+	resolve, err := listing.ReviewResolve(*office, *pkg)
+	if err != nil {
+		return usagef("%v", err)
 	}
 	db, err := openDataDB(e.ctx, data)
 	if err != nil {
@@ -160,34 +147,7 @@ func runReviewImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %d reviews, set aside %d, %d alarms unchanged, %d conflicts, %d already imported, %d refused / 导入 %d 条\n",
-		res.Imported, res.SetAside, res.Unchanged, len(res.Conflicts), len(res.AlreadyApplied), len(res.Refused), res.Imported)
-	when := func(t time.Time) string { return t.In(store.Beijing).Format("2006-01-02 15:04") }
-	for _, a := range res.AlreadyApplied {
-		fmt.Fprintf(e.stdout, "already imported alarm %d: %s by %s at %s, imported by %s at %s / 已导入\n",
-			a.AlarmID, a.Disposition, a.Reviewer, when(a.At), a.ImportedBy, when(a.ImportedAt))
-	}
-	for _, r := range res.Refused {
-		fmt.Fprintf(e.stdout, "refused alarm %d: %s by %s at %s: %s / 未导入\n", r.AlarmID, r.Disposition, r.Reviewer, when(r.At), r.Reason)
-	}
-	for _, c := range res.Conflicts {
-		last := func(rs []store.Review) string {
-			r := rs[len(rs)-1]
-			return fmt.Sprintf("%s by %s at %s", r.Disposition, r.Reviewer, when(r.At))
-		}
-		fmt.Fprintf(e.stdout, "conflict alarm %d: office %s; package %s\n", c.AlarmID, last(c.Office), last(c.Package))
-	}
-	switch {
-	case len(res.Conflicts) > 0:
-		return fmt.Errorf("%d alarms reviewed in both places: run again with --keep-office or --take-package for them", len(res.Conflicts))
-	case len(res.Refused) > 0:
-		return fmt.Errorf("%d decisions refused: dated outside the export (%s) and this import / %d 条审核时间不可信，未导入",
-			len(res.Refused), when(res.Package.CreatedAt), len(res.Refused))
-	case res.Imported == 0 && res.SetAside == 0 && len(res.AlreadyApplied) > 0:
-		return fmt.Errorf("package %s was imported before: its %d decisions are already applied, nothing new / 此审核包已导入过",
-			res.Package.ID, len(res.AlreadyApplied))
-	}
-	return nil
+	return listing.WriteReviewImport(e.stdout, res)
 }
 
 // withReview adds what the 报警, 统计 and 管控 views need of db to d: alarm
