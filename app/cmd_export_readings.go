@@ -67,15 +67,9 @@ func runExportReadings(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var rows []listing.ValueRow
-	for _, p := range packets {
-		vs, err := listing.PacketValues(p, *code)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "skip packet %s %s of %s: %v\n", p.CN, p.QN, p.MN, err)
-			continue
-		}
-		rows = append(rows, vs...)
-	}
+	rows := listing.PacketsValues(packets, *code, func(p store.RawPacket, err error) {
+		fmt.Fprintf(e.stderr, "skip packet %s %s of %s: %v\n", p.CN, p.QN, p.MN, err)
+	})
 	return output(e, *out, func(w io.Writer) error { return listing.WriteValues(w, *format, rows) })
 }
 

@@ -198,15 +198,7 @@ func runAcceptance(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	failed := 0
-	for _, r := range results {
-		verdict := "通过 PASS"
-		if !r.Pass {
-			verdict, failed = "不通过 FAIL", failed+1
-		}
-		fmt.Fprintf(e.stdout, "%s\t%s / %s\t%d 包 packets\t最大时延 %s\t停 off %v\t开 on %v\t%s\n", verdict, r.Facility.Name, r.Point.Name,
-			r.Packets, r.MaxDelay.Round(time.Second), r.SawOff, r.SawOn, strings.Join(r.Problems, "; "))
-	}
+	verdict := maintenance.WriteAcceptance(e.stdout, results)
 	if *people != "" {
 		rec, err := service.SaveTest(e.ctx, db, defaultWho(), store.TaskKind(*kind), *ent, from, now, *people, results)
 		if err != nil {
@@ -214,8 +206,5 @@ func runAcceptance(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "记录 record %d\n", rec.ID)
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d points failed", failed, len(results))
-	}
-	return nil
+	return verdict
 }

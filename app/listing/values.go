@@ -23,6 +23,22 @@ type ValueRow struct {
 	Flag     string `json:"flag"`
 }
 
+// PacketsValues returns the CP values of every stored frame in ps (all
+// codes, or code), in order; a frame that cannot be read is passed to skip
+// and left out.
+func PacketsValues(ps []store.RawPacket, code string, skip func(store.RawPacket, error)) []ValueRow {
+	var rows []ValueRow
+	for _, p := range ps {
+		vs, err := PacketValues(p, code)
+		if err != nil {
+			skip(p, err)
+			continue
+		}
+		rows = append(rows, vs...)
+	}
+	return rows
+}
+
 // PacketValues returns the CP values of a stored frame (all codes, or code),
 // each with the code's -Flag. A frame whose CRC was wrong when it arrived is
 // still read: its CP text is parsed on its own.

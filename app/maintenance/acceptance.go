@@ -2,8 +2,10 @@ package maintenance
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"powerwatch/store"
@@ -152,4 +154,24 @@ func AcceptanceRecord(kind store.TaskKind, enterpriseID int64, at time.Time, res
 		rec.Problems += p
 	}
 	return rec
+}
+
+// WriteAcceptance writes the test's checklist as `acceptance` prints it, one
+// tab-separated line per point: verdict, facility / point, packets, the
+// longest delay, stop and start seen, problems. The error counts the points
+// that failed; nil when all passed.
+func WriteAcceptance(w io.Writer, rs []PointResult) error {
+	failed := 0
+	for _, r := range rs {
+		verdict := "通过 PASS"
+		if !r.Pass {
+			verdict, failed = "不通过 FAIL", failed+1
+		}
+		fmt.Fprintf(w, "%s\t%s / %s\t%d 包 packets\t最大时延 %s\t停 off %v\t开 on %v\t%s\n", verdict, r.Facility.Name, r.Point.Name,
+			r.Packets, r.MaxDelay.Round(time.Second), r.SawOff, r.SawOn, strings.Join(r.Problems, "; "))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d points failed", failed, len(rs))
+	}
+	return nil
 }

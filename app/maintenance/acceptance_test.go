@@ -99,3 +99,28 @@ func TestEvaluateAcceptance(t *testing.T) {
 		t.Errorf("record = %+v", rec)
 	}
 }
+
+// TestWriteAcceptance: one line per point, the verdict first and the
+// problems last; an error counting the failed points, nil when all passed.
+func TestWriteAcceptance(t *testing.T) {
+	pass := maintenance.PointResult{Point: store.Point{Name: "P1"}, Facility: store.Facility{Name: "1号熔炉"}, Packets: 12,
+		MaxDelay: 61400 * time.Millisecond, SawOff: true, SawOn: true, Pass: true}
+	fail := maintenance.PointResult{Point: store.Point{Name: "P2"}, Facility: store.Facility{Name: "除尘器"},
+		Problems: []string{"未见停机 no stop seen", "无数据 no data"}}
+	var b strings.Builder
+	if err := maintenance.WriteAcceptance(&b, []maintenance.PointResult{pass}); err != nil {
+		t.Errorf("all passed: %v", err)
+	}
+	if want := "通过 PASS\t1号熔炉 / P1\t12 包 packets\t最大时延 1m1s\t停 off true\t开 on true\t\n"; b.String() != want {
+		t.Errorf("line %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	err := maintenance.WriteAcceptance(&b, []maintenance.PointResult{pass, fail})
+	if err == nil || err.Error() != "1 of 2 points failed" {
+		t.Errorf("one failed: %v", err)
+	}
+	if lines := strings.Split(strings.TrimSpace(b.String()), "\n"); len(lines) != 2 ||
+		!strings.HasPrefix(lines[1], "不通过 FAIL\t除尘器 / P2") || !strings.HasSuffix(lines[1], "未见停机 no stop seen; 无数据 no data") {
+		t.Errorf("lines %q", lines)
+	}
+}
