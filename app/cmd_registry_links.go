@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-
-	"powerwatch/store"
 )
 
 // runRegistryLinks lists the facilities whose treatment links await an
@@ -50,12 +48,8 @@ func runRegistryLinks(e *env, args []string) error {
 	}
 	un := reg.UnconfirmedLinks()
 	for _, f := range un {
-		cell := store.FormatTreatedBy(reg.LinksOf(f.ID), false, func(id int64) string {
-			tf, _ := reg.Facility(id)
-			return tf.Name
-		})
 		fmt.Fprintf(e.stdout, "警告 / warning: #%d %s 关联 %q 未确认，按任一运行即可判定 / links unconfirmed, judged as alternatives (one suffices)\n",
-			f.ID, f.Name, cell)
+			f.ID, f.Name, reg.TreatedBy(f))
 	}
 	if len(un) == 0 {
 		fmt.Fprintln(e.stdout, "所有治理设施关联均已确认 / every treatment link is confirmed")

@@ -35,16 +35,11 @@ func (d ruleDesk) ReplayRules(ctx context.Context, rs store.RuleSet, from, to ti
 	if err != nil {
 		return sum, fmt.Errorf("replay rules: %w", err)
 	}
-	stored, err := d.db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
+	stored, err := judge.StandingByType(ctx, d.db, from, to)
 	if err != nil {
 		return sum, fmt.Errorf("replay rules: %w", err)
 	}
-	sum = ui.ReplaySummary{Stored: map[store.AlarmType]int{}, Raised: rep.ByType, New: len(rep.New), Kept: len(rep.Kept),
+	sum = ui.ReplaySummary{Stored: stored, Raised: rep.ByType, New: len(rep.New), Kept: len(rep.Kept),
 		Missed: len(rep.Missed), MarkedFalse: len(rep.MarkedFalse), Dropped: rep.Dropped}
-	for _, a := range stored {
-		if a.Status != store.Withdrawn {
-			sum.Stored[a.Type]++
-		}
-	}
 	return sum, nil
 }

@@ -174,3 +174,12 @@ func (r *Registry) UnconfirmedLinks() []Facility {
 	}
 	return out
 }
+
+// TreatedBy is f's treatment links in the cell syntax of the registry file
+// (FormatTreatedBy), the facilities named as this registry names them.
+func (r *Registry) TreatedBy(f Facility) string {
+	return FormatTreatedBy(r.LinksOf(f.ID), f.LinksConfirmed, func(id int64) string {
+		tf, _ := r.Facility(id)
+		return tf.Name
+	})
+}

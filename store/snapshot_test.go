@@ -25,3 +25,22 @@ func TestEnterpriseByNameOrID(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryTreatedBy: a facility's links written with the registry's
+// names, as alternatives while unconfirmed and as stages once confirmed.
+func TestRegistryTreatedBy(t *testing.T) {
+	r := &Registry{Facilities: []Facility{{ID: 10, Name: "熔炉"}, {ID: 1, Name: "喷淋塔"}, {ID: 2, Name: "活性炭"}},
+		Links: []Link{{ProductionID: 10, TreatmentID: 1}, {ProductionID: 10, TreatmentID: 2}}}
+	r.Index()
+	f, _ := r.Facility(10)
+	if got := r.TreatedBy(f); got != "喷淋塔|活性炭" {
+		t.Errorf("unconfirmed: %q", got)
+	}
+	f.LinksConfirmed = true
+	if got := r.TreatedBy(f); got != "喷淋塔+活性炭" {
+		t.Errorf("confirmed: %q", got)
+	}
+	if got := r.TreatedBy(Facility{ID: 1}); got != "" {
+		t.Errorf("no links: %q", got)
+	}
+}

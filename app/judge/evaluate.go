@@ -262,6 +262,22 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 	return rep, nil
 }
 
+// StandingByType counts the alarms stored for [from, to) that stand (not
+// withdrawn), by type: what a Replay of changed rules is held against.
+func StandingByType(ctx context.Context, db *sqlite.DB, from, to time.Time) (map[store.AlarmType]int, error) {
+	stored, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
+	if err != nil {
+		return nil, fmt.Errorf("alarms stored for %s–%s: %w", from.Format(time.DateOnly), to.Format(time.DateOnly), err)
+	}
+	n := map[store.AlarmType]int{}
+	for _, a := range stored {
+		if a.Status != store.Withdrawn {
+			n[a.Type]++
+		}
+	}
+	return n, nil
+}
+
 // storedSeries reads the series of every point of enterprise ent in [from, to).
 func storedSeries(ctx context.Context, db *sqlite.DB, reg *store.Registry, ent int64, from, to time.Time) (map[int64][]store.Sample, error) {
 	out := map[int64][]store.Sample{}

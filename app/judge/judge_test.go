@@ -72,6 +72,46 @@ func TestReplayStored(t *testing.T) {
 	}
 }
 
+// TestStandingByType: the stored alarms of a period by type, the
+// withdrawn ones left out.
+func TestStandingByType(t *testing.T) {
+	db, err := sqlite.Open(t.Context(), fixture.AlarmDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := t.Context()
+	from := time.Date(2026, 11, 28, 8, 0, 0, 0, store.Beijing)
+	to := from.Add(2 * time.Hour)
+	if _, err := EvaluateStored(ctx, db, from, to); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
+	if err != nil || len(all) == 0 {
+		t.Fatalf("%d alarms stored, %v; want some", len(all), err)
+	}
+	n, err := StandingByType(ctx, db, from, to)
+	if err != nil || n[all[0].Type] == 0 {
+		t.Fatalf("StandingByType = %v, %v; want %s counted", n, err, all[0].Type)
+	}
+	total := 0
+	for _, c := range n {
+		total += c
+	}
+	if total != len(all) {
+		t.Errorf("StandingByType counts %d alarms, %d are stored", total, len(all))
+	}
+	// Judged again with nothing raised: every alarm of the period is withdrawn.
+	for _, a := range all {
+		if _, err := db.ReconcileAlarms(ctx, store.AlarmScope{From: from, To: to, EnterpriseID: a.EnterpriseID, Types: []store.AlarmType{a.Type}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := StandingByType(ctx, db, from, to); err != nil || len(n) != 0 {
+		t.Errorf("after withdrawal StandingByType = %v, %v; want none", n, err)
+	}
+}
+
 // ingestFlat stores 40 kW on every point of the fixture every 5 minutes of
 // [from, to].
 func ingestFlat(t *testing.T, db *sqlite.DB, from, to time.Time) {

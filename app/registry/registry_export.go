@@ -71,10 +71,7 @@ func facilityCells(reg *store.Registry, f store.Facility, p store.Point, t store
 			industry = i.Name
 		}
 	}
-	treated := store.FormatTreatedBy(reg.LinksOf(f.ID), f.LinksConfirmed, func(id int64) string {
-		tf, _ := reg.Facility(id)
-		return tf.Name
-	})
+	treated := reg.TreatedBy(f)
 	var stop, run any = "", ""
 	if hist := reg.ThresholdsOf(f.ID); len(hist) > 0 && !hist[len(hist)-1].Derived && hist[len(hist)-1].Basis == store.ByPower {
 		stop, run = hist[len(hist)-1].Stop, hist[len(hist)-1].Run
