@@ -73,6 +73,49 @@ func (t Terminal) Validate() error {
 	return nil
 }
 
+// An MNKind is the form of a terminal's MN (数采仪编号).
+type MNKind int
+
+// The forms of MN.
+const (
+	MNInvalid   MNKind = iota // neither form below: refused
+	MNGuideline               // 24 hex digits, as the Beijing guideline asks
+	MN2005                    // 14 digits or capital letters, an HJ/T 212-2005 device: registrable, with a warning
+)
+
+// KindOfMN tells the form of mn, as stored: upper case (callers upper-case
+// what people type). The importer, the quarantine's register dialog and
+// anything else that takes an MN from a person ask here.
+func KindOfMN(mn string) MNKind {
+	in := func(c rune, sets ...string) bool {
+		for _, set := range sets {
+			if strings.ContainsRune(set, c) {
+				return true
+			}
+		}
+		return false
+	}
+	const digits, hex, upper = "0123456789", "ABCDEF", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	form := func(n int, sets ...string) bool {
+		if len(mn) != n {
+			return false
+		}
+		for _, c := range mn {
+			if !in(c, sets...) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case form(24, digits, hex):
+		return MNGuideline
+	case form(14, digits, upper):
+		return MN2005
+	}
+	return MNInvalid
+}
+
 // Validate checks a monitoring point: at least one factor code, no code for
 // two quantities, and a CT ratio that is not negative (0 means 1).
 func (p Point) Validate() error {

@@ -88,3 +88,27 @@ func TestRegistryValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestKindOfMN: the two forms of MN a terminal may have, at their
+// boundaries; lower case is not the stored form.
+func TestKindOfMN(t *testing.T) {
+	for _, c := range []struct {
+		mn   string
+		want MNKind
+	}{
+		{"010000A8900016F000169DC0", MNGuideline},
+		{"010000A8900016F000169DC", MNInvalid},   // 23
+		{"010000A8900016F000169DC01", MNInvalid}, // 25
+		{"010000A8900016F000169DG0", MNInvalid},  // G is no hex digit
+		{"010000a8900016f000169dc0", MNInvalid},  // not upper-cased
+		{"88888880000001", MN2005},
+		{"8888888000000Z", MN2005},
+		{"8888888000000", MNInvalid},
+		{"88888880000 01", MNInvalid},
+		{"", MNInvalid},
+	} {
+		if got := KindOfMN(c.mn); got != c.want {
+			t.Errorf("KindOfMN(%q) = %d, want %d", c.mn, got, c.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -105,12 +104,6 @@ func (q *quarantineList) refresh() {
 	})
 }
 
-var hexMN = regexp.MustCompile(`^[0-9A-Fa-f]{24}$`)
-
-// mn2005 is an HJ/T 212-2005 MN: 14 characters. Such devices are registrable
-// after the operator confirmed the warning (issue 17).
-var mn2005 = regexp.MustCompile(`^[0-9A-Za-z]{14}$`)
-
 // registerForm is the dialog's fields; validate returns the first mistake.
 type registerForm struct {
 	quarMN           string // the MN as quarantined
@@ -180,11 +173,15 @@ func (q *quarantineList) submit(f *registerForm, dlg *dialog.CustomDialog) {
 func (q *quarantineList) terminal(f *registerForm) (store.Terminal, string) {
 	tr := q.s.tr
 	mn := strings.ToUpper(strings.TrimSpace(f.mn.Text))
-	switch {
-	case mn2005.MatchString(mn) && f.warned != mn:
-		f.warned = mn
-		return store.Terminal{}, tr.T("valid.mn2005")
-	case !hexMN.MatchString(mn) && !mn2005.MatchString(mn):
+	// The MN's forms are the store's (store.KindOfMN); an HJ/T 212-2005 MN is
+	// registrable after the operator confirmed the warning (issue 17).
+	switch store.KindOfMN(mn) {
+	case store.MN2005:
+		if f.warned != mn {
+			f.warned = mn
+			return store.Terminal{}, tr.T("valid.mn2005")
+		}
+	case store.MNInvalid:
 		return store.Terminal{}, tr.T("valid.mn")
 	}
 	i := f.ent.SelectedIndex()

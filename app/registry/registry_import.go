@@ -74,14 +74,9 @@ func parseKind(s string) (store.FacilityKind, bool) {
 }
 
 var (
-	hexMN    = regexp.MustCompile(`^[0-9A-F]{24}$`)
 	usccForm = regexp.MustCompile(`^[0-9A-Z]{18}$`)
 	codeForm = regexp.MustCompile(`^[^\s;,=&|]+$`)
 )
-
-// mn2005 is an HJ/T 212-2005 MN (14 characters): such devices are still in
-// the field and must be registrable, with a warning (hj212.md §3).
-var mn2005 = regexp.MustCompile(`^[0-9A-Z]{14}$`)
 
 // ImportRegistry reads a registry file (.xlsx or .csv, chosen by name), checks
 // every row against the file itself and the stored registry, and applies it
@@ -106,7 +101,9 @@ func ImportRegistry(ctx context.Context, st Store, who string, r io.Reader, name
 	}
 	seen := map[string]bool{}
 	for _, r := range rows {
-		if mn2005.MatchString(r.MN) && !seen[r.MN] {
+		// A 2005 device is still in the field and must be registrable, with
+		// a warning (hj212.md §3).
+		if store.KindOfMN(r.MN) == store.MN2005 && !seen[r.MN] {
 			seen[r.MN] = true
 			sum.Warnings += fmt.Sprintf("MN %s 为 14 位（HJ/T 212-2005），不是北京导则要求的 24 位十六进制 / "+
 				"a 14-character 2005 MN, not the 24 hex digits the guideline asks for\n", r.MN)
@@ -172,7 +169,7 @@ func (c *check) cells(line int, ix columnIndex, rec []string) (r store.RegistryR
 			c.add(line, "kind", "未知类型 %q，应为 生产 / 治理 / 产治一体 / 总用电 / 间接用电 (unknown kind)", s)
 		}
 	}
-	c.number(line, "rated_kw", get("rated_kw"), &r.RatedKW)
+	c.rated(line, get("rated_kw"), &r)
 	c.treatedBy(line, get("treated_by"), &r)
 	c.threshold(line, get("stop_kw"), get("run_kw"), &r)
 	c.terminal(line, &r)
@@ -278,6 +275,21 @@ func (c *check) number(line int, key, s string, v *float64) bool {
 	return given && err == nil
 }
 
+// rated reads 额定功率 with the store's rule for it (store.Facility.Validate:
+// 0, unknown, to store.MaxRatedKW), so the import refuses at its cell what
+// the store would refuse without one.
+func (c *check) rated(line int, s string, r *store.RegistryRow) {
+	var kw float64
+	if !c.number(line, "rated_kw", s, &kw) {
+		return
+	}
+	if (store.Facility{Name: "-", Kind: store.Production, RatedKW: kw}).Validate() != nil {
+		c.add(line, "rated_kw", "%q 超出范围，应在 0–%g kW 之间 (rated power out of range)", s, float64(store.MaxRatedKW))
+		return
+	}
+	r.RatedKW = kw
+}
+
 func (c *check) treatedBy(line int, s string, r *store.RegistryRow) {
 	tbs, err := store.ParseTreatedBy(s)
 	if err != nil {
@@ -318,7 +330,6 @@ func (c *check) terminal(line int, r *store.RegistryRow) {
 	codes := []struct{ key, code string }{{"power_code", r.PowerCode}, {"current_code", r.CurrentCode},
 		{"voltage_code", r.VoltageCode}, {"energy_code", r.EnergyCode}}
 	anyCode := false
-	seen := map[string]string{}
 	for _, x := range codes {
 		if x.code == "" {
 			continue
@@ -327,17 +338,26 @@ func (c *check) terminal(line int, r *store.RegistryRow) {
 		if !codeForm.MatchString(x.code) {
 			c.add(line, x.key, "%q 含空格或 ; , = & | (factor code with a separator in it)", x.code)
 		}
-		if other, dup := seen[x.code]; dup {
-			c.add(line, x.key, "因子 %s 与本行 %s 相同 (same code twice in the row)", x.code, labelOf(registryColumns, other))
+	}
+	pt := store.Point{Name: r.Facility, PowerCode: r.PowerCode, CurrentCode: r.CurrentCode, VoltageCode: r.VoltageCode, EnergyCode: r.EnergyCode}
+	if err := pt.Validate(); anyCode && err != nil { // the rule is the store's; below only which cell
+		seen := map[string]string{}
+		for _, x := range codes {
+			if other, dup := seen[x.code]; dup && x.code != "" {
+				c.add(line, x.key, "因子 %s 与本行 %s 相同 (same code twice in the row)", x.code, labelOf(registryColumns, other))
+			}
+			seen[x.code] = x.key
 		}
-		seen[x.code] = x.key
 	}
 	switch {
 	case r.MN == "" && anyCode:
 		c.add(line, "mn", "填写了因子但缺少 MN (codes given without an MN)")
-	case r.MN != "" && !hexMN.MatchString(r.MN) && !mn2005.MatchString(r.MN):
+	case r.MN != "" && store.KindOfMN(r.MN) == store.MNInvalid:
 		c.add(line, "mn", "%q 不是 24 位十六进制字符 (MN must be 24 hex characters, has %d)", r.MN, len([]rune(r.MN)))
 	case r.MN != "" && r.PowerCode == "" && r.CurrentCode == "":
+		// The rules judge a point on its power or its current: a point with
+		// only voltage or energy could never be judged (stricter than
+		// store.Point.Validate, which asks for any code).
 		c.add(line, "power_code", "功率因子和电流因子至少填写一个 (power_code or current_code required)")
 	}
 }
