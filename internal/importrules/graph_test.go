@@ -71,9 +71,11 @@ func rules() map[string]rule {
 		"app/registry":             {mod: []string{"csvsafe", "geo", "store"}, ext: []string{excelize, gbk}},
 		"app/sim":                  {mod: []string{"geo", "listener/hj212", "store"}},
 		"app/uplink":               {mod: []string{"listener/hj212", "store"}, ext: []string{afero}},
-		"app/simdb":                {mod: []string{"app/registry", "app/sim", "csvsafe", "store", "store/sqlite"}},
+		"app/simdb":                {mod: []string{"app/registry", "app/sim", "csvsafe", "listener/hj212", "store", "store/sqlite"}},
 		"app/internal/proc":        {std: true},
-		"app/listing":              {mod: []string{"csvsafe", "listener/hj212", "store"}},
+		"app/internal/atomicfile":  {std: true},
+		"app/instance":             {std: true}, // one desktop app per data folder: loopback socket and a file
+		"app/listing":              {mod: []string{"app/judge", "csvsafe", "listener/hj212", "store", "thresholds"}},
 		"app/service": {mod: []string{"alarms", "app/judge", "app/maintenance", "app/registry", "app/uplink", "assets", "calendar",
 			"listener", "store", "store/sqlite"}, ext: []string{cron, afero}},
 		"app/internal/fixture":   {mod: []string{"listener/hj212", "store", "store/sqlite"}},
@@ -81,7 +83,7 @@ func rules() map[string]rule {
 		"internal/importrules":   {},
 		"internal/peer":          {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
-		"app": {mod: []string{"app/benchui", "app/control", "app/evidence", "app/gen", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
+		"app": {mod: []string{"app/benchui", "app/control", "app/evidence", "app/gen", "app/instance", "app/internal/atomicfile", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
 			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "geo", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "thresholds", "ui", "ui/mapview"},
 			ext: []string{fyne, afero}},
 	}
