@@ -74,3 +74,20 @@ func ParseLocalPeriod(from, to string) (time.Time, time.Time, error) {
 	}
 	return f, t, nil
 }
+
+// ParseLocalBounds reads the optional bounds of a choice [from, to) as
+// people type them (ParseLocalTime); an empty one stays zero, open. The
+// error names the bound, "from" or "to", as a command's flag does.
+func ParseLocalBounds(from, to string) (f, t time.Time, err error) {
+	if from != "" {
+		if f, err = ParseLocalTime(from); err != nil {
+			return f, t, fmt.Errorf("from: %w", err)
+		}
+	}
+	if to != "" {
+		if t, err = ParseLocalTime(to); err != nil {
+			return f, t, fmt.Errorf("to: %w", err)
+		}
+	}
+	return f, t, nil
+}

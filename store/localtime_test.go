@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,23 @@ func TestParseLocalPeriod(t *testing.T) {
 		f, to, err := store.ParseLocalPeriod(c.from, c.to)
 		if (err == nil) != c.ok || c.ok && (!f.Equal(c.f) || !to.Equal(c.t)) {
 			t.Errorf("ParseLocalPeriod(%q, %q) = %v, %v, %v; want %v, %v, ok %v", c.from, c.to, f, to, err, c.f, c.t, c.ok)
+		}
+	}
+}
+
+// TestParseLocalBounds: either bound may be left open; a bound that cannot
+// be read is named.
+func TestParseLocalBounds(t *testing.T) {
+	f, to, err := store.ParseLocalBounds("2026-11-01", "")
+	if err != nil || !f.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, store.Beijing)) || !to.IsZero() {
+		t.Errorf("from only = %v, %v, %v", f, to, err)
+	}
+	if f, to, err := store.ParseLocalBounds("", ""); err != nil || !f.IsZero() || !to.IsZero() {
+		t.Errorf("open = %v, %v, %v", f, to, err)
+	}
+	for _, c := range [][3]string{{"x", "", "from: "}, {"", "2026-13-01", "to: "}} {
+		if _, _, err := store.ParseLocalBounds(c[0], c[1]); err == nil || !strings.HasPrefix(err.Error(), c[2]) {
+			t.Errorf("ParseLocalBounds(%q, %q) = %v; want an error starting %q", c[0], c[1], err, c[2])
 		}
 	}
 }

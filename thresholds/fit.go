@@ -49,6 +49,20 @@ func Worst(ms []Misfit) float64 {
 	return w
 }
 
+// WorstFirst keeps the xs whose limits in force sit inside one of their
+// modes (misfits(x) not empty), the largest such mode first, ties in their
+// order: the bulk list of 限值建议 and `thresholds propose --misfits` alike.
+func WorstFirst[T any](xs []T, misfits func(T) []Misfit) []T {
+	var out []T
+	for _, x := range xs {
+		if len(misfits(x)) > 0 {
+			out = append(out, x)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return Worst(misfits(out[i])) > Worst(misfits(out[j])) })
+	return out
+}
+
 // Observed is a 停上电试验's off and on levels (kW): the medians of the
 // values below and above the widest ratio gap in the test window's samples.
 // ok is false when the window holds no two levels.

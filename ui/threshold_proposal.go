@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -225,16 +224,10 @@ func (s *Shell) showMisfits() {
 }
 
 // WorstMisfits keeps the proposals whose limits in force sit inside one of
-// their modes, the largest such mode first.
+// their modes, the largest such mode first (thresholds.WorstFirst, as the
+// CLI's --misfits).
 func WorstMisfits(ps []LimitProposal) []LimitProposal {
-	var out []LimitProposal
-	for _, p := range ps {
-		if len(p.Misfits) > 0 {
-			out = append(out, p)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return thresholds.Worst(out[i].Misfits) > thresholds.Worst(out[j].Misfits) })
-	return out
+	return thresholds.WorstFirst(ps, func(p LimitProposal) []thresholds.Misfit { return p.Misfits })
 }
 
 // HistogramImage draws p's histogram on a log power axis: bars of the counts,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
 	"strings"
 	"time"
 
@@ -405,14 +404,7 @@ func RejectThreshold(ctx context.Context, db *sqlite.DB, who string, f store.Fac
 }
 
 // WorstMisfits keeps the proposals whose limits in force sit inside a mode,
-// the largest such mode first: the facilities whose limits most need a look.
+// the largest such mode first (thresholds.WorstFirst).
 func WorstMisfits(ps []ThresholdProposal) []ThresholdProposal {
-	var out []ThresholdProposal
-	for _, p := range ps {
-		if len(p.Misfits) > 0 {
-			out = append(out, p)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return thresholds.Worst(out[i].Misfits) > thresholds.Worst(out[j].Misfits) })
-	return out
+	return thresholds.WorstFirst(ps, func(p ThresholdProposal) []thresholds.Misfit { return p.Misfits })
 }

@@ -24,15 +24,8 @@ type AlarmQuery struct {
 func (q AlarmQuery) Filter() (store.AlarmFilter, error) {
 	f := store.AlarmFilter{Enterprise: q.Enterprise}
 	var err error
-	if q.From != "" {
-		if f.From, err = store.ParseLocalTime(q.From); err != nil {
-			return f, fmt.Errorf("--from: %w", err)
-		}
-	}
-	if q.To != "" {
-		if f.To, err = store.ParseLocalTime(q.To); err != nil {
-			return f, fmt.Errorf("--to: %w", err)
-		}
+	if f.From, f.To, err = store.ParseLocalBounds(q.From, q.To); err != nil {
+		return f, fmt.Errorf("--%w", err)
 	}
 	if f.Types, err = parseList("type", q.Types, store.AllAlarmTypes); err != nil {
 		return f, err

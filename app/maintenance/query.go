@@ -51,15 +51,8 @@ type RecordQuery struct {
 func (q RecordQuery) Filter() (store.RecordFilter, error) {
 	f := store.RecordFilter{EnterpriseID: q.EnterpriseID}
 	var err error
-	if q.From != "" {
-		if f.From, err = store.ParseLocalTime(q.From); err != nil {
-			return f, fmt.Errorf("--from: %w", err)
-		}
-	}
-	if q.To != "" {
-		if f.To, err = store.ParseLocalTime(q.To); err != nil {
-			return f, fmt.Errorf("--to: %w", err)
-		}
+	if f.From, f.To, err = store.ParseLocalBounds(q.From, q.To); err != nil {
+		return f, fmt.Errorf("--%w", err)
 	}
 	return f, nil
 }
