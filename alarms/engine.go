@@ -286,7 +286,7 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 // transmission rate, which the monthly job evaluates over whole months.
 var engineTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored,
 	store.Offline, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
-	store.OrderUnjudged, store.TreatmentUnknown, store.TreatmentCycling}
+	store.OrderUnjudged, store.TreatmentUnknown, store.TreatmentCut, store.TreatmentCycling}
 
 func (e *Engine) terminalsOf(ent int64) []int64 {
 	ev := evaluator{x: e.x, ent: ent}

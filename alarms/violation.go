@@ -53,7 +53,7 @@ func (ev *evaluator) treatmentOff() {
 			ev.emitTreatmentOff(pid, groups, ep)
 		}
 		ev.dutyCycling(pid, prod, cond, offEps, groups)
-		if ev.in.wants(store.TreatmentUnknown) {
+		if ev.in.wants(store.TreatmentUnknown) || ev.in.wants(store.TreatmentCut) {
 			for _, ep := range findEpisodes(unknown, ev.gapSlots()) {
 				ev.emitTreatmentUnknown(pid, groups, ep, ev.insideRaised(ep, offEps, ev.rs.TreatmentOffMin))
 			}
@@ -212,17 +212,26 @@ func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep epis
 		min = ev.rs.TreatmentOffMin
 		evid.Values = map[string]float64{"reconnected_unfilled": 1}
 	}
+	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
+		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
+			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
 	if i > 0 && unit != 0 && ev.stateOf(unit)[i-1] == PowerOff {
-		// a cut of supply just before the silence: what a suspect-of-evasion rule will look for
+		// Its supply was seen cut (flag P or zero voltage) in the slot just
+		// before the silence: missing data is then evidence, not only a
+		// device problem — a suspect, graded at most 较重 like the others.
 		if evid.Values == nil {
 			evid.Values = map[string]float64{}
 		}
 		evid.Values["power_off_before"] = 1
+		a.Type = store.TreatmentCut
+		a.Detail = fmt.Sprintf("治污设施 %s 断电后失联，生产设施 %s 仍在运行 / treatment %s went silent right after a power cut while production %s ran",
+			ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid))
 	}
-	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
-		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
-			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
+	before := len(ev.out)
 	ev.emit(a, ep, min, "", evid)
+	if a.Type == store.TreatmentCut && len(ev.out) > before && ev.out[len(ev.out)-1].Grade == store.Severe {
+		ev.out[len(ev.out)-1].Grade = store.Major // capped until validated on district data
+	}
 }
 
 // ReconnectWait is how long after a treatment unit's data resumes a hole
