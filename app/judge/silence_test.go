@@ -19,23 +19,7 @@ import (
 // over the three days (scenario s81).
 func TestSilencesOnSeveralDaysFromStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, fixture.AlarmDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prod, treat int64
-	for _, p := range reg.Points {
-		if f, _ := reg.Facility(p.FacilityID); f.Kind == store.Production {
-			prod = p.ID
-		} else {
-			treat = p.ID
-		}
-	}
+	db, prod, treat := alarmFixture(t)
 	day1 := time.Date(2026, 11, 10, 0, 0, 0, 0, store.Beijing)
 	var ss []store.Sample
 	for at := day1; at.Before(day1.AddDate(0, 0, 3)); at = at.Add(5 * time.Minute) {
@@ -96,4 +80,27 @@ func TestSilencesOnSeveralDaysFromStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("judged by an engine started that night")
+}
+
+// alarmFixture opens the fixture database of one production and one
+// treatment facility and returns it with their points.
+func alarmFixture(t *testing.T) (db *sqlite.DB, prod, treat int64) {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), fixture.AlarmDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	reg, err := db.LoadRegistry(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range reg.Points {
+		if f, _ := reg.Facility(p.FacilityID); f.Kind == store.Production {
+			prod = p.ID
+		} else {
+			treat = p.ID
+		}
+	}
+	return db, prod, treat
 }
