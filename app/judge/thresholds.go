@@ -91,15 +91,23 @@ func ProposeThresholds(ctx context.Context, db *sqlite.DB, o ProposeOptions) ([]
 	next, errs := make(chan int), make(chan error, workers)
 	for range workers {
 		go func() {
+			pr, err := db.PowerReader(ctx)
 			for i := range next {
-				if err := proposeOne(ctx, db, reg, sel[i], from, o.To, &out[i]); err != nil {
-					errs <- err
-					for range next {
-					}
-					return
+				if err == nil {
+					err = proposeOne(ctx, db, pr, reg, sel[i], from, o.To, &out[i])
+				}
+				if err != nil {
+					break
 				}
 			}
-			errs <- nil
+			if pr != nil {
+				if cerr := pr.Close(); err == nil {
+					err = cerr
+				}
+			}
+			errs <- err
+			for range next {
+			}
 		}()
 	}
 	var failed error
@@ -130,11 +138,11 @@ feed:
 }
 
 // proposeOne fills tp with facility f's proposal from [from, to).
-func proposeOne(ctx context.Context, db *sqlite.DB, reg *store.Registry, f store.Facility, from, to time.Time, tp *ThresholdProposal) error {
+func proposeOne(ctx context.Context, db *sqlite.DB, pr *sqlite.PowerReader, reg *store.Registry, f store.Facility, from, to time.Time, tp *ThresholdProposal) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	hs, err := facilityHours(ctx, db, reg.PointsOf(f.ID), from, to)
+	hs, err := facilityHours(ctx, pr, reg.PointsOf(f.ID), from, to)
 	if err != nil {
 		return fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
 	}
@@ -164,10 +172,10 @@ func proposeOne(ctx context.Context, db *sqlite.DB, reg *store.Registry, f store
 // facilityHours is the facility's hourly power: the sum over its points of
 // each hour every point reported. Each point's hours come sorted, so the
 // sum is a merge.
-func facilityHours(ctx context.Context, db *sqlite.DB, pts []store.Point, from, to time.Time) ([]thresholds.Hour, error) {
+func facilityHours(ctx context.Context, pr *sqlite.PowerReader, pts []store.Point, from, to time.Time) ([]thresholds.Hour, error) {
 	var out []thresholds.Hour
 	for k, p := range pts {
-		aggs, err := db.HourlyPower(ctx, p.ID, from, to)
+		aggs, err := pr.HourlyPower(ctx, p.ID, from, to)
 		if err != nil {
 			return nil, err
 		}

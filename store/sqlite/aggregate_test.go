@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -227,5 +228,28 @@ func TestHourlyPowerMatchesAggregates(t *testing.T) {
 	got, _ := f.db.HourlyPower(ctx, pt, day0.Add(2*time.Hour), day0.Add(3*time.Hour))
 	if len(got) != 1 || got[0].MinP != 55 || got[0].AvgP != 55 {
 		t.Errorf("02:00 of the packed day after late data = %+v, want one hour at 55 kW", got)
+	}
+
+	// The proposal's reader (memory-mapped reads on a connection of its
+	// own) reads the same, and leaves its connection unmapped.
+	f.db.SQL().SetMaxOpenConns(1) // so that the check below gets the reader's connection back
+	pr, err := f.db.PowerReader(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaReader, err := pr.HourlyPower(ctx, pt, day0, day0.AddDate(0, 0, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	direct, _ := f.db.HourlyPower(ctx, pt, day0, day0.AddDate(0, 0, 3))
+	if !reflect.DeepEqual(viaReader, direct) {
+		t.Errorf("PowerReader read %d hours, DB.HourlyPower %d, or they differ", len(viaReader), len(direct))
+	}
+	var mmap int64
+	if err := f.db.SQL().QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap); err != nil || mmap != 0 {
+		t.Errorf("mmap_size after the reader closed = %d, %v; want 0", mmap, err)
 	}
 }
