@@ -91,15 +91,23 @@ func ProposeThresholds(ctx context.Context, db *sqlite.DB, o ProposeOptions) ([]
 	next, errs := make(chan int), make(chan error, workers)
 	for range workers {
 		go func() {
+			pr, err := db.PowerReader(ctx)
 			for i := range next {
-				if err := proposeOne(ctx, db, reg, sel[i], from, o.To, &out[i]); err != nil {
-					errs <- err
-					for range next {
-					}
-					return
+				if err == nil {
+					err = proposeOne(ctx, db, pr, reg, sel[i], from, o.To, &out[i])
+				}
+				if err != nil {
+					break
 				}
 			}
-			errs <- nil
+			if pr != nil {
+				if cerr := pr.Close(); err == nil {
+					err = cerr
+				}
+			}
+			errs <- err
+			for range next {
+			}
 		}()
 	}
 	var failed error
@@ -130,11 +138,11 @@ feed:
 }
 
 // proposeOne fills tp with facility f's proposal from [from, to).
-func proposeOne(ctx context.Context, db *sqlite.DB, reg *store.Registry, f store.Facility, from, to time.Time, tp *ThresholdProposal) error {
+func proposeOne(ctx context.Context, db *sqlite.DB, pr *sqlite.PowerReader, reg *store.Registry, f store.Facility, from, to time.Time, tp *ThresholdProposal) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	hs, err := facilityHours(ctx, db, reg.PointsOf(f.ID), from, to)
+	hs, err := facilityHours(ctx, pr, reg.PointsOf(f.ID), from, to)
 	if err != nil {
 		return fmt.Errorf("propose thresholds of %s: %w", f.Name, err)
 	}
@@ -162,47 +170,42 @@ func proposeOne(ctx context.Context, db *sqlite.DB, reg *store.Registry, f store
 }
 
 // facilityHours is the facility's hourly power: the sum over its points of
-// each hour every point reported.
-func facilityHours(ctx context.Context, db *sqlite.DB, pts []store.Point, from, to time.Time) ([]thresholds.Hour, error) {
-	if len(pts) == 0 {
-		return nil, nil
-	}
+// each hour every point reported. Each point's hours come sorted, so the
+// sum is a merge.
+func facilityHours(ctx context.Context, pr *sqlite.PowerReader, pts []store.Point, from, to time.Time) ([]thresholds.Hour, error) {
 	var out []thresholds.Hour
-	byStart := map[int64]int{}
-	count := map[int64]int{}
 	for k, p := range pts {
-		aggs, err := db.HourlyPower(ctx, p.ID, from, to)
+		aggs, err := pr.HourlyPower(ctx, p.ID, from, to)
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range aggs {
-			if math.IsNaN(a.AvgP) {
-				continue
+		if k == 0 {
+			out = make([]thresholds.Hour, 0, len(aggs))
+			for _, a := range aggs {
+				if !math.IsNaN(a.AvgP) {
+					out = append(out, thresholds.Hour{Start: a.Start, Min: a.MinP, Avg: a.AvgP, Max: a.MaxP})
+				}
 			}
-			key := a.Start.UnixMilli()
-			if k == 0 {
-				byStart[key] = len(out)
-				out = append(out, thresholds.Hour{Start: a.Start, Min: a.MinP, Avg: a.AvgP, Max: a.MaxP})
-				count[key] = 1
-				continue
+			continue
+		}
+		// Keep the hours this point reported too, summed.
+		n, j := 0, 0
+		for _, h := range out {
+			for j < len(aggs) && aggs[j].Start.Before(h.Start) {
+				j++
 			}
-			if i, ok := byStart[key]; ok {
-				h := &out[i]
+			if j == len(aggs) {
+				break
+			}
+			if a := aggs[j]; a.Start.Equal(h.Start) && !math.IsNaN(a.AvgP) {
 				h.Min, h.Avg, h.Max = h.Min+a.MinP, h.Avg+a.AvgP, h.Max+a.MaxP
-				count[key]++
+				out[n] = h
+				n++
 			}
 		}
+		out = out[:n]
 	}
-	if len(pts) == 1 {
-		return out, nil
-	}
-	full := out[:0]
-	for _, h := range out {
-		if count[h.Start.UnixMilli()] == len(pts) {
-			full = append(full, h)
-		}
-	}
-	return full, nil
+	return out, nil
 }
 
 // testLevels reads the facility's power in its enterprise's latest test

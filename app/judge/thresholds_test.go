@@ -1,6 +1,9 @@
 package judge
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -165,5 +168,131 @@ func TestWorstMisfits(t *testing.T) {
 	}
 	if want := []int64{3, 2, 4}; !slices.Equal(got, want) {
 		t.Errorf("WorstMisfits = %v, want %v", got, want)
+	}
+}
+
+// TestProposeFromPackedYear: proposals read through the store recover the
+// levels of generated facilities within 10 % when most of their history is
+// packed (Compact folds days into blobs and drops their hour rows): a
+// two-shift production line metered by two points (summed hour by hour), a
+// treatment unit running empty before production starts, a unit that never
+// changes level (unimodal) and one with too little data.
+func TestProposeFromPackedYear(t *testing.T) {
+	ctx := t.Context()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "pw.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ent := store.Enterprise{Name: "北京某机械厂"}
+	must(db.CreateEnterprise(ctx, "test", &ent))
+	term := store.Terminal{MN: "010000A8900016F000169DC1", EnterpriseID: ent.ID}
+	must(db.CreateTerminal(ctx, "test", &term))
+	end := time.Date(2026, 11, 30, 0, 0, 0, 0, store.Beijing)
+	const days = 35
+	start := end.AddDate(0, 0, -days)
+	weekend := func(t time.Time) bool { return t.Weekday() == time.Saturday || t.Weekday() == time.Sunday }
+	type meter struct {
+		share float64 // of the facility's power
+		from  time.Time
+	}
+	cases := []struct {
+		name   string
+		kind   store.FacilityKind
+		rated  float64
+		meters []meter
+		level  func(time.Time) float64
+		status thresholds.Status
+		want   map[thresholds.Role]float64
+	}{
+		{"two-shift, two meters", store.Production, 120, []meter{{0.6, start}, {0.4, start}}, func(t time.Time) float64 {
+			switch h := t.Hour(); {
+			case weekend(t) || h < 6 || h >= 22:
+				return 0.5
+			case h == 6 || h == 12 || h == 14:
+				return 20
+			}
+			return 100
+		}, thresholds.Proposed, map[thresholds.Role]float64{thresholds.Stopped: 0.5, thresholds.Idle: 20, thresholds.Running: 100}},
+		{"treatment running empty", store.Treatment, 50, []meter{{1, start}}, func(t time.Time) float64 {
+			switch h := t.Hour(); {
+			case h < 6 || h >= 20:
+				return 0
+			case h < 9 || h == 12:
+				return 8
+			}
+			return 40
+		}, thresholds.Proposed, map[thresholds.Role]float64{thresholds.Stopped: 0, thresholds.Idle: 8, thresholds.Running: 40}},
+		{"unimodal", store.Production, 100, []meter{{1, start}}, func(time.Time) float64 { return 50 }, thresholds.Unimodal, nil},
+		{"too little data", store.Production, 100, []meter{{1, end.AddDate(0, 0, -10)}}, func(t time.Time) float64 {
+			if t.Hour() < 8 {
+				return 0
+			}
+			return 50
+		}, thresholds.TooLittle, nil},
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	facs := make([]store.Facility, len(cases))
+	var ss []store.Sample
+	for i, c := range cases {
+		facs[i] = store.Facility{EnterpriseID: ent.ID, Name: c.name, Kind: c.kind, RatedKW: c.rated}
+		must(db.CreateFacility(ctx, "test", &facs[i]))
+		for k, m := range c.meters {
+			pt := store.Point{TerminalID: term.ID, FacilityID: facs[i].ID, PowerCode: fmt.Sprintf("e1%02d%02d", i, k)}
+			must(db.CreatePoint(ctx, "test", &pt))
+			for at := m.from; at.Before(end); at = at.Add(5 * time.Minute) {
+				s := store.NewSample(pt.ID, at)
+				s.U, s.P = 380, c.level(at.In(store.Beijing))*m.share*(1+0.1*(rng.Float64()-0.5))
+				ss = append(ss, s)
+			}
+		}
+	}
+	if _, err := db.Ingest(ctx, &store.Batch{Samples: ss}); err != nil {
+		t.Fatal(err)
+	}
+	// All but the last three days packed, as the nightly compaction leaves them.
+	if _, err := db.Compact(ctx, end.AddDate(0, 0, -3)); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := ProposeThresholds(ctx, db, ProposeOptions{EnterpriseID: ent.ID, To: end, History: days * 24 * time.Hour})
+	if err != nil || len(ps) != len(cases) {
+		t.Fatalf("propose: %v, %d proposals", err, len(ps))
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := ps[i]
+			if p.Facility.ID != facs[i].ID {
+				t.Fatalf("proposal %d is for facility %d, want %d", i, p.Facility.ID, facs[i].ID)
+			}
+			if p.Status != c.status {
+				t.Fatalf("status %s (%s), want %s; modes %+v", p.Status, p.Reason(), c.status, p.Modes)
+			}
+			if wantDays := int(end.Sub(c.meters[0].from).Hours() / 24); p.Days != wantDays {
+				t.Errorf("%d days of data, want %d (packed days read too)", p.Days, wantDays)
+			}
+			for role, want := range c.want {
+				var got *thresholds.Mode
+				for k := range p.Modes {
+					if p.Modes[k].Role == role {
+						got = &p.Modes[k]
+					}
+				}
+				switch {
+				case got == nil:
+					t.Errorf("no %s mode; modes %+v", role, p.Modes)
+				case want == 0 && got.Level > 0.5, want > 0 && math.Abs(got.Level-want) > 0.1*want:
+					t.Errorf("%s level %.2f kW, want %.2f ± 10 %%", role, got.Level, want)
+				}
+			}
+			if c.status == thresholds.Proposed && !(p.Run > c.want[thresholds.Idle]*1.1 && p.Run < c.want[thresholds.Running]*0.9) {
+				t.Errorf("run limit %.2f kW not between idle %.2f and running %.2f", p.Run, c.want[thresholds.Idle], c.want[thresholds.Running])
+			}
+		})
 	}
 }

@@ -445,32 +445,3 @@ func aggregateRows(ctx context.Context, q querier, table string, point, from, to
 	}
 	return out, rows.Err()
 }
-
-// HourlyPower returns only the power columns (MinP, AvgP, MaxP; Start) of a
-// point's hourly aggregates in [from, to): the threshold proposal reads a
-// year of them for every facility, and half the columns is half the work.
-func (db *DB) HourlyPower(ctx context.Context, pointID int64, from, to time.Time) ([]store.Aggregate, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT start, min_p, max_p, sum_p, n_p
-		FROM agg_hour WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`, pointID, ms(from), ms(to))
-	if err != nil {
-		return nil, fmt.Errorf("hourly power of point %d: %w", pointID, classify(err))
-	}
-	defer rows.Close()
-	out := make([]store.Aggregate, 0, int(to.Sub(from)/time.Hour)+1)
-	for rows.Next() {
-		a := store.Aggregate{PointID: pointID, AvgP: math.NaN()}
-		var start int64
-		var minP, maxP sql.NullFloat64
-		var sumP float64
-		var nP int
-		if err := rows.Scan(&start, &minP, &maxP, &sumP, &nP); err != nil {
-			return nil, fmt.Errorf("hourly power of point %d: %w", pointID, err)
-		}
-		a.Start, a.MinP, a.MaxP = fromMS(start), fromNull(minP), fromNull(maxP)
-		if nP > 0 {
-			a.AvgP = sumP / float64(nP)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}

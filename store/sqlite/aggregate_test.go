@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -151,34 +152,104 @@ func TestBackfillMovesEnergyAcrossDays(t *testing.T) {
 }
 
 // TestHourlyPowerMatchesAggregates: the power-only read the threshold
-// proposal uses gives the same hours and power as the full aggregates.
+// proposal uses gives the hours and power HourlyAggregates gives, for packed
+// days (folded from their blobs: their agg_hour rows are dropped), packed
+// days with late data, live days, and a range across the watermark.
 func TestHourlyPowerMatchesAggregates(t *testing.T) {
 	f := mustReadings(t, 1)
+	ctx := t.Context()
+	pt := f.points[0]
 	var b store.Batch
-	for i := range 36 { // 08:00–11:00, 20 kW then 60 kW
-		p := 20.0
-		if i >= 18 {
-			p = 60
+	// Three days at 5 minutes: a level changing with the hour, an hour without
+	// power (current only), a rejected value, and 02:00–04:00 not sent.
+	for i := range 3 * 288 {
+		at := day0.Add(time.Duration(i) * 5 * time.Minute)
+		h := at.In(store.Beijing).Hour()
+		if h >= 2 && h < 4 {
+			continue
 		}
-		b.Samples = append(b.Samples, sample(f.points[0], day0.Add(8*time.Hour+time.Duration(i)*5*time.Minute), p, math.NaN()))
+		p := 10 + float64(i%288)/7 + float64(i%5)
+		if h == 6 {
+			p = math.NaN()
+		}
+		if i == 300 {
+			p = math.Inf(1)
+		}
+		s := sample(pt, at, p, math.NaN())
+		s.I = 3
+		b.Samples = append(b.Samples, s)
 	}
 	mustIngest(t, f.db, &b)
-	from, to := day0, day0.AddDate(0, 0, 1)
-	full, err := f.db.HourlyAggregates(t.Context(), f.points[0], from, to)
+	if _, err := f.db.Compact(ctx, day0.AddDate(0, 0, 2)); err != nil { // days 0 and 1 packed
+		t.Fatal(err)
+	}
+	// Late data for the packed day 0 (02:00–03:00), merged into its blob.
+	var late store.Batch
+	for i := range 12 {
+		late.Samples = append(late.Samples, sample(pt, day0.Add(2*time.Hour+time.Duration(i)*5*time.Minute), 55, math.NaN()))
+	}
+	mustIngest(t, f.db, &late)
+	for _, tt := range []struct {
+		name     string
+		from, to time.Time
+		hours    int // hours with power
+	}{
+		{"all three days", day0, day0.AddDate(0, 0, 3), 3*22 - 3 + 1},
+		{"packed days only", day0, day0.AddDate(0, 0, 2), 2*22 - 2 + 1},
+		{"live day only", day0.AddDate(0, 0, 2), day0.AddDate(0, 0, 3), 21},
+		{"across the watermark, from mid-hour", day0.AddDate(0, 0, 1).Add(20*time.Hour + 30*time.Minute), day0.AddDate(0, 0, 2).Add(5 * time.Hour), 3 + 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			full, err := f.db.HourlyAggregates(ctx, pt, tt.from, tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []store.Aggregate
+			for _, a := range full {
+				if !math.IsNaN(a.AvgP) {
+					want = append(want, a)
+				}
+			}
+			got, err := f.db.HourlyPower(ctx, pt, tt.from, tt.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.hours || len(want) != tt.hours {
+				t.Fatalf("HourlyPower = %d hours, HourlyAggregates %d with power; want %d", len(got), len(want), tt.hours)
+			}
+			for i := range got {
+				a, p := want[i], got[i]
+				if !p.Start.Equal(a.Start) || p.MinP != a.MinP || p.MaxP != a.MaxP || math.Abs(p.AvgP-a.AvgP) > 1e-9*a.AvgP {
+					t.Errorf("hour %d: power %+v, aggregate %+v", i, p, a)
+				}
+			}
+		})
+	}
+	got, _ := f.db.HourlyPower(ctx, pt, day0.Add(2*time.Hour), day0.Add(3*time.Hour))
+	if len(got) != 1 || got[0].MinP != 55 || got[0].AvgP != 55 {
+		t.Errorf("02:00 of the packed day after late data = %+v, want one hour at 55 kW", got)
+	}
+
+	// The proposal's reader (memory-mapped reads on a connection of its
+	// own) reads the same, and leaves its connection unmapped.
+	f.db.SQL().SetMaxOpenConns(1) // so that the check below gets the reader's connection back
+	pr, err := f.db.PowerReader(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw, err := f.db.HourlyPower(t.Context(), f.points[0], from, to)
-	if err != nil || len(pw) != 3 || len(full) != 3 {
-		t.Fatalf("HourlyPower = %d hours, %v; aggregates %d hours; want 3", len(pw), err, len(full))
+	viaReader, err := pr.HourlyPower(ctx, pt, day0, day0.AddDate(0, 0, 3))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range pw {
-		a, p := full[i], pw[i]
-		if !p.Start.Equal(a.Start) || p.MinP != a.MinP || p.MaxP != a.MaxP || p.AvgP != a.AvgP {
-			t.Errorf("hour %d: power %+v, aggregate %+v", i, p, a)
-		}
+	if err := pr.Close(); err != nil {
+		t.Fatal(err)
 	}
-	if pw[1].MinP != 20 || pw[1].MaxP != 60 || pw[1].AvgP != 40 {
-		t.Errorf("09:00 hour %+v, want min 20, max 60, mean 40", pw[1])
+	direct, _ := f.db.HourlyPower(ctx, pt, day0, day0.AddDate(0, 0, 3))
+	if !reflect.DeepEqual(viaReader, direct) {
+		t.Errorf("PowerReader read %d hours, DB.HourlyPower %d, or they differ", len(viaReader), len(direct))
+	}
+	var mmap int64
+	if err := f.db.SQL().QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap); err != nil || mmap != 0 {
+		t.Errorf("mmap_size after the reader closed = %d, %v; want 0", mmap, err)
 	}
 }

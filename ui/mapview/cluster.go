@@ -8,58 +8,96 @@ import (
 	"powerwatch/geo"
 )
 
-type (
-	geoPoint = geo.Point
-	geoArea  = geo.Area
-)
+// clusters is the scratch space of place, kept by the Renderer so that a
+// picture allocates nothing per marker.
+type clusters struct {
+	order  []int   // marker indexes, worst first
+	owner  []int32 // per entry of order: its index in placed
+	head   []int32 // per grid cell: the last placed in it, or -1
+	next   []int32 // per placed: the previous placed in its cell, or -1
+	counts []int   // per placed: members so far
+}
 
-// cluster places the markers in a w × h picture and merges the ones that
+// place places the markers in a w × h picture and merges the ones that
 // would overlap into clusters. Markers are taken worst state first (then
 // largest first), so a cluster sits where its worst member is and takes
 // that member's colour: a violation is never hidden under normal plants.
-// A uniform grid of cells as wide as the largest cluster keeps this linear.
-func cluster(ms []Marker, v View, w, h, scale float64) []Placed {
-	order := make([]int, 0, len(ms))
+// A uniform grid of cells as wide as the largest cluster keeps this linear:
+// a marker is compared with the clusters of its own and the 8 cells around.
+// The result takes two allocations (the placed, and all their members).
+func (g *clusters) place(ms []Marker, v View, w, h, scale float64) []Placed {
+	g.order = g.order[:0]
 	for i, m := range ms {
 		if m.Pos == (geo.Point{}) {
 			continue
 		}
-		order = append(order, i)
+		g.order = append(g.order, i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
+	slices.SortStableFunc(g.order, func(a, b int) int {
 		return cmp.Or(cmp.Compare(ms[a].State, ms[b].State), cmp.Compare(ms[b].RatedKW, ms[a].RatedKW))
 	})
 	cell := 2 * (maxClusterR + 2) * scale
-	grid := map[[2]int][]int{} // cell → indexes into placed
-	var placed []Placed
-	for _, i := range order {
+	// Cells from one left of the picture to one right of it: markers further
+	// out are not drawn.
+	nx, ny := int(math.Ceil(w/cell))+3, int(math.Ceil(h/cell))+3
+	g.head = slices.Grow(g.head[:0], nx*ny)[:nx*ny]
+	for i := range g.head {
+		g.head[i] = -1
+	}
+	g.owner, g.next, g.counts = g.owner[:0], g.next[:0], g.counts[:0]
+	placed := make([]Placed, 0, len(g.order)/2+1)
+	kept := g.order[:0] // the markers inside the picture, in order
+	for _, i := range g.order {
 		x, y := v.ToPixel(ms[i].Pos, w, h)
-		rad := ms[i].radius() * scale
 		if x < -cell || y < -cell || x > w+cell || y > h+cell {
 			continue
 		}
-		gx, gy := int(math.Floor(x/cell)), int(math.Floor(y/cell))
-		merged := false
-	search:
-		for dx := -1; dx <= 1; dx++ {
-			for dy := -1; dy <= 1; dy++ {
-				for _, k := range grid[[2]int{gx + dx, gy + dy}] {
-					p := &placed[k]
-					if math.Hypot(p.X-x, p.Y-y) < p.R+rad {
-						p.Members = append(p.Members, i)
-						p.R = clusterRadius(len(p.Members), p.R, scale)
-						merged = true
-						break search
-					}
+		rad := ms[i].radius() * scale
+		gx, gy := int(math.Floor(x/cell))+1, int(math.Floor(y/cell))+1
+		k := g.find(placed, nx, ny, gx, gy, x, y, rad)
+		if k >= 0 {
+			g.counts[k]++
+			placed[k].R = clusterRadius(g.counts[k], placed[k].R, scale)
+		} else {
+			k = len(placed)
+			placed = append(placed, Placed{X: x, Y: y, R: rad, State: ms[i].State})
+			g.counts = append(g.counts, 1)
+			c := gx + gy*nx
+			g.next = append(g.next, g.head[c])
+			g.head[c] = int32(k)
+		}
+		kept = append(kept, i)
+		g.owner = append(g.owner, int32(k))
+	}
+	// Hand out the members, in order (worst first within each), from one
+	// backing array.
+	members := make([]int, len(kept))
+	at := 0
+	for k := range placed {
+		placed[k].Members = members[at : at : at+g.counts[k]]
+		at += g.counts[k]
+	}
+	for j, i := range kept {
+		p := &placed[g.owner[j]]
+		p.Members = append(p.Members, i)
+	}
+	return placed
+}
+
+// find returns the placed marker or cluster that a marker of radius rad at
+// (x, y), in grid cell (gx, gy), overlaps, or -1.
+func (g *clusters) find(placed []Placed, nx, ny, gx, gy int, x, y, rad float64) int {
+	for cy := max(gy-1, 0); cy <= min(gy+1, ny-1); cy++ {
+		for cx := max(gx-1, 0); cx <= min(gx+1, nx-1); cx++ {
+			for k := g.head[cx+cy*nx]; k >= 0; k = g.next[k] {
+				p := &placed[k]
+				if math.Hypot(p.X-x, p.Y-y) < p.R+rad {
+					return int(k)
 				}
 			}
 		}
-		if !merged {
-			placed = append(placed, Placed{X: x, Y: y, R: rad, Members: []int{i}, State: ms[i].State})
-			grid[[2]int{gx, gy}] = append(grid[[2]int{gx, gy}], len(placed)-1)
-		}
 	}
-	return placed
+	return -1
 }
 
 // maxClusterR bounds a cluster's radius (device-independent pixels).
