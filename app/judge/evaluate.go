@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"powerwatch/alarms"
@@ -285,11 +286,15 @@ func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *al
 		return nil, nil
 	}
 	var out []alarms.Baseline
+	var bl *alarms.Baseliner
 	for _, o := range f.Orders {
 		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
 			continue
 		}
-		b, err := orderBaseline(ctx, db, rs, f, o)
+		if bl == nil {
+			bl = alarms.NewBaseliner(f)
+		}
+		b, err := orderBaseline(ctx, db, rs, bl, o)
 		if err != nil {
 			return nil, err
 		}
@@ -303,33 +308,83 @@ func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *al
 // energy over the candidate periods that are usable — no order, 报备 or
 // public holiday (HolidaysFrom(ctx)) in them, and every hour of every point
 // complete.
-func orderBaseline(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, o store.Order) (alarms.Baseline, error) {
-	pts := alarms.BaselinePoints(f, o)
-	var failed error
-	measure := func(p alarms.Period) (float64, bool) {
-		kwh, complete := 0.0, len(pts) > 0
-		start := p.Start.Truncate(time.Hour)
-		hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
-		for _, pid := range pts {
-			aggs, err := db.HourlyAggregates(ctx, pid, start, p.End)
-			if err != nil {
-				failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
-				return 0, false
-			}
-			if len(aggs) < hours {
+func orderBaseline(ctx context.Context, db *sqlite.DB, rs store.RuleSet, bl *alarms.Baseliner, o store.Order) (alarms.Baseline, error) {
+	hr := hourReader{ctx: ctx, db: db, order: o.ID, pts: bl.Points(o), stretches: alarms.BaselineStretches(o, rs.CutBaseline)}
+	b := bl.For(o, rs.CutBaseline, HolidaysFrom(ctx), hr.measure)
+	return b, hr.failed
+}
+
+// hourReader is the measure of one order's baseline over the stored hourly
+// aggregates. BaselineFor measures each candidate period and then every
+// hour-long prefix of it (the hourly cumulative), and the hours of packed
+// days are folded from the series on each read: so each point's hours are
+// read once per stretch of candidate periods (alarms.BaselineStretches) and
+// every measure sums them in memory.
+type hourReader struct {
+	ctx       context.Context
+	db        *sqlite.DB
+	order     int64
+	pts       []int64
+	stretches []alarms.Period
+	read      map[hourKey][]store.Aggregate // by point and stretch, in time order
+	failed    error
+}
+
+type hourKey struct {
+	point   int64
+	stretch int
+}
+
+// measure returns the energy of every point's hours starting in [p.Start
+// truncated to the hour, p.End), and whether each of those hours is there
+// and complete — what one HourlyAggregates read of that range per point
+// would say.
+func (hr *hourReader) measure(p alarms.Period) (float64, bool) {
+	kwh, complete := 0.0, len(hr.pts) > 0
+	start := p.Start.Truncate(time.Hour)
+	hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
+	for _, pid := range hr.pts {
+		aggs, err := hr.hours(pid, start, p.End)
+		if err != nil {
+			hr.failed = fmt.Errorf("baseline of order %d, point %d: %w", hr.order, pid, err)
+			return 0, false
+		}
+		if len(aggs) < hours {
+			complete = false
+		}
+		for _, a := range aggs {
+			kwh += a.Energy
+			if a.Expected > 0 && a.Received < a.Expected {
 				complete = false
 			}
-			for _, a := range aggs {
-				kwh += a.Energy
-				if a.Expected > 0 && a.Received < a.Expected {
-					complete = false
-				}
-			}
 		}
-		return kwh, complete
 	}
-	b := alarms.BaselineFor(f, o, rs.CutBaseline, HolidaysFrom(ctx), measure)
-	return b, failed
+	return kwh, complete
+}
+
+// hours returns point pid's hourly aggregates starting in [from, to), from
+// the stretch holding that range (read at the first need), or read directly
+// when no stretch holds it.
+func (hr *hourReader) hours(pid int64, from, to time.Time) ([]store.Aggregate, error) {
+	i := slices.IndexFunc(hr.stretches, func(s alarms.Period) bool { return !s.Start.After(from) && !to.After(s.End) })
+	if i < 0 {
+		return hr.db.HourlyAggregates(hr.ctx, pid, from, to)
+	}
+	k := hourKey{pid, i}
+	aggs, ok := hr.read[k]
+	if !ok {
+		var err error
+		if aggs, err = hr.db.HourlyAggregates(hr.ctx, pid, hr.stretches[i].Start, hr.stretches[i].End); err != nil {
+			return nil, err
+		}
+		if hr.read == nil {
+			hr.read = map[hourKey][]store.Aggregate{}
+		}
+		hr.read[k] = aggs
+	}
+	lo, _ := slices.BinarySearchFunc(aggs, from, func(a store.Aggregate, t time.Time) int { return a.Start.Compare(t) })
+	hi, _ := slices.BinarySearchFunc(aggs, to, func(a store.Aggregate, t time.Time) int { return a.Start.Compare(t) })
+	return aggs[lo:max(lo, hi)], nil
 }
 
 // OrderBaselines returns the baselines of orders under the current rule set,
@@ -350,9 +405,13 @@ func OrderBaselines(ctx context.Context, db *sqlite.DB, orders []store.Order) (m
 		return nil, fmt.Errorf("order baselines: %w", err)
 	}
 	facts := alarms.FactsFrom(reg)
+	bl := alarms.NewBaseliner(&facts)
 	out := make(map[int64]alarms.Baseline, len(orders))
 	for _, o := range orders {
-		b, err := orderBaseline(ctx, db, rs, &facts, o)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := orderBaseline(ctx, db, rs, bl, o)
 		if err != nil {
 			return nil, err
 		}
