@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"powerwatch/alarms"
@@ -227,7 +229,10 @@ func Reevaluate(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) e
 
 // Replay runs rs over [from, to) of the stored data, enterprise by
 // enterprise, and compares it with the stored alarms of the period and their
-// reviews (alarms.Replay), before an officer saves rs.
+// reviews (alarms.Replay), before an officer saves rs. The stored alarms are
+// read in one query, and the enterprises are judged on every core at once
+// (each reads and judges only its own series), their reports added in the
+// registry's order so the result does not depend on which finished first.
 func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.Time) (alarms.ReplayReport, error) {
 	var rep alarms.ReplayReport
 	reg, err := db.LoadRegistry(ctx)
@@ -247,20 +252,88 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 	if err != nil {
 		return rep, err
 	}
-	for _, en := range reg.Enterprises {
-		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
+	all, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
+	if err != nil {
+		return rep, fmt.Errorf("replay: stored alarms: %w", err)
+	}
+	stored := map[int64][]store.Alarm{}
+	for _, a := range all {
+		stored[a.EnterpriseID] = append(stored[a.EnterpriseID], a)
+	}
+	pointsOf := enterprisePoints(reg)
+	reports := make([]alarms.ReplayReport, len(reg.Enterprises))
+	err = forEach(ctx, len(reg.Enterprises), func(ctx context.Context, i int) error {
+		en := reg.Enterprises[i]
+		series, err := readSeries(ctx, db, pointsOf[en.ID], from.Add(-evaluationLead), to)
 		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
-		}
-		stored, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to, EnterpriseID: en.ID})
-		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+			return fmt.Errorf("replay %s: %w", en.Name, err)
 		}
 		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
 			Runs: runs, RunsKnown: known, Rates: rates}
-		rep.Add(alarms.Replay(rs, in, stored))
+		reports[i] = alarms.Replay(rs, in, stored[en.ID])
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range reports {
+		rep.Add(r)
 	}
 	return rep, nil
+}
+
+// forEach calls fn(ctx, i) for i in [0, n) on as many goroutines as there
+// are cores, and returns the first error (the rest are then cancelled).
+func forEach(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				if err := fn(ctx, i); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
+// enterprisePoints lists the registry's points by enterprise, in the
+// registry's order.
+func enterprisePoints(reg *store.Registry) map[int64][]int64 {
+	out := map[int64][]int64{}
+	for _, p := range reg.Points {
+		if fc, ok := reg.Facility(p.FacilityID); ok {
+			out[fc.EnterpriseID] = append(out[fc.EnterpriseID], p.ID)
+		}
+	}
+	return out
+}
+
+// readSeries reads the series of points in [from, to), by point.
+func readSeries(ctx context.Context, db *sqlite.DB, points []int64, from, to time.Time) (map[int64][]store.Sample, error) {
+	out := make(map[int64][]store.Sample, len(points))
+	for _, id := range points {
+		ss, err := db.Samples(ctx, id, from, to)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = ss
+	}
+	return out, nil
 }
 
 // storedSeries reads the series of every point of enterprise ent in [from, to).
