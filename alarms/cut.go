@@ -93,9 +93,70 @@ type Measure func(p Period) (kwh float64, complete bool)
 // of the enterprise (a filing of the whole enterprise or of a facility in the
 // scope), touches a rest day of a public holiday (holiday may be nil), or its
 // data is incomplete. The app passes measure over its stored aggregates.
+// For many orders of the same facts, NewBaseliner indexes them once.
 func BaselineFor(f *Facts, o store.Order, method store.BaselineMethod, holiday func(time.Time) bool, measure Measure) Baseline {
+	return NewBaseliner(f).For(o, method, holiday, measure)
+}
+
+// A Baseliner computes the baselines of many orders over the same facts
+// (the episode board's 500 orders): the facts are indexed once, not once
+// per order.
+type Baseliner struct {
+	f *Facts
+	x *index
+}
+
+// NewBaseliner indexes f for BaselineFor, BaselinePoints and
+// BaselineStretches of many orders.
+func NewBaseliner(f *Facts) *Baseliner { return &Baseliner{f: f, x: newIndex(f)} }
+
+// Facilities is BaselineFacilities.
+func (bl *Baseliner) Facilities(o store.Order) []int64 {
+	ev := evaluator{x: bl.x, ent: o.EnterpriseID}
+	scope, _ := ev.orderScope(o)
+	return scope
+}
+
+// Points is BaselinePoints.
+func (bl *Baseliner) Points(o store.Order) []int64 {
+	var pts []int64
+	for _, fid := range bl.Facilities(o) {
+		pts = append(pts, bl.x.pointsOf[fid]...)
+	}
+	return pts
+}
+
+// BaselineStretches returns the spans of time For may measure for order o under
+// method: its candidate periods (BaselinePeriods of each CutPeriods), their
+// starts truncated to the hour, merged where they overlap or touch, in time
+// order. Every period For passes to measure lies inside one of them, so a
+// measure can read each stretch once and sum its parts in memory.
+func BaselineStretches(o store.Order, method store.BaselineMethod) []Period {
+	var cs []Period
+	for _, p := range CutPeriods(o) {
+		for _, c := range BaselinePeriods(method, p.Start, p.End) {
+			cs = append(cs, Period{c.Start.Truncate(time.Hour), c.End})
+		}
+	}
+	slices.SortFunc(cs, func(a, b Period) int { return a.Start.Compare(b.Start) })
+	var out []Period
+	for _, c := range cs {
+		if n := len(out); n > 0 && !c.Start.After(out[n-1].End) {
+			if c.End.After(out[n-1].End) {
+				out[n-1].End = c.End
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// For is BaselineFor.
+func (bl *Baseliner) For(o store.Order, method store.BaselineMethod, holiday func(time.Time) bool, measure Measure) Baseline {
 	b := Baseline{OrderID: o.ID, Method: method}
-	scope := BaselineFacilities(f, o)
+	scope := bl.Facilities(o)
+	f := bl.f
 	used, total := 0, 0
 	for _, p := range CutPeriods(o) {
 		pb := PeriodBaseline{Period: p}
@@ -172,22 +233,11 @@ func unusable(f *Facts, o store.Order, scope []int64, c Period, holiday func(tim
 
 // BaselineFacilities returns the facilities a 限产 order is judged on: the
 // same scope as a 停产 (orderScope), never treatment or the total supply.
-func BaselineFacilities(f *Facts, o store.Order) []int64 {
-	ev := evaluator{x: newIndex(f), ent: o.EnterpriseID}
-	scope, _ := ev.orderScope(o)
-	return scope
-}
+func BaselineFacilities(f *Facts, o store.Order) []int64 { return NewBaseliner(f).Facilities(o) }
 
 // BaselinePoints returns the points whose consumption makes up the baseline of
 // 限产 order o: those of BaselineFacilities.
-func BaselinePoints(f *Facts, o store.Order) []int64 {
-	x := newIndex(f)
-	var pts []int64
-	for _, fid := range BaselineFacilities(f, o) {
-		pts = append(pts, x.pointsOf[fid]...)
-	}
-	return pts
-}
+func BaselinePoints(f *Facts, o store.Order) []int64 { return NewBaseliner(f).Points(o) }
 
 // cutIgnored raises 限产未落实 (our reading of 累计用电明显大于正常): in each
 // 管控时段 of a 限产 order, from the moment the scope's cumulative consumption

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"powerwatch/alarms"
@@ -230,7 +233,10 @@ func Reevaluate(ctx context.Context, db *sqlite.DB, scopes []store.AlarmScope) e
 
 // Replay runs rs over [from, to) of the stored data, enterprise by
 // enterprise, and compares it with the stored alarms of the period and their
-// reviews (alarms.Replay), before an officer saves rs.
+// reviews (alarms.Replay), before an officer saves rs. The stored alarms are
+// read in one query, and the enterprises are judged on every core at once
+// (each reads and judges only its own series), their reports added in the
+// registry's order so the result does not depend on which finished first.
 func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.Time) (alarms.ReplayReport, error) {
 	var rep alarms.ReplayReport
 	reg, err := db.LoadRegistry(ctx)
@@ -250,22 +256,36 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 	if err != nil {
 		return rep, err
 	}
-	for _, en := range reg.Enterprises {
-		series, err := storedSeries(ctx, db, reg, en.ID, from.Add(-evaluationLead), to)
+	all, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to})
+	if err != nil {
+		return rep, fmt.Errorf("replay: stored alarms: %w", err)
+	}
+	stored := map[int64][]store.Alarm{}
+	for _, a := range all {
+		stored[a.EnterpriseID] = append(stored[a.EnterpriseID], a)
+	}
+	pointsOf := enterprisePoints(reg)
+	reports := make([]alarms.ReplayReport, len(reg.Enterprises))
+	err = forEach(ctx, len(reg.Enterprises), func(ctx context.Context, i int) error {
+		en := reg.Enterprises[i]
+		series, err := readSeries(ctx, db, pointsOf[en.ID], from.Add(-evaluationLead), to)
 		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
-		}
-		stored, err := db.FindAlarms(ctx, store.AlarmFilter{From: from, To: to, EnterpriseID: en.ID})
-		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+			return fmt.Errorf("replay %s: %w", en.Name, err)
 		}
 		prior, err := priorAlarms(ctx, db, en.ID, from)
 		if err != nil {
-			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+			return fmt.Errorf("replay %s: %w", en.Name, err)
 		}
 		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
 			Runs: runs, RunsKnown: known, Rates: rates, Prior: prior}
-		rep.Add(alarms.Replay(rs, in, stored))
+		reports[i] = alarms.Replay(rs, in, stored[en.ID])
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range reports {
+		rep.Add(r)
 	}
 	return rep, nil
 }
@@ -284,6 +304,60 @@ func StandingByType(ctx context.Context, db *sqlite.DB, from, to time.Time) (map
 		}
 	}
 	return n, nil
+}
+
+// forEach calls fn(ctx, i) for i in [0, n) on as many goroutines as there
+// are cores, and returns the first error (the rest are then cancelled).
+func forEach(ctx context.Context, n int, fn func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				if err := fn(ctx, i); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
+// enterprisePoints lists the registry's points by enterprise, in the
+// registry's order.
+func enterprisePoints(reg *store.Registry) map[int64][]int64 {
+	out := map[int64][]int64{}
+	for _, p := range reg.Points {
+		if fc, ok := reg.Facility(p.FacilityID); ok {
+			out[fc.EnterpriseID] = append(out[fc.EnterpriseID], p.ID)
+		}
+	}
+	return out
+}
+
+// readSeries reads the series of points in [from, to), by point.
+func readSeries(ctx context.Context, db *sqlite.DB, points []int64, from, to time.Time) (map[int64][]store.Sample, error) {
+	out := make(map[int64][]store.Sample, len(points))
+	for _, id := range points {
+		ss, err := db.Samples(ctx, id, from, to)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = ss
+	}
+	return out, nil
 }
 
 // storedSeries reads the series of every point of enterprise ent in [from, to).
@@ -308,16 +382,31 @@ func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *al
 	if rs.CutBaseline == store.BaselineRated {
 		return nil, nil
 	}
-	var out []alarms.Baseline
+	var cuts []store.Order
 	for _, o := range f.Orders {
-		if o.Kind != store.Cut || !o.Start.Before(to) || !o.End.After(from) {
-			continue
+		if o.Kind == store.Cut && o.Start.Before(to) && o.End.After(from) {
+			cuts = append(cuts, o)
 		}
-		b, err := orderBaseline(ctx, db, rs, f, o)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
+	}
+	if len(cuts) == 0 {
+		return nil, nil
+	}
+	return orderBaselines(ctx, db, rs, alarms.NewBaseliner(f), cuts)
+}
+
+// orderBaselines computes the baselines of orders (orderBaseline), in their
+// order, on every core at once: each folds its own points' packed hours from
+// the series, which is CPU work (an episode puts hundreds of enterprises
+// under orders at once).
+func orderBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, bl *alarms.Baseliner, orders []store.Order) ([]alarms.Baseline, error) {
+	out := make([]alarms.Baseline, len(orders))
+	err := forEach(ctx, len(orders), func(ctx context.Context, i int) error {
+		var err error
+		out[i], err = orderBaseline(ctx, db, rs, bl, orders[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -327,33 +416,83 @@ func storedBaselines(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *al
 // energy over the candidate periods that are usable — no order, 报备 or
 // public holiday (HolidaysFrom(ctx)) in them, and every hour of every point
 // complete.
-func orderBaseline(ctx context.Context, db *sqlite.DB, rs store.RuleSet, f *alarms.Facts, o store.Order) (alarms.Baseline, error) {
-	pts := alarms.BaselinePoints(f, o)
-	var failed error
-	measure := func(p alarms.Period) (float64, bool) {
-		kwh, complete := 0.0, len(pts) > 0
-		start := p.Start.Truncate(time.Hour)
-		hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
-		for _, pid := range pts {
-			aggs, err := db.HourlyAggregates(ctx, pid, start, p.End)
-			if err != nil {
-				failed = fmt.Errorf("baseline of order %d, point %d: %w", o.ID, pid, err)
-				return 0, false
-			}
-			if len(aggs) < hours {
+func orderBaseline(ctx context.Context, db *sqlite.DB, rs store.RuleSet, bl *alarms.Baseliner, o store.Order) (alarms.Baseline, error) {
+	hr := hourReader{ctx: ctx, db: db, order: o.ID, pts: bl.Points(o), stretches: alarms.BaselineStretches(o, rs.CutBaseline)}
+	b := bl.For(o, rs.CutBaseline, HolidaysFrom(ctx), hr.measure)
+	return b, hr.failed
+}
+
+// hourReader is the measure of one order's baseline over the stored hourly
+// aggregates. BaselineFor measures each candidate period and then every
+// hour-long prefix of it (the hourly cumulative), and the hours of packed
+// days are folded from the series on each read: so each point's hours are
+// read once per stretch of candidate periods (alarms.BaselineStretches) and
+// every measure sums them in memory.
+type hourReader struct {
+	ctx       context.Context
+	db        *sqlite.DB
+	order     int64
+	pts       []int64
+	stretches []alarms.Period
+	read      map[hourKey][]store.Aggregate // by point and stretch, in time order
+	failed    error
+}
+
+type hourKey struct {
+	point   int64
+	stretch int
+}
+
+// measure returns the energy of every point's hours starting in [p.Start
+// truncated to the hour, p.End), and whether each of those hours is there
+// and complete — what one HourlyAggregates read of that range per point
+// would say.
+func (hr *hourReader) measure(p alarms.Period) (float64, bool) {
+	kwh, complete := 0.0, len(hr.pts) > 0
+	start := p.Start.Truncate(time.Hour)
+	hours := int((p.End.Sub(start) + time.Hour - 1) / time.Hour)
+	for _, pid := range hr.pts {
+		aggs, err := hr.hours(pid, start, p.End)
+		if err != nil {
+			hr.failed = fmt.Errorf("baseline of order %d, point %d: %w", hr.order, pid, err)
+			return 0, false
+		}
+		if len(aggs) < hours {
+			complete = false
+		}
+		for _, a := range aggs {
+			kwh += a.Energy
+			if a.Expected > 0 && a.Received < a.Expected {
 				complete = false
 			}
-			for _, a := range aggs {
-				kwh += a.Energy
-				if a.Expected > 0 && a.Received < a.Expected {
-					complete = false
-				}
-			}
 		}
-		return kwh, complete
 	}
-	b := alarms.BaselineFor(f, o, rs.CutBaseline, HolidaysFrom(ctx), measure)
-	return b, failed
+	return kwh, complete
+}
+
+// hours returns point pid's hourly aggregates starting in [from, to), from
+// the stretch holding that range (read at the first need), or read directly
+// when no stretch holds it.
+func (hr *hourReader) hours(pid int64, from, to time.Time) ([]store.Aggregate, error) {
+	i := slices.IndexFunc(hr.stretches, func(s alarms.Period) bool { return !s.Start.After(from) && !to.After(s.End) })
+	if i < 0 {
+		return hr.db.HourlyAggregates(hr.ctx, pid, from, to)
+	}
+	k := hourKey{pid, i}
+	aggs, ok := hr.read[k]
+	if !ok {
+		var err error
+		if aggs, err = hr.db.HourlyAggregates(hr.ctx, pid, hr.stretches[i].Start, hr.stretches[i].End); err != nil {
+			return nil, err
+		}
+		if hr.read == nil {
+			hr.read = map[hourKey][]store.Aggregate{}
+		}
+		hr.read[k] = aggs
+	}
+	lo, _ := slices.BinarySearchFunc(aggs, from, func(a store.Aggregate, t time.Time) int { return a.Start.Compare(t) })
+	hi, _ := slices.BinarySearchFunc(aggs, to, func(a store.Aggregate, t time.Time) int { return a.Start.Compare(t) })
+	return aggs[lo:max(lo, hi)], nil
 }
 
 // OrderBaselines returns the baselines of orders under the current rule set,
@@ -374,13 +513,13 @@ func OrderBaselines(ctx context.Context, db *sqlite.DB, orders []store.Order) (m
 		return nil, fmt.Errorf("order baselines: %w", err)
 	}
 	facts := alarms.FactsFrom(reg)
+	bs, err := orderBaselines(ctx, db, rs, alarms.NewBaseliner(&facts), orders)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]alarms.Baseline, len(orders))
-	for _, o := range orders {
-		b, err := orderBaseline(ctx, db, rs, &facts, o)
-		if err != nil {
-			return nil, err
-		}
-		out[o.ID] = b
+	for _, b := range bs {
+		out[b.OrderID] = b
 	}
 	return out, nil
 }

@@ -103,4 +103,31 @@ func TestTotalEnergyHours(t *testing.T) {
 	if _, err := f.db.TotalEnergyHours(ctx, day1, day1); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("an empty range = %v, want store.ErrInvalid", err)
 	}
+	// Packed days keep no hour rows: their hours are folded from the series
+	// and say what the stored hours said, a range across the packing
+	// watermark included.
+	across, err := f.db.TotalEnergyHours(ctx, day0.Add(12*time.Hour), day1.Add(12*time.Hour))
+	if err != nil || across <= 0 {
+		t.Fatalf("across the days = %v, %v", across, err)
+	}
+	for _, before := range []time.Time{day1, day1.AddDate(0, 0, 1)} {
+		if _, err := f.db.Compact(ctx, before); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name     string
+			from, to time.Time
+			want     float64
+		}{
+			{"morning", day1, day1.Add(12 * time.Hour), morning},
+			{"evening", day1.Add(12 * time.Hour), day1.AddDate(0, 0, 1), evening},
+			{"to 09:17", day1, day1.Add(9*time.Hour + 17*time.Minute), partial},
+			{"across the days", day0.Add(12 * time.Hour), day1.Add(12 * time.Hour), across},
+		} {
+			got, err := f.db.TotalEnergyHours(ctx, c.from, c.to)
+			if err != nil || math.Abs(got-c.want) > 1e-9*c.want {
+				t.Errorf("packed before %s, %s = %v, %v; want %v as stored", before.Format(time.DateOnly), c.name, got, err, c.want)
+			}
+		}
+	}
 }
