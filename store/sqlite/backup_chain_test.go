@@ -40,7 +40,7 @@ func TestThirtyNightsRestoreEach(t *testing.T) {
 			}
 			seg := fmt.Sprintf("QN=%s;ST=44;CN=2011;PW=123456;MN=%s;Flag=9;CP=&&DataTime=%s;d20501-Rtd=%d.%03d&&",
 				at.Add(7*time.Second).Format("20060102150405")+"123", f.mn, at.Format("20060102150405"), s%50, (s*37+n)%1000)
-			b.Packets = append(b.Packets, store.RawPacket{MN: f.mn, ST: "44", CN: "2011", QN: at.Add(7 * time.Second).Format("20060102150405") + "123",
+			b.Packets = append(b.Packets, store.RawPacket{MN: f.mn, ST: "44", CN: "2011", QN: at.Add(7*time.Second).Format("20060102150405") + "123",
 				DataTime: at, ReceivedAt: at.Add(8 * time.Second), CRCOK: true, Frame: fmt.Appendf(nil, "##%04d%s0000", len(seg), seg)})
 		}
 		mustIngest(t, f.db, b)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -363,6 +364,11 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 		return "", err
 	}
 	defer img.Close()
+	free, err := freeLeaves(ctx, conn, pageSize) // also starts the snapshot
+	if err != nil {
+		return "", fmt.Errorf("read the freelist: %w", err)
+	}
+	zero := make([]byte, pageSize)
 	rows, err := conn.QueryContext(ctx, `SELECT pgno, data FROM sqlite_dbpage`)
 	if err != nil {
 		return "", classify(err)
@@ -372,14 +378,18 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 	redo := map[uint32][]byte{} // changed pages; a night's change fits in memory
 	for rows.Next() {
 		var pg uint32
-		var data []byte
-		if err := rows.Scan(&pg, &data); err != nil {
+		var raw sql.RawBytes // the driver's buffer: copied only when kept
+		if err := rows.Scan(&pg, &raw); err != nil {
 			rows.Close()
 			return "", err
 		}
-		if int(pg) != len(hs)+1 || len(data) != pageSize {
+		if int(pg) != len(hs)+1 || len(raw) != pageSize {
 			rows.Close()
-			return "", fmt.Errorf("page %d of the snapshot is out of order or %d bytes", pg, len(data))
+			return "", fmt.Errorf("page %d of the snapshot is out of order or %d bytes", pg, len(raw))
+		}
+		data := []byte(raw)
+		if free[pg] {
+			data = zero
 		}
 		h := pageHash(data)
 		hs = append(hs, h)
@@ -390,7 +400,7 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 				return "", err
 			}
 		case int(pg) > len(old) || old[pg-1] != h:
-			redo[pg] = data
+			redo[pg] = bytes.Clone(data)
 			if int(pg) <= len(old) {
 				prev := make([]byte, pageSize)
 				if _, err := img.ReadAt(prev, int64(pg-1)*int64(pageSize)); err != nil {

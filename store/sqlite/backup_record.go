@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
@@ -9,71 +10,50 @@ import (
 	"slices"
 )
 
-// Undo pages of a format 2 record (PWBK2) are each stored as page number,
-// stored length and bytes: deflated when that is smaller, else as they are
-// (stored length = page size). Most pages a night changes held live-tier
-// rows (frame text, plain samples) or index entries, which deflate to a
-// fraction; packed day blobs do not shrink and stay as they are.
+// The undo pages of a format 2 record (PWBK2) follow its header as one
+// deflate stream of page number and page bytes, in ascending page order.
+// Most pages a night changes held live-tier rows (frame text, plain
+// samples) and index entries: one stream finds the text the frames of many
+// pages share, which a page on its own cannot (a page of ten frames deflated
+// alone kept two thirds of its bytes). Packed day blobs pass through as they
+// are.
 
 // writeUndoPages writes undo in ascending page order.
 func writeUndoPages(w io.Writer, undo map[uint32][]byte) error {
-	var z bytes.Buffer
-	zw, _ := flate.NewWriter(&z, flate.BestSpeed)
+	zw, _ := flate.NewWriter(w, flate.DefaultCompression)
 	for _, pg := range slices.Sorted(mapsKeys(undo)) {
-		data := undo[pg]
-		z.Reset()
-		zw.Reset(&z)
-		zw.Write(data)
-		zw.Close()
-		out := data
-		if z.Len() < len(data) {
-			out = z.Bytes()
-		}
-		var hdr [8]byte
-		binary.BigEndian.PutUint32(hdr[:4], pg)
-		binary.BigEndian.PutUint32(hdr[4:], uint32(len(out)))
-		if _, err := w.Write(hdr[:]); err != nil {
+		if _, err := zw.Write(binary.BigEndian.AppendUint32(nil, pg)); err != nil {
 			return err
 		}
-		if _, err := w.Write(out); err != nil {
+		if _, err := zw.Write(undo[pg]); err != nil {
 			return err
 		}
 	}
-	return nil
+	return zw.Close()
 }
 
 // readUndoPages reads r.undo pages of writeUndoPages from p into undo.
 func readUndoPages(p []byte, r backupRecord, undo map[uint32][]byte) error {
-	zr := flate.NewReader(nil)
+	zr := flate.NewReader(bytes.NewReader(p))
+	defer zr.Close()
+	buf := bufio.NewReaderSize(zr, 1<<16)
+	var hdr [4]byte
 	for i := int64(0); i < r.undo; i++ {
-		if len(p) < 8 {
-			return fmt.Errorf("undo page %d of %d cut short", i+1, r.undo)
+		if _, err := io.ReadFull(buf, hdr[:]); err != nil {
+			return fmt.Errorf("undo page %d of %d: %w", i+1, r.undo, err)
 		}
-		pg, n := binary.BigEndian.Uint32(p), int(binary.BigEndian.Uint32(p[4:]))
-		p = p[8:]
-		if n > len(p) || n > r.pageSize {
-			return fmt.Errorf("undo page %d: %d bytes stored", pg, n)
-		}
-		data := p[:n]
-		p = p[n:]
-		if n < r.pageSize {
-			page := make([]byte, r.pageSize)
-			zr.(flate.Resetter).Reset(bytes.NewReader(data), nil)
-			if _, err := io.ReadFull(zr, page); err != nil {
-				return fmt.Errorf("undo page %d: %w", pg, err)
-			}
-			if k, _ := zr.Read(make([]byte, 1)); k != 0 {
-				return fmt.Errorf("undo page %d inflates past a page", pg)
-			}
-			data = page
+		pg := binary.BigEndian.Uint32(hdr[:])
+		page := make([]byte, r.pageSize)
+		if _, err := io.ReadFull(buf, page); err != nil {
+			return fmt.Errorf("undo page %d: %w", pg, err)
 		}
 		if _, dup := undo[pg]; dup {
 			return fmt.Errorf("undo page %d twice", pg)
 		}
-		undo[pg] = data
+		undo[pg] = page
 	}
-	if len(p) != 0 {
-		return fmt.Errorf("%d bytes after the undo pages", len(p))
+	if k, _ := buf.Read(hdr[:1]); k != 0 {
+		return fmt.Errorf("bytes after the %d undo pages", r.undo)
 	}
 	return nil
 }
