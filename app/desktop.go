@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -167,5 +168,12 @@ func runDesktopCmd(e *env, args []string) error {
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return runDesktop(e, instanceMain{desk: desk{m}, inst: inst}, hidden)
+	restart := new(atomic.Bool)
+	if err := runDesktop(e, instanceMain{desk: desk{m}, inst: inst, restart: restart}, hidden); err != nil || !restart.Load() {
+		return err
+	}
+	// A backup was put back in 设置: the service was stopped for it; start
+	// the app anew on the restored file once this one let go of it.
+	inst.Close()
+	return relaunch()
 }

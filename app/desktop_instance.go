@@ -12,7 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"powerwatch/ui"
 )
 
 // instanceFile names the running desktop app next to its database: the
@@ -149,7 +152,16 @@ func (in *instance) Close() error {
 // runDesktop can route raise requests to the window.
 type instanceMain struct {
 	desk
-	inst *instance
+	inst    *instance
+	restart *atomic.Bool // a backup was restored in 设置: start again
+}
+
+// UIDeps adds 设置's 备份与恢复, which only the office app offers: it stops
+// this service to restore.
+func (m instanceMain) UIDeps() ui.Deps {
+	d := m.desk.UIDeps()
+	d.Backups = backupDesk{m: m.Main, restart: m.restart}
+	return d
 }
 
 func (m instanceMain) OnRaise(fn func()) { m.inst.OnRaise(fn) }
