@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// repackedKey is the settings row saying that no raw day of an older format
+// is left.
+const repackedKey = "raw.repacked_format3"
+
 // RepackResult counts what a RepackRaw call rewrote.
 type RepackResult struct {
 	Days      int   // terminal-days rewritten in the current format
@@ -17,23 +21,25 @@ type RepackResult struct {
 
 // RepackRaw rewrites terminal-days packed in an older raw format (format 2:
 // about twice the bytes, see raw_codec.go) in the current one, until none is
-// left, max days are done (max ≤ 0: no limit) or ctx ends. Every frame is
+// left, the budget of time is spent (0: no limit; the batch under way is
+// finished) or ctx ends. Every frame is
 // decoded, re-encoded and decoded again and compared before its day is
 // replaced, so a repack can only lose space. Each batch of days is its own
 // transaction; ingest and readers go on between them. The nightly compaction
 // calls it with a budget, so that a file from before format 3 shrinks over
 // some nights without a long stop (the pages freed are reused by new days).
-func (db *DB) RepackRaw(ctx context.Context, max int) (RepackResult, error) {
+func (db *DB) RepackRaw(ctx context.Context, budget time.Duration) (RepackResult, error) {
 	var res RepackResult
-	const batch = 64
-	for max <= 0 || res.Days < max {
-		if ctx.Err() != nil {
-			break
-		}
-		n := batch
-		if max > 0 {
-			n = min(n, max-res.Days)
-		}
+	// Once none is left none comes back (every writer packs format 3): later
+	// calls do not scan the table again.
+	var done string
+	err := db.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, repackedKey).Scan(&done)
+	if err == nil && done == "1" {
+		return res, nil
+	}
+	const n = 64 // terminal-days per transaction
+	start := time.Now()
+	for ctx.Err() == nil {
 		done := 0
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
 			var err error
@@ -43,14 +49,21 @@ func (db *DB) RepackRaw(ctx context.Context, max int) (RepackResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("repack raw days: %w", err)
 		}
-		if done == 0 {
+		if done == 0 || budget > 0 && time.Since(start) >= budget {
 			break
 		}
 	}
-	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM raw_days WHERE part = 0 AND substr(blob, 1, 1) <> ?`,
+	err = db.db.QueryRowContext(ctx, `SELECT count(*) FROM raw_days WHERE part = 0 AND substr(blob, 1, 1) <> ?`,
 		[]byte{rawColumns}).Scan(&res.Remaining)
 	if err != nil && ctx.Err() == nil {
 		return res, fmt.Errorf("repack raw days: count the rest: %w", classify(err))
+	}
+	if err == nil && res.Remaining == 0 {
+		_, err = db.db.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at) VALUES (?, '1', ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, repackedKey, db.Now().UnixMilli())
+		if err != nil {
+			return res, fmt.Errorf("repack raw days: %w", classify(err))
+		}
 	}
 	return res, nil
 }
