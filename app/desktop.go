@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,7 @@ import (
 	"powerwatch/app/instance"
 	"powerwatch/app/internal/proc"
 	"powerwatch/app/service"
+
 	// Before Fyne initialises: no locale noise on any command's stderr.
 	_ "powerwatch/app/internal/localeenv"
 	"powerwatch/assets"
@@ -167,14 +169,30 @@ func runDesktopCmd(e *env, args []string) error {
 	}
 	defer logw.Close()
 	m.Logger = slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	return runDesktop(e, instanceMain{desk: desk{m}, inst: inst}, hidden)
+	restart := new(atomic.Bool)
+	if err := runDesktop(e, instanceMain{desk: desk{m}, inst: inst, restart: restart}, hidden); err != nil || !restart.Load() {
+		return err
+	}
+	// A backup was put back in 设置: the service was stopped for it; start
+	// the app anew on the restored file once this one let go of it.
+	inst.Close()
+	return relaunch()
 }
 
 // instanceMain is the office's service with its single-instance end, so
 // runDesktop can route raise requests to the window.
 type instanceMain struct {
 	desk
-	inst *instance.Instance
+	inst    *instance.Instance
+	restart *atomic.Bool // a backup was restored in 设置: start again
+}
+
+// UIDeps adds 设置's 备份与恢复, which only the office app offers: it stops
+// this service to restore.
+func (m instanceMain) UIDeps() ui.Deps {
+	d := m.desk.UIDeps()
+	d.Backups = backupDesk{m: m.Main, restart: m.restart}
+	return d
 }
 
 func (m instanceMain) OnRaise(fn func()) { m.inst.OnRaise(fn) }

@@ -147,6 +147,9 @@ type Deps struct {
 	Uplink UplinkStatus
 	// Inbox is 设置's 搁置的上传: uploads the database refused (ui/settings_inbox.go).
 	Inbox InboxFailures
+	// Backups is 设置's 备份与恢复: the retained backups and restoring one
+	// (ui/settings_backup.go); nil: not offered (a review package).
+	Backups Backups
 	// Map is what 地图 draws (ui/map_view.go); District is the bureau's
 	// district, highlighted and zoomed to ("": the district most
 	// enterprises are in).

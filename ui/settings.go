@@ -13,6 +13,7 @@ type settingsScreen struct {
 	uplink *uplinkPanel
 	replay *replayPanel
 	inbox  *inboxPanel
+	backup *backupPanel
 }
 
 func newSettingsScreen(s *Shell) *settingsScreen {
@@ -63,12 +64,13 @@ func newSettingsScreen(s *Shell) *settingsScreen {
 	up := newUplinkPanel(s)
 	rp := newReplayPanel(s)
 	ib := newInboxPanel(s)
+	bk := newBackupPanel(s)
 	page := container.NewVBox(form, widget.NewSeparator(), up.content(), widget.NewSeparator(),
-		ib.content(), widget.NewSeparator(), rp.content(), widget.NewSeparator(), about)
+		ib.content(), widget.NewSeparator(), bk.content(), widget.NewSeparator(), rp.content(), widget.NewSeparator(), about)
 	// A panel whose list grew or shrank lays the page out again, or its
 	// text would lie over the next section.
-	up.relayout, ib.relayout = page.Refresh, page.Refresh
-	return &settingsScreen{box: container.NewVScroll(page), uplink: up, replay: rp, inbox: ib}
+	up.relayout, ib.relayout, bk.relayout = page.Refresh, page.Refresh, page.Refresh
+	return &settingsScreen{box: container.NewVScroll(page), uplink: up, replay: rp, inbox: ib, backup: bk}
 }
 
 func (p *settingsScreen) content() fyne.CanvasObject { return p.box }
@@ -76,4 +78,5 @@ func (p *settingsScreen) refresh() {
 	p.uplink.refresh()
 	p.replay.refresh()
 	p.inbox.refresh()
+	p.backup.refresh()
 }

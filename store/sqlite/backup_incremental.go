@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -38,7 +40,8 @@ const (
 	currentImage  = "powerwatch-current.db"
 	currentPages  = "powerwatch-current.pages"
 	recordExt     = ".pwbk"
-	recordMagic   = "PWBK1\n"
+	recordMagic1  = "PWBK1\n" // undo pages stored as they are
+	recordMagic   = "PWBK2\n" // undo pages deflated (backup_record.go)
 	pagesMagic    = "PWPG1\n"
 	backupLockNam = "powerwatch-backup.lock"
 	pageHashLen   = 16
@@ -70,7 +73,11 @@ func readRecord(path string, withPages bool) (backupRecord, map[uint32][]byte, e
 	if err != nil {
 		return r, nil, err
 	}
-	if len(b) < recordHeaderLen+32 || string(b[:len(recordMagic)]) != recordMagic {
+	magic := ""
+	if len(b) >= recordHeaderLen+32 {
+		magic = string(b[:len(recordMagic)])
+	}
+	if magic != recordMagic && magic != recordMagic1 {
 		return r, nil, fmt.Errorf("backup record %s: %w: not a powerwatch backup record", path, store.ErrCorrupt)
 	}
 	body, sum := b[:len(b)-32], b[len(b)-32:]
@@ -82,21 +89,31 @@ func readRecord(path string, withPages bool) (backupRecord, map[uint32][]byte, e
 	r.pages = int64(binary.BigEndian.Uint64(h[4:]))
 	copy(r.digest[:], h[12:44])
 	r.undo = int64(binary.BigEndian.Uint64(h[44:]))
-	if r.pageSize < 512 || r.pageSize > 65536 || int64(len(body)) != int64(recordHeaderLen)+r.undo*int64(4+r.pageSize) {
+	bad := r.pageSize < 512 || r.pageSize > 65536 || r.undo < 0 || r.undo > int64(len(body))
+	if magic == recordMagic1 {
+		bad = bad || int64(len(body)) != int64(recordHeaderLen)+r.undo*int64(4+r.pageSize)
+	}
+	if bad {
 		return r, nil, fmt.Errorf("backup record %s: %w: inconsistent header", path, store.ErrCorrupt)
 	}
 	if !withPages {
 		return r, nil, nil
 	}
 	undo := make(map[uint32][]byte, r.undo)
-	for p := body[recordHeaderLen:]; len(p) > 0; p = p[4+r.pageSize:] {
-		undo[binary.BigEndian.Uint32(p)] = p[4 : 4+r.pageSize]
+	if magic == recordMagic1 {
+		for p := body[recordHeaderLen:]; len(p) > 0; p = p[4+r.pageSize:] {
+			undo[binary.BigEndian.Uint32(p)] = p[4 : 4+r.pageSize]
+		}
+		return r, undo, nil
+	}
+	if err := readUndoPages(body[recordHeaderLen:], r, undo); err != nil {
+		return r, nil, fmt.Errorf("backup record %s: %w: %w", path, store.ErrCorrupt, err)
 	}
 	return r, undo, nil
 }
 
-// writeRecord writes r with undo pages (ascending page numbers) to path
-// through a synced temporary file and a rename.
+// writeRecord writes r with undo pages (ascending page numbers, deflated)
+// to path through a synced temporary file and a rename.
 func writeRecord(path string, r backupRecord, undo map[uint32][]byte) error {
 	r.undo = int64(len(undo))
 	h := sha256.New()
@@ -105,15 +122,13 @@ func writeRecord(path string, r backupRecord, undo map[uint32][]byte) error {
 	if err != nil {
 		return err
 	}
-	w := io.MultiWriter(f, h)
-	_, err = w.Write(r.header())
-	for _, pg := range slices.Sorted(mapsKeys(undo)) {
-		if err == nil {
-			_, err = w.Write(binary.BigEndian.AppendUint32(nil, pg))
-		}
-		if err == nil {
-			_, err = w.Write(undo[pg])
-		}
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	_, err = bw.Write(r.header())
+	if err == nil {
+		err = writeUndoPages(bw, undo)
+	}
+	if err == nil {
+		err = bw.Flush()
 	}
 	if err == nil {
 		_, err = f.Write(h.Sum(nil))
@@ -349,6 +364,11 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 		return "", err
 	}
 	defer img.Close()
+	free, err := freeLeaves(ctx, conn, pageSize) // also starts the snapshot
+	if err != nil {
+		return "", fmt.Errorf("read the freelist: %w", err)
+	}
+	zero := make([]byte, pageSize)
 	rows, err := conn.QueryContext(ctx, `SELECT pgno, data FROM sqlite_dbpage`)
 	if err != nil {
 		return "", classify(err)
@@ -358,14 +378,18 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 	redo := map[uint32][]byte{} // changed pages; a night's change fits in memory
 	for rows.Next() {
 		var pg uint32
-		var data []byte
-		if err := rows.Scan(&pg, &data); err != nil {
+		var raw sql.RawBytes // the driver's buffer: copied only when kept
+		if err := rows.Scan(&pg, &raw); err != nil {
 			rows.Close()
 			return "", err
 		}
-		if int(pg) != len(hs)+1 || len(data) != pageSize {
+		if int(pg) != len(hs)+1 || len(raw) != pageSize {
 			rows.Close()
-			return "", fmt.Errorf("page %d of the snapshot is out of order or %d bytes", pg, len(data))
+			return "", fmt.Errorf("page %d of the snapshot is out of order or %d bytes", pg, len(raw))
+		}
+		data := []byte(raw)
+		if free[pg] {
+			data = zero
 		}
 		h := pageHash(data)
 		hs = append(hs, h)
@@ -376,7 +400,7 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 				return "", err
 			}
 		case int(pg) > len(old) || old[pg-1] != h:
-			redo[pg] = data
+			redo[pg] = bytes.Clone(data)
 			if int(pg) <= len(old) {
 				prev := make([]byte, pageSize)
 				if _, err := img.ReadAt(prev, int64(pg-1)*int64(pageSize)); err != nil {
@@ -400,6 +424,9 @@ func (db *DB) backupIncremental(ctx context.Context, dir string) (string, error)
 		img.Close()
 		if err := os.Rename(image+".tmp", image); err != nil {
 			return "", err
+		}
+		if err := CheckFile(ctx, image); err != nil {
+			return "", fmt.Errorf("the new backup image failed its check: %w", err)
 		}
 		// Older records belong to an image that is gone.
 		names, _ := records(dir)
@@ -537,13 +564,20 @@ func (db *DB) DropBackup(dir, name string) error { return DropBackup(dir, name) 
 
 // CheckBackup checks a backup: a full copy (.db) with CheckFile; an
 // incremental record with its checksum and, when it is its folder's newest,
-// the folder's image with CheckFile (quick_check). Older records are checked
-// when restored (their rebuilt state against their digest).
+// the folder's image against it: its size, and the page hashes of the
+// snapshot it was written from, whose digest the record holds. The image's
+// own SQLite check (quick_check, which reads every page of it) runs when
+// BackupIncremental writes a new image and when a backup is restored; a
+// night only changes the pages that changed, each read back against its
+// hash as it is written, so that a district-year's nightly backup does not
+// read the whole image a second time. Older records are checked when
+// restored (their rebuilt state against their digest).
 func CheckBackup(ctx context.Context, path string) error {
 	if !strings.HasSuffix(path, recordExt) {
 		return CheckFile(ctx, path)
 	}
-	if _, _, err := readRecord(path, false); err != nil {
+	r, _, err := readRecord(path, false)
+	if err != nil {
 		return err
 	}
 	dir, name := filepath.Split(path)
@@ -551,8 +585,18 @@ func CheckBackup(ctx context.Context, path string) error {
 	if err != nil {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
-	if len(names) > 0 && names[len(names)-1] == name {
-		return CheckFile(ctx, filepath.Join(dir, currentImage))
+	if len(names) == 0 || names[len(names)-1] != name {
+		return nil
+	}
+	fi, err := os.Stat(filepath.Join(dir, currentImage))
+	if err != nil {
+		return fmt.Errorf("check %s: %w", path, err)
+	}
+	if fi.Size() != r.pages*int64(r.pageSize) {
+		return fmt.Errorf("check %s: %w: the image is %d bytes, its record says %d pages of %d", path, store.ErrCorrupt, fi.Size(), r.pages, r.pageSize)
+	}
+	if _, err := loadPages(dir, r); err != nil {
+		return fmt.Errorf("check %s: %w", path, err)
 	}
 	return nil
 }

@@ -205,13 +205,8 @@ func (l loader) rawDaysHeld(mns []string, span dayRange) (rawHeld, error) {
 
 // insertRawDay writes a new terminal-day blob in parts, as storeRawDay does.
 func (l loader) insertRawDay(k rawDayKey, n int, blob []byte) error {
-	for part := 0; len(blob) > 0; part++ {
-		c := min(len(blob), rawPart)
-		if _, err := l.w.tx.ExecContext(l.w.ctx, `INSERT INTO raw_days(mn, day, part, n, blob) VALUES (?, ?, ?, ?, ?)`,
-			k.mn, k.day, part, n, blob[:c]); err != nil {
-			return fmt.Errorf("terminal %s, day %s: %w", k.mn, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
-		}
-		blob, n = blob[c:], 0
+	if err := insertRawParts(l.w.ctx, l.w.tx, k.mn, k.day, n, blob); err != nil {
+		return fmt.Errorf("terminal %s, day %s: %w", k.mn, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
 	}
 	return nil
 }

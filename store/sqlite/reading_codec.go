@@ -42,7 +42,12 @@ type rawKey struct {
 	dt         int64
 }
 
-func encodeRawDay(recs []rawRecord) []byte {
+// encodeRawDay packs a terminal-day in the current format (raw_codec.go).
+func encodeRawDay(recs []rawRecord) []byte { return encodeRawColumns(recs) }
+
+// encodeRawDeflate packs a terminal-day in format 2, which blobs written
+// before format 3 hold; kept so that tests can make such blobs.
+func encodeRawDeflate(recs []rawRecord) []byte {
 	sort.Slice(recs, func(i, j int) bool { return recs[i].dt < recs[j].dt })
 	var b []byte
 	b = binary.AppendUvarint(b, uint64(len(recs)))
@@ -114,8 +119,11 @@ func appendSameOrString(b []byte, same bool, s string) []byte {
 	return appendString(b, s)
 }
 
-// decodeRawDay unpacks a blob of encodeRawDay for terminal mn.
+// decodeRawDay unpacks a raw day blob of either format for terminal mn.
 func decodeRawDay(mn string, blob []byte) ([]rawRecord, error) {
+	if len(blob) > 0 && blob[0] == rawColumns {
+		return decodeRawColumns(mn, blob)
+	}
 	if len(blob) == 0 || blob[0] != rawDeflate {
 		return nil, fmt.Errorf("raw day of %s: %w", mn, errSeriesBlob)
 	}

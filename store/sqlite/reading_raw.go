@@ -240,22 +240,6 @@ func loadRawDay(ctx context.Context, q querier, mn string, day int64) ([]rawReco
 	return decodeRawDay(mn, blob)
 }
 
-// rawPart is the most blob bytes per raw_days row: with the row's other
-// columns it stays under the 4,061 bytes a 4 KiB table page holds locally.
-const rawPart = 3900
-
 func storeRawDay(ctx context.Context, q querier, mn string, day int64, recs []rawRecord) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM raw_days WHERE mn = ? AND day = ?`, mn, day); err != nil {
-		return err
-	}
-	blob, n := encodeRawDay(recs), len(recs)
-	for part := 0; len(blob) > 0; part++ {
-		k := min(len(blob), rawPart)
-		if _, err := q.ExecContext(ctx, `INSERT INTO raw_days(mn, day, part, n, blob) VALUES (?, ?, ?, ?, ?)`,
-			mn, day, part, n, blob[:k]); err != nil {
-			return err
-		}
-		blob, n = blob[k:], 0
-	}
-	return nil
+	return writeRawDay(ctx, q, mn, day, len(recs), encodeRawDay(recs))
 }
