@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/golang/freetype/truetype"
@@ -408,20 +407,13 @@ func (st *statisticsScreen) dnCell(id widget.TableCellID) string {
 }
 
 func (st *statisticsScreen) onExport() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	st.s.saveFileDialog(st.s.tr.T("fd.title.save"), "用电统计.xlsx", func(path string) {
 		if err := st.exportXLSX(path); err != nil {
 			st.note.SetText(st.s.errorText(st.s.tr.T("st.export"), err))
 			return
 		}
 		st.note.SetText(st.s.tr.T("st.exported", path))
-	}, st.s.win)
-	d.SetFileName("用电统计.xlsx")
-	d.Show()
+	})
 }
 
 // exportXLSX writes every row of the query (empty ones too) and, once
