@@ -211,7 +211,7 @@ func (as *alarmsScreen) newDetail() *alarmDetail {
 	for i, d := range dispositions {
 		names = append(names, fmt.Sprintf("%d %s", i+1, as.s.disposition(d)))
 	}
-	dt.choice = widget.NewSelect(names, nil)
+	dt.choice = newSelect(tr, names, nil)
 	dt.choice.PlaceHolder = tr.T("al.choose")
 	dt.noteIn.SetPlaceHolder(tr.T("al.note"))
 	dt.save = widget.NewButton(tr.T("al.dispose"), func() {

@@ -92,7 +92,7 @@ func (ms *maintenanceScreen) newRecordForm(t store.Task, facilities []store.Faci
 		widget.NewFormItem(s.tr.T("maint.date"), rf.date),
 		widget.NewFormItem(s.tr.T("maint.people"), rf.people))
 	for _, it := range store.CheckItems() {
-		sel := widget.NewSelect(ms.results(), nil)
+		sel := newSelect(s.tr, ms.results(), nil)
 		sel.SetSelectedIndex(0)
 		note := widget.NewEntry()
 		note.SetPlaceHolder(s.tr.T("maint.note"))
@@ -100,7 +100,7 @@ func (ms *maintenanceScreen) newRecordForm(t store.Task, facilities []store.Faci
 		rf.form.Append(ms.checkLabel(it), container.NewBorder(nil, nil, sel, nil, note))
 	}
 	for _, f := range facilities {
-		r := onOffRow{f: f, off: widget.NewSelect(ms.results(), nil), on: widget.NewSelect(ms.results(), nil), note: widget.NewEntry()}
+		r := onOffRow{f: f, off: newSelect(s.tr, ms.results(), nil), on: newSelect(s.tr, ms.results(), nil), note: widget.NewEntry()}
 		r.off.SetSelectedIndex(0)
 		r.on.SetSelectedIndex(0)
 		r.note.SetPlaceHolder(s.tr.T("maint.note"))

@@ -196,7 +196,7 @@ func (f *surveyForm) addPoint(p store.PointPlan) {
 		pe.aux.SetText(strconv.FormatFloat(p.SharedAuxKW, 'f', -1, 64))
 	}
 	pe.aux.OnChanged = func(string) { changed() }
-	pe.supply = widget.NewSelect([]string{s.tr.T("maint.supply.single"), s.tr.T("maint.supply.multi"), s.tr.T("maint.supply.standby")}, func(string) { changed() })
+	pe.supply = newSelect(s.tr, []string{s.tr.T("maint.supply.single"), s.tr.T("maint.supply.multi"), s.tr.T("maint.supply.standby")}, func(string) { changed() })
 	pe.supply.SetSelectedIndex(0)
 	for i, x := range supplies {
 		if x == p.Supply {

@@ -68,8 +68,8 @@ var (
 func newStatisticsScreen(s *Shell) *statisticsScreen {
 	tr := s.tr
 	st := &statisticsScreen{s: s, note: widget.NewLabel(""), sort: newTableSort(), dnSort: newTableSort()}
-	st.by = widget.NewSelect([]string{tr.T("st.by.enterprise"), tr.T("st.by.industry"), tr.T("st.by.region")}, nil)
-	st.period = widget.NewSelect([]string{tr.T("st.period.day"), tr.T("st.period.month"), tr.T("st.period.year")}, nil)
+	st.by = newSelect(tr, []string{tr.T("st.by.enterprise"), tr.T("st.by.industry"), tr.T("st.by.region")}, nil)
+	st.period = newSelect(tr, []string{tr.T("st.period.day"), tr.T("st.period.month"), tr.T("st.period.year")}, nil)
 	st.by.SetSelectedIndex(0)
 	st.period.SetSelectedIndex(1)
 	now := s.deps.Now()
