@@ -81,9 +81,9 @@ type Options struct {
 	// too (an enterprise's facilities, by Key and Role). Colours are handed
 	// out over them all, so hiding a curve moves no other curve's colour,
 	// and a facility has one colour on every chart given the same Keys.
-	Keys          []SeriesKey
-	Lines         []Line
-	Spans         []Span
+	Keys  []SeriesKey
+	Lines []Line
+	Spans []Span
 	// SpanNames names span kinds in the legend (e.g. Weekend: "周末",
 	// Holiday: "节假日"); a kind gets a legend entry when it is named and
 	// present in Spans.
