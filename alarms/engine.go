@@ -1,6 +1,7 @@
 package alarms
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -38,13 +39,51 @@ type Engine struct {
 	clock     map[int64][]ClockOffset  // terminal → observations in the window
 	openFrom  map[int64]time.Time      // enterprise → earliest open alarm start
 	last      map[int64][]store.Alarm  // enterprise → last verdict returned
+	prior     map[int64][]store.Alarm  // enterprise → recent alarms of PriorTypes (Input.Prior)
 }
 
 // NewEngine returns an engine judging with rs over facts f.
 func NewEngine(rs store.RuleSet, f Facts) *Engine {
 	return &Engine{Lookback: 3 * time.Hour, rules: rs, x: newIndex(&f),
 		buf: map[int64][]store.Sample{}, clock: map[int64][]ClockOffset{},
-		openFrom: map[int64]time.Time{}, last: map[int64][]store.Alarm{}}
+		openFrom: map[int64]time.Time{}, last: map[int64][]store.Alarm{}, prior: map[int64][]store.Alarm{}}
+}
+
+// Recall tells the engine about stored alarms of PriorTypes from the
+// SilenceWindow before now (see Input.Prior), at start-up or when it adopts
+// an enterprise; the engine keeps its own verdicts' from then on.
+func (e *Engine) Recall(as []store.Alarm) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, a := range as {
+		if slices.Contains(PriorTypes(), a.Type) && !slices.ContainsFunc(e.prior[a.EnterpriseID], func(b store.Alarm) bool {
+			return b.Type == a.Type && b.TreatmentID == a.TreatmentID && b.Start.Equal(a.Start)
+		}) {
+			e.prior[a.EnterpriseID] = append(e.prior[a.EnterpriseID], a)
+		}
+	}
+}
+
+// remember keeps the alarms of PriorTypes of a verdict over [from, …) in
+// place of those remembered from there on, and forgets what is older than
+// the SilenceWindow.
+func (e *Engine) remember(ent int64, from, now time.Time, got []store.Alarm) {
+	var keep []store.Alarm
+	for _, a := range e.prior[ent] {
+		if a.Start.Before(from) && a.Start.After(now.Add(-SilenceWindow-24*time.Hour)) {
+			keep = append(keep, a)
+		}
+	}
+	for _, a := range got {
+		if slices.Contains(PriorTypes(), a.Type) {
+			keep = append(keep, a)
+		}
+	}
+	if len(keep) == 0 {
+		delete(e.prior, ent)
+		return
+	}
+	e.prior[ent] = keep
 }
 
 // SetRules replaces the rule set; it applies from the next Observe or Sweep.
@@ -240,7 +279,8 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 	from := e.windowStart(ent, now)
 	cut := from.Add(-e.lead())
 	in := Input{From: from, To: now.Truncate(e.rules.Slot).Add(e.rules.Slot), Series: map[int64][]store.Sample{},
-		Baselines: e.baselines, Runs: e.runs, RunsKnown: e.runsKnown, Enterprises: []int64{ent}, Types: engineTypes}
+		Baselines: e.baselines, Runs: e.runs, RunsKnown: e.runsKnown, Enterprises: []int64{ent}, Types: engineTypes,
+		Prior: e.prior[ent]}
 	for _, fid := range e.x.byEnterprise[ent] {
 		for _, pid := range e.x.pointsOf[fid] {
 			ss := e.buf[pid]
@@ -260,6 +300,7 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 	}
 	got := evaluateEnterprise(e.rules, e.x, &in, ent)
 	sortAlarms(got)
+	e.remember(ent, in.From, now, got)
 	delete(e.openFrom, ent)
 	for _, a := range got {
 		if a.Status == store.Open {
@@ -286,7 +327,7 @@ func (e *Engine) judge(ent int64, now time.Time) (Update, bool) {
 // transmission rate, which the monthly job evaluates over whole months.
 var engineTypes = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored,
 	store.Offline, store.BadValues, store.CounterReset, store.PowerMismatch, store.ClockDrift, store.SubmeterExcess,
-	store.OrderUnjudged, store.TreatmentUnknown, store.TreatmentCycling}
+	store.OrderUnjudged, store.TreatmentUnknown, store.TreatmentCut, store.TreatmentCycling}
 
 func (e *Engine) terminalsOf(ent int64) []int64 {
 	ev := evaluator{x: e.x, ent: ent}

@@ -49,6 +49,16 @@ type Input struct {
 	RunsKnown   bool
 	Enterprises []int64           // evaluate only these; all when empty
 	Types       []store.AlarmType // raise only these; all when empty
+	// Prior are alarms already stored that the rules reaching back over
+	// days read: the treatment_unknown and treatment_cut alarms starting in
+	// the SilenceWindow before From (PriorTypes). Those starting at or after
+	// From are ignored: this evaluation judges them again.
+	Prior []store.Alarm
+}
+
+// PriorTypes are the alarm types Input.Prior is read for.
+func PriorTypes() []store.AlarmType {
+	return []store.AlarmType{store.TreatmentUnknown, store.TreatmentCut}
 }
 
 // Scope is the part of the alarm table the result of Evaluate(rs, in) speaks

@@ -53,7 +53,7 @@ func (ev *evaluator) treatmentOff() {
 			ev.emitTreatmentOff(pid, groups, ep)
 		}
 		ev.dutyCycling(pid, prod, cond, offEps, groups)
-		if ev.in.wants(store.TreatmentUnknown) {
+		if ev.in.wants(store.TreatmentUnknown) || ev.in.wants(store.TreatmentCut) {
 			for _, ep := range findEpisodes(unknown, ev.gapSlots()) {
 				ev.emitTreatmentUnknown(pid, groups, ep, ev.insideRaised(ep, offEps, ev.rs.TreatmentOffMin))
 			}
@@ -212,17 +212,75 @@ func (ev *evaluator) emitTreatmentUnknown(pid int64, groups []linkGroup, ep epis
 		min = ev.rs.TreatmentOffMin
 		evid.Values = map[string]float64{"reconnected_unfilled": 1}
 	}
+	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
+		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
+			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
 	if i > 0 && unit != 0 && ev.stateOf(unit)[i-1] == PowerOff {
-		// a cut of supply just before the silence: what a suspect-of-evasion rule will look for
+		// Its supply was seen cut (flag P or zero voltage) in the slot just
+		// before the silence: missing data is then evidence, not only a
+		// device problem — a suspect, graded at most 较重 like the others.
 		if evid.Values == nil {
 			evid.Values = map[string]float64{}
 		}
 		evid.Values["power_off_before"] = 1
+		a.Type = store.TreatmentCut
+		a.Detail = fmt.Sprintf("治污设施 %s 断电后失联，生产设施 %s 仍在运行 / treatment %s went silent right after a power cut while production %s ran",
+			ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid))
 	}
-	a := store.Alarm{Type: store.TreatmentUnknown, ProductionID: pid, TreatmentID: unit,
-		Detail: fmt.Sprintf("生产设施 %s 运行而治污设施 %s 无数据，无法判定 / production %s runs while treatment %s has no data to judge",
-			ev.facilityName(pid), ev.facilityName(unit), ev.facilityName(pid), ev.facilityName(unit))}
+	if a.Type == store.TreatmentUnknown && unit != 0 {
+		if days := ev.silentDays(unit, ev.g.at(ep.first)); days >= SilenceDays {
+			// The same silence on several days is a pattern, not a flaky link.
+			if evid.Values == nil {
+				evid.Values = map[string]float64{}
+			}
+			evid.Values["silent_days"] = float64(days)
+			a.Type = store.TreatmentCut
+			a.Detail = fmt.Sprintf("治污设施 %s 近 %d 天内有 %d 天在生产设施 %s 运行时失联 / treatment %s went silent while production %s ran on %d days within %d days",
+				ev.facilityName(unit), int(SilenceWindow.Hours()/24), days, ev.facilityName(pid),
+				ev.facilityName(unit), ev.facilityName(pid), days, int(SilenceWindow.Hours()/24))
+		}
+	}
+	before := len(ev.out)
 	ev.emit(a, ep, min, "", evid)
+	if a.Type == store.TreatmentCut && len(ev.out) > before && ev.out[len(ev.out)-1].Grade == store.Severe {
+		ev.out[len(ev.out)-1].Grade = store.Major // capped until validated on district data
+	}
+}
+
+// SilenceDays and SilenceWindow make a pattern of silences (our rule): a
+// treatment unit whose data went missing while its production ran, long
+// enough for treatment_unknown, on SilenceDays different Beijing days within
+// SilenceWindow (this one included) is treatment_cut from that day on. One
+// bad night of a mobile link is a device problem; the same unit going quiet
+// day after day while the plant runs is what switching it off looks like.
+const (
+	SilenceDays   = 3
+	SilenceWindow = 7 * 24 * time.Hour
+)
+
+// silentDays counts the Beijing days within SilenceWindow up to start on
+// which unit's data went missing while production ran: the stored alarms of
+// Input.Prior and those this evaluation raised before start, not withdrawn,
+// and the day of start itself.
+func (ev *evaluator) silentDays(unit int64, start time.Time) int {
+	days := map[time.Time]bool{store.Day.Start(start): true}
+	add := func(a store.Alarm) {
+		if a.TreatmentID != unit || a.Status == store.Withdrawn || a.Trial ||
+			a.Type != store.TreatmentUnknown && a.Type != store.TreatmentCut ||
+			!a.Start.Before(start) || !a.Start.After(start.Add(-SilenceWindow)) {
+			return
+		}
+		days[store.Day.Start(a.Start)] = true
+	}
+	for _, a := range ev.in.Prior {
+		if a.Start.Before(ev.in.From) {
+			add(a)
+		}
+	}
+	for _, a := range ev.out {
+		add(a)
+	}
+	return len(days)
 }
 
 // ReconnectWait is how long after a treatment unit's data resumes a hole

@@ -99,7 +99,7 @@ else
 fi
 
 nsi=packaging/windows/installer.nsi
-port=$(sed -n 's/^[[:space:]]*"listen"[[:space:]]*:[[:space:]]*"[^"]*:\([0-9]*\)".*/\1/p' app/config_default.json)
+port=$(sed -n 's/^[[:space:]]*"listen"[[:space:]]*:[[:space:]]*"[^"]*:\([0-9]*\)".*/\1/p' app/service/config_default.json)
 checks=(
 	'netsh.exe" advfirewall firewall add rule name="${FW_RULE}" dir=in action=allow protocol=TCP localport=${PORT}|adds the firewall rule'
 	'advfirewall firewall delete rule name="$0"|uninstaller removes the firewall rule'
@@ -118,7 +118,7 @@ if [ "$(grep -c 'RMDir /r' "$nsi")" -eq 2 ] && ! grep -q 'RMDir /r "$INSTDIR' "$
 else
 	fail "installer script has an unexpected RMDir /r"
 fi
-[ "$port" = 9212 ] && ok "listener port from app/config_default.json: $port" || fail "listener port is \"$port\", want 9212"
+[ "$port" = 9212 ] && ok "listener port from app/service/config_default.json: $port" || fail "listener port is \"$port\", want 9212"
 
 # --- the Linux tarball ---
 want=(

@@ -43,6 +43,10 @@ const (
 	// per unit of production energy falls far below the same day's, while
 	// production ran a real share of its daytime load (夜间偷停).
 	NightUndertreatment AlarmType = "night_undertreatment"
+	// TreatmentCut (治污设施断电后失联嫌疑): a treatment unit's data went
+	// missing while production ran, right after its supply was seen cut
+	// (flag P or zero voltage) — treatment_unknown with evidence of a cut.
+	TreatmentCut AlarmType = "treatment_cut"
 )
 
 // Name is the group's name as shown, "中文 / English".
@@ -83,7 +87,7 @@ func TypesOf(g AlarmGroup) []AlarmType {
 
 // AllAlarmTypes lists every alarm type.
 var AllAlarmTypes = []AlarmType{TreatmentOff, ShutdownIgnored, CutIgnored, Offline, LowTransmission, BadValues,
-	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown, TreatmentCycling, NightUndertreatment}
+	CounterReset, PowerMismatch, ClockDrift, SubmeterExcess, OrderUnjudged, TreatmentUnknown, TreatmentCycling, NightUndertreatment, TreatmentCut}
 
 // IsViolation reports whether t is one of the violation types that officers review
 // for enforcement, as opposed to data-quality and device alarms.
@@ -112,7 +116,7 @@ func (t AlarmType) Group() AlarmGroup {
 	switch {
 	case t.IsViolation():
 		return GroupViolation
-	case t == TreatmentCycling || t == NightUndertreatment:
+	case t == TreatmentCycling || t == NightUndertreatment || t == TreatmentCut:
 		return GroupSuspect
 	}
 	return GroupDevice

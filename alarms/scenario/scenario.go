@@ -545,7 +545,7 @@ func (sc *Scenario) expectLine(args []string, line int) error {
 func (sc *Scenario) Input() alarms.Input {
 	in := alarms.Input{From: sc.From, To: sc.To, Facts: &sc.Facts, Series: sc.Series, Types: sc.Types}
 	if len(in.Types) == 0 {
-		in.Types = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.OrderUnjudged, store.TreatmentUnknown}
+		in.Types = []store.AlarmType{store.TreatmentOff, store.ShutdownIgnored, store.CutIgnored, store.OrderUnjudged, store.TreatmentUnknown, store.TreatmentCut}
 	}
 	for _, o := range sc.Facts.Orders {
 		if o.Kind != store.Cut {

@@ -43,12 +43,30 @@ func StartEngine(ctx context.Context, db *sqlite.DB, now time.Time, run int64) (
 		return nil, nil, err
 	}
 	e.Resume(open)
+	prior, err := priorAlarms(ctx, db, 0, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.Recall(prior)
 	prime, err := primeSamples(ctx, db, reg, e, 0, now)
 	if err != nil {
 		return nil, nil, err
 	}
 	ups, _ := e.Observe(now, prime)
 	return e, ups, nil
+}
+
+// priorAlarms reads the stored alarms the rules reaching back over days
+// need for a judgement from `from` on (alarms.Input.Prior): those of
+// alarms.PriorTypes starting in the SilenceWindow before it, of enterprise
+// ent (every enterprise when 0).
+func priorAlarms(ctx context.Context, db *sqlite.DB, ent int64, from time.Time) ([]store.Alarm, error) {
+	as, err := db.FindAlarms(ctx, store.AlarmFilter{From: from.Add(-alarms.SilenceWindow), To: from, EnterpriseID: ent,
+		Types: alarms.PriorTypes(), Statuses: []store.AlarmStatus{store.Open, store.Ended}, Trial: store.TrialNo})
+	if err != nil {
+		return nil, fmt.Errorf("read the alarms of the %v before %s: %w", alarms.SilenceWindow, from.Format(time.RFC3339), err)
+	}
+	return as, nil
 }
 
 // primeSamples reads the stored samples the engine needs at now for

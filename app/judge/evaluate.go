@@ -86,8 +86,12 @@ func evaluateEnterprises(ctx context.Context, db *sqlite.DB, from, to time.Time,
 		if err != nil {
 			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
 		}
+		prior, err := priorAlarms(ctx, db, en.ID, efrom)
+		if err != nil {
+			return sum, fmt.Errorf("evaluate %s: %w", en.Name, err)
+		}
 		in := alarms.Input{From: efrom, To: judgeTo, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
-			Runs: runs, RunsKnown: known, Rates: rates}
+			Runs: runs, RunsKnown: known, Rates: rates, Prior: prior}
 		got := alarms.Evaluate(rs, in)
 		sum.Enterprises++
 		for _, a := range got {
@@ -255,8 +259,12 @@ func Replay(ctx context.Context, db *sqlite.DB, rs store.RuleSet, from, to time.
 		if err != nil {
 			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
 		}
+		prior, err := priorAlarms(ctx, db, en.ID, from)
+		if err != nil {
+			return rep, fmt.Errorf("replay %s: %w", en.Name, err)
+		}
 		in := alarms.Input{From: from, To: to, Facts: &facts, Series: series, Baselines: baselines, Enterprises: []int64{en.ID},
-			Runs: runs, RunsKnown: known, Rates: rates}
+			Runs: runs, RunsKnown: known, Rates: rates, Prior: prior}
 		rep.Add(alarms.Replay(rs, in, stored))
 	}
 	return rep, nil

@@ -289,23 +289,7 @@ func TestChangedFrom(t *testing.T) {
 // short re-evaluation of late data inside that night does not withdraw it.
 func TestJudgeNights(t *testing.T) {
 	ctx := t.Context()
-	db, err := sqlite.Open(ctx, fixture.AlarmDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	reg, err := db.LoadRegistry(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var prod, treat int64
-	for _, p := range reg.Points {
-		if f, _ := reg.Facility(p.FacilityID); f.Kind == store.Production {
-			prod = p.ID
-		} else {
-			treat = p.ID
-		}
-	}
+	db, prod, treat := alarmFixture(t)
 	today := store.Day.Start(time.Now())
 	dayFrom := today.AddDate(0, 0, -2).Add(6 * time.Hour) // the day before last, 06:00
 	var ss []store.Sample
@@ -338,7 +322,7 @@ func TestJudgeNights(t *testing.T) {
 	if as := nights(); len(as) != 1 || !as[0].Start.Equal(dayFrom.Add(16*time.Hour)) || sum.Alarms != 1 {
 		t.Fatalf("night alarms = %+v (summary %+v), want one from 22:00", as, sum)
 	}
-	if err := Reevaluate(ctx, db, []store.AlarmScope{{EnterpriseID: reg.Enterprises[0].ID, From: nightEnd.Add(-2 * time.Hour), To: nightEnd}}); err != nil {
+	if err := Reevaluate(ctx, db, []store.AlarmScope{{EnterpriseID: 1, From: nightEnd.Add(-2 * time.Hour), To: nightEnd}}); err != nil {
 		t.Fatal(err)
 	}
 	if as := nights(); len(as) != 1 {

@@ -255,6 +255,14 @@ func (w *Worker) adoptOpen(ctx context.Context, scopes []store.AlarmScope) {
 			}
 			continue
 		}
+		prior, err := priorAlarms(ctx, w.db, sc.EnterpriseID, now)
+		if err != nil {
+			if ctx.Err() == nil {
+				w.logger.Error("read recent alarms", "enterprise", sc.EnterpriseID, "err", err)
+			}
+			continue
+		}
+		w.engine.Recall(prior)
 		before := w.engine.HorizonOf(sc.EnterpriseID, now)
 		w.engine.Resume(open)
 		if !w.engine.HorizonOf(sc.EnterpriseID, now).Before(before) {

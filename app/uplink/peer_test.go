@@ -157,6 +157,28 @@ func contains(s []string, v string) bool {
 
 // checkMessages reports a terminal whose messages did not all arrive, in
 // order, with every factor, under its own MN.
+// allIn waits (up to 20 s, then lets checkMessages say what is missing)
+// until the centre has read a frame of every message sent.
+func allIn(c *peer.Centre, sent map[string][]message) {
+	want := 0
+	for _, ms := range sent {
+		want += len(ms)
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		seen := map[string]bool{}
+		for _, f := range c.Frames() {
+			for _, kv := range f.CP {
+				if v, ok := strings.CutPrefix(kv, "DataTime="); ok && f.Rejected == "" {
+					seen[f.FiledAs+"/"+v] = true
+				}
+			}
+		}
+		if len(seen) >= want {
+			return
+		}
+	}
+}
+
 func checkMessages(t *testing.T, kind peer.CentreKind, got, sent map[string][]message) {
 	t.Helper()
 	for mn, want := range sent {
@@ -233,6 +255,9 @@ func TestRelayPeerCentres(t *testing.T) {
 				Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 			run(t, fw)
 			waitFor(t, "an empty outbox", func() bool { return pending(t, db, c.Addr) == 0 })
+			// The outbox empties as frames are written; a centre that never
+			// answers may not have read the last of them yet.
+			allIn(c, sent)
 			checkMessages(t, kind, received(t, c), sent)
 			mns := map[int]string{}
 			for _, f := range c.Frames() {

@@ -156,3 +156,74 @@ func TestMigration0010Rebuild(t *testing.T) {
 		t.Errorf("a treatment_unknown alarm after the rebuild: %v", err)
 	}
 }
+
+// TestMigration0025Rebuild runs 0025's rebuild of alarms again over a table
+// holding an alarm with a review and a revision mark: the rows, ids, reviews
+// and revisions survive (dropping the old table would cascade to
+// alarm_revisions), the indexes and uplink triggers are back, and
+// treatment_cut is accepted.
+func TestMigration0025Rebuild(t *testing.T) {
+	f := mustFixture(t)
+	ctx := t.Context()
+	sqldb := f.db.SQL()
+	a := store.Alarm{Type: store.TreatmentOff, Grade: store.Minor, Status: store.Ended, EnterpriseID: f.ent.ID,
+		ProductionID: f.prod.ID, Start: f.t0, End: f.t0.Add(time.Hour)}
+	got, err := f.db.ReconcileAlarms(ctx, store.AlarmScope{From: f.t0, To: f.t0.Add(time.Hour)}, []store.Alarm{a})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("reconcile = %v, %v", got, err)
+	}
+	id := got[0].ID
+	if _, err := sqldb.ExecContext(ctx, `INSERT INTO alarm_reviews(alarm_id, disposition, reviewer, at) VALUES (?, 'confirmed', 'r', 1)`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqldb.ExecContext(ctx, `INSERT INTO alarm_revisions(alarm_id, point_id, at, before, after, marked_at) VALUES (?, 1, 2, 'b', 'a', 3)`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqldb.ExecContext(ctx, `UPDATE alarms SET trial = 1 WHERE id = ?`, id); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile("migration/0025_treatment_cut.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := sqldb.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		tx.Rollback()
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("commit the rebuild: %v", err)
+	}
+	checks := []struct {
+		q    string
+		want int
+	}{
+		{`SELECT count(*) FROM alarms a JOIN alarm_reviews r ON r.alarm_id = a.id WHERE a.id = ? AND a.trial = 1`, 1},
+		{`SELECT count(*) FROM alarm_revisions WHERE alarm_id = ? AND after = 'a'`, 1},
+		{`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'alarms' AND ? > 0`, 3},
+		{`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alarms' AND name LIKE 'alarms_%' AND ? > 0`, 9},
+		{`SELECT count(*) FROM sqlite_master WHERE name LIKE '%_0025' AND ? > 0`, 0},
+	}
+	for _, c := range checks {
+		var n int
+		if err := sqldb.QueryRowContext(ctx, c.q, id).Scan(&n); err != nil || n != c.want {
+			t.Errorf("%s = %d, %v; want %d", c.q, n, err, c.want)
+		}
+	}
+	if rows, err := sqldb.QueryContext(ctx, `PRAGMA foreign_key_check`); err != nil {
+		t.Fatal(err)
+	} else {
+		if rows.Next() {
+			t.Error("foreign key violations after the rebuild")
+		}
+		rows.Close()
+	}
+	u := store.Alarm{Type: store.TreatmentCut, Grade: store.Major, Status: store.Open, EnterpriseID: f.ent.ID,
+		ProductionID: f.prod.ID, TreatmentID: f.treat.ID, Start: f.t0.Add(2 * time.Hour)}
+	if _, err := f.db.ReconcileAlarms(ctx, store.AlarmScope{From: f.t0.Add(2 * time.Hour), To: f.t0.Add(3 * time.Hour)}, []store.Alarm{u}); err != nil {
+		t.Errorf("a treatment_cut alarm after the rebuild: %v", err)
+	}
+}
