@@ -186,3 +186,20 @@ func TestThresholdsLookup(t *testing.T) {
 		t.Errorf("B without a record: %+v, want derived 20 %% of 40 kW", th)
 	}
 }
+
+// TestChartKeys: the alarm chart keys each curve by its facility and names
+// every facility of the enterprise in Keys, so a facility's colour does not
+// depend on which points the evidence holds (chart.TestSeriesColoursKeys).
+func TestChartKeys(t *testing.T) {
+	_, v := cutAlarm(t)
+	v.Facilities[9] = store.Facility{ID: 9, EnterpriseID: 1, Name: "除尘", Kind: store.Treatment}
+	v.Facilities[4] = store.Facility{ID: 4, EnterpriseID: 1, Name: "破碎", Kind: store.Production}
+	o := alarmview.Chart(v, zh{})
+	if len(o.Series) != 1 || o.Series[0].Key != 1 {
+		t.Fatalf("series %+v: want the kiln's point keyed by facility 1", o.Series)
+	}
+	want := []chart.SeriesKey{{Key: 1, Role: chart.RoleOf(store.Indirect)}, {Key: 4, Role: chart.Production}, {Key: 9, Role: chart.Treatment}}
+	if fmt.Sprint(o.Keys) != fmt.Sprint(want) {
+		t.Errorf("keys %v, want %v", o.Keys, want)
+	}
+}

@@ -1,8 +1,10 @@
 package alarmview
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"powerwatch/store"
@@ -35,9 +37,15 @@ func Chart(v View, t Texts) chart.Options {
 		Spans: []chart.Span{{From: a.Start, To: end, Kind: chart.Alarm, Label: TypeName(t, a.Type)}}}
 	for _, p := range v.Points {
 		f := v.Facilities[p.FacilityID]
-		o.Series = append(o.Series, chart.Series{Name: f.Name + "/" + p.Name, Role: chart.RoleOf(f.Kind),
+		o.Series = append(o.Series, chart.Series{Name: f.Name + "/" + p.Name, Role: chart.RoleOf(f.Kind), Key: f.ID,
 			Points: chart.Downsample(ev.Series[p.ID], chart.Power, ev.From, ev.To, chartColumns)})
 	}
+	// Every facility of the enterprise takes part in the colours, so a
+	// facility keeps its colour whichever points the evidence holds.
+	for _, f := range v.Facilities {
+		o.Keys = append(o.Keys, chart.SeriesKey{Key: f.ID, Role: chart.RoleOf(f.Kind)})
+	}
+	slices.SortFunc(o.Keys, func(a, b chart.SeriesKey) int { return cmp.Compare(a.Key, b.Key) })
 	for _, th := range v.Thresholds() {
 		if th.Basis != store.ByPower && th.Basis != "" {
 			continue // on current (A): listed in the rule table, not on a kW axis

@@ -68,9 +68,8 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 	}
 	svc.Subscribe(shell)
 	// A size that fits the screen it starts on, the last one where it fits.
-	w.Resize(initialWindowSize(a.Preferences()))
-	w.CenterOnScreen()
-	w.SetOnClosed(func() { rememberWindowSize(a.Preferences(), w) })
+	placeWindow(a.Preferences(), w) // and where it was last closed, on Windows
+	w.SetOnClosed(func() { rememberWindowPlace(a.Preferences(), w) })
 	if r, ok := svc.(interface{ OnRaise(func()) }); ok { // a second start brings this window forward
 		r.OnRaise(func() { fyne.Do(func() { w.Show(); w.RequestFocus() }) })
 	}
@@ -78,7 +77,7 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 	tray = tray && trayAvailable()
 	if tray {
 		w.SetCloseIntercept(func() {
-			rememberWindowSize(a.Preferences(), w)
+			rememberWindowPlace(a.Preferences(), w)
 			w.Hide()
 		})
 		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
@@ -90,6 +89,7 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 	}
 	checkCtx, stopCheck := context.WithCancel(e.ctx) // quitting stops the check
 	a.Lifecycle().SetOnStarted(func() {
+		restoreWindowPlace(a.Preferences(), w) // shown now: it has a native window to move
 		go func() {
 			shell.Wait()
 			fmt.Fprintf(e.stderr, "powerwatch: window ready in %d ms\n", time.Since(start).Milliseconds())

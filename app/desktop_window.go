@@ -9,11 +9,62 @@ import (
 	"powerwatch/ui"
 )
 
-// Preference keys of the main window's last size, in Fyne units.
+// Preference keys of the main window's last size, in Fyne units, and of
+// its last frame on the desktop, in pixels (Windows only).
 const (
 	prefWindowWidth  = "ui.window.width"
 	prefWindowHeight = "ui.window.height"
+	prefWindowLeft   = "ui.window.left"
+	prefWindowTop    = "ui.window.top"
+	prefWindowRight  = "ui.window.right"
+	prefWindowBottom = "ui.window.bottom"
 )
+
+// windowRect is a window's frame on the desktop in pixels, as Windows
+// gives it (GetWindowRect): right and bottom are exclusive.
+type windowRect struct{ Left, Top, Right, Bottom int }
+
+// savedWindowRect is the frame kept by rememberWindowPlace; false when none
+// was kept or it is nonsense (a frame too small to be the main window).
+func savedWindowRect(p fyne.Preferences) (windowRect, bool) {
+	const unset = -1 << 30
+	r := windowRect{p.IntWithFallback(prefWindowLeft, unset), p.IntWithFallback(prefWindowTop, unset),
+		p.IntWithFallback(prefWindowRight, unset), p.IntWithFallback(prefWindowBottom, unset)}
+	if r.Left == unset || r.Top == unset || r.Right-r.Left < 200 || r.Bottom-r.Top < 100 {
+		return windowRect{}, false
+	}
+	return r, true
+}
+
+// placeWindow sizes w for the screen it starts on and centres it, unless
+// the place it had when last closed is still on a monitor: then
+// restoreWindowPlace moves it back there once it is shown.
+func placeWindow(p fyne.Preferences, w fyne.Window) {
+	w.Resize(initialWindowSize(p))
+	if r, ok := savedWindowRect(p); !ok || !onScreen(r) {
+		w.CenterOnScreen()
+	}
+}
+
+// restoreWindowPlace moves the shown window w to where it was last closed,
+// when that place still lies on a monitor (one may have been unplugged).
+func restoreWindowPlace(p fyne.Preferences, w fyne.Window) {
+	if r, ok := savedWindowRect(p); ok && onScreen(r) {
+		moveWindow(w, r)
+	}
+}
+
+// rememberWindowPlace keeps w's size and, where the system tells it, its
+// place for the next start.
+func rememberWindowPlace(p fyne.Preferences, w fyne.Window) {
+	rememberWindowSize(p, w)
+	if r, ok := windowFrame(w); ok {
+		p.SetInt(prefWindowLeft, r.Left)
+		p.SetInt(prefWindowTop, r.Top)
+		p.SetInt(prefWindowRight, r.Right)
+		p.SetInt(prefWindowBottom, r.Bottom)
+	}
+}
 
 // smallestOfficeScreen is the screen assumed where the system does not tell
 // its size (Linux; Fyne has no portable way to ask): the bureau's smallest.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 func TestWindowSize(t *testing.T) {
@@ -21,5 +22,35 @@ func TestWindowSize(t *testing.T) {
 		if got := windowSize(tt.saved, fit); got != tt.want {
 			t.Errorf("windowSize(%v) = %v, want %v", tt.saved, got, tt.want)
 		}
+	}
+}
+
+func TestSavedWindowRect(t *testing.T) {
+	tests := []struct {
+		name   string
+		saved  *windowRect
+		want   windowRect
+		wantOK bool
+	}{
+		{"nothing saved", nil, windowRect{}, false},
+		{"saved", &windowRect{100, 50, 1466, 818}, windowRect{100, 50, 1466, 818}, true},
+		{"on a monitor left of the main one", &windowRect{-1800, -20, -400, 900}, windowRect{-1800, -20, -400, 900}, true},
+		{"too small to be the window", &windowRect{10, 10, 60, 40}, windowRect{}, false},
+		{"upside down", &windowRect{1466, 818, 100, 50}, windowRect{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := test.NewTempApp(t).Preferences()
+			if tt.saved != nil {
+				p.SetInt(prefWindowLeft, tt.saved.Left)
+				p.SetInt(prefWindowTop, tt.saved.Top)
+				p.SetInt(prefWindowRight, tt.saved.Right)
+				p.SetInt(prefWindowBottom, tt.saved.Bottom)
+			}
+			got, ok := savedWindowRect(p)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("savedWindowRect = %v, %v; want %v, %v", got, ok, tt.want, tt.wantOK)
+			}
+		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/golang/freetype/truetype"
@@ -212,7 +211,7 @@ func (as *alarmsScreen) newDetail() *alarmDetail {
 	for i, d := range dispositions {
 		names = append(names, fmt.Sprintf("%d %s", i+1, as.s.disposition(d)))
 	}
-	dt.choice = widget.NewSelect(names, nil)
+	dt.choice = newSelect(tr, names, nil)
 	dt.choice.PlaceHolder = tr.T("al.choose")
 	dt.noteIn.SetPlaceHolder(tr.T("al.note"))
 	dt.save = widget.NewButton(tr.T("al.dispose"), func() {
@@ -296,13 +295,7 @@ func (as *alarmsScreen) dispose(d store.Disposition, next bool) {
 
 // onExportEvidence asks for a folder and writes the evidence of the alarm under review into it.
 func (as *alarmsScreen) onExportEvidence() {
-	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
-		if err != nil || u == nil {
-			return
-		}
-		as.exportEvidence(u.Path())
-	}, as.s.win)
-	d.Show()
+	as.s.folderDialog(as.s.tr.T("fd.title.folder"), as.exportEvidence)
 }
 
 // exportEvidence writes the evidence of the alarm under review under dir.

@@ -119,7 +119,7 @@ type alarmsScreen struct {
 func newAlarmsScreen(s *Shell) *alarmsScreen {
 	tr := s.tr
 	as := &alarmsScreen{s: s, cur: -1, note: widget.NewLabel("")}
-	as.rangeSel = widget.NewSelect([]string{tr.T("al.range.today"), tr.T("al.range.7d"), tr.T("al.range.30d"),
+	as.rangeSel = newSelect(tr, []string{tr.T("al.range.today"), tr.T("al.range.7d"), tr.T("al.range.30d"),
 		tr.T("al.range.90d"), tr.T("al.range.365d"), tr.T("al.range.custom")}, func(string) { as.onRange() })
 	as.from, as.to = widget.NewEntry(), widget.NewEntry()
 	as.from.SetPlaceHolder("2006-01-02")
@@ -157,13 +157,13 @@ func newAlarmsScreen(s *Shell) *alarmsScreen {
 	for _, d := range dispositions {
 		disps = append(disps, s.disposition(d))
 	}
-	as.disp = widget.NewSelect(disps, apply)
-	as.region = widget.NewSelect([]string{tr.T("al.all.region")}, apply)
-	as.industry = widget.NewSelect([]string{tr.T("al.all.industry")}, apply)
+	as.disp = newSelect(tr, disps, apply)
+	as.region = newSelect(tr, []string{tr.T("al.all.region")}, apply)
+	as.industry = newSelect(tr, []string{tr.T("al.all.industry")}, apply)
 	as.ent = widget.NewEntry()
 	as.ent.SetPlaceHolder(tr.T("al.enterprise"))
 	as.ent.OnChanged = apply
-	as.sortBy = widget.NewSelect([]string{tr.T("al.sort.start"), tr.T("al.sort.duration"), tr.T("al.sort.grade")}, func(string) {
+	as.sortBy = newSelect(tr, []string{tr.T("al.sort.start"), tr.T("al.sort.duration"), tr.T("al.sort.grade")}, func(string) {
 		if as.tbl != nil { // the chosen key replaces a header's
 			as.tbl.sort = unsorted
 		}

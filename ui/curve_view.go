@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os"
 	"sort"
 	"strings"
 
@@ -58,20 +59,27 @@ func (c *curveScreen) onExport() {
 		return
 	}
 	img := c.last.img
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		err = png.Encode(w, img)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+	c.s.saveFileDialog(c.s.tr.T("fd.title.save"), "curve.png", func(path string) {
+		if err := writePNG(path, img); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", c.s.errorText(c.s.tr.T("curve.export"), err)), c.s.win)
 		}
-	}, c.s.win)
-	d.SetFileName("curve.png")
-	d.Show()
+	})
+}
+
+// writePNG writes img to a new file at path.
+func writePNG(path string, img image.Image) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("save chart: %w", err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("save chart to %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save chart to %s: %w", path, err)
+	}
+	return nil
 }
 
 // chartView shows the chart image. Hovering shows the time and values

@@ -61,8 +61,8 @@ func newCurveScreen(s *Shell) *curveScreen {
 	c.entSel = newEntPicker(tr, nil, func(store.Enterprise) { c.onEnterprise() })
 	c.facCheck = widget.NewCheckGroup(nil, func([]string) { c.draw() })
 	c.facCheck.Horizontal = true
-	c.rangeSel = widget.NewSelect(names(curveRanges, func(id string) string { return tr.T(id) }), func(string) { c.onRange() })
-	c.qtySel = widget.NewSelect(nil, func(string) { c.draw() })
+	c.rangeSel = newSelect(tr, names(curveRanges, func(id string) string { return tr.T(id) }), func(string) { c.onRange() })
+	c.qtySel = newSelect(tr, nil, func(string) { c.draw() })
 	for _, q := range curveQuantities {
 		c.qtySel.Options = append(c.qtySel.Options, tr.T(q.id))
 	}

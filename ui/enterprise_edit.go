@@ -77,6 +77,7 @@ func (p *enterprisePage) editEnterprise() {
 	name, code, addr, contact, tel, lon, lat := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	plan := widget.NewMultiLineEntry()
 	grade := widget.NewSelectEntry([]string{"A", "B", "C", "D", "引领性"})
+	grade.SetPlaceHolder(tr.T("common.choose"))
 	name.SetText(e.Name)
 	code.SetText(e.USCC)
 	addr.SetText(e.Address)
@@ -137,7 +138,7 @@ func (p *enterprisePage) editFacility(f store.Facility) {
 	if !f.CommissionedAt.IsZero() {
 		commissioned.SetText(f.CommissionedAt.In(store.Beijing).Format(time.DateOnly))
 	}
-	kind := widget.NewSelect(names(kinds, p.s.facilityKind), nil)
+	kind := newSelect(p.s.tr, names(kinds, p.s.facilityKind), nil)
 	name.SetText(f.Name)
 	rated.SetText(strconv.FormatFloat(f.RatedKW, 'f', -1, 64))
 	process.SetText(f.Process)
@@ -194,7 +195,7 @@ func checkThreshold(t store.Threshold) string {
 func (p *enterprisePage) addThreshold(f store.Facility) {
 	tr := p.s.tr
 	stop, run, persist, from, note := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	basis := widget.NewSelect([]string{"kW", "A"}, nil)
+	basis := newSelect(p.s.tr, []string{"kW", "A"}, nil)
 	basis.SetSelectedIndex(0)
 	cur, ok := store.ThresholdAt(p.data.thresholds[f.ID], p.s.deps.Now())
 	if !ok {

@@ -36,9 +36,9 @@ func newEnterprisesScreen(s *Shell) *enterprisesScreen {
 	es.search = widget.NewEntry()
 	es.search.SetPlaceHolder(s.tr.T("ent.search"))
 	es.search.OnChanged = func(string) { es.apply() }
-	es.region = widget.NewSelect(nil, func(string) { es.apply() })
+	es.region = newSelect(s.tr, nil, func(string) { es.apply() })
 	es.region.PlaceHolder = s.tr.T("ent.region.all")
-	es.industry = widget.NewSelect(nil, func(string) { es.apply() })
+	es.industry = newSelect(s.tr, nil, func(string) { es.apply() })
 	es.industry.PlaceHolder = s.tr.T("ent.industry.all")
 	es.tbl = newSpecTable(es.columns(), func() []store.Enterprise { return es.rows }, func(row int) {
 		es.tbl.table.UnselectAll()

@@ -370,12 +370,7 @@ func (ms *maintenanceScreen) exportRecords() {
 	if s.deps.Maintenance == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		w.Close()
-		path := w.URI().Path()
+	s.saveFileDialog(s.tr.T("fd.title.save"), "运维记录.xlsx", func(path string) {
 		load(s, func(ctx context.Context) (struct{}, error) {
 			rs, err := s.deps.Maintenance.FindRecords(ctx, store.RecordFilter{})
 			if err != nil {
@@ -387,7 +382,5 @@ func (ms *maintenanceScreen) exportRecords() {
 				dialog.ShowError(err, s.win)
 			}
 		})
-	}, s.win)
-	d.SetFileName("运维记录.xlsx")
-	d.Show()
+	})
 }

@@ -35,7 +35,7 @@ func newTestTab(ms *maintenanceScreen) *testTab {
 	t.note.Wrapping = fyne.TextWrapWord
 	t.problem.Wrapping = fyne.TextWrapWord
 	t.pick = newEntPicker(s.tr, nil, func(store.Enterprise) { t.start() })
-	t.kind = widget.NewSelect([]string{s.tr.T("maint.kind.acceptance"), s.tr.T("maint.kind.inspection")}, nil)
+	t.kind = newSelect(s.tr, []string{s.tr.T("maint.kind.acceptance"), s.tr.T("maint.kind.inspection")}, nil)
 	t.kind.SetSelectedIndex(0)
 	t.tbl = newSpecTable(t.columns(), func() []store.AcceptanceResult { return t.rows }, func(row int) {
 		t.problem.SetText(strings.Join(t.rows[row].Problems, "\n"))

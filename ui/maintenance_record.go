@@ -3,7 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
-	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func (ms *maintenanceScreen) newRecordForm(t store.Task, facilities []store.Faci
 		widget.NewFormItem(s.tr.T("maint.date"), rf.date),
 		widget.NewFormItem(s.tr.T("maint.people"), rf.people))
 	for _, it := range store.CheckItems() {
-		sel := widget.NewSelect(ms.results(), nil)
+		sel := newSelect(s.tr, ms.results(), nil)
 		sel.SetSelectedIndex(0)
 		note := widget.NewEntry()
 		note.SetPlaceHolder(s.tr.T("maint.note"))
@@ -99,7 +100,7 @@ func (ms *maintenanceScreen) newRecordForm(t store.Task, facilities []store.Faci
 		rf.form.Append(ms.checkLabel(it), container.NewBorder(nil, nil, sel, nil, note))
 	}
 	for _, f := range facilities {
-		r := onOffRow{f: f, off: widget.NewSelect(ms.results(), nil), on: widget.NewSelect(ms.results(), nil), note: widget.NewEntry()}
+		r := onOffRow{f: f, off: newSelect(s.tr, ms.results(), nil), on: newSelect(s.tr, ms.results(), nil), note: widget.NewEntry()}
 		r.off.SetSelectedIndex(0)
 		r.on.SetSelectedIndex(0)
 		r.note.SetPlaceHolder(s.tr.T("maint.note"))
@@ -110,19 +111,14 @@ func (ms *maintenanceScreen) newRecordForm(t store.Task, facilities []store.Faci
 	rf.form.Append(s.tr.T("maint.problems"), rf.probs)
 	rf.form.Append(s.tr.T("maint.actions"), rf.acts)
 	addPhoto := widget.NewButton(s.tr.T("maint.photo.add"), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			defer r.Close()
-			data, err := io.ReadAll(r)
+		s.openFileDialog(s.tr.T("fd.title.open"), photoExts, func(path string) {
+			data, err := os.ReadFile(path)
 			if err != nil {
 				dialog.ShowError(err, s.win)
 				return
 			}
-			rf.addPhoto(r.URI().Name(), data)
-		}, s.win)
-		d.Show()
+			rf.addPhoto(filepath.Base(path), data)
+		})
 	})
 	rf.form.Append(s.tr.T("maint.photos"), container.NewBorder(nil, nil, addPhoto, nil, rf.plist))
 	rf.form.Append(s.tr.T("maint.signby"), rf.signBy)
@@ -227,12 +223,7 @@ func (ms *maintenanceScreen) showRecord(t store.Task) {
 		text := widget.NewLabel(b.String())
 		text.Wrapping = fyne.TextWrapWord
 		pdf := widget.NewButton(s.tr.T("maint.pdf"), func() {
-			d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-				if err != nil || w == nil {
-					return
-				}
-				w.Close()
-				path := w.URI().Path()
+			s.saveFileDialog(s.tr.T("fd.title.save"), fmt.Sprintf("运维记录-%d.pdf", r.ID), func(path string) {
 				load(s, func(ctx context.Context) (struct{}, error) {
 					return struct{}{}, s.deps.Maintenance.PrintRecord(ctx, path, r)
 				}, func(_ struct{}, err error) {
@@ -240,9 +231,7 @@ func (ms *maintenanceScreen) showRecord(t store.Task) {
 						dialog.ShowError(err, s.win)
 					}
 				})
-			}, s.win)
-			d.SetFileName(fmt.Sprintf("运维记录-%d.pdf", r.ID))
-			d.Show()
+			})
 		})
 		dlg := dialog.NewCustom(s.tr.T("maint.record.title"), s.tr.T("common.close"),
 			container.NewBorder(nil, container.NewHBox(pdf), nil, nil, container.NewVScroll(text)), s.win)

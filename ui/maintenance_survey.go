@@ -3,7 +3,8 @@ package ui
 import (
 	"context"
 	"fmt"
-	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -195,7 +196,7 @@ func (f *surveyForm) addPoint(p store.PointPlan) {
 		pe.aux.SetText(strconv.FormatFloat(p.SharedAuxKW, 'f', -1, 64))
 	}
 	pe.aux.OnChanged = func(string) { changed() }
-	pe.supply = widget.NewSelect([]string{s.tr.T("maint.supply.single"), s.tr.T("maint.supply.multi"), s.tr.T("maint.supply.standby")}, func(string) { changed() })
+	pe.supply = newSelect(s.tr, []string{s.tr.T("maint.supply.single"), s.tr.T("maint.supply.multi"), s.tr.T("maint.supply.standby")}, func(string) { changed() })
 	pe.supply.SetSelectedIndex(0)
 	for i, x := range supplies {
 		if x == p.Supply {
@@ -242,19 +243,14 @@ func (f *surveyForm) widget() fyne.CanvasObject {
 	}
 	form.Append(s.tr.T("maint.survey.together"), f.together)
 	addPhoto := widget.NewButton(s.tr.T("maint.photo.add"), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			defer r.Close()
-			data, err := io.ReadAll(r)
+		s.openFileDialog(s.tr.T("fd.title.open"), photoExts, func(path string) {
+			data, err := os.ReadFile(path)
 			if err != nil {
 				dialog.ShowError(err, s.win)
 				return
 			}
-			f.addPhoto(r.URI().Name(), data)
-		}, s.win)
-		d.Show()
+			f.addPhoto(filepath.Base(path), data)
+		})
 	})
 	form.Append(s.tr.T("maint.survey.photos"), container.NewBorder(nil, nil, addPhoto, nil, f.plist))
 	add := widget.NewButton(s.tr.T("maint.point.add"), func() {
@@ -421,12 +417,7 @@ func (t *surveyTab) print() {
 		t.note.SetText(msg)
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		w.Close()
-		path := w.URI().Path()
+	s.saveFileDialog(s.tr.T("fd.title.save"), "勘察安装报告.pdf", func(path string) {
 		load(s, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.deps.Maintenance.PrintSurvey(ctx, path, sv)
 		}, func(_ struct{}, err error) {
@@ -434,7 +425,5 @@ func (t *surveyTab) print() {
 				dialog.ShowError(err, s.win)
 			}
 		})
-	}, s.win)
-	d.SetFileName("勘察安装报告.pdf")
-	d.Show()
+	})
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 
 	"powerwatch/store"
 )
@@ -105,16 +103,9 @@ func (od *ordersScreen) withdraw(work func(ctx context.Context, d OrderDesk, who
 }
 
 func (od *ordersScreen) onImport(filings bool) {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	od.s.openFileDialog(od.s.tr.T("fd.title.open"), []string{".xlsx", ".csv"}, func(path string) {
 		od.importFile(path, filings)
-	}, od.s.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-	d.Show()
+	})
 }
 
 // importFile imports orders or filings from path and lists every bad row.
@@ -151,16 +142,7 @@ func (od *ordersScreen) onExport(ext string) {
 		od.summary.SetText(od.s.tr.T("ord.pick"))
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		od.exportTo(path)
-	}, od.s.win)
-	d.SetFileName("减排报告" + ext)
-	d.Show()
+	od.s.saveFileDialog(od.s.tr.T("fd.title.save"), "减排报告"+ext, od.exportTo)
 }
 
 // exportTo writes the shown report to path (.xlsx or .pdf).

@@ -55,14 +55,14 @@ func (od *ordersScreen) newForm(filing bool) *orderForm {
 		for _, k := range filingKinds {
 			kinds = append(kinds, tr.T("filing."+string(k)))
 		}
-		f.kind = widget.NewSelect(kinds, nil)
+		f.kind = newSelect(tr, kinds, nil)
 	} else {
-		f.kind = widget.NewSelect([]string{tr.T("order.shutdown"), tr.T("order.cut")}, nil)
+		f.kind = newSelect(tr, []string{tr.T("order.shutdown"), tr.T("order.cut")}, nil)
 		var levels []string
 		for _, l := range orderLevels {
 			levels = append(levels, od.level(l))
 		}
-		f.level = widget.NewSelect(levels, nil)
+		f.level = newSelect(tr, levels, nil)
 		f.level.SetSelectedIndex(1)
 	}
 	f.kind.SetSelectedIndex(0)

@@ -123,7 +123,7 @@ func (q *quarantineList) onRegister(it store.QuarantinedPacket) {
 	for i, e := range q.ents {
 		names[i] = e.Name
 	}
-	f.ent = widget.NewSelect(names, nil)
+	f.ent = newSelect(tr, names, nil)
 	f.err.Importance = widget.DangerImportance
 	f.err.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(

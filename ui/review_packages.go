@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,25 +22,15 @@ type ReviewPackages interface {
 	ReviewPackageInfo(ctx context.Context) (store.ReviewPackage, error)
 }
 
-// removeEmpty deletes path when it is an empty file (what a save dialog leaves).
-func removeEmpty(path string) {
-	if st, err := os.Stat(path); err == nil && st.Size() == 0 {
-		os.Remove(path)
-	}
-}
-
 func (as *alarmsScreen) onExportPackage() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
+	as.s.saveFileDialog(as.s.tr.T("fd.title.save"), "review.pwreview", func(path string) {
+		// Overwriting was confirmed; the package writer wants the place free.
+		if err := removeOld(path); err != nil {
+			as.note.SetText(as.s.errorText(as.s.tr.T("al.pkg.export"), err))
 			return
 		}
-		path := w.URI().Path()
-		w.Close()
-		removeEmpty(path) // the dialog creates the file; the package must be new
 		as.exportPackage(path)
-	}, as.s.win)
-	d.SetFileName("review.pwreview")
-	d.Show()
+	})
 }
 
 // exportPackage writes the alarms the queue shows (filtered as on screen) to

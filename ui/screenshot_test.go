@@ -4,6 +4,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -94,7 +95,49 @@ func TestScreenshots(t *testing.T) {
 	s.Show(ViewAlarms)
 	s.Wait()
 	shot("alarms_1366_150")
+	w.Resize(FitWindow(fyne.NewSize(1366, 768), 1))
+	shootFileDialogs(t, s, w, shot)
 	w.Resize(fyne.NewSize(1280, 800))
+}
+
+// shootFileDialogs renders the app's own file dialogs at 1366×768 over 统计:
+// opening a spreadsheet to import, and saving over an existing export.
+func shootFileDialogs(t *testing.T, s *Shell, w fyne.Window, shot func(string)) {
+	t.Helper()
+	// A home of the same name on every run, so the path bar (and the PNG)
+	// does not change with the temporary folder's random name.
+	home := filepath.Join(os.TempDir(), "powerwatch-shots", "zhang")
+	if err := os.RemoveAll(home); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(home)) })
+	t.Setenv("HOME", home)
+	var err error
+	for _, f := range []string{"Desktop/", "Downloads/", "Documents/2026年3月/", "Documents/管控/",
+		"Documents/企业名录-2026.xlsx", "Documents/用电统计.xlsx", "Documents/报备汇总.csv", "Documents/说明.docx"} {
+		p := filepath.Join(home, filepath.FromSlash(f))
+		if strings.HasSuffix(f, "/") {
+			err = os.MkdirAll(p, 0o755)
+		} else {
+			err = os.WriteFile(p, []byte("x"), 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.app.Preferences().SetString(prefFileDir, "")
+	s.Show(ViewStatistics)
+	s.Wait()
+	fd := s.openFileDialog(s.tr.T("fd.title.open"), []string{".xlsx", ".csv"}, func(string) {})
+	fd.list.Select(fd.row(t, "企业名录-2026.xlsx"))
+	shot("file_open_1366")
+	fd.dlg.Hide()
+	fd = s.saveFileDialog(s.tr.T("fd.title.save"), "用电统计.xlsx", func(string) {})
+	fd.confirm()
+	shot("file_overwrite_1366")
+	for top := w.Canvas().Overlays().Top(); top != nil; top = w.Canvas().Overlays().Top() {
+		w.Canvas().Overlays().Remove(top)
+	}
 }
 
 // TestScreenshotFirstStart renders the dashboard of an empty database at

@@ -18,7 +18,7 @@ type settingsScreen struct {
 
 func newSettingsScreen(s *Shell) *settingsScreen {
 	langs := []string{"中文", "English"}
-	lang := widget.NewSelect(langs, nil)
+	lang := newSelect(s.tr, langs, nil)
 	if s.tr.lang == English {
 		lang.SetSelected(langs[1])
 	} else {
@@ -37,7 +37,7 @@ func newSettingsScreen(s *Shell) *settingsScreen {
 	for i, m := range modes {
 		names[i] = s.tr.T("settings.theme." + string(m))
 	}
-	th := widget.NewSelect(names, nil)
+	th := newSelect(s.tr, names, nil)
 	current := ThemeMode(s.app.Preferences().StringWithFallback(prefTheme, string(ThemeSystem)))
 	for i, m := range modes {
 		if m == current {

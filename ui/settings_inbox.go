@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -124,12 +125,13 @@ func (p *inboxPanel) onExport() {
 	if src == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
+	p.s.saveFileDialog(tr.T("fd.title.save"), "set-aside-uploads.hj212", func(path string) {
 		load(p.s, func(ctx context.Context) (struct{}, error) {
-			err := src.ExportInboxFailed(ctx, w)
+			w, err := os.Create(path)
+			if err != nil {
+				return struct{}{}, fmt.Errorf("export set-aside uploads: %w", err)
+			}
+			err = src.ExportInboxFailed(ctx, w)
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}
@@ -139,9 +141,7 @@ func (p *inboxPanel) onExport() {
 				dialog.ShowError(fmt.Errorf("%s", p.s.message(err)), p.s.win)
 				return
 			}
-			dialog.ShowInformation(tr.T("inbox.title"), tr.T("inbox.exported", w.URI().Path()), p.s.win)
+			dialog.ShowInformation(tr.T("inbox.title"), tr.T("inbox.exported", path), p.s.win)
 		})
-	}, p.s.win)
-	d.SetFileName("set-aside-uploads.hj212")
-	d.Show()
+	})
 }

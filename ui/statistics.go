@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/golang/freetype/truetype"
@@ -69,8 +68,8 @@ var (
 func newStatisticsScreen(s *Shell) *statisticsScreen {
 	tr := s.tr
 	st := &statisticsScreen{s: s, note: widget.NewLabel(""), sort: newTableSort(), dnSort: newTableSort()}
-	st.by = widget.NewSelect([]string{tr.T("st.by.enterprise"), tr.T("st.by.industry"), tr.T("st.by.region")}, nil)
-	st.period = widget.NewSelect([]string{tr.T("st.period.day"), tr.T("st.period.month"), tr.T("st.period.year")}, nil)
+	st.by = newSelect(tr, []string{tr.T("st.by.enterprise"), tr.T("st.by.industry"), tr.T("st.by.region")}, nil)
+	st.period = newSelect(tr, []string{tr.T("st.period.day"), tr.T("st.period.month"), tr.T("st.period.year")}, nil)
 	st.by.SetSelectedIndex(0)
 	st.period.SetSelectedIndex(1)
 	now := s.deps.Now()
@@ -408,20 +407,13 @@ func (st *statisticsScreen) dnCell(id widget.TableCellID) string {
 }
 
 func (st *statisticsScreen) onExport() {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	st.s.saveFileDialog(st.s.tr.T("fd.title.save"), "用电统计.xlsx", func(path string) {
 		if err := st.exportXLSX(path); err != nil {
 			st.note.SetText(st.s.errorText(st.s.tr.T("st.export"), err))
 			return
 		}
 		st.note.SetText(st.s.tr.T("st.exported", path))
-	}, st.s.win)
-	d.SetFileName("用电统计.xlsx")
-	d.Show()
+	})
 }
 
 // exportXLSX writes every row of the query (empty ones too) and, once

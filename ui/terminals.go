@@ -48,7 +48,7 @@ func newTerminalsScreen(s *Shell) *terminalsScreen {
 	ts.filter = widget.NewEntry()
 	ts.filter.SetPlaceHolder(s.tr.T("term.filter"))
 	ts.filter.OnChanged = func(string) { ts.apply() }
-	ts.state = widget.NewSelect([]string{s.tr.T("term.state.all"), s.tr.T("term.state.online"), s.tr.T("term.state.offline"), s.tr.T("term.state.never")}, func(string) { ts.apply() })
+	ts.state = newSelect(s.tr, []string{s.tr.T("term.state.all"), s.tr.T("term.state.online"), s.tr.T("term.state.offline"), s.tr.T("term.state.never")}, func(string) { ts.apply() })
 	ts.tbl = newSpecTable(ts.columns(), func() []termRow { return ts.rows }, func(row int) {
 		ts.table.UnselectAll()
 		ts.open(ts.rows[row])

@@ -9,22 +9,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 )
 
 // onImport asks for a registry file and imports it.
 func (es *enterprisesScreen) onImport() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
-		es.importFile(path)
-	}, es.s.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-	d.Show()
+	es.s.openFileDialog(es.s.tr.T("fd.title.open"), []string{".xlsx", ".csv"}, es.importFile)
 }
 
 // importFile imports path behind a progress dialog and reports every bad row.

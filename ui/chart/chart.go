@@ -38,6 +38,12 @@ type Series struct {
 	Points []store.CurvePoint
 }
 
+// SeriesKey names a series that may be shown, for its colour (Options.Keys).
+type SeriesKey struct {
+	Key  int64
+	Role Role
+}
+
 // SpanKind says what a shaded period is.
 type SpanKind int
 
@@ -71,8 +77,13 @@ type Options struct {
 	Font          *truetype.Font // a CJK font, so Chinese labels render
 	Unit          string         // y-axis label
 	Series        []Series
-	Lines         []Line
-	Spans         []Span
+	// Keys are all the series a chart of this kind may show, hidden ones
+	// too (an enterprise's facilities, by Key and Role). Colours are handed
+	// out over them all, so hiding a curve moves no other curve's colour,
+	// and a facility has one colour on every chart given the same Keys.
+	Keys  []SeriesKey
+	Lines []Line
+	Spans []Span
 	// SpanNames names span kinds in the legend (e.g. Weekend: "周末",
 	// Holiday: "节假日"); a kind gets a legend entry when it is named and
 	// present in Spans.
@@ -112,7 +123,7 @@ func Render(o Options) (image.Image, Frame, error) {
 	pal := palette(o.Dark)
 	probe := &probe{pal: pal, font: o.Font, legend: o.Series, kinds: spanLegend(o)}
 	series := []gochart.Series{&spanSeries{spans: o.Spans, pal: pal, font: o.Font}}
-	colours := seriesColours(o.Series)
+	colours := seriesColours(o.Series, o.Keys)
 	for i, s := range o.Series {
 		c := colours[i]
 		probe.colors = append(probe.colors, c)

@@ -39,8 +39,21 @@ func roleColours(r Role) []drawing.Color {
 // every redraw; one without takes the slot of its position. When two series
 // of a role land on one slot, the one with the larger key (or later position)
 // moves to the next free slot, so the curves of one chart differ while the
-// role has colours left.
-func seriesColours(ss []Series) []drawing.Color {
+// role has colours left. The keys of keys that no series of ss has take
+// part as if shown, so which slot a key lands on depends on keys, not on
+// which series are shown.
+func seriesColours(ss []Series, keys []SeriesKey) []drawing.Color {
+	shown := len(ss)
+	has := make(map[SeriesKey]bool, len(ss))
+	for _, s := range ss {
+		has[SeriesKey{s.Key, s.Role}] = true
+	}
+	for _, k := range keys {
+		if k.Key != 0 && !has[k] {
+			has[k] = true
+			ss = append(ss[:len(ss):len(ss)], Series{Key: k.Key, Role: k.Role})
+		}
+	}
 	out := make([]drawing.Color, len(ss))
 	order := make([]int, len(ss))
 	for i := range order {
@@ -75,5 +88,5 @@ func seriesColours(ss []Series) []drawing.Color {
 		taken[k] = true
 		out[i] = cs[k]
 	}
-	return out
+	return out[:shown]
 }
