@@ -19,6 +19,7 @@ import (
 	"powerwatch/app/instance"
 	"powerwatch/app/internal/proc"
 	"powerwatch/app/service"
+	"powerwatch/app/winplace"
 
 	// Before Fyne initialises: no locale noise on any command's stderr.
 	_ "powerwatch/app/internal/localeenv"
@@ -68,8 +69,8 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 	}
 	svc.Subscribe(shell)
 	// A size that fits the screen it starts on, the last one where it fits.
-	placeWindow(a.Preferences(), w) // and where it was last closed, on Windows
-	w.SetOnClosed(func() { rememberWindowPlace(a.Preferences(), w) })
+	winplace.Place(a.Preferences(), w, ui.FitWindow) // and where it was last closed, on Windows
+	w.SetOnClosed(func() { winplace.Remember(a.Preferences(), w) })
 	if r, ok := svc.(interface{ OnRaise(func()) }); ok { // a second start brings this window forward
 		r.OnRaise(func() { fyne.Do(func() { w.Show(); w.RequestFocus() }) })
 	}
@@ -77,7 +78,7 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 	tray = tray && trayAvailable()
 	if tray {
 		w.SetCloseIntercept(func() {
-			rememberWindowPlace(a.Preferences(), w)
+			winplace.Remember(a.Preferences(), w)
 			w.Hide()
 		})
 		quit := fyne.NewMenuItem("退出 Quit", a.Quit)
@@ -89,7 +90,7 @@ func runDesktop(e *env, svc desktopService, hidden bool) error {
 	}
 	checkCtx, stopCheck := context.WithCancel(e.ctx) // quitting stops the check
 	a.Lifecycle().SetOnStarted(func() {
-		restoreWindowPlace(a.Preferences(), w) // shown now: it has a native window to move
+		winplace.Restore(a.Preferences(), w) // shown now: it has a native window to move
 		go func() {
 			shell.Wait()
 			fmt.Fprintf(e.stderr, "powerwatch: window ready in %d ms\n", time.Since(start).Milliseconds())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -521,20 +522,11 @@ func (ms *mapScreen) exportPNG() {
 		dialog.ShowError(err, ms.s.win)
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		_, err = w.Write(b)
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+	ms.s.saveFileDialog(ms.s.tr.T("fd.title.save"), "map.png", func(path string) {
+		if err := os.WriteFile(path, b, 0o644); err != nil {
 			dialog.ShowError(fmt.Errorf("%s", ms.s.errorText(ms.s.tr.T("map.export"), err)), ms.s.win)
 		}
-	}, ms.s.win)
-	d.SetFileName("map.png")
-	d.Show()
+	})
 }
 
 // pickButton opens a map on which a click fills the longitude and latitude

@@ -58,15 +58,9 @@ func (as *alarmsScreen) exportPackage(path string) {
 }
 
 func (as *alarmsScreen) onImportPackage() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	as.s.openFileDialog(as.s.tr.T("fd.title.open"), []string{".pwreview"}, func(path string) {
 		as.importPackage(path, nil)
-	}, as.s.win)
-	d.Show()
+	})
 }
 
 // importPackage imports the decisions of the package at path; conflicts are

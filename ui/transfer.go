@@ -40,12 +40,7 @@ func (es *enterprisesScreen) importFile(path string) {
 // onExport asks where to save and exports the registry there.
 func (es *enterprisesScreen) onExport() {
 	s := es.s
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
+	s.saveFileDialog(s.tr.T("fd.title.save"), "registry.xlsx", func(path string) {
 		s.runTask(s.tr.T("ent.export.title"), func(ctx context.Context, progress func(int, int)) error {
 			return s.deps.Transfer.ExportRegistry(ctx, path, progress)
 		}, func(err error) {
@@ -55,9 +50,7 @@ func (es *enterprisesScreen) onExport() {
 			}
 			dialog.ShowInformation(s.tr.T("ent.export.title"), s.tr.T("ent.export.done", path), s.win)
 		})
-	}, s.win)
-	d.SetFileName("registry.xlsx")
-	d.Show()
+	})
 }
 
 // rowErrors flattens an import error into one line per bad row: an

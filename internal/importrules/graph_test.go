@@ -74,7 +74,8 @@ func rules() map[string]rule {
 		"app/simdb":                {mod: []string{"app/registry", "app/sim", "csvsafe", "listener/hj212", "store", "store/sqlite"}},
 		"app/internal/proc":        {std: true},
 		"app/internal/atomicfile":  {std: true},
-		"app/instance":             {std: true}, // one desktop app per data folder: loopback socket and a file
+		"app/instance":             {std: true},           // one desktop app per data folder: loopback socket and a file
+		"app/winplace":             {ext: []string{fyne}}, // the main window's size and place, remembered
 		"app/listing":              {mod: []string{"app/judge", "csvsafe", "listener/hj212", "store", "thresholds"}},
 		"app/service": {mod: []string{"alarms", "app/judge", "app/maintenance", "app/registry", "app/uplink", "assets", "calendar",
 			"listener", "store", "store/sqlite"}, ext: []string{cron, afero}},
@@ -83,7 +84,7 @@ func rules() map[string]rule {
 		"internal/importrules":   {},
 		"internal/peer":          {std: true}, // the peer test bed: independent of the codec it tests
 		// Package main: the CLI, and the desktop on the service.
-		"app": {mod: []string{"app/benchui", "app/control", "app/evidence", "app/gen", "app/instance", "app/internal/atomicfile", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
+		"app": {mod: []string{"app/benchui", "app/control", "app/evidence", "app/gen", "app/instance", "app/winplace", "app/internal/atomicfile", "app/internal/localeenv", "app/internal/proc", "app/judge", "app/listing", "app/maintenance", "app/registry",
 			"app/service", "app/sim", "app/simdb", "assets", "csvsafe", "geo", "listener", "listener/hj212", "statsheet", "store", "store/sqlite", "thresholds", "ui", "ui/mapview"},
 			ext: []string{fyne, afero}},
 	}

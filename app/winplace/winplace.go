@@ -1,4 +1,8 @@
-package main
+// Package winplace sizes and places the main window for the screen it
+// starts on, and keeps its size (and on Windows its place) for the next
+// start: a bureau's office screens go from 1366×768 to 1920×1080 at 100 or
+// 150 %, and a monitor may have been unplugged since the last close.
+package winplace
 
 import (
 	"os"
@@ -6,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"powerwatch/ui"
 )
 
 // Preference keys of the main window's last size, in Fyne units, and of
@@ -24,7 +27,7 @@ const (
 // gives it (GetWindowRect): right and bottom are exclusive.
 type windowRect struct{ Left, Top, Right, Bottom int }
 
-// savedWindowRect is the frame kept by rememberWindowPlace; false when none
+// savedWindowRect is the frame kept by Remember; false when none
 // was kept or it is nonsense (a frame too small to be the main window).
 func savedWindowRect(p fyne.Preferences) (windowRect, bool) {
 	const unset = -1 << 30
@@ -36,27 +39,31 @@ func savedWindowRect(p fyne.Preferences) (windowRect, bool) {
 	return r, true
 }
 
-// placeWindow sizes w for the screen it starts on and centres it, unless
-// the place it had when last closed is still on a monitor: then
-// restoreWindowPlace moves it back there once it is shown.
-func placeWindow(p fyne.Preferences, w fyne.Window) {
-	w.Resize(initialWindowSize(p))
+// Fit is the window size that fits a screen's work area (in pixels) at a
+// scale: the desktop's choice of how much of the screen to take.
+type Fit func(screen fyne.Size, scale float32) fyne.Size
+
+// Place sizes w for the screen it starts on and centres it, unless the
+// place it had when last closed is still on a monitor: then Restore moves it
+// back there once it is shown.
+func Place(p fyne.Preferences, w fyne.Window, fit Fit) {
+	w.Resize(initialWindowSize(p, fit))
 	if r, ok := savedWindowRect(p); !ok || !onScreen(r) {
 		w.CenterOnScreen()
 	}
 }
 
-// restoreWindowPlace moves the shown window w to where it was last closed,
+// Restore moves the shown window w to where it was last closed,
 // when that place still lies on a monitor (one may have been unplugged).
-func restoreWindowPlace(p fyne.Preferences, w fyne.Window) {
+func Restore(p fyne.Preferences, w fyne.Window) {
 	if r, ok := savedWindowRect(p); ok && onScreen(r) {
 		moveWindow(w, r)
 	}
 }
 
-// rememberWindowPlace keeps w's size and, where the system tells it, its
+// Remember keeps w's size and, where the system tells it, its
 // place for the next start.
-func rememberWindowPlace(p fyne.Preferences, w fyne.Window) {
+func Remember(p fyne.Preferences, w fyne.Window) {
 	rememberWindowSize(p, w)
 	if r, ok := windowFrame(w); ok {
 		p.SetInt(prefWindowLeft, r.Left)
@@ -73,12 +80,12 @@ var smallestOfficeScreen = fyne.NewSize(1366, 768)
 // initialWindowSize is the main window's size at start: the size it had
 // when last closed, shrunk to fit the screen it starts on; the whole screen
 // less the taskbar the first time.
-func initialWindowSize(p fyne.Preferences) fyne.Size {
+func initialWindowSize(p fyne.Preferences, fitTo Fit) fyne.Size {
 	screen, ok := workArea()
 	if !ok {
 		screen = smallestOfficeScreen
 	}
-	fit := ui.FitWindow(screen, displayScale())
+	fit := fitTo(screen, displayScale())
 	saved := fyne.NewSize(float32(p.Float(prefWindowWidth)), float32(p.Float(prefWindowHeight)))
 	return windowSize(saved, fit)
 }

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package winplace
 
 import "fyne.io/fyne/v2"
 
