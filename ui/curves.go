@@ -189,6 +189,7 @@ func (c *curveScreen) onRange() {
 type curveRequest struct {
 	enterprise int64
 	facs       []store.Facility
+	all        []store.Facility // every facility of the enterprise: their colours (chart.Options.Keys)
 	from, to   time.Time
 	quantity   int
 	width      int
@@ -215,6 +216,7 @@ func (c *curveScreen) request() (curveRequest, bool) {
 	for _, s := range c.facCheck.Selected {
 		chosen[s] = true
 	}
+	r.all = c.facs
 	for _, f := range c.facs {
 		if chosen[c.facLabel(f)] {
 			r.facs = append(r.facs, f)
@@ -304,6 +306,11 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 	res := curveResult{unit: qty.unit}
 	o := chart.Options{Width: req.width, Height: req.height, From: req.from, To: req.to, Unit: tr.T(qty.id) + " (" + qty.unit + ")", Dark: req.dark}
 	o.Font = c.font
+	// Colours are handed out over every facility of the enterprise, so
+	// unticking one does not recolour the others.
+	for _, f := range req.all {
+		o.Keys = append(o.Keys, chart.SeriesKey{Key: f.ID, Role: role(f.Kind)})
+	}
 	columns := req.width * 9 / 10
 	var notes []string
 	for _, f := range req.facs {
