@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-
 )
 
 // Preference keys of the main window's last size, in Fyne units, and of
