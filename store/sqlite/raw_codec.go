@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"time"
@@ -317,23 +316,14 @@ func encodeRawColumns(recs []rawRecord) []byte {
 
 // decodeRawColumns unpacks a format 3 blob (its version byte included).
 func decodeRawColumns(mn string, blob []byte) ([]rawRecord, error) {
-	if len(blob) == 0 || blob[0] != rawColumns {
-		return nil, fmt.Errorf("raw day of %s: %w", mn, errSeriesBlob)
-	}
-	body, err := io.ReadAll(flate.NewReader(bytes.NewReader(blob[1:])))
+	r, n, err := openRawDay(mn, blob, rawColumns)
 	if err != nil {
-		return nil, fmt.Errorf("raw day of %s: %w: %w", mn, errSeriesBlob, err)
-	}
-	r := &byteReader{b: body}
-	n := int(r.uvarint())
-	if n < 0 || n > len(body) {
-		r.fail()
-		n = 0
+		return nil, err
 	}
 	stream := func() *byteReader { return &byteReader{b: r.bytes(int(r.uvarint()))} }
 	meta, dts, recv, modes, lens, lits := stream(), stream(), stream(), stream(), stream(), stream()
 	ncol := int(r.uvarint())
-	if ncol < 0 || ncol > len(body) {
+	if ncol < 0 || ncol > len(r.b) {
 		r.fail()
 		ncol = 0
 	}

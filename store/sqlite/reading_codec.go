@@ -119,23 +119,34 @@ func appendSameOrString(b []byte, same bool, s string) []byte {
 	return appendString(b, s)
 }
 
-// decodeRawDay unpacks a raw day blob of either format for terminal mn.
-func decodeRawDay(mn string, blob []byte) ([]rawRecord, error) {
-	if len(blob) > 0 && blob[0] == rawColumns {
-		return decodeRawColumns(mn, blob)
-	}
-	if len(blob) == 0 || blob[0] != rawDeflate {
-		return nil, fmt.Errorf("raw day of %s: %w", mn, errSeriesBlob)
+// openRawDay checks a raw day blob's version byte, inflates its body and
+// reads its record count, the start both formats share. A count larger than
+// the body marks the reader failed (n is then 0).
+func openRawDay(mn string, blob []byte, version byte) (*byteReader, int, error) {
+	if len(blob) == 0 || blob[0] != version {
+		return nil, 0, fmt.Errorf("raw day of %s: %w", mn, errSeriesBlob)
 	}
 	body, err := io.ReadAll(flate.NewReader(bytes.NewReader(blob[1:])))
 	if err != nil {
-		return nil, fmt.Errorf("raw day of %s: %w: %w", mn, errSeriesBlob, err)
+		return nil, 0, fmt.Errorf("raw day of %s: %w: %w", mn, errSeriesBlob, err)
 	}
 	r := &byteReader{b: body}
 	n := int(r.uvarint())
 	if n < 0 || n > len(body) {
 		r.fail()
 		n = 0
+	}
+	return r, n, nil
+}
+
+// decodeRawDay unpacks a raw day blob of either format for terminal mn.
+func decodeRawDay(mn string, blob []byte) ([]rawRecord, error) {
+	if len(blob) > 0 && blob[0] == rawColumns {
+		return decodeRawColumns(mn, blob)
+	}
+	r, n, err := openRawDay(mn, blob, rawDeflate)
+	if err != nil {
+		return nil, err
 	}
 	recs := make([]rawRecord, 0, n)
 	var dt int64
