@@ -117,6 +117,16 @@ type Aggregate struct {
 	Resets     int // times the energy counter went backwards (meter reset or replaced)
 }
 
+// An HourEnergy is what the energy readers (the 限产 baselines, the episode
+// board, 总览's comparison) need of an hour: kept for packed days too, where
+// the full Aggregate is folded from the series on demand.
+type HourEnergy struct {
+	Start    time.Time
+	Energy   float64 // kWh, as the hour's Aggregate has it
+	Received int
+	Expected int
+}
+
 // A CurvePoint is one column of a downsampled curve: the min and max over the
 // column keep a short spike visible at any zoom.
 type CurvePoint struct {

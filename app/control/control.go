@@ -25,7 +25,7 @@ type Source interface {
 	FacilitiesByEnterprise(ctx context.Context, enterpriseID int64) ([]store.Facility, error)
 	FindIndustries(ctx context.Context) ([]store.Industry, error)
 	FindPoints(ctx context.Context, f store.PointFilter) ([]store.Point, error)
-	HourlyAggregates(ctx context.Context, pointID int64, from, to time.Time) ([]store.Aggregate, error)
+	HourlyEnergy(ctx context.Context, pointID int64, from, to time.Time) ([]store.HourEnergy, error)
 	LatestSamples(ctx context.Context) ([]store.Sample, error)
 	ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (store.Threshold, error)
 	FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alarm, error)
@@ -186,7 +186,7 @@ func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f sto
 	energy := func(a, b time.Time) (float64, bool, error) {
 		kwh, seen := 0.0, false
 		for _, p := range pts {
-			aggs, err := src.HourlyAggregates(ctx, p.ID, a, b)
+			aggs, err := src.HourlyEnergy(ctx, p.ID, a, b)
 			if err != nil {
 				return 0, false, err
 			}

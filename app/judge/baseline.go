@@ -60,17 +60,17 @@ func orderBaseline(ctx context.Context, db *sqlite.DB, rs store.RuleSet, bl *ala
 
 // hourReader is the measure of one order's baseline over the stored hourly
 // aggregates. BaselineFor measures each candidate period and then every
-// hour-long prefix of it (the hourly cumulative), and the hours of packed
-// days are folded from the series on each read: so each point's hours are
-// read once per stretch of candidate periods (alarms.BaselineStretches) and
-// every measure sums them in memory.
+// hour-long prefix of it (the hourly cumulative): so each point's hours are
+// read once per stretch of candidate periods (alarms.BaselineStretches), from
+// the packed days' summaries (sqlite.HourlyEnergy), and every measure sums
+// them in memory.
 type hourReader struct {
 	ctx       context.Context
 	db        *sqlite.DB
 	order     int64
 	pts       []int64
 	stretches []alarms.Period
-	read      map[hourKey][]store.Aggregate // by point and stretch, in time order
+	read      map[hourKey][]store.HourEnergy // by point and stretch, in time order
 	failed    error
 }
 
@@ -81,7 +81,7 @@ type hourKey struct {
 
 // measure returns the energy of every point's hours starting in [p.Start
 // truncated to the hour, p.End), and whether each of those hours is there
-// and complete — what one HourlyAggregates read of that range per point
+// and complete — what one HourlyEnergy read of that range per point
 // would say.
 func (hr *hourReader) measure(p alarms.Period) (float64, bool) {
 	kwh, complete := 0.0, len(hr.pts) > 0
@@ -109,25 +109,25 @@ func (hr *hourReader) measure(p alarms.Period) (float64, bool) {
 // hours returns point pid's hourly aggregates starting in [from, to), from
 // the stretch holding that range (read at the first need), or read directly
 // when no stretch holds it.
-func (hr *hourReader) hours(pid int64, from, to time.Time) ([]store.Aggregate, error) {
+func (hr *hourReader) hours(pid int64, from, to time.Time) ([]store.HourEnergy, error) {
 	i := slices.IndexFunc(hr.stretches, func(s alarms.Period) bool { return !s.Start.After(from) && !to.After(s.End) })
 	if i < 0 {
-		return hr.db.HourlyAggregates(hr.ctx, pid, from, to)
+		return hr.db.HourlyEnergy(hr.ctx, pid, from, to)
 	}
 	k := hourKey{pid, i}
 	aggs, ok := hr.read[k]
 	if !ok {
 		var err error
-		if aggs, err = hr.db.HourlyAggregates(hr.ctx, pid, hr.stretches[i].Start, hr.stretches[i].End); err != nil {
+		if aggs, err = hr.db.HourlyEnergy(hr.ctx, pid, hr.stretches[i].Start, hr.stretches[i].End); err != nil {
 			return nil, err
 		}
 		if hr.read == nil {
-			hr.read = map[hourKey][]store.Aggregate{}
+			hr.read = map[hourKey][]store.HourEnergy{}
 		}
 		hr.read[k] = aggs
 	}
-	lo, _ := slices.BinarySearchFunc(aggs, from, func(a store.Aggregate, t time.Time) int { return a.Start.Compare(t) })
-	hi, _ := slices.BinarySearchFunc(aggs, to, func(a store.Aggregate, t time.Time) int { return a.Start.Compare(t) })
+	lo, _ := slices.BinarySearchFunc(aggs, from, func(a store.HourEnergy, t time.Time) int { return a.Start.Compare(t) })
+	hi, _ := slices.BinarySearchFunc(aggs, to, func(a store.HourEnergy, t time.Time) int { return a.Start.Compare(t) })
 	return aggs[lo:max(lo, hi)], nil
 }
 

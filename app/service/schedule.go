@@ -287,6 +287,15 @@ func (m *Main) compactJob(ctx context.Context, at time.Time) (string, error) {
 	if rp.Days > 0 {
 		msg += fmt.Sprintf("; %d raw days repacked (%d → %d bytes), %d left", rp.Days, rp.Before, rp.After, rp.Remaining)
 	}
+	// Days packed before the hour summaries (migration 0026) get theirs,
+	// a night's budget at a time; readers fold the rest meanwhile.
+	fr, err := m.DB.FillHourDays(ctx, repackBudget)
+	if err != nil {
+		return msg, err
+	}
+	if fr.Days > 0 {
+		msg += fmt.Sprintf("; %d packed point-days summarised by hour, %d left", fr.Days, fr.Remaining)
+	}
 	return msg, nil
 }
 

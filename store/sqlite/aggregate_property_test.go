@@ -82,9 +82,14 @@ func TestAggregatesEqualRecompute(t *testing.T) {
 			}
 			send(live[len(live)/2:])
 			rng.Shuffle(len(held), func(i, j int) { held[i], held[j] = held[j], held[i] })
-			send(held)
-			send(held[:len(held)/3]) // re-sent again: duplicates
 			end := start.Add(slots * 5 * time.Minute)
+			// The packed days' hour summaries (HourlyEnergy) must say what the
+			// hours folded from the series say at every stage: stale summaries
+			// of days that late data rebuilt, none at all, filled again.
+			sameEnergy(t, f, start, end, "after the first compaction")
+			send(held)
+			sameEnergy(t, f, start, end, "after late data for packed days")
+			send(held[:len(held)/3]) // re-sent again: duplicates
 			// The hours of packed days are folded from the series on demand
 			// (HourlyAggregates); Compact drops their stored rows.
 			if _, err := f.db.Compact(ctx, start.Add(28*time.Hour)); err != nil {
@@ -95,6 +100,15 @@ func TestAggregatesEqualRecompute(t *testing.T) {
 			if stale != 0 {
 				t.Errorf("%d agg_hour rows of packed days after Compact", stale)
 			}
+			sameEnergy(t, f, start, end, "after the second compaction")
+			if _, err := f.db.SQL().ExecContext(ctx, `DELETE FROM hour_days`); err != nil {
+				t.Fatal(err)
+			}
+			sameEnergy(t, f, start, end, "without summaries (a file from before 0026)")
+			if _, err := f.db.FillHourDays(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			sameEnergy(t, f, start, end, "after FillHourDays")
 			served := hourlyRows(t, f, start, end)
 			before := aggRows(t, f, "agg_day", "agg_month")
 			if err := f.db.RecomputeAggregates(ctx, start, end); err != nil {
@@ -117,6 +131,7 @@ func TestAggregatesEqualRecompute(t *testing.T) {
 			if again := hourlyRows(t, f, start, end); !slices.Equal(served, again) {
 				t.Error("HourlyAggregates changed after RecomputeAggregates")
 			}
+			sameEnergy(t, f, start, end, "after RecomputeAggregates")
 			if len(before) != len(after) {
 				t.Fatalf("%d aggregate rows after ingest, %d after RecomputeAggregates", len(before), len(after))
 			}
@@ -198,4 +213,41 @@ func hourlyRows(t *testing.T, f *readingsFixture, from, to time.Time) []string {
 		}
 	}
 	return out
+}
+
+// sameEnergy requires HourlyEnergy of every point of f over [from, to), and
+// over a range cut inside hours and days, to say what HourlyAggregates says
+// of the same hours.
+func sameEnergy(t *testing.T, f *readingsFixture, from, to time.Time, stage string) {
+	t.Helper()
+	for _, r := range [][2]time.Time{{from, to}, {from.Add(90 * time.Minute), to.Add(-25*time.Hour - 7*time.Minute)}} {
+		for _, p := range f.points {
+			aggs, err := f.db.HourlyAggregates(t.Context(), p, r[0], r[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs, err := f.db.HourlyEnergy(t.Context(), p, r[0], r[1])
+			if err != nil {
+				t.Fatalf("%s: %v", stage, err)
+			}
+			var want, got []string
+			for _, a := range aggs {
+				want = append(want, fmt.Sprintf("%s %v %d/%d", a.Start.In(store.Beijing).Format("01-02 15:04"), a.Energy, a.Received, a.Expected))
+			}
+			for _, h := range hs {
+				got = append(got, fmt.Sprintf("%s %v %d/%d", h.Start.In(store.Beijing).Format("01-02 15:04"), h.Energy, h.Received, h.Expected))
+			}
+			if !slices.Equal(want, got) {
+				t.Errorf("%s, point %d, %s – %s: HourlyEnergy %d hours, HourlyAggregates %d", stage, p,
+					r[0].Format(time.DateTime), r[1].Format(time.DateTime), len(got), len(want))
+				for i := range min(len(want), len(got)) {
+					if want[i] != got[i] {
+						t.Errorf("energy     %s\naggregates %s", got[i], want[i])
+						break
+					}
+				}
+				return
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -84,12 +85,47 @@ func (db *DB) compactHours(ctx context.Context, res *CompactResult) error {
 		return err
 	}
 	for _, p := range points {
-		r, err := db.db.ExecContext(ctx, `DELETE FROM agg_hour WHERE point_id = ? AND start < ?`, p, cut)
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			if err := summariseHourRows(ctx, tx, p, cut); err != nil {
+				return err
+			}
+			r, err := tx.ExecContext(ctx, `DELETE FROM agg_hour WHERE point_id = ? AND start < ?`, p, cut)
+			if err != nil {
+				return err
+			}
+			n, _ := r.RowsAffected()
+			res.HourRows += int(n)
+			return nil
+		})
 		if err != nil {
 			return fmt.Errorf("point %v: %w", p, classify(err))
 		}
-		n, _ := r.RowsAffected()
-		res.HourRows += int(n)
+	}
+	return nil
+}
+
+// summariseHourRows writes the hour_days summaries of point's packed days
+// that still have hour rows (the days just packed, or rebuilt by late data)
+// from those rows, before compactHours drops them.
+func summariseHourRows(ctx context.Context, tx *sql.Tx, point any, cut int64) error {
+	id, ok := point.(int64)
+	if !ok {
+		return fmt.Errorf("point id %v (%T) is not an integer", point, point)
+	}
+	hs, err := hourRows(ctx, tx, id, math.MinInt64, cut)
+	if err != nil {
+		return err
+	}
+	for len(hs) > 0 {
+		d := dayOfMS(hs[0].start)
+		k := 0
+		for k < len(hs) && hs[k].start < d+dayMS {
+			k++
+		}
+		if err := writeHourDays(ctx, tx, id, d, d+dayMS, hs[:k]); err != nil {
+			return err
+		}
+		hs = hs[k:]
 	}
 	return nil
 }

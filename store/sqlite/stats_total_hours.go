@@ -15,9 +15,9 @@ import (
 // whole hours: the dashboard sets today so far against the same hours of the
 // same weekday last week with it, which the daily totals of TotalEnergy
 // cannot do before the day ends. Live days' hours are summed from agg_hour;
-// packed days keep no hour rows (migration 0022), so their hours are folded
-// from each registered point's series of the range, as HourlyAggregates does
-// (last week's morning is always packed).
+// packed days keep no hour rows (migration 0022), so their hours are read
+// from each registered point's day summaries (hour_days, as HourlyEnergy
+// does; last week's morning is always packed).
 func (db *DB) TotalEnergyHours(ctx context.Context, from, to time.Time) (float64, error) {
 	if !to.After(from) {
 		return 0, fmt.Errorf("total energy by hours: %w: from %s to %s", store.ErrInvalid, from, to)
@@ -54,8 +54,8 @@ func (db *DB) TotalEnergyHours(ctx context.Context, from, to time.Time) (float64
 }
 
 // packedEnergy sums the energy of points' hours in [lo, hi) ms, whole hours
-// of packed days, folded from the series (computeHours): a day of a
-// district's 2,000 points is 2,000 blobs to unpack, so the points are
+// of packed days (packedHours): a day of a district's 2,000 points is 2,000
+// summaries, or blobs to unpack where a day has none yet, so the points are
 // shared among the cores, each part in its own read transaction, and the
 // parts added in order (the same sum every time).
 func (db *DB) packedEnergy(ctx context.Context, ids []int64, lo, hi int64) (float64, error) {
@@ -67,11 +67,7 @@ func (db *DB) packedEnergy(ctx context.Context, ids []int64, lo, hi int64) (floa
 		wg.Go(func() {
 			errs[k] = db.readTx(ctx, func(tx *sql.Tx) error {
 				for i := k; i < len(ids); i += parts {
-					cfg, err := loadPointCfg(ctx, tx, ids[i])
-					if err != nil {
-						return fmt.Errorf("point %d: %w", ids[i], err)
-					}
-					hs, err := computeHours(ctx, tx, ids[i], lo, hi, &cfg)
+					hs, err := packedHours(ctx, tx, ids[i], lo, hi)
 					if err != nil {
 						return fmt.Errorf("point %d: %w", ids[i], err)
 					}
