@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -313,6 +315,7 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 	}
 	columns := req.width * 9 / 10
 	var notes []string
+	var reads []curveRead
 	for _, f := range req.facs {
 		pts, err := d.Registry.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
 		if err != nil {
@@ -322,19 +325,21 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 			notes = append(notes, tr.T("curve.nopoint", f.Name))
 		}
 		for _, p := range pts {
-			cps, err := c.curve(ctx, p.ID, req, columns)
-			if err != nil {
-				return res, fmt.Errorf("read the curve of %s: %w", f.Name, err)
-			}
 			name := f.Name
 			if len(pts) > 1 {
 				name += "/" + p.Name
 			}
-			o.Series = append(o.Series, chart.Series{Name: name, Role: role(f.Kind), Key: f.ID, Points: cps})
+			reads = append(reads, curveRead{fac: f, point: p.ID, series: chart.Series{Name: name, Role: role(f.Kind), Key: f.ID}})
 		}
 		if err := c.addThresholds(ctx, &o, f, req); err != nil {
 			return res, err
 		}
+	}
+	if err := c.readCurves(ctx, reads, req, columns); err != nil {
+		return res, err
+	}
+	for _, r := range reads {
+		o.Series = append(o.Series, r.series)
 	}
 	if err := c.addSpans(ctx, &o, req); err != nil {
 		return res, err
@@ -357,6 +362,40 @@ func (c *curveScreen) render(ctx context.Context, req curveRequest) (curveResult
 	}
 	res.note = strings.Join(append([]string{tr.T("curve.hint")}, notes...), "  ")
 	return res, nil
+}
+
+// curveRead is one point's series to read.
+type curveRead struct {
+	fac    store.Facility
+	point  int64
+	series chart.Series
+}
+
+// readCurves fills the points of every read, on every core at once: a year
+// of a point is a year of packed days to unpack, and an enterprise has
+// several points.
+func (c *curveScreen) readCurves(ctx context.Context, reads []curveRead, req curveRequest, columns int) error {
+	errs := make([]error, len(reads))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(reads)) {
+		wg.Go(func() {
+			for i := range next {
+				reads[i].series.Points, errs[i] = c.curve(ctx, reads[i].point, req, columns)
+			}
+		})
+	}
+	for i := range reads {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("read the curve of %s: %w", reads[i].fac.Name, err)
+		}
+	}
+	return nil
 }
 
 // curve reads one point's columns: power from the store's downsampled tiers

@@ -35,8 +35,16 @@ func (p Probe) TakeError() string {
 // CurveEnterprises is the number of enterprises the 曲线 picker lists.
 func (p Probe) CurveEnterprises() int { return len(p.s.curve.ents) }
 
-// CurveEnterprise picks enterprise i in 曲线's picker.
-func (p Probe) CurveEnterprise(i int) { p.s.curve.entSel.SetSelectedID(p.s.curve.ents[i].ID) }
+// CurveEnterprise picks enterprise i in 曲线's picker, once the picker's
+// list has loaded (a bench run with --only starts on an unopened view).
+func (p Probe) CurveEnterprise(i int) {
+	if len(p.s.curve.ents) == 0 {
+		p.s.Wait()
+	}
+	if i < len(p.s.curve.ents) {
+		p.s.curve.entSel.SetSelectedID(p.s.curve.ents[i].ID)
+	}
+}
 
 // CurveRange picks a range of 曲线: "curve.24h", "curve.7d", "curve.year"
 // (the ids of curveRanges). Picking the range already chosen redraws, as

@@ -216,26 +216,24 @@ func recomputeHours(ctx context.Context, q querier, point, from, to int64, cfg *
 // hour rows, as ingest does: the hours of packed days are not stored but
 // computed so on demand (see HourlyAggregates).
 func computeHours(ctx context.Context, q querier, point, from, to int64, cfg *pointCfg) ([]*hourAgg, error) {
-	ss, err := readSeries(ctx, q, point, from, to)
-	if err != nil {
-		return nil, err
-	}
 	prev, ok, err := sampleBefore(ctx, q, point, from)
 	if err != nil {
 		return nil, err
 	}
 	var out []*hourAgg
 	var h *hourAgg
-	for _, s := range ss {
-		start := s.At.UnixMilli() / hourMS * hourMS
-		if h == nil || h.start != start {
-			h = newHourAgg(start, cfg)
-			out = append(out, h)
+	err = eachSeries(ctx, q, point, from, to, func(ss []store.Sample) {
+		for _, s := range ss {
+			start := s.At.UnixMilli() / hourMS * hourMS
+			if h == nil || h.start != start {
+				h = newHourAgg(start, cfg)
+				out = append(out, h)
+			}
+			h.add(prev, ok, s, cfg)
+			prev, ok = s, true
 		}
-		h.add(prev, ok, s, cfg)
-		prev, ok = s, true
-	}
-	return out, nil
+	})
+	return out, err
 }
 
 // nextSampleAt returns the time (ms) of the first sample of point at or after

@@ -16,10 +16,32 @@ import (
 // samples, so a spike of one slot stays visible at any zoom; columns without
 // data are left out, so gaps show as gaps.
 //
-// A column of two hours or more (a year on a screen) is folded from the
-// hourly aggregates, which keep each hour's min, max and mean: 8,760 rows a
-// year instead of 105,000 slots to unpack.
+// A column of two hours or more (months on a screen) is folded from the
+// hourly aggregates, which keep each hour's min, max and mean. Where a
+// column would span six hours or more (a year on a screen), no column can
+// show a day and its night apart anyway: the curve has a column per Beijing
+// day, from the stored daily aggregates — 365 rows a year, where the hours
+// of packed days are unpacked from the series (a year of 5 points was about
+// 0.3 s of CPU).
 func (db *DB) Curve(ctx context.Context, pointID int64, from, to time.Time, width int) ([]store.CurvePoint, error) {
+	if width > 0 && to.Sub(from)/time.Duration(width) >= dailyColumns {
+		first := store.Day.Start(from)
+		days := 0
+		for d := first; d.Before(to); d = store.Day.Add(d, 1) {
+			days++
+		}
+		aggs, err := db.DailyAggregates(ctx, pointID, first, to)
+		if err != nil {
+			return nil, fmt.Errorf("curve: %w", err)
+		}
+		out := downsampleHours(aggs, first, store.Day.Add(first, days), days)
+		for i := range out { // the first day starts before the range
+			if out[i].At.Before(from) {
+				out[i].At = from
+			}
+		}
+		return out, nil
+	}
 	if width > 0 && to.Sub(from)/time.Duration(width) >= hourlyColumns {
 		aggs, err := db.HourlyAggregates(ctx, pointID, from.Truncate(time.Hour), to)
 		if err != nil {
@@ -87,12 +109,16 @@ func facilityPoints(ctx context.Context, q querier, facility int64) ([]int64, er
 	return out, rows.Err()
 }
 
-// hourlyColumns is the column length from which Curve reads hourly aggregates.
-const hourlyColumns = 2 * time.Hour
+// hourlyColumns is the column length from which Curve reads hourly
+// aggregates, dailyColumns the one from which it draws a column a day.
+const (
+	hourlyColumns = 2 * time.Hour
+	dailyColumns  = 6 * time.Hour
+)
 
-// downsampleHours folds hourly aggregates (sorted) into width columns over
-// [from, to) as downsample folds slots: an hour goes to the column its start
-// falls in, its mean weighs by the slots it received.
+// downsampleHours folds hourly (or daily) aggregates (sorted) into width
+// columns over [from, to) as downsample folds slots: an aggregate goes to the
+// column its start falls in, its mean weighs by the slots it received.
 func downsampleHours(aggs []store.Aggregate, from, to time.Time, width int) []store.CurvePoint {
 	span := to.Sub(from).Milliseconds()
 	var out []store.CurvePoint

@@ -416,6 +416,59 @@ func readSeries(ctx context.Context, q querier, point, from, to int64) ([]store.
 	return out, nil
 }
 
+// eachSeries calls fn with the samples of point in [from, to) ms from both
+// tiers, oldest first, a packed day at a time and then the hot ones: what
+// readSeries returns, without holding a year of a point (8 MB, and most of
+// a year's fold spent growing that slice) at once. fn must not keep the
+// slice it is given.
+func eachSeries(ctx context.Context, q querier, point, from, to int64, fn func([]store.Sample)) error {
+	hot, err := readHot(ctx, q, point, from, to)
+	if err != nil {
+		return err
+	}
+	if len(hot) > 0 {
+		packed, err := compactedBefore(ctx, q)
+		if err != nil {
+			return err
+		}
+		if hot[0].At.UnixMilli() < packed { // a hot sample among packed days: merged in order by readSeries
+			ss, err := readSeries(ctx, q, point, from, to)
+			if err == nil {
+				fn(ss)
+			}
+			return err
+		}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM series_days WHERE point_id = ? AND day >= ? AND day < ? ORDER BY day`,
+		point, dayOfMS(from), to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var dec seriesDecoder
+	var blob sql.RawBytes
+	var buf []store.Sample
+	for rows.Next() {
+		var day int64
+		if err := rows.Scan(&day, &blob); err != nil {
+			return err
+		}
+		if buf, err = dec.decode(buf[:0], point, time.UnixMilli(day), blob); err != nil {
+			return fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+		}
+		if buf = clip(buf, 0, from, to); len(buf) > 0 {
+			fn(buf)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(hot) > 0 {
+		fn(hot)
+	}
+	return nil
+}
+
 // clip removes from out[n:] the samples outside [from, to) ms.
 func clip(out []store.Sample, n int, from, to int64) []store.Sample {
 	j := n

@@ -130,4 +130,52 @@ func TestTotalEnergyHours(t *testing.T) {
 			}
 		}
 	}
+	// Both days packed: their hours come from the day summaries, from the
+	// series where a day has none (a file from before 0026), and from the
+	// hour rows late data rebuilt — each the sum of what HourlyAggregates
+	// folds.
+	folded := func(from, to time.Time) float64 {
+		sum := 0.0
+		for _, p := range f.points {
+			aggs, err := f.db.HourlyAggregates(ctx, p, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range aggs {
+				sum += a.Energy
+			}
+		}
+		return sum
+	}
+	for _, stage := range []struct {
+		name string
+		do   func() error
+	}{
+		{"summaries", func() error { return nil }},
+		{"no summary", func() error { _, err := f.db.SQL().ExecContext(ctx, `DELETE FROM hour_days`); return err }},
+		{"one point's day without a summary", func() error {
+			if _, err := f.db.FillHourDays(ctx, 0); err != nil {
+				return err
+			}
+			_, err := f.db.SQL().ExecContext(ctx, `DELETE FROM hour_days WHERE point_id = ? AND day = ?`, f.points[0], day1.UnixMilli())
+			return err
+		}},
+		{"late data rebuilt a packed day", func() error {
+			_, err := f.db.FillHourDays(ctx, 0)
+			late := sample(f.points[0], day1.Add(7*time.Hour+2*time.Minute), 500, 1e6)
+			mustIngest(t, f.db, &store.Batch{Samples: []store.Sample{late}})
+			return err
+		}},
+	} {
+		if err := stage.do(); err != nil {
+			t.Fatalf("%s: %v", stage.name, err)
+		}
+		for _, r := range [][2]time.Time{{day0, day1.AddDate(0, 0, 1)}, {day1, day1.Add(12 * time.Hour)}, {day0.Add(13 * time.Hour), day1.Add(9*time.Hour + 17*time.Minute)}} {
+			want := folded(r[0].Truncate(time.Hour), r[1].Add(-time.Millisecond).Truncate(time.Hour).Add(time.Hour))
+			got, err := f.db.TotalEnergyHours(ctx, r[0], r[1])
+			if err != nil || math.Abs(got-want) > 1e-9*want {
+				t.Errorf("%s, %s – %s: %v, %v; folded from the series %v", stage.name, r[0].Format(time.DateTime), r[1].Format(time.DateTime), got, err, want)
+			}
+		}
+	}
 }
