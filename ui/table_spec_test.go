@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,20 +65,74 @@ func TestSortRows(t *testing.T) {
 	}
 }
 
-func TestSortStateNext(t *testing.T) {
+// TestSortRowsMissingLast: a cell showing — (NaN, no base, never seen) has
+// no value, and its row sorts after those with one in both directions,
+// keeping its order among the others without one; for a number column, a
+// text column and a time column alike.
+func TestSortRowsMissingLast(t *testing.T) {
+	type row struct {
+		id int
+		v  float64
+		s  string
+		at time.Time
+	}
+	nan := math.NaN()
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	cols := []column[row]{
+		{head: "数", text: func(r row) string { return kwh(r.v) }, cmp: byNum(func(r row) float64 { return r.v })},
+		{head: "字", text: func(r row) string { return dash(r.s) }},
+		{head: "时", text: func(r row) string { return when(r.at) }, cmp: byTime(func(r row) time.Time { return r.at })},
+	}
+	rows := []row{{1, nan, "乙", time.Time{}}, {2, 3, "", day(3)}, {3, -1, "甲", day(1)}, {4, nan, "", time.Time{}}, {5, 10, "丙", day(2)}}
+	ids := func(rs []row) string {
+		var out []string
+		for _, r := range rs {
+			out = append(out, strconv.Itoa(r.id))
+		}
+		return strings.Join(out, ",")
+	}
 	cases := []struct {
-		from sortState
-		col  int
-		want sortState
+		name string
+		st   sortState
+		want string
 	}{
-		{unsorted, 2, sortState{col: 2}},
-		{sortState{col: 2}, 2, sortState{col: 2, desc: true}},
-		{sortState{col: 2, desc: true}, 2, sortState{col: 2}},
-		{sortState{col: 2, desc: true}, 0, sortState{col: 0}},
+		// cmp.Compare puts NaN below every number: ascending must not start with it
+		{"number ascending", sortState{col: 0}, "3,2,5,1,4"},
+		{"number descending", sortState{col: 0, desc: true}, "5,2,3,1,4"},
+		// "—" (U+2014) is below the Chinese names as text
+		{"text ascending", sortState{col: 1}, "5,1,3,2,4"},
+		{"text descending", sortState{col: 1, desc: true}, "3,1,5,2,4"},
+		// the zero time is the earliest
+		{"time ascending", sortState{col: 2}, "3,5,2,1,4"},
+		{"time descending", sortState{col: 2, desc: true}, "2,5,3,1,4"},
 	}
 	for _, c := range cases {
-		if got := c.from.next(c.col); got != c.want {
-			t.Errorf("%+v then column %d: %+v, want %+v", c.from, c.col, got, c.want)
+		if got := ids(sortRows(rows, cols, c.st)); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+func TestSortStateNext(t *testing.T) {
+	cases := []struct {
+		from      sortState
+		col       int
+		descFirst bool
+		want      sortState
+	}{
+		{unsorted, 2, false, sortState{col: 2}},
+		{sortState{col: 2}, 2, false, sortState{col: 2, desc: true}},
+		{sortState{col: 2, desc: true}, 2, false, sortState{col: 2}},
+		{sortState{col: 2, desc: true}, 0, false, sortState{col: 0}},
+		// a figure: largest first, then the other way
+		{unsorted, 2, true, sortState{col: 2, desc: true}},
+		{sortState{col: 0}, 2, true, sortState{col: 2, desc: true}},
+		{sortState{col: 2, desc: true}, 2, true, sortState{col: 2}},
+		{sortState{col: 2}, 2, true, sortState{col: 2, desc: true}},
+	}
+	for _, c := range cases {
+		if got := c.from.next(c.col, c.descFirst); got != c.want {
+			t.Errorf("%+v then column %d (descFirst %v): %+v, want %+v", c.from, c.col, c.descFirst, got, c.want)
 		}
 	}
 }
