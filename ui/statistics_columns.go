@@ -15,33 +15,33 @@ import (
 // sort largest first on the first click; a missing one (—) sorts last.
 func statsColumns(tr *translator, p store.Period) []column[store.StatsRow] {
 	type r = store.StatsRow
-	num := func(key string, w float32, v func(r) float64, show func(float64) string) column[r] {
-		return column[r]{head: tr.T(key), width: w, text: func(x r) string { return show(v(x)) }, cmp: byNum(v), descFirst: true}
-	}
 	return []column[r]{
 		{head: tr.T("st.col.name"), width: 200, text: func(x r) string { return x.Name }},
 		{head: tr.T("st.col.period"), width: 100, text: func(x r) string { return periodLabel(p, x.Start) }},
-		num("st.col.energy", 120, func(x r) float64 { return x.Energy }, kwh),
-		num("st.col.lastyear", 120, func(x r) float64 { return x.LastYear }, kwh),
-		num("st.col.yoy", 80, func(x r) float64 { return x.YoY }, pct),
-		num("st.col.previous", 120, func(x r) float64 { return x.Previous }, kwh),
-		num("st.col.mom", 80, func(x r) float64 { return x.MoM }, pct),
-		num("st.col.industryavg", 120, func(x r) float64 { return x.IndustryAvg }, kwh),
+		figure(tr.T("st.col.energy"), 120, func(x r) float64 { return x.Energy }, kwh),
+		figure(tr.T("st.col.lastyear"), 120, func(x r) float64 { return x.LastYear }, kwh),
+		figure(tr.T("st.col.yoy"), 80, func(x r) float64 { return x.YoY }, pct),
+		figure(tr.T("st.col.previous"), 120, func(x r) float64 { return x.Previous }, kwh),
+		figure(tr.T("st.col.mom"), 80, func(x r) float64 { return x.MoM }, pct),
+		figure(tr.T("st.col.industryavg"), 120, func(x r) float64 { return x.IndustryAvg }, kwh),
 	}
+}
+
+// figure is a column of numbers written by show (— for none), sorted by
+// value, largest first.
+func figure[R any](head string, w float32, v func(R) float64, show func(float64) string) column[R] {
+	return column[R]{head: head, width: w, text: func(x R) string { return show(v(x)) }, cmp: byNum(v), descFirst: true}
 }
 
 // dayNightColumns are 昼夜对比's table: each enterprise's day and night
 // consumption and the night's share of it.
 func dayNightColumns(tr *translator) []column[store.DayNightRow] {
 	type r = store.DayNightRow
-	num := func(key string, w float32, v func(r) float64, show func(float64) string) column[r] {
-		return column[r]{head: tr.T(key), width: w, text: func(x r) string { return show(v(x)) }, cmp: byNum(v), descFirst: true}
-	}
 	return []column[r]{
 		{head: tr.T("st.col.name"), width: 220, text: func(x r) string { return x.Name }},
-		num("st.dn.day", 140, func(x r) float64 { return x.Day }, kwh),
-		num("st.dn.night", 140, func(x r) float64 { return x.Night }, kwh),
-		num("st.dn.share", 120, r.NightShare, ratio),
+		figure(tr.T("st.dn.day"), 140, func(x r) float64 { return x.Day }, kwh),
+		figure(tr.T("st.dn.night"), 140, func(x r) float64 { return x.Night }, kwh),
+		figure(tr.T("st.dn.share"), 120, r.NightShare, ratio),
 	}
 }
 
