@@ -3,23 +3,11 @@ package ui
 import (
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
-	"powerwatch/assets"
 	"powerwatch/store"
 )
-
-func zhTranslator(t *testing.T) *translator {
-	t.Helper()
-	msgs, err := loadTranslations(assets.Translations, "translations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &translator{lang: Chinese, msgs: msgs}
-}
 
 func cellTexts[R any](cols []column[R], r R) []string {
 	var out []string
@@ -32,7 +20,7 @@ func cellTexts[R any](cols []column[R], r R) []string {
 // TestStatsColumns: 统计's headers, widths and cells for each period, a row
 // with every figure and one without a base (NaN, ±Inf shown —).
 func TestStatsColumns(t *testing.T) {
-	tr := zhTranslator(t)
+	tr := &translator{lang: Chinese, msgs: shippedMessages(t)}
 	nan := math.NaN()
 	start := time.Date(2026, 3, 18, 0, 0, 0, 0, store.Beijing)
 	full := store.StatsRow{ID: 1, Name: "华北建材有限公司", Start: start, Energy: 1234.56, LastYear: 1100, YoY: 0.12232,
@@ -74,7 +62,7 @@ func TestStatsColumns(t *testing.T) {
 }
 
 func TestDayNightColumns(t *testing.T) {
-	cols := dayNightColumns(zhTranslator(t))
+	cols := dayNightColumns(&translator{lang: Chinese, msgs: shippedMessages(t)})
 	var heads []string
 	for _, c := range cols {
 		heads = append(heads, c.head)
@@ -99,7 +87,7 @@ func TestDayNightColumns(t *testing.T) {
 // TestStatsColumnsSort clicks each figure's header twice: the largest first,
 // then the smallest, and the rows without the figure (—) last both times.
 func TestStatsColumnsSort(t *testing.T) {
-	tr := zhTranslator(t)
+	tr := &translator{lang: Chinese, msgs: shippedMessages(t)}
 	nan := math.NaN()
 	rows := []store.StatsRow{
 		{ID: 1, Energy: 10, YoY: nan, MoM: 0.1, IndustryAvg: 5},
@@ -107,13 +95,7 @@ func TestStatsColumnsSort(t *testing.T) {
 		{ID: 3, Energy: 30, YoY: -0.2, MoM: math.Inf(1), IndustryAvg: 1},
 		{ID: 4, Energy: 20, YoY: math.Inf(-1), MoM: -0.1, IndustryAvg: 3},
 	}
-	ids := func(rs []store.StatsRow) string {
-		var out []string
-		for _, r := range rs {
-			out = append(out, strconv.FormatInt(r.ID, 10))
-		}
-		return strings.Join(out, ",")
-	}
+	ids := func(rs []store.StatsRow) string { return joinIDs(rs, func(r store.StatsRow) int64 { return r.ID }) }
 	tests := []struct {
 		name       string
 		col        int
@@ -141,11 +123,7 @@ func TestStatsColumnsSort(t *testing.T) {
 	dn := []store.DayNightRow{{ID: 1, Day: 2, Night: 1}, {ID: 2}, {ID: 3, Day: 1, Night: 1}}
 	dcols := dayNightColumns(tr)
 	st := unsorted.next(3, dcols[3].descFirst)
-	var got []int64
-	for _, r := range sortRows(dn, dcols, st) {
-		got = append(got, r.ID)
-	}
-	if !slices.Equal(got, []int64{3, 1, 2}) {
-		t.Errorf("夜间占比 largest first: %v, want 3,1,2 (no consumption last)", got)
+	if got := joinIDs(sortRows(dn, dcols, st), func(r store.DayNightRow) int64 { return r.ID }); got != "3,1,2" {
+		t.Errorf("夜间占比 largest first: %s, want 3,1,2 (no consumption last)", got)
 	}
 }

@@ -30,10 +30,13 @@ var specCols = []column[specRow]{
 		cmp: byTime(func(r specRow) time.Time { return r.at })},
 }
 
-func specIDs(rs []specRow) string {
+func specIDs(rs []specRow) string { return joinIDs(rs, func(r specRow) int64 { return int64(r.id) }) }
+
+// joinIDs lists rows by id, as "3,1,2".
+func joinIDs[R any](rs []R, id func(R) int64) string {
 	var out []string
 	for _, r := range rs {
-		out = append(out, strconv.Itoa(r.id))
+		out = append(out, strconv.FormatInt(id(r), 10))
 	}
 	return strings.Join(out, ",")
 }
@@ -41,11 +44,7 @@ func specIDs(rs []specRow) string {
 func TestSortRows(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
 	rows := []specRow{{1, "乙厂", 9.5, day(3)}, {2, "甲厂", 10, day(1)}, {3, "乙厂", 100, day(2)}, {4, "丙厂", 9.5, day(2)}}
-	cases := []struct {
-		name string
-		st   sortState
-		want string
-	}{
+	checkSorts(t, rows, specCols, []sortCase{
 		{"unsorted keeps the screen's order", unsorted, "1,2,3,4"},
 		{"text ascending, ties keep their order", sortState{col: 0}, "4,1,3,2"},
 		{"text descending, ties keep their order", sortState{col: 0, desc: true}, "2,1,3,4"},
@@ -54,12 +53,7 @@ func TestSortRows(t *testing.T) {
 		{"number descending", sortState{col: 1, desc: true}, "3,2,1,4"},
 		{"time ascending", sortState{col: 2}, "2,3,4,1"},
 		{"column out of range", sortState{col: 7}, "1,2,3,4"},
-	}
-	for _, c := range cases {
-		if got := specIDs(sortRows(rows, specCols, c.st)); got != c.want {
-			t.Errorf("%s: %s, want %s", c.name, got, c.want)
-		}
-	}
+	})
 	if specIDs(rows) != "1,2,3,4" {
 		t.Errorf("sortRows changed its input: %s", specIDs(rows))
 	}
@@ -70,32 +64,15 @@ func TestSortRows(t *testing.T) {
 // keeping its order among the others without one; for a number column, a
 // text column and a time column alike.
 func TestSortRowsMissingLast(t *testing.T) {
-	type row struct {
-		id int
-		v  float64
-		s  string
-		at time.Time
-	}
 	nan := math.NaN()
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
-	cols := []column[row]{
-		{head: "数", text: func(r row) string { return kwh(r.v) }, cmp: byNum(func(r row) float64 { return r.v })},
-		{head: "字", text: func(r row) string { return dash(r.s) }},
-		{head: "时", text: func(r row) string { return when(r.at) }, cmp: byTime(func(r row) time.Time { return r.at })},
+	cols := []column[specRow]{
+		{head: "数", text: func(r specRow) string { return kwh(r.power) }, cmp: byNum(func(r specRow) float64 { return r.power })},
+		{head: "字", text: func(r specRow) string { return dash(r.name) }},
+		{head: "时", text: func(r specRow) string { return when(r.at) }, cmp: byTime(func(r specRow) time.Time { return r.at })},
 	}
-	rows := []row{{1, nan, "乙", time.Time{}}, {2, 3, "", day(3)}, {3, -1, "甲", day(1)}, {4, nan, "", time.Time{}}, {5, 10, "丙", day(2)}}
-	ids := func(rs []row) string {
-		var out []string
-		for _, r := range rs {
-			out = append(out, strconv.Itoa(r.id))
-		}
-		return strings.Join(out, ",")
-	}
-	cases := []struct {
-		name string
-		st   sortState
-		want string
-	}{
+	rows := []specRow{{1, "乙", nan, time.Time{}}, {2, "", 3, day(3)}, {3, "甲", -1, day(1)}, {4, "", nan, time.Time{}}, {5, "丙", 10, day(2)}}
+	checkSorts(t, rows, cols, []sortCase{
 		// cmp.Compare puts NaN below every number: ascending must not start with it
 		{"number ascending", sortState{col: 0}, "3,2,5,1,4"},
 		{"number descending", sortState{col: 0, desc: true}, "5,2,3,1,4"},
@@ -105,9 +82,20 @@ func TestSortRowsMissingLast(t *testing.T) {
 		// the zero time is the earliest
 		{"time ascending", sortState{col: 2}, "3,5,2,1,4"},
 		{"time descending", sortState{col: 2, desc: true}, "2,5,3,1,4"},
-	}
+	})
+}
+
+// sortCase is rows sorted as st says, listed by id.
+type sortCase struct {
+	name string
+	st   sortState
+	want string
+}
+
+func checkSorts(t *testing.T, rows []specRow, cols []column[specRow], cases []sortCase) {
+	t.Helper()
 	for _, c := range cases {
-		if got := ids(sortRows(rows, cols, c.st)); got != c.want {
+		if got := specIDs(sortRows(rows, cols, c.st)); got != c.want {
 			t.Errorf("%s: %s, want %s", c.name, got, c.want)
 		}
 	}
