@@ -64,13 +64,20 @@ func usedMessageIDs(t *testing.T) []string {
 	return out
 }
 
-// TestTranslationsComplete ensures every visible string has a Chinese and an
-// English text, and that no translation is left over from removed code.
-func TestTranslationsComplete(t *testing.T) {
+// shippedMessages are the translations the app ships (assets/translations).
+func shippedMessages(t *testing.T) map[Lang]map[string]string {
+	t.Helper()
 	msgs, err := loadTranslations(assets.Translations, "translations")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return msgs
+}
+
+// TestTranslationsComplete ensures every visible string has a Chinese and an
+// English text, and that no translation is left over from removed code.
+func TestTranslationsComplete(t *testing.T) {
+	msgs := shippedMessages(t)
 	used := usedMessageIDs(t)
 	if len(used) < 50 {
 		t.Fatalf("found only %d message ids in the source; the scan is broken", len(used))

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,9 +20,11 @@ func (od *ordersScreen) boardColumns() []column[store.FacilityReduction] {
 	num := func(head string, w float32, v func(r) float64) column[r] {
 		return column[r]{head: head, width: w, text: func(x r) string { return kwh(v(x)) }, cmp: byNum(v), align: fyne.TextAlignTrailing}
 	}
+	// Without a baseline there is no reduction: ratio writes — and the row
+	// sorts last.
 	reduction := func(f r) float64 {
 		if !(f.Baseline > 0) {
-			return -1
+			return math.NaN()
 		}
 		return (f.Baseline - f.Energy) / f.Baseline
 	}
@@ -42,12 +45,8 @@ func (od *ordersScreen) boardColumns() []column[store.FacilityReduction] {
 		num(tr.T("ord.col.energy"), 100, func(f r) float64 { return f.Energy }),
 		num(tr.T("ord.col.allowance"), 100, func(f r) float64 { return f.Allowance }),
 		num(tr.T("ord.col.baseline"), 100, func(f r) float64 { return f.Baseline }),
-		{head: tr.T("ord.col.reduction"), width: 80, align: fyne.TextAlignTrailing, cmp: byNum(reduction), text: func(f r) string {
-			if !(f.Baseline > 0) {
-				return "—"
-			}
-			return ratio(reduction(f))
-		}},
+		{head: tr.T("ord.col.reduction"), width: 80, align: fyne.TextAlignTrailing, cmp: byNum(reduction),
+			text: func(f r) string { return ratio(reduction(f)) }},
 		{head: tr.T("ord.col.alarms"), width: 60, align: fyne.TextAlignTrailing, cmp: byNum(func(f r) int { return f.Alarms }),
 			text: func(f r) string { return strconv.Itoa(f.Alarms) }},
 	}

@@ -4,15 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
-
-	"powerwatch/assets"
 )
 
 func TestScheduleWords(t *testing.T) {
-	msgs, err := loadTranslations(assets.Translations, "translations")
-	if err != nil {
-		t.Fatal(err)
-	}
+	msgs := shippedMessages(t)
 	zh, en := &translator{lang: Chinese, msgs: msgs}, &translator{lang: English, msgs: msgs}
 	tests := []struct{ spec, zh, en string }{
 		{"30 0 * * *", "每天 00:30", "daily at 00:30"},
@@ -55,11 +50,7 @@ func TestShippedSchedulesInWords(t *testing.T) {
 	if err := json.Unmarshal(data, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := loadTranslations(assets.Translations, "translations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	zh := &translator{lang: Chinese, msgs: msgs}
+	zh := &translator{lang: Chinese, msgs: shippedMessages(t)}
 	specs := map[string]string{"compact": cfg.Maintenance.Compact}
 	for k, v := range cfg.Schedule {
 		specs[k] = v

@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,17 +46,15 @@ type statisticsScreen struct {
 	note      *widget.Label
 	img       *canvas.Image
 	tabs      *container.AppTabs
-	table     *widget.Table
-	dnTable   *widget.Table
+	table     *specTable[store.StatsRow]
+	dnTable   *specTable[store.DayNightRow]
 	font      *truetype.Font
 
 	q       store.StatsQuery // the query rows answer
 	rows    []store.StatsRow
 	dn      []store.DayNightRow
-	shown   []int // rows shown, in the order shown
-	dnShown []int
-	sort    tableSort
-	dnSort  tableSort
+	shown   []store.StatsRow // rows shown, in the order shown
+	dnShown []store.DayNightRow
 }
 
 var (
@@ -67,7 +64,7 @@ var (
 
 func newStatisticsScreen(s *Shell) *statisticsScreen {
 	tr := s.tr
-	st := &statisticsScreen{s: s, note: widget.NewLabel(""), sort: newTableSort(), dnSort: newTableSort()}
+	st := &statisticsScreen{s: s, note: widget.NewLabel("")}
 	st.by = newSelect(tr, []string{tr.T("st.by.enterprise"), tr.T("st.by.industry"), tr.T("st.by.region")}, nil)
 	st.period = newSelect(tr, []string{tr.T("st.period.day"), tr.T("st.period.month"), tr.T("st.period.year")}, nil)
 	st.by.SetSelectedIndex(0)
@@ -79,32 +76,8 @@ func newStatisticsScreen(s *Shell) *statisticsScreen {
 	st.img = canvas.NewImageFromImage(nil)
 	st.img.FillMode = canvas.ImageFillContain
 	st.img.SetMinSize(fyne.NewSize(600, 240))
-	cols := st.columns()
-	st.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(st.shown), len(cols) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(st.cell(id)) })
-	st.table.ShowHeaderColumn = false
-	sortableHeaders(st.table, func(c int) string { return cols[c] + st.sort.mark(c) }, func(c int) {
-		st.sort.tap(c, c >= 2)
-		st.arrange()
-	})
-	for i, w := range []float32{200, 100, 120, 120, 80, 120, 80, 120} {
-		st.table.SetColumnWidth(i, w)
-	}
-	dnCols := []string{tr.T("st.col.name"), tr.T("st.dn.day"), tr.T("st.dn.night"), tr.T("st.dn.share")}
-	st.dnTable = widget.NewTableWithHeaders(
-		func() (int, int) { return len(st.dnShown), len(dnCols) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(st.dnCell(id)) })
-	st.dnTable.ShowHeaderColumn = false
-	sortableHeaders(st.dnTable, func(c int) string { return dnCols[c] + st.dnSort.mark(c) }, func(c int) {
-		st.dnSort.tap(c, c >= 1)
-		st.arrange()
-	})
-	for i, w := range []float32{220, 140, 140, 120} {
-		st.dnTable.SetColumnWidth(i, w)
-	}
+	st.table = newSpecTable(statsColumns(tr, st.q.Period), func() []store.StatsRow { return st.shown }, nil, st.arrange)
+	st.dnTable = newSpecTable(dayNightColumns(tr), func() []store.DayNightRow { return st.dnShown }, nil, st.arrange)
 	st.showEmpty = widget.NewCheck(tr.T("st.showempty"), func(bool) { st.arrange() })
 	run := widget.NewButton(tr.T("st.run"), st.refresh)
 	run.Importance = widget.HighImportance
@@ -113,20 +86,14 @@ func newStatisticsScreen(s *Shell) *statisticsScreen {
 	st.to.SetPlaceHolder(tr.T("common.to"))
 	bar := container.NewGridWithColumns(7, st.by, st.period, st.from, st.to, st.showEmpty, run, export)
 	st.tabs = container.NewAppTabs(
-		container.NewTabItem(tr.T("st.tab.consumption"), container.NewVSplit(st.img, st.table)),
-		container.NewTabItem(tr.T("st.tab.daynight"), container.NewBorder(widget.NewLabel(tr.T("st.dn.hint", store.DayFrom, store.DayTo)), nil, nil, nil, st.dnTable)))
+		container.NewTabItem(tr.T("st.tab.consumption"), container.NewVSplit(st.img, st.table.table)),
+		container.NewTabItem(tr.T("st.tab.daynight"), container.NewBorder(widget.NewLabel(tr.T("st.dn.hint", store.DayFrom, store.DayTo)), nil, nil, nil, st.dnTable.table)))
 	st.tabs.OnSelected = func(*container.TabItem) { st.refresh() }
 	st.box = container.NewBorder(container.NewVBox(bar, st.note), nil, nil, nil, st.tabs)
 	return st
 }
 
 func (st *statisticsScreen) content() fyne.CanvasObject { return st.box }
-
-func (st *statisticsScreen) columns() []string {
-	tr := st.s.tr
-	return []string{tr.T("st.col.name"), tr.T("st.col.period"), tr.T("st.col.energy"), tr.T("st.col.lastyear"),
-		tr.T("st.col.yoy"), tr.T("st.col.previous"), tr.T("st.col.mom"), tr.T("st.col.industryavg")}
-}
 
 // query reads the controls.
 func (st *statisticsScreen) query() (store.StatsQuery, bool) {
@@ -172,6 +139,7 @@ func (st *statisticsScreen) refresh() {
 				st.dn = r.dn
 			} else {
 				st.q, st.rows = r.q, r.rows
+				st.table.setColumns(statsColumns(st.s.tr, r.q.Period))
 				st.img.Image = r.img
 				st.img.Refresh()
 			}
@@ -185,20 +153,20 @@ func (st *statisticsScreen) refresh() {
 // arrange applies the filter and the sort to the rows and shows them.
 func (st *statisticsScreen) arrange() {
 	all := st.showEmpty.Checked
-	st.shown = st.shown[:0]
-	for i, r := range st.rows {
+	var shown []store.StatsRow
+	for _, r := range st.rows {
 		if all || r.Energy != 0 || r.Points > 0 {
-			st.shown = append(st.shown, i)
+			shown = append(shown, r)
 		}
 	}
-	st.sort.order(st.shown, st.text, st.number)
-	st.dnShown = st.dnShown[:0]
-	for i, r := range st.dn {
+	st.shown = st.table.sorted(shown)
+	var dnShown []store.DayNightRow
+	for _, r := range st.dn {
 		if all || r.Day != 0 || r.Night != 0 {
-			st.dnShown = append(st.dnShown, i)
+			dnShown = append(dnShown, r)
 		}
 	}
-	st.dnSort.order(st.dnShown, st.dnText, st.dnNumber)
+	st.dnShown = st.dnTable.sorted(dnShown)
 	st.table.Refresh()
 	st.dnTable.Refresh()
 	if st.tabs.SelectedIndex() == 1 {
@@ -291,119 +259,6 @@ func periodTicks(q store.StatsQuery) ([]time.Time, string) {
 		return ticks, "2006-01"
 	}
 	return nil, ""
-}
-
-// periodLabel writes a period start as the period's name: 2026-03-18, 2026-03, 2026.
-func periodLabel(p store.Period, t time.Time) string { return statsheet.PeriodLabel(p, t) }
-
-func kwh(v float64) string {
-	if math.IsNaN(v) {
-		return "—"
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
-}
-
-func pct(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "—"
-	}
-	return fmt.Sprintf("%+.1f%%", v*100)
-}
-
-// number is row i's value in column col, for sorting; ok is false for text columns.
-func (st *statisticsScreen) number(i, col int) (float64, bool) {
-	r := st.rows[i]
-	switch col {
-	case 2:
-		return r.Energy, true
-	case 3:
-		return r.LastYear, true
-	case 4:
-		return finite(r.YoY), true
-	case 5:
-		return r.Previous, true
-	case 6:
-		return finite(r.MoM), true
-	case 7:
-		return r.IndustryAvg, true
-	}
-	return 0, false
-}
-
-// finite is v, or NaN for ±Inf (no base): sorted last as "—".
-func finite(v float64) float64 {
-	if math.IsInf(v, 0) {
-		return math.NaN()
-	}
-	return v
-}
-
-func (st *statisticsScreen) text(i, col int) string {
-	r := st.rows[i]
-	switch col {
-	case 0:
-		return r.Name
-	case 1:
-		return periodLabel(st.q.Period, r.Start)
-	case 2:
-		return kwh(r.Energy)
-	case 3:
-		return kwh(r.LastYear)
-	case 4:
-		return pct(r.YoY)
-	case 5:
-		return kwh(r.Previous)
-	case 6:
-		return pct(r.MoM)
-	case 7:
-		return kwh(r.IndustryAvg)
-	}
-	return ""
-}
-
-func (st *statisticsScreen) cell(id widget.TableCellID) string {
-	if id.Row < 0 || id.Row >= len(st.shown) {
-		return ""
-	}
-	return st.text(st.shown[id.Row], id.Col)
-}
-
-func (st *statisticsScreen) dnNumber(i, col int) (float64, bool) {
-	r := st.dn[i]
-	switch col {
-	case 1:
-		return r.Day, true
-	case 2:
-		return r.Night, true
-	case 3:
-		return r.NightShare(), true
-	}
-	return 0, false
-}
-
-func (st *statisticsScreen) dnText(i, col int) string {
-	r := st.dn[i]
-	switch col {
-	case 0:
-		return r.Name
-	case 1:
-		return kwh(r.Day)
-	case 2:
-		return kwh(r.Night)
-	case 3:
-		if v := r.NightShare(); !math.IsNaN(v) {
-			return fmt.Sprintf("%.1f%%", v*100)
-		}
-		return "—"
-	}
-	return ""
-}
-
-func (st *statisticsScreen) dnCell(id widget.TableCellID) string {
-	if id.Row < 0 || id.Row >= len(st.dnShown) {
-		return ""
-	}
-	return st.dnText(st.dnShown[id.Row], id.Col)
 }
 
 func (st *statisticsScreen) onExport() {

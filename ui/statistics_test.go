@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"powerwatch/statsheet"
@@ -92,8 +91,8 @@ func TestStatistics(t *testing.T) {
 	}
 	for i, r := range st.rows {
 		w := want[i]
-		if st.shown[i] != i { // the store's order until a header is tapped
-			t.Errorf("row %d shows the store's row %d", i, st.shown[i])
+		if sh := st.shown[i]; sh.ID != r.ID || !sh.Start.Equal(r.Start) { // the store's order until a header is tapped
+			t.Errorf("row %d shows %s %s, the store's row %s %s", i, sh.Name, sh.Start, r.Name, r.Start)
 		}
 		if r.ID != w.ID || !r.Start.Equal(w.Start) || r.Energy != w.Energy || r.LastYear != w.LastYear || r.Previous != w.Previous ||
 			!sameFloat(r.YoY, w.YoY) || !sameFloat(r.MoM, w.MoM) {
@@ -104,10 +103,10 @@ func TestStatistics(t *testing.T) {
 	if got, want := st.rows[0].IndustryAvg, (want[0].Energy+want[9].Energy)/2; got != want {
 		t.Errorf("industry average of %s in %s = %v, want %v", st.rows[0].Name, st.rows[0].Start, got, want)
 	}
-	if got := st.cell(widget.TableCellID{Row: 1, Col: 4}); got != pct(want[1].YoY) || got == "—" {
+	if got := st.table.cell(1, 4); got != pct(want[1].YoY) || got == "—" {
 		t.Errorf("同比 cell = %q, want %q", got, pct(want[1].YoY))
 	}
-	if got := st.cell(widget.TableCellID{Row: 0, Col: 6}); got != "—" {
+	if got := st.table.cell(0, 6); got != "—" {
 		t.Errorf("环比 of January with no base = %q, want —", got)
 	}
 	if len(st.dn) != 0 {
@@ -116,7 +115,7 @@ func TestStatistics(t *testing.T) {
 	st.tabs.SelectIndex(1)
 	s.Wait()
 	// A third by night; the enterprise that used nothing is hidden.
-	if len(st.dn) != 4 || len(st.dnShown) != 3 || st.dnCell(widget.TableCellID{Row: 0, Col: 3}) != "33.3%" {
+	if len(st.dn) != 4 || len(st.dnShown) != 3 || st.dnTable.cell(0, 3) != "33.3%" {
 		t.Errorf("day/night = %+v, shown %v", st.dn, st.dnShown)
 	}
 
@@ -189,26 +188,22 @@ func TestStatisticsSortAndEmpty(t *testing.T) {
 	if len(st.rows) != 12 || len(st.shown) != 9 {
 		t.Fatalf("%d rows, %d shown; want 12 with the 3 empty months of one enterprise hidden", len(st.rows), len(st.shown))
 	}
-	energies := func() []float64 {
-		var out []float64
-		for _, i := range st.shown {
-			out = append(out, st.rows[i].Energy)
-		}
-		return out
-	}
 	tests := []struct {
-		name string
-		tap  int
-		desc bool
-	}{{"energy: largest first", 2, true}, {"energy again: smallest first", 2, false}, {"同比: largest first", 4, true}}
+		name  string
+		tap   int
+		value func(store.StatsRow) float64
+		desc  bool
+	}{
+		{"energy: largest first", 2, func(r store.StatsRow) float64 { return r.Energy }, true},
+		{"energy again: smallest first", 2, func(r store.StatsRow) float64 { return r.Energy }, false},
+		{"同比: largest first", 4, func(r store.StatsRow) float64 { return r.YoY }, true},
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st.sort.tap(tt.tap, tt.tap >= 2)
-			st.arrange()
+			st.table.sortBy(tt.tap) // the header's tap
 			var got []float64
-			for _, i := range st.shown {
-				v, _ := st.number(i, tt.tap)
-				got = append(got, v)
+			for _, r := range st.shown {
+				got = append(got, tt.value(r))
 			}
 			sorted := slices.IsSortedFunc(got, func(a, b float64) int {
 				if tt.desc {
@@ -216,13 +211,13 @@ func TestStatisticsSortAndEmpty(t *testing.T) {
 				}
 				return cmp.Compare(a, b)
 			})
-			if !sorted || st.sort.desc != tt.desc {
-				t.Errorf("column %d: %v, desc %v", tt.tap, got, st.sort.desc)
+			if !sorted || st.table.sort.desc != tt.desc {
+				t.Errorf("column %d: %v, desc %v", tt.tap, got, st.table.sort.desc)
 			}
 		})
 	}
-	if got := energies(); len(got) != 9 {
-		t.Errorf("sorting changed what is shown: %v", got)
+	if len(st.shown) != 9 {
+		t.Errorf("sorting changed what is shown: %d rows", len(st.shown))
 	}
 	st.showEmpty.SetChecked(true)
 	if len(st.shown) != 12 {

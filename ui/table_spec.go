@@ -23,7 +23,16 @@ type column[R any] struct {
 	// cmp orders two rows by this column; nil compares the cell texts.
 	cmp   func(a, b R) int
 	align fyne.TextAlign
+	// descFirst: the first click sorts descending (largest first), as
+	// officers read figures; otherwise ascending (names A→Z, oldest first).
+	descFirst bool
 }
+
+// noValue is a cell with nothing to show (no reading, no base for a ratio,
+// never seen). Such a row sorts after the others in either direction, so
+// a sort by a figure starts with rows that have one. Columns need not say
+// when they have no value: their text already does.
+const noValue = "—"
 
 // Sort keys for column.cmp, by the kind of value a column holds.
 func byNum[R any, N cmp.Ordered](v func(R) N) func(a, b R) int {
@@ -45,33 +54,57 @@ type sortState struct {
 var unsorted = sortState{col: -1}
 
 // next is the state after a click on column col's header: the same column
-// turns the direction round, another column sorts ascending by it.
-func (s sortState) next(col int) sortState {
+// turns the direction round, another column sorts by it ascending, or
+// descending when descFirst.
+func (s sortState) next(col int, descFirst bool) sortState {
 	if s.col == col {
 		return sortState{col: col, desc: !s.desc}
 	}
-	return sortState{col: col}
+	return sortState{col: col, desc: descFirst}
 }
 
 // sortRows returns rows sorted by st's column, a new slice; rows that compare
 // equal keep their order, so a table sorted by one column and then by another
-// is ordered by both. An out-of-range column returns rows as they are.
+// is ordered by both. Rows whose cell shows noValue come last either way, in
+// their order. An out-of-range column returns rows as they are.
 func sortRows[R any](rows []R, cols []column[R], st sortState) []R {
-	out := slices.Clone(rows)
 	if st.col < 0 || st.col >= len(cols) {
-		return out
+		return slices.Clone(rows)
 	}
 	c := cols[st.col]
-	less := c.cmp
-	if less == nil {
-		less = func(a, b R) int { return strings.Compare(c.text(a), c.text(b)) }
+	// Each row's cell text once: the key of a text column, and what says
+	// a row has no value.
+	type keyed struct {
+		row  R
+		text string
 	}
-	slices.SortStableFunc(out, func(a, b R) int {
-		if st.desc {
-			return less(b, a)
+	ks := make([]keyed, len(rows))
+	for i, r := range rows {
+		ks[i] = keyed{r, c.text(r)}
+	}
+	order := func(a, b keyed) int {
+		if c.cmp != nil {
+			return c.cmp(a.row, b.row)
 		}
-		return less(a, b)
+		return strings.Compare(a.text, b.text)
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		switch an, bn := a.text == noValue, b.text == noValue; {
+		case an && bn:
+			return 0
+		case an:
+			return 1
+		case bn:
+			return -1
+		case st.desc:
+			return order(b, a)
+		}
+		return order(a, b)
 	})
+	out := make([]R, len(ks))
+	for i, k := range ks {
+		out[i] = k.row
+	}
 	return out
 }
 
@@ -117,9 +150,7 @@ func newSpecTable[R any](cols []column[R], rows func() []R, open func(row int), 
 		h.SetText(t.header(id.Col))
 		h.tap = func() { t.sortBy(id.Col) }
 	}
-	for i, c := range cols {
-		t.table.SetColumnWidth(i, c.width)
-	}
+	t.setColumns(cols)
 	if open != nil {
 		t.table.OnSelected = func(id widget.TableCellID) {
 			if id.Row >= 0 && id.Row < len(t.rows()) {
@@ -128,6 +159,16 @@ func newSpecTable[R any](cols []column[R], rows func() []R, open func(row int), 
 		}
 	}
 	return t
+}
+
+// setColumns replaces the columns by cols, the same columns made for another
+// query (统计's period column writes the query's period), keeping the sort.
+func (t *specTable[R]) setColumns(cols []column[R]) {
+	t.cols = cols
+	for i, c := range cols {
+		t.table.SetColumnWidth(i, c.width)
+	}
+	t.table.Refresh()
 }
 
 // header is column col's title with the sort direction when sorted by it.
@@ -153,7 +194,7 @@ func (t *specTable[R]) cell(row, col int) string {
 
 // sortBy is a click on column col's header.
 func (t *specTable[R]) sortBy(col int) {
-	t.sort = t.sort.next(col)
+	t.sort = t.sort.next(col, t.cols[col].descFirst)
 	if t.resort != nil {
 		t.resort()
 	}

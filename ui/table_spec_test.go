@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,10 +30,13 @@ var specCols = []column[specRow]{
 		cmp: byTime(func(r specRow) time.Time { return r.at })},
 }
 
-func specIDs(rs []specRow) string {
+func specIDs(rs []specRow) string { return joinIDs(rs, func(r specRow) int64 { return int64(r.id) }) }
+
+// joinIDs lists rows by id, as "3,1,2".
+func joinIDs[R any](rs []R, id func(R) int64) string {
 	var out []string
 	for _, r := range rs {
-		out = append(out, strconv.Itoa(r.id))
+		out = append(out, strconv.FormatInt(id(r), 10))
 	}
 	return strings.Join(out, ",")
 }
@@ -40,11 +44,7 @@ func specIDs(rs []specRow) string {
 func TestSortRows(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
 	rows := []specRow{{1, "乙厂", 9.5, day(3)}, {2, "甲厂", 10, day(1)}, {3, "乙厂", 100, day(2)}, {4, "丙厂", 9.5, day(2)}}
-	cases := []struct {
-		name string
-		st   sortState
-		want string
-	}{
+	checkSorts(t, rows, specCols, []sortCase{
 		{"unsorted keeps the screen's order", unsorted, "1,2,3,4"},
 		{"text ascending, ties keep their order", sortState{col: 0}, "4,1,3,2"},
 		{"text descending, ties keep their order", sortState{col: 0, desc: true}, "2,1,3,4"},
@@ -53,31 +53,74 @@ func TestSortRows(t *testing.T) {
 		{"number descending", sortState{col: 1, desc: true}, "3,2,1,4"},
 		{"time ascending", sortState{col: 2}, "2,3,4,1"},
 		{"column out of range", sortState{col: 7}, "1,2,3,4"},
-	}
-	for _, c := range cases {
-		if got := specIDs(sortRows(rows, specCols, c.st)); got != c.want {
-			t.Errorf("%s: %s, want %s", c.name, got, c.want)
-		}
-	}
+	})
 	if specIDs(rows) != "1,2,3,4" {
 		t.Errorf("sortRows changed its input: %s", specIDs(rows))
 	}
 }
 
+// TestSortRowsMissingLast: a cell showing — (NaN, no base, never seen) has
+// no value, and its row sorts after those with one in both directions,
+// keeping its order among the others without one; for a number column, a
+// text column and a time column alike.
+func TestSortRowsMissingLast(t *testing.T) {
+	nan := math.NaN()
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 0, 0, 0, 0, time.UTC) }
+	cols := []column[specRow]{
+		{head: "数", text: func(r specRow) string { return kwh(r.power) }, cmp: byNum(func(r specRow) float64 { return r.power })},
+		{head: "字", text: func(r specRow) string { return dash(r.name) }},
+		{head: "时", text: func(r specRow) string { return when(r.at) }, cmp: byTime(func(r specRow) time.Time { return r.at })},
+	}
+	rows := []specRow{{1, "乙", nan, time.Time{}}, {2, "", 3, day(3)}, {3, "甲", -1, day(1)}, {4, "", nan, time.Time{}}, {5, "丙", 10, day(2)}}
+	checkSorts(t, rows, cols, []sortCase{
+		// cmp.Compare puts NaN below every number: ascending must not start with it
+		{"number ascending", sortState{col: 0}, "3,2,5,1,4"},
+		{"number descending", sortState{col: 0, desc: true}, "5,2,3,1,4"},
+		// "—" (U+2014) is below the Chinese names as text
+		{"text ascending", sortState{col: 1}, "5,1,3,2,4"},
+		{"text descending", sortState{col: 1, desc: true}, "3,1,5,2,4"},
+		// the zero time is the earliest
+		{"time ascending", sortState{col: 2}, "3,5,2,1,4"},
+		{"time descending", sortState{col: 2, desc: true}, "2,5,3,1,4"},
+	})
+}
+
+// sortCase is rows sorted as st says, listed by id.
+type sortCase struct {
+	name string
+	st   sortState
+	want string
+}
+
+func checkSorts(t *testing.T, rows []specRow, cols []column[specRow], cases []sortCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := specIDs(sortRows(rows, cols, c.st)); got != c.want {
+			t.Errorf("%s: %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
 func TestSortStateNext(t *testing.T) {
 	cases := []struct {
-		from sortState
-		col  int
-		want sortState
+		from      sortState
+		col       int
+		descFirst bool
+		want      sortState
 	}{
-		{unsorted, 2, sortState{col: 2}},
-		{sortState{col: 2}, 2, sortState{col: 2, desc: true}},
-		{sortState{col: 2, desc: true}, 2, sortState{col: 2}},
-		{sortState{col: 2, desc: true}, 0, sortState{col: 0}},
+		{unsorted, 2, false, sortState{col: 2}},
+		{sortState{col: 2}, 2, false, sortState{col: 2, desc: true}},
+		{sortState{col: 2, desc: true}, 2, false, sortState{col: 2}},
+		{sortState{col: 2, desc: true}, 0, false, sortState{col: 0}},
+		// a figure: largest first, then the other way
+		{unsorted, 2, true, sortState{col: 2, desc: true}},
+		{sortState{col: 0}, 2, true, sortState{col: 2, desc: true}},
+		{sortState{col: 2, desc: true}, 2, true, sortState{col: 2}},
+		{sortState{col: 2}, 2, true, sortState{col: 2, desc: true}},
 	}
 	for _, c := range cases {
-		if got := c.from.next(c.col); got != c.want {
-			t.Errorf("%+v then column %d: %+v, want %+v", c.from, c.col, got, c.want)
+		if got := c.from.next(c.col, c.descFirst); got != c.want {
+			t.Errorf("%+v then column %d (descFirst %v): %+v, want %+v", c.from, c.col, c.descFirst, got, c.want)
 		}
 	}
 }
