@@ -150,6 +150,10 @@ func (p Probe) DayNight() {
 	st.tabs.SelectIndex(1)
 }
 
+// ExportStatistics writes 统计's spreadsheet to path, as its 导出 button
+// does after the file dialog.
+func (p Probe) ExportStatistics(path string) error { return p.statistics().exportXLSX(path) }
+
 // DayNightRows is the number of rows of 昼夜对比.
 func (p Probe) DayNightRows() int { return len(p.statistics().dnShown) }
 

@@ -132,6 +132,14 @@ func (st *statisticsScreen) refresh() {
 	load(st.s, func(ctx context.Context) (statsResult, error) { return st.gather(ctx, q, dark, dn) },
 		func(r statsResult, err error) {
 			if err != nil {
+				// The previous query's rows go: 导出 must not write them
+				// under this query.
+				if dn {
+					st.dn = nil
+				} else {
+					st.q, st.rows = r.q, nil
+				}
+				st.arrange()
 				st.note.SetText(st.s.errorText(st.s.tr.T("nav.statistics"), err))
 				return
 			}

@@ -3,10 +3,12 @@ package ui
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,10 +23,14 @@ import (
 type statsFake struct {
 	*fakeStore
 	queries []store.StatsQuery
+	fail    error // when set, Consumption returns it
 }
 
 func (f *statsFake) Consumption(_ context.Context, q store.StatsQuery) ([]store.StatsRow, error) {
 	f.queries = append(f.queries, q)
+	if f.fail != nil {
+		return nil, f.fail
+	}
 	var groups []store.StatsRow
 	switch q.By {
 	case store.ByEnterprise:
@@ -272,5 +278,47 @@ func TestPeriodTicks(t *testing.T) {
 				t.Errorf("ticks %v %q, want %v %q", got, layout, tt.want, tt.layout)
 			}
 		})
+	}
+}
+
+// TestStatisticsErrorDropsRows: a query that fails leaves no earlier rows
+// behind for 导出 to write under it; one month by month draws.
+func TestStatisticsErrorDropsRows(t *testing.T) {
+	f := &statsFake{fakeStore: demoDistrict(demoNow)}
+	d := demoDeps(f.fakeStore, demoNow)
+	d.Stats, d.DayNight = f, f
+	s, _ := mustShell(t, d)
+	s.Show(ViewStatistics)
+	s.Wait()
+	st := s.screens[ViewStatistics].(*statisticsScreen)
+	// One month, by month: one period, one tick on the chart.
+	st.from.SetText(demoNow.In(store.Beijing).Format("2006-01") + "-01")
+	st.to.SetText(demoNow.In(store.Beijing).Format("2006-01-02"))
+	st.refresh()
+	s.Wait()
+	if len(st.rows) == 0 || st.img.Image == nil || strings.Contains(st.note.Text, "错误") || strings.Contains(st.note.Text, "chart") {
+		t.Fatalf("one month by month: %d rows, chart %v, note %q", len(st.rows), st.img.Image != nil, st.note.Text)
+	}
+	f.fail = errors.New("数据库忙 busy")
+	st.refresh()
+	s.Wait()
+	if len(st.rows) != 0 || len(st.shown) != 0 {
+		t.Errorf("after a failed query %d rows kept, %d shown", len(st.rows), len(st.shown))
+	}
+	if !strings.Contains(st.note.Text, "数据库忙") {
+		t.Errorf("note = %q, want the error", st.note.Text)
+	}
+	path := filepath.Join(t.TempDir(), "s.xlsx")
+	if err := st.exportXLSX(path); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows(x.GetSheetName(0))
+	if len(rows) > 1 {
+		t.Errorf("the export after a failed query has %d data rows", len(rows)-1)
 	}
 }

@@ -150,8 +150,17 @@ func Render(o Options) (image.Image, Frame, error) {
 		Series: series,
 	}
 	if len(o.Ticks) > 0 {
+		// go-chart takes the axis' range from explicit ticks: unlabelled ones
+		// at the range's ends keep it From–To, and a range of one period
+		// (one tick, which go-chart refused as "zero x-range delta") drawable.
+		if o.Ticks[0].After(o.From) {
+			c.XAxis.Ticks = append(c.XAxis.Ticks, gochart.Tick{Value: gochart.TimeToFloat64(o.From)})
+		}
 		for _, t := range o.Ticks {
 			c.XAxis.Ticks = append(c.XAxis.Ticks, gochart.Tick{Value: gochart.TimeToFloat64(t), Label: t.In(store.Beijing).Format(o.TickLayout)})
+		}
+		if o.Ticks[len(o.Ticks)-1].Before(o.To) {
+			c.XAxis.Ticks = append(c.XAxis.Ticks, gochart.Tick{Value: gochart.TimeToFloat64(o.To)})
 		}
 	}
 	w := &gochart.ImageWriter{}

@@ -238,3 +238,30 @@ func BenchmarkYear(b *testing.B) {
 		}
 	}
 }
+
+// TestRenderPeriodTicks: a range of one period, one tick, draws (go-chart
+// takes the axis range from explicit ticks and refused a single one).
+func TestRenderPeriodTicks(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+		ticks    []time.Time
+	}{
+		{"one month", jan1, jan1.AddDate(0, 1, 0), []time.Time{jan1}},
+		{"one year", jan1, jan1.AddDate(1, 0, 0), []time.Time{jan1}},
+		{"three months", jan1, jan1.AddDate(0, 3, 0), []time.Time{jan1, jan1.AddDate(0, 1, 0), jan1.AddDate(0, 2, 0)}},
+		{"ticks inside the range", jan1.AddDate(0, 0, -10), jan1.AddDate(0, 2, 5), []time.Time{jan1, jan1.AddDate(0, 1, 0)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var pts []store.CurvePoint
+			for _, at := range tc.ticks {
+				pts = append(pts, store.CurvePoint{At: at, Min: 120, Max: 120, Mean: 120, N: 1})
+			}
+			o := Options{Width: 900, Height: 300, From: tc.from, To: tc.to, Font: mustFont(t), Unit: "kWh",
+				Ticks: tc.ticks, TickLayout: "2006-01", Series: []Series{{Name: "企业", Role: Production, Points: pts}}}
+			if _, _, err := Render(o); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
