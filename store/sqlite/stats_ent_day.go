@@ -16,30 +16,53 @@ func enterpriseDays(by store.StatsBy) bool {
 }
 
 // enterpriseDayCells adds to cells what consumptionCells adds from agg_day
-// for the days of [from, to) by enterprise, industry or region, reading
-// agg_ent_day: one row per enterprise-day (about 180,000 a year for a
-// district) instead of one per point-day (730,000). The points whose facility
-// is not registered are in no enterprise's total; their agg_day rows are added
-// to group 0 (未登记), as the points' path adds them.
+// for the days of ranges (which must not overlap) by enterprise, industry or
+// region, reading agg_ent_day: one row per enterprise-day (about 180,000 a
+// year for a district) instead of one per point-day (730,000). The points
+// whose facility is not registered are in no enterprise's total; their
+// agg_day rows are added to group 0 (未登记), as the points' path adds them.
 //
 // Every row of both tables starts at a Beijing day, so the cells are the
-// rows' days: within one call a cell's rows add up, points too (the count of
-// point rows the totals were summed from).
-func enterpriseDayCells(ctx context.Context, q querier, cells map[cellKey]*cell, by store.StatsBy, from, to time.Time) error {
+// rows' days: a cell's rows add up, points too (the count of point rows the
+// totals were summed from).
+func enterpriseDayCells(ctx context.Context, q querier, cells cellMap, by store.StatsBy, ranges [][2]time.Time) error {
 	groupOf, err := enterpriseGroups(ctx, q, by)
 	if err != nil {
 		return err
 	}
+	unregistered, err := unregisteredPoints(ctx, q)
+	if err != nil {
+		return err
+	}
+	var slab []cell // cells allocated a few thousand at a time
 	add := func(id, start int64, energy, runMin float64, points int) {
-		k := cellKey{id, start}
-		if c := cells[k]; c != nil {
+		if c := cells.get(id, start); c != nil {
 			c.energy += energy
 			c.runMin += runMin
 			c.points += points
 			return
 		}
-		cells[k] = &cell{energy: energy, runMin: runMin, points: points}
+		if len(slab) == cap(slab) {
+			slab = make([]cell, 0, 4096)
+		}
+		slab = append(slab, cell{energy: energy, runMin: runMin, points: points})
+		cells.put(id, start, &slab[len(slab)-1])
 	}
+	for _, r := range ranges {
+		if err := enterpriseDayRows(ctx, q, groupOf, r[0], r[1], add); err != nil {
+			return err
+		}
+		if err := unregisteredRows(ctx, q, unregistered, r[0], r[1], add); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enterpriseDayRows passes to add the rows of agg_ent_day in [from, to), each
+// with its enterprise's group (groupOf, the enterprise itself when nil).
+func enterpriseDayRows(ctx context.Context, q querier, groupOf map[int64]int64, from, to time.Time,
+	add func(id, start int64, energy, runMin float64, points int)) error {
 	// A range of days alone would scan the whole table, keyed by enterprise
 	// first: a loose index scan walks its enterprises, one seek each, as
 	// consumptionCells walks agg_day's points.
@@ -70,32 +93,58 @@ func enterpriseDayCells(ctx context.Context, q querier, cells map[cellKey]*cell,
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read enterprises' days: %w", err)
 	}
-	rows.Close()
-	// The points of no registered facility: a point removed from the
-	// registry keeps its rows, and the points' path counts them as 未登记.
-	rows, err = q.QueryContext(ctx, `WITH RECURSIVE ids(id) AS (
+	return nil
+}
+
+// unregisteredPoints lists the points with daily rows whose facility is not
+// registered (a point removed from the registry keeps its rows), which the
+// points' path counts as 未登记. A loose index scan walks agg_day's points.
+func unregisteredPoints(ctx context.Context, q querier) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `WITH RECURSIVE ids(id) AS (
 			SELECT (SELECT min(point_id) FROM agg_day)
 			UNION ALL
-			SELECT (SELECT min(point_id) FROM agg_day WHERE point_id > ids.id) FROM ids WHERE ids.id IS NOT NULL),
-		unregistered(id) AS (SELECT id FROM ids WHERE id IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM points p JOIN facilities f ON f.id = p.facility_id WHERE p.id = ids.id))
-		SELECT a.start, a.energy, a.run_min
-		FROM unregistered u CROSS JOIN agg_day a ON a.point_id = u.id AND a.start >= ? AND a.start < ?`,
-		from.UnixMilli(), to.UnixMilli())
+			SELECT (SELECT min(point_id) FROM agg_day WHERE point_id > ids.id) FROM ids WHERE ids.id IS NOT NULL)
+		SELECT id FROM ids WHERE id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM points p JOIN facilities f ON f.id = p.facility_id WHERE p.id = ids.id)`)
 	if err != nil {
-		return fmt.Errorf("read unregistered points' days: %w", err)
+		return nil, fmt.Errorf("find unregistered points: %w", err)
 	}
 	defer rows.Close()
+	var out []int64
 	for rows.Next() {
-		var start int64
-		var energy, runMin float64
-		if err := rows.Scan(&start, &energy, &runMin); err != nil {
-			return fmt.Errorf("read unregistered points' days: %w", err)
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("find unregistered points: %w", err)
 		}
-		add(0, start, energy, runMin, 1)
+		out = append(out, id)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read unregistered points' days: %w", err)
+	return out, rows.Err()
+}
+
+// unregisteredRows passes to add, in group 0, the daily rows of points in
+// [from, to).
+func unregisteredRows(ctx context.Context, q querier, points []int64, from, to time.Time,
+	add func(id, start int64, energy, runMin float64, points int)) error {
+	for _, p := range points {
+		if err := func() error {
+			rows, err := q.QueryContext(ctx, `SELECT start, energy, run_min FROM agg_day WHERE point_id = ? AND start >= ? AND start < ?`,
+				p, from.UnixMilli(), to.UnixMilli())
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var start int64
+				var energy, runMin float64
+				if err := rows.Scan(&start, &energy, &runMin); err != nil {
+					return err
+				}
+				add(0, start, energy, runMin, 1)
+			}
+			return rows.Err()
+		}(); err != nil {
+			return fmt.Errorf("read unregistered point %d's days: %w", p, err)
+		}
 	}
 	return nil
 }
