@@ -197,37 +197,239 @@ func energyOf(hs []*hourAgg) []hourEnergy {
 // the energy readers need: packed days come from their summaries (folded from
 // the series where a day has none yet), live days from agg_hour.
 func (db *DB) HourlyEnergy(ctx context.Context, pointID int64, from, to time.Time) ([]store.HourEnergy, error) {
-	var out []store.HourEnergy
+	m, err := db.HourlyEnergyOf(ctx, []int64{pointID}, from, to)
+	return m[pointID], err
+}
+
+// HourlyEnergyOf is HourlyEnergy for several points, read in one transaction
+// with its statements prepared once: the episode board and the 限产
+// baselines read the hours of every ordered point, and preparing the
+// queries again for each point (modernc.org/sqlite parses every call) was a
+// quarter of that work. A point without hours has no entry.
+func (db *DB) HourlyEnergyOf(ctx context.Context, points []int64, from, to time.Time) (map[int64][]store.HourEnergy, error) {
+	// Prepared before the transaction: preparing on the *sql.DB takes a
+	// connection of its own (see stmtPool.prepare).
+	if err := db.hourStmts.prepareQueries(ctx, db.db, []string{hourRowsOfSQL, packedDaysOfSQL}); err != nil {
+		return nil, fmt.Errorf("hourly energy: %w", classify(err))
+	}
+	var out map[int64][]store.HourEnergy
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		packed, err := compactedBefore(ctx, tx)
 		if err != nil {
 			return err
 		}
-		f, t := ms(from), ms(to)
-		first := (f + hourMS - 1) / hourMS * hourMS
-		if end := min(t, packed); first < end {
-			hs, err := packedHours(ctx, tx, pointID, first, end)
-			if err != nil {
-				return err
+		q := &txStmts{tx: tx, pool: &db.hourStmts}
+		defer q.close()
+		hs, err := hoursOf(ctx, q, points, ms(from), ms(to), packed)
+		if err != nil {
+			return err
+		}
+		out = make(map[int64][]store.HourEnergy, len(hs))
+		for p, h := range hs {
+			pub := make([]store.HourEnergy, len(h))
+			for i := range h {
+				pub[i] = h[i].public()
 			}
-			for _, h := range hs {
-				out = append(out, h.public())
-			}
+			out[p] = pub
 		}
-		if t <= packed {
-			return nil
-		}
-		live, err := hourRows(ctx, tx, pointID, max(f, packed), t)
-		for _, h := range live {
-			out = append(out, h.public())
-		}
-		return err
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("hourly energy of point %d: %w", pointID, classify(err))
+		return nil, fmt.Errorf("hourly energy: %w", classify(err))
 	}
 	return out, nil
 }
+
+// The queries of hoursOf: every point's rows in one statement (the points
+// as a JSON array), whatever the number of points.
+const (
+	hourRowsOfSQL = `SELECT a.point_id, a.start, a.energy, a.received, a.expected FROM json_each(?) j
+		JOIN agg_hour a ON a.point_id = j.value AND a.start >= ? AND a.start < ?`
+	packedDaysOfSQL = `SELECT s.point_id, s.day, h.hours FROM json_each(?) j
+		JOIN series_days s ON s.point_id = j.value AND s.day >= ? AND s.day < ?
+		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day`
+)
+
+// hoursOf returns the hours of points starting in [f, t) ms, in time order
+// per point, as packedHours and the live hour rows give them one point at a
+// time: a packed day's hour rows where it has them (rebuilt by late data),
+// else its summary, else folded from its series; live days' hour rows.
+func hoursOf(ctx context.Context, q querier, points []int64, f, t, packed int64) (map[int64][]hourEnergy, error) {
+	ids := slices.Clone(points)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	list := jsonInts(ids)
+	first := (f + hourMS - 1) / hourMS * hourMS // the first hour starting at or after f
+	end := min(t, packed)                       // packed hours are in [first, end)
+	hasPacked := first < end
+	lo := max(f, packed)
+	if hasPacked {
+		lo = dayOfMS(first) // the rebuilt packed days' rows too
+	}
+	out := map[int64][]hourEnergy{}
+	type pointDay struct{ point, day int64 }
+	rebuilt := map[pointDay]bool{}
+	if t > lo {
+		rows, err := q.QueryContext(ctx, hourRowsOfSQL, list, lo, t)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p int64
+			var h hourEnergy
+			if err := rows.Scan(&p, &h.start, &h.energy, &h.received, &h.expected); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if h.start < packed {
+				rebuilt[pointDay{p, dayOfMS(h.start)}] = true
+				if h.start < first || h.start >= end {
+					continue
+				}
+			} else if h.start < f {
+				continue
+			}
+			out[p] = append(out[p], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if !hasPacked {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, packedDaysOfSQL, list, dayOfMS(first), end)
+	if err != nil {
+		return nil, err
+	}
+	var missing []pointDay
+	var buf []hourEnergy
+	for rows.Next() {
+		var k pointDay
+		var blob sql.RawBytes
+		if err := rows.Scan(&k.point, &k.day, &blob); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch {
+		case rebuilt[k]:
+		case blob == nil:
+			missing = append(missing, k)
+		default:
+			if buf, err = decodeHourDay(buf[:0], k.day, blob); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("point %d, day %s: %w", k.point, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
+			}
+			for _, h := range buf {
+				if h.start >= first && h.start < end {
+					out[k.point] = append(out[k.point], h)
+				}
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	cfgs := map[int64]*pointCfg{}
+	for _, k := range missing {
+		cfg := cfgs[k.point]
+		if cfg == nil {
+			c, err := loadPointCfg(ctx, q, k.point)
+			if err != nil {
+				return nil, fmt.Errorf("point %d: %w", k.point, err)
+			}
+			cfg = &c
+			cfgs[k.point] = cfg
+		}
+		hs, err := computeHours(ctx, q, k.point, k.day, k.day+dayMS, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("point %d: %w", k.point, err)
+		}
+		for _, h := range energyOf(hs) {
+			if h.start >= first && h.start < end {
+				out[k.point] = append(out[k.point], h)
+			}
+		}
+	}
+	for p, hs := range out {
+		slices.SortFunc(hs, func(a, b hourEnergy) int { return cmp.Compare(a.start, b.start) })
+		out[p] = hs
+	}
+	return out, nil
+}
+
+// txStmts is a querier over a read transaction that prepares each distinct
+// query once, for a loop that runs the same few queries for many points: the
+// pool's statement bound to the transaction where it has one (prepared once
+// per connection by database/sql), else prepared for this transaction.
+type txStmts struct {
+	tx   *sql.Tx
+	pool *stmtPool
+	m    map[string]*sql.Stmt
+}
+
+func (q *txStmts) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := q.m[query]; ok {
+		return s, nil
+	}
+	var s *sql.Stmt
+	if ps := q.pool.get(query); ps != nil {
+		s = q.tx.StmtContext(ctx, ps)
+	} else {
+		var err error
+		if s, err = q.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+	}
+	if q.m == nil {
+		q.m = map[string]*sql.Stmt{}
+	}
+	q.m[query] = s
+	return s, nil
+}
+
+func (q *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := q.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+func (q *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := q.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+func (q *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := q.stmt(ctx, query)
+	if err != nil {
+		return q.tx.QueryRowContext(ctx, query, args...) // reports the failed prepare through the Row
+	}
+	return s.QueryRowContext(ctx, args...)
+}
+
+func (q *txStmts) close() {
+	for _, s := range q.m {
+		s.Close()
+	}
+}
+
+// The queries of packedHours, one point at a time.
+const (
+	hourEnergySQL = `SELECT start, energy, received, expected FROM agg_hour
+		WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`
+	// series_days' (point_id, day) index lists the days with data without
+	// reading their blobs; each is joined to its summary.
+	packedDaysSQL = `SELECT s.day, h.hours FROM series_days s
+		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day
+		WHERE s.point_id = ? AND s.day >= ? AND s.day < ? ORDER BY s.day`
+)
 
 // packedHours returns point's hours starting in [first, end) ms, all of
 // packed days: a day's hour rows where it has them (rebuilt by late data),
@@ -241,11 +443,7 @@ func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hou
 	for _, h := range out {
 		rebuilt[dayOfMS(h.start)] = true
 	}
-	// series_days' (point_id, day) index lists the days with data without
-	// reading their blobs; each is joined to its summary.
-	rows, err := q.QueryContext(ctx, `SELECT s.day, h.hours FROM series_days s
-		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day
-		WHERE s.point_id = ? AND s.day >= ? AND s.day < ? ORDER BY s.day`, point, dayOfMS(first), end)
+	rows, err := q.QueryContext(ctx, packedDaysSQL, point, dayOfMS(first), end)
 	if err != nil {
 		return nil, err
 	}
@@ -301,8 +499,7 @@ func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hou
 
 // hourRows reads point's agg_hour rows starting in [from, to) ms.
 func hourRows(ctx context.Context, q querier, point, from, to int64) ([]hourEnergy, error) {
-	rows, err := q.QueryContext(ctx, `SELECT start, energy, received, expected FROM agg_hour
-		WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`, point, from, to)
+	rows, err := q.QueryContext(ctx, hourEnergySQL, point, from, to)
 	if err != nil {
 		return nil, err
 	}
