@@ -241,12 +241,14 @@ func (db *DB) HourlyEnergyOf(ctx context.Context, points []int64, from, to time.
 }
 
 // The queries of hoursOf: every point's rows in one statement (the points
-// as a JSON array), whatever the number of points.
+// as a JSON array), whatever the number of points. CROSS JOIN keeps the
+// points the outer loop: the planner of the SQLite in modernc.org/sqlite
+// would otherwise scan a whole table for some joins (it did for 总览's).
 const (
 	hourRowsOfSQL = `SELECT a.point_id, a.start, a.energy, a.received, a.expected FROM json_each(?) j
-		JOIN agg_hour a ON a.point_id = j.value AND a.start >= ? AND a.start < ?`
+		CROSS JOIN agg_hour a ON a.point_id = j.value AND a.start >= ? AND a.start < ?`
 	packedDaysOfSQL = `SELECT s.point_id, s.day, h.hours FROM json_each(?) j
-		JOIN series_days s ON s.point_id = j.value AND s.day >= ? AND s.day < ?
+		CROSS JOIN series_days s ON s.point_id = j.value AND s.day >= ? AND s.day < ?
 		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day`
 )
 
