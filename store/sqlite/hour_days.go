@@ -218,7 +218,7 @@ func (db *DB) HourlyEnergyOf(ctx context.Context, points []int64, from, to time.
 		if err != nil {
 			return err
 		}
-		q := &txStmts{tx: tx, pool: &db.hourStmts}
+		q := &stmtCache{tx: tx, pool: &db.hourStmts, m: map[string]*sql.Stmt{}}
 		defer q.close()
 		hs, err := hoursOf(ctx, q, points, ms(from), ms(to), packed)
 		if err != nil {
@@ -362,146 +362,18 @@ func hoursOf(ctx context.Context, q querier, points []int64, f, t, packed int64)
 	return out, nil
 }
 
-// txStmts is a querier over a read transaction that prepares each distinct
-// query once, for a loop that runs the same few queries for many points: the
-// pool's statement bound to the transaction where it has one (prepared once
-// per connection by database/sql), else prepared for this transaction.
-type txStmts struct {
-	tx   *sql.Tx
-	pool *stmtPool
-	m    map[string]*sql.Stmt
-}
-
-func (q *txStmts) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := q.m[query]; ok {
-		return s, nil
-	}
-	var s *sql.Stmt
-	if ps := q.pool.get(query); ps != nil {
-		s = q.tx.StmtContext(ctx, ps)
-	} else {
-		var err error
-		if s, err = q.tx.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-	}
-	if q.m == nil {
-		q.m = map[string]*sql.Stmt{}
-	}
-	q.m[query] = s
-	return s, nil
-}
-
-func (q *txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := q.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(ctx, args...)
-}
-
-func (q *txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := q.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.QueryContext(ctx, args...)
-}
-
-func (q *txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := q.stmt(ctx, query)
-	if err != nil {
-		return q.tx.QueryRowContext(ctx, query, args...) // reports the failed prepare through the Row
-	}
-	return s.QueryRowContext(ctx, args...)
-}
-
-func (q *txStmts) close() {
-	for _, s := range q.m {
-		s.Close()
-	}
-}
-
-// The queries of packedHours, one point at a time.
-const (
-	hourEnergySQL = `SELECT start, energy, received, expected FROM agg_hour
-		WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`
-	// series_days' (point_id, day) index lists the days with data without
-	// reading their blobs; each is joined to its summary.
-	packedDaysSQL = `SELECT s.day, h.hours FROM series_days s
-		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day
-		WHERE s.point_id = ? AND s.day >= ? AND s.day < ? ORDER BY s.day`
-)
-
 // packedHours returns point's hours starting in [first, end) ms, all of
-// packed days: a day's hour rows where it has them (rebuilt by late data),
-// else its summary, else folded from its series.
+// packed days (first on the hour): hoursOf for one point with the range's
+// end as the watermark.
 func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hourEnergy, error) {
-	out, err := hourRows(ctx, q, point, dayOfMS(first), end)
-	if err != nil {
-		return nil, err
-	}
-	rebuilt := map[int64]bool{}
-	for _, h := range out {
-		rebuilt[dayOfMS(h.start)] = true
-	}
-	rows, err := q.QueryContext(ctx, packedDaysSQL, point, dayOfMS(first), end)
-	if err != nil {
-		return nil, err
-	}
-	var missing []int64
-	for rows.Next() {
-		var day int64
-		var blob sql.RawBytes
-		if err := rows.Scan(&day, &blob); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		switch {
-		case rebuilt[day]:
-		case blob == nil:
-			missing = append(missing, day)
-		default:
-			if out, err = decodeHourDay(out, day, blob); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
-			}
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(missing) > 0 {
-		cfg, err := loadPointCfg(ctx, q, point)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range missing {
-			hs, err := computeHours(ctx, q, point, d, d+dayMS, &cfg)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, energyOf(hs)...)
-		}
-	}
-	if len(rebuilt) > 0 || len(missing) > 0 {
-		slices.SortFunc(out, func(a, b hourEnergy) int { return cmp.Compare(a.start, b.start) })
-	}
-	lo := 0
-	for lo < len(out) && out[lo].start < first {
-		lo++
-	}
-	hi := lo
-	for hi < len(out) && out[hi].start < end {
-		hi++
-	}
-	return out[lo:hi], nil
+	m, err := hoursOf(ctx, q, []int64{point}, first, end, end)
+	return m[point], err
 }
 
 // hourRows reads point's agg_hour rows starting in [from, to) ms.
 func hourRows(ctx context.Context, q querier, point, from, to int64) ([]hourEnergy, error) {
-	rows, err := q.QueryContext(ctx, hourEnergySQL, point, from, to)
+	rows, err := q.QueryContext(ctx, `SELECT start, energy, received, expected FROM agg_hour
+		WHERE point_id = ? AND start >= ? AND start < ? ORDER BY start`, point, from, to)
 	if err != nil {
 		return nil, err
 	}
