@@ -161,14 +161,14 @@ func (st *statisticsScreen) refresh() {
 // arrange applies the filter and the sort to the rows and shows them.
 func (st *statisticsScreen) arrange() {
 	all := st.showEmpty.Checked
-	shown := make([]store.StatsRow, 0, len(st.rows)) // a year by day of every enterprise is 170,000 rows
+	shown := make([]store.StatsRow, 0, len(st.rows))
 	for _, r := range st.rows {
 		if all || r.Energy != 0 || r.Points > 0 {
 			shown = append(shown, r)
 		}
 	}
 	st.shown = st.table.sorted(shown)
-	var dnShown []store.DayNightRow
+	dnShown := make([]store.DayNightRow, 0, len(st.dn))
 	for _, r := range st.dn {
 		if all || r.Day != 0 || r.Night != 0 {
 			dnShown = append(dnShown, r)

@@ -66,10 +66,12 @@ func (s sortState) next(col int, descFirst bool) sortState {
 // sortRows returns rows sorted by st's column, a new slice; rows that compare
 // equal keep their order, so a table sorted by one column and then by another
 // is ordered by both. Rows whose cell shows noValue come last either way, in
-// their order. An out-of-range column returns rows as they are.
+// their order. An out-of-range column (no sort) returns rows itself: the
+// callers hand over a slice of their own, and 统计's year by day is 170,000
+// rows to copy on the UI goroutine.
 func sortRows[R any](rows []R, cols []column[R], st sortState) []R {
 	if st.col < 0 || st.col >= len(cols) {
-		return slices.Clone(rows)
+		return rows
 	}
 	c := cols[st.col]
 	// Each row's cell text once: the key of a text column, and what says

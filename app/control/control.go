@@ -11,8 +11,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"powerwatch/alarms"
@@ -25,7 +27,7 @@ type Source interface {
 	FacilitiesByEnterprise(ctx context.Context, enterpriseID int64) ([]store.Facility, error)
 	FindIndustries(ctx context.Context) ([]store.Industry, error)
 	FindPoints(ctx context.Context, f store.PointFilter) ([]store.Point, error)
-	HourlyEnergy(ctx context.Context, pointID int64, from, to time.Time) ([]store.HourEnergy, error)
+	HourlyEnergyOf(ctx context.Context, points []int64, from, to time.Time) (map[int64][]store.HourEnergy, error)
 	LatestSamples(ctx context.Context) ([]store.Sample, error)
 	ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (store.Threshold, error)
 	FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alarm, error)
@@ -87,56 +89,34 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time, ba
 			unjudged[a.OrderID] = a.Detail
 		}
 	}
-	for _, o := range ep.Orders {
-		ent, err := src.EnterpriseByID(ctx, o.EnterpriseID)
-		if err != nil {
-			return fail(err)
-		}
-		facs, err := scope(ctx, src, o)
-		if err != nil {
-			return fail(err)
-		}
-		inScope := map[int64]bool{}
-		for _, f := range facs {
-			inScope[f.ID] = true
-		}
-		if len(facs) == 0 {
-			// Nothing it covers can be measured: the order is still on the
-			// board, saying so, never silently absent.
-			r.Facilities = append(r.Facilities, store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, Enterprise: ent.Name,
-				Facility: "—", Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent, State: store.StateUnknown,
-				PowerKW: math.NaN(), Baseline: math.NaN(), Allowance: math.NaN(),
-				Unjudged: cmp.Or(unjudged[o.ID], "管控令未覆盖任何生产设施 / the order covers no production facility")})
-			continue
-		}
-		first := true
-		for _, f := range facs {
-			fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
-				Facility: f.Name, Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent}
-			from, to := later(r.From, o.Start), earlier(r.To, o.End)
-			if to.Before(from) {
-				to = from
-			}
-			var b *alarms.Baseline
-			if x, ok := baselines[o.ID]; ok {
-				b = &x
-			}
-			if err := measure(ctx, src, &fr, f, rs, b, from, to, latest, now); err != nil {
-				return fail(fmt.Errorf("%s %s: %w", ent.Name, f.Name, err))
-			}
-			fr.Unjudged = unjudged[o.ID]
-			for _, a := range as {
-				if a.Type == store.OrderUnjudged {
-					continue
+	// Orders are measured on every core at once: each reads its facilities'
+	// hours, and a district's episode has hundreds of orders.
+	per := make([][]store.FacilityReduction, len(ep.Orders))
+	errs := make([]error, len(ep.Orders))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ep.Orders)) {
+		wg.Go(func() {
+			for i := range next {
+				o := ep.Orders[i]
+				var b *alarms.Baseline
+				if x, ok := baselines[o.ID]; ok {
+					b = &x
 				}
-				// An alarm counts on its facility, or on the first row when that is not a row.
-				if a.OrderID == o.ID && (a.ProductionID == f.ID || (!inScope[a.ProductionID] && first)) {
-					fr.Alarms++
-				}
+				per[i], errs[i] = orderRows(ctx, src, o, b, rs, r.From, r.To, industry, unjudged, as, latest, now)
 			}
-			first = false
-			r.Facilities = append(r.Facilities, fr)
+		})
+	}
+	for i := range ep.Orders {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range ep.Orders {
+		if errs[i] != nil {
+			return fail(errs[i])
 		}
+		r.Facilities = append(r.Facilities, per[i]...)
 	}
 	sort.SliceStable(r.Facilities, func(i, j int) bool {
 		a, b := r.Facilities[i], r.Facilities[j]
@@ -153,6 +133,59 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time, ba
 		r.Total = store.ReductionRow{Name: "合计 total", Baseline: math.NaN(), Allowance: math.NaN(), Reduction: math.NaN()}
 	}
 	return r, nil
+}
+
+// orderRows are the board's rows of order o: one per facility it covers,
+// measured over its part [from, to) of the episode, or one saying that it
+// covers nothing measurable.
+func orderRows(ctx context.Context, src Source, o store.Order, b *alarms.Baseline, rs store.RuleSet, epFrom, epTo time.Time,
+	industry map[int64]string, unjudged map[int64]string, as []store.Alarm, latest map[int64]store.Sample, now time.Time) ([]store.FacilityReduction, error) {
+	ent, err := src.EnterpriseByID(ctx, o.EnterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	facs, err := scope(ctx, src, o)
+	if err != nil {
+		return nil, err
+	}
+	inScope := map[int64]bool{}
+	for _, f := range facs {
+		inScope[f.ID] = true
+	}
+	if len(facs) == 0 {
+		// Nothing it covers can be measured: the order is still on the
+		// board, saying so, never silently absent.
+		return []store.FacilityReduction{{OrderID: o.ID, EnterpriseID: ent.ID, Enterprise: ent.Name,
+			Facility: "—", Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent, State: store.StateUnknown,
+			PowerKW: math.NaN(), Baseline: math.NaN(), Allowance: math.NaN(),
+			Unjudged: cmp.Or(unjudged[o.ID], "管控令未覆盖任何生产设施 / the order covers no production facility")}}, nil
+	}
+	var out []store.FacilityReduction
+	first := true
+	for _, f := range facs {
+		fr := store.FacilityReduction{OrderID: o.ID, EnterpriseID: ent.ID, FacilityID: f.ID, Enterprise: ent.Name,
+			Facility: f.Name, Industry: industry[ent.IndustryID], Kind: o.Kind, CutPercent: o.CutPercent}
+		from, to := later(epFrom, o.Start), earlier(epTo, o.End)
+		if to.Before(from) {
+			to = from
+		}
+		if err := measure(ctx, src, &fr, f, rs, b, from, to, latest, now); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", ent.Name, f.Name, err)
+		}
+		fr.Unjudged = unjudged[o.ID]
+		for _, a := range as {
+			if a.Type == store.OrderUnjudged {
+				continue
+			}
+			// An alarm counts on its facility, or on the first row when that is not a row.
+			if a.OrderID == o.ID && (a.ProductionID == f.ID || (!inScope[a.ProductionID] && first)) {
+				fr.Alarms++
+			}
+		}
+		first = false
+		out = append(out, fr)
+	}
+	return out, nil
 }
 
 // scope is what order o is measured on, as the rules judge it
@@ -183,16 +216,41 @@ func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f sto
 	if err != nil {
 		return err
 	}
-	energy := func(a, b time.Time) (float64, bool, error) {
-		kwh, seen := 0.0, false
-		for _, p := range pts {
-			aggs, err := src.HourlyEnergy(ctx, p.ID, a, b)
-			if err != nil {
-				return 0, false, err
+	// Every measure below — the order's part of the episode, and each
+	// candidate period the baseline used, shifted to the same hours — lies
+	// in [lo, hi): the facility's points are read once over it.
+	lo, hi := from, to
+	if b != nil && rs.CutBaseline != store.BaselineRated {
+		for _, pb := range b.Periods {
+			for _, c := range pb.Used {
+				lo = earlier(lo, c.Start)
+				hi = later(hi, c.Start.Add(pb.Period.End.Sub(pb.Period.Start)))
 			}
-			for _, g := range aggs {
-				kwh += g.Energy
-				seen = true
+		}
+	}
+	ids := make([]int64, len(pts))
+	for i, p := range pts {
+		ids[i] = p.ID
+	}
+	hours, err := src.HourlyEnergyOf(ctx, ids, lo, hi)
+	if err != nil {
+		return err
+	}
+	energy := func(a, b time.Time) (float64, bool, error) {
+		if a.Before(lo) || b.After(hi) { // outside what was read: never, by the bounds above
+			return 0, false, fmt.Errorf("energy %s – %s outside the hours read (%s – %s)", a, b, lo, hi)
+		}
+		first := a.Truncate(time.Hour)
+		if first.Before(a) {
+			first = first.Add(time.Hour) // hours starting at or after a, as HourlyEnergy(a, b)
+		}
+		kwh, seen := 0.0, false
+		for _, id := range ids {
+			for _, g := range hours[id] {
+				if !g.Start.Before(first) && g.Start.Before(b) {
+					kwh += g.Energy
+					seen = true
+				}
 			}
 		}
 		return kwh, seen, nil

@@ -117,14 +117,19 @@ func (hr *hourReader) hours(pid int64, from, to time.Time) ([]store.HourEnergy, 
 	k := hourKey{pid, i}
 	aggs, ok := hr.read[k]
 	if !ok {
-		var err error
-		if aggs, err = hr.db.HourlyEnergy(hr.ctx, pid, hr.stretches[i].Start, hr.stretches[i].End); err != nil {
+		// Every point of the order is read for the stretch at once, in one
+		// transaction: the measures ask for all of them anyway.
+		m, err := hr.db.HourlyEnergyOf(hr.ctx, hr.pts, hr.stretches[i].Start, hr.stretches[i].End)
+		if err != nil {
 			return nil, err
 		}
 		if hr.read == nil {
 			hr.read = map[hourKey][]store.HourEnergy{}
 		}
-		hr.read[k] = aggs
+		for _, p := range hr.pts {
+			hr.read[hourKey{p, i}] = m[p]
+		}
+		aggs = m[pid]
 	}
 	lo, _ := slices.BinarySearchFunc(aggs, from, func(a store.HourEnergy, t time.Time) int { return a.Start.Compare(t) })
 	hi, _ := slices.BinarySearchFunc(aggs, to, func(a store.HourEnergy, t time.Time) int { return a.Start.Compare(t) })

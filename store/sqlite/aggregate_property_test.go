@@ -221,6 +221,20 @@ func hourlyRows(t *testing.T, f *readingsFixture, from, to time.Time) []string {
 func sameEnergy(t *testing.T, f *readingsFixture, from, to time.Time, stage string) {
 	t.Helper()
 	for _, r := range [][2]time.Time{{from, to}, {from.Add(90 * time.Minute), to.Add(-25*time.Hour - 7*time.Minute)}} {
+		// Every point at once (with one twice) says what each alone says.
+		all, err := f.db.HourlyEnergyOf(t.Context(), append(slices.Clone(f.points), f.points[0]), r[0], r[1])
+		if err != nil {
+			t.Fatalf("%s: %v", stage, err)
+		}
+		for _, p := range f.points {
+			one, err := f.db.HourlyEnergy(t.Context(), p, r[0], r[1])
+			if err != nil {
+				t.Fatalf("%s: %v", stage, err)
+			}
+			if !slices.Equal(one, all[p]) {
+				t.Errorf("%s, point %d: HourlyEnergyOf all points %d hours, HourlyEnergy %d", stage, p, len(all[p]), len(one))
+			}
+		}
 		for _, p := range f.points {
 			aggs, err := f.db.HourlyAggregates(t.Context(), p, r[0], r[1])
 			if err != nil {

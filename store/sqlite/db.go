@@ -36,7 +36,8 @@ type DB struct {
 	// Now is time.Now unless a test replaces it.
 	Now func() time.Time
 
-	stmts stmtPool // the ingest's prepared statements (reading_stmt.go)
+	stmts     stmtPool // the ingest's prepared statements (reading_stmt.go)
+	hourStmts stmtPool // HourlyEnergyOf's (hour_days.go)
 
 	syncFull bool                    // Options.Synchronous "full", for the inbox too
 	inboxMu  sync.Mutex              // guards inbox
@@ -89,6 +90,7 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 // for the next open.
 func (db *DB) Close() error {
 	db.stmts.close()
+	db.hourStmts.close()
 	var err error
 	if in := db.openedInbox(); in != nil {
 		err = in.close()

@@ -197,74 +197,136 @@ func energyOf(hs []*hourAgg) []hourEnergy {
 // the energy readers need: packed days come from their summaries (folded from
 // the series where a day has none yet), live days from agg_hour.
 func (db *DB) HourlyEnergy(ctx context.Context, pointID int64, from, to time.Time) ([]store.HourEnergy, error) {
-	var out []store.HourEnergy
+	m, err := db.HourlyEnergyOf(ctx, []int64{pointID}, from, to)
+	return m[pointID], err
+}
+
+// HourlyEnergyOf is HourlyEnergy for several points, read in one transaction
+// with its statements prepared once: the episode board and the 限产
+// baselines read the hours of every ordered point, and preparing the
+// queries again for each point (modernc.org/sqlite parses every call) was a
+// quarter of that work. A point without hours has no entry.
+func (db *DB) HourlyEnergyOf(ctx context.Context, points []int64, from, to time.Time) (map[int64][]store.HourEnergy, error) {
+	// Prepared before the transaction: preparing on the *sql.DB takes a
+	// connection of its own (see stmtPool.prepare).
+	if err := db.hourStmts.prepareQueries(ctx, db.db, []string{hourRowsOfSQL, packedDaysOfSQL}); err != nil {
+		return nil, fmt.Errorf("hourly energy: %w", classify(err))
+	}
+	var out map[int64][]store.HourEnergy
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		packed, err := compactedBefore(ctx, tx)
 		if err != nil {
 			return err
 		}
-		f, t := ms(from), ms(to)
-		first := (f + hourMS - 1) / hourMS * hourMS
-		if end := min(t, packed); first < end {
-			hs, err := packedHours(ctx, tx, pointID, first, end)
-			if err != nil {
-				return err
+		q := &stmtCache{tx: tx, pool: &db.hourStmts, m: map[string]*sql.Stmt{}}
+		defer q.close()
+		hs, err := hoursOf(ctx, q, points, ms(from), ms(to), packed)
+		if err != nil {
+			return err
+		}
+		out = make(map[int64][]store.HourEnergy, len(hs))
+		for p, h := range hs {
+			pub := make([]store.HourEnergy, len(h))
+			for i := range h {
+				pub[i] = h[i].public()
 			}
-			for _, h := range hs {
-				out = append(out, h.public())
-			}
+			out[p] = pub
 		}
-		if t <= packed {
-			return nil
-		}
-		live, err := hourRows(ctx, tx, pointID, max(f, packed), t)
-		for _, h := range live {
-			out = append(out, h.public())
-		}
-		return err
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("hourly energy of point %d: %w", pointID, classify(err))
+		return nil, fmt.Errorf("hourly energy: %w", classify(err))
 	}
 	return out, nil
 }
 
-// packedHours returns point's hours starting in [first, end) ms, all of
-// packed days: a day's hour rows where it has them (rebuilt by late data),
-// else its summary, else folded from its series.
-func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hourEnergy, error) {
-	out, err := hourRows(ctx, q, point, dayOfMS(first), end)
+// The queries of hoursOf: every point's rows in one statement (the points
+// as a JSON array), whatever the number of points. CROSS JOIN keeps the
+// points the outer loop: the planner of the SQLite in modernc.org/sqlite
+// would otherwise scan a whole table for some joins (it did for 总览's).
+const (
+	hourRowsOfSQL = `SELECT a.point_id, a.start, a.energy, a.received, a.expected FROM json_each(?) j
+		CROSS JOIN agg_hour a ON a.point_id = j.value AND a.start >= ? AND a.start < ?`
+	packedDaysOfSQL = `SELECT s.point_id, s.day, h.hours FROM json_each(?) j
+		CROSS JOIN series_days s ON s.point_id = j.value AND s.day >= ? AND s.day < ?
+		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day`
+)
+
+// hoursOf returns the hours of points starting in [f, t) ms, in time order
+// per point, as packedHours and the live hour rows give them one point at a
+// time: a packed day's hour rows where it has them (rebuilt by late data),
+// else its summary, else folded from its series; live days' hour rows.
+func hoursOf(ctx context.Context, q querier, points []int64, f, t, packed int64) (map[int64][]hourEnergy, error) {
+	ids := slices.Clone(points)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	list := jsonInts(ids)
+	first := (f + hourMS - 1) / hourMS * hourMS // the first hour starting at or after f
+	end := min(t, packed)                       // packed hours are in [first, end)
+	hasPacked := first < end
+	lo := max(f, packed)
+	if hasPacked {
+		lo = dayOfMS(first) // the rebuilt packed days' rows too
+	}
+	out := map[int64][]hourEnergy{}
+	type pointDay struct{ point, day int64 }
+	rebuilt := map[pointDay]bool{}
+	if t > lo {
+		rows, err := q.QueryContext(ctx, hourRowsOfSQL, list, lo, t)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p int64
+			var h hourEnergy
+			if err := rows.Scan(&p, &h.start, &h.energy, &h.received, &h.expected); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if h.start < packed {
+				rebuilt[pointDay{p, dayOfMS(h.start)}] = true
+				if h.start < first || h.start >= end {
+					continue
+				}
+			} else if h.start < f {
+				continue
+			}
+			out[p] = append(out[p], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if !hasPacked {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, packedDaysOfSQL, list, dayOfMS(first), end)
 	if err != nil {
 		return nil, err
 	}
-	rebuilt := map[int64]bool{}
-	for _, h := range out {
-		rebuilt[dayOfMS(h.start)] = true
-	}
-	// series_days' (point_id, day) index lists the days with data without
-	// reading their blobs; each is joined to its summary.
-	rows, err := q.QueryContext(ctx, `SELECT s.day, h.hours FROM series_days s
-		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day
-		WHERE s.point_id = ? AND s.day >= ? AND s.day < ? ORDER BY s.day`, point, dayOfMS(first), end)
-	if err != nil {
-		return nil, err
-	}
-	var missing []int64
+	var missing []pointDay
+	var buf []hourEnergy
 	for rows.Next() {
-		var day int64
+		var k pointDay
 		var blob sql.RawBytes
-		if err := rows.Scan(&day, &blob); err != nil {
+		if err := rows.Scan(&k.point, &k.day, &blob); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		switch {
-		case rebuilt[day]:
+		case rebuilt[k]:
 		case blob == nil:
-			missing = append(missing, day)
+			missing = append(missing, k)
 		default:
-			if out, err = decodeHourDay(out, day, blob); err != nil {
+			if buf, err = decodeHourDay(buf[:0], k.day, blob); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+				return nil, fmt.Errorf("point %d, day %s: %w", k.point, fromMS(k.day).In(store.Beijing).Format(time.DateOnly), err)
+			}
+			for _, h := range buf {
+				if h.start >= first && h.start < end {
+					out[k.point] = append(out[k.point], h)
+				}
 			}
 		}
 	}
@@ -272,31 +334,40 @@ func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hou
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if len(missing) > 0 {
-		cfg, err := loadPointCfg(ctx, q, point)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range missing {
-			hs, err := computeHours(ctx, q, point, d, d+dayMS, &cfg)
+	cfgs := map[int64]*pointCfg{}
+	for _, k := range missing {
+		cfg := cfgs[k.point]
+		if cfg == nil {
+			c, err := loadPointCfg(ctx, q, k.point)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("point %d: %w", k.point, err)
 			}
-			out = append(out, energyOf(hs)...)
+			cfg = &c
+			cfgs[k.point] = cfg
+		}
+		hs, err := computeHours(ctx, q, k.point, k.day, k.day+dayMS, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("point %d: %w", k.point, err)
+		}
+		for _, h := range energyOf(hs) {
+			if h.start >= first && h.start < end {
+				out[k.point] = append(out[k.point], h)
+			}
 		}
 	}
-	if len(rebuilt) > 0 || len(missing) > 0 {
-		slices.SortFunc(out, func(a, b hourEnergy) int { return cmp.Compare(a.start, b.start) })
+	for p, hs := range out {
+		slices.SortFunc(hs, func(a, b hourEnergy) int { return cmp.Compare(a.start, b.start) })
+		out[p] = hs
 	}
-	lo := 0
-	for lo < len(out) && out[lo].start < first {
-		lo++
-	}
-	hi := lo
-	for hi < len(out) && out[hi].start < end {
-		hi++
-	}
-	return out[lo:hi], nil
+	return out, nil
+}
+
+// packedHours returns point's hours starting in [first, end) ms, all of
+// packed days (first on the hour): hoursOf for one point with the range's
+// end as the watermark.
+func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hourEnergy, error) {
+	m, err := hoursOf(ctx, q, []int64{point}, first, end, end)
+	return m[point], err
 }
 
 // hourRows reads point's agg_hour rows starting in [from, to) ms.

@@ -20,13 +20,18 @@ type stmtPool struct {
 // transaction begins: preparing on the *sql.DB takes a connection of its own,
 // which a pool limited to one connection could not give during the transaction.
 func (p *stmtPool) prepare(ctx context.Context, db *sql.DB) error {
+	return p.prepareQueries(ctx, db, ingestQueries())
+}
+
+// prepareQueries fills the pool with queries unless it is filled.
+func (p *stmtPool) prepareQueries(ctx context.Context, db *sql.DB, queries []string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.m != nil {
 		return nil
 	}
 	m := map[string]*sql.Stmt{}
-	for _, q := range ingestQueries() {
+	for _, q := range queries {
 		s, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			for _, s := range m {

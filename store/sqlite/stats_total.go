@@ -25,7 +25,7 @@ func (db *DB) TotalEnergy(ctx context.Context, from, to time.Time) (float64, err
 	var sum sql.NullFloat64
 	err := db.db.QueryRowContext(ctx, `SELECT sum(a.energy)
 		FROM (SELECT point_id AS id FROM latest_samples UNION SELECT id FROM points) p
-		JOIN agg_day a ON a.point_id = p.id AND a.start >= ? AND a.start < ?`, lo.UnixMilli(), hi.UnixMilli()).Scan(&sum)
+		CROSS JOIN agg_day a ON a.point_id = p.id AND a.start >= ? AND a.start < ?`, lo.UnixMilli(), hi.UnixMilli()).Scan(&sum)
 	if err != nil {
 		return 0, fmt.Errorf("total energy %s – %s: %w", lo.Format(time.DateOnly), hi.Format(time.DateOnly), classify(err))
 	}

@@ -48,7 +48,7 @@ func (db *DB) TotalEnergyHours(ctx context.Context, from, to time.Time) (float64
 		var sum sql.NullFloat64
 		err = db.db.QueryRowContext(ctx, `SELECT sum(a.energy)
 			FROM (SELECT point_id AS id FROM latest_samples UNION SELECT id FROM points) p
-			JOIN agg_hour a ON a.point_id = p.id AND a.start >= ? AND a.start < ?`, max(lo, packed), hi).Scan(&sum)
+			CROSS JOIN agg_hour a ON a.point_id = p.id AND a.start >= ? AND a.start < ?`, max(lo, packed), hi).Scan(&sum)
 		total += sum.Float64
 	}
 	if err != nil {
@@ -64,7 +64,7 @@ func (db *DB) TotalEnergyHours(ctx context.Context, from, to time.Time) (float64
 func summedPacked(ctx context.Context, tx *sql.Tx, lo, hi int64) (float64, []int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT s.point_id, s.day, h.hours,
 			EXISTS (SELECT 1 FROM agg_hour a WHERE a.point_id = s.point_id AND a.start >= s.day AND a.start < s.day + ?)
-		FROM points p JOIN series_days s ON s.point_id = p.id AND s.day >= ? AND s.day < ?
+		FROM points p CROSS JOIN series_days s ON s.point_id = p.id AND s.day >= ? AND s.day < ?
 		LEFT JOIN hour_days h ON h.point_id = s.point_id AND h.day = s.day
 		ORDER BY s.point_id, s.day`, dayMS, dayOfMS(lo), hi)
 	if err != nil {
