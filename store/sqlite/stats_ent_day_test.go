@@ -150,13 +150,16 @@ const entDayDays = 5
 // points' rows give (ConsumptionFromPoints: the path before 0027), and the
 // enterprises' daily totals to equal a sum of agg_day made from scratch.
 //
-// Energies are compared within 1e-9 relative, not to the bit: the totals are
-// added up per enterprise inside SQLite (total(), a compensated sum) and then
-// per group in Go, where the points' path adds each point's row in Go from
-// left to right; float addition is not associative, so the last bits may
-// differ. Both are within a few ulps of the exact sum (kWh to 0.01, a few
-// rows a day), nine orders of magnitude below the tolerance and far below
-// anything shown. Points, ids, names and periods are compared exactly.
+// Energies are compared within 1e-9 relative, not to the bit: an
+// enterprise's total is kept by adding each written row's difference (or
+// summed by SQLite's total(), a compensated sum, after a registry change)
+// and then added per group in Go, where the points' path adds each point's
+// row in Go from left to right; float addition is not associative, so the
+// last bits differ (a region's day: 6773.290000000001 against 6773.29). Both
+// are within a few ulps of the exact sum (kWh to 0.01, a few rows a day, a
+// few hundred rewrites of each), many orders of magnitude below the
+// tolerance and below anything shown. Points, ids, names and periods are
+// compared exactly, and a total off by 0.01 kWh must be caught.
 func TestEnterpriseDaysEqualPoints(t *testing.T) {
 	for seed := range uint64(3) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
