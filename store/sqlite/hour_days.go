@@ -23,8 +23,8 @@ import (
 // board's baselines or 总览's comparison, which read the hourly energy of
 // every ordered point over weeks. hour_days keeps per point and packed
 // Beijing day only what those readers use: each hour's energy, the exact
-// float64 of its hour row, and its received and expected slots, about 200
-// bytes a point-day (≈ 0.15 GB a district-year) against 2.2 KB of hour rows.
+// float64 of its hour row, and its received and expected slots, about 230
+// bytes a point-day (0.2 GB a district-year) against 2.2 KB of hour rows.
 //
 // A summary is written by Compact from the hour rows it is about to drop.
 // Late data, merged frames and catch-ups rebuild a packed day's hour rows
@@ -253,9 +253,9 @@ const (
 )
 
 // hoursOf returns the hours of points starting in [f, t) ms, in time order
-// per point, as packedHours and the live hour rows give them one point at a
-// time: a packed day's hour rows where it has them (rebuilt by late data),
-// else its summary, else folded from its series; live days' hour rows.
+// per point: a packed day's (day < packed) hour rows where it has them
+// (rebuilt by late data), else its summary, else folded from its series;
+// live days' hour rows.
 func hoursOf(ctx context.Context, q querier, points []int64, f, t, packed int64) (map[int64][]hourEnergy, error) {
 	ids := slices.Clone(points)
 	slices.Sort(ids)
