@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,15 +24,55 @@ import (
 
 // Source is what a report reads; *sqlite.DB has these methods.
 type Source interface {
-	EnterpriseByID(ctx context.Context, id int64) (store.Enterprise, error)
-	FacilitiesByEnterprise(ctx context.Context, enterpriseID int64) ([]store.Facility, error)
-	FindIndustries(ctx context.Context) ([]store.Industry, error)
-	FindPoints(ctx context.Context, f store.PointFilter) ([]store.Point, error)
+	LoadRegistry(ctx context.Context) (*store.Registry, error)
 	HourlyEnergyOf(ctx context.Context, points []int64, from, to time.Time) (map[int64][]store.HourEnergy, error)
 	LatestSamples(ctx context.Context) ([]store.Sample, error)
-	ThresholdAt(ctx context.Context, facilityID int64, t time.Time) (store.Threshold, error)
 	FindAlarms(ctx context.Context, f store.AlarmFilter) ([]store.Alarm, error)
 	CurrentRuleSet(ctx context.Context) (store.RuleSet, error)
+}
+
+// registry is the registry as a report looks it up: one snapshot read
+// once, where an episode's hundreds of orders and facilities each asked the
+// database for their enterprise, facilities, points and threshold (a sixth
+// of the board's time on a district).
+type registry struct {
+	ents     map[int64]store.Enterprise
+	facs     map[int64][]store.Facility // by enterprise, by name (as FindFacilities lists them)
+	pts      map[int64][]store.Point    // by facility, by id
+	ths      map[int64][]store.Threshold
+	industry map[int64]string
+}
+
+func newRegistry(r *store.Registry) *registry {
+	g := &registry{ents: map[int64]store.Enterprise{}, facs: map[int64][]store.Facility{}, pts: map[int64][]store.Point{},
+		ths: map[int64][]store.Threshold{}, industry: map[int64]string{}}
+	for _, e := range r.Enterprises {
+		g.ents[e.ID] = e
+	}
+	for _, f := range r.Facilities {
+		g.facs[f.EnterpriseID] = append(g.facs[f.EnterpriseID], f)
+	}
+	for _, fs := range g.facs {
+		slices.SortStableFunc(fs, func(a, b store.Facility) int { return strings.Compare(a.Name, b.Name) })
+	}
+	for _, p := range r.Points {
+		g.pts[p.FacilityID] = append(g.pts[p.FacilityID], p)
+	}
+	for _, t := range r.Thresholds {
+		g.ths[t.FacilityID] = append(g.ths[t.FacilityID], t)
+	}
+	for _, i := range r.Industries {
+		g.industry[i.ID] = i.Name
+	}
+	return g
+}
+
+func (g *registry) enterprise(id int64) (store.Enterprise, error) {
+	e, ok := g.ents[id]
+	if !ok {
+		return e, fmt.Errorf("enterprise %d: %w", id, store.ErrNotFound)
+	}
+	return e, nil
 }
 
 // fresh is how old the latest sample may be for the board to call a state.
@@ -61,14 +102,12 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time, ba
 		return fail(err)
 	}
 	r.Method = rs.CutBaseline
-	inds, err := src.FindIndustries(ctx)
+	snap, err := src.LoadRegistry(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	industry := map[int64]string{}
-	for _, i := range inds {
-		industry[i.ID] = i.Name
-	}
+	reg := newRegistry(snap)
+	industry := reg.industry
 	latest := map[int64]store.Sample{}
 	ss, err := src.LatestSamples(ctx)
 	if err != nil {
@@ -103,7 +142,7 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time, ba
 				if x, ok := baselines[o.ID]; ok {
 					b = &x
 				}
-				per[i], errs[i] = orderRows(ctx, src, o, b, rs, r.From, r.To, industry, unjudged, as, latest, now)
+				per[i], errs[i] = orderRows(ctx, src, reg, o, b, rs, r.From, r.To, industry, unjudged, as, latest, now)
 			}
 		})
 	}
@@ -138,16 +177,13 @@ func Report(ctx context.Context, src Source, ep store.Episode, now time.Time, ba
 // orderRows are the board's rows of order o: one per facility it covers,
 // measured over its part [from, to) of the episode, or one saying that it
 // covers nothing measurable.
-func orderRows(ctx context.Context, src Source, o store.Order, b *alarms.Baseline, rs store.RuleSet, epFrom, epTo time.Time,
+func orderRows(ctx context.Context, src Source, reg *registry, o store.Order, b *alarms.Baseline, rs store.RuleSet, epFrom, epTo time.Time,
 	industry map[int64]string, unjudged map[int64]string, as []store.Alarm, latest map[int64]store.Sample, now time.Time) ([]store.FacilityReduction, error) {
-	ent, err := src.EnterpriseByID(ctx, o.EnterpriseID)
+	ent, err := reg.enterprise(o.EnterpriseID)
 	if err != nil {
 		return nil, err
 	}
-	facs, err := scope(ctx, src, o)
-	if err != nil {
-		return nil, err
-	}
+	facs := scope(reg, o)
 	inScope := map[int64]bool{}
 	for _, f := range facs {
 		inScope[f.ID] = true
@@ -169,7 +205,7 @@ func orderRows(ctx context.Context, src Source, o store.Order, b *alarms.Baselin
 		if to.Before(from) {
 			to = from
 		}
-		if err := measure(ctx, src, &fr, f, rs, b, from, to, latest, now); err != nil {
+		if err := measure(ctx, src, reg, &fr, f, rs, b, from, to, latest, now); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", ent.Name, f.Name, err)
 		}
 		fr.Unjudged = unjudged[o.ID]
@@ -192,11 +228,8 @@ func orderRows(ctx context.Context, src Source, o store.Order, b *alarms.Baselin
 // (alarms.OrderScope): the listed facilities, or for a whole-enterprise order
 // its production, 产治一体 and 间接用电 facilities, less the exempted ones;
 // never treatment (it must keep running) nor the total-supply meter.
-func scope(ctx context.Context, src Source, o store.Order) ([]store.Facility, error) {
-	facs, err := src.FacilitiesByEnterprise(ctx, o.EnterpriseID)
-	if err != nil {
-		return nil, err
-	}
+func scope(reg *registry, o store.Order) []store.Facility {
+	facs := reg.facs[o.EnterpriseID]
 	ids, _ := alarms.OrderScope(o, facs) // what the rules judge, exemptions and all
 	out := make([]store.Facility, 0, len(ids))
 	for _, f := range facs {
@@ -204,18 +237,15 @@ func scope(ctx context.Context, src Source, o store.Order) ([]store.Facility, er
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // measure fills fr's state now, energy over [from, to) (its order's part of
 // the episode so far), baseline and allowance: the facility's share of the
 // rule's baseline b over the same hours.
-func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f store.Facility, rs store.RuleSet,
+func measure(ctx context.Context, src Source, reg *registry, fr *store.FacilityReduction, f store.Facility, rs store.RuleSet,
 	b *alarms.Baseline, from, to time.Time, latest map[int64]store.Sample, now time.Time) error {
-	pts, err := src.FindPoints(ctx, store.PointFilter{FacilityID: f.ID})
-	if err != nil {
-		return err
-	}
+	pts := reg.pts[f.ID]
 	// Every measure below — the order's part of the episode, and each
 	// candidate period the baseline used, shifted to the same hours — lies
 	// in [lo, hi): the facility's points are read once over it.
@@ -295,12 +325,9 @@ func measure(ctx context.Context, src Source, fr *store.FacilityReduction, f sto
 	if math.IsNaN(fr.PowerKW) {
 		return nil
 	}
-	th, err := src.ThresholdAt(ctx, f.ID, now)
-	if errors.Is(err, store.ErrNotFound) {
+	th, ok := store.ThresholdAt(reg.ths[f.ID], now)
+	if !ok {
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	switch {
 	case fr.PowerKW >= th.Run:
