@@ -362,14 +362,6 @@ func hoursOf(ctx context.Context, q querier, points []int64, f, t, packed int64)
 	return out, nil
 }
 
-// packedHours returns point's hours starting in [first, end) ms, all of
-// packed days (first on the hour): hoursOf for one point with the range's
-// end as the watermark.
-func packedHours(ctx context.Context, q querier, point, first, end int64) ([]hourEnergy, error) {
-	m, err := hoursOf(ctx, q, []int64{point}, first, end, end)
-	return m[point], err
-}
-
 // hourRows reads point's agg_hour rows starting in [from, to) ms.
 func hourRows(ctx context.Context, q querier, point, from, to int64) ([]hourEnergy, error) {
 	rows, err := q.QueryContext(ctx, `SELECT start, energy, received, expected FROM agg_hour

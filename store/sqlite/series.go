@@ -373,32 +373,21 @@ func readHot(ctx context.Context, q querier, point, from, to int64) ([]store.Sam
 // readSeries returns the samples of point in [from, to) ms from both tiers,
 // oldest first.
 func readSeries(ctx context.Context, q querier, point, from, to int64) ([]store.Sample, error) {
-	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM series_days WHERE point_id = ? AND day >= ? AND day < ? ORDER BY day`,
-		point, dayOfMS(from), to)
-	if err != nil {
-		return nil, err
-	}
 	// A modest first guess: callers ask for wide ranges with little data in
 	// them (the alarm engine reads days of every point after each batch), and
 	// zeroing a capacity sized for the range cost more than growing the slice.
 	out := make([]store.Sample, 0, min((to-from)/defaultInterval+1, 1024))
 	var dec seriesDecoder
-	var blob sql.RawBytes // valid until Next; decoding copies what it keeps
-	for rows.Next() {
-		var day int64
-		if err := rows.Scan(&day, &blob); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	err := packedDays(ctx, q, point, from, to, func(day int64, blob []byte) error {
 		n := len(out)
+		var err error
 		if out, err = dec.decode(out, point, time.UnixMilli(day), blob); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+			return err
 		}
 		out = clip(out, n, from, to)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	hot, err := readHot(ctx, q, point, from, to)
@@ -439,34 +428,47 @@ func eachSeries(ctx context.Context, q querier, point, from, to int64, fn func([
 			return err
 		}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM series_days WHERE point_id = ? AND day >= ? AND day < ? ORDER BY day`,
-		point, dayOfMS(from), to)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	var dec seriesDecoder
-	var blob sql.RawBytes
 	var buf []store.Sample
-	for rows.Next() {
-		var day int64
-		if err := rows.Scan(&day, &blob); err != nil {
-			return err
-		}
+	err = packedDays(ctx, q, point, from, to, func(day int64, blob []byte) error {
+		var err error
 		if buf, err = dec.decode(buf[:0], point, time.UnixMilli(day), blob); err != nil {
-			return fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+			return err
 		}
 		if buf = clip(buf, 0, from, to); len(buf) > 0 {
 			fn(buf)
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	if len(hot) > 0 {
 		fn(hot)
 	}
 	return nil
+}
+
+// packedDays calls fn with the blob of each packed day of point that
+// [from, to) ms touches, in day order; the blob is valid only during the call.
+func packedDays(ctx context.Context, q querier, point, from, to int64, fn func(day int64, blob []byte) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT day, blob FROM series_days WHERE point_id = ? AND day >= ? AND day < ? ORDER BY day`,
+		point, dayOfMS(from), to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var blob sql.RawBytes
+	for rows.Next() {
+		var day int64
+		if err := rows.Scan(&day, &blob); err != nil {
+			return err
+		}
+		if err := fn(day, blob); err != nil {
+			return fmt.Errorf("point %d, day %s: %w", point, fromMS(day).In(store.Beijing).Format(time.DateOnly), err)
+		}
+	}
+	return rows.Err()
 }
 
 // clip removes from out[n:] the samples outside [from, to) ms.

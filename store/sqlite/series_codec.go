@@ -192,9 +192,11 @@ func (d *seriesDecoder) inflate(z []byte) ([]byte, error) {
 	return d.buf.Bytes(), nil
 }
 
-func (d *seriesDecoder) decode(dst []store.Sample, point int64, day time.Time, blob []byte) ([]store.Sample, error) {
+// open checks a series blob's format byte, inflates its body and reads its
+// sample count: what decode and power both begin with.
+func (d *seriesDecoder) open(blob []byte) (*byteReader, int, error) {
 	if len(blob) == 0 {
-		return dst, errSeriesBlob
+		return nil, 0, errSeriesBlob
 	}
 	body := blob[1:]
 	switch blob[0] {
@@ -202,15 +204,23 @@ func (d *seriesDecoder) decode(dst []store.Sample, point int64, day time.Time, b
 	case seriesDeflate:
 		var err error
 		if body, err = d.inflate(body); err != nil {
-			return dst, fmt.Errorf("%w: %w", errSeriesBlob, err)
+			return nil, 0, fmt.Errorf("%w: %w", errSeriesBlob, err)
 		}
 	default:
-		return dst, fmt.Errorf("%w: format %d", errSeriesBlob, blob[0])
+		return nil, 0, fmt.Errorf("%w: format %d", errSeriesBlob, blob[0])
 	}
 	r := &byteReader{b: body}
 	n := int(r.uvarint())
 	if r.err != nil || n > 1<<20 || n > len(body) {
-		return dst, errSeriesBlob
+		return nil, 0, errSeriesBlob
+	}
+	return r, n, nil
+}
+
+func (d *seriesDecoder) decode(dst []store.Sample, point int64, day time.Time, blob []byte) ([]store.Sample, error) {
+	r, n, err := d.open(blob)
+	if err != nil {
+		return dst, err
 	}
 	base := len(dst)
 	var sec, delta int64
@@ -241,24 +251,9 @@ func (d *seriesDecoder) decode(dst []store.Sample, point int64, day time.Time, b
 // power): the threshold proposal's year of hours needs nothing else, and
 // building whole samples was most of its time.
 func (d *seriesDecoder) power(blob []byte) error {
-	if len(blob) == 0 {
-		return errSeriesBlob
-	}
-	body := blob[1:]
-	switch blob[0] {
-	case seriesPlain:
-	case seriesDeflate:
-		var err error
-		if body, err = d.inflate(body); err != nil {
-			return fmt.Errorf("%w: %w", errSeriesBlob, err)
-		}
-	default:
-		return fmt.Errorf("%w: format %d", errSeriesBlob, blob[0])
-	}
-	r := &byteReader{b: body}
-	n := int(r.uvarint())
-	if r.err != nil || n > 1<<20 || n > len(body) {
-		return errSeriesBlob
+	r, n, err := d.open(blob)
+	if err != nil {
+		return err
 	}
 	d.secs, d.ps = slices.Grow(d.secs[:0], n)[:n], slices.Grow(d.ps[:0], n)[:n]
 	var sec, delta int64
