@@ -173,91 +173,34 @@ type cell struct {
 // scan": points since removed from the registry included), and each point's
 // rows of the range are then one seek and a short run of its key.
 func consumptionCells(ctx context.Context, q querier, cells cellMap, key, joins, table string, period store.Period, from, to time.Time) error {
-	// The rows are summed here rather than grouped by SQLite: a year of a
-	// district by day is 730,000 rows, and GROUP BY sorted them all in a
-	// temporary b-tree (most of a second), where a map of the groups' days
-	// takes one pass. Each point's group is looked up once.
-	groupOf, err := pointGroups(ctx, q, key, joins)
-	if err != nil {
-		return err
-	}
 	rows, err := q.QueryContext(ctx, `WITH RECURSIVE ids(id) AS (
 			SELECT (SELECT min(point_id) FROM `+table+`)
 			UNION ALL
 			SELECT (SELECT min(point_id) FROM `+table+` WHERE point_id > ids.id) FROM ids WHERE ids.id IS NOT NULL)
-		SELECT a.point_id, a.start, a.energy, a.run_min
-		FROM ids CROSS JOIN `+table+` a ON a.point_id = ids.id AND a.start >= ? AND a.start < ?`,
+		SELECT `+key+`, a.start, sum(a.energy), sum(a.run_min), count(*)
+		FROM ids CROSS JOIN `+table+` a ON a.point_id = ids.id AND a.start >= ? AND a.start < ?`+joins+`
+		GROUP BY 1, 2`,
 		from.UnixMilli(), to.UnixMilli())
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	byStart := map[cellKey]*cell{} // per group and table row start, as GROUP BY 1, 2 had them
-	var order []cellKey
-	byPoint := key == groupings[store.ByPoint].key
 	for rows.Next() {
-		var point, start int64
-		var energy, runMin float64
-		if err := rows.Scan(&point, &start, &energy, &runMin); err != nil {
+		var id, start int64
+		var c cell
+		if err := rows.Scan(&id, &start, &c.energy, &c.runMin, &c.points); err != nil {
 			return err
 		}
-		id, ok := groupOf[point]
-		if !ok && byPoint {
-			id = point
-		}
-		k := cellKey{id, start}
-		c := byStart[k]
-		if c == nil {
-			c = &cell{}
-			byStart[k] = c
-			order = append(order, k)
-		}
-		c.energy += energy
-		c.runMin += runMin
-		c.points++
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	periodOf := map[int64]int64{}
-	for _, k := range order {
-		c := byStart[k]
-		p, ok := periodOf[k.start]
-		if !ok {
-			p = period.Start(time.UnixMilli(k.start)).UnixMilli()
-			periodOf[k.start] = p
-		}
-		pk := cellKey{k.id, p}
-		if x := cells.get(pk.id, pk.start); x != nil {
+		start = period.Start(time.UnixMilli(start)).UnixMilli()
+		if x := cells.get(id, start); x != nil {
 			x.energy += c.energy
 			x.runMin += c.runMin
 			x.points = max(x.points, c.points)
 		} else {
-			cells.put(pk.id, pk.start, c)
+			cells.put(id, start, &c)
 		}
 	}
-	return nil
-}
-
-// pointGroups maps every registered point to its group's id (key over the
-// joins from a points row a); a point whose facility, enterprise, industry
-// or region is unset maps to 0, as does a point no longer registered (by the
-// caller, not in the map).
-func pointGroups(ctx context.Context, q querier, key, joins string) (map[int64]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.point_id, `+key+` FROM (SELECT id AS point_id FROM points) a`+joins)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int64{}
-	for rows.Next() {
-		var point, id int64
-		if err := rows.Scan(&point, &id); err != nil {
-			return nil, err
-		}
-		out[point] = id
-	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 func namesOf(ctx context.Context, q querier, query string) (map[int64]string, error) {
